@@ -1,0 +1,8 @@
+//! File formats: streaming readers and writers (TMX now; TBX, XLIFF, SRX and glossaries later).
+//!
+//! Depends only on `model` and `error`: no store, no matching.
+
+pub mod tmx;
+mod xml;
+
+pub use xml::{InputEncoding, open_input};

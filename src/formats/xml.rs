@@ -1,0 +1,3 @@
+//! Shared XML input handling.
+pub struct InputEncoding;
+pub fn open_input() {}

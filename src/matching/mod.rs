@@ -1,0 +1,3 @@
+//! Scoring and ranking of fuzzy matches, term recognition: pure functions, no I/O.
+//!
+//! Depends only on `model`, `text` and `error`.

@@ -1,0 +1,220 @@
+//! Language tags (BCP 47), compared case-insensitively and written canonically.
+
+use std::fmt;
+
+use crate::error::{ErrorKind, Result};
+
+/// A language tag in canonical BCP 47 case: `en-US`, `zh-CN`, `zh-Hant-TW`, `ja-JP`.
+///
+/// Invariant: the tag is non-empty ASCII, subtags are separated by `-`, the primary language is lower
+/// case, a four-letter script is title case and a two-letter or three-digit region upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Lang(String);
+
+/// The two script families of written Chinese, which are never mixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChineseScript {
+    /// Simplified: zh-CN, zh-SG, zh-MY, zh-Hans.
+    Simplified,
+    /// Traditional: zh-TW, zh-HK, zh-MO, zh-Hant.
+    Traditional,
+}
+
+impl Lang {
+    /// Parses a tag written in any case, with `-` or `_` between subtags.
+    ///
+    /// ```
+    /// use tmkit::model::Lang;
+    /// assert_eq!(Lang::parse("EN_us").unwrap().as_str(), "en-US");
+    /// assert_eq!(Lang::parse("zh-hant-tw").unwrap().as_str(), "zh-Hant-TW");
+    /// ```
+    pub fn parse(tag: &str) -> Result<Lang> {
+        let trimmed = tag.trim();
+        let bad = |reason: &str| ErrorKind::Lang {
+            tag: tag.to_string(),
+            reason: reason.to_string(),
+        };
+        if trimmed.is_empty() {
+            return Err(bad("the tag is empty").into());
+        }
+        let mut out = String::with_capacity(trimmed.len());
+        let mut private = false;
+        for (i, sub) in trimmed.split(['-', '_']).enumerate() {
+            if sub.is_empty() {
+                return Err(bad("empty subtag").into());
+            }
+            if sub.len() > 8 || !sub.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(bad("subtags are 1 to 8 letters or digits").into());
+            }
+            if i > 0 {
+                out.push('-');
+            }
+            let lower = sub.to_ascii_lowercase();
+            if i == 0 || private || sub.len() == 1 {
+                private |= lower == "x" || (i == 0 && lower == "i");
+                out.push_str(&lower);
+            } else if sub.len() == 4 && sub.bytes().all(|b| b.is_ascii_alphabetic()) {
+                out.push_str(&lower[..1].to_ascii_uppercase());
+                out.push_str(&lower[1..]);
+            } else if (sub.len() == 2 && sub.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (sub.len() == 3 && sub.bytes().all(|b| b.is_ascii_digit()))
+            {
+                out.push_str(&sub.to_ascii_uppercase());
+            } else if sub.eq_ignore_ascii_case("chs") || sub.eq_ignore_ascii_case("cht") {
+                // Microsoft's legacy zh-CHS / zh-CHT.
+                out.push_str(&sub.to_ascii_uppercase());
+            } else {
+                out.push_str(&lower);
+            }
+        }
+        Ok(Lang(out))
+    }
+
+    /// The canonical tag.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language subtag: `zh` for `zh-Hant-TW`.
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+
+    /// Whether the tag is only a primary language (`zh`, `ja`, `en`).
+    pub fn is_bare(&self) -> bool {
+        !self.0.contains('-')
+    }
+
+    /// For Chinese, the script family the tag names; `None` for a bare `zh` and other languages.
+    pub fn chinese_script(&self) -> Option<ChineseScript> {
+        if self.primary() != "zh" {
+            return None;
+        }
+        let mut region = None;
+        for sub in self.0.split('-').skip(1) {
+            match sub {
+                "Hans" | "CHS" => return Some(ChineseScript::Simplified),
+                "Hant" | "CHT" => return Some(ChineseScript::Traditional),
+                "CN" | "SG" | "MY" if region.is_none() => region = Some(ChineseScript::Simplified),
+                "TW" | "HK" | "MO" if region.is_none() => region = Some(ChineseScript::Traditional),
+                _ => {}
+            }
+        }
+        region
+    }
+
+    /// Whether a text in `candidate` may be offered to someone who asked for `self`.
+    ///
+    /// A bare tag (`zh`, `ja`, `en`) matches every tag of its language; a Chinese tag matches its
+    /// script family only (zh-CN matches zh-SG and zh-Hans, never zh-TW, and never a bare `zh` whose
+    /// script is unknown); any other tag matches itself and its extensions (`en-US` matches
+    /// `en-US-x-legal`).
+    ///
+    /// ```
+    /// use tmkit::model::Lang;
+    /// let q = |s| Lang::parse(s).unwrap();
+    /// assert!(q("zh-CN").matches(&q("zh-Hans")));
+    /// assert!(!q("zh-CN").matches(&q("zh-TW")));
+    /// assert!(q("ja").matches(&q("ja-JP")));
+    /// ```
+    pub fn matches(&self, candidate: &Lang) -> bool {
+        if self.primary() != candidate.primary() {
+            return false;
+        }
+        if self.is_bare() {
+            return true;
+        }
+        if let Some(script) = self.chinese_script() {
+            return candidate.chinese_script() == Some(script);
+        }
+        candidate.0 == self.0
+            || (candidate.0.starts_with(&self.0) && candidate.0.as_bytes()[self.0.len()] == b'-')
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Lang> {
+        Lang::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_case() {
+        let cases = [
+            ("en-us", "en-US"),
+            ("EN_US", "en-US"),
+            ("eN-uS", "en-US"),
+            ("zh_cn", "zh-CN"),
+            ("ZH-HANS", "zh-Hans"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("ja-jp", "ja-JP"),
+            ("JA", "ja"),
+            ("es-419", "es-419"),
+            ("x-Klingon", "x-klingon"),
+            ("en-x-Legal-US", "en-x-legal-us"),
+            ("zh-chs", "zh-CHS"),
+            (" fr-ca ", "fr-CA"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Lang::parse(input).unwrap().as_str(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for bad in ["", "  ", "en--US", "en US", "*all*", "englishlanguage", "中文"] {
+            assert!(Lang::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn chinese_families_never_mix() {
+        let l = |s: &str| Lang::parse(s).unwrap();
+        let simplified = ["zh-CN", "zh-SG", "zh-Hans", "zh-Hans-CN", "zh-MY", "zh-CHS"];
+        let traditional = ["zh-TW", "zh-HK", "zh-Hant", "zh-Hant-HK", "zh-MO", "zh-CHT"];
+        for a in simplified {
+            for b in simplified {
+                assert!(l(a).matches(&l(b)), "{a} should match {b}");
+            }
+            for b in traditional {
+                assert!(!l(a).matches(&l(b)), "{a} must not match {b}");
+                assert!(!l(b).matches(&l(a)), "{b} must not match {a}");
+            }
+            assert!(!l(a).matches(&l("zh")), "{a} must not match a bare zh");
+            assert!(l("zh").matches(&l(a)), "bare zh matches {a}");
+        }
+        for b in traditional {
+            assert!(l("zh").matches(&l(b)), "bare zh matches {b}");
+        }
+    }
+
+    #[test]
+    fn other_languages() {
+        let l = |s: &str| Lang::parse(s).unwrap();
+        let cases = [
+            ("ja", "ja-JP", true),
+            ("ja-JP", "ja", false),
+            ("en", "en-GB", true),
+            ("en-US", "en-GB", false),
+            ("en-US", "en-US", true),
+            ("en-US", "en-USA", false),
+            ("en", "eo", false),
+            ("fr-CA", "fr-CA-x-test", true),
+        ];
+        for (query, candidate, want) in cases {
+            assert_eq!(l(query).matches(&l(candidate)), want, "{query} vs {candidate}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Workflows that combine formats, store and matching: import, export, stats, add.
+//!
+//! They take a typed config and return a typed report; they never print.

@@ -1,0 +1,3 @@
+//! The SQLite memory: schema and migrations, units and variants, statistics.
+//!
+//! The only module that talks to rusqlite. Depends on `model` and `error`.

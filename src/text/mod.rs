@@ -1,0 +1,3 @@
+//! Pure text algorithms: segmentation, tokenization, normalization, number extraction.
+//!
+//! Depends only on `model` and `error`; no I/O.
