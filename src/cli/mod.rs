@@ -4,7 +4,15 @@
 
 use std::path::PathBuf;
 
+use std::io::IsTerminal;
+
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod add;
+mod export;
+mod import;
+mod output;
+mod stats;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -24,6 +32,9 @@ pub struct Cli {
     /// Colours in terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print no progress bars or notes on standard error.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -45,13 +56,19 @@ pub enum Format {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Import(import::Args),
+    Export(export::Args),
+    Stats(stats::Args),
+    Add(add::Args),
+}
 
 /// What every subcommand gets besides its own arguments.
-#[allow(dead_code)]
 pub struct Ctx {
     pub db: PathBuf,
+    /// Whether standard output gets colours.
     pub color: bool,
+    pub quiet: bool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -63,9 +80,44 @@ pub fn run() -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    let _ctx = Ctx {
-        db: cli.db,
-        color: false,
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
-    match cli.command {}
+    let ctx = Ctx {
+        db: cli.db,
+        color,
+        quiet: cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Import(args) => import::run(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
+        Command::Stats(args) => stats::run(args, &ctx),
+        Command::Add(args) => add::run(args, &ctx),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return EXIT_OK;
+            }
+            eprintln!("tmkit: {e:#}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// A reader that went away (`tmkit export - | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<tmkit::Error>()
+            .is_some_and(tmkit::Error::is_broken_pipe)
+            || cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -3,6 +3,7 @@
 //! Depends only on `model` and `error`: no store, no matching.
 
 pub mod tmx;
-mod xml;
 
-pub use xml::{InputEncoding, open_input};
+pub mod xml;
+
+pub use xml::{Input, InputEncoding, input_from_reader, open_input, sniff_encoding};

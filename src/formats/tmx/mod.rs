@@ -1,1 +1,15 @@
-//! TMX
+//! TMX (Translation Memory eXchange) 1.1, 1.4 and 1.4b: a streaming reader and writer.
+//!
+//! The reader accepts the quirks of real files (see the tests): `lang` as well as `xml:lang`, a missing
+//! version, `srclang="*all*"`, headers whose srclang disagrees with the units, inline codes (TMX
+//! level 2: `bpt ept it ph hi sub ut`) kept exactly. It never builds a tree of the whole file.
+//! The writer produces TMX 1.4b that validates against the TMX 1.4 DTD.
+
+mod reader;
+mod writer;
+
+pub use reader::{Header, Item, Problem, Reader};
+pub use writer::{Writer, WriterOptions};
+
+/// Inline elements that carry native codes; their text is not part of a segment's plain text.
+pub(crate) const CODE_ELEMENTS: [&str; 5] = ["bpt", "ept", "it", "ph", "ut"];

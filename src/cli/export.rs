@@ -1,0 +1,105 @@
+//! `tmkit export`: the memory as TMX 1.4b.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args as ClapArgs;
+use tmkit::model::Lang;
+use tmkit::ops::export::{self, ExportConfig, parse_date};
+use tmkit::store::{Store, UnitFilter};
+
+use super::{Ctx, EXIT_OK};
+
+/// Export the memory as TMX 1.4b (validates against the TMX 1.4 DTD). The same memory always exports
+/// to the same bytes.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The file to write, or `-` for standard output.
+    #[arg(value_name = "OUT.tmx")]
+    pub out: PathBuf,
+    /// Languages to keep, comma-separated (`en,zh-CN,ja-JP`); units left with fewer than two
+    /// variants are skipped. `zh` keeps every Chinese variant; `zh-CN` the simplified family.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub langs: Vec<String>,
+    /// The header's source language; units that have it use it as their source.
+    #[arg(long, value_name = "LANG")]
+    pub srclang: Option<String>,
+    /// Only units imported from a file whose path contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub origin: Option<String>,
+    /// Only units changed (or else created, or else imported) on or after this date
+    /// (YYYY-MM-DD or YYYYMMDDThhmmssZ).
+    #[arg(long, value_name = "DATE")]
+    pub changed_since: Option<String>,
+    /// Only units changed (or else created, or else imported) before this date.
+    #[arg(long, value_name = "DATE")]
+    pub changed_before: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let langs = args
+        .langs
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Lang::parse(s).with_context(|| format!("--langs {s:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let srclang = args
+        .srclang
+        .as_deref()
+        .map(|s| Lang::parse(s).with_context(|| format!("--srclang {s:?}")))
+        .transpose()?;
+    let filter = UnitFilter {
+        origin: args.origin.clone(),
+        changed_since: args.changed_since.as_deref().map(parse_date).transpose()?,
+        changed_before: args.changed_before.as_deref().map(parse_date).transpose()?,
+    };
+    let config = ExportConfig {
+        langs,
+        srclang,
+        filter,
+    };
+    let store = Store::open_existing(&ctx.db)?;
+    if args.out.as_os_str() == "-" {
+        let stdout = std::io::stdout().lock();
+        export::export(
+            &store,
+            &config,
+            BufWriter::with_capacity(256 * 1024, stdout),
+        )?;
+        return Ok(EXIT_OK);
+    }
+    // Write next to the target and rename, so a failed export never leaves half a file.
+    let tmp = args.out.with_extension("tmx.partial");
+    let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let result = export::export(&store, &config, BufWriter::with_capacity(256 * 1024, file));
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&tmp, &args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !ctx.quiet {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "wrote {} units to {} (srclang {}){}",
+            report.units_written,
+            args.out.display(),
+            report.srclang,
+            if report.units_skipped > 0 {
+                format!(
+                    "; {} units had fewer than two of the chosen languages",
+                    report.units_skipped
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,995 @@
+//! Streaming TMX reader.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+
+use super::CODE_ELEMENTS;
+use crate::error::{ErrorKind, Location, Result};
+use crate::formats::xml::{self, Counting, Input};
+use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
+
+/// The `<header>` of a TMX file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Header {
+    /// The `version` attribute of `<tmx>`, when present (`1.4`, `1.4b`, `1.1`).
+    pub version: Option<String>,
+    /// All attributes of `<header>` in document order.
+    pub attrs: Vec<(String, String)>,
+    /// The properties and notes of the header, in document order.
+    pub extras: Vec<Extra>,
+}
+
+impl Header {
+    /// The value of a header attribute.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A problem confined to one unit: the unit is skipped and reading goes on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+/// What [`Reader::read_unit`] found next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A unit was read into the buffer.
+    Unit,
+    /// A unit was skipped because of a problem.
+    Problem(Problem),
+    /// The end of the body.
+    End,
+}
+
+type Source = Counting<Box<dyn BufRead + Send>>;
+
+/// The XML event source with its position bookkeeping.
+struct Xml {
+    reader: quick_xml::Reader<Source>,
+    name: String,
+    path: Option<PathBuf>,
+    /// Line and column where the last event read started.
+    mark: (u64, u64),
+}
+
+impl Xml {
+    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
+        buf.clear();
+        self.mark = self.reader.get_ref().line_column();
+        match self.reader.read_event_into(buf) {
+            Ok(ev) => Ok(ev),
+            Err(e) => Err(self.xml_error(&e)),
+        }
+    }
+
+    fn here(&self) -> Location {
+        Location {
+            path: self.name.clone(),
+            line: self.mark.0,
+            column: self.mark.1,
+        }
+    }
+
+    /// The location of a byte offset that may lie inside the last event.
+    fn locate(&self, offset: u64) -> Location {
+        let (line, column) = self
+            .path
+            .as_deref()
+            .and_then(|p| xml::locate_offset(p, offset))
+            .unwrap_or(self.mark);
+        Location {
+            path: self.name.clone(),
+            line,
+            column,
+        }
+    }
+
+    fn xml_error(&self, e: &quick_xml::Error) -> crate::Error {
+        let location = self.locate(self.reader.error_position());
+        match e {
+            quick_xml::Error::Encoding(_) => ErrorKind::Encoding {
+                location,
+                message:
+                    "the file is not valid UTF-8: declare its encoding in the XML declaration \
+                          or convert it to UTF-8"
+                        .to_string(),
+            }
+            .into(),
+            quick_xml::Error::Io(io) => ErrorKind::Encoding {
+                location,
+                message: format!("cannot read the file: {io}"),
+            }
+            .into(),
+            other => ErrorKind::Xml {
+                location,
+                message: describe_xml_error(other),
+            }
+            .into(),
+        }
+    }
+
+    fn tmx_error(&self, message: impl Into<String>) -> crate::Error {
+        ErrorKind::Tmx {
+            location: self.here(),
+            message: message.into(),
+        }
+        .into()
+    }
+
+    fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem {
+            location: self.here(),
+            message: message.into(),
+        }
+    }
+}
+
+fn describe_xml_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("expected </{expected}>, found </{found}>")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+            format!("</{name}> closes an element that was never opened")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+            format!("<{name}> is never closed (the file may be truncated)")
+        }
+        quick_xml::Error::Syntax(SyntaxError::UnclosedTag) => {
+            "a tag is not closed (the file may be truncated)".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Reads TMX units one at a time.
+///
+/// ```no_run
+/// use tmkit::formats::tmx::{Item, Reader};
+/// use tmkit::model::TranslationUnit;
+/// let mut reader = Reader::open("memory.tmx".as_ref())?;
+/// let mut unit = TranslationUnit::default();
+/// while let Item::Unit | Item::Problem(_) = reader.read_unit(&mut unit)? {
+///     // use `unit` (when the item was a Unit)
+/// }
+/// # Ok::<(), tmkit::Error>(())
+/// ```
+pub struct Reader {
+    xml: Xml,
+    buf: Vec<u8>,
+    header: Header,
+    header_srclang: Option<Lang>,
+    finished: bool,
+    unit_start: Location,
+    raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+struct Inline {
+    name: String,
+}
+
+impl Reader {
+    /// Opens a TMX file and reads up to the start of its body.
+    pub fn open(path: &Path) -> Result<Reader> {
+        let input = xml::open_input(path)?;
+        Reader::new(input, Some(path.to_path_buf()))
+    }
+
+    /// Reads TMX from an opened input (see [`xml::input_from_reader`]) up to the start of its body.
+    pub fn from_input(input: Input) -> Result<Reader> {
+        Reader::new(input, None)
+    }
+
+    fn new(input: Input, path: Option<PathBuf>) -> Result<Reader> {
+        let raw_bytes = input.raw_bytes.clone();
+        let mut reader = quick_xml::Reader::from_reader(input.reader);
+        {
+            let config = reader.config_mut();
+            config.trim_text(false);
+            config.expand_empty_elements = false;
+            config.check_end_names = true;
+            config.check_comments = false;
+        }
+        let mut this = Reader {
+            xml: Xml {
+                reader,
+                name: input.name,
+                path,
+                mark: (1, 1),
+            },
+            buf: Vec::with_capacity(4096),
+            header: Header::default(),
+            header_srclang: None,
+            finished: false,
+            raw_bytes,
+            unit_start: Location {
+                path: String::new(),
+                line: 1,
+                column: 1,
+            },
+        };
+        this.read_prolog()?;
+        Ok(this)
+    }
+
+    /// The file's header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The name the input is reported under.
+    pub fn name(&self) -> &str {
+        &self.xml.name
+    }
+
+    /// Where the last unit read starts (its `<tu>` tag).
+    pub fn unit_location(&self) -> &Location {
+        &self.unit_start
+    }
+
+    /// Bytes of the input file read so far (for progress reporting).
+    pub fn bytes_read(&self) -> u64 {
+        self.raw_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn read_prolog(&mut self) -> Result<()> {
+        // Up to the root element.
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.trim().is_empty() => {}
+                Event::DocType(d) => {
+                    if let Some(name) = declared_entity(&d) {
+                        return Err(ErrorKind::EntityDeclared {
+                            location: self.xml.here(),
+                            name,
+                        }
+                        .into());
+                    }
+                }
+                Event::Start(e) if e.name().as_ref() == "tmx" => {
+                    self.header.version = attr_value(&e, "version")?;
+                    break;
+                }
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Err(self.xml.tmx_error(format!(
+                        "not a TMX file: the root element is <{name}>, expected <tmx>"
+                    )));
+                }
+                Event::Eof => {
+                    let message = if self.xml.reader.get_ref().offset() == 0 {
+                        "the file is empty: expected a TMX document"
+                    } else {
+                        "no root element: expected <tmx>"
+                    };
+                    return Err(self.xml.tmx_error(message));
+                }
+                _ => {
+                    return Err(self
+                        .xml
+                        .tmx_error("text before the root element: expected <tmx>"));
+                }
+            }
+        }
+        // Header, then the start of the body.
+        let mut seen_header = false;
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) if e.name().as_ref() == "header" => {
+                    self.header.attrs = attributes(&e)?;
+                    seen_header = true;
+                    self.read_header_children()?;
+                }
+                Event::Empty(e) if e.name().as_ref() == "header" => {
+                    self.header.attrs = attributes(&e)?;
+                    seen_header = true;
+                }
+                Event::Start(e) if e.name().as_ref() == "body" => break,
+                Event::Empty(e) if e.name().as_ref() == "body" => {
+                    self.finished = true;
+                    self.expect_end_of_document()?;
+                    break;
+                }
+                Event::End(_) => {
+                    self.finished = true;
+                    return Err(self.xml.tmx_error("<tmx> has no <body>"));
+                }
+                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <tmx>")),
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Err(self.xml.tmx_error(format!(
+                        "unexpected <{name}> in <tmx>: expected <header> and <body>"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        if !seen_header {
+            // Not fatal: some tools omit it. Nothing to record.
+        }
+        self.header_srclang = self
+            .header
+            .attr("srclang")
+            .filter(|s| !s.eq_ignore_ascii_case("*all*"))
+            .and_then(|s| Lang::parse(s).ok());
+        Ok(())
+    }
+
+    fn read_header_children(&mut self) -> Result<()> {
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => match e.name().as_ref() {
+                    "prop" => {
+                        let attrs = attributes(&e)?;
+                        let value = self.read_text("prop")?;
+                        self.header
+                            .extras
+                            .push(Extra::Prop(make_prop(attrs, value)));
+                    }
+                    "note" => {
+                        let attrs = attributes(&e)?;
+                        let text = self.read_text("note")?;
+                        self.header.extras.push(Extra::Note(make_note(attrs, text)));
+                    }
+                    _ => self.skip_element()?,
+                },
+                Event::End(_) => return Ok(()),
+                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <header>")),
+                _ => {}
+            }
+        }
+    }
+
+    fn expect_end_of_document(&mut self) -> Result<()> {
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Eof => return Ok(()),
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Err(self
+                        .xml
+                        .tmx_error(format!("unexpected <{name}> after <body>")));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the next unit into `unit` (its buffers are reused).
+    ///
+    /// A problem confined to one unit (a `<tuv>` without a language, broken inline codes) is returned
+    /// as [`Item::Problem`] and reading can go on; malformed XML is an error.
+    pub fn read_unit(&mut self, unit: &mut TranslationUnit) -> Result<Item> {
+        if self.finished {
+            return Ok(Item::End);
+        }
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) if e.name().as_ref() == "tu" => {
+                    let attrs = attributes(&e)?;
+                    unit.clear();
+                    let location = self.xml.here();
+                    self.unit_start = location.clone();
+                    return match self.read_tu(attrs, unit)? {
+                        Ok(()) => Ok(Item::Unit),
+                        Err(mut problem) => {
+                            if problem.location.line == 0 {
+                                problem.location = location;
+                            }
+                            Ok(Item::Problem(problem))
+                        }
+                    };
+                }
+                Event::Empty(e) if e.name().as_ref() == "tu" => {
+                    return Ok(Item::Problem(self.xml.problem("<tu> has no <tuv>")));
+                }
+                Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let problem = self.xml.problem(format!("unexpected <{name}> in <body>"));
+                    self.skip_element()?;
+                    return Ok(Item::Problem(problem));
+                }
+                Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Ok(Item::Problem(
+                        self.xml.problem(format!("unexpected <{name}/> in <body>")),
+                    ));
+                }
+                Event::End(_) => {
+                    // </body>
+                    self.finished = true;
+                    loop {
+                        match self.xml.next(&mut self.buf)? {
+                            Event::End(_) => break,
+                            Event::Eof => {
+                                return Err(self
+                                    .xml
+                                    .tmx_error("unexpected end of file: <tmx> is never closed"));
+                            }
+                            Event::Start(e) | Event::Empty(e) => {
+                                let name = e.name().as_ref().to_string();
+                                return Err(self
+                                    .xml
+                                    .tmx_error(format!("unexpected <{name}> after <body>")));
+                            }
+                            _ => {}
+                        }
+                    }
+                    self.expect_end_of_document()?;
+                    return Ok(Item::End);
+                }
+                Event::Eof => {
+                    return Err(self.xml.tmx_error(
+                        "unexpected end of file: <body> is never closed (the file may be truncated)",
+                    ));
+                }
+                Event::Text(t) => check_chars(&t, &self.xml)?,
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the content of a `<tu>`; the outer result is fatal, the inner one a unit problem.
+    fn read_tu(
+        &mut self,
+        attrs: Vec<(String, String)>,
+        unit: &mut TranslationUnit,
+    ) -> Result<Result<(), Problem>> {
+        let mut srclang = None;
+        for (k, v) in attrs {
+            match k.as_str() {
+                "tuid" => unit.tuid = Some(v),
+                "srclang" => srclang = Some(v),
+                _ => {
+                    if !unit.admin.set(&k, &v) {
+                        unit.attrs.push((k, v));
+                    }
+                }
+            }
+        }
+        let mut problem: Option<Problem> = None;
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let attrs = attributes(&e)?;
+                    match name.as_str() {
+                        "tuv" => match self.read_tuv(attrs)? {
+                            Ok(v) => unit.variants.push(v),
+                            Err(p) => {
+                                problem.get_or_insert(p);
+                            }
+                        },
+                        "prop" => {
+                            let value = self.read_text("prop")?;
+                            unit.extras.push(Extra::Prop(make_prop(attrs, value)));
+                        }
+                        "note" => {
+                            let text = self.read_text("note")?;
+                            unit.extras.push(Extra::Note(make_note(attrs, text)));
+                        }
+                        other => {
+                            let name = other.to_string();
+                            problem.get_or_insert(
+                                self.xml.problem(format!("unexpected <{name}> in <tu>")),
+                            );
+                            self.skip_element()?;
+                        }
+                    }
+                }
+                Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let attrs = attributes(&e)?;
+                    match name.as_str() {
+                        "prop" => unit
+                            .extras
+                            .push(Extra::Prop(make_prop(attrs, String::new()))),
+                        "note" => unit
+                            .extras
+                            .push(Extra::Note(make_note(attrs, String::new()))),
+                        "tuv" => {
+                            problem.get_or_insert(self.xml.problem("<tuv> has no <seg>"));
+                        }
+                        _ => {
+                            problem.get_or_insert(
+                                self.xml.problem(format!("unexpected <{name}/> in <tu>")),
+                            );
+                        }
+                    }
+                }
+                Event::End(_) => break,
+                Event::Eof => {
+                    return Err(self.xml.tmx_error(
+                        "unexpected end of file: <tu> is never closed (the file may be truncated)",
+                    ));
+                }
+                Event::Text(t) => check_chars(&t, &self.xml)?,
+                _ => {}
+            }
+        }
+        if let Some(p) = problem {
+            return Ok(Err(p));
+        }
+        if unit.variants.is_empty() {
+            return Ok(Err(Problem {
+                location: Location {
+                    path: String::new(),
+                    line: 0,
+                    column: 0,
+                },
+                message: "<tu> has no <tuv>".to_string(),
+            }));
+        }
+        unit.source = Some(self.resolve_source(srclang.as_deref(), &unit.variants));
+        Ok(Ok(()))
+    }
+
+    /// Picks the source variant's language: the unit's srclang, else the header's, matched exactly
+    /// and then by primary language, else the first variant.
+    fn resolve_source(&self, srclang: Option<&str>, variants: &[Variant]) -> Lang {
+        let unit_lang = srclang
+            .filter(|s| !s.eq_ignore_ascii_case("*all*"))
+            .and_then(|s| Lang::parse(s).ok());
+        for wanted in [unit_lang.as_ref(), self.header_srclang.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(v) = variants.iter().find(|v| &v.lang == wanted) {
+                return v.lang.clone();
+            }
+            if let Some(v) = variants
+                .iter()
+                .find(|v| v.lang.primary() == wanted.primary())
+            {
+                return v.lang.clone();
+            }
+        }
+        variants[0].lang.clone()
+    }
+
+    fn read_tuv(&mut self, attrs: Vec<(String, String)>) -> Result<Result<Variant, Problem>> {
+        let tuv_location = self.xml.here();
+        let mut lang_attr = None;
+        let mut old_lang = None;
+        let mut admin = Admin::default();
+        let mut other = Vec::new();
+        for (k, v) in attrs {
+            match k.as_str() {
+                "xml:lang" => lang_attr = Some(v),
+                "lang" => old_lang = Some(v),
+                _ => {
+                    if !admin.set(&k, &v) {
+                        other.push((k, v));
+                    }
+                }
+            }
+        }
+        let mut problem = None;
+        let lang = match lang_attr.or(old_lang) {
+            None => {
+                problem = Some(Problem {
+                    location: tuv_location.clone(),
+                    message: "<tuv> has no xml:lang".to_string(),
+                });
+                None
+            }
+            Some(tag) => match Lang::parse(&tag) {
+                Ok(l) => Some(l),
+                Err(_) => {
+                    problem = Some(Problem {
+                        location: tuv_location.clone(),
+                        message: format!("<tuv> has an invalid xml:lang {tag:?}"),
+                    });
+                    None
+                }
+            },
+        };
+        let mut extras = Vec::new();
+        let mut seg: Option<(String, Option<String>)> = None;
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let attrs = attributes(&e)?;
+                    match name.as_str() {
+                        "seg" => {
+                            let result = self.read_seg()?;
+                            if seg.is_some() {
+                                problem.get_or_insert(self.xml.problem("<tuv> has two <seg>"));
+                            }
+                            match result {
+                                Ok(s) => seg = Some(s),
+                                Err(p) => {
+                                    problem.get_or_insert(p);
+                                }
+                            }
+                        }
+                        "prop" => {
+                            let value = self.read_text("prop")?;
+                            extras.push(Extra::Prop(make_prop(attrs, value)));
+                        }
+                        "note" => {
+                            let text = self.read_text("note")?;
+                            extras.push(Extra::Note(make_note(attrs, text)));
+                        }
+                        other => {
+                            let name = other.to_string();
+                            problem.get_or_insert(
+                                self.xml.problem(format!("unexpected <{name}> in <tuv>")),
+                            );
+                            self.skip_element()?;
+                        }
+                    }
+                }
+                Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let attrs = attributes(&e)?;
+                    match name.as_str() {
+                        "seg" => seg = Some((String::new(), None)),
+                        "prop" => extras.push(Extra::Prop(make_prop(attrs, String::new()))),
+                        "note" => extras.push(Extra::Note(make_note(attrs, String::new()))),
+                        _ => {
+                            problem.get_or_insert(
+                                self.xml.problem(format!("unexpected <{name}/> in <tuv>")),
+                            );
+                        }
+                    }
+                }
+                Event::End(_) => break,
+                Event::Eof => {
+                    return Err(self.xml.tmx_error(
+                        "unexpected end of file: <tuv> is never closed (the file may be truncated)",
+                    ));
+                }
+                Event::Text(t) => check_chars(&t, &self.xml)?,
+                _ => {}
+            }
+        }
+        if let Some(p) = problem {
+            return Ok(Err(p));
+        }
+        let Some((text, markup)) = seg else {
+            return Ok(Err(Problem {
+                location: tuv_location,
+                message: "<tuv> has no <seg>".to_string(),
+            }));
+        };
+        let lang = lang.expect("a tuv without a language was reported as a problem above");
+        Ok(Ok(Variant {
+            lang,
+            text,
+            markup,
+            admin,
+            attrs: other,
+            extras,
+        }))
+    }
+
+    /// Reads a `<seg>`'s content: its plain text, and its markup when it has inline elements.
+    fn read_seg(&mut self) -> Result<Result<(String, Option<String>), Problem>> {
+        let mut text = String::new();
+        let mut markup: Option<String> = None;
+        let mut stack: Vec<Inline> = Vec::new();
+        let mut code_depth = 0usize;
+        let mut open_i: Vec<String> = Vec::new();
+        let mut seen_i: Vec<String> = Vec::new();
+        let mut problem: Option<Problem> = None;
+        loop {
+            let ev = self.xml.next(&mut self.buf)?;
+            match ev {
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    check_chars(&content, &self.xml)?;
+                    push_text(&content, code_depth == 0, &mut text, &mut markup);
+                }
+                Event::CData(c) => {
+                    let content = c.xml10_content();
+                    check_chars(&content, &self.xml)?;
+                    push_text(&content, code_depth == 0, &mut text, &mut markup);
+                }
+                Event::GeneralRef(r) => {
+                    let c = resolve_ref(&r, &self.xml)?;
+                    let mut tmp = [0u8; 4];
+                    push_text(
+                        c.encode_utf8(&mut tmp),
+                        code_depth == 0,
+                        &mut text,
+                        &mut markup,
+                    );
+                }
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let empty = matches!(ev, Event::Empty(_));
+                    let name = e.name().as_ref().to_string();
+                    let attrs = attributes(e)?;
+                    if !matches!(
+                        name.as_str(),
+                        "bpt" | "ept" | "it" | "ph" | "hi" | "sub" | "ut"
+                    ) {
+                        problem.get_or_insert(self.xml.problem(format!(
+                            "unknown inline element <{name}> in <seg>: TMX allows bpt, ept, it, \
+                             ph, hi, sub and ut"
+                        )));
+                    }
+                    let i = attrs.iter().find(|(k, _)| k == "i").map(|(_, v)| v.clone());
+                    match (name.as_str(), &i) {
+                        ("bpt", Some(i)) => {
+                            if seen_i.contains(i) {
+                                problem.get_or_insert(self.xml.problem(format!(
+                                    "<bpt i=\"{i}\"> repeats an i already used in this <seg>"
+                                )));
+                            }
+                            seen_i.push(i.clone());
+                            open_i.push(i.clone());
+                        }
+                        ("ept", Some(i)) => match open_i.iter().position(|o| o == i) {
+                            Some(pos) => {
+                                open_i.remove(pos);
+                            }
+                            None => {
+                                problem.get_or_insert(self.xml.problem(format!(
+                                    "<ept i=\"{i}\"> has no <bpt i=\"{i}\"> before it"
+                                )));
+                            }
+                        },
+                        ("bpt" | "ept", None) => {
+                            problem.get_or_insert(
+                                self.xml.problem(format!("<{name}> has no i attribute")),
+                            );
+                        }
+                        _ => {}
+                    }
+                    let m = markup.get_or_insert_with(|| {
+                        let mut m = String::with_capacity(text.len() + 32);
+                        xml::escape_text(&text, &mut m);
+                        m
+                    });
+                    m.push('<');
+                    m.push_str(&name);
+                    for (k, v) in &attrs {
+                        m.push(' ');
+                        m.push_str(k);
+                        m.push_str("=\"");
+                        xml::escape_attr(v, m);
+                        m.push('"');
+                    }
+                    if empty {
+                        m.push_str("/>");
+                    } else {
+                        m.push('>');
+                        if CODE_ELEMENTS.contains(&name.as_str()) || name == "sub" {
+                            code_depth += 1;
+                        }
+                        stack.push(Inline { name });
+                    }
+                }
+                Event::End(_) => match stack.pop() {
+                    None => break,
+                    Some(inline) => {
+                        if CODE_ELEMENTS.contains(&inline.name.as_str()) || inline.name == "sub" {
+                            code_depth -= 1;
+                        }
+                        let m = markup
+                            .as_mut()
+                            .expect("markup exists once an inline element has started");
+                        m.push_str("</");
+                        m.push_str(&inline.name);
+                        m.push('>');
+                    }
+                },
+                Event::Eof => {
+                    return Err(self.xml.tmx_error(
+                        "unexpected end of file: <seg> is never closed (the file may be truncated)",
+                    ));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(self.xml.tmx_error("unexpected declaration inside <seg>"));
+                }
+            }
+        }
+        if let Some(i) = open_i.first() {
+            problem.get_or_insert(self.xml.problem(format!(
+                "<bpt i=\"{i}\"> has no matching <ept> in its <seg>"
+            )));
+        }
+        Ok(match problem {
+            Some(p) => Err(p),
+            None => Ok((text, markup)),
+        })
+    }
+
+    /// Reads the text content of a `<prop>` or `<note>` up to its end tag.
+    fn read_text(&mut self, element: &str) -> Result<String> {
+        let mut out = String::new();
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    check_chars(&content, &self.xml)?;
+                    out.push_str(&content);
+                }
+                Event::CData(c) => out.push_str(&c.xml10_content()),
+                Event::GeneralRef(r) => out.push(resolve_ref(&r, &self.xml)?),
+                Event::End(_) => return Ok(out),
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Err(self.xml.tmx_error(format!(
+                        "unexpected <{name}> in <{element}>: it holds text only"
+                    )));
+                }
+                Event::Eof => {
+                    return Err(self.xml.tmx_error(format!(
+                        "unexpected end of file: <{element}> is never closed"
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the rest of an element whose start tag was just read.
+    fn skip_element(&mut self) -> Result<()> {
+        let mut depth = 1usize;
+        while depth > 0 {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                Event::Eof => {
+                    return Err(self
+                        .xml
+                        .tmx_error("unexpected end of file (the file may be truncated)"));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn push_text(s: &str, plain: bool, text: &mut String, markup: &mut Option<String>) {
+    if plain {
+        text.push_str(s);
+    }
+    if let Some(m) = markup {
+        xml::escape_text(s, m);
+    }
+}
+
+/// Refuses control characters that XML 1.0 does not allow.
+fn check_chars(s: &str, xml: &Xml) -> Result<()> {
+    if let Some(c) = s
+        .chars()
+        .find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(ErrorKind::Xml {
+            location: xml.here(),
+            message: format!(
+                "character U+{:04X} is not allowed in XML 1.0 (remove it or write the file as XML 1.1)",
+                c as u32
+            ),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn resolve_ref(r: &quick_xml::events::BytesRef<'_>, xml: &Xml) -> Result<char> {
+    let name: &str = r;
+    let bad = |message: String| -> crate::Error {
+        ErrorKind::Xml {
+            location: xml.here(),
+            message,
+        }
+        .into()
+    };
+    if r.is_char_ref() {
+        return match r.resolve_char_ref() {
+            Ok(Some(c)) if xml::is_xml_char(c) => Ok(c),
+            _ => Err(bad(format!("&{name}; is not a character XML 1.0 allows"))),
+        };
+    }
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => Err(bad(format!(
+            "unknown entity &{name};: TMX files may use only &lt; &gt; &amp; &apos; &quot; and \
+             character references"
+        ))),
+    }
+}
+
+/// The first entity a DOCTYPE's internal subset declares, if any.
+fn declared_entity(doctype: &str) -> Option<String> {
+    let i = doctype.find("<!ENTITY")?;
+    let rest = doctype[i + "<!ENTITY".len()..].trim_start();
+    let rest = rest.strip_prefix('%').map(str::trim_start).unwrap_or(rest);
+    Some(
+        rest.split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
+fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for attr in e.attributes().with_checks(true) {
+        let attr = attr.map_err(|err| ErrorKind::Xml {
+            location: Location {
+                path: String::new(),
+                line: 0,
+                column: 0,
+            },
+            message: err.to_string(),
+        })?;
+        let key = attr.key.as_ref().to_string();
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|err| ErrorKind::Xml {
+                location: Location {
+                    path: String::new(),
+                    line: 0,
+                    column: 0,
+                },
+                message: format!("attribute {key}: {err}"),
+            })?
+            .into_owned();
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn attr_value(e: &BytesStart<'_>, name: &str) -> Result<Option<String>> {
+    Ok(attributes(e)?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v))
+}
+
+fn make_prop(attrs: Vec<(String, String)>, value: String) -> Prop {
+    let mut prop = Prop {
+        kind: String::new(),
+        lang: None,
+        encoding: None,
+        value,
+    };
+    for (k, v) in attrs {
+        match k.as_str() {
+            "type" => prop.kind = v,
+            "xml:lang" | "lang" => prop.lang = Some(v),
+            "o-encoding" => prop.encoding = Some(v),
+            _ => {}
+        }
+    }
+    prop
+}
+
+fn make_note(attrs: Vec<(String, String)>, text: String) -> Note {
+    let mut note = Note {
+        lang: None,
+        encoding: None,
+        text,
+    };
+    for (k, v) in attrs {
+        match k.as_str() {
+            "xml:lang" | "lang" => note.lang = Some(v),
+            "o-encoding" => note.encoding = Some(v),
+            _ => {}
+        }
+    }
+    note
+}

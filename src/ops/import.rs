@@ -1,0 +1,430 @@
+//! Import TMX files into the memory: one transaction for the whole command, duplicates merged,
+//! problems in single units counted and reported.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use serde::Serialize;
+
+use crate::error::{ErrorKind, Result};
+use crate::formats::tmx::{self, Item, Problem};
+use crate::model::{Extra, Lang, TranslationUnit};
+use crate::store::{Store, Writer};
+
+/// What to do with a unit whose source text is already in the memory with another translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnDuplicate {
+    /// Keep both: the new unit becomes an alternative translation. Identical units are merged.
+    #[default]
+    Keep,
+    /// Replace the stored unit's translations with the new ones.
+    Overwrite,
+    /// Leave the memory as it is and skip the new unit.
+    Skip,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportConfig {
+    pub files: Vec<PathBuf>,
+    pub on_duplicate: OnDuplicate,
+    /// Stop at the first problem in a unit instead of skipping the unit.
+    pub strict: bool,
+    /// Language tags to rename: `zh` to `zh-CN`, say.
+    pub lang_map: Vec<(Lang, Lang)>,
+    /// How many problems a file report lists (all are counted).
+    pub max_problems_listed: usize,
+}
+
+/// Hooks for a progress display; every method has a default that does nothing.
+pub trait Progress: Sync {
+    /// A file starts; `bytes` is its size when known.
+    fn start_file(&self, _name: &str, _bytes: Option<u64>) {}
+    /// Bytes of the file read so far.
+    fn advance(&self, _bytes: u64) {}
+    /// The file is done.
+    fn finish_file(&self) {}
+}
+
+/// A progress display that shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub encoding: String,
+    pub tmx_version: Option<String>,
+    /// Units in the file, including those skipped.
+    pub units_read: u64,
+    /// New units.
+    pub added: u64,
+    /// Units identical to one in the memory: merged into it (dates, counts, notes, properties).
+    pub merged: u64,
+    /// New units whose source is in the memory with another translation, kept as alternatives.
+    pub alternatives: u64,
+    /// Stored units whose translations were replaced (`--on-duplicate overwrite`).
+    pub overwritten: u64,
+    /// Units not imported.
+    pub skipped: u64,
+    /// Why units were skipped, with counts.
+    pub skipped_reasons: BTreeMap<String, u64>,
+    /// The first problems, with their locations.
+    pub problems: Vec<Problem>,
+    /// Variants read per language tag, in the units that were read without a problem.
+    pub languages: BTreeMap<String, u64>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    pub units_read: u64,
+    pub added: u64,
+    pub merged: u64,
+    pub alternatives: u64,
+    pub overwritten: u64,
+    pub skipped: u64,
+}
+
+enum Msg {
+    Header(tmx::Header, String),
+    Unit(TranslationUnit),
+    Problem(Problem),
+    Fatal(crate::Error),
+}
+
+const BATCH: usize = 256;
+
+/// The skip reason counted for units left out by `--on-duplicate skip`.
+pub const SKIPPED_DUPLICATE: &str = "source already in the memory (--on-duplicate skip)";
+
+/// The current time as a TMX date (`YYYYMMDDThhmmssZ`).
+pub fn now_tmx() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    now.format(&fmt).unwrap_or_default()
+}
+
+/// Imports the files into the memory in one transaction: on any error nothing is written.
+pub fn import(
+    store: &mut Store,
+    config: &ImportConfig,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let mut writer = store.writer()?;
+    let mut report = ImportReport::default();
+    let imported_at = now_tmx();
+    for path in &config.files {
+        let file = import_file(&mut writer, path, config, &imported_at, progress)?;
+        report.units_read += file.units_read;
+        report.added += file.added;
+        report.merged += file.merged;
+        report.alternatives += file.alternatives;
+        report.overwritten += file.overwritten;
+        report.skipped += file.skipped;
+        report.files.push(file);
+    }
+    writer.commit()?;
+    Ok(report)
+}
+
+/// Adds one unit (from the command line, say) with the same duplicate rules as an import.
+pub fn add_unit(
+    store: &mut Store,
+    unit: &TranslationUnit,
+    on_duplicate: OnDuplicate,
+) -> Result<Outcome> {
+    let mut writer = store.writer()?;
+    let outcome = place(&mut writer, unit, None, on_duplicate)?;
+    writer.commit()?;
+    Ok(outcome)
+}
+
+fn import_file(
+    writer: &mut Writer<'_>,
+    path: &std::path::Path,
+    config: &ImportConfig,
+    imported_at: &str,
+    progress: &dyn Progress,
+) -> Result<FileReport> {
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    progress.start_file(&path.display().to_string(), size);
+    let mut report = FileReport {
+        path: path.display().to_string(),
+        ..FileReport::default()
+    };
+    let mut first_problem: Option<Problem> = None;
+    let mut problems = 0u64;
+    let result = std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(16);
+        let lang_map = &config.lang_map;
+        scope.spawn(move || read_file(path, lang_map, tx, progress));
+        let mut origin = None;
+        for batch in rx {
+            for msg in batch {
+                match msg {
+                    Msg::Header(header, encoding) => {
+                        report.encoding = encoding;
+                        report.tmx_version = header.version.clone();
+                        let json = serde_json::to_string(&header)?;
+                        origin = Some(writer.add_origin(&report.path, imported_at, Some(&json))?);
+                    }
+                    Msg::Unit(unit) => {
+                        report.units_read += 1;
+                        match place(writer, &unit, origin, config.on_duplicate)? {
+                            Outcome::Added => report.added += 1,
+                            Outcome::Merged => report.merged += 1,
+                            Outcome::Alternative => report.alternatives += 1,
+                            Outcome::Overwritten => report.overwritten += 1,
+                            Outcome::Skipped => {
+                                report.skipped += 1;
+                                *report
+                                    .skipped_reasons
+                                    .entry(SKIPPED_DUPLICATE.to_string())
+                                    .or_default() += 1;
+                            }
+                        }
+                        for v in &unit.variants {
+                            *report.languages.entry(v.lang.to_string()).or_default() += 1;
+                        }
+                    }
+                    Msg::Problem(problem) => {
+                        if config.strict {
+                            return Err(ErrorKind::Rejected {
+                                location: problem.location,
+                                message: format!(
+                                    "{} (--strict stops at the first problem)",
+                                    problem.message
+                                ),
+                            }
+                            .into());
+                        }
+                        report.units_read += 1;
+                        report.skipped += 1;
+                        problems += 1;
+                        *report
+                            .skipped_reasons
+                            .entry(reason_of(&problem.message))
+                            .or_default() += 1;
+                        if first_problem.is_none() {
+                            first_problem = Some(problem.clone());
+                        }
+                        if report.problems.len() < config.max_problems_listed.max(1) {
+                            report.problems.push(problem);
+                        }
+                    }
+                    Msg::Fatal(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    });
+    progress.finish_file();
+    result?;
+    if problems > 0 && problems == report.units_read {
+        let first = first_problem.expect("a problem was counted, so the first one was kept");
+        let more = problems - 1;
+        return Err(ErrorKind::Rejected {
+            location: first.location,
+            message: format!(
+                "{}; no unit of the file could be imported{}",
+                first.message,
+                if more > 0 {
+                    format!(" ({more} more problems)")
+                } else {
+                    String::new()
+                }
+            ),
+        }
+        .into());
+    }
+    Ok(report)
+}
+
+/// The kind of a problem, for counting: the message without the quoted values.
+fn reason_of(message: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in message.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                if quoted {
+                    out.push_str("\"…\"");
+                }
+            }
+            _ if quoted => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Runs in its own thread: parses the file and sends units in batches.
+fn read_file(
+    path: &std::path::Path,
+    lang_map: &[(Lang, Lang)],
+    tx: mpsc::SyncSender<Vec<Msg>>,
+    progress: &dyn Progress,
+) {
+    let mut reader = match tmx::Reader::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(vec![Msg::Fatal(e)]);
+            return;
+        }
+    };
+    let encoding = crate::formats::open_input(path)
+        .map(|i| i.encoding.name().to_string())
+        .unwrap_or_default();
+    let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
+    let mut unit = TranslationUnit::default();
+    loop {
+        let msg = match reader.read_unit(&mut unit) {
+            Ok(Item::Unit) => {
+                for (from, to) in lang_map {
+                    if unit.source.as_ref() == Some(from) {
+                        unit.source = Some(to.clone());
+                    }
+                    for v in &mut unit.variants {
+                        if &v.lang == from {
+                            v.lang = to.clone();
+                        }
+                    }
+                }
+                if unit.variants.len() < 2 {
+                    Msg::Problem(Problem {
+                        location: reader.unit_location().clone(),
+                        message: format!(
+                            "the unit has only one variant ({}): nothing to translate from or to",
+                            unit.variants.first().map(|v| v.lang.as_str()).unwrap_or("")
+                        ),
+                    })
+                } else {
+                    Msg::Unit(std::mem::take(&mut unit))
+                }
+            }
+            Ok(Item::Problem(p)) => Msg::Problem(p),
+            Ok(Item::End) => break,
+            Err(e) => {
+                batch.push(Msg::Fatal(e));
+                let _ = tx.send(batch);
+                return;
+            }
+        };
+        batch.push(msg);
+        if batch.len() >= BATCH {
+            progress.advance(reader.bytes_read());
+            if tx.send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+            batch.reserve(BATCH);
+        }
+    }
+    progress.advance(reader.bytes_read());
+    let _ = tx.send(batch);
+}
+
+/// What happened to one unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Added,
+    Merged,
+    Alternative,
+    Overwritten,
+    Skipped,
+}
+
+fn same_content(a: &TranslationUnit, b: &TranslationUnit) -> bool {
+    if a.variants.len() != b.variants.len() || a.source != b.source {
+        return false;
+    }
+    let key = |u: &TranslationUnit| {
+        let mut k: Vec<(String, String)> = u
+            .variants
+            .iter()
+            .map(|v| (v.lang.to_string(), v.content().to_string()))
+            .collect();
+        k.sort();
+        k
+    };
+    key(a) == key(b)
+}
+
+fn merge_extras(into: &mut Vec<Extra>, from: &[Extra]) {
+    for e in from {
+        if !into.contains(e) {
+            into.push(e.clone());
+        }
+    }
+}
+
+fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUnit {
+    let mut merged = stored.clone();
+    merged.admin.merge(&new.admin);
+    if merged.tuid.is_none() {
+        merged.tuid.clone_from(&new.tuid);
+    }
+    for (k, v) in &new.attrs {
+        if !merged.attrs.iter().any(|(mk, _)| mk == k) {
+            merged.attrs.push((k.clone(), v.clone()));
+        }
+    }
+    merge_extras(&mut merged.extras, &new.extras);
+    for nv in &new.variants {
+        if let Some(mv) = merged
+            .variants
+            .iter_mut()
+            .find(|mv| mv.lang == nv.lang && mv.content() == nv.content())
+        {
+            mv.admin.merge(&nv.admin);
+            merge_extras(&mut mv.extras, &nv.extras);
+            for (k, v) in &nv.attrs {
+                if !mv.attrs.iter().any(|(mk, _)| mk == k) {
+                    mv.attrs.push((k.clone(), v.clone()));
+                }
+            }
+        }
+    }
+    merged
+}
+
+fn place(
+    writer: &mut Writer<'_>,
+    unit: &TranslationUnit,
+    origin: Option<i64>,
+    mode: OnDuplicate,
+) -> Result<Outcome> {
+    let Some(src) = unit.source_variant() else {
+        return Ok(Outcome::Skipped);
+    };
+    let candidates = writer.units_with_text(&src.lang, &src.text)?;
+    if candidates.is_empty() {
+        writer.insert_unit(unit, origin)?;
+        return Ok(Outcome::Added);
+    }
+    if mode == OnDuplicate::Skip {
+        return Ok(Outcome::Skipped);
+    }
+    for &id in &candidates {
+        let stored = writer.load_unit(id)?;
+        if same_content(&stored, unit) {
+            let merged = merge_units(&stored, unit);
+            if merged != stored {
+                writer.replace_unit(id, &merged)?;
+            }
+            return Ok(Outcome::Merged);
+        }
+    }
+    if mode == OnDuplicate::Overwrite {
+        writer.replace_unit(candidates[0], unit)?;
+        return Ok(Outcome::Overwritten);
+    }
+    writer.insert_unit(unit, origin)?;
+    Ok(Outcome::Alternative)
+}

@@ -1,0 +1,113 @@
+//! Schema versions and migrations. The version lives in `PRAGMA user_version`; migrations are
+//! embedded and run in order, each in the transaction that bumps the version.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::{ErrorKind, Result};
+
+/// The schema version this tmkit writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migration `i` brings a database from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 -> 1: the first schema.
+    "
+    CREATE TABLE langs(
+        id INTEGER PRIMARY KEY,
+        tag TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE origins(
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        header TEXT
+    );
+    CREATE TABLE units(
+        id INTEGER PRIMARY KEY,
+        origin INTEGER,
+        tuid TEXT,
+        srclang INTEGER NOT NULL,
+        created TEXT,
+        creator TEXT,
+        changed TEXT,
+        changer TEXT,
+        usage_count INTEGER,
+        last_used TEXT,
+        extra TEXT
+    );
+    CREATE TABLE variants(
+        id INTEGER PRIMARY KEY,
+        lang INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        markup TEXT,
+        extra TEXT
+    );
+    CREATE INDEX variants_text ON variants(lang, hash);
+    ",
+];
+
+pub(super) fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database written by a newer tmkit.
+///
+/// The version is read inside the write transaction, so two processes opening a new memory at the
+/// same time do not both try to create it.
+pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let found = user_version(conn)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found > SCHEMA_VERSION {
+        return Err(too_new(path, found));
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = migrate_locked(conn, path);
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(_) => {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+    result
+}
+
+fn too_new(path: &Path, found: i64) -> crate::Error {
+    ErrorKind::SchemaTooNew {
+        path: path.display().to_string(),
+        found,
+        supported: SCHEMA_VERSION,
+    }
+    .into()
+}
+
+fn migrate_locked(conn: &Connection, path: &Path) -> Result<()> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(too_new(path, found));
+    }
+    if found == 0 {
+        // A new database, or a SQLite file that is not ours.
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(ErrorKind::NotAMemory {
+                path: path.display().to_string(),
+                reason: "it is a SQLite database with other tables".to_string(),
+            }
+            .into());
+        }
+    }
+    for version in found..SCHEMA_VERSION {
+        conn.execute_batch(MIGRATIONS[version as usize])?;
+        conn.pragma_update(None, "user_version", version + 1)?;
+    }
+    Ok(())
+}
