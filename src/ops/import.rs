@@ -153,6 +153,8 @@ fn import_file(
 ) -> Result<FileReport> {
     let size = std::fs::metadata(path).ok().map(|m| m.len());
     progress.start_file(&path.display().to_string(), size);
+    // Real TMX spends at least 150 bytes on a unit; size the duplicate filter for that many.
+    writer.expect_units(size.unwrap_or(0) / 150);
     let mut report = FileReport {
         path: path.display().to_string(),
         ..FileReport::default()
@@ -403,7 +405,7 @@ fn place(
     let Some(src) = unit.source_variant() else {
         return Ok(Outcome::Skipped);
     };
-    let candidates = writer.units_with_text(&src.lang, &src.text)?;
+    let candidates = writer.units_with_source(&src.lang, &src.text)?;
     if candidates.is_empty() {
         writer.insert_unit(unit, origin)?;
         return Ok(Outcome::Added);

@@ -4,11 +4,15 @@
 //!
 //! Layout (schema version 1): `units` holds one row per translation unit with its administrative
 //! metadata; `variants` one row per language version, whose id is `unit << 10 | position` so that a
-//! unit's variants sit together and come back in order without a second index; `(lang, hash)` indexes
-//! the plain text for exact look-ups and duplicate detection. Metadata that is rarely queried
+//! unit's variants sit together and come back in order without a second index; `(srclang, src_hash)`
+//! indexes each unit's source text for duplicate detection, with a Bloom filter in front of it so
+//! that a bulk import of new units almost never has to look. Metadata that is rarely queried
 //! (other attributes, properties, notes) is kept as compact JSON, absent when empty.
 
+mod bloom;
 mod schema;
+
+use bloom::Bloom;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -211,7 +215,12 @@ impl Store {
                 langs.insert(tag, id);
             }
         }
-        Ok(Writer { tx, langs })
+        Ok(Writer {
+            tx,
+            langs,
+            bloom: None,
+            expected: 0,
+        })
     }
 
     fn lang_tags(&self) -> Result<HashMap<i64, Lang>> {
@@ -434,6 +443,15 @@ impl Store {
     }
 }
 
+const INSERT_VARIANTS: [&str; 4] = [
+    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)",
+    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), \
+     (?, ?, ?, ?, ?)",
+    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), \
+     (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)",
+];
+
 /// A stored unit found by its source text.
 #[derive(Debug, Clone)]
 pub struct Candidate {
@@ -446,6 +464,8 @@ pub struct Candidate {
 pub struct Writer<'a> {
     tx: rusqlite::Transaction<'a>,
     langs: HashMap<String, i64>,
+    bloom: Option<Bloom>,
+    expected: u64,
 }
 
 impl Writer<'_> {
@@ -474,23 +494,56 @@ impl Writer<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// The ids of stored units whose variant in exactly `lang` has exactly this plain text.
-    pub fn units_with_text(&mut self, lang: &Lang, text: &str) -> Result<Vec<i64>> {
+    /// Tells the writer how many units are about to come, so that its filter is sized for them.
+    pub fn expect_units(&mut self, n: u64) {
+        self.expected = self.expected.saturating_add(n);
+    }
+
+    fn filter(&mut self) -> Result<&mut Bloom> {
+        let stale = match &self.bloom {
+            None => true,
+            Some(b) => b.is_full(),
+        };
+        if stale {
+            let stored: i64 = self
+                .tx
+                .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+            let mut bloom = Bloom::with_capacity((stored as u64 + self.expected).max(1024) * 2);
+            let mut stmt = self.tx.prepare("SELECT srclang, src_hash FROM units")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                bloom.insert(row.get(0)?, row.get(1)?);
+            }
+            drop(rows);
+            drop(stmt);
+            self.bloom = Some(bloom);
+        }
+        Ok(self.bloom.as_mut().expect("the filter was just built"))
+    }
+
+    /// The ids of stored units whose source is in exactly `lang` and has exactly this plain text.
+    pub fn units_with_source(&mut self, lang: &Lang, text: &str) -> Result<Vec<i64>> {
         let Some(&lang_id) = self.langs.get(lang.as_str()) else {
             return Ok(Vec::new());
         };
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT id, text FROM variants WHERE lang = ? AND hash = ? ORDER BY id",
-        )?;
-        let mut rows = stmt.query(params![lang_id, text_hash(text)])?;
+        let hash = text_hash(text);
+        if !self.filter()?.contains(lang_id, hash) {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT id FROM units WHERE srclang = ? AND src_hash = ? ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![lang_id, hash], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? == text {
-                let unit = id >> POS_BITS;
-                if out.last() != Some(&unit) {
-                    out.push(unit);
-                }
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT 1 FROM variants WHERE id >= ? AND id < ? AND lang = ? AND text = ? LIMIT 1",
+        )?;
+        for id in ids {
+            if stmt.exists(params![id << POS_BITS, (id + 1) << POS_BITS, lang_id, text])? {
+                out.push(id);
             }
         }
         Ok(out)
@@ -570,16 +623,18 @@ impl Writer<'_> {
             }
         };
         let extra = unit_extra_json(unit)?;
+        let src_hash = text_hash(unit.source_variant().map(|v| v.text.as_str()).unwrap_or(""));
         let id = {
             let mut stmt = self.tx.prepare_cached(
-                "INSERT INTO units(origin, tuid, srclang, created, creator, changed, changer, \
-                 usage_count, last_used, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO units(origin, tuid, srclang, src_hash, created, creator, changed, changer, \
+                 usage_count, last_used, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?;
             let a = &unit.admin;
             stmt.execute(params![
                 origin,
                 unit.tuid,
                 src,
+                src_hash,
                 a.creation_date,
                 a.creation_id,
                 a.change_date,
@@ -590,6 +645,9 @@ impl Writer<'_> {
             ])?;
             self.tx.last_insert_rowid()
         };
+        if let Some(b) = &mut self.bloom {
+            b.insert(src, src_hash);
+        }
         self.insert_variants(id, unit)?;
         Ok(id)
     }
@@ -603,20 +661,29 @@ impl Writer<'_> {
             }
             .into());
         }
-        for (pos, v) in unit.variants.iter().enumerate() {
-            let lang = self.lang_id(&v.lang)?;
-            let extra = variant_extra_json(v)?;
-            let mut stmt = self.tx.prepare_cached(
-                "INSERT INTO variants(id, lang, hash, text, markup, extra) VALUES (?, ?, ?, ?, ?, ?)",
-            )?;
-            stmt.execute(params![
-                (id << POS_BITS) | pos as i64,
-                lang,
-                text_hash(&v.text),
-                v.text,
-                v.markup,
-                extra,
-            ])?;
+        let mut langs = [0i64; 4];
+        let mut extras: [Option<String>; 4] = Default::default();
+        let mut start = 0;
+        while start < unit.variants.len() {
+            // Up to four variants in one statement: fewer round trips through the VDBE.
+            let chunk = &unit.variants[start..(start + 4).min(unit.variants.len())];
+            for (i, v) in chunk.iter().enumerate() {
+                langs[i] = self.lang_id(&v.lang)?;
+                extras[i] = variant_extra_json(v)?;
+            }
+            let sql = INSERT_VARIANTS[chunk.len() - 1];
+            let mut stmt = self.tx.prepare_cached(sql)?;
+            let mut idx = 1;
+            for (i, v) in chunk.iter().enumerate() {
+                stmt.raw_bind_parameter(idx, (id << POS_BITS) | (start + i) as i64)?;
+                stmt.raw_bind_parameter(idx + 1, langs[i])?;
+                stmt.raw_bind_parameter(idx + 2, &v.text)?;
+                stmt.raw_bind_parameter(idx + 3, &v.markup)?;
+                stmt.raw_bind_parameter(idx + 4, &extras[i])?;
+                idx += 5;
+            }
+            stmt.raw_execute()?;
+            start += chunk.len();
         }
         Ok(())
     }
@@ -627,16 +694,21 @@ impl Writer<'_> {
             Some(v) => self.lang_id(&v.lang.clone())?,
             None => return Ok(()),
         };
+        let src_hash = text_hash(unit.source_variant().map(|v| v.text.as_str()).unwrap_or(""));
+        if let Some(b) = &mut self.bloom {
+            b.insert(src, src_hash);
+        }
         let extra = unit_extra_json(unit)?;
         let a = &unit.admin;
         self.tx
             .prepare_cached(
-                "UPDATE units SET tuid = ?, srclang = ?, created = ?, creator = ?, changed = ?, \
-                 changer = ?, usage_count = ?, last_used = ?, extra = ? WHERE id = ?",
+                "UPDATE units SET tuid = ?, srclang = ?, src_hash = ?, created = ?, creator = ?, \
+                 changed = ?, changer = ?, usage_count = ?, last_used = ?, extra = ? WHERE id = ?",
             )?
             .execute(params![
                 unit.tuid,
                 src,
+                src_hash,
                 a.creation_date,
                 a.creation_id,
                 a.change_date,

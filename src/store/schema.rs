@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
         origin INTEGER,
         tuid TEXT,
         srclang INTEGER NOT NULL,
+        src_hash INTEGER NOT NULL,
         created TEXT,
         creator TEXT,
         changed TEXT,
@@ -40,12 +41,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE variants(
         id INTEGER PRIMARY KEY,
         lang INTEGER NOT NULL,
-        hash INTEGER NOT NULL,
         text TEXT NOT NULL,
         markup TEXT,
         extra TEXT
     );
-    CREATE INDEX variants_text ON variants(lang, hash);
+    CREATE INDEX units_source ON units(srclang, src_hash);
     ",
 ];
 

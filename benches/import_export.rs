@@ -1,0 +1,304 @@
+//! Import and export benchmark: a generated TMX with 1,000,000 three-language units (en, zh-CN,
+//! ja-JP, realistic lengths, CJK text), imported and exported by the release `tmkit` binary.
+//!
+//! Run with `cargo bench --bench import_export` (`TMKIT_BENCH_UNITS=N` for another size,
+//! `TMKIT_BENCH_RUNS=N` for more runs). Prints medians: units per second, peak RSS, the ratio to
+//! `xmllint --noout --stream` on the same file, export units per second and database bytes per unit.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EN_WORDS: &[&str] = &[
+    "China",
+    "Japan",
+    "forum",
+    "cooperation",
+    "regional",
+    "economic",
+    "development",
+    "bilateral",
+    "relations",
+    "government",
+    "officials",
+    "experts",
+    "digital",
+    "technology",
+    "trade",
+    "investment",
+    "partnership",
+    "agreement",
+    "security",
+    "public",
+    "health",
+    "media",
+    "exchange",
+    "pandemic",
+    "recovery",
+    "growth",
+    "supply",
+    "chain",
+    "value",
+    "market",
+    "industry",
+    "policy",
+    "leaders",
+    "minister",
+    "foreign",
+    "state",
+    "councilor",
+    "prime",
+    "cabinet",
+    "speech",
+    "video",
+    "conference",
+    "annual",
+    "event",
+    "platform",
+    "theme",
+    "international",
+    "order",
+    "role",
+    "should",
+    "play",
+    "strengthen",
+    "communication",
+    "coordination",
+    "prosperity",
+    "revitalization",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "for",
+    "on",
+    "with",
+    "a",
+    "is",
+    "that",
+    "by",
+    "as",
+    "at",
+    "will",
+    "said",
+    "has",
+    "have",
+    "been",
+    "more",
+    "new",
+    "two",
+    "countries",
+    "people",
+    "both",
+    "between",
+];
+const ZH: &str = "中日两国论坛合作区域经济发展双边关系政府官员专家数字技术贸易投资伙伴协定安全公共卫生媒体交流疫情复苏增长供应链价值市场产业政策领导人外交部长国务委员首相内阁讲话视频会议年度活动平台主题国际秩序作用加强沟通协调繁荣振兴的了在和是对与为将有这也就都而及等";
+const JA_KANA: &str = "のにはをがとでもてしたるいうかなれからまですこれそれあるないよう";
+const JA_KANJI: &str = "日中両国会議協力地域経済発展関係政府専門家技術貿易投資協定安全保障公衆衛生交流感染拡大回復成長供給市場産業政策首脳外相内閣演説主題国際秩序役割強化連携繁栄";
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn generate(path: &Path, units: usize) -> std::io::Result<()> {
+    let zh: Vec<char> = ZH.chars().collect();
+    let kana: Vec<char> = JA_KANA.chars().collect();
+    let kanji: Vec<char> = JA_KANJI.chars().collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\">\n  \
+         <header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" \
+         adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n  <body>"
+    )?;
+    let mut en = String::new();
+    let mut zh_s = String::new();
+    let mut ja = String::new();
+    for i in 0..units {
+        en.clear();
+        zh_s.clear();
+        ja.clear();
+        let words = 12 + rng.below(14);
+        for w in 0..words {
+            if w > 0 {
+                en.push(' ');
+            }
+            let word = EN_WORDS[rng.below(EN_WORDS.len())];
+            if w == 0 {
+                let mut c = word.chars();
+                if let Some(f) = c.next() {
+                    en.extend(f.to_uppercase());
+                    en.push_str(c.as_str());
+                }
+            } else {
+                en.push_str(word);
+            }
+            if w == words / 2 {
+                let _ = write!(en, " {}", i);
+            }
+        }
+        en.push('.');
+        for _ in 0..(22 + rng.below(18)) {
+            zh_s.push(zh[rng.below(zh.len())]);
+        }
+        let _ = write!(zh_s, "{}。", i);
+        for k in 0..(26 + rng.below(20)) {
+            let pool = if k % 3 == 2 { &kana } else { &kanji };
+            ja.push(pool[rng.below(pool.len())]);
+        }
+        let _ = write!(ja, "{}。", i);
+        writeln!(
+            out,
+            "    <tu tuid=\"{i}\" creationdate=\"20201130T090000Z\">\n      <tuv xml:lang=\"en\"><seg>{en}</seg></tuv>\n      \
+             <tuv xml:lang=\"zh-CN\"><seg>{zh_s}</seg></tuv>\n      <tuv xml:lang=\"ja-JP\"><seg>{ja}</seg></tuv>\n    </tu>"
+        )?;
+    }
+    writeln!(out, "  </body>\n</tmx>")?;
+    out.flush()
+}
+
+/// Runs a command to completion; returns its wall time and peak resident memory in bytes.
+fn measure(cmd: &mut Command) -> (Duration, u64) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("command starts");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kb: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            peak = peak.max(kb * 1024);
+        }
+        if let Some(status) = child.try_wait().expect("wait works") {
+            let elapsed = start.elapsed();
+            assert!(status.success(), "command failed: {cmd:?}");
+            return (elapsed, peak);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let units: usize = std::env::var("TMKIT_BENCH_UNITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let runs: usize = std::env::var("TMKIT_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let tmx = dir.join(format!("generated-{units}.tmx"));
+    if !tmx.exists() {
+        eprintln!("generating {} ...", tmx.display());
+        generate(&tmx, units).expect("generate");
+    }
+    let size = std::fs::metadata(&tmx).expect("generated").len();
+    let bin = env!("CARGO_BIN_EXE_tmkit");
+    println!(
+        "data: {} units, {:.1} MB TMX, {} runs each, median",
+        units,
+        size as f64 / 1e6,
+        runs
+    );
+
+    let mut xmllint = Vec::new();
+    for _ in 0..runs {
+        let (t, _) = measure(
+            Command::new("xmllint")
+                .arg("--noout")
+                .arg("--stream")
+                .arg(&tmx),
+        );
+        xmllint.push(t.as_secs_f64());
+    }
+    let xmllint = median(xmllint);
+
+    let mut import_t = Vec::new();
+    let mut import_rss = Vec::new();
+    let mut export_t = Vec::new();
+    let mut db_bytes = 0;
+    for run in 0..runs {
+        let db = dir.join(format!("bench-{run}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let (t, rss) = measure(
+            Command::new(bin)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&db)
+                .arg("import")
+                .arg(&tmx),
+        );
+        import_t.push(t.as_secs_f64());
+        import_rss.push(rss as f64);
+        db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(format!("{}-wal", db.display()))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        let out = dir.join("export.tmx");
+        let (t, _) = measure(
+            Command::new(bin)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&db)
+                .arg("export")
+                .arg(&out),
+        );
+        export_t.push(t.as_secs_f64());
+        let _ = std::fs::remove_file(&out);
+        if run + 1 < runs {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        }
+    }
+    let it = median(import_t);
+    let et = median(export_t);
+    println!("xmllint --noout --stream: {:.2} s", xmllint);
+    println!(
+        "import: {:.2} s, {:.0} units/s, peak RSS {:.0} MB, {:.2}x xmllint",
+        it,
+        units as f64 / it,
+        median(import_rss) / 1e6,
+        it / xmllint
+    );
+    println!("export: {:.2} s, {:.0} units/s", et, units as f64 / et);
+    println!(
+        "database: {:.1} MB, {:.0} bytes/unit",
+        db_bytes as f64 / 1e6,
+        db_bytes as f64 / units as f64
+    );
+}
