@@ -131,7 +131,7 @@ fn generate(path: &Path, units: usize) -> std::io::Result<()> {
         en.clear();
         zh_s.clear();
         ja.clear();
-        let words = 12 + rng.below(14);
+        let words = 10 + rng.below(11);
         for w in 0..words {
             if w > 0 {
                 en.push(' ');
@@ -151,11 +151,11 @@ fn generate(path: &Path, units: usize) -> std::io::Result<()> {
             }
         }
         en.push('.');
-        for _ in 0..(22 + rng.below(18)) {
+        for _ in 0..(18 + rng.below(13)) {
             zh_s.push(zh[rng.below(zh.len())]);
         }
         let _ = write!(zh_s, "{}。", i);
-        for k in 0..(26 + rng.below(20)) {
+        for k in 0..(20 + rng.below(15)) {
             let pool = if k % 3 == 2 { &kana } else { &kanji };
             ja.push(pool[rng.below(pool.len())]);
         }

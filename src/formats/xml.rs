@@ -203,9 +203,9 @@ impl<R: BufRead> BufRead for Counting<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let chunk = &buf[..amt.min(buf.len())];
-            match chunk.iter().rposition(|&b| b == b'\n') {
+            match memchr::memrchr(b'\n', chunk) {
                 Some(last) => {
-                    self.line += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.line += memchr::memchr_iter(b'\n', chunk).count() as u64;
                     self.column = 1 + count_chars(&chunk[last + 1..]);
                 }
                 None => self.column += count_chars(chunk),

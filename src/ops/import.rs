@@ -97,7 +97,7 @@ enum Msg {
     Fatal(crate::Error),
 }
 
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// The skip reason counted for units left out by `--on-duplicate skip`.
 pub const SKIPPED_DUPLICATE: &str = "source already in the memory (--on-duplicate skip)";
@@ -120,16 +120,34 @@ pub fn import(
     let imported_at = now_tmx();
     for path in &config.files {
         let file = import_file(&mut writer, path, config, &imported_at, progress)?;
+        report.files.push(file);
+    }
+    for file in &report.files {
         report.units_read += file.units_read;
         report.added += file.added;
         report.merged += file.merged;
         report.alternatives += file.alternatives;
         report.overwritten += file.overwritten;
         report.skipped += file.skipped;
-        report.files.push(file);
     }
     writer.commit()?;
     Ok(report)
+}
+
+fn count(report: &mut FileReport, outcome: Outcome) {
+    match outcome {
+        Outcome::Added => report.added += 1,
+        Outcome::Merged => report.merged += 1,
+        Outcome::Alternative => report.alternatives += 1,
+        Outcome::Overwritten => report.overwritten += 1,
+        Outcome::Skipped => {
+            report.skipped += 1;
+            *report
+                .skipped_reasons
+                .entry(SKIPPED_DUPLICATE.to_string())
+                .or_default() += 1;
+        }
+    }
 }
 
 /// Adds one unit (from the command line, say) with the same duplicate rules as an import.
@@ -162,7 +180,7 @@ fn import_file(
     let mut first_problem: Option<Problem> = None;
     let mut problems = 0u64;
     let result = std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(16);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(8);
         let lang_map = &config.lang_map;
         scope.spawn(move || read_file(path, lang_map, tx, progress));
         let mut origin = None;
@@ -177,19 +195,8 @@ fn import_file(
                     }
                     Msg::Unit(unit) => {
                         report.units_read += 1;
-                        match place(writer, &unit, origin, config.on_duplicate)? {
-                            Outcome::Added => report.added += 1,
-                            Outcome::Merged => report.merged += 1,
-                            Outcome::Alternative => report.alternatives += 1,
-                            Outcome::Overwritten => report.overwritten += 1,
-                            Outcome::Skipped => {
-                                report.skipped += 1;
-                                *report
-                                    .skipped_reasons
-                                    .entry(SKIPPED_DUPLICATE.to_string())
-                                    .or_default() += 1;
-                            }
-                        }
+                        let outcome = place(writer, &unit, origin, config.on_duplicate)?;
+                        count(&mut report, outcome);
                         for v in &unit.variants {
                             *report.languages.entry(v.lang.to_string()).or_default() += 1;
                         }
@@ -406,6 +413,17 @@ fn place(
         return Ok(Outcome::Skipped);
     };
     let candidates = writer.units_with_source(&src.lang, &src.text)?;
+    decide(writer, unit, candidates, mode, origin)
+}
+
+/// Applies the duplicate rules to a unit whose source the stored `candidates` share.
+fn decide(
+    writer: &mut Writer<'_>,
+    unit: &TranslationUnit,
+    candidates: Vec<i64>,
+    mode: OnDuplicate,
+    origin: Option<i64>,
+) -> Result<Outcome> {
     if candidates.is_empty() {
         writer.insert_unit(unit, origin)?;
         return Ok(Outcome::Added);

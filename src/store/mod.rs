@@ -3,13 +3,15 @@
 //! The only module that talks to rusqlite. Depends on `model` and `error`.
 //!
 //! Layout (schema version 1): `units` holds one row per translation unit with its administrative
-//! metadata; `variants` one row per language version, whose id is `unit << 10 | position` so that a
-//! unit's variants sit together and come back in order without a second index; `(srclang, src_hash)`
+//! metadata and, in `body`, its language variants packed into one blob (see `body.rs`): one row per
+//! unit, not per variant, so that an import writes a quarter of the rows. `(srclang, src_hash)`
 //! indexes each unit's source text for duplicate detection, with a Bloom filter in front of it so
-//! that a bulk import of new units almost never has to look. Metadata that is rarely queried
+//! that a bulk import of new units almost never has to look. Later features that need per-language
+//! look-ups keep their own index tables next to it. Metadata that is rarely queried
 //! (other attributes, properties, notes) is kept as compact JSON, absent when empty.
 
 mod bloom;
+mod body;
 mod schema;
 
 use bloom::Bloom;
@@ -25,11 +27,6 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Admin, Extra, Lang, TranslationUnit, Variant};
 
 pub use schema::SCHEMA_VERSION;
-
-/// Bits of a variant id that hold its position within the unit.
-const POS_BITS: u32 = 10;
-/// The most variants one unit can hold.
-pub const MAX_VARIANTS: usize = 1 << POS_BITS;
 
 /// The hash of a text as stored in the index (xxh3, 64 bits, as a signed SQLite integer).
 pub fn text_hash(text: &str) -> i64 {
@@ -59,13 +56,13 @@ struct UnitExtra {
 }
 
 #[derive(Serialize, Deserialize, Default)]
-struct VariantExtra {
+pub(crate) struct VariantExtra {
     #[serde(default, skip_serializing_if = "Admin::is_empty")]
-    admin: Admin,
+    pub(crate) admin: Admin,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    attrs: Vec<(String, String)>,
+    pub(crate) attrs: Vec<(String, String)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    extras: Vec<Extra>,
+    pub(crate) extras: Vec<Extra>,
 }
 
 fn unit_extra_json(unit: &TranslationUnit) -> Result<Option<String>> {
@@ -175,6 +172,8 @@ impl Store {
 
     fn configure(conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(60))?;
+        // Only takes effect on a new, empty file: bigger pages mean fewer log frames and btree levels.
+        conn.pragma_update(None, "page_size", 16384)?;
         let not_a_memory = |e: rusqlite::Error| -> crate::Error {
             ErrorKind::NotAMemory {
                 path: path.display().to_string(),
@@ -185,7 +184,6 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(not_a_memory)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.pragma_update(None, "cache_size", -131_072)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(Store {
@@ -206,32 +204,16 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut langs = HashMap::new();
-        {
-            let mut stmt = tx.prepare("SELECT id, tag FROM langs")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-            for row in rows {
-                let (id, tag) = row?;
-                langs.insert(tag, id);
-            }
-        }
+        let tags = lang_tags(&tx)?;
+        let langs = tags.iter().map(|(id, l)| (l.to_string(), *id)).collect();
         Ok(Writer {
             tx,
             langs,
+            tags,
             bloom: None,
             expected: 0,
+            body: Vec::new(),
         })
-    }
-
-    fn lang_tags(&self) -> Result<HashMap<i64, Lang>> {
-        let mut stmt = self.conn.prepare("SELECT id, tag FROM langs")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (id, tag) = row?;
-            out.insert(id, Lang::parse(&tag)?);
-        }
-        Ok(out)
     }
 
     /// The most frequent source language, if the memory has units.
@@ -254,92 +236,35 @@ impl Store {
         filter: &UnitFilter,
         mut f: impl FnMut(&TranslationUnit) -> Result<()>,
     ) -> Result<()> {
-        let langs = self.lang_tags()?;
-        let mut sql = String::from(
-            "SELECT u.id, u.tuid, u.srclang, u.created, u.creator, u.changed, u.changer, \
-             u.usage_count, u.last_used, u.extra, v.id, v.lang, v.text, v.markup, v.extra \
-             FROM units u JOIN variants v ON v.id >= (u.id << 10) AND v.id < ((u.id + 1) << 10)",
-        );
+        let langs = lang_tags(&self.conn)?;
+        let mut sql = format!("SELECT {UNIT_COLUMNS} FROM units u");
         let mut conds = Vec::new();
         let mut args: Vec<String> = Vec::new();
         if let Some(origin) = &filter.origin {
             sql.push_str(" LEFT JOIN origins o ON o.id = u.origin");
-            conds.push("instr(o.path, ?) > 0");
+            conds.push("instr(o.path, ?) > 0".to_string());
             args.push(origin.clone());
         }
-        let date = "coalesce(u.changed, u.created, (SELECT imported_at FROM origins WHERE id = u.origin), '')";
-        let since;
-        let before;
+        let date = "coalesce(u.changed, u.created, \
+                    (SELECT imported_at FROM origins WHERE id = u.origin), '')";
         if let Some(d) = &filter.changed_since {
-            since = format!("{date} >= ?");
-            conds.push(&since);
+            conds.push(format!("{date} >= ?"));
             args.push(d.clone());
         }
         if let Some(d) = &filter.changed_before {
-            before = format!("{date} < ?");
-            conds.push(&before);
+            conds.push(format!("{date} < ?"));
             args.push(d.clone());
         }
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&conds.join(" AND "));
         }
-        sql.push_str(" ORDER BY u.id, v.id");
+        sql.push_str(" ORDER BY u.id");
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut unit = TranslationUnit::default();
-        let mut current: Option<i64> = None;
         while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if current != Some(id) {
-                if current.is_some() {
-                    f(&unit)?;
-                }
-                current = Some(id);
-                unit.clear();
-                unit.tuid = row.get(1)?;
-                unit.source = langs.get(&row.get::<_, i64>(2)?).cloned();
-                unit.admin = Admin {
-                    creation_date: row.get(3)?,
-                    creation_id: row.get(4)?,
-                    change_date: row.get(5)?,
-                    change_id: row.get(6)?,
-                    usage_count: row.get::<_, Option<i64>>(7)?.map(|n| n as u64),
-                    last_usage_date: row.get(8)?,
-                };
-                if let Some(extra) = row
-                    .get_ref(9)?
-                    .as_str_or_null()
-                    .map_err(rusqlite::Error::from)?
-                {
-                    let e: UnitExtra = serde_json::from_str(extra)?;
-                    unit.attrs = e.attrs;
-                    unit.extras = e.extras;
-                }
-            }
-            let lang_id: i64 = row.get(11)?;
-            let lang = langs
-                .get(&lang_id)
-                .cloned()
-                .ok_or_else(|| ErrorKind::NotAMemory {
-                    path: self.path.display().to_string(),
-                    reason: format!("variant refers to unknown language id {lang_id}"),
-                })?;
-            let mut v = Variant::new(lang, row.get::<_, String>(12)?);
-            v.markup = row.get(13)?;
-            if let Some(extra) = row
-                .get_ref(14)?
-                .as_str_or_null()
-                .map_err(rusqlite::Error::from)?
-            {
-                let e: VariantExtra = serde_json::from_str(extra)?;
-                v.admin = e.admin;
-                v.attrs = e.attrs;
-                v.extras = e.extras;
-            }
-            unit.variants.push(v);
-        }
-        if current.is_some() {
+            read_unit_row(row, &langs, &mut unit)?;
             f(&unit)?;
         }
         Ok(())
@@ -348,48 +273,53 @@ impl Store {
     /// Counts for `tmkit stats`.
     pub fn stats(&self) -> Result<Stats> {
         let c = &self.conn;
-        let units: i64 = c.query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
-        let variants: i64 = c.query_row("SELECT count(*) FROM variants", [], |r| r.get(0))?;
-        let mut languages = Vec::new();
+        let tags = lang_tags(c)?;
+        let mut per_lang: HashMap<i64, u64> = HashMap::new();
+        let mut per_pair: HashMap<(i64, i64), u64> = HashMap::new();
+        let mut units = 0u64;
+        let mut variants = 0u64;
         {
-            let mut stmt = c.prepare(
-                "SELECT l.tag, count(*) FROM variants v JOIN langs l ON l.id = v.lang \
-                 GROUP BY v.lang ORDER BY count(*) DESC, l.tag",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-            for row in rows {
-                let (lang, n) = row?;
-                languages.push(LangCount {
-                    lang,
-                    variants: n as u64,
-                });
+            let mut stmt = c.prepare("SELECT srclang, body FROM units")?;
+            let mut rows = stmt.query([])?;
+            let mut seen: Vec<i64> = Vec::new();
+            while let Some(row) = rows.next()? {
+                units += 1;
+                let src: i64 = row.get(0)?;
+                seen.clear();
+                for p in body::iter(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?) {
+                    let p = p?;
+                    variants += 1;
+                    *per_lang.entry(p.lang).or_default() += 1;
+                    if p.lang != src && !seen.contains(&p.lang) {
+                        seen.push(p.lang);
+                        *per_pair.entry((src, p.lang)).or_default() += 1;
+                    }
+                }
             }
         }
-        let mut pairs = Vec::new();
-        {
-            let mut stmt = c.prepare(
-                "SELECT ls.tag, lt.tag, count(DISTINCT u.id) FROM units u \
-                 JOIN variants v ON v.id >= (u.id << 10) AND v.id < ((u.id + 1) << 10) \
-                 JOIN langs ls ON ls.id = u.srclang JOIN langs lt ON lt.id = v.lang \
-                 WHERE v.lang != u.srclang GROUP BY u.srclang, v.lang \
-                 ORDER BY count(DISTINCT u.id) DESC, ls.tag, lt.tag",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (source, target, n) = row?;
-                pairs.push(PairCount {
-                    source,
-                    target,
-                    units: n as u64,
-                });
-            }
-        }
+        let tag = |id: &i64| tags.get(id).map(Lang::to_string).unwrap_or_default();
+        let mut languages: Vec<LangCount> = per_lang
+            .iter()
+            .map(|(id, n)| LangCount {
+                lang: tag(id),
+                variants: *n,
+            })
+            .collect();
+        languages.sort_by(|a, b| b.variants.cmp(&a.variants).then(a.lang.cmp(&b.lang)));
+        let mut pairs: Vec<PairCount> = per_pair
+            .iter()
+            .map(|((s, t), n)| PairCount {
+                source: tag(s),
+                target: tag(t),
+                units: *n,
+            })
+            .collect();
+        pairs.sort_by(|a, b| {
+            b.units
+                .cmp(&a.units)
+                .then(a.source.cmp(&b.source))
+                .then(a.target.cmp(&b.target))
+        });
         let mut origins = Vec::new();
         {
             let mut stmt = c.prepare(
@@ -419,8 +349,8 @@ impl Store {
         Ok(Stats {
             path: self.path.display().to_string(),
             schema_version: schema::user_version(c)?,
-            units: units as u64,
-            variants: variants as u64,
+            units,
+            variants,
             languages,
             pairs,
             origins,
@@ -428,7 +358,7 @@ impl Store {
         })
     }
 
-    /// Runs SQLite's integrity check; `Ok(())` when the database is sound.
+    /// Runs SQLite's integrity check; returns the problems it found (none when the file is sound).
     pub fn check_integrity(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -443,20 +373,48 @@ impl Store {
     }
 }
 
-const INSERT_VARIANTS: [&str; 4] = [
-    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?)",
-    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)",
-    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), \
-     (?, ?, ?, ?, ?)",
-    "INSERT INTO variants(id, lang, text, markup, extra) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), \
-     (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)",
-];
+const UNIT_COLUMNS: &str = "u.tuid, u.srclang, u.created, u.creator, u.changed, u.changer, \
+                            u.usage_count, u.last_used, u.extra, u.body";
 
-/// A stored unit found by its source text.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: i64,
-    pub unit: TranslationUnit,
+fn lang_tags(conn: &Connection) -> Result<HashMap<i64, Lang>> {
+    let mut stmt = conn.prepare("SELECT id, tag FROM langs")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, tag) = row?;
+        out.insert(id, Lang::parse(&tag)?);
+    }
+    Ok(out)
+}
+
+/// Fills `unit` from a row of [`UNIT_COLUMNS`].
+fn read_unit_row(
+    row: &rusqlite::Row<'_>,
+    langs: &HashMap<i64, Lang>,
+    unit: &mut TranslationUnit,
+) -> Result<()> {
+    unit.clear();
+    unit.tuid = row.get(0)?;
+    unit.source = langs.get(&row.get::<_, i64>(1)?).cloned();
+    unit.admin = Admin {
+        creation_date: row.get(2)?,
+        creation_id: row.get(3)?,
+        change_date: row.get(4)?,
+        change_id: row.get(5)?,
+        usage_count: row.get::<_, Option<i64>>(6)?.map(|n| n as u64),
+        last_usage_date: row.get(7)?,
+    };
+    if let Some(extra) = row
+        .get_ref(8)?
+        .as_str_or_null()
+        .map_err(rusqlite::Error::from)?
+    {
+        let e: UnitExtra = serde_json::from_str(extra)?;
+        unit.attrs = e.attrs;
+        unit.extras = e.extras;
+    }
+    let blob = row.get_ref(9)?.as_blob().map_err(rusqlite::Error::from)?;
+    body::decode(blob, langs, &mut unit.variants)
 }
 
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
@@ -464,8 +422,10 @@ pub struct Candidate {
 pub struct Writer<'a> {
     tx: rusqlite::Transaction<'a>,
     langs: HashMap<String, i64>,
+    tags: HashMap<i64, Lang>,
     bloom: Option<Bloom>,
     expected: u64,
+    body: Vec<u8>,
 }
 
 impl Writer<'_> {
@@ -477,6 +437,7 @@ impl Writer<'_> {
             .execute("INSERT INTO langs(tag) VALUES (?)", [lang.as_str()])?;
         let id = self.tx.last_insert_rowid();
         self.langs.insert(lang.as_str().to_string(), id);
+        self.tags.insert(id, lang.clone());
         Ok(id)
     }
 
@@ -521,7 +482,8 @@ impl Writer<'_> {
         Ok(self.bloom.as_mut().expect("the filter was just built"))
     }
 
-    /// The ids of stored units whose source is in exactly `lang` and has exactly this plain text.
+    /// The ids of stored units whose source is in exactly `lang` and has exactly this plain text,
+    /// oldest first.
     pub fn units_with_source(&mut self, lang: &Lang, text: &str) -> Result<Vec<i64>> {
         let Some(&lang_id) = self.langs.get(lang.as_str()) else {
             return Ok(Vec::new());
@@ -530,20 +492,19 @@ impl Writer<'_> {
         if !self.filter()?.contains(lang_id, hash) {
             return Ok(Vec::new());
         }
-        let ids: Vec<i64> = {
-            let mut stmt = self.tx.prepare_cached(
-                "SELECT id FROM units WHERE srclang = ? AND src_hash = ? ORDER BY id",
-            )?;
-            let rows = stmt.query_map(params![lang_id, hash], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let mut out = Vec::new();
         let mut stmt = self.tx.prepare_cached(
-            "SELECT 1 FROM variants WHERE id >= ? AND id < ? AND lang = ? AND text = ? LIMIT 1",
+            "SELECT id, body FROM units WHERE srclang = ? AND src_hash = ? ORDER BY id",
         )?;
-        for id in ids {
-            if stmt.exists(params![id << POS_BITS, (id + 1) << POS_BITS, lang_id, text])? {
-                out.push(id);
+        let mut rows = stmt.query(params![lang_id, hash])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            for p in body::iter(blob) {
+                let p = p?;
+                if p.lang == lang_id && p.text == text {
+                    out.push(row.get(0)?);
+                    break;
+                }
             }
         }
         Ok(out)
@@ -551,159 +512,80 @@ impl Writer<'_> {
 
     /// Loads one stored unit.
     pub fn load_unit(&mut self, id: i64) -> Result<TranslationUnit> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {UNIT_COLUMNS} FROM units u WHERE u.id = ?"
+        ))?;
+        let mut rows = stmt.query([id])?;
         let mut unit = TranslationUnit::default();
-        let src: i64;
-        {
-            let mut stmt = self.tx.prepare_cached(
-                "SELECT tuid, srclang, created, creator, changed, changer, usage_count, last_used, extra \
-                 FROM units WHERE id = ?",
-            )?;
-            let (tuid, s, admin, extra) = stmt.query_row([id], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, i64>(1)?,
-                    Admin {
-                        creation_date: r.get(2)?,
-                        creation_id: r.get(3)?,
-                        change_date: r.get(4)?,
-                        change_id: r.get(5)?,
-                        usage_count: r.get::<_, Option<i64>>(6)?.map(|n| n as u64),
-                        last_usage_date: r.get(7)?,
-                    },
-                    r.get::<_, Option<String>>(8)?,
-                ))
-            })?;
-            unit.tuid = tuid;
-            src = s;
-            unit.admin = admin;
-            if let Some(extra) = extra {
-                let e: UnitExtra = serde_json::from_str(&extra)?;
-                unit.attrs = e.attrs;
-                unit.extras = e.extras;
-            }
-        }
-        let tags: HashMap<i64, String> = self.langs.iter().map(|(k, v)| (*v, k.clone())).collect();
-        let lang_of = |id: i64| -> Result<Lang> {
-            Lang::parse(tags.get(&id).map(String::as_str).unwrap_or(""))
-        };
-        unit.source = Some(lang_of(src)?);
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT lang, text, markup, extra FROM variants WHERE id >= ? AND id < ? ORDER BY id",
-        )?;
-        let mut rows = stmt.query(params![id << POS_BITS, (id + 1) << POS_BITS])?;
-        while let Some(row) = rows.next()? {
-            let mut v = Variant::new(lang_of(row.get(0)?)?, row.get::<_, String>(1)?);
-            v.markup = row.get(2)?;
-            if let Some(extra) = row
-                .get_ref(3)?
-                .as_str_or_null()
-                .map_err(rusqlite::Error::from)?
-            {
-                let e: VariantExtra = serde_json::from_str(extra)?;
-                v.admin = e.admin;
-                v.attrs = e.attrs;
-                v.extras = e.extras;
-            }
-            unit.variants.push(v);
+        if let Some(row) = rows.next()? {
+            read_unit_row(row, &self.tags, &mut unit)?;
         }
         Ok(unit)
     }
 
-    /// Adds a unit; returns its id.
-    pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
-        let src = match unit.source_variant() {
-            Some(v) => self.lang_id(&v.lang.clone())?,
-            None => {
-                return Err(ErrorKind::Invalid {
-                    what: "unit",
-                    value: unit.tuid.clone().unwrap_or_default(),
-                    reason: "a unit needs at least one variant".to_string(),
-                }
-                .into());
-            }
-        };
-        let extra = unit_extra_json(unit)?;
-        let src_hash = text_hash(unit.source_variant().map(|v| v.text.as_str()).unwrap_or(""));
-        let id = {
-            let mut stmt = self.tx.prepare_cached(
-                "INSERT INTO units(origin, tuid, srclang, src_hash, created, creator, changed, changer, \
-                 usage_count, last_used, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?;
-            let a = &unit.admin;
-            stmt.execute(params![
-                origin,
-                unit.tuid,
-                src,
-                src_hash,
-                a.creation_date,
-                a.creation_id,
-                a.change_date,
-                a.change_id,
-                a.usage_count.map(|n| n as i64),
-                a.last_usage_date,
-                extra,
-            ])?;
-            self.tx.last_insert_rowid()
-        };
-        if let Some(b) = &mut self.bloom {
-            b.insert(src, src_hash);
-        }
-        self.insert_variants(id, unit)?;
-        Ok(id)
-    }
-
-    fn insert_variants(&mut self, id: i64, unit: &TranslationUnit) -> Result<()> {
-        if unit.variants.len() > MAX_VARIANTS {
+    /// Packs the unit's variants into `self.body`; returns the source language id and text hash.
+    fn pack(&mut self, unit: &TranslationUnit) -> Result<(i64, i64)> {
+        let Some(src) = unit.source_variant() else {
             return Err(ErrorKind::Invalid {
                 what: "unit",
                 value: unit.tuid.clone().unwrap_or_default(),
-                reason: format!("more than {MAX_VARIANTS} variants"),
+                reason: "a unit needs at least one variant".to_string(),
             }
             .into());
+        };
+        let src_lang = self.lang_id(&src.lang)?;
+        let src_hash = text_hash(&src.text);
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        for v in &unit.variants {
+            let lang = self.lang_id(&v.lang)?;
+            let extra = variant_extra_json(v)?;
+            body::push_variant(&mut body, lang, v, extra.as_deref());
         }
-        let mut langs = [0i64; 4];
-        let mut extras: [Option<String>; 4] = Default::default();
-        let mut start = 0;
-        while start < unit.variants.len() {
-            // Up to four variants in one statement: fewer round trips through the VDBE.
-            let chunk = &unit.variants[start..(start + 4).min(unit.variants.len())];
-            for (i, v) in chunk.iter().enumerate() {
-                langs[i] = self.lang_id(&v.lang)?;
-                extras[i] = variant_extra_json(v)?;
-            }
-            let sql = INSERT_VARIANTS[chunk.len() - 1];
-            let mut stmt = self.tx.prepare_cached(sql)?;
-            let mut idx = 1;
-            for (i, v) in chunk.iter().enumerate() {
-                stmt.raw_bind_parameter(idx, (id << POS_BITS) | (start + i) as i64)?;
-                stmt.raw_bind_parameter(idx + 1, langs[i])?;
-                stmt.raw_bind_parameter(idx + 2, &v.text)?;
-                stmt.raw_bind_parameter(idx + 3, &v.markup)?;
-                stmt.raw_bind_parameter(idx + 4, &extras[i])?;
-                idx += 5;
-            }
-            stmt.raw_execute()?;
-            start += chunk.len();
+        self.body = body;
+        Ok((src_lang, src_hash))
+    }
+
+    /// Adds a unit; returns its id.
+    pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
+        let (src, src_hash) = self.pack(unit)?;
+        let extra = unit_extra_json(unit)?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO units(origin, tuid, srclang, src_hash, created, creator, changed, changer, \
+             usage_count, last_used, extra, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        let a = &unit.admin;
+        stmt.execute(params![
+            origin,
+            unit.tuid,
+            src,
+            src_hash,
+            a.creation_date,
+            a.creation_id,
+            a.change_date,
+            a.change_id,
+            a.usage_count.map(|n| n as i64),
+            a.last_usage_date,
+            extra,
+            self.body,
+        ])?;
+        let id = self.tx.last_insert_rowid();
+        if let Some(b) = &mut self.bloom {
+            b.insert(src, src_hash);
         }
-        Ok(())
+        Ok(id)
     }
 
     /// Replaces a stored unit's metadata and variants with `unit`'s, keeping its id and origin.
     pub fn replace_unit(&mut self, id: i64, unit: &TranslationUnit) -> Result<()> {
-        let src = match unit.source_variant() {
-            Some(v) => self.lang_id(&v.lang.clone())?,
-            None => return Ok(()),
-        };
-        let src_hash = text_hash(unit.source_variant().map(|v| v.text.as_str()).unwrap_or(""));
-        if let Some(b) = &mut self.bloom {
-            b.insert(src, src_hash);
-        }
+        let (src, src_hash) = self.pack(unit)?;
         let extra = unit_extra_json(unit)?;
         let a = &unit.admin;
         self.tx
             .prepare_cached(
                 "UPDATE units SET tuid = ?, srclang = ?, src_hash = ?, created = ?, creator = ?, \
-                 changed = ?, changer = ?, usage_count = ?, last_used = ?, extra = ? WHERE id = ?",
+                 changed = ?, changer = ?, usage_count = ?, last_used = ?, extra = ?, body = ? \
+                 WHERE id = ?",
             )?
             .execute(params![
                 unit.tuid,
@@ -716,12 +598,13 @@ impl Writer<'_> {
                 a.usage_count.map(|n| n as i64),
                 a.last_usage_date,
                 extra,
+                self.body,
                 id
             ])?;
-        self.tx
-            .prepare_cached("DELETE FROM variants WHERE id >= ? AND id < ?")?
-            .execute(params![id << POS_BITS, (id + 1) << POS_BITS])?;
-        self.insert_variants(id, unit)
+        if let Some(b) = &mut self.bloom {
+            b.insert(src, src_hash);
+        }
+        Ok(())
     }
 
     /// Makes everything written so far permanent.

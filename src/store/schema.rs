@@ -36,14 +36,8 @@ const MIGRATIONS: &[&str] = &[
         changer TEXT,
         usage_count INTEGER,
         last_used TEXT,
-        extra TEXT
-    );
-    CREATE TABLE variants(
-        id INTEGER PRIMARY KEY,
-        lang INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        markup TEXT,
-        extra TEXT
+        extra TEXT,
+        body BLOB NOT NULL
     );
     CREATE INDEX units_source ON units(srclang, src_hash);
     ",

@@ -172,6 +172,8 @@ pub struct Reader {
     finished: bool,
     unit_start: Location,
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Language attributes seen so far and their parsed tags (files use a handful).
+    lang_cache: Vec<(String, Lang)>,
 }
 
 struct Inline {
@@ -212,6 +214,7 @@ impl Reader {
             header_srclang: None,
             finished: false,
             raw_bytes,
+            lang_cache: Vec::new(),
             unit_start: Location {
                 path: String::new(),
                 line: 1,
@@ -584,7 +587,7 @@ impl Reader {
                 });
                 None
             }
-            Some(tag) => match Lang::parse(&tag) {
+            Some(tag) => match self.parse_lang(&tag) {
                 Ok(l) => Some(l),
                 Err(_) => {
                     problem = Some(Problem {
@@ -674,6 +677,17 @@ impl Reader {
             attrs: other,
             extras,
         }))
+    }
+
+    fn parse_lang(&mut self, tag: &str) -> Result<Lang> {
+        if let Some((_, l)) = self.lang_cache.iter().find(|(t, _)| t == tag) {
+            return Ok(l.clone());
+        }
+        let l = Lang::parse(tag)?;
+        if self.lang_cache.len() < 64 {
+            self.lang_cache.push((tag.to_string(), l.clone()));
+        }
+        Ok(l)
     }
 
     /// Reads a `<seg>`'s content: its plain text, and its markup when it has inline elements.
@@ -868,10 +882,8 @@ fn push_text(s: &str, plain: bool, text: &mut String, markup: &mut Option<String
 
 /// Refuses control characters that XML 1.0 does not allow.
 fn check_chars(s: &str, xml: &Xml) -> Result<()> {
-    if let Some(c) = s
-        .chars()
-        .find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
+    if let Some(&c) = s.as_bytes().iter().find(bad) {
         return Err(ErrorKind::Xml {
             location: xml.here(),
             message: format!(
