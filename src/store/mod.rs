@@ -4,8 +4,8 @@
 //!
 //! Layout (schema version 1): `units` holds one row per translation unit with its administrative
 //! metadata and, in `body`, its language variants packed into one blob (see `body.rs`): one row per
-//! unit, not per variant, so that an import writes a quarter of the rows. `(srclang, src_hash)`
-//! indexes each unit's source text for duplicate detection, with a Bloom filter in front of it so
+//! unit, not per variant, so that an import writes a quarter of the rows. `src_key` (a hash of
+//! the source language and text) indexes each unit's source text for duplicate detection, with a Bloom filter in front of it so
 //! that a bulk import of new units almost never has to look. Later features that need per-language
 //! look-ups keep their own index tables next to it. Metadata that is rarely queried
 //! (other attributes, properties, notes) is kept as compact JSON, absent when empty.
@@ -28,9 +28,10 @@ use crate::model::{Admin, Extra, Lang, TranslationUnit, Variant};
 
 pub use schema::SCHEMA_VERSION;
 
-/// The hash of a text as stored in the index (xxh3, 64 bits, as a signed SQLite integer).
-pub fn text_hash(text: &str) -> i64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as i64
+/// The key of a unit's source in the index: xxh3 of the text seeded with the language id, as a
+/// signed SQLite integer (one integer column compares faster than a pair).
+pub fn source_key(lang_id: i64, text: &str) -> i64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), lang_id as u64) as i64
 }
 
 /// An open memory.
@@ -205,7 +206,7 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let tags = lang_tags(&tx)?;
-        let langs = tags.iter().map(|(id, l)| (l.to_string(), *id)).collect();
+        let langs = tags.iter().map(|(id, l)| (l.clone(), *id)).collect();
         Ok(Writer {
             tx,
             langs,
@@ -421,7 +422,8 @@ fn read_unit_row(
 /// it was.
 pub struct Writer<'a> {
     tx: rusqlite::Transaction<'a>,
-    langs: HashMap<String, i64>,
+    /// Language ids; a memory holds a handful of languages, so a list beats a hash map here.
+    langs: Vec<(Lang, i64)>,
     tags: HashMap<i64, Lang>,
     bloom: Option<Bloom>,
     expected: u64,
@@ -429,14 +431,21 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    fn known_lang(&self, lang: &Lang) -> Option<i64> {
+        self.langs
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, id)| *id)
+    }
+
     fn lang_id(&mut self, lang: &Lang) -> Result<i64> {
-        if let Some(&id) = self.langs.get(lang.as_str()) {
+        if let Some(id) = self.known_lang(lang) {
             return Ok(id);
         }
         self.tx
             .execute("INSERT INTO langs(tag) VALUES (?)", [lang.as_str()])?;
         let id = self.tx.last_insert_rowid();
-        self.langs.insert(lang.as_str().to_string(), id);
+        self.langs.push((lang.clone(), id));
         self.tags.insert(id, lang.clone());
         Ok(id)
     }
@@ -470,10 +479,10 @@ impl Writer<'_> {
                 .tx
                 .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
             let mut bloom = Bloom::with_capacity((stored as u64 + self.expected).max(1024) * 2);
-            let mut stmt = self.tx.prepare("SELECT srclang, src_hash FROM units")?;
+            let mut stmt = self.tx.prepare("SELECT src_key FROM units")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                bloom.insert(row.get(0)?, row.get(1)?);
+                bloom.insert(row.get(0)?);
             }
             drop(rows);
             drop(stmt);
@@ -485,17 +494,17 @@ impl Writer<'_> {
     /// The ids of stored units whose source is in exactly `lang` and has exactly this plain text,
     /// oldest first.
     pub fn units_with_source(&mut self, lang: &Lang, text: &str) -> Result<Vec<i64>> {
-        let Some(&lang_id) = self.langs.get(lang.as_str()) else {
+        let Some(lang_id) = self.known_lang(lang) else {
             return Ok(Vec::new());
         };
-        let hash = text_hash(text);
-        if !self.filter()?.contains(lang_id, hash) {
+        let key = source_key(lang_id, text);
+        if !self.filter()?.contains(key) {
             return Ok(Vec::new());
         }
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT id, body FROM units WHERE srclang = ? AND src_hash = ? ORDER BY id",
-        )?;
-        let mut rows = stmt.query(params![lang_id, hash])?;
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, body FROM units WHERE src_key = ? ORDER BY id")?;
+        let mut rows = stmt.query([key])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
@@ -523,7 +532,7 @@ impl Writer<'_> {
         Ok(unit)
     }
 
-    /// Packs the unit's variants into `self.body`; returns the source language id and text hash.
+    /// Packs the unit's variants into `self.body`; returns the source language id and key.
     fn pack(&mut self, unit: &TranslationUnit) -> Result<(i64, i64)> {
         let Some(src) = unit.source_variant() else {
             return Err(ErrorKind::Invalid {
@@ -534,7 +543,7 @@ impl Writer<'_> {
             .into());
         };
         let src_lang = self.lang_id(&src.lang)?;
-        let src_hash = text_hash(&src.text);
+        let src_key = source_key(src_lang, &src.text);
         let mut body = std::mem::take(&mut self.body);
         body.clear();
         for v in &unit.variants {
@@ -543,15 +552,15 @@ impl Writer<'_> {
             body::push_variant(&mut body, lang, v, extra.as_deref());
         }
         self.body = body;
-        Ok((src_lang, src_hash))
+        Ok((src_lang, src_key))
     }
 
     /// Adds a unit; returns its id.
     pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
-        let (src, src_hash) = self.pack(unit)?;
+        let (src, src_key) = self.pack(unit)?;
         let extra = unit_extra_json(unit)?;
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO units(origin, tuid, srclang, src_hash, created, creator, changed, changer, \
+            "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, changer, \
              usage_count, last_used, extra, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )?;
         let a = &unit.admin;
@@ -559,7 +568,7 @@ impl Writer<'_> {
             origin,
             unit.tuid,
             src,
-            src_hash,
+            src_key,
             a.creation_date,
             a.creation_id,
             a.change_date,
@@ -571,26 +580,26 @@ impl Writer<'_> {
         ])?;
         let id = self.tx.last_insert_rowid();
         if let Some(b) = &mut self.bloom {
-            b.insert(src, src_hash);
+            b.insert(src_key);
         }
         Ok(id)
     }
 
     /// Replaces a stored unit's metadata and variants with `unit`'s, keeping its id and origin.
     pub fn replace_unit(&mut self, id: i64, unit: &TranslationUnit) -> Result<()> {
-        let (src, src_hash) = self.pack(unit)?;
+        let (src, src_key) = self.pack(unit)?;
         let extra = unit_extra_json(unit)?;
         let a = &unit.admin;
         self.tx
             .prepare_cached(
-                "UPDATE units SET tuid = ?, srclang = ?, src_hash = ?, created = ?, creator = ?, \
+                "UPDATE units SET tuid = ?, srclang = ?, src_key = ?, created = ?, creator = ?, \
                  changed = ?, changer = ?, usage_count = ?, last_used = ?, extra = ?, body = ? \
                  WHERE id = ?",
             )?
             .execute(params![
                 unit.tuid,
                 src,
-                src_hash,
+                src_key,
                 a.creation_date,
                 a.creation_id,
                 a.change_date,
@@ -602,7 +611,7 @@ impl Writer<'_> {
                 id
             ])?;
         if let Some(b) = &mut self.bloom {
-            b.insert(src, src_hash);
+            b.insert(src_key);
         }
         Ok(())
     }

@@ -29,7 +29,7 @@ const MIGRATIONS: &[&str] = &[
         origin INTEGER,
         tuid TEXT,
         srclang INTEGER NOT NULL,
-        src_hash INTEGER NOT NULL,
+        src_key INTEGER NOT NULL,
         created TEXT,
         creator TEXT,
         changed TEXT,
@@ -39,7 +39,7 @@ const MIGRATIONS: &[&str] = &[
         extra TEXT,
         body BLOB NOT NULL
     );
-    CREATE INDEX units_source ON units(srclang, src_hash);
+    CREATE INDEX units_source ON units(src_key);
     ",
 ];
 

@@ -43,3 +43,15 @@ fn stats_counts_units_languages_pairs_and_origins() {
         "{text}"
     );
 }
+
+#[test]
+fn a_memory_of_schema_1_still_opens() {
+    let w = Work::new();
+    std::fs::copy(fixture("db/schema-1.db"), w.db()).unwrap();
+    let s = w.json(["stats"]);
+    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["units"], 15);
+    w.export("out.tmx", &[]);
+    assert_dtd_valid(&w.path("out.tmx"));
+    assert_eq!(units_of_file(&w.path("out.tmx")).len(), 15);
+}
