@@ -27,9 +27,11 @@ fn read_back(bytes: Vec<u8>) -> Vec<TranslationUnit> {
 proptest! {
     #[test]
     fn any_text_round_trips(a in xml_text(), b in xml_text(), note in xml_text(), prop in xml_text(), tuid in xml_text()) {
-        let mut unit = TranslationUnit::default();
-        unit.tuid = Some(tuid);
-        unit.source = Some(Lang::parse("en").unwrap());
+        let mut unit = TranslationUnit {
+            tuid: Some(tuid),
+            source: Some(Lang::parse("en").unwrap()),
+            ..TranslationUnit::default()
+        };
         unit.extras.push(Extra::Prop(Prop { kind: "x-test".into(), lang: None, encoding: None, value: prop }));
         unit.extras.push(Extra::Note(Note { lang: None, encoding: None, text: note }));
         unit.variants.push(Variant::new(Lang::parse("en").unwrap(), a));
