@@ -59,6 +59,9 @@ impl Progress for Bar {
     fn advance(&self, bytes: u64) {
         self.0.set_position(bytes);
     }
+    fn committing(&self) {
+        self.0.set_message("writing the memory to disk");
+    }
 }
 
 fn parse_map(s: &str) -> anyhow::Result<(Lang, Lang)> {

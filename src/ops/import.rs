@@ -46,6 +46,8 @@ pub trait Progress: Sync {
     fn advance(&self, _bytes: u64) {}
     /// The file is done.
     fn finish_file(&self) {}
+    /// Everything is read; the transaction is being committed.
+    fn committing(&self) {}
 }
 
 /// A progress display that shows nothing.
@@ -130,6 +132,7 @@ pub fn import(
         report.overwritten += file.overwritten;
         report.skipped += file.skipped;
     }
+    progress.committing();
     writer.commit()?;
     Ok(report)
 }
