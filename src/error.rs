@@ -87,9 +87,6 @@ pub enum ErrorKind {
     /// Writing output failed.
     #[error("writing output: {0}")]
     Write(#[source] std::io::Error),
-    /// The operation was interrupted.
-    #[error("interrupted")]
-    Interrupted,
 }
 
 impl Error {

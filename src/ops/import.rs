@@ -290,9 +290,7 @@ fn read_file(
             return;
         }
     };
-    let encoding = crate::formats::open_input(path)
-        .map(|i| i.encoding.name().to_string())
-        .unwrap_or_default();
+    let encoding = reader.encoding().name().to_string();
     let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
     let mut unit = TranslationUnit::default();
     loop {

@@ -172,6 +172,7 @@ pub struct Reader {
     finished: bool,
     unit_start: Location,
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    encoding: xml::InputEncoding,
     /// Language attributes seen so far and their parsed tags (files use a handful).
     lang_cache: Vec<(String, Lang)>,
 }
@@ -194,6 +195,7 @@ impl Reader {
 
     fn new(input: Input, path: Option<PathBuf>) -> Result<Reader> {
         let raw_bytes = input.raw_bytes.clone();
+        let encoding = input.encoding;
         let mut reader = quick_xml::Reader::from_reader(input.reader);
         {
             let config = reader.config_mut();
@@ -214,6 +216,7 @@ impl Reader {
             header_srclang: None,
             finished: false,
             raw_bytes,
+            encoding,
             lang_cache: Vec::new(),
             unit_start: Location {
                 path: String::new(),
@@ -228,6 +231,11 @@ impl Reader {
     /// The file's header.
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// The encoding the input was read in.
+    pub fn encoding(&self) -> xml::InputEncoding {
+        self.encoding
     }
 
     /// The name the input is reported under.
@@ -261,7 +269,7 @@ impl Reader {
                     }
                 }
                 Event::Start(e) if e.name().as_ref() == "tmx" => {
-                    self.header.version = attr_value(&e, "version")?;
+                    self.header.version = attr_value(&e, &self.xml, "version")?;
                     break;
                 }
                 Event::Start(e) | Event::Empty(e) => {
@@ -290,12 +298,12 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if e.name().as_ref() == "header" => {
-                    self.header.attrs = attributes(&e)?;
+                    self.header.attrs = attributes(&e, &self.xml)?;
                     seen_header = true;
                     self.read_header_children()?;
                 }
                 Event::Empty(e) if e.name().as_ref() == "header" => {
-                    self.header.attrs = attributes(&e)?;
+                    self.header.attrs = attributes(&e, &self.xml)?;
                     seen_header = true;
                 }
                 Event::Start(e) if e.name().as_ref() == "body" => break,
@@ -334,14 +342,14 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => match e.name().as_ref() {
                     "prop" => {
-                        let attrs = attributes(&e)?;
+                        let attrs = attributes(&e, &self.xml)?;
                         let value = self.read_text("prop")?;
                         self.header
                             .extras
                             .push(Extra::Prop(make_prop(attrs, value)));
                     }
                     "note" => {
-                        let attrs = attributes(&e)?;
+                        let attrs = attributes(&e, &self.xml)?;
                         let text = self.read_text("note")?;
                         self.header.extras.push(Extra::Note(make_note(attrs, text)));
                     }
@@ -380,7 +388,7 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if e.name().as_ref() == "tu" => {
-                    let attrs = attributes(&e)?;
+                    let attrs = attributes(&e, &self.xml)?;
                     unit.clear();
                     let location = self.xml.here();
                     self.unit_start = location.clone();
@@ -466,7 +474,7 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e)?;
+                    let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
                         "tuv" => match self.read_tuv(attrs)? {
                             Ok(v) => unit.variants.push(v),
@@ -493,7 +501,7 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e)?;
+                    let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
                         "prop" => unit
                             .extras
@@ -604,7 +612,7 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e)?;
+                    let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
                         "seg" => {
                             let result = self.read_seg()?;
@@ -637,7 +645,7 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e)?;
+                    let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
                         "seg" => seg = Some((String::new(), None)),
                         "prop" => extras.push(Extra::Prop(make_prop(attrs, String::new()))),
@@ -725,7 +733,7 @@ impl Reader {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(ev, Event::Empty(_));
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(e)?;
+                    let attrs = attributes(e, &self.xml)?;
                     if !matches!(
                         name.as_str(),
                         "bpt" | "ept" | "it" | "ph" | "hi" | "sub" | "ut"
@@ -937,26 +945,18 @@ fn declared_entity(doctype: &str) -> Option<String> {
     )
 }
 
-fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>> {
+fn attributes(e: &BytesStart<'_>, xml: &Xml) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for attr in e.attributes().with_checks(true) {
         let attr = attr.map_err(|err| ErrorKind::Xml {
-            location: Location {
-                path: String::new(),
-                line: 0,
-                column: 0,
-            },
+            location: xml.here(),
             message: err.to_string(),
         })?;
         let key = attr.key.as_ref().to_string();
         let value = attr
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|err| ErrorKind::Xml {
-                location: Location {
-                    path: String::new(),
-                    line: 0,
-                    column: 0,
-                },
+                location: xml.here(),
                 message: format!("attribute {key}: {err}"),
             })?
             .into_owned();
@@ -965,8 +965,8 @@ fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn attr_value(e: &BytesStart<'_>, name: &str) -> Result<Option<String>> {
-    Ok(attributes(e)?
+fn attr_value(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
+    Ok(attributes(e, xml)?
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v))
