@@ -1,3 +1,5 @@
 //! Scoring and ranking of fuzzy matches, term recognition: pure functions, no I/O.
 //!
 //! Depends only on `model`, `text` and `error`.
+
+pub mod score;

@@ -1,0 +1,215 @@
+//! Tokens for matching: words and numbers from Unicode word boundaries (UAX #29), punctuation as
+//! tokens of its own, whitespace dropped, and Chinese and Japanese text one character a token (Han,
+//! hiragana, katakana), so that CJK sources match as well as English ones.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (and the marks and apostrophes UAX #29 keeps inside a word).
+    Word,
+    /// Starts with a digit: `2020`, `3.5`, `1,000`.
+    Number,
+    /// One Han, hiragana or katakana character.
+    Cjk,
+    /// Anything else that is not whitespace: `.`, `“`, `-`, `，`.
+    Punct,
+}
+
+/// A token: its kind and byte range in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, s: &'a str) -> &'a str {
+        &s[self.start..self.end]
+    }
+}
+
+/// Whether a character is written one-per-token: Han ideographs, kana and their marks.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x3038..=0x303C
+        | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3134F)
+}
+
+/// Splits a text into tokens, appending them to `out` (cleared first).
+///
+/// ```
+/// use tmkit::text::tokenize::{tokenize, TokenKind};
+/// let s = "Wang Yi met 福田康夫 on Nov. 30.";
+/// let mut t = Vec::new();
+/// tokenize(s, &mut t);
+/// let words: Vec<&str> = t.iter().map(|t| t.text(s)).collect();
+/// assert_eq!(words, ["Wang", "Yi", "met", "福", "田", "康", "夫", "on", "Nov", ".", "30", "."]);
+/// assert_eq!(t[10].kind, TokenKind::Number);
+/// ```
+pub fn tokenize(s: &str, out: &mut Vec<Token>) {
+    out.clear();
+    for (start, piece) in s.split_word_bound_indices() {
+        let mut chars = piece.char_indices();
+        let Some((_, first)) = chars.next() else {
+            continue;
+        };
+        if first.is_whitespace() {
+            continue;
+        }
+        if piece.len() == first.len_utf8() {
+            let kind = if is_cjk(first) {
+                TokenKind::Cjk
+            } else if first.is_numeric() {
+                TokenKind::Number
+            } else if first.is_alphanumeric() {
+                TokenKind::Word
+            } else {
+                TokenKind::Punct
+            };
+            out.push(Token {
+                kind,
+                start,
+                end: start + piece.len(),
+            });
+            continue;
+        }
+        if piece.chars().any(is_cjk) {
+            // Katakana runs and mixed pieces: one token per CJK character, the rest as one word.
+            let mut run: Option<usize> = None;
+            for (i, c) in piece.char_indices() {
+                if is_cjk(c) {
+                    if let Some(r) = run.take() {
+                        out.push(word(r + start, i + start, s));
+                    }
+                    out.push(Token {
+                        kind: TokenKind::Cjk,
+                        start: start + i,
+                        end: start + i + c.len_utf8(),
+                    });
+                } else if run.is_none() {
+                    run = Some(i);
+                }
+            }
+            if let Some(r) = run {
+                out.push(word(r + start, start + piece.len(), s));
+            }
+            continue;
+        }
+        out.push(word(start, start + piece.len(), s));
+    }
+}
+
+fn word(start: usize, end: usize, s: &str) -> Token {
+    let first = s[start..end].chars().next().unwrap_or(' ');
+    let kind = if first.is_numeric() {
+        TokenKind::Number
+    } else if first.is_alphanumeric() {
+        TokenKind::Word
+    } else {
+        TokenKind::Punct
+    };
+    Token { kind, start, end }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(&str, TokenKind)> {
+        let mut t = Vec::new();
+        tokenize(s, &mut t);
+        t.iter().map(|t| (t.text(s), t.kind)).collect()
+    }
+
+    #[test]
+    fn table() {
+        use TokenKind::*;
+        let cases: &[(&str, &[(&str, TokenKind)])] = &[
+            ("", &[]),
+            ("   \t\n", &[]),
+            (
+                "Hello, world!",
+                &[("Hello", Word), (",", Punct), ("world", Word), ("!", Punct)],
+            ),
+            (
+                "It's 3.5% of $1,000.",
+                &[
+                    ("It's", Word),
+                    ("3.5", Number),
+                    ("%", Punct),
+                    ("of", Word),
+                    ("$", Punct),
+                    ("1,000", Number),
+                    (".", Punct),
+                ],
+            ),
+            (
+                "Asia-Pacific",
+                &[("Asia", Word), ("-", Punct), ("Pacific", Word)],
+            ),
+            (
+                "中日关系。",
+                &[
+                    ("中", Cjk),
+                    ("日", Cjk),
+                    ("关", Cjk),
+                    ("系", Cjk),
+                    ("。", Punct),
+                ],
+            ),
+            (
+                "第16届论坛",
+                &[
+                    ("第", Cjk),
+                    ("16", Number),
+                    ("届", Cjk),
+                    ("论", Cjk),
+                    ("坛", Cjk),
+                ],
+            ),
+            (
+                "フォーラムで",
+                &[
+                    ("フ", Cjk),
+                    ("ォ", Cjk),
+                    ("ー", Cjk),
+                    ("ラ", Cjk),
+                    ("ム", Cjk),
+                    ("で", Cjk),
+                ],
+            ),
+            ("“Only”", &[("“", Punct), ("Only", Word), ("”", Punct)]),
+            (
+                "COVID-19 RCEP",
+                &[
+                    ("COVID", Word),
+                    ("-", Punct),
+                    ("19", Number),
+                    ("RCEP", Word),
+                ],
+            ),
+            ("naïve café", &[("naïve", Word), ("café", Word)]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&toks(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_ordered_and_inside_the_text() {
+        let s = "Wang Yi (王毅) said: “China–Japan ties…” 2020年11月30日。";
+        let mut t = Vec::new();
+        tokenize(s, &mut t);
+        let mut last = 0;
+        for tok in &t {
+            assert!(tok.start >= last && tok.end > tok.start && tok.end <= s.len());
+            assert!(!tok.text(s).trim().is_empty());
+            last = tok.end;
+        }
+    }
+}
