@@ -11,13 +11,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod add;
 mod export;
 mod import;
+mod lookup;
 mod output;
 mod stats;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: findings (check problems, no match).
-#[allow(dead_code)]
 pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: an error.
 pub const EXIT_ERROR: i32 = 2;
@@ -61,6 +61,7 @@ pub enum Command {
     Export(export::Args),
     Stats(stats::Args),
     Add(add::Args),
+    Lookup(lookup::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -97,6 +98,7 @@ pub fn run() -> i32 {
         Command::Export(args) => export::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::Add(args) => add::run(args, &ctx),
+        Command::Lookup(args) => lookup::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

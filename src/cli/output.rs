@@ -30,6 +30,18 @@ impl Style {
     pub fn yellow(&self, s: &str) -> String {
         self.wrap("33", s)
     }
+    pub fn green(&self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.wrap("31", s)
+    }
+    pub fn red_strike(&self, s: &str) -> String {
+        self.wrap("31;9", s)
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
 }
 
 /// A table with a header row; columns are aligned by display width, numbers to the right.

@@ -2,4 +2,6 @@
 //!
 //! Depends only on `model`, `text` and `error`.
 
+pub mod diff;
+pub mod grams;
 pub mod score;

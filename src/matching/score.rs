@@ -33,7 +33,7 @@ pub struct Score {
 }
 
 /// The symbol that stands for any number in the skeleton.
-const NUMBER: u64 = 0x4E55_4D42_4552_2323;
+pub(crate) const NUMBER: u64 = 0x4E55_4D42_4552_2323;
 
 /// A segment prepared for scoring: its token sequences in the forms the bands compare.
 #[derive(Debug, Clone, Default)]
@@ -54,13 +54,15 @@ pub struct Prepared {
     pub skeleton: Vec<u64>,
     /// Every token as written, punctuation included.
     exact: Vec<u64>,
+    /// What the candidate index sees: every token case-folded, every number the same symbol.
+    pub index: Vec<u64>,
 }
 
-fn sym(s: &str) -> u64 {
+pub(crate) fn sym(s: &str) -> u64 {
     xxh3_64(s.as_bytes())
 }
 
-fn folded_sym(s: &str) -> u64 {
+pub(crate) fn folded_sym(s: &str) -> u64 {
     if s.bytes().all(|b| !b.is_ascii_uppercase()) && s.is_ascii() {
         return sym(s);
     }
@@ -104,6 +106,11 @@ impl Prepared {
             };
             self.exact.push(exact);
             self.folded.push(folded);
+            self.index.push(if t.kind == TokenKind::Number {
+                NUMBER
+            } else {
+                folded
+            });
             match t.kind {
                 TokenKind::Punct => self.punct.push(exact),
                 TokenKind::Number => {

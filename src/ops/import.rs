@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::error::{ErrorKind, Result};
 use crate::formats::tmx::{self, Item, Problem};
+use crate::matching::grams::{Grams, text_grams};
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{Store, Writer};
+use crate::store::{Store, VariantKeys, Writer};
 
 /// What to do with a unit whose source text is already in the memory with another translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -48,6 +49,8 @@ pub trait Progress: Sync {
     fn finish_file(&self) {}
     /// Everything is read; the transaction is being committed.
     fn committing(&self) {}
+    /// The candidate index of an older memory is being built: `done` of `total` units.
+    fn rebuilding(&self, _done: u64, _total: u64) {}
 }
 
 /// A progress display that shows nothing.
@@ -94,7 +97,8 @@ pub struct ImportReport {
 
 enum Msg {
     Header(tmx::Header, String),
-    Unit(TranslationUnit),
+    /// A unit with the index keys of each of its variants.
+    Unit(TranslationUnit, Vec<Grams>),
     Problem(Problem),
     Fatal(crate::Error),
 }
@@ -118,6 +122,7 @@ pub fn import(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let mut writer = store.writer()?;
+    ensure_index(&mut writer, &|done, total| progress.rebuilding(done, total))?;
     let mut report = ImportReport::default();
     let imported_at = now_tmx();
     for path in &config.files {
@@ -160,9 +165,35 @@ pub fn add_unit(
     on_duplicate: OnDuplicate,
 ) -> Result<Outcome> {
     let mut writer = store.writer()?;
-    let outcome = place(&mut writer, unit, None, on_duplicate)?;
+    ensure_index(&mut writer, &|_, _| {})?;
+    let outcome = place(&mut writer, unit, &unit_grams(unit), None, on_duplicate)?;
     writer.commit()?;
     Ok(outcome)
+}
+
+/// The index keys of every variant of a unit.
+pub fn unit_grams(unit: &TranslationUnit) -> Vec<Grams> {
+    let mut tokens = Vec::new();
+    unit.variants
+        .iter()
+        .map(|v| text_grams(&v.text, &mut tokens))
+        .collect()
+}
+
+/// Builds the candidate index when the memory lacks it (a memory from an older tmkit).
+pub fn ensure_index(writer: &mut Writer<'_>, progress: &dyn Fn(u64, u64)) -> Result<()> {
+    if writer.index_ready()? {
+        return Ok(());
+    }
+    writer.rebuild_index(
+        &|unit| {
+            unit_grams(unit)
+                .into_iter()
+                .map(|g| (g.len, g.keys))
+                .collect()
+        },
+        progress,
+    )
 }
 
 fn import_file(
@@ -196,9 +227,9 @@ fn import_file(
                         let json = serde_json::to_string(&header)?;
                         origin = Some(writer.add_origin(&report.path, imported_at, Some(&json))?);
                     }
-                    Msg::Unit(unit) => {
+                    Msg::Unit(unit, grams) => {
                         report.units_read += 1;
-                        let outcome = place(writer, &unit, origin, config.on_duplicate)?;
+                        let outcome = place(writer, &unit, &grams, origin, config.on_duplicate)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {
                             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -293,6 +324,7 @@ fn read_file(
     let encoding = reader.encoding().name().to_string();
     let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
     let mut unit = TranslationUnit::default();
+    let mut tokens = Vec::new();
     loop {
         let msg = match reader.read_unit(&mut unit) {
             Ok(Item::Unit) => {
@@ -315,7 +347,12 @@ fn read_file(
                         ),
                     })
                 } else {
-                    Msg::Unit(std::mem::take(&mut unit))
+                    let grams = unit
+                        .variants
+                        .iter()
+                        .map(|v| text_grams(&v.text, &mut tokens))
+                        .collect();
+                    Msg::Unit(std::mem::take(&mut unit), grams)
                 }
             }
             Ok(Item::Problem(p)) => Msg::Problem(p),
@@ -407,6 +444,7 @@ fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUn
 fn place(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
+    grams: &[Grams],
     origin: Option<i64>,
     mode: OnDuplicate,
 ) -> Result<Outcome> {
@@ -414,19 +452,28 @@ fn place(
         return Ok(Outcome::Skipped);
     };
     let candidates = writer.units_with_source(&src.lang, &src.text)?;
-    decide(writer, unit, candidates, mode, origin)
+    let keys: Vec<VariantKeys<'_>> = grams
+        .iter()
+        .map(|g| VariantKeys {
+            len: g.len,
+            keys: &g.keys,
+        })
+        .collect();
+    decide(writer, unit, &keys, candidates, mode, origin)
 }
 
 /// Applies the duplicate rules to a unit whose source the stored `candidates` share.
 fn decide(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
+    keys: &[VariantKeys<'_>],
     candidates: Vec<i64>,
     mode: OnDuplicate,
     origin: Option<i64>,
 ) -> Result<Outcome> {
     if candidates.is_empty() {
-        writer.insert_unit(unit, origin)?;
+        let id = writer.insert_unit(unit, origin)?;
+        writer.index_unit(id, unit, keys)?;
         return Ok(Outcome::Added);
     }
     if mode == OnDuplicate::Skip {
@@ -444,8 +491,10 @@ fn decide(
     }
     if mode == OnDuplicate::Overwrite {
         writer.replace_unit(candidates[0], unit)?;
+        writer.index_unit(candidates[0], unit, keys)?;
         return Ok(Outcome::Overwritten);
     }
-    writer.insert_unit(unit, origin)?;
+    let id = writer.insert_unit(unit, origin)?;
+    writer.index_unit(id, unit, keys)?;
     Ok(Outcome::Alternative)
 }

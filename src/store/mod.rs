@@ -12,7 +12,10 @@
 
 mod bloom;
 mod body;
+mod index;
 mod schema;
+
+pub use index::ListCache;
 
 use bloom::Bloom;
 
@@ -185,7 +188,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(not_a_memory)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "cache_size", -131_072)?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(Store {
             conn,
@@ -214,6 +217,7 @@ impl Store {
             bloom: None,
             expected: 0,
             body: Vec::new(),
+            postings: None,
         })
     }
 
@@ -359,6 +363,88 @@ impl Store {
         })
     }
 
+    /// Whether the candidate index covers every unit (a memory from an older tmkit has none yet).
+    pub fn index_ready(&self) -> Result<bool> {
+        index_ready(&self.conn)
+    }
+
+    /// The ids of the stored languages that a query in `lang` may use (see [`Lang::matches`]).
+    pub fn lang_ids_matching(&self, lang: &Lang) -> Result<Vec<i64>> {
+        Ok(lang_tags(&self.conn)?
+            .into_iter()
+            .filter(|(_, l)| lang.matches(l))
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// The stored languages by id.
+    pub fn languages(&self) -> Result<HashMap<i64, Lang>> {
+        lang_tags(&self.conn)
+    }
+
+    /// Calls `f(weight, unit id, variant length)` for every posting in the buckets of `keys`
+    /// (each a key and a weight) in the languages `lang_ids`. Keys that fall in one bucket are read
+    /// once with their weights summed; postings of other keys that share a bucket come too.
+    pub fn visit_postings(
+        &self,
+        cache: &mut ListCache,
+        lang_ids: &[i64],
+        keys: &[(u64, u32)],
+        mut f: impl FnMut(u32, i64, u32),
+    ) -> Result<()> {
+        let mut buckets: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * lang_ids.len());
+        for &lang in lang_ids {
+            for &(key, weight) in keys {
+                let b = index::bucket(lang, key);
+                match buckets.iter_mut().find(|(x, _)| *x == b) {
+                    Some((_, w)) => *w += weight,
+                    None => buckets.push((b, weight)),
+                }
+            }
+        }
+        for (b, weight) in buckets {
+            index::decode(cache.get(&self.conn, b)?, |unit, len| f(weight, unit, len));
+        }
+        Ok(())
+    }
+
+    /// Loads units by id, with the path of the file each came from.
+    pub fn load_units(&self, ids: &[i64]) -> Result<Vec<(i64, TranslationUnit, Option<String>)>> {
+        let langs = lang_tags(&self.conn)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {UNIT_COLUMNS}, (SELECT path FROM origins WHERE id = u.origin) \
+             FROM units u WHERE u.id = ?"
+        ))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let mut rows = stmt.query([id])?;
+            if let Some(row) = rows.next()? {
+                let mut unit = TranslationUnit::default();
+                read_unit_row(row, &langs, &mut unit)?;
+                out.push((id, unit, row.get(10)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls `f(id, unit)` for every unit, in order: for brute-force comparisons and rebuilding.
+    pub fn for_each_unit_with_id(
+        &self,
+        mut f: impl FnMut(i64, &TranslationUnit) -> Result<()>,
+    ) -> Result<()> {
+        let langs = lang_tags(&self.conn)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {UNIT_COLUMNS}, u.id FROM units u ORDER BY u.id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut unit = TranslationUnit::default();
+        while let Some(row) = rows.next()? {
+            read_unit_row(row, &langs, &mut unit)?;
+            f(row.get(10)?, &unit)?;
+        }
+        Ok(())
+    }
+
     /// Runs SQLite's integrity check; returns the problems it found (none when the file is sound).
     pub fn check_integrity(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -372,6 +458,15 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn index_ready(conn: &Connection) -> Result<bool> {
+    let state: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'index'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(state.as_deref() != Some("missing"))
 }
 
 const UNIT_COLUMNS: &str = "u.tuid, u.srclang, u.created, u.creator, u.changed, u.changer, \
@@ -428,6 +523,18 @@ pub struct Writer<'a> {
     bloom: Option<Bloom>,
     expected: u64,
     body: Vec<u8>,
+    postings: Option<index::Accumulator>,
+}
+
+/// Computes the index keys of each variant of a unit: (length in tokens, keys).
+pub type KeysOf<'a> = dyn Fn(&TranslationUnit) -> Vec<(u32, Vec<u64>)> + 'a;
+
+/// The index keys of one variant, computed by the caller (see `matching::grams`).
+#[derive(Debug, Clone, Copy)]
+pub struct VariantKeys<'a> {
+    /// Length in tokens.
+    pub len: u32,
+    pub keys: &'a [u64],
 }
 
 impl Writer<'_> {
@@ -616,8 +723,91 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Indexes a stored unit's variants under their keys (`keys[i]` belongs to `unit.variants[i]`).
+    pub fn index_unit(
+        &mut self,
+        id: i64,
+        unit: &TranslationUnit,
+        keys: &[VariantKeys<'_>],
+    ) -> Result<()> {
+        let mut langs = Vec::with_capacity(unit.variants.len());
+        for v in &unit.variants {
+            langs.push(self.lang_id(&v.lang)?);
+        }
+        let acc = self.postings.get_or_insert_with(index::Accumulator::new);
+        let mut buckets: Vec<u32> = Vec::new();
+        for (lang, k) in langs.iter().zip(keys) {
+            buckets.clear();
+            buckets.extend(k.keys.iter().map(|&key| index::bucket(*lang, key)));
+            buckets.sort_unstable();
+            buckets.dedup();
+            for &b in &buckets {
+                acc.add(b, id, k.len);
+            }
+        }
+        if acc.is_full() {
+            acc.flush(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the candidate index covers every unit.
+    pub fn index_ready(&self) -> Result<bool> {
+        index_ready(&self.tx)
+    }
+
+    /// Builds the candidate index again from every stored unit; `keys_of` computes a unit's keys,
+    /// `progress(done, total)` is called now and then.
+    pub fn rebuild_index(
+        &mut self,
+        keys_of: &KeysOf<'_>,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<()> {
+        self.tx.execute_batch("DELETE FROM grams")?;
+        let total: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+        let mut after = 0i64;
+        let mut done = 0u64;
+        loop {
+            let batch: Vec<(i64, TranslationUnit)> = {
+                let mut stmt = self.tx.prepare_cached(&format!(
+                    "SELECT {UNIT_COLUMNS}, u.id FROM units u WHERE u.id > ? ORDER BY u.id LIMIT 4096"
+                ))?;
+                let mut rows = stmt.query([after])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let mut unit = TranslationUnit::default();
+                    read_unit_row(row, &self.tags, &mut unit)?;
+                    out.push((row.get(10)?, unit));
+                }
+                out
+            };
+            let Some((last, _)) = batch.last() else { break };
+            after = *last;
+            for (id, unit) in &batch {
+                let keys = keys_of(unit);
+                let refs: Vec<VariantKeys<'_>> = keys
+                    .iter()
+                    .map(|(len, k)| VariantKeys { len: *len, keys: k })
+                    .collect();
+                self.index_unit(*id, unit, &refs)?;
+            }
+            done += batch.len() as u64;
+            progress(done, total as u64);
+        }
+        self.tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('index', 'ready')",
+            [],
+        )?;
+        Ok(())
+    }
+
     /// Makes everything written so far permanent.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(acc) = &mut self.postings {
+            acc.flush(&self.tx)?;
+        }
         self.tx.commit()?;
         Ok(())
     }

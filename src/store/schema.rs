@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::error::{ErrorKind, Result};
 
 /// The schema version this tmkit writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `i` brings a database from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -40,6 +40,19 @@ const MIGRATIONS: &[&str] = &[
         body BLOB NOT NULL
     );
     CREATE INDEX units_source ON units(src_key);
+    ",
+    // 1 -> 2: the candidate index for fuzzy lookup, built on first use when units exist.
+    "
+    CREATE TABLE grams(
+        bucket INTEGER PRIMARY KEY,
+        postings BLOB NOT NULL
+    );
+    CREATE TABLE meta(
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO meta(key, value)
+        SELECT 'index', CASE WHEN EXISTS (SELECT 1 FROM units) THEN 'missing' ELSE 'ready' END;
     ",
 ];
 

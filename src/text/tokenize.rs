@@ -53,6 +53,72 @@ pub fn is_cjk(c: char) -> bool {
 /// ```
 pub fn tokenize(s: &str, out: &mut Vec<Token>) {
     out.clear();
+    if s.is_ascii() {
+        tokenize_ascii(s.as_bytes(), out);
+        return;
+    }
+    tokenize_unicode(s, out);
+}
+
+/// The same tokens as [`tokenize_unicode`] gives for ASCII text (a test holds them equal), about
+/// ten times faster: UAX #29 word boundaries reduced to the ASCII characters.
+fn tokenize_ascii(b: &[u8], out: &mut Vec<Token>) {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() || c == 0x0B {
+            i += 1;
+            continue;
+        }
+        if !word(c) {
+            out.push(Token {
+                kind: TokenKind::Punct,
+                start: i,
+                end: i + 1,
+            });
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            if i < b.len() && word(b[i]) {
+                i += 1;
+                continue;
+            }
+            // A joiner between two letters (WB6/7) or two digits (WB11/12) stays inside.
+            if i + 1 < b.len() {
+                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                let letters = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(mid, b':' | b'.' | b'\'');
+                let digits = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(mid, b',' | b';' | b'.' | b'\'');
+                if letters || digits {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        let kind = if b[start].is_ascii_digit() {
+            TokenKind::Number
+        } else if b[start] == b'_' {
+            TokenKind::Punct
+        } else {
+            TokenKind::Word
+        };
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+        });
+    }
+}
+
+fn tokenize_unicode(s: &str, out: &mut Vec<Token>) {
     for (start, piece) in s.split_word_bound_indices() {
         let mut chars = piece.char_indices();
         let Some((_, first)) = chars.next() else {
@@ -197,6 +263,28 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(&toks(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn the_ascii_path_agrees_with_uax29() {
+        let alphabet = b"ab Z09_.,;:'-\"()!? \t\n$%&/";
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                .collect();
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            tokenize_ascii(text.as_bytes(), &mut fast);
+            tokenize_unicode(&text, &mut slow);
+            assert_eq!(fast, slow, "{text:?}");
         }
     }
 

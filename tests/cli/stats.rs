@@ -16,7 +16,7 @@ fn stats_counts_units_languages_pairs_and_origins() {
     let s = w.json(["stats"]);
     let n = w.units().len() as u64;
     assert_eq!(s["units"].as_u64(), Some(n));
-    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["schema_version"], 2);
     let langs = s["languages"].as_array().unwrap();
     let count = |tag: &str| {
         langs
@@ -45,13 +45,24 @@ fn stats_counts_units_languages_pairs_and_origins() {
 }
 
 #[test]
-fn a_memory_of_schema_1_still_opens() {
-    let w = Work::new();
-    std::fs::copy(fixture("db/schema-1.db"), w.db()).unwrap();
-    let s = w.json(["stats"]);
-    assert_eq!(s["schema_version"], 1);
-    assert_eq!(s["units"], 15);
-    w.export("out.tmx", &[]);
-    assert_dtd_valid(&w.path("out.tmx"));
-    assert_eq!(units_of_file(&w.path("out.tmx")).len(), 15);
+fn memories_of_every_released_schema_still_open() {
+    for fixture_name in ["db/schema-1.db", "db/schema-2.db"] {
+        let w = Work::new();
+        std::fs::copy(fixture(fixture_name), w.db()).unwrap();
+        let s = w.json(["stats"]);
+        assert_eq!(
+            s["schema_version"], 2,
+            "{fixture_name} is brought up to date"
+        );
+        assert_eq!(s["units"], 15, "{fixture_name}");
+        w.export("out.tmx", &[]);
+        assert_dtd_valid(&w.path("out.tmx"));
+        assert_eq!(units_of_file(&w.path("out.tmx")).len(), 15);
+        // Schema 1 had no lookup index: the first lookup builds it.
+        let r = w.json([
+            "lookup",
+            "Digital technology is increasingly playing a greater role since the COVID19 outbreak.",
+        ]);
+        assert_eq!(r[0]["matches"][0]["score"], 100, "{fixture_name}");
+    }
 }

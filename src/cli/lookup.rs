@@ -1,0 +1,226 @@
+//! `tmkit lookup`: exact and fuzzy matches for segments.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args as ClapArgs;
+use indicatif::{ProgressBar, ProgressStyle};
+use tmkit::matching::diff::{Piece, diff};
+use tmkit::model::Lang;
+use tmkit::ops::import::ensure_index;
+use tmkit::ops::lookup::{Lookup, LookupConfig, Query, QueryResult};
+use tmkit::store::Store;
+
+use super::output::{Style, print_json};
+use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
+
+/// Look segments up in the memory: exact and fuzzy matches with their translations.
+///
+/// The score is the word-level edit distance normalized to 0-100 (see the README); 99 and 98 mark
+/// differences only in case, whitespace, punctuation, tags or numbers; 101 a match whose
+/// neighbouring segments match too. Exits with 1 when no segment has a match.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Segments to look up.
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
+    /// A file with one segment per line (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The source language of the segments.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub from: String,
+    /// Languages to show translations in, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "zh-CN,ja-JP",
+        value_name = "LANGS"
+    )]
+    pub to: Vec<String>,
+    /// The lowest score shown.
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min: u8,
+    /// The most matches per segment.
+    #[arg(long, default_value_t = 5)]
+    pub max: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
+    let mut texts: Vec<String> = args.texts.clone();
+    if let Some(file) = &args.file {
+        let mut content = String::new();
+        if file.as_os_str() == "-" {
+            std::io::stdin().read_to_string(&mut content)?;
+        } else {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            content = String::from_utf8(bytes).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: not valid UTF-8 at byte {}: convert the file to UTF-8",
+                    file.display(),
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
+        }
+        texts.extend(
+            content
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.trim().is_empty()),
+        );
+    }
+    if texts.is_empty() {
+        bail!("nothing to look up: give segments as arguments or --file FILE");
+    }
+    let n = texts.len();
+    Ok((0..n)
+        .map(|i| Query {
+            text: texts[i].clone(),
+            prev: i.checked_sub(1).map(|p| texts[p].clone()),
+            next: texts.get(i + 1).cloned(),
+        })
+        .collect())
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let to = args
+        .to
+        .iter()
+        .map(|s| Lang::parse(s).with_context(|| format!("--to {s:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let queries = read_queries(&args)?;
+    let mut store = Store::open_existing(&ctx.db)?;
+    if !store.index_ready()? {
+        rebuild(&mut store, ctx)?;
+    }
+    let config = LookupConfig {
+        from,
+        to,
+        min: args.min,
+        max: args.max,
+    };
+    let mut lookup = Lookup::new(&store, config)?;
+    let mut results = Vec::with_capacity(queries.len());
+    for q in &queries {
+        results.push(lookup.lookup(q)?);
+    }
+    let found = results.iter().any(|r| !r.matches.is_empty());
+    if args.format == Format::Json {
+        print_json(&results)?;
+    } else {
+        print!("{}", render(&results, Style { color: ctx.color }));
+    }
+    Ok(if found { EXIT_OK } else { EXIT_FINDINGS })
+}
+
+/// Builds the candidate index of a memory that lacks it, with a progress bar on a terminal.
+pub fn rebuild(store: &mut Store, ctx: &Ctx) -> anyhow::Result<()> {
+    let bar = if std::io::stderr().is_terminal() && !ctx.quiet {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template(
+                "building the lookup index [{bar:30}] {pos}/{len} units eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let mut writer = store.writer()?;
+    ensure_index(&mut writer, &|done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    })?;
+    writer.commit()?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
+}
+
+fn render(results: &[QueryResult], style: Style) -> String {
+    let mut out = String::new();
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&style.bold(&format!("{}. {}", i + 1, r.query)));
+        out.push('\n');
+        if r.matches.is_empty() {
+            out.push_str("   no match\n");
+            continue;
+        }
+        for m in &r.matches {
+            let badge = format!("{:>3}", m.score);
+            let badge = match m.score {
+                100.. => style.green(&badge),
+                85..=99 => style.yellow(&badge),
+                _ => style.red(&badge),
+            };
+            out.push_str(&format!(
+                "  {badge}  {}\n",
+                render_diff(&diff(&m.source, &r.query), style)
+            ));
+            if !m.penalties.is_empty() {
+                let names: Vec<String> = m
+                    .penalties
+                    .iter()
+                    .map(|p| format!("{p:?}").to_lowercase())
+                    .collect();
+                out.push_str(&format!(
+                    "       {}\n",
+                    style.dim(&format!("differs in {}", names.join(", ")))
+                ));
+            }
+            for (lang, text) in &m.targets {
+                out.push_str(&format!("       {lang:<6} {text}\n"));
+            }
+            let mut about = Vec::new();
+            if let Some(o) = &m.origin {
+                about.push(o.clone());
+            }
+            if let Some(c) = &m.changed {
+                about.push(c.clone());
+            }
+            if !about.is_empty() {
+                out.push_str(&format!("       {}\n", style.dim(&about.join(" · "))));
+            }
+        }
+    }
+    out
+}
+
+/// The diff of a match source against the query: deletions `[-...-]`, insertions `{+...+}`, in
+/// red and green on a terminal.
+pub fn render_diff(pieces: &[Piece], style: Style) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Same(s) => s.clone(),
+            Piece::Delete(s) => {
+                if style.color {
+                    style.red_strike(s)
+                } else {
+                    format!("[-{s}-]")
+                }
+            }
+            Piece::Insert(s) => {
+                if style.color {
+                    style.green(s)
+                } else {
+                    format!("{{+{s}+}}")
+                }
+            }
+        })
+        .collect()
+}

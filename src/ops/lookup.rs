@@ -1,0 +1,249 @@
+//! Look segments up in the memory: exact and fuzzy matches through the candidate index, scored
+//! exactly, never by scanning the memory. A brute-force scan with the same score is kept as the
+//! reference the index is measured and tested against.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::matching::grams::{grams, required_shared};
+use crate::matching::score::{Penalty, Prepared, score};
+use crate::model::{Extra, Lang, TranslationUnit};
+use crate::store::{ListCache, Store};
+
+/// What to look up.
+#[derive(Debug, Clone)]
+pub struct LookupConfig {
+    pub from: Lang,
+    /// Languages to show translations in; a unit with none of them is not offered.
+    pub to: Vec<Lang>,
+    /// The lowest score shown (0-100).
+    pub min: u8,
+    /// The most matches per query.
+    pub max: usize,
+}
+
+/// One segment to look up, with its neighbours when it comes from a document (for context
+/// matches).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// A match.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    /// 0-100, or 101 for a context match.
+    pub score: u8,
+    pub source: String,
+    pub source_lang: String,
+    /// Translations by language tag.
+    pub targets: BTreeMap<String, String>,
+    /// The file the unit was imported from.
+    pub origin: Option<String>,
+    /// When the unit was last changed (else created), as written in the TMX.
+    pub changed: Option<String>,
+    pub penalties: Vec<Penalty>,
+    #[serde(skip)]
+    pub unit: i64,
+    pub tuid: Option<String>,
+}
+
+/// The matches of one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryResult {
+    pub query: String,
+    pub matches: Vec<Match>,
+}
+
+/// Weight of the skeleton key: a candidate that shares it is always scored.
+const SKELETON: u32 = 1 << 24;
+
+/// A lookup session over one memory: caches index lists across queries.
+pub struct Lookup<'a> {
+    store: &'a Store,
+    config: LookupConfig,
+    from_ids: Vec<i64>,
+    cache: ListCache,
+    /// Candidates examined by the last query (for benchmarks).
+    pub last_candidates: usize,
+}
+
+impl<'a> Lookup<'a> {
+    /// Prepares lookups in `store`, whose index must be ready (see `ops::import::ensure_index`).
+    pub fn new(store: &'a Store, config: LookupConfig) -> Result<Lookup<'a>> {
+        let from_ids = store.lang_ids_matching(&config.from)?;
+        Ok(Lookup {
+            store,
+            config,
+            from_ids,
+            cache: ListCache::default(),
+            last_candidates: 0,
+        })
+    }
+
+    /// Looks one segment up through the index.
+    pub fn lookup(&mut self, query: &Query) -> Result<QueryResult> {
+        let q = Prepared::new(&query.text, None);
+        let g = grams(&q);
+        let Some((&skeleton, bigrams)) = g.keys.split_last() else {
+            return Ok(self.empty(query));
+        };
+        let mut weighted: Vec<(u64, u32)> = Vec::with_capacity(g.keys.len());
+        for &k in bigrams {
+            match weighted.iter_mut().find(|(x, _)| *x == k) {
+                Some((_, w)) => *w += 1,
+                None => weighted.push((k, 1)),
+            }
+        }
+        weighted.push((skeleton, SKELETON));
+        let min = self.config.min;
+        let qlen = q.len();
+        let mut hits: HashMap<(i64, u32), u32> = HashMap::new();
+        self.store.visit_postings(
+            &mut self.cache,
+            &self.from_ids,
+            &weighted,
+            |w, unit, len| {
+                if w >= SKELETON || required_shared(min, qlen, len as usize).is_some() {
+                    *hits.entry((unit, len)).or_default() += w;
+                }
+            },
+        )?;
+        let mut ids: Vec<i64> = hits
+            .into_iter()
+            .filter(|&((_, len), w)| {
+                w >= SKELETON
+                    || required_shared(min, qlen, len as usize)
+                        .is_some_and(|r| w as usize >= r.max(1))
+            })
+            .map(|((unit, _), _)| unit)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.last_candidates = ids.len();
+        let units = self.store.load_units(&ids)?;
+        let mut matches = Vec::new();
+        for (id, unit, origin) in &units {
+            if let Some(m) = self.evaluate(query, &q, *id, unit, origin.clone()) {
+                matches.push(m);
+            }
+        }
+        Ok(self.finish(query, matches))
+    }
+
+    /// Looks one segment up by scoring every unit of the memory: the reference for the index.
+    pub fn brute_force(&mut self, query: &Query) -> Result<QueryResult> {
+        let q = Prepared::new(&query.text, None);
+        let mut matches = Vec::new();
+        let store = self.store;
+        store.for_each_unit_with_id(|id, unit| {
+            if let Some(m) = self.evaluate(query, &q, id, unit, None) {
+                matches.push(m);
+            }
+            Ok(())
+        })?;
+        Ok(self.finish(query, matches))
+    }
+
+    fn empty(&self, query: &Query) -> QueryResult {
+        QueryResult {
+            query: query.text.clone(),
+            matches: Vec::new(),
+        }
+    }
+
+    fn finish(&self, query: &Query, mut matches: Vec<Match>) -> QueryResult {
+        matches.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| b.changed.cmp(&a.changed))
+                .then_with(|| a.unit.cmp(&b.unit))
+        });
+        matches.truncate(self.config.max);
+        QueryResult {
+            query: query.text.clone(),
+            matches,
+        }
+    }
+
+    /// Scores a unit's source variants against the query; the best one, if it reaches the
+    /// threshold and the unit has a wanted translation.
+    fn evaluate(
+        &self,
+        query: &Query,
+        q: &Prepared,
+        id: i64,
+        unit: &TranslationUnit,
+        origin: Option<String>,
+    ) -> Option<Match> {
+        let mut targets = BTreeMap::new();
+        for to in &self.config.to {
+            if let Some(v) = unit
+                .variants
+                .iter()
+                .find(|v| to.matches(&v.lang) && !self.config.from.matches(&v.lang))
+            {
+                targets.insert(v.lang.to_string(), v.text.clone());
+            }
+        }
+        if targets.is_empty() {
+            return None;
+        }
+        let mut best: Option<(crate::matching::score::Score, &crate::model::Variant)> = None;
+        for v in unit
+            .variants
+            .iter()
+            .filter(|v| self.config.from.matches(&v.lang))
+        {
+            let s = score(q, &Prepared::new(&v.text, v.markup.as_deref()));
+            if best.as_ref().is_none_or(|(b, _)| s.value > b.value) {
+                best = Some((s, v));
+            }
+        }
+        let (s, v) = best?;
+        if s.value < self.config.min {
+            return None;
+        }
+        let mut value = s.value;
+        if value == 100 && context_matches(query, unit) {
+            value = 101;
+        }
+        Some(Match {
+            score: value,
+            source: v.text.clone(),
+            source_lang: v.lang.to_string(),
+            targets,
+            origin,
+            changed: unit
+                .admin
+                .change_date
+                .clone()
+                .or_else(|| unit.admin.creation_date.clone()),
+            penalties: s.penalties,
+            unit: id,
+            tuid: unit.tuid.clone(),
+        })
+    }
+}
+
+/// Whether the unit's stored context (OmegaT's `prev`/`next` properties, or `x-context-prev` and
+/// `x-context-next`) is the query's.
+fn context_matches(query: &Query, unit: &TranslationUnit) -> bool {
+    let prop = |names: [&str; 2]| {
+        unit.extras.iter().find_map(|e| match e {
+            Extra::Prop(p) if names.contains(&p.kind.as_str()) => Some(p.value.as_str()),
+            _ => None,
+        })
+    };
+    let (Some(prev), Some(next)) = (
+        prop(["prev", "x-context-prev"]),
+        prop(["next", "x-context-next"]),
+    ) else {
+        return false;
+    };
+    query.prev.as_deref().unwrap_or("") == prev && query.next.as_deref().unwrap_or("") == next
+}

@@ -1,0 +1,221 @@
+//! The candidate index: for every variant, its keys (token bigrams and a skeleton key, computed by
+//! the caller) point to the unit. Postings live in `grams`, one row per bucket of keys: a bucket is
+//! a hash of (language id, key) cut to [`BUCKET_BITS`] bits, so the table has a bounded number of
+//! rows however large the memory, and a write appends to a bucket's list instead of adding rows.
+//! Keys that share a bucket only add candidates, never lose one: every candidate is scored exactly.
+//!
+//! A list is a sequence of segments, one per flush: a varint count, then per posting the zigzag
+//! delta of the unit id from the previous posting (the first from zero) and the variant's length
+//! in tokens.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use crate::error::Result;
+
+/// 2^18 buckets: about 250 postings per bucket per million units of background.
+pub const BUCKET_BITS: u32 = 18;
+const BUCKETS: usize = 1 << BUCKET_BITS;
+
+/// Bytes of pending postings after which a writer flushes them to the database.
+const FLUSH_BYTES: usize = 48 << 20;
+
+/// The bucket of a key in a language.
+pub fn bucket(lang_id: i64, key: u64) -> u32 {
+    let h = (key ^ (lang_id as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - BUCKET_BITS)) as u32
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+#[derive(Default, Clone)]
+struct Pending {
+    buf: Vec<u8>,
+    count: u32,
+    last: i64,
+}
+
+/// Postings waiting to be written.
+pub(super) struct Accumulator {
+    buckets: Vec<Pending>,
+    touched: Vec<u32>,
+    bytes: usize,
+}
+
+impl Accumulator {
+    pub(super) fn new() -> Accumulator {
+        Accumulator {
+            buckets: vec![Pending::default(); BUCKETS],
+            touched: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    pub(super) fn add(&mut self, bucket: u32, unit: i64, len: u32) {
+        let p = &mut self.buckets[bucket as usize];
+        if p.count == 0 {
+            self.touched.push(bucket);
+        }
+        let before = p.buf.len();
+        put_varint(&mut p.buf, zigzag(unit - p.last));
+        put_varint(&mut p.buf, u64::from(len));
+        p.last = unit;
+        p.count += 1;
+        self.bytes += p.buf.len() - before;
+    }
+
+    pub(super) fn is_full(&self) -> bool {
+        self.bytes >= FLUSH_BYTES
+    }
+
+    /// Appends every pending list to its bucket's row.
+    pub(super) fn flush(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        if self.touched.is_empty() {
+            return Ok(());
+        }
+        self.touched.sort_unstable();
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO grams(bucket, postings) VALUES (?1, ?2) \
+             ON CONFLICT(bucket) DO UPDATE SET postings = CAST(postings || ?2 AS BLOB)",
+        )?;
+        let mut segment = Vec::new();
+        for &b in &self.touched {
+            let p = &mut self.buckets[b as usize];
+            segment.clear();
+            put_varint(&mut segment, u64::from(p.count));
+            segment.extend_from_slice(&p.buf);
+            stmt.execute(params![b, segment])?;
+            *p = Pending::default();
+        }
+        self.touched.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+/// Decodes a bucket's list, calling `f(unit, len)` for each posting. A damaged list ends early.
+pub(super) fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
+    fn varint(data: &mut &[u8]) -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let (&b, rest) = data.split_first()?;
+            *data = rest;
+            v |= u64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+    while !data.is_empty() {
+        let Some(count) = varint(&mut data) else {
+            return;
+        };
+        let mut last = 0i64;
+        for _ in 0..count {
+            let (Some(delta), Some(len)) = (varint(&mut data), varint(&mut data)) else {
+                return;
+            };
+            last += unzigzag(delta);
+            f(last, len as u32);
+        }
+    }
+}
+
+/// Bucket lists read for one query, cached across the queries of one process.
+#[derive(Default)]
+pub struct ListCache {
+    lists: HashMap<u32, Vec<u8>>,
+}
+
+impl ListCache {
+    pub(super) fn get<'a>(
+        &'a mut self,
+        conn: &rusqlite::Connection,
+        bucket: u32,
+    ) -> Result<&'a [u8]> {
+        if !self.lists.contains_key(&bucket) {
+            let mut stmt = conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ?")?;
+            let mut rows = stmt.query([bucket])?;
+            let data = match rows.next()? {
+                Some(row) => row
+                    .get_ref(0)?
+                    .as_bytes()
+                    .map_err(rusqlite::Error::from)?
+                    .to_vec(),
+                None => Vec::new(),
+            };
+            if self.lists.len() > 4096 {
+                self.lists.clear();
+            }
+            self.lists.insert(bucket, data);
+        }
+        Ok(self.lists.get(&bucket).map(Vec::as_slice).unwrap_or(&[]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip_through_segments() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE grams(bucket INTEGER PRIMARY KEY, postings BLOB NOT NULL)",
+        )
+        .unwrap();
+        let mut conn = conn;
+        let tx = conn.transaction().unwrap();
+        let mut acc = Accumulator::new();
+        acc.add(7, 10, 3);
+        acc.add(7, 12, 40);
+        acc.add(7, 5, 2); // a replaced older unit: negative delta
+        acc.flush(&tx).unwrap();
+        acc.add(7, 300_000, 9);
+        acc.add(8, 1, 1);
+        acc.flush(&tx).unwrap();
+        let data: Vec<u8> = tx
+            .query_row("SELECT postings FROM grams WHERE bucket = 7", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let mut got = Vec::new();
+        decode(&data, |u, l| got.push((u, l)));
+        assert_eq!(got, vec![(10, 3), (12, 40), (5, 2), (300_000, 9)]);
+        // Damaged data never panics.
+        for cut in 0..data.len() {
+            decode(&data[..cut], |_, _| {});
+        }
+    }
+
+    #[test]
+    fn buckets_spread() {
+        let mut seen = std::collections::HashSet::new();
+        for k in 0..10_000u64 {
+            seen.insert(bucket(1, k.wrapping_mul(0x2545_F491_4F6C_DD1D)));
+        }
+        assert!(seen.len() > 9_500);
+        assert_ne!(bucket(1, 42), bucket(2, 42));
+    }
+}

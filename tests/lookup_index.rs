@@ -1,0 +1,105 @@
+//! Property test: indexed lookup returns exactly what scoring every unit returns, at or above the
+//! threshold, for random memories and queries (English-like and CJK, with edits).
+
+use proptest::prelude::*;
+use tmkit::model::{Lang, TranslationUnit, Variant};
+use tmkit::ops::import::{OnDuplicate, add_unit};
+use tmkit::ops::lookup::{Lookup, LookupConfig, Query};
+use tmkit::store::Store;
+
+const WORDS: &[&str] = &[
+    "China",
+    "Japan",
+    "forum",
+    "the",
+    "of",
+    "and",
+    "trade",
+    "digital",
+    "cooperation",
+    "Wang",
+    "Yi",
+    "said",
+    "16th",
+    "2020",
+    ",",
+    ".",
+    "“",
+    "”",
+    "-",
+    "中",
+    "日",
+    "关",
+    "系",
+    "合",
+    "作",
+    "の",
+    "は",
+];
+
+fn sentence() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0..WORDS.len(), 1..18)
+}
+
+fn text(ids: &[usize]) -> String {
+    ids.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ")
+}
+
+/// An edited copy: some words replaced, inserted or removed.
+fn edit(ids: &[usize], edits: &[(u8, usize, usize)]) -> Vec<usize> {
+    let mut out = ids.to_vec();
+    for &(op, pos, word) in edits {
+        if out.is_empty() {
+            out.push(word);
+            continue;
+        }
+        let p = pos % out.len();
+        match op % 3 {
+            0 => out[p] = word,
+            1 => out.insert(p, word),
+            _ => {
+                out.remove(p);
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn indexed_lookup_equals_brute_force(
+        memory in prop::collection::vec(sentence(), 1..40),
+        picks in prop::collection::vec((0usize..40, prop::collection::vec((0u8..3, 0usize..20, 0..WORDS.len()), 0..4)), 1..8),
+        random in prop::collection::vec(sentence(), 0..3),
+        min in prop::sample::select(vec![70u8, 75, 85, 95, 100]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+        for (i, ids) in memory.iter().enumerate() {
+            let mut unit = TranslationUnit::default();
+            unit.variants.push(Variant::new(Lang::parse("en").unwrap(), text(ids)));
+            unit.variants.push(Variant::new(Lang::parse("zh-CN").unwrap(), format!("译文{i}")));
+            unit.source = Some(Lang::parse("en").unwrap());
+            add_unit(&mut store, &unit, OnDuplicate::Keep).unwrap();
+        }
+        let config = LookupConfig {
+            from: Lang::parse("en").unwrap(),
+            to: vec![Lang::parse("zh-CN").unwrap()],
+            min,
+            max: usize::MAX,
+        };
+        let mut lookup = Lookup::new(&store, config).unwrap();
+        let mut queries: Vec<String> = picks
+            .iter()
+            .map(|(i, edits)| text(&edit(&memory[i % memory.len()], edits)))
+            .collect();
+        queries.extend(random.iter().map(|ids| text(ids)));
+        for q in queries {
+            let query = Query { text: q.clone(), ..Query::default() };
+            let got: Vec<(i64, u8)> = lookup.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            let want: Vec<(i64, u8)> = lookup.brute_force(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            prop_assert_eq!(got, want, "query {:?} at {}", q, min);
+        }
+    }
+}
