@@ -89,7 +89,8 @@ proptest! {
             min,
             max: usize::MAX,
         };
-        let mut lookup = Lookup::new(&store, config).unwrap();
+        let mut lookup = Lookup::new(&store, config.clone()).unwrap();
+        let mut top = Lookup::new(&store, LookupConfig { max: 3, ..config }).unwrap();
         let mut queries: Vec<String> = picks
             .iter()
             .map(|(i, edits)| text(&edit(&memory[i % memory.len()], edits)))
@@ -99,7 +100,10 @@ proptest! {
             let query = Query { text: q.clone(), ..Query::default() };
             let got: Vec<(i64, u8)> = lookup.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
             let want: Vec<(i64, u8)> = lookup.brute_force(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
-            prop_assert_eq!(got, want, "query {:?} at {}", q, min);
+            prop_assert_eq!(&got, &want, "query {:?} at {}", q, min);
+            // With --max, the first matches are the brute force's first ones.
+            let top3: Vec<(i64, u8)> = top.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            prop_assert_eq!(&top3[..], &want[..want.len().min(3)], "top 3 of {:?}", q);
         }
     }
 }

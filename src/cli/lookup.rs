@@ -99,6 +99,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }
+    let to_langs = to.clone();
     let config = LookupConfig {
         from,
         to,
@@ -114,7 +115,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if args.format == Format::Json {
         print_json(&results)?;
     } else {
-        print!("{}", render(&results, Style { color: ctx.color }));
+        print!(
+            "{}",
+            render(&results, &to_langs, Style { color: ctx.color })
+        );
     }
     Ok(if found { EXIT_OK } else { EXIT_FINDINGS })
 }
@@ -148,7 +152,7 @@ pub fn rebuild(store: &mut Store, ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn render(results: &[QueryResult], style: Style) -> String {
+fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
     let mut out = String::new();
     for (i, r) in results.iter().enumerate() {
         if i > 0 {
@@ -182,8 +186,13 @@ fn render(results: &[QueryResult], style: Style) -> String {
                     style.dim(&format!("differs in {}", names.join(", ")))
                 ));
             }
-            for (lang, text) in &m.targets {
-                out.push_str(&format!("       {lang:<6} {text}\n"));
+            // In the order of --to.
+            for want in to {
+                for (lang, text) in &m.targets {
+                    if Lang::parse(lang).is_ok_and(|l| want.matches(&l)) {
+                        out.push_str(&format!("       {lang:<6} {text}\n"));
+                    }
+                }
             }
             let mut about = Vec::new();
             if let Some(o) = &m.origin {

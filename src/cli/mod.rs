@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod add;
+mod concordance;
 mod export;
 mod import;
 mod lookup;
@@ -62,6 +63,7 @@ pub enum Command {
     Stats(stats::Args),
     Add(add::Args),
     Lookup(lookup::Args),
+    Concordance(concordance::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -99,6 +101,7 @@ pub fn run() -> i32 {
         Command::Stats(args) => stats::run(args, &ctx),
         Command::Add(args) => add::run(args, &ctx),
         Command::Lookup(args) => lookup::run(args, &ctx),
+        Command::Concordance(args) => concordance::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -37,8 +37,8 @@ fn symbols(text: &str, tokens: &[Token]) -> Vec<u64> {
 /// ```
 /// use tmkit::matching::diff::{diff, Piece};
 /// let d = diff("China and Japan can strengthen trade.", "China and Japan can strengthen communication.");
-/// assert!(d.contains(&Piece::Delete("trade".into())));
-/// assert!(d.contains(&Piece::Insert("communication".into())));
+/// assert!(d.contains(&Piece::Delete(" trade".into())));
+/// assert!(d.contains(&Piece::Insert(" communication".into())));
 /// ```
 pub fn diff(matched: &str, query: &str) -> Vec<Piece> {
     let (mut tm, mut tq) = (Vec::new(), Vec::new());

@@ -2,13 +2,13 @@
 //! exactly, never by scanning the memory. A brute-force scan with the same score is kept as the
 //! reference the index is measured and tested against.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::matching::grams::{grams, required_shared};
-use crate::matching::score::{Penalty, Prepared, score};
+use crate::matching::score::{Penalty, Prepared, Score, fuzzy_value, score};
 use crate::model::{Extra, Lang, TranslationUnit};
 use crate::store::{ListCache, Store};
 
@@ -68,30 +68,103 @@ pub struct Lookup<'a> {
     config: LookupConfig,
     from_ids: Vec<i64>,
     cache: ListCache,
-    /// Candidates examined by the last query (for benchmarks).
+    counter: Counter,
+    /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
+}
+
+/// Per-unit counts of shared keys, in arrays indexed by unit id (reset through the list of units
+/// touched, so a query costs what it touches, not the size of the memory).
+struct Counter {
+    weight: Vec<u32>,
+    len: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Counter {
+    fn new(max_id: i64) -> Counter {
+        let n = (max_id.max(0) as usize) + 1;
+        Counter {
+            weight: vec![0; n],
+            len: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for &u in &self.touched {
+            self.weight[u as usize] = 0;
+        }
+        self.touched.clear();
+    }
+
+    fn add(&mut self, unit: i64, len: u32, w: u32) {
+        let Ok(u) = usize::try_from(unit) else { return };
+        if u >= self.weight.len() {
+            // A unit added after this session started: grow.
+            self.weight.resize(u + 1, 0);
+            self.len.resize(u + 1, 0);
+        }
+        if self.weight[u] == 0 {
+            self.touched.push(u as u32);
+            self.len[u] = len;
+        } else if self.len[u] != len {
+            // Two variants of different lengths in the query's language: keep the one nearer the
+            // query's length by keeping the larger count under the smaller length.
+            self.len[u] = self.len[u].min(len);
+        }
+        self.weight[u] = self.weight[u].saturating_add(w);
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (i64, u32, u32)> + '_ {
+        self.touched
+            .iter()
+            .map(|&u| (i64::from(u), self.len[u as usize], self.weight[u as usize]))
+    }
+}
+
+/// The best score a candidate of `len` tokens that shares `shared` bigram keys with a query of
+/// `qlen` tokens can reach (the q-gram lemma read backwards).
+fn upper_bound(qlen: usize, len: usize, shared: usize) -> u8 {
+    let longer = qlen.max(len);
+    let from_grams = (longer.saturating_sub(1).saturating_sub(shared)).div_ceil(2);
+    let dist = from_grams.max(qlen.abs_diff(len));
+    if dist == 0 {
+        101
+    } else {
+        fuzzy_value(dist, longer)
+    }
 }
 
 impl<'a> Lookup<'a> {
     /// Prepares lookups in `store`, whose index must be ready (see `ops::import::ensure_index`).
     pub fn new(store: &'a Store, config: LookupConfig) -> Result<Lookup<'a>> {
         let from_ids = store.lang_ids_matching(&config.from)?;
+        let counter = Counter::new(store.max_unit_id()?);
         Ok(Lookup {
             store,
             config,
             from_ids,
             cache: ListCache::default(),
+            counter,
             last_candidates: 0,
         })
     }
 
     /// Looks one segment up through the index.
+    ///
+    /// Every posting of the query's keys is counted; a unit that shares fewer keys than the q-gram
+    /// bound for its length cannot reach `min` and is dropped. The rest are scored in the order of
+    /// the best score their shared keys allow, and scoring stops once `max` matches are certain.
     pub fn lookup(&mut self, query: &Query) -> Result<QueryResult> {
         let q = Prepared::new(&query.text, None);
         let g = grams(&q);
         let Some((&skeleton, bigrams)) = g.keys.split_last() else {
             return Ok(self.empty(query));
         };
+        if self.config.max == 0 {
+            return Ok(self.empty(query));
+        }
         let mut weighted: Vec<(u64, u32)> = Vec::with_capacity(g.keys.len());
         for &k in bigrams {
             match weighted.iter_mut().find(|(x, _)| *x == k) {
@@ -102,29 +175,65 @@ impl<'a> Lookup<'a> {
         weighted.push((skeleton, SKELETON));
         let min = self.config.min;
         let qlen = q.len();
-        let mut hits: HashMap<(i64, u32), u32> = HashMap::new();
+        let counter = &mut self.counter;
+        counter.reset();
         self.store.visit_postings(
             &mut self.cache,
             &self.from_ids,
             &weighted,
             |w, unit, len| {
                 if w >= SKELETON || required_shared(min, qlen, len as usize).is_some() {
-                    *hits.entry((unit, len)).or_default() += w;
+                    counter.add(unit, len, w);
                 }
             },
         )?;
-        let mut ids: Vec<i64> = hits
-            .into_iter()
-            .filter(|&((_, len), w)| {
-                w >= SKELETON
-                    || required_shared(min, qlen, len as usize)
-                        .is_some_and(|r| w as usize >= r.max(1))
-            })
-            .map(|((unit, _), _)| unit)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        self.last_candidates = ids.len();
+        // (upper bound of the score, unit)
+        let mut candidates: Vec<(u8, i64)> = Vec::new();
+        for (unit, len, w) in counter.entries() {
+            let len = len as usize;
+            if w >= SKELETON {
+                candidates.push((101, unit));
+                continue;
+            }
+            let Some(required) = required_shared(min, qlen, len) else {
+                continue;
+            };
+            if (w as usize) < required.max(1) {
+                continue;
+            }
+            candidates.push((upper_bound(qlen, len, w as usize), unit));
+        }
+        candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.dedup_by_key(|c| c.1);
+        self.last_candidates = 0;
+        let mut scored: Vec<(u8, Vec<Penalty>, i64)> = Vec::new();
+        for &(ub, unit) in &candidates {
+            if ub < min {
+                break;
+            }
+            if scored.len() >= self.config.max {
+                let mut values: Vec<u8> = scored.iter().map(|s| s.0).collect();
+                values.sort_unstable_by(|a, b| b.cmp(a));
+                if ub < values[self.config.max - 1] {
+                    break;
+                }
+            }
+            self.last_candidates += 1;
+            let mut best: Option<Score> = None;
+            self.store
+                .variant_texts(unit, &self.from_ids, |text, markup| {
+                    let s = score(&q, &Prepared::new(text, markup));
+                    if best.as_ref().is_none_or(|b| s.value > b.value) {
+                        best = Some(s);
+                    }
+                })?;
+            if let Some(b) = best
+                && b.value >= min
+            {
+                scored.push((b.value, b.penalties, unit));
+            }
+        }
+        let ids: Vec<i64> = scored.iter().map(|s| s.2).collect();
         let units = self.store.load_units(&ids)?;
         let mut matches = Vec::new();
         for (id, unit, origin) in &units {

@@ -2,6 +2,7 @@
 //!
 //! They take a typed config and return a typed report; they never print.
 
+pub mod concordance;
 pub mod export;
 pub mod import;
 pub mod lookup;

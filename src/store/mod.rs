@@ -408,6 +408,37 @@ impl Store {
         Ok(())
     }
 
+    /// The plain text and markup of a unit's variants in the languages `lang_ids`, without decoding
+    /// the rest of the unit (what a lookup scores before it knows it has a match).
+    pub fn variant_texts(
+        &self,
+        id: i64,
+        lang_ids: &[i64],
+        mut f: impl FnMut(&str, Option<&str>),
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM units WHERE id = ?")?;
+        let mut rows = stmt.query([id])?;
+        if let Some(row) = rows.next()? {
+            let blob = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            for p in body::iter(blob) {
+                let p = p?;
+                if lang_ids.contains(&p.lang) {
+                    f(p.text, p.markup);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The largest unit id (0 for an empty memory).
+    pub fn max_unit_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM units", [], |r| r.get(0))?)
+    }
+
     /// Loads units by id, with the path of the file each came from.
     pub fn load_units(&self, ids: &[i64]) -> Result<Vec<(i64, TranslationUnit, Option<String>)>> {
         let langs = lang_tags(&self.conn)?;

@@ -219,3 +219,34 @@ pub fn generated_tmx(n: usize, tag: &str) -> String {
     s.push_str("</body></tmx>\n");
     s
 }
+
+/// Compares `actual` with the golden file `tests/fixtures/golden/NAME`; with `BLESS=1` in the
+/// environment, writes it instead. Shows both on a mismatch.
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = fixture(&format!("golden/{name}"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run the test with BLESS=1", path.display()));
+    assert!(
+        expected == actual,
+        "output differs from {} (BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// A memory with the bundled article memory, imported under a relative name so that output is the
+/// same on every machine.
+pub fn bundled_memory() -> Work {
+    let w = Work::new();
+    std::fs::copy(
+        repo_file("tmx/beijing-tokyo-forum.tmx"),
+        w.path("beijing-tokyo-forum.tmx"),
+    )
+    .unwrap();
+    w.ok(["import", "beijing-tokyo-forum.tmx"]);
+    w
+}

@@ -4,6 +4,7 @@ mod add;
 mod common;
 mod export;
 mod import;
+mod lookup;
 mod malformed;
 mod robustness;
 mod stats;
