@@ -1,0 +1,599 @@
+//! The SRX engine: compiles the rules of an [`SrxRules`] document and finds break positions.
+//!
+//! Semantics (SRX 2.0): at a position between two characters, the rules of the language apply in
+//! order; the first rule whose `beforebreak` matches the text ending there and whose `afterbreak`
+//! matches the text starting there decides, break or no break. No matching rule: no break.
+//!
+//! Design, for speed on large inputs:
+//! - Only *candidate* positions are evaluated. From the patterns of the break rules the engine
+//!   works out which bytes can end a `beforebreak` match (or start an `afterbreak` match); a
+//!   table scan over the text finds the candidates. A rule whose patterns allow no such bound
+//!   makes every position a candidate (slower, still correct).
+//! - At a candidate, `beforebreak` is matched *anchored at the candidate*, as `(?:before)\z` on a
+//!   bounded window of preceding text (a reverse DFA scan), and `afterbreak` as an anchored
+//!   search on a bounded window of following text. Windows are bounded, so time is linear in the
+//!   input whatever the rules.
+//! - Consecutive rules with the same `break` value and the same `afterbreak` are merged into one
+//!   alternation (their order among themselves cannot change the outcome), so thousands of
+//!   abbreviation rules cost one regex.
+//! - Each cheap check first tests the byte before (after) the candidate against the bytes that
+//!   can end (start) a match of the group.
+//! - Rules are compiled lazily, per language rule, on first use, and cached.
+//!
+//! Rules that need look-around or back-references are compiled with `fancy-regex` (bounded
+//! backtracking on the same windows). A rule that cannot be compiled at all is reported with its
+//! file, line, rule and pattern; the caller decides whether that is fatal.
+//!
+//! Depends only on `model` and `error`; no I/O.
+
+mod java;
+
+use std::sync::{Arc, OnceLock};
+
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::model::{SrxPosition, SrxRules};
+
+pub use java::translate as translate_java_regex;
+
+/// Bytes of text before a candidate that `beforebreak` may look at (regex-automata rules).
+pub const BEFORE_WINDOW: usize = 512;
+/// Bytes of text after a candidate that `afterbreak` may look at (regex-automata rules).
+pub const AFTER_WINDOW: usize = 512;
+/// Windows for rules compiled with the backtracking engine (look-around, back-references).
+pub const FANCY_WINDOW: usize = 160;
+
+/// SRX rules ready to segment: the document plus a cache of compiled language rules.
+///
+/// Compiling happens on first use of a language rule ([`Engine::rules_for`]); an `Engine` can be
+/// shared between threads.
+#[derive(Debug)]
+pub struct Engine {
+    srx: SrxRules,
+    compiled: Vec<OnceLock<Arc<CompiledLanguageRule>>>,
+    maps: OnceLock<std::result::Result<Vec<Regex>, Vec<Error>>>,
+}
+
+/// A set of compiled rules for one language: the language rules its map selects, in order.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    parts: Vec<Arc<CompiledLanguageRule>>,
+    candidates: Candidates,
+}
+
+/// One compiled `<languagerule>`.
+#[derive(Debug)]
+pub struct CompiledLanguageRule {
+    name: String,
+    groups: Vec<Group>,
+    problems: Vec<Error>,
+    candidates: Candidates,
+}
+
+/// Consecutive rules that share their `break` value (and for regex-automata rules their
+/// `afterbreak`): one compiled matcher.
+#[derive(Debug)]
+struct Group {
+    is_break: bool,
+    matcher: Matcher,
+    /// Bytes that can come right before a position where `before` matches (None: any).
+    last_bytes: Option<Box<[bool; 256]>>,
+    /// Bytes that can come right after a position where `after` matches (None: any).
+    first_bytes: Option<Box<[bool; 256]>>,
+    /// Whether `before` / `after` match the empty string (so position 0 / the end qualify).
+    before_empty: bool,
+    after_empty: bool,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Fast {
+        before: Option<Regex>,
+        after: Option<Regex>,
+    },
+    Fancy {
+        before: Option<fancy_regex::Regex>,
+        after: Option<fancy_regex::Regex>,
+    },
+}
+
+/// Where breaks can be, as far as the break rules tell.
+#[derive(Debug, Clone)]
+struct Candidates {
+    everywhere: bool,
+    /// A position p is a candidate if `text[p-1]` is in this set.
+    after_byte: Box<[bool; 256]>,
+    /// A position p is a candidate if `text[p]` is in this set.
+    before_byte: Box<[bool; 256]>,
+}
+
+impl Candidates {
+    fn none() -> Self {
+        Candidates {
+            everywhere: false,
+            after_byte: Box::new([false; 256]),
+            before_byte: Box::new([false; 256]),
+        }
+    }
+
+    fn add(&mut self, other: &Candidates) {
+        self.everywhere |= other.everywhere;
+        for b in 0..256 {
+            self.after_byte[b] |= other.after_byte[b];
+            self.before_byte[b] |= other.before_byte[b];
+        }
+    }
+}
+
+impl Engine {
+    /// An engine for `srx`; nothing is compiled yet.
+    pub fn new(srx: SrxRules) -> Engine {
+        let compiled = srx.language_rules.iter().map(|_| OnceLock::new()).collect();
+        Engine {
+            srx,
+            compiled,
+            maps: OnceLock::new(),
+        }
+    }
+
+    /// The rules as read.
+    pub fn srx(&self) -> &SrxRules {
+        &self.srx
+    }
+
+    /// The indices of the language rules that apply to `lang` (a code such as `en-US`), in order:
+    /// the first map whose pattern matches, or with `cascade` every one that does.
+    pub fn language_rules_for(&self, lang: &str) -> Result<Vec<usize>> {
+        let maps = self
+            .maps
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                let mut errors = Vec::new();
+                for (i, m) in self.srx.maps.iter().enumerate() {
+                    let pattern = format!("(?i)^(?:{})$", java::translate(&m.pattern));
+                    match Regex::new(&pattern) {
+                        Ok(r) => out.push(r),
+                        Err(e) => errors.push(srx_error(
+                            &m.position,
+                            &format!("languagemap {}", i + 1),
+                            &m.pattern,
+                            &format!("cannot compile the language pattern: {}", first_line(&e.to_string())),
+                        )),
+                    }
+                }
+                if errors.is_empty() { Ok(out) } else { Err(errors) }
+            })
+            .as_ref()
+            .map_err(|errors| clone_error(&errors[0]))?;
+        let mut chosen = Vec::new();
+        for (m, re) in self.srx.maps.iter().zip(maps) {
+            if !re.is_match(lang) {
+                continue;
+            }
+            let Some(idx) = self.srx.language_rules.iter().position(|l| l.name == m.rule_name) else {
+                return Err(srx_error(
+                    &m.position,
+                    "languagemap",
+                    &m.pattern,
+                    &format!("names the language rule {:?}, which the file does not define", m.rule_name),
+                ));
+            };
+            if !chosen.contains(&idx) {
+                chosen.push(idx);
+            }
+            if !self.srx.cascade {
+                break;
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// The compiled rules for `lang`. Rules that could not be compiled are left out and listed by
+    /// [`RuleSet::problems`].
+    pub fn rules_for(&self, lang: &str) -> Result<RuleSet> {
+        let indices = self.language_rules_for(lang)?;
+        let mut candidates = Candidates::none();
+        let mut parts = Vec::with_capacity(indices.len());
+        for i in indices {
+            let part = self.compiled[i]
+                .get_or_init(|| Arc::new(compile_language_rule(&self.srx, i)))
+                .clone();
+            candidates.add(&part.candidates);
+            parts.push(part);
+        }
+        Ok(RuleSet { parts, candidates })
+    }
+}
+
+impl RuleSet {
+    /// Rules that could not be compiled (each an [`ErrorKind::Srx`] with file, line, rule and
+    /// pattern), in document order.
+    pub fn problems(&self) -> impl Iterator<Item = &Error> {
+        self.parts.iter().flat_map(|p| p.problems.iter())
+    }
+
+    /// The names of the language rules in this set, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|p| p.name.as_str())
+    }
+
+    /// Whether the rules break `text` at byte offset `pos` (which must be a char boundary):
+    /// the first rule matching there decides.
+    pub fn is_break_at(&self, text: &str, pos: usize) -> bool {
+        for part in &self.parts {
+            for g in &part.groups {
+                if g.matches(text, pos) {
+                    return g.is_break;
+                }
+            }
+        }
+        false
+    }
+
+    /// Appends to `out` every break position in `text`, in increasing order, excluding 0 and
+    /// `text.len()`.
+    pub fn breaks(&self, text: &str, out: &mut Vec<usize>) {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        if n < 2 {
+            return;
+        }
+        if self.candidates.everywhere {
+            for (p, _) in text.char_indices().skip(1) {
+                if self.is_break_at(text, p) {
+                    out.push(p);
+                }
+            }
+            return;
+        }
+        let after = &*self.candidates.after_byte;
+        let before = &*self.candidates.before_byte;
+        let any_before = before.iter().any(|&b| b);
+        let mut last = 0usize;
+        for i in 0..n {
+            let b = bytes[i] as usize;
+            // Position i (before byte i), then position i + 1 (after byte i).
+            if any_before && before[b] && i > last && text.is_char_boundary(i) && self.is_break_at(text, i) {
+                out.push(i);
+                last = i;
+            }
+            if after[b] {
+                let p = i + 1;
+                if p < n && p > last && text.is_char_boundary(p) && self.is_break_at(text, p) {
+                    out.push(p);
+                    last = p;
+                }
+            }
+        }
+    }
+}
+
+impl Group {
+    fn matches(&self, text: &str, pos: usize) -> bool {
+        let bytes = text.as_bytes();
+        if let Some(set) = &self.last_bytes {
+            match pos.checked_sub(1).map(|i| bytes[i]) {
+                Some(b) if set[b as usize] => {}
+                None if self.before_empty => {}
+                _ => return false,
+            }
+        }
+        if let Some(set) = &self.first_bytes {
+            match bytes.get(pos) {
+                Some(&b) if set[b as usize] => {}
+                None if self.after_empty => {}
+                _ => return false,
+            }
+        }
+        match &self.matcher {
+            Matcher::Fast { before, after } => {
+                if let Some(re) = after {
+                    let end = floor_boundary(text, (pos + AFTER_WINDOW).min(text.len()));
+                    let input = Input::new(text).span(pos..end).anchored(Anchored::Yes);
+                    if !re.is_match(input) {
+                        return false;
+                    }
+                }
+                if let Some(re) = before {
+                    let hay = &text[..pos];
+                    let start = ceil_boundary(text, pos.saturating_sub(BEFORE_WINDOW));
+                    let input = Input::new(hay).span(start..pos);
+                    if !re.is_match(input) {
+                        return false;
+                    }
+                }
+                true
+            }
+            Matcher::Fancy { before, after } => {
+                if let Some(re) = after {
+                    let end = floor_boundary(text, (pos + FANCY_WINDOW).min(text.len()));
+                    match re.find_from_pos(&text[..end], pos) {
+                        Ok(Some(m)) if m.start() == pos => {}
+                        _ => return false,
+                    }
+                }
+                if let Some(re) = before {
+                    let hay = &text[..pos];
+                    let start = ceil_boundary(text, pos.saturating_sub(FANCY_WINDOW));
+                    match re.find_from_pos(hay, start) {
+                        Ok(Some(_)) => {}
+                        _ => return false,
+                    }
+                }
+                true
+            }
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A rule pattern translated to Rust syntax, with what can be known about its literals.
+struct Translated {
+    rust: String,
+    hir: Option<regex_syntax::hir::Hir>,
+}
+
+fn translate(pattern: &str) -> Translated {
+    let rust = java::translate(pattern);
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&rust).ok();
+    Translated { rust, hir }
+}
+
+fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
+    let lang = &srx.language_rules[index];
+    let mut groups: Vec<Group> = Vec::new();
+    let mut problems = Vec::new();
+    // Pending run of fast rules: (is_break, after pattern, [(before pattern, translated)]).
+    struct Run {
+        is_break: bool,
+        after: String,
+        befores: Vec<(usize, Translated)>,
+    }
+    let mut run: Option<Run> = None;
+
+    let rule_label = |i: usize| format!("languagerule {:?}, rule {}", lang.name, i + 1);
+
+    let flush = |run: &mut Option<Run>, groups: &mut Vec<Group>, problems: &mut Vec<Error>| {
+        let Some(r) = run.take() else { return };
+        let after = translate(&r.after);
+        if let Some(g) = build_fast_group(r.is_break, &r.befores, &after) {
+            groups.push(g);
+            return;
+        }
+        // The merged regex failed (a part parses but does not compile): go one by one.
+        for (i, _) in &r.befores {
+            let rule = &lang.rules[*i];
+            let before = translate(&rule.before);
+            if let Some(g) = build_fast_group(r.is_break, std::slice::from_ref(&(*i, before)), &after) {
+                groups.push(g);
+                continue;
+            }
+            match build_fancy_group(r.is_break, &java::translate(&rule.before), &after.rust) {
+                Ok(g) => groups.push(g),
+                Err((which, message)) => {
+                    let pattern = if which { &rule.before } else { &rule.after };
+                    problems.push(srx_error(&rule.position, &rule_label(*i), pattern, &message));
+                }
+            }
+        }
+    };
+
+    for (i, rule) in lang.rules.iter().enumerate() {
+        let before = translate(&rule.before);
+        let after = translate(&rule.after);
+        // Parsing is much cheaper than compiling; a pattern that parses compiles (the run is
+        // compiled as a whole, and one by one only if that fails).
+        let fast_ok = before.hir.is_some() && after.hir.is_some();
+        if fast_ok {
+            let joins = matches!(&run, Some(r) if r.is_break == rule.is_break && r.after == rule.after);
+            if !joins {
+                flush(&mut run, &mut groups, &mut problems);
+                run = Some(Run {
+                    is_break: rule.is_break,
+                    after: rule.after.clone(),
+                    befores: Vec::new(),
+                });
+            }
+            if let Some(r) = run.as_mut() {
+                r.befores.push((i, before));
+            }
+            continue;
+        }
+        flush(&mut run, &mut groups, &mut problems);
+        match build_fancy_group(rule.is_break, &before.rust, &after.rust) {
+            Ok(g) => groups.push(g),
+            Err((which, message)) => {
+                let pattern = if which { &rule.before } else { &rule.after };
+                problems.push(srx_error(&rule.position, &rule_label(i), pattern, &message));
+            }
+        }
+    }
+    flush(&mut run, &mut groups, &mut problems);
+
+    let mut candidates = Candidates::none();
+    for g in groups.iter().filter(|g| g.is_break) {
+        match (&g.last_bytes, &g.first_bytes) {
+            (Some(set), _) if !g.before_empty => {
+                for b in 0..256 {
+                    candidates.after_byte[b] |= set[b];
+                }
+            }
+            (_, Some(set)) if !g.after_empty => {
+                for b in 0..256 {
+                    candidates.before_byte[b] |= set[b];
+                }
+            }
+            _ => candidates.everywhere = true,
+        }
+    }
+    CompiledLanguageRule {
+        name: lang.name.clone(),
+        groups,
+        problems,
+        candidates,
+    }
+}
+
+fn compile_before(rust: &str) -> std::result::Result<Option<Regex>, String> {
+    if rust.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("(?:{rust})\\z"))
+        .map(Some)
+        .map_err(|e| first_line(&e.to_string()))
+}
+
+fn compile_after(rust: &str) -> std::result::Result<Option<Regex>, String> {
+    if rust.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("(?:{rust})"))
+        .map(Some)
+        .map_err(|e| first_line(&e.to_string()))
+}
+
+fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Translated) -> Option<Group> {
+    let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
+    let (before_re, last_bytes, before_empty) = if any_empty_before {
+        (None, None, true)
+    } else {
+        let joined = befores
+            .iter()
+            .map(|(_, t)| format!("(?:{})", t.rust))
+            .collect::<Vec<_>>()
+            .join("|");
+        let re = compile_before(&joined).ok()?;
+        let hirs: Vec<_> = befores.iter().filter_map(|(_, t)| t.hir.clone()).collect();
+        let hir = regex_syntax::hir::Hir::alternation(hirs);
+        let set = edge_bytes(&hir, true);
+        let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
+        (re, set, empty)
+    };
+    let after_re = compile_after(&after.rust).ok()?;
+    let (first_bytes, after_empty) = match &after.hir {
+        Some(h) if !after.rust.is_empty() => (
+            edge_bytes(h, false),
+            h.properties().minimum_len().is_none_or(|n| n == 0),
+        ),
+        _ => (None, true),
+    };
+    Some(Group {
+        is_break,
+        matcher: Matcher::Fast {
+            before: before_re,
+            after: after_re,
+        },
+        last_bytes,
+        first_bytes,
+        before_empty,
+        after_empty,
+    })
+}
+
+/// Err((is_before, message)).
+fn build_fancy_group(is_break: bool, before: &str, after: &str) -> std::result::Result<Group, (bool, String)> {
+    let before_re = if before.is_empty() {
+        None
+    } else {
+        Some(
+            fancy_regex::Regex::new(&format!("(?:{before})\\z"))
+                .map_err(|e| (true, format!("cannot compile: {}", first_line(&e.to_string()))))?,
+        )
+    };
+    let after_re = if after.is_empty() {
+        None
+    } else {
+        Some(
+            fancy_regex::Regex::new(&format!("\\G(?:{after})"))
+                .map_err(|e| (false, format!("cannot compile: {}", first_line(&e.to_string()))))?,
+        )
+    };
+    Ok(Group {
+        is_break,
+        before_empty: before.is_empty(),
+        after_empty: after.is_empty(),
+        matcher: Matcher::Fancy {
+            before: before_re,
+            after: after_re,
+        },
+        last_bytes: None,
+        first_bytes: None,
+    })
+}
+
+/// The set of bytes every non-empty match must end (Suffix) or start (Prefix) with, or None when
+/// that cannot be bounded (or a match can be empty).
+fn edge_bytes(hir: &regex_syntax::hir::Hir, suffix: bool) -> Option<Box<[bool; 256]>> {
+    let mut ex = Extractor::new();
+    ex.kind(if suffix { ExtractKind::Suffix } else { ExtractKind::Prefix }).limit_class(64).limit_total(512).limit_literal_len(4).limit_repeat(4);
+    let seq = ex.extract(hir);
+    let lits = seq.literals()?;
+    let mut set = Box::new([false; 256]);
+    for lit in lits {
+        let bytes = lit.as_bytes();
+        let b = if suffix { bytes.last() } else { bytes.first() }?;
+        set[*b as usize] = true;
+    }
+    if lits.is_empty() {
+        return None;
+    }
+    Some(set)
+}
+
+fn first_line(s: &str) -> String {
+    // regex errors span several lines (pattern, caret, message): keep them on one.
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn srx_error(pos: &SrxPosition, rule: &str, pattern: &str, message: &str) -> Error {
+    ErrorKind::Srx {
+        location: Location {
+            path: pos.path.clone(),
+            line: pos.line,
+            column: pos.column,
+        },
+        rule: rule.to_string(),
+        pattern: pattern.to_string(),
+        message: message.to_string(),
+    }
+    .into()
+}
+
+fn clone_error(e: &Error) -> Error {
+    match e.kind() {
+        ErrorKind::Srx {
+            location,
+            rule,
+            pattern,
+            message,
+        } => ErrorKind::Srx {
+            location: location.clone(),
+            rule: rule.clone(),
+            pattern: pattern.clone(),
+            message: message.clone(),
+        }
+        .into(),
+        other => ErrorKind::Invalid {
+            what: "SRX rules",
+            value: String::new(),
+            reason: other.to_string(),
+        }
+        .into(),
+    }
+}
