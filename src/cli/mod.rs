@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod segment;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: findings (check problems, no match).
@@ -45,7 +47,9 @@ pub enum Format {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Segment(segment::Args),
+}
 
 /// What every subcommand gets besides its own arguments.
 #[allow(dead_code)]
@@ -63,9 +67,18 @@ pub fn run() -> i32 {
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    let _ctx = Ctx {
+    let ctx = Ctx {
         db: cli.db,
         color: false,
     };
-    match cli.command {}
+    let result = match cli.command {
+        Command::Segment(args) => segment::run(args, &ctx),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tmkit: {e:#}");
+            EXIT_ERROR
+        }
+    }
 }
