@@ -260,8 +260,52 @@ fn is_closer(c: char) -> bool {
 enum Marker {
     /// A bullet character.
     Bullet(char),
-    /// A number or a letter followed by `.`, `)` or `.)`, or wrapped in parentheses.
-    Enumerator { value: u32, letter: bool, style: Style },
+    /// A number, letter or Roman numeral followed by `.`, `)` or `.)`, or in parentheses.
+    Enumerator { value: u32, kind: Kind, style: Style },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Letter { upper: bool },
+    Roman { upper: bool },
+}
+
+impl Kind {
+    fn render(self, value: u32) -> Option<String> {
+        match self {
+            Kind::Number => Some(value.to_string()),
+            Kind::Letter { upper } => {
+                let base = if upper { 'A' } else { 'a' };
+                let c = char::from_u32(base as u32 + value.checked_sub(1)?)?;
+                c.is_ascii_alphabetic().then(|| c.to_string())
+            }
+            Kind::Roman { upper } => {
+                let r = roman(value)?;
+                Some(if upper { r.to_ascii_uppercase() } else { r })
+            }
+        }
+    }
+}
+
+fn roman(mut n: u32) -> Option<String> {
+    if n == 0 || n >= 400 {
+        return None;
+    }
+    let table = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let mut out = String::new();
+    for (v, s) in table {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    Some(out)
+}
+
+fn parse_roman(s: &str) -> Option<u32> {
+    let lower = s.to_ascii_lowercase();
+    (1..400).find(|&n| roman(n).as_deref() == Some(lower.as_str()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,14 +345,28 @@ fn list_marker(line: &str) -> Option<(Marker, usize)> {
         None => (line, false),
     };
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
-    let (value, letter, len) = if digits > 0 && digits <= 3 {
-        (body[..digits].parse::<u32>().ok()?, false, digits)
+    let romans = body
+        .bytes()
+        .take_while(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c' | b'I' | b'V' | b'X' | b'L' | b'C'))
+        .count();
+    let (value, kind, len) = if digits > 0 && digits <= 3 {
+        (body[..digits].parse::<u32>().ok()?, Kind::Number, digits)
+    } else if romans > 0
+        && romans <= 6
+        && (romans > 1 || body.starts_with(['i', 'I']))
+        && body[..romans].bytes().all(|b| b.is_ascii_lowercase() == body.as_bytes()[0].is_ascii_lowercase())
+        && let Some(v) = parse_roman(&body[..romans])
+    {
+        let upper = body.as_bytes()[0].is_ascii_uppercase();
+        (v, Kind::Roman { upper }, romans)
     } else {
         let c = body.chars().next()?;
-        if !c.is_ascii_lowercase() {
+        if !c.is_ascii_alphabetic() {
             return None;
         }
-        (c as u32 - 'a' as u32 + 1, true, 1)
+        let upper = c.is_ascii_uppercase();
+        let base = if upper { 'A' } else { 'a' };
+        (c as u32 - base as u32 + 1, Kind::Letter { upper }, 1)
     };
     let rest = &body[len..];
     let (style, used) = if paren_open {
@@ -330,7 +388,7 @@ fn list_marker(line: &str) -> Option<(Marker, usize)> {
     // "a. " alone is a list marker only when a letter list is likely: checked by the caller
     // (inline lists need the next letter); at line start we accept it.
     Some((
-        Marker::Enumerator { value, letter, style },
+        Marker::Enumerator { value, kind, style },
         usize::from(paren_open) + len + used,
     ))
 }
@@ -353,18 +411,10 @@ fn inline_list(input: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
     loop {
         let needle = match marker {
             Marker::Bullet(c) => c.to_string(),
-            Marker::Enumerator { letter, style, .. } => {
-                let next = value + 1;
-                let text = if letter {
-                    match char::from_u32('a' as u32 + next - 1) {
-                        Some(c) if c.is_ascii_lowercase() => c.to_string(),
-                        _ => break,
-                    }
-                } else {
-                    next.to_string()
-                };
-                style.render(&text)
-            }
+            Marker::Enumerator { kind, style, .. } => match kind.render(value + 1) {
+                Some(text) => style.render(&text),
+                None => break,
+            },
         };
         let Some(found) = find_marker(block, from, &needle, matches!(marker, Marker::Bullet(_))) else {
             break;

@@ -26,12 +26,14 @@
 //!
 //! Depends only on `model` and `error`; no I/O.
 
+mod hir;
 mod java;
 
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
+use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -86,6 +88,10 @@ struct Group {
     /// Whether `before` / `after` match the empty string (so position 0 / the end qualify).
     before_empty: bool,
     after_empty: bool,
+    /// Bytes of context `before` / `after` need: the window, or less when every match of the
+    /// pattern is known to be shorter (a smaller window is exact then, and cheaper).
+    before_window: usize,
+    after_window: usize,
 }
 
 #[derive(Debug)]
@@ -154,7 +160,8 @@ impl Engine {
                 let mut errors = Vec::new();
                 for (i, m) in self.srx.maps.iter().enumerate() {
                     let pattern = format!("(?i)^(?:{})$", java::translate(&m.pattern));
-                    match Regex::new(&pattern) {
+                    let ascii = regex_automata::util::syntax::Config::new().unicode(false).utf8(false);
+                    match Regex::builder().syntax(ascii).build(&pattern) {
                         Ok(r) => out.push(r),
                         Err(e) => errors.push(srx_error(
                             &m.position,
@@ -291,7 +298,7 @@ impl Group {
         match &self.matcher {
             Matcher::Fast { before, after } => {
                 if let Some(re) = after {
-                    let end = floor_boundary(text, (pos + AFTER_WINDOW).min(text.len()));
+                    let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
                     let input = Input::new(text).span(pos..end).anchored(Anchored::Yes);
                     if !re.is_match(input) {
                         return false;
@@ -299,7 +306,7 @@ impl Group {
                 }
                 if let Some(re) = before {
                     let hay = &text[..pos];
-                    let start = ceil_boundary(text, pos.saturating_sub(BEFORE_WINDOW));
+                    let start = floor_boundary(text, pos.saturating_sub(self.before_window));
                     let input = Input::new(hay).span(start..pos);
                     if !re.is_match(input) {
                         return false;
@@ -309,7 +316,7 @@ impl Group {
             }
             Matcher::Fancy { before, after } => {
                 if let Some(re) = after {
-                    let end = floor_boundary(text, (pos + FANCY_WINDOW).min(text.len()));
+                    let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
                     match re.find_from_pos(&text[..end], pos) {
                         Ok(Some(m)) if m.start() == pos => {}
                         _ => return false,
@@ -317,7 +324,7 @@ impl Group {
                 }
                 if let Some(re) = before {
                     let hay = &text[..pos];
-                    let start = ceil_boundary(text, pos.saturating_sub(FANCY_WINDOW));
+                    let start = floor_boundary(text, pos.saturating_sub(self.before_window));
                     match re.find_from_pos(hay, start) {
                         Ok(Some(_)) => {}
                         _ => return false,
@@ -346,7 +353,7 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 /// A rule pattern translated to Rust syntax, with what can be known about its literals.
 struct Translated {
     rust: String,
-    hir: Option<regex_syntax::hir::Hir>,
+    hir: Option<Hir>,
 }
 
 fn translate(pattern: &str) -> Translated {
@@ -450,48 +457,41 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
     }
 }
 
-fn compile_before(rust: &str) -> std::result::Result<Option<Regex>, String> {
-    if rust.is_empty() {
-        return Ok(None);
-    }
-    Regex::new(&format!("(?:{rust})\\z"))
-        .map(Some)
-        .map_err(|e| first_line(&e.to_string()))
-}
-
 fn compile_after(rust: &str) -> std::result::Result<Option<Regex>, String> {
     if rust.is_empty() {
         return Ok(None);
     }
-    Regex::new(&format!("(?:{rust})"))
+    builder()
+        .build(&format!("(?:{rust})"))
         .map(Some)
         .map_err(|e| first_line(&e.to_string()))
 }
 
 fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Translated) -> Option<Group> {
     let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
-    let (before_re, last_bytes, before_empty) = if any_empty_before {
-        (None, None, true)
+    let (before_re, last_bytes, before_empty, before_window) = if any_empty_before {
+        (None, None, true, 0)
     } else {
-        let joined = befores
-            .iter()
-            .map(|(_, t)| format!("(?:{})", t.rust))
-            .collect::<Vec<_>>()
-            .join("|");
-        let re = compile_before(&joined).ok()?;
-        let hirs: Vec<_> = befores.iter().filter_map(|(_, t)| t.hir.clone()).collect();
-        let hir = regex_syntax::hir::Hir::alternation(hirs);
+        let mut hirs = Vec::with_capacity(befores.len());
+        for (_, t) in befores {
+            hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
+        }
+        let hir = Hir::alternation(hirs);
+        let anchored = Hir::concat(vec![hir.clone(), Hir::look(regex_syntax::hir::Look::End)]);
+        let re = Some(builder().build_from_hir(&anchored).ok()?);
         let set = edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
-        (re, set, empty)
+        let window = hir.properties().maximum_len().map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
+        (re, set, empty, window)
     };
     let after_re = compile_after(&after.rust).ok()?;
-    let (first_bytes, after_empty) = match &after.hir {
+    let (first_bytes, after_empty, after_window) = match &after.hir {
         Some(h) if !after.rust.is_empty() => (
             edge_bytes(h, false),
             h.properties().minimum_len().is_none_or(|n| n == 0),
+            h.properties().maximum_len().map_or(AFTER_WINDOW, |n| n.min(AFTER_WINDOW)),
         ),
-        _ => (None, true),
+        _ => (None, true, 0),
     };
     Some(Group {
         is_break,
@@ -503,7 +503,22 @@ fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Tra
         first_bytes,
         before_empty,
         after_empty,
+        before_window,
+        after_window,
     })
+}
+
+/// A regex builder tuned for many small patterns compiled at start-up: no full DFA (the lazy
+/// DFA builds only the states the text needs) and no one-pass DFA (we never ask for captures).
+fn builder() -> regex_automata::meta::Builder {
+    let mut b = Regex::builder();
+    b.configure(
+        Regex::config()
+            .dfa(false)
+            .onepass(false)
+            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+    );
+    b
 }
 
 /// Err((is_before, message)).
@@ -534,12 +549,14 @@ fn build_fancy_group(is_break: bool, before: &str, after: &str) -> std::result::
         },
         last_bytes: None,
         first_bytes: None,
+        before_window: FANCY_WINDOW,
+        after_window: FANCY_WINDOW,
     })
 }
 
 /// The set of bytes every non-empty match must end (Suffix) or start (Prefix) with, or None when
 /// that cannot be bounded (or a match can be empty).
-fn edge_bytes(hir: &regex_syntax::hir::Hir, suffix: bool) -> Option<Box<[bool; 256]>> {
+fn edge_bytes(hir: &Hir, suffix: bool) -> Option<Box<[bool; 256]>> {
     let mut ex = Extractor::new();
     ex.kind(if suffix { ExtractKind::Suffix } else { ExtractKind::Prefix }).limit_class(64).limit_total(512).limit_literal_len(4).limit_repeat(4);
     let seq = ex.extract(hir);
