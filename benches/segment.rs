@@ -49,6 +49,7 @@ fn main() {
         );
         let rules = engine.rules_for(lang).expect("fixture rules compile");
         let load = ms(t.elapsed());
+        println!("  {file}: {:?}", rules.summary());
         report(&format!("article x N ({file}, {lang}; load {load:.1} ms)"), &one_mb, &rules, if quick { 1 } else { 3 });
     }
 }

@@ -293,16 +293,33 @@ fn position(text: &str, path: &str, at: u64) -> SrxPosition {
 }
 
 /// 1-based line and character column of byte offset `at` in `text`.
+///
+/// Counting runs from the start of the line only; the line number comes from a cached index of
+/// line starts, so positions for every rule of a large file cost linear time overall.
 fn line_column(text: &str, at: usize) -> (u64, u64) {
+    thread_local! {
+        static INDEX: std::cell::RefCell<(usize, usize, Vec<usize>)> =
+            const { std::cell::RefCell::new((0, 0, Vec::new())) };
+    }
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
     }
-    let before = &text[..at];
-    let line = before.bytes().filter(|&b| b == b'\n').count() as u64 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() as u64 + 1;
-    (line, column)
+    INDEX.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let key = (text.as_ptr() as usize, text.len());
+        if (cache.0, cache.1) != key {
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect();
+            *cache = (key.0, key.1, starts);
+        }
+        let starts = &cache.2;
+        let line = starts.partition_point(|&s| s <= at);
+        let line_start = starts[line - 1];
+        let column = text[line_start..at].chars().count() as u64 + 1;
+        (line as u64, column)
+    })
 }
 
 #[cfg(test)]

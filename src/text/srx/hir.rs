@@ -89,9 +89,137 @@ fn first_class(h: &Hir) -> Option<ClassUnicode> {
     }
 }
 
+/// The bytes that can end (`suffix`) or start a match of `h`, or None when a match can be
+/// empty (then any position qualifies).
+pub fn edge_bytes(h: &Hir, suffix: bool) -> Option<Box<[bool; 256]>> {
+    let mut set = Box::new([false; 256]);
+    let can_be_empty = edge(h, suffix, &mut set);
+    (!can_be_empty).then_some(set)
+}
+
+/// Adds to `set` the bytes a non-empty match of `h` can end (start) with; returns whether `h`
+/// can match the empty string.
+fn edge(h: &Hir, suffix: bool, set: &mut [bool; 256]) -> bool {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => {
+            let b = if suffix { lit.0.last() } else { lit.0.first() };
+            match b {
+                Some(&b) => {
+                    set[b as usize] = true;
+                    false
+                }
+                None => true,
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set[b as usize] = true;
+                }
+            }
+            c.ranges().is_empty()
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                char_range_edges(r.start(), r.end(), suffix, set);
+            }
+            c.ranges().is_empty()
+        }
+        HirKind::Repetition(r) => {
+            let empty = edge(&r.sub, suffix, set);
+            empty || r.min == 0
+        }
+        HirKind::Capture(c) => edge(&c.sub, suffix, set),
+        HirKind::Concat(items) => {
+            let mut ordered: Vec<&Hir> = items.iter().collect();
+            if suffix {
+                ordered.reverse();
+            }
+            for item in ordered {
+                if !edge(item, suffix, set) {
+                    return false;
+                }
+            }
+            true
+        }
+        HirKind::Alternation(branches) => {
+            let mut empty = false;
+            for b in branches {
+                empty |= edge(b, suffix, set);
+            }
+            empty
+        }
+    }
+}
+
+/// Adds the first (or last) UTF-8 bytes of the characters `a..=b`.
+fn char_range_edges(a: char, b: char, suffix: bool, set: &mut [bool; 256]) {
+    let (a, b) = (a as u32, b as u32);
+    // ASCII part.
+    for c in a..=b.min(0x7F) {
+        set[c as usize] = true;
+    }
+    let a = a.max(0x80);
+    if a > b {
+        return;
+    }
+    if suffix {
+        // The last byte is 0b10xxxxxx with the low six bits of the code point.
+        if b - a >= 63 {
+            for byte in 0x80..=0xBF {
+                set[byte] = true;
+            }
+        } else {
+            for c in a..=b {
+                set[(0x80 | (c & 0x3F)) as usize] = true;
+            }
+        }
+    } else {
+        // The lead byte grows with the code point: every lead byte between those of a and b.
+        let lead = |c: u32| {
+            let mut buf = [0u8; 4];
+            char::from_u32(c).map_or(0xEF, |ch| ch.encode_utf8(&mut buf).as_bytes()[0])
+        };
+        for byte in lead(a)..=lead(b) {
+            set[byte as usize] = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edge_bytes_bound_where_matches_start_and_end() {
+        let cases: &[(&str, bool, Option<&[u8]>)] = &[
+            (r"[.!?]", true, Some(b".!?")),
+            (r"Mr\.", true, Some(b".")),
+            (r"Mr\.", false, Some(b"M")),
+            (r"[.?!]['\x{201D}]*", true, Some(b".?!'\x9D")),
+            (r"\s+\p{Lu}", false, Some(b" \t\n\x0B\x0C\r\xC2\xE1\xE2\xE3")),
+            (r"a*", true, None),
+            (r"", false, None),
+            (r"\b", false, None),
+        ];
+        for (pattern, suffix, want) in cases {
+            let h = regex_syntax::parse(pattern).unwrap();
+            let got = edge_bytes(&h, *suffix);
+            match want {
+                None => assert!(got.is_none(), "{pattern}: expected no bound"),
+                Some(bytes) => {
+                    let got = got.unwrap_or_else(|| panic!("{pattern}: expected a bound"));
+                    for b in *bytes {
+                        assert!(got[*b as usize], "{pattern}: byte {b:#x} missing");
+                    }
+                    if !pattern.contains("p{") {
+                        assert_eq!(got.iter().filter(|&&x| x).count(), bytes.len(), "{pattern}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn leading_boundary_becomes_a_character() {

@@ -81,6 +81,16 @@ pub fn translate(pattern: &str) -> String {
                         out.push(n);
                     }
                 }
+                // In Java a `-` right after a class escape inside brackets (`[\p{Ps}-–]`,
+                // `[\d-]`) is a literal hyphen; Rust would read a range.
+                if class_depth > 0
+                    && matches!(n, 'p' | 'P' | 'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'h' | 'H' | 'v' | 'V')
+                    && chars.get(i) == Some(&'-')
+                    && chars.get(i + 1).is_some_and(|&c| c != ']')
+                {
+                    out.push_str("\\-");
+                    i += 1;
+                }
                 continue;
             }
             '[' => {
@@ -255,6 +265,9 @@ mod tests {
             (r"\012", r"\x{A}"),
             (r"a\Z", r"a\z"),
             (r"[]a]", r"[\]a]"),
+            (r"[\p{Ps}-–—]", r"[\p{Ps}\-–—]"),
+            (r"[\d-–]+", r"[\d\-–]+"),
+            (r"[\d-]", r"[\d-]"),
             ("\\.", "\\."),
             ("", ""),
         ];

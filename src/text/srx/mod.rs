@@ -34,7 +34,6 @@ use std::sync::{Arc, OnceLock};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::Hir;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{SrxPosition, SrxRules};
@@ -66,6 +65,19 @@ pub struct RuleSet {
     candidates: Candidates,
 }
 
+/// How a [`RuleSet`] was compiled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSetSummary {
+    /// Rules in the selected language rules.
+    pub rules: usize,
+    /// Compiled groups (consecutive rules merged into one matcher).
+    pub groups: usize,
+    /// Groups that need the backtracking engine (look-around, back-references).
+    pub backtracking_groups: usize,
+    /// Whether some break rule could match anywhere, so every position is evaluated (slow).
+    pub every_position_is_candidate: bool,
+}
+
 /// One compiled `<languagerule>`.
 #[derive(Debug)]
 pub struct CompiledLanguageRule {
@@ -73,6 +85,7 @@ pub struct CompiledLanguageRule {
     groups: Vec<Group>,
     problems: Vec<Error>,
     candidates: Candidates,
+    rule_count: usize,
 }
 
 /// Consecutive rules that share their `break` value (and for regex-automata rules their
@@ -222,6 +235,23 @@ impl RuleSet {
         self.parts.iter().flat_map(|p| p.problems.iter())
     }
 
+    /// How the rules were compiled, for diagnostics and benchmarks.
+    pub fn summary(&self) -> RuleSetSummary {
+        let groups = self.parts.iter().flat_map(|p| p.groups.iter());
+        let mut s = RuleSetSummary {
+            every_position_is_candidate: self.candidates.everywhere,
+            ..RuleSetSummary::default()
+        };
+        for g in groups {
+            s.groups += 1;
+            if matches!(g.matcher, Matcher::Fancy { .. }) {
+                s.backtracking_groups += 1;
+            }
+        }
+        s.rules = self.parts.iter().map(|p| p.rule_count).sum();
+        s
+    }
+
     /// The names of the language rules in this set, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().map(|p| p.name.as_str())
@@ -230,14 +260,31 @@ impl RuleSet {
     /// Whether the rules break `text` at byte offset `pos` (which must be a char boundary):
     /// the first rule matching there decides.
     pub fn is_break_at(&self, text: &str, pos: usize) -> bool {
-        for part in &self.parts {
-            for g in &part.groups {
-                if g.matches(text, pos) {
-                    return g.is_break;
+        // Equivalent to trying every rule in order, but cheaper where no break rule matches
+        // (most candidates): find the first matching break rule, then only the exceptions
+        // before it can veto it.
+        let mut first_break = None;
+        'find: for (pi, part) in self.parts.iter().enumerate() {
+            for (gi, g) in part.groups.iter().enumerate() {
+                if g.is_break && g.matches(text, pos) {
+                    first_break = Some((pi, gi));
+                    break 'find;
                 }
             }
         }
-        false
+        let Some((pb, gb)) = first_break else {
+            return false;
+        };
+        for (pi, part) in self.parts[..=pb].iter().enumerate() {
+            let end = if pi == pb { gb } else { part.groups.len() };
+            if part.groups[..end]
+                .iter()
+                .any(|g| !g.is_break && g.matches(text, pos))
+            {
+                return false;
+            }
+        }
+        true
     }
 
     /// Appends to `out` every break position in `text`, in increasing order, excluding 0 and
@@ -451,6 +498,7 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
     }
     CompiledLanguageRule {
         name: lang.name.clone(),
+        rule_count: lang.rules.len(),
         groups,
         problems,
         candidates,
@@ -479,7 +527,7 @@ fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Tra
         let hir = Hir::alternation(hirs);
         let anchored = Hir::concat(vec![hir.clone(), Hir::look(regex_syntax::hir::Look::End)]);
         let re = Some(builder().build_from_hir(&anchored).ok()?);
-        let set = edge_bytes(&hir, true);
+        let set = hir::edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
         let window = hir.properties().maximum_len().map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
         (re, set, empty, window)
@@ -487,7 +535,7 @@ fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Tra
     let after_re = compile_after(&after.rust).ok()?;
     let (first_bytes, after_empty, after_window) = match &after.hir {
         Some(h) if !after.rust.is_empty() => (
-            edge_bytes(h, false),
+            hir::edge_bytes(h, false),
             h.properties().minimum_len().is_none_or(|n| n == 0),
             h.properties().maximum_len().map_or(AFTER_WINDOW, |n| n.min(AFTER_WINDOW)),
         ),
@@ -552,25 +600,6 @@ fn build_fancy_group(is_break: bool, before: &str, after: &str) -> std::result::
         before_window: FANCY_WINDOW,
         after_window: FANCY_WINDOW,
     })
-}
-
-/// The set of bytes every non-empty match must end (Suffix) or start (Prefix) with, or None when
-/// that cannot be bounded (or a match can be empty).
-fn edge_bytes(hir: &Hir, suffix: bool) -> Option<Box<[bool; 256]>> {
-    let mut ex = Extractor::new();
-    ex.kind(if suffix { ExtractKind::Suffix } else { ExtractKind::Prefix }).limit_class(64).limit_total(512).limit_literal_len(4).limit_repeat(4);
-    let seq = ex.extract(hir);
-    let lits = seq.literals()?;
-    let mut set = Box::new([false; 256]);
-    for lit in lits {
-        let bytes = lit.as_bytes();
-        let b = if suffix { bytes.last() } else { bytes.first() }?;
-        set[*b as usize] = true;
-    }
-    if lits.is_empty() {
-        return None;
-    }
-    Some(set)
 }
 
 fn first_line(s: &str) -> String {
