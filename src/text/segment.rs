@@ -490,6 +490,72 @@ mod tests {
         }
     }
 
+    /// Every case the segmenter's issue lists, in English, Chinese and Japanese.
+    #[test]
+    fn issue_cases_in_three_languages() {
+        let e = engine();
+        let cases: &[(&str, &str, &[&str])] = &[
+            // English: titles
+            ("en", "Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato.", &["Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato."]),
+            ("en", "Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's.", &["Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's."]),
+            // months
+            ("en", "It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24.", &["It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24."]),
+            ("en", "Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates.", &["Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates."]),
+            // dotted acronyms
+            ("en", "The U.S. and U.K. and E.U. agreed. The talks ended.", &["The U.S. and U.K. and E.U. agreed.", "The talks ended."]),
+            ("en", "Growth slowed in the U.S. The Fed held rates.", &["Growth slowed in the U.S.", "The Fed held rates."]),
+            // company suffixes
+            ("en", "Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week.", &["Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week."]),
+            // No. vs. etc. e.g. i.e. approx. Fig.
+            ("en", "Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines.", &["Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines."]),
+            ("en", "We need pens, paper, etc. for school.", &["We need pens, paper, etc. for school."]),
+            // initials
+            ("en", "J. R. R. Tolkien met C. S. Lewis in Oxford.", &["J. R. R. Tolkien met C. S. Lewis in Oxford."]),
+            // decimals, money, percentages
+            ("en", "It cost $5.45, up 36.2% from 4.0 units. Sales rose.", &["It cost $5.45, up 36.2% from 4.0 units.", "Sales rose."]),
+            // times and a break after a.m.
+            ("en", "We meet at 10 a.m. and leave at 3:45 p.m. sharp.", &["We meet at 10 a.m. and leave at 3:45 p.m. sharp."]),
+            ("en", "The train left at 10 a.m. It was late.", &["The train left at 10 a.m.", "It was late."]),
+            // ellipses
+            ("en", "He waited... Nothing happened. Then … silence.", &["He waited...", "Nothing happened.", "Then … silence."]),
+            // URLs, e-mail, versions
+            ("en", "See https://example.com/a.html or mail info@example.org. Version v1.2 works.", &["See https://example.com/a.html or mail info@example.org.", "Version v1.2 works."]),
+            // closing quotes and brackets after the full stop
+            ("en", "They went further.\u{201d} Then they stopped.", &["They went further.\u{201d}", "Then they stopped."]),
+            ("en", "They went further.\" Then they stopped.", &["They went further.\"", "Then they stopped."]),
+            ("en", "(It was over.) The crowd left.", &["(It was over.)", "The crowd left."]),
+            // quotes holding more than one sentence
+            ("en", "\u{201c}We tried. We failed.\u{201d} She sighed.", &["\u{201c}We tried.", "We failed.\u{201d}", "She sighed."]),
+            // sentences starting in lower case
+            ("en", "Sales of tablets fell. iPads sold best. eBay agreed. v3 ships soon.", &["Sales of tablets fell.", "iPads sold best.", "eBay agreed.", "v3 ships soon."]),
+            // no-break and other Unicode spaces
+            ("en", "It rained.\u{a0}We stayed.\u{2009}Mr.\u{a0}Li came.\u{3000}Fine.", &["It rained.", "We stayed.", "Mr.\u{a0}Li came.", "Fine."]),
+            // Chinese
+            ("zh", "今天下雨了。我们在家！你呢？", &["今天下雨了。", "我们在家！", "你呢？"]),
+            ("zh", "他说：“我们走吧。”大家都同意。", &["他说：“我们走吧。”", "大家都同意。"]),
+            ("zh", "（这是注释。）正文继续。【完】", &["（这是注释。）", "正文继续。", "【完】"]),
+            ("zh", "增长了3.5%，达到35.8万亿元。版本v1.2已发布。", &["增长了3.5%，达到35.8万亿元。", "版本v1.2已发布。"]),
+            ("zh", "他沉默了……然后离开了。", &["他沉默了……然后离开了。"]),
+            ("zh", "真的吗？！太好了。", &["真的吗？！", "太好了。"]),
+            ("zh", "他用Node.js和U.S. English写代码。很好。", &["他用Node.js和U.S. English写代码。", "很好。"]),
+            // Japanese
+            ("ja", "今日は雨です。明日は晴れ！本当？", &["今日は雨です。", "明日は晴れ！", "本当？"]),
+            ("ja", "「行きましょう。」彼は言った。", &["「行きましょう。」", "彼は言った。"]),
+            ("ja", "「行きます。」と彼は言った。『本当？』って聞いた。", &["「行きます。」と彼は言った。", "『本当？』って聞いた。"]),
+            ("ja", "（注：詳細は後述。）本文です。", &["（注：詳細は後述。）", "本文です。"]),
+            ("ja", "価格は3.5ドルです。バージョンv2.0.1を使う。", &["価格は3.5ドルです。", "バージョンv2.0.1を使う。"]),
+            ("ja", "待って……それは何？えっ！", &["待って……それは何？", "えっ！"]),
+            ("ja", "すごい!本当?うん。", &["すごい!", "本当?", "うん。"]),
+            // other languages fall back to the default rules
+            ("fr", "M. Dupont est arrivé. Il pleuvait à Paris.", &["M. Dupont est arrivé.", "Il pleuvait à Paris."]),
+            ("de", "Das Wetter ist gut. Wir gehen raus!", &["Das Wetter ist gut.", "Wir gehen raus!"]),
+        ];
+        for (lang, input, want) in cases {
+            let rules = e.rules_for(lang).unwrap();
+            assert_eq!(texts(input, &rules), *want, "[{lang}] {input:?}");
+        }
+    }
+
     #[test]
     fn offsets_are_bytes_and_chars() {
         let e = engine();
