@@ -398,12 +398,52 @@ fn list_marker(line: &str) -> Option<(Marker, usize)> {
 fn inline_list(input: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let block = &input[start..end];
     let lead = block.len() - block.trim_start().len();
-    let Some((marker, marker_len)) = list_marker(block.trim_start()) else {
-        out.push((start, end));
+    if let Some((marker, marker_len)) = list_marker(block.trim_start()) {
+        let cuts = list_cuts(block, lead, marker, marker_len);
+        push_cuts(start, end, &cuts, out);
         return;
-    };
+    }
+    // A list that starts after a colon: "Agenda: 1. Welcome 2. Budget 3. Vote". Only when the
+    // second marker follows too, so "Note: 1. is odd" stays whole.
+    let mut search = 0;
+    while let Some(i) = block[search..].find(':') {
+        let colon = search + i;
+        search = colon + 1;
+        let rest = &block[colon + 1..];
+        let trimmed = rest.trim_start();
+        if trimmed.len() == rest.len() {
+            continue;
+        }
+        let at = colon + 1 + (rest.len() - trimmed.len());
+        let Some((marker, marker_len)) = list_marker(trimmed) else { continue };
+        if !matches!(marker, Marker::Enumerator { value: 1, .. }) {
+            continue;
+        }
+        let cuts = list_cuts(block, at, marker, marker_len);
+        if cuts.is_empty() {
+            continue;
+        }
+        let mut all = vec![at];
+        all.extend(cuts);
+        push_cuts(start, end, &all, out);
+        return;
+    }
+    out.push((start, end));
+}
+
+fn push_cuts(start: usize, end: usize, cuts: &[usize], out: &mut Vec<(usize, usize)>) {
+    let mut s = start;
+    for &c in cuts {
+        out.push((s, start + c));
+        s = start + c;
+    }
+    out.push((s, end));
+}
+
+/// Offsets in `block` of the markers that continue a list whose first marker is at `at`.
+fn list_cuts(block: &str, at: usize, marker: Marker, marker_len: usize) -> Vec<usize> {
     let mut cuts = Vec::new();
-    let mut from = lead + marker_len;
+    let mut from = at + marker_len;
     let mut value = match marker {
         Marker::Enumerator { value, .. } => value,
         Marker::Bullet(_) => 0,
@@ -423,12 +463,7 @@ fn inline_list(input: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
         from = found + needle.len();
         value += 1;
     }
-    let mut s = start;
-    for c in cuts {
-        out.push((s, start + c));
-        s = start + c;
-    }
-    out.push((s, end));
+    cuts
 }
 
 /// The next occurrence of `needle` at or after `from` that is preceded by white space and (for
