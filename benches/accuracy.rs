@@ -15,7 +15,10 @@ fn main() {
         .skip(1)
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/segment/en-hard-cases.tsv"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/segment/en-hard-cases.tsv")
+        });
     let rules_file = std::env::var_os("TMKIT_RULES").map(PathBuf::from);
     let engine = Engine::new(match &rules_file {
         Some(p) => srx::read_file(p).expect("rules file parses"),
@@ -31,18 +34,30 @@ fn main() {
         }
         let fields: Vec<String> = line.split('\t').map(unescape).collect();
         let (category, input, expected) = (&fields[0], &fields[1], &fields[2..]);
-        let got: Vec<&str> = segment(input, &rules).iter().map(|s| s.text(input)).collect();
+        let got: Vec<&str> = segment(input, &rules)
+            .iter()
+            .map(|s| s.text(input))
+            .collect();
         let ok = got == expected;
         let entry = by_category.entry(category.clone()).or_default();
         entry.1 += 1;
         if ok {
             entry.0 += 1;
         } else {
-            failures.push(format!("  line {}: {input:?}\n    expected {expected:?}\n    got      {got:?}", i + 1));
+            failures.push(format!(
+                "  line {}: {input:?}\n    expected {expected:?}\n    got      {got:?}",
+                i + 1
+            ));
         }
     }
-    let (pass, total) = by_category.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    println!("{}: {pass}/{total} pass ({:.1}%)", path.display(), 100.0 * pass as f64 / total.max(1) as f64);
+    let (pass, total) = by_category
+        .values()
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    println!(
+        "{}: {pass}/{total} pass ({:.1}%)",
+        path.display(),
+        100.0 * pass as f64 / total.max(1) as f64
+    );
     for (category, (p, t)) in &by_category {
         println!("  {category:<10} {p:>3}/{t:<3}");
     }

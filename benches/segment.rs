@@ -23,7 +23,10 @@ fn main() {
     let t = Instant::now();
     let engine = Engine::new(srx::default_rules().expect("built-in rules parse"));
     let rules = engine.rules_for("en").expect("built-in rules compile");
-    println!("load+compile built-in English rules: {:.2} ms", ms(t.elapsed()));
+    println!(
+        "load+compile built-in English rules: {:.2} ms",
+        ms(t.elapsed())
+    );
 
     let runs = if quick { 3 } else { 7 };
     let news = repeat(&(article.clone() + "\n\n"), 4 << 20);
@@ -31,9 +34,17 @@ fn main() {
 
     let line = article.split_whitespace().collect::<Vec<_>>().join(" ") + " ";
     let big = repeat(&line, if quick { 20 << 20 } else { 100 << 20 });
-    report("single line (built-in en)", &big, &rules, if quick { 1 } else { 3 });
+    report(
+        "single line (built-in en)",
+        &big,
+        &rules,
+        if quick { 1 } else { 3 },
+    );
 
-    let zh = repeat("中国和日本可以进一步加强沟通与协调。“我们愿意分享想法！”他说。数字经济规模达到35.8万亿元（约5.45万亿美元）……这是第16届论坛？是的。\n\n", 4 << 20);
+    let zh = repeat(
+        "中国和日本可以进一步加强沟通与协调。“我们愿意分享想法！”他说。数字经济规模达到35.8万亿元（约5.45万亿美元）……这是第16届论坛？是的。\n\n",
+        4 << 20,
+    );
     let zh_rules = engine.rules_for("zh").expect("built-in rules compile");
     report("Chinese x N (built-in zh)", &zh, &zh_rules, runs);
 
@@ -50,7 +61,12 @@ fn main() {
         let rules = engine.rules_for(lang).expect("fixture rules compile");
         let load = ms(t.elapsed());
         println!("  {file}: {:?}", rules.summary());
-        report(&format!("article x N ({file}, {lang}; load {load:.1} ms)"), &one_mb, &rules, if quick { 1 } else { 3 });
+        report(
+            &format!("article x N ({file}, {lang}; load {load:.1} ms)"),
+            &one_mb,
+            &rules,
+            if quick { 1 } else { 3 },
+        );
     }
 }
 

@@ -15,7 +15,10 @@ fn builtin() -> &'static Engine {
 }
 
 fn texts<'a>(input: &'a str, rules: &tmkit::text::srx::RuleSet) -> Vec<&'a str> {
-    segment(input, rules).iter().map(|s| s.text(input)).collect()
+    segment(input, rules)
+        .iter()
+        .map(|s| s.text(input))
+        .collect()
 }
 
 #[test]
@@ -46,12 +49,20 @@ fn english_hard_cases() {
 fn render_samples(engine: &Engine) -> String {
     let mut out = String::new();
     for lang in ["en", "zh", "ja"] {
-        let text = std::fs::read_to_string(common::fixture(&format!("segment/sample.{lang}.txt"))).unwrap();
+        let text = std::fs::read_to_string(common::fixture(&format!("segment/sample.{lang}.txt")))
+            .unwrap();
         let rules = engine.rules_for(lang).unwrap();
         let problems: Vec<String> = rules.problems().map(|p| p.to_string()).collect();
-        assert!(problems.is_empty(), "[{lang}] rules that do not compile: {problems:#?}");
+        assert!(
+            problems.is_empty(),
+            "[{lang}] rules that do not compile: {problems:#?}"
+        );
         for s in segment(&text, &rules) {
-            out.push_str(&format!("[{lang}] {}: {}\n", s.paragraph, s.text(&text).replace('\n', "\\n")));
+            out.push_str(&format!(
+                "[{lang}] {}: {}\n",
+                s.paragraph,
+                s.text(&text).replace('\n', "\\n")
+            ));
         }
     }
     out
@@ -75,7 +86,10 @@ fn interop_srx_files_on_the_samples() {
     ] {
         let rules = srx::read_file(&common::fixture(&format!("srx/{file}"))).unwrap();
         let engine = Engine::new(rules);
-        common::golden(&format!("segment/interop.{file}.golden"), &render_samples(&engine));
+        common::golden(
+            &format!("segment/interop.{file}.golden"),
+            &render_samples(&engine),
+        );
     }
 }
 
@@ -118,7 +132,10 @@ fn srx_1_0_japanese_rules_apply_to_japanese() {
     let engine = Engine::new(rules);
     let ja = engine.rules_for("ja-JP").unwrap();
     assert_eq!(ja.names().collect::<Vec<_>>(), ["Japanese"]);
-    assert_eq!(texts("これはペンです。あれは本です。", &ja), ["これはペンです。", "あれは本です。"]);
+    assert_eq!(
+        texts("これはペンです。あれは本です。", &ja),
+        ["これはペンです。", "あれは本です。"]
+    );
     let en = engine.rules_for("en-US").unwrap();
     assert_eq!(en.names().collect::<Vec<_>>(), ["Default"]);
 }
@@ -132,7 +149,11 @@ fn check_tiling(input: &str, rules: &tmkit::text::srx::RuleSet) -> Result<(), Te
         prop_assert!(s.start < s.end, "empty segment {:?}", s);
         prop_assert!(s.start >= prev_end);
         let gap = &input[prev_end..s.start];
-        prop_assert!(gap.chars().all(char::is_whitespace), "gap {:?} is not white space", gap);
+        prop_assert!(
+            gap.chars().all(char::is_whitespace),
+            "gap {:?} is not white space",
+            gap
+        );
         let text = s.text(input);
         prop_assert_eq!(text.trim(), text);
         prop_assert_eq!(input[..s.start].chars().count(), s.char_start);
@@ -142,7 +163,11 @@ fn check_tiling(input: &str, rules: &tmkit::text::srx::RuleSet) -> Result<(), Te
         prev_end = s.end;
     }
     let tail = &input[prev_end..];
-    prop_assert!(tail.chars().all(char::is_whitespace), "tail {:?} is not white space", tail);
+    prop_assert!(
+        tail.chars().all(char::is_whitespace),
+        "tail {:?} is not white space",
+        tail
+    );
     rebuilt.push_str(tail);
     prop_assert_eq!(rebuilt, input);
     let mut paragraphs: Vec<usize> = segs.iter().map(|s| s.paragraph).collect();

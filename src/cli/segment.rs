@@ -92,9 +92,12 @@ fn read_input(path: Option<&std::path::Path>) -> anyhow::Result<(String, Vec<u8>
     let mut bytes = Vec::new();
     match path {
         None => read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes)),
-        Some(p) if p.as_os_str() == "-" => read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes)),
+        Some(p) if p.as_os_str() == "-" => {
+            read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes))
+        }
         Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let bytes =
+                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
             Ok((p.display().to_string(), bytes))
         }
     }
@@ -108,7 +111,12 @@ fn read_stdin(buf: &mut Vec<u8>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write(out: &mut impl Write, format: Output, text: &str, segments: &[Segment]) -> std::io::Result<()> {
+fn write(
+    out: &mut impl Write,
+    format: Output,
+    text: &str,
+    segments: &[Segment],
+) -> std::io::Result<()> {
     match format {
         Output::Text => {
             for s in segments {
@@ -116,7 +124,13 @@ fn write(out: &mut impl Write, format: Output, text: &str, segments: &[Segment])
                 if t.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
                     let flat: String = t
                         .chars()
-                        .map(|c| if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') { ' ' } else { c })
+                        .map(|c| {
+                            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') {
+                                ' '
+                            } else {
+                                c
+                            }
+                        })
                         .collect();
                     writeln!(out, "{flat}")?;
                 } else {
@@ -156,7 +170,10 @@ fn write(out: &mut impl Write, format: Output, text: &str, segments: &[Segment])
             writeln!(out, "]")?;
         }
         Output::Tsv => {
-            writeln!(out, "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext")?;
+            writeln!(
+                out,
+                "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext"
+            )?;
             for s in segments {
                 let mut t = String::with_capacity(s.end - s.start);
                 for c in s.text(text).chars() {

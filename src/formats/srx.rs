@@ -103,8 +103,10 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                         rules.cascade = yes_no(&e, "cascade", false, text, path, start)?;
                     }
                     "languagerule" => {
-                        let name = attr(&e, "languagerulename", text, path, start)?
-                            .ok_or_else(|| srx_error(at(), "", "", "<languagerule> has no languagerulename"))?;
+                        let name =
+                            attr(&e, "languagerulename", text, path, start)?.ok_or_else(|| {
+                                srx_error(at(), "", "", "<languagerule> has no languagerulename")
+                            })?;
                         let lang = LanguageRule {
                             name,
                             rules: Vec::new(),
@@ -126,7 +128,12 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                             Some(lang) if is_empty => lang.rules.push(rule),
                             Some(_) => current_rule = Some(rule),
                             None => {
-                                return Err(srx_error(at(), "", "", "<rule> outside <languagerule>"));
+                                return Err(srx_error(
+                                    at(),
+                                    "",
+                                    "",
+                                    "<rule> outside <languagerule>",
+                                ));
                             }
                         }
                     }
@@ -134,10 +141,14 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                         in_pattern = Some(name == "beforebreak");
                     }
                     "languagemap" => {
-                        let pattern = attr(&e, "languagepattern", text, path, start)?
-                            .ok_or_else(|| srx_error(at(), "", "", "<languagemap> has no languagepattern"))?;
+                        let pattern =
+                            attr(&e, "languagepattern", text, path, start)?.ok_or_else(|| {
+                                srx_error(at(), "", "", "<languagemap> has no languagepattern")
+                            })?;
                         let rule_name = attr(&e, "languagerulename", text, path, start)?
-                            .ok_or_else(|| srx_error(at(), "", "", "<languagemap> has no languagerulename"))?;
+                            .ok_or_else(|| {
+                                srx_error(at(), "", "", "<languagemap> has no languagerulename")
+                            })?;
                         rules.maps.push(LanguageMap {
                             pattern,
                             rule_name,
@@ -152,7 +163,9 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                 match name.as_str() {
                     "beforebreak" | "afterbreak" => in_pattern = None,
                     "rule" => {
-                        if let (Some(rule), Some(lang)) = (current_rule.take(), current_lang.as_mut()) {
+                        if let (Some(rule), Some(lang)) =
+                            (current_rule.take(), current_lang.as_mut())
+                        {
                             lang.rules.push(rule);
                         }
                     }
@@ -226,7 +239,13 @@ fn local(e: &BytesStart<'_>) -> String {
     e.local_name().as_ref().to_string()
 }
 
-fn attr(e: &BytesStart<'_>, name: &str, text: &str, path: &str, start: u64) -> Result<Option<String>> {
+fn attr(
+    e: &BytesStart<'_>,
+    name: &str,
+    text: &str,
+    path: &str,
+    start: u64,
+) -> Result<Option<String>> {
     for a in e.attributes() {
         let a = a.map_err(|err| xml_error(text, path, start, err.to_string()))?;
         if a.key.local_name().as_ref() == name {
@@ -239,7 +258,14 @@ fn attr(e: &BytesStart<'_>, name: &str, text: &str, path: &str, start: u64) -> R
     Ok(None)
 }
 
-fn yes_no(e: &BytesStart<'_>, name: &str, default: bool, text: &str, path: &str, start: u64) -> Result<bool> {
+fn yes_no(
+    e: &BytesStart<'_>,
+    name: &str,
+    default: bool,
+    text: &str,
+    path: &str,
+    start: u64,
+) -> Result<bool> {
     match attr(e, name, text, path, start)? {
         None => Ok(default),
         Some(v) => match v.trim().to_ascii_lowercase().as_str() {
@@ -339,14 +365,23 @@ mod tests {
         let r = parse(srx, "t.srx").unwrap();
         assert_eq!(r.version, "2.0");
         assert!(r.cascade);
-        assert!(r.segment_subflows, "a missing segmentsubflows defaults to yes");
+        assert!(
+            r.segment_subflows,
+            "a missing segmentsubflows defaults to yes"
+        );
         assert_eq!(r.language_rules.len(), 2);
         let a = &r.language_rules[0];
         assert_eq!(a.rules.len(), 3);
-        assert_eq!((a.rules[0].is_break, a.rules[0].before.as_str()), (false, "Mr\\."));
+        assert_eq!(
+            (a.rules[0].is_break, a.rules[0].before.as_str()),
+            (false, "Mr\\.")
+        );
         assert_eq!(a.rules[1].before, "[.?!]&\u{2019}");
         assert!(a.rules[1].is_break && a.rules[1].after.is_empty());
-        assert_eq!((a.rules[0].position.line, a.rules[0].position.column), (6, 1));
+        assert_eq!(
+            (a.rules[0].position.line, a.rules[0].position.column),
+            (6, 1)
+        );
         assert_eq!(r.maps[0].pattern, "EN.*");
         assert_eq!(r.maps[0].rule_name, "A");
     }
@@ -368,14 +403,23 @@ mod tests {
     #[test]
     fn bad_files_are_reported_with_location() {
         let cases: &[(&str, &str)] = &[
-            ("<srx><body><languagerules><languagerule languagerulename=\"A\">\n<rule break=\"maybe\"/>", "t.srx:2:1: break=\"maybe\" is neither"),
+            (
+                "<srx><body><languagerules><languagerule languagerulename=\"A\">\n<rule break=\"maybe\"/>",
+                "t.srx:2:1: break=\"maybe\" is neither",
+            ),
             ("<notsrx/>", "t.srx:1:1: not an SRX file"),
             ("<srx><body>\n<languagerules></body></srx>", "t.srx:2:"),
-            ("<srx><rule/></srx>", "t.srx:1:6: <rule> outside <languagerule>"),
+            (
+                "<srx><rule/></srx>",
+                "t.srx:1:6: <rule> outside <languagerule>",
+            ),
         ];
         for (input, want) in cases {
             let e = parse(input, "t.srx").unwrap_err().to_string();
-            assert!(e.starts_with(want), "{input:?}: got {e:?}, want prefix {want:?}");
+            assert!(
+                e.starts_with(want),
+                "{input:?}: got {e:?}, want prefix {want:?}"
+            );
         }
     }
 

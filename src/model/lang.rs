@@ -174,7 +174,15 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "  ", "en--US", "en US", "*all*", "englishlanguage", "中文"] {
+        for bad in [
+            "",
+            "  ",
+            "en--US",
+            "en US",
+            "*all*",
+            "englishlanguage",
+            "中文",
+        ] {
             assert!(Lang::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -214,7 +222,11 @@ mod tests {
             ("fr-CA", "fr-CA-x-test", true),
         ];
         for (query, candidate, want) in cases {
-            assert_eq!(l(query).matches(&l(candidate)), want, "{query} vs {candidate}");
+            assert_eq!(
+                l(query).matches(&l(candidate)),
+                want,
+                "{query} vs {candidate}"
+            );
         }
     }
 }

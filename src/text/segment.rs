@@ -184,7 +184,9 @@ fn blocks(input: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let ls: Vec<(usize, usize)> = lines(input, start, end).collect();
     let mut block_start = start;
     for (i, &(s, e)) in ls.iter().enumerate() {
-        let Some(&(ns, ne)) = ls.get(i + 1) else { break };
+        let Some(&(ns, ne)) = ls.get(i + 1) else {
+            break;
+        };
         let line = input[s..e].trim();
         let next = input[ns..ne].trim();
         if list_marker(next).is_some() || is_heading(line, next) {
@@ -217,14 +219,18 @@ fn is_heading(line: &str, next: &str) -> bool {
         return true;
     }
     // "features\ncontact manager\nevents": a column of short keyword lines.
-    !has_final_punctuation(next) && !ends_open(next) && next.chars().count() <= HEADING_MAX_CHARS
+    !has_final_punctuation(next)
+        && !ends_open(next)
+        && next.chars().count() <= HEADING_MAX_CHARS
         && line.split_whitespace().count() <= 3
 }
 
 /// Sentence-final punctuation at the end, possibly followed by closing quotes and brackets.
 fn has_final_punctuation(line: &str) -> bool {
     let t = line.trim_end_matches(is_closer);
-    t.ends_with(['.', '!', '?', '…', '。', '！', '？', '．', '｡', ':', ';', '：', '；'])
+    t.ends_with([
+        '.', '!', '?', '…', '。', '！', '？', '．', '｡', ':', ';', '：', '；',
+    ])
 }
 
 /// A line that obviously goes on: ends with a comma, a dash, a hyphen or a conjunction.
@@ -235,7 +241,21 @@ fn ends_open(line: &str) -> bool {
     let last = line.rsplit(char::is_whitespace).next().unwrap_or("");
     matches!(
         last,
-        "and" | "or" | "but" | "the" | "a" | "an" | "of" | "to" | "in" | "for" | "with" | "by" | "that" | "on" | "at"
+        "and"
+            | "or"
+            | "but"
+            | "the"
+            | "a"
+            | "an"
+            | "of"
+            | "to"
+            | "in"
+            | "for"
+            | "with"
+            | "by"
+            | "that"
+            | "on"
+            | "at"
     )
 }
 
@@ -243,7 +263,11 @@ fn is_title_case(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let capital = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()))
+        .filter(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        })
         .count();
     words.len() >= 2 && capital * 10 >= words.len() * 6
 }
@@ -251,7 +275,23 @@ fn is_title_case(line: &str) -> bool {
 fn is_closer(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | ')' | ']' | '}' | '»' | '’' | '”' | '›' | '」' | '』' | '）' | '】' | '〕' | '》' | '〉' | '］' | '｝'
+        '"' | '\''
+            | ')'
+            | ']'
+            | '}'
+            | '»'
+            | '’'
+            | '”'
+            | '›'
+            | '」'
+            | '』'
+            | '）'
+            | '】'
+            | '〕'
+            | '》'
+            | '〉'
+            | '］'
+            | '｝'
     )
 }
 
@@ -261,7 +301,11 @@ enum Marker {
     /// A bullet character.
     Bullet(char),
     /// A number, letter or Roman numeral followed by `.`, `)` or `.)`, or in parentheses.
-    Enumerator { value: u32, kind: Kind, style: Style },
+    Enumerator {
+        value: u32,
+        kind: Kind,
+        style: Style,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,7 +336,17 @@ fn roman(mut n: u32) -> Option<String> {
     if n == 0 || n >= 400 {
         return None;
     }
-    let table = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let table = [
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
     let mut out = String::new();
     for (v, s) in table {
         while n >= v {
@@ -347,14 +401,21 @@ fn list_marker(line: &str) -> Option<(Marker, usize)> {
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
     let romans = body
         .bytes()
-        .take_while(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c' | b'I' | b'V' | b'X' | b'L' | b'C'))
+        .take_while(|b| {
+            matches!(
+                b,
+                b'i' | b'v' | b'x' | b'l' | b'c' | b'I' | b'V' | b'X' | b'L' | b'C'
+            )
+        })
         .count();
     let (value, kind, len) = if digits > 0 && digits <= 3 {
         (body[..digits].parse::<u32>().ok()?, Kind::Number, digits)
     } else if romans > 0
         && romans <= 6
         && (romans > 1 || body.starts_with(['i', 'I']))
-        && body[..romans].bytes().all(|b| b.is_ascii_lowercase() == body.as_bytes()[0].is_ascii_lowercase())
+        && body[..romans]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() == body.as_bytes()[0].is_ascii_lowercase())
         && let Some(v) = parse_roman(&body[..romans])
     {
         let upper = body.as_bytes()[0].is_ascii_uppercase();
@@ -415,7 +476,9 @@ fn inline_list(input: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
             continue;
         }
         let at = colon + 1 + (rest.len() - trimmed.len());
-        let Some((marker, marker_len)) = list_marker(trimmed) else { continue };
+        let Some((marker, marker_len)) = list_marker(trimmed) else {
+            continue;
+        };
         if !matches!(marker, Marker::Enumerator { value: 1, .. }) {
             continue;
         }
@@ -456,7 +519,8 @@ fn list_cuts(block: &str, at: usize, marker: Marker, marker_len: usize) -> Vec<u
                 None => break,
             },
         };
-        let Some(found) = find_marker(block, from, &needle, matches!(marker, Marker::Bullet(_))) else {
+        let Some(found) = find_marker(block, from, &needle, matches!(marker, Marker::Bullet(_)))
+        else {
             break;
         };
         cuts.push(found);
@@ -472,7 +536,10 @@ fn find_marker(block: &str, from: usize, needle: &str, bullet: bool) -> Option<u
     let mut at = from;
     while let Some(i) = block.get(at..)?.find(needle) {
         let pos = at + i;
-        let before_ok = block[..pos].chars().next_back().is_some_and(char::is_whitespace);
+        let before_ok = block[..pos]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace);
         let after = &block[pos + needle.len()..];
         let after_ok = bullet || after.starts_with(char::is_whitespace);
         // A digit right before would make "12." out of "2.": the white space check covers it.
@@ -494,7 +561,10 @@ mod tests {
     }
 
     fn texts<'a>(input: &'a str, rules: &RuleSet) -> Vec<&'a str> {
-        segment(input, rules).iter().map(|s| s.text(input)).collect()
+        segment(input, rules)
+            .iter()
+            .map(|s| s.text(input))
+            .collect()
     }
 
     #[test]
@@ -505,20 +575,65 @@ mod tests {
             ("", &[]),
             ("   \n\t\n", &[]),
             ("One. Two.", &["One.", "Two."]),
-            ("A heading\nThe text goes on. Here.", &["A heading", "The text goes on.", "Here."]),
-            ("It was a cold \nnight in the city.", &["It was a cold \nnight in the city."]),
-            ("This is a sentence\ncut off in the middle because pdf.", &["This is a sentence\ncut off in the middle because pdf."]),
-            ("features\ncontact manager\nevents, activities\n", &["features", "contact manager", "events, activities"]),
-            ("First para ends\n\nsecond para", &["First para ends", "second para"]),
-            ("Items:\n- apples\n- pears", &["Items:", "- apples", "- pears"]),
-            ("1) The first item 2) The second item", &["1) The first item", "2) The second item"]),
-            ("1.) The first item 2.) The second item", &["1.) The first item", "2.) The second item"]),
-            ("1. The first item. 2. The second item.", &["1. The first item.", "2. The second item."]),
-            ("a. The first item b. The second item c. The third list item", &["a. The first item", "b. The second item", "c. The third list item"]),
-            ("• 9. The first item • 10. The second item", &["• 9. The first item", "• 10. The second item"]),
-            ("⁃9. The first item ⁃10. The second item", &["⁃9. The first item", "⁃10. The second item"]),
+            (
+                "A heading\nThe text goes on. Here.",
+                &["A heading", "The text goes on.", "Here."],
+            ),
+            (
+                "It was a cold \nnight in the city.",
+                &["It was a cold \nnight in the city."],
+            ),
+            (
+                "This is a sentence\ncut off in the middle because pdf.",
+                &["This is a sentence\ncut off in the middle because pdf."],
+            ),
+            (
+                "features\ncontact manager\nevents, activities\n",
+                &["features", "contact manager", "events, activities"],
+            ),
+            (
+                "First para ends\n\nsecond para",
+                &["First para ends", "second para"],
+            ),
+            (
+                "Items:\n- apples\n- pears",
+                &["Items:", "- apples", "- pears"],
+            ),
+            (
+                "1) The first item 2) The second item",
+                &["1) The first item", "2) The second item"],
+            ),
+            (
+                "1.) The first item 2.) The second item",
+                &["1.) The first item", "2.) The second item"],
+            ),
+            (
+                "1. The first item. 2. The second item.",
+                &["1. The first item.", "2. The second item."],
+            ),
+            (
+                "a. The first item b. The second item c. The third list item",
+                &[
+                    "a. The first item",
+                    "b. The second item",
+                    "c. The third list item",
+                ],
+            ),
+            (
+                "• 9. The first item • 10. The second item",
+                &["• 9. The first item", "• 10. The second item"],
+            ),
+            (
+                "⁃9. The first item ⁃10. The second item",
+                &["⁃9. The first item", "⁃10. The second item"],
+            ),
             ("Edited by Jamie Wright", &["Edited by Jamie Wright"]),
-            ("the committee found that the budget was approved by the board of\nDirectors in a closed session.", &["the committee found that the budget was approved by the board of\nDirectors in a closed session."]),
+            (
+                "the committee found that the budget was approved by the board of\nDirectors in a closed session.",
+                &[
+                    "the committee found that the budget was approved by the board of\nDirectors in a closed session.",
+                ],
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(texts(input, &rules), *want, "input {input:?}");
@@ -531,59 +646,205 @@ mod tests {
         let e = engine();
         let cases: &[(&str, &str, &[&str])] = &[
             // English: titles
-            ("en", "Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato.", &["Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato."]),
-            ("en", "Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's.", &["Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's."]),
+            (
+                "en",
+                "Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato.",
+                &["Mr. Li met Mrs. Ono, Ms. Kim, Dr. Wu and Prof. Sato."],
+            ),
+            (
+                "en",
+                "Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's.",
+                &["Gov. Hochul, Sen. Reed, Rep. Lee and Gen. Ross spoke at St. Mark's."],
+            ),
             // months
-            ("en", "It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24.", &["It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24."]),
-            ("en", "Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates.", &["Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates."]),
+            (
+                "en",
+                "It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24.",
+                &["It ran from Jan. 3 to Feb. 9, then Sept. 1 to Dec. 24."],
+            ),
+            (
+                "en",
+                "Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates.",
+                &["Mar. 4, Apr. 5, Jun. 6, Jul. 7, Aug. 8, Oct. 9 and Nov. 10 are dates."],
+            ),
             // dotted acronyms
-            ("en", "The U.S. and U.K. and E.U. agreed. The talks ended.", &["The U.S. and U.K. and E.U. agreed.", "The talks ended."]),
-            ("en", "Growth slowed in the U.S. The Fed held rates.", &["Growth slowed in the U.S.", "The Fed held rates."]),
+            (
+                "en",
+                "The U.S. and U.K. and E.U. agreed. The talks ended.",
+                &["The U.S. and U.K. and E.U. agreed.", "The talks ended."],
+            ),
+            (
+                "en",
+                "Growth slowed in the U.S. The Fed held rates.",
+                &["Growth slowed in the U.S.", "The Fed held rates."],
+            ),
             // company suffixes
-            ("en", "Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week.", &["Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week."]),
+            (
+                "en",
+                "Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week.",
+                &["Acme Inc. bought Beta Ltd. from Gamma Co. and Delta Corp. last week."],
+            ),
             // No. vs. etc. e.g. i.e. approx. Fig.
-            ("en", "Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines.", &["Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines."]),
-            ("en", "We need pens, paper, etc. for school.", &["We need pens, paper, etc. for school."]),
+            (
+                "en",
+                "Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines.",
+                &[
+                    "Case No. 5 (Smith vs. Jones) cites Fig. 2, e.g. the chart, i.e. approx. 40 lines.",
+                ],
+            ),
+            (
+                "en",
+                "We need pens, paper, etc. for school.",
+                &["We need pens, paper, etc. for school."],
+            ),
             // initials
-            ("en", "J. R. R. Tolkien met C. S. Lewis in Oxford.", &["J. R. R. Tolkien met C. S. Lewis in Oxford."]),
+            (
+                "en",
+                "J. R. R. Tolkien met C. S. Lewis in Oxford.",
+                &["J. R. R. Tolkien met C. S. Lewis in Oxford."],
+            ),
             // decimals, money, percentages
-            ("en", "It cost $5.45, up 36.2% from 4.0 units. Sales rose.", &["It cost $5.45, up 36.2% from 4.0 units.", "Sales rose."]),
+            (
+                "en",
+                "It cost $5.45, up 36.2% from 4.0 units. Sales rose.",
+                &["It cost $5.45, up 36.2% from 4.0 units.", "Sales rose."],
+            ),
             // times and a break after a.m.
-            ("en", "We meet at 10 a.m. and leave at 3:45 p.m. sharp.", &["We meet at 10 a.m. and leave at 3:45 p.m. sharp."]),
-            ("en", "The train left at 10 a.m. It was late.", &["The train left at 10 a.m.", "It was late."]),
+            (
+                "en",
+                "We meet at 10 a.m. and leave at 3:45 p.m. sharp.",
+                &["We meet at 10 a.m. and leave at 3:45 p.m. sharp."],
+            ),
+            (
+                "en",
+                "The train left at 10 a.m. It was late.",
+                &["The train left at 10 a.m.", "It was late."],
+            ),
             // ellipses
-            ("en", "He waited... Nothing happened. Then … silence.", &["He waited...", "Nothing happened.", "Then … silence."]),
+            (
+                "en",
+                "He waited... Nothing happened. Then … silence.",
+                &["He waited...", "Nothing happened.", "Then … silence."],
+            ),
             // URLs, e-mail, versions
-            ("en", "See https://example.com/a.html or mail info@example.org. Version v1.2 works.", &["See https://example.com/a.html or mail info@example.org.", "Version v1.2 works."]),
+            (
+                "en",
+                "See https://example.com/a.html or mail info@example.org. Version v1.2 works.",
+                &[
+                    "See https://example.com/a.html or mail info@example.org.",
+                    "Version v1.2 works.",
+                ],
+            ),
             // closing quotes and brackets after the full stop
-            ("en", "They went further.\u{201d} Then they stopped.", &["They went further.\u{201d}", "Then they stopped."]),
-            ("en", "They went further.\" Then they stopped.", &["They went further.\"", "Then they stopped."]),
-            ("en", "(It was over.) The crowd left.", &["(It was over.)", "The crowd left."]),
+            (
+                "en",
+                "They went further.\u{201d} Then they stopped.",
+                &["They went further.\u{201d}", "Then they stopped."],
+            ),
+            (
+                "en",
+                "They went further.\" Then they stopped.",
+                &["They went further.\"", "Then they stopped."],
+            ),
+            (
+                "en",
+                "(It was over.) The crowd left.",
+                &["(It was over.)", "The crowd left."],
+            ),
             // quotes holding more than one sentence
-            ("en", "\u{201c}We tried. We failed.\u{201d} She sighed.", &["\u{201c}We tried.", "We failed.\u{201d}", "She sighed."]),
+            (
+                "en",
+                "\u{201c}We tried. We failed.\u{201d} She sighed.",
+                &["\u{201c}We tried.", "We failed.\u{201d}", "She sighed."],
+            ),
             // sentences starting in lower case
-            ("en", "Sales of tablets fell. iPads sold best. eBay agreed. v3 ships soon.", &["Sales of tablets fell.", "iPads sold best.", "eBay agreed.", "v3 ships soon."]),
+            (
+                "en",
+                "Sales of tablets fell. iPads sold best. eBay agreed. v3 ships soon.",
+                &[
+                    "Sales of tablets fell.",
+                    "iPads sold best.",
+                    "eBay agreed.",
+                    "v3 ships soon.",
+                ],
+            ),
             // no-break and other Unicode spaces
-            ("en", "It rained.\u{a0}We stayed.\u{2009}Mr.\u{a0}Li came.\u{3000}Fine.", &["It rained.", "We stayed.", "Mr.\u{a0}Li came.", "Fine."]),
+            (
+                "en",
+                "It rained.\u{a0}We stayed.\u{2009}Mr.\u{a0}Li came.\u{3000}Fine.",
+                &["It rained.", "We stayed.", "Mr.\u{a0}Li came.", "Fine."],
+            ),
             // Chinese
-            ("zh", "今天下雨了。我们在家！你呢？", &["今天下雨了。", "我们在家！", "你呢？"]),
-            ("zh", "他说：“我们走吧。”大家都同意。", &["他说：“我们走吧。”", "大家都同意。"]),
-            ("zh", "（这是注释。）正文继续。【完】", &["（这是注释。）", "正文继续。", "【完】"]),
-            ("zh", "增长了3.5%，达到35.8万亿元。版本v1.2已发布。", &["增长了3.5%，达到35.8万亿元。", "版本v1.2已发布。"]),
+            (
+                "zh",
+                "今天下雨了。我们在家！你呢？",
+                &["今天下雨了。", "我们在家！", "你呢？"],
+            ),
+            (
+                "zh",
+                "他说：“我们走吧。”大家都同意。",
+                &["他说：“我们走吧。”", "大家都同意。"],
+            ),
+            (
+                "zh",
+                "（这是注释。）正文继续。【完】",
+                &["（这是注释。）", "正文继续。", "【完】"],
+            ),
+            (
+                "zh",
+                "增长了3.5%，达到35.8万亿元。版本v1.2已发布。",
+                &["增长了3.5%，达到35.8万亿元。", "版本v1.2已发布。"],
+            ),
             ("zh", "他沉默了……然后离开了。", &["他沉默了……然后离开了。"]),
             ("zh", "真的吗？！太好了。", &["真的吗？！", "太好了。"]),
-            ("zh", "他用Node.js和U.S. English写代码。很好。", &["他用Node.js和U.S. English写代码。", "很好。"]),
+            (
+                "zh",
+                "他用Node.js和U.S. English写代码。很好。",
+                &["他用Node.js和U.S. English写代码。", "很好。"],
+            ),
             // Japanese
-            ("ja", "今日は雨です。明日は晴れ！本当？", &["今日は雨です。", "明日は晴れ！", "本当？"]),
-            ("ja", "「行きましょう。」彼は言った。", &["「行きましょう。」", "彼は言った。"]),
-            ("ja", "「行きます。」と彼は言った。『本当？』って聞いた。", &["「行きます。」と彼は言った。", "『本当？』って聞いた。"]),
-            ("ja", "（注：詳細は後述。）本文です。", &["（注：詳細は後述。）", "本文です。"]),
-            ("ja", "価格は3.5ドルです。バージョンv2.0.1を使う。", &["価格は3.5ドルです。", "バージョンv2.0.1を使う。"]),
-            ("ja", "待って……それは何？えっ！", &["待って……それは何？", "えっ！"]),
+            (
+                "ja",
+                "今日は雨です。明日は晴れ！本当？",
+                &["今日は雨です。", "明日は晴れ！", "本当？"],
+            ),
+            (
+                "ja",
+                "「行きましょう。」彼は言った。",
+                &["「行きましょう。」", "彼は言った。"],
+            ),
+            (
+                "ja",
+                "「行きます。」と彼は言った。『本当？』って聞いた。",
+                &["「行きます。」と彼は言った。", "『本当？』って聞いた。"],
+            ),
+            (
+                "ja",
+                "（注：詳細は後述。）本文です。",
+                &["（注：詳細は後述。）", "本文です。"],
+            ),
+            (
+                "ja",
+                "価格は3.5ドルです。バージョンv2.0.1を使う。",
+                &["価格は3.5ドルです。", "バージョンv2.0.1を使う。"],
+            ),
+            (
+                "ja",
+                "待って……それは何？えっ！",
+                &["待って……それは何？", "えっ！"],
+            ),
             ("ja", "すごい!本当?うん。", &["すごい!", "本当?", "うん。"]),
             // other languages fall back to the default rules
-            ("fr", "M. Dupont est arrivé. Il pleuvait à Paris.", &["M. Dupont est arrivé.", "Il pleuvait à Paris."]),
-            ("de", "Das Wetter ist gut. Wir gehen raus!", &["Das Wetter ist gut.", "Wir gehen raus!"]),
+            (
+                "fr",
+                "M. Dupont est arrivé. Il pleuvait à Paris.",
+                &["M. Dupont est arrivé.", "Il pleuvait à Paris."],
+            ),
+            (
+                "de",
+                "Das Wetter ist gut. Wir gehen raus!",
+                &["Das Wetter ist gut.", "Wir gehen raus!"],
+            ),
         ];
         for (lang, input, want) in cases {
             let rules = e.rules_for(lang).unwrap();
@@ -599,9 +860,24 @@ mod tests {
         let segs = segment(input, &rules);
         let got: Vec<_> = segs
             .iter()
-            .map(|s| (s.paragraph, s.index, s.text(input), s.char_start, s.char_end))
+            .map(|s| {
+                (
+                    s.paragraph,
+                    s.index,
+                    s.text(input),
+                    s.char_start,
+                    s.char_end,
+                )
+            })
             .collect();
-        assert_eq!(got, [(0, 0, "你好。", 2, 5), (0, 1, "再见！", 6, 9), (1, 2, "Été.", 11, 15)]);
+        assert_eq!(
+            got,
+            [
+                (0, 0, "你好。", 2, 5),
+                (0, 1, "再见！", 6, 9),
+                (1, 2, "Été.", 11, 15)
+            ]
+        );
         for s in &segs {
             assert_eq!(input[..s.start].chars().count(), s.char_start);
         }

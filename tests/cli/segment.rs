@@ -28,14 +28,20 @@ fn article_as_text_json_and_tsv() {
 #[test]
 fn json_offsets_point_into_the_input() {
     let input = "Été à Paris. “Bonjour !” dit-il.\n\nNouveau paragraphe ici.";
-    let run = tmkit(&["segment", "--format", "json", "--lang", "en"], input.as_bytes());
+    let run = tmkit(
+        &["segment", "--format", "json", "--lang", "en"],
+        input.as_bytes(),
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
     assert!(rows.len() >= 2);
     let chars: Vec<char> = input.chars().collect();
     for row in &rows {
         let text = row["text"].as_str().unwrap();
-        let (s, e) = (row["start"].as_u64().unwrap() as usize, row["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            row["start"].as_u64().unwrap() as usize,
+            row["end"].as_u64().unwrap() as usize,
+        );
         let (cs, ce) = (
             row["char_start"].as_u64().unwrap() as usize,
             row["char_end"].as_u64().unwrap() as usize,
@@ -50,7 +56,12 @@ fn json_offsets_point_into_the_input() {
 fn reads_standard_input_with_dash_or_nothing() {
     for args in [&["segment"][..], &["segment", "-"][..]] {
         let run = tmkit(args, "One. Two.".as_bytes());
-        assert_eq!((run.code, run.stdout.as_str()), (0, "One.\nTwo.\n"), "{args:?}: {}", run.stderr);
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, "One.\nTwo.\n"),
+            "{args:?}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -76,7 +87,9 @@ fn invalid_utf8_is_an_error_with_the_offset_unless_lossy() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     assert!(
-        run.stderr.starts_with("tmkit: <stdin> (--lossy replaces invalid bytes): invalid UTF-8 at byte offset 16"),
+        run.stderr.starts_with(
+            "tmkit: <stdin> (--lossy replaces invalid bytes): invalid UTF-8 at byte offset 16"
+        ),
         "{}",
         run.stderr
     );
@@ -88,7 +101,10 @@ fn invalid_utf8_is_an_error_with_the_offset_unless_lossy() {
 #[test]
 fn bad_srx_files_name_file_line_rule_and_pattern() {
     let bad = fixture("srx/bad-regex.srx").display().to_string();
-    let run = tmkit(&["segment", "--rules", &bad], b"Mr. Smith left. He came back.");
+    let run = tmkit(
+        &["segment", "--rules", &bad],
+        b"Mr. Smith left. He came back.",
+    );
     assert_eq!(run.code, 2);
     for part in [
         "bad-regex.srx:11:9",
@@ -97,11 +113,22 @@ fn bad_srx_files_name_file_line_rule_and_pattern() {
         "cannot compile",
         "--skip-bad-rules",
     ] {
-        assert!(run.stderr.contains(part), "missing {part:?} in {}", run.stderr);
+        assert!(
+            run.stderr.contains(part),
+            "missing {part:?} in {}",
+            run.stderr
+        );
     }
-    let run = tmkit(&["segment", "--rules", &bad, "--skip-bad-rules"], b"Mr. Smith left. He came back.");
+    let run = tmkit(
+        &["segment", "--rules", &bad, "--skip-bad-rules"],
+        b"Mr. Smith left. He came back.",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("warning: rule left out"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: rule left out"),
+        "{}",
+        run.stderr
+    );
 
     let xml = fixture("srx/bad-xml.srx").display().to_string();
     let run = tmkit(&["segment", "--rules", &xml], b"Text.");
@@ -110,25 +137,44 @@ fn bad_srx_files_name_file_line_rule_and_pattern() {
 
     let run = tmkit(&["segment", "--rules", "missing.srx"], b"Text.");
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("tmkit: missing.srx: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("tmkit: missing.srx: "),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn language_picks_the_rules() {
-    let run = tmkit(&["segment", "--lang", "zh-CN"], "你好。再见！“走吧。”他说。".as_bytes());
+    let run = tmkit(
+        &["segment", "--lang", "zh-CN"],
+        "你好。再见！“走吧。”他说。".as_bytes(),
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "你好。\n再见！\n“走吧。”他说。\n");
-    let run = tmkit(&["segment", "--lang", "ja"], "「行きます。」と言った。はい。".as_bytes());
+    let run = tmkit(
+        &["segment", "--lang", "ja"],
+        "「行きます。」と言った。はい。".as_bytes(),
+    );
     assert_eq!(run.stdout, "「行きます。」と言った。\nはい。\n");
     let run = tmkit(&["segment", "--lang", "not a tag!"], b"x");
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("tmkit: invalid language tag"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("tmkit: invalid language tag"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn srx_file_rules_apply() {
-    let okapi = fixture("srx/okapi-defaultSegmentation.srx").display().to_string();
-    let run = tmkit(&["segment", "--rules", &okapi], b"Mr. Holmes is here. Is Dr. Watson there?");
+    let okapi = fixture("srx/okapi-defaultSegmentation.srx")
+        .display()
+        .to_string();
+    let run = tmkit(
+        &["segment", "--rules", &okapi],
+        b"Mr. Holmes is here. Is Dr. Watson there?",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "Mr. Holmes is here.\nIs Dr. Watson there?\n");
 }
@@ -137,16 +183,31 @@ fn srx_file_rules_apply() {
 fn help_mentions_the_options() {
     let run = tmkit(&["segment", "--help"], b"");
     assert_eq!(run.code, 0);
-    for opt in ["--lang", "--rules", "--format", "--lossy", "--skip-bad-rules"] {
+    for opt in [
+        "--lang",
+        "--rules",
+        "--format",
+        "--lossy",
+        "--skip-bad-rules",
+    ] {
         assert!(run.stdout.contains(opt), "{opt} missing from --help");
     }
 }
 
 #[test]
 fn text_output_keeps_one_segment_per_line() {
-    let run = tmkit(&["segment"], b"It was a cold \nnight in the city. Then it rained.");
-    assert_eq!(run.stdout, "It was a cold  night in the city.\nThen it rained.\n");
-    let run = tmkit(&["segment", "--format", "tsv"], b"A\ttab here. Back\\slash.");
+    let run = tmkit(
+        &["segment"],
+        b"It was a cold \nnight in the city. Then it rained.",
+    );
+    assert_eq!(
+        run.stdout,
+        "It was a cold  night in the city.\nThen it rained.\n"
+    );
+    let run = tmkit(
+        &["segment", "--format", "tsv"],
+        b"A\ttab here. Back\\slash.",
+    );
     assert_eq!(
         run.stdout,
         "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext\n0\t0\t0\t11\t0\t11\tA\\ttab here.\n0\t1\t12\t23\t12\t23\tBack\\\\slash.\n"

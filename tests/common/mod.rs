@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 /// A path under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Compares `actual` with the golden file `tests/fixtures/<rel>`; with `BLESS=1` rewrites it.
@@ -55,7 +57,11 @@ pub fn read_cases(rel: &str) -> Vec<Case> {
             continue;
         }
         let fields: Vec<String> = line.split('\t').map(unescape).collect();
-        assert!(fields.len() >= 2, "{rel}:{}: needs a category and an input", i + 1);
+        assert!(
+            fields.len() >= 2,
+            "{rel}:{}: needs a category and an input",
+            i + 1
+        );
         cases.push(Case {
             line: i + 1,
             category: fields[0].clone(),

@@ -17,7 +17,9 @@ pub fn leading_word_boundary_consumed(h: Hir) -> Hir {
         HirKind::Concat(items) if !items.is_empty() => {
             if matches!(items[0].kind(), HirKind::Look(Look::WordUnicode)) {
                 let rest = Hir::concat(items[1..].to_vec());
-                let Some(first) = first_class(&rest) else { return h };
+                let Some(first) = first_class(&rest) else {
+                    return h;
+                };
                 let word = word_class();
                 let mut outside = first.clone();
                 outside.difference(&word);
@@ -26,8 +28,10 @@ pub fn leading_word_boundary_consumed(h: Hir) -> Hir {
                 if outside.ranges().is_empty() {
                     let mut not_word = word;
                     not_word.negate();
-                    let start_or_not_word =
-                        Hir::alternation(vec![Hir::look(Look::Start), Hir::class(Class::Unicode(not_word))]);
+                    let start_or_not_word = Hir::alternation(vec![
+                        Hir::look(Look::Start),
+                        Hir::class(Class::Unicode(not_word)),
+                    ]);
                     return Hir::concat(vec![start_or_not_word, rest]);
                 }
                 if inside.ranges().is_empty() {
@@ -41,9 +45,13 @@ pub fn leading_word_boundary_consumed(h: Hir) -> Hir {
             out.extend(items);
             Hir::concat(out)
         }
-        HirKind::Alternation(branches) => {
-            Hir::alternation(branches.iter().cloned().map(leading_word_boundary_consumed).collect())
-        }
+        HirKind::Alternation(branches) => Hir::alternation(
+            branches
+                .iter()
+                .cloned()
+                .map(leading_word_boundary_consumed)
+                .collect(),
+        ),
         HirKind::Capture(c) => {
             let mut c = c.clone();
             c.sub = Box::new(leading_word_boundary_consumed(*c.sub));
@@ -72,7 +80,9 @@ fn first_class(h: &Hir) -> Option<ClassUnicode> {
         HirKind::Repetition(r) if r.min >= 1 => first_class(&r.sub),
         HirKind::Capture(c) => first_class(&c.sub),
         HirKind::Concat(items) => {
-            let first = items.iter().find(|i| !matches!(i.kind(), HirKind::Look(_)))?;
+            let first = items
+                .iter()
+                .find(|i| !matches!(i.kind(), HirKind::Look(_)))?;
             if first.properties().minimum_len().is_none_or(|n| n == 0) {
                 return None;
             }
@@ -167,9 +177,7 @@ fn char_range_edges(a: char, b: char, suffix: bool, set: &mut [bool; 256]) {
     if suffix {
         // The last byte is 0b10xxxxxx with the low six bits of the code point.
         if b - a >= 63 {
-            for byte in 0x80..=0xBF {
-                set[byte] = true;
-            }
+            set[0x80..=0xBF].fill(true);
         } else {
             for c in a..=b {
                 set[(0x80 | (c & 0x3F)) as usize] = true;
@@ -198,7 +206,11 @@ mod tests {
             (r"Mr\.", true, Some(b".")),
             (r"Mr\.", false, Some(b"M")),
             (r"[.?!]['\x{201D}]*", true, Some(b".?!'\x9D")),
-            (r"\s+\p{Lu}", false, Some(b" \t\n\x0B\x0C\r\xC2\xE1\xE2\xE3")),
+            (
+                r"\s+\p{Lu}",
+                false,
+                Some(b" \t\n\x0B\x0C\r\xC2\xE1\xE2\xE3"),
+            ),
             (r"a*", true, None),
             (r"", false, None),
             (r"\b", false, None),
@@ -242,7 +254,9 @@ mod tests {
             let b = regex_automata::meta::Regex::builder()
                 .build_from_hir(&Hir::concat(vec![out, Hir::look(Look::End)]))
                 .unwrap();
-            for hay in ["Mr.", " Mr.", "xMr.", "éMr.", "a.", ".", "Dr.", "x a", "x.", "’Mr."] {
+            for hay in [
+                "Mr.", " Mr.", "xMr.", "éMr.", "a.", ".", "Dr.", "x a", "x.", "’Mr.",
+            ] {
                 assert_eq!(a.is_match(hay), b.is_match(hay), "{pattern} on {hay:?}");
             }
         }

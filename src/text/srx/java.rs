@@ -22,7 +22,9 @@ pub fn translate(pattern: &str) -> String {
                 let n = chars[i + 1];
                 i += 2;
                 match n {
-                    'u' if i + 4 <= chars.len() && chars[i..i + 4].iter().all(char::is_ascii_hexdigit) => {
+                    'u' if i + 4 <= chars.len()
+                        && chars[i..i + 4].iter().all(char::is_ascii_hexdigit) =>
+                    {
                         out.push_str("\\x{");
                         out.extend(&chars[i..i + 4]);
                         out.push('}');
@@ -47,7 +49,9 @@ pub fn translate(pattern: &str) -> String {
                     }
                     'Q' => {
                         let mut j = i;
-                        while j < chars.len() && !(chars[j] == '\\' && chars.get(j + 1) == Some(&'E')) {
+                        while j < chars.len()
+                            && !(chars[j] == '\\' && chars.get(j + 1) == Some(&'E'))
+                        {
                             push_escaped(&mut out, chars[j]);
                             j += 1;
                         }
@@ -84,7 +88,10 @@ pub fn translate(pattern: &str) -> String {
                 // In Java a `-` right after a class escape inside brackets (`[\p{Ps}-–]`,
                 // `[\d-]`) is a literal hyphen; Rust would read a range.
                 if class_depth > 0
-                    && matches!(n, 'p' | 'P' | 'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'h' | 'H' | 'v' | 'V')
+                    && matches!(
+                        n,
+                        'p' | 'P' | 'd' | 'D' | 's' | 'S' | 'w' | 'W' | 'h' | 'H' | 'v' | 'V'
+                    )
                     && chars.get(i) == Some(&'-')
                     && chars.get(i + 1).is_some_and(|&c| c != ']')
                 {
@@ -130,7 +137,10 @@ pub fn translate(pattern: &str) -> String {
                     j += 1;
                 }
                 if j > i + 2 && matches!(chars.get(j), Some(')') | Some(':')) {
-                    let flags: String = chars[i + 2..j].iter().filter(|c| !matches!(c, 'U' | 'd')).collect();
+                    let flags: String = chars[i + 2..j]
+                        .iter()
+                        .filter(|c| !matches!(c, 'U' | 'd'))
+                        .collect();
                     let close = chars[j];
                     if flags.is_empty() || flags == "-" {
                         if close == ':' {
@@ -154,8 +164,10 @@ pub fn translate(pattern: &str) -> String {
     out
 }
 
-const HSPACE: &str = "[\\t \\x{A0}\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]";
-const NOT_HSPACE: &str = "[^\\t \\x{A0}\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]";
+const HSPACE: &str =
+    "[\\t \\x{A0}\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]";
+const NOT_HSPACE: &str =
+    "[^\\t \\x{A0}\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]";
 const VSPACE: &str = "[\\n\\x0B\\f\\r\\x{85}\\x{2028}\\x{2029}]";
 const NOT_VSPACE: &str = "[^\\n\\x0B\\f\\r\\x{85}\\x{2028}\\x{2029}]";
 
@@ -215,8 +227,12 @@ fn property(name: &str, negated: bool) -> String {
         "InCJK_Unified_Ideographs" | "InCJKUnifiedIdeographs" => Some("\\x{4E00}-\\x{9FFF}"),
         "InHiragana" => Some("\\x{3040}-\\x{309F}"),
         "InKatakana" => Some("\\x{30A0}-\\x{30FF}"),
-        "InCJK_Symbols_and_Punctuation" | "InCJKSymbolsandPunctuation" => Some("\\x{3000}-\\x{303F}"),
-        "InHalfwidth_and_Fullwidth_Forms" | "InHalfwidthandFullwidthForms" => Some("\\x{FF00}-\\x{FFEF}"),
+        "InCJK_Symbols_and_Punctuation" | "InCJKSymbolsandPunctuation" => {
+            Some("\\x{3000}-\\x{303F}")
+        }
+        "InHalfwidth_and_Fullwidth_Forms" | "InHalfwidthandFullwidthForms" => {
+            Some("\\x{FF00}-\\x{FFEF}")
+        }
         "InBasic_Latin" | "InBasicLatin" => Some("\\x00-\\x7F"),
         "InLatin_1_Supplement" | "InLatin1Supplement" => Some("\\x{80}-\\x{FF}"),
         "InGeneral_Punctuation" | "InGeneralPunctuation" => Some("\\x{2000}-\\x{206F}"),

@@ -173,18 +173,27 @@ impl Engine {
                 let mut errors = Vec::new();
                 for (i, m) in self.srx.maps.iter().enumerate() {
                     let pattern = format!("(?i)^(?:{})$", java::translate(&m.pattern));
-                    let ascii = regex_automata::util::syntax::Config::new().unicode(false).utf8(false);
+                    let ascii = regex_automata::util::syntax::Config::new()
+                        .unicode(false)
+                        .utf8(false);
                     match Regex::builder().syntax(ascii).build(&pattern) {
                         Ok(r) => out.push(r),
                         Err(e) => errors.push(srx_error(
                             &m.position,
                             &format!("languagemap {}", i + 1),
                             &m.pattern,
-                            &format!("cannot compile the language pattern: {}", first_line(&e.to_string())),
+                            &format!(
+                                "cannot compile the language pattern: {}",
+                                first_line(&e.to_string())
+                            ),
                         )),
                     }
                 }
-                if errors.is_empty() { Ok(out) } else { Err(errors) }
+                if errors.is_empty() {
+                    Ok(out)
+                } else {
+                    Err(errors)
+                }
             })
             .as_ref()
             .map_err(|errors| clone_error(&errors[0]))?;
@@ -193,12 +202,20 @@ impl Engine {
             if !re.is_match(lang) {
                 continue;
             }
-            let Some(idx) = self.srx.language_rules.iter().position(|l| l.name == m.rule_name) else {
+            let Some(idx) = self
+                .srx
+                .language_rules
+                .iter()
+                .position(|l| l.name == m.rule_name)
+            else {
                 return Err(srx_error(
                     &m.position,
                     "languagemap",
                     &m.pattern,
-                    &format!("names the language rule {:?}, which the file does not define", m.rule_name),
+                    &format!(
+                        "names the language rule {:?}, which the file does not define",
+                        m.rule_name
+                    ),
                 ));
             };
             if !chosen.contains(&idx) {
@@ -307,10 +324,15 @@ impl RuleSet {
         let before = &*self.candidates.before_byte;
         let any_before = before.iter().any(|&b| b);
         let mut last = 0usize;
-        for i in 0..n {
-            let b = bytes[i] as usize;
+        for (i, &byte) in bytes.iter().enumerate() {
+            let b = byte as usize;
             // Position i (before byte i), then position i + 1 (after byte i).
-            if any_before && before[b] && i > last && text.is_char_boundary(i) && self.is_break_at(text, i) {
+            if any_before
+                && before[b]
+                && i > last
+                && text.is_char_boundary(i)
+                && self.is_break_at(text, i)
+            {
                 out.push(i);
                 last = i;
             }
@@ -434,7 +456,9 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
         for (i, _) in &r.befores {
             let rule = &lang.rules[*i];
             let before = translate(&rule.before);
-            if let Some(g) = build_fast_group(r.is_break, std::slice::from_ref(&(*i, before)), &after) {
+            if let Some(g) =
+                build_fast_group(r.is_break, std::slice::from_ref(&(*i, before)), &after)
+            {
                 groups.push(g);
                 continue;
             }
@@ -442,7 +466,12 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
                 Ok(g) => groups.push(g),
                 Err((which, message)) => {
                     let pattern = if which { &rule.before } else { &rule.after };
-                    problems.push(srx_error(&rule.position, &rule_label(*i), pattern, &message));
+                    problems.push(srx_error(
+                        &rule.position,
+                        &rule_label(*i),
+                        pattern,
+                        &message,
+                    ));
                 }
             }
         }
@@ -455,7 +484,8 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
         // compiled as a whole, and one by one only if that fails).
         let fast_ok = before.hir.is_some() && after.hir.is_some();
         if fast_ok {
-            let joins = matches!(&run, Some(r) if r.is_break == rule.is_break && r.after == rule.after);
+            let joins =
+                matches!(&run, Some(r) if r.is_break == rule.is_break && r.after == rule.after);
             if !joins {
                 flush(&mut run, &mut groups, &mut problems);
                 run = Some(Run {
@@ -515,7 +545,11 @@ fn compile_after(rust: &str) -> std::result::Result<Option<Regex>, String> {
         .map_err(|e| first_line(&e.to_string()))
 }
 
-fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Translated) -> Option<Group> {
+fn build_fast_group(
+    is_break: bool,
+    befores: &[(usize, Translated)],
+    after: &Translated,
+) -> Option<Group> {
     let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
     let (before_re, last_bytes, before_empty, before_window) = if any_empty_before {
         (None, None, true, 0)
@@ -529,7 +563,10 @@ fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Tra
         let re = Some(builder().build_from_hir(&anchored).ok()?);
         let set = hir::edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
-        let window = hir.properties().maximum_len().map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
+        let window = hir
+            .properties()
+            .maximum_len()
+            .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
         (re, set, empty, window)
     };
     let after_re = compile_after(&after.rust).ok()?;
@@ -537,7 +574,9 @@ fn build_fast_group(is_break: bool, befores: &[(usize, Translated)], after: &Tra
         Some(h) if !after.rust.is_empty() => (
             hir::edge_bytes(h, false),
             h.properties().minimum_len().is_none_or(|n| n == 0),
-            h.properties().maximum_len().map_or(AFTER_WINDOW, |n| n.min(AFTER_WINDOW)),
+            h.properties()
+                .maximum_len()
+                .map_or(AFTER_WINDOW, |n| n.min(AFTER_WINDOW)),
         ),
         _ => (None, true, 0),
     };
@@ -570,21 +609,33 @@ fn builder() -> regex_automata::meta::Builder {
 }
 
 /// Err((is_before, message)).
-fn build_fancy_group(is_break: bool, before: &str, after: &str) -> std::result::Result<Group, (bool, String)> {
+fn build_fancy_group(
+    is_break: bool,
+    before: &str,
+    after: &str,
+) -> std::result::Result<Group, (bool, String)> {
     let before_re = if before.is_empty() {
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("(?:{before})\\z"))
-                .map_err(|e| (true, format!("cannot compile: {}", first_line(&e.to_string()))))?,
+            fancy_regex::Regex::new(&format!("(?:{before})\\z")).map_err(|e| {
+                (
+                    true,
+                    format!("cannot compile: {}", first_line(&e.to_string())),
+                )
+            })?,
         )
     };
     let after_re = if after.is_empty() {
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("\\G(?:{after})"))
-                .map_err(|e| (false, format!("cannot compile: {}", first_line(&e.to_string()))))?,
+            fancy_regex::Regex::new(&format!("\\G(?:{after})")).map_err(|e| {
+                (
+                    false,
+                    format!("cannot compile: {}", first_line(&e.to_string())),
+                )
+            })?,
         )
     };
     Ok(Group {
@@ -604,7 +655,11 @@ fn build_fancy_group(is_break: bool, before: &str, after: &str) -> std::result::
 
 fn first_line(s: &str) -> String {
     // regex errors span several lines (pattern, caret, message): keep them on one.
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn srx_error(pos: &SrxPosition, rule: &str, pattern: &str, message: &str) -> Error {
