@@ -698,3 +698,175 @@ fn clone_error(e: &Error) -> Error {
         .into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LanguageMap, LanguageRule, SrxRule};
+
+    fn rule(is_break: bool, before: &str, after: &str) -> SrxRule {
+        SrxRule {
+            is_break,
+            before: before.into(),
+            after: after.into(),
+            position: SrxPosition {
+                path: "t.srx".into(),
+                line: 7,
+                column: 3,
+            },
+        }
+    }
+
+    fn rules(langs: &[(&str, Vec<SrxRule>)], maps: &[(&str, &str)], cascade: bool) -> SrxRules {
+        SrxRules {
+            path: "t.srx".into(),
+            version: "2.0".into(),
+            cascade,
+            segment_subflows: true,
+            language_rules: langs
+                .iter()
+                .map(|(name, rules)| LanguageRule {
+                    name: name.to_string(),
+                    rules: rules.clone(),
+                })
+                .collect(),
+            maps: maps
+                .iter()
+                .map(|(pattern, name)| LanguageMap {
+                    pattern: pattern.to_string(),
+                    rule_name: name.to_string(),
+                    position: SrxPosition::default(),
+                })
+                .collect(),
+        }
+    }
+
+    fn breaks(engine: &Engine, lang: &str, text: &str) -> Vec<usize> {
+        let set = engine.rules_for(lang).unwrap();
+        let mut out = Vec::new();
+        set.breaks(text, &mut out);
+        // The fast candidate scan agrees with trying every position.
+        let every: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0 && set.is_break_at(text, i))
+            .collect();
+        assert_eq!(out, every, "candidate scan vs every position on {text:?}");
+        out
+    }
+
+    #[test]
+    fn first_matching_rule_decides() {
+        let e = Engine::new(rules(
+            &[(
+                "A",
+                vec![
+                    rule(false, r"\bMr\.", r"\s"),
+                    rule(true, r"[.?!]+", r"\s"),
+                    rule(false, r"\bDr\.", r"\s"), // too late: the break rule above wins
+                ],
+            )],
+            &[(".*", "A")],
+            false,
+        ));
+        let cases: &[(&str, &[usize])] = &[
+            ("Mr. X. Dr. Y.", &[6, 10]),
+            ("Hi!! Yes?", &[4]),
+            ("No break at all", &[]),
+            ("", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(breaks(&e, "en", text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn empty_patterns_match_anywhere() {
+        let e = Engine::new(rules(
+            &[("A", vec![rule(true, "", r"\n"), rule(true, r"[。！]", "")])],
+            &[(".*", "A")],
+            false,
+        ));
+        assert_eq!(breaks(&e, "xx", "ab\ncd"), [2]);
+        assert_eq!(breaks(&e, "xx", "好。好！好"), [6, 12]);
+    }
+
+    #[test]
+    fn maps_match_case_insensitively_and_cascade() {
+        let langs = [
+            ("En", vec![rule(false, r"\bMr\.", r"\s")]),
+            ("Default", vec![rule(true, r"\.", r"\s")]),
+        ];
+        let maps = [("EN.*", "En"), (".*", "Default")];
+        let cascading = Engine::new(rules(&langs, &maps, true));
+        assert_eq!(cascading.language_rules_for("en-US").unwrap(), [0, 1]);
+        assert_eq!(cascading.language_rules_for("fr").unwrap(), [1]);
+        assert_eq!(breaks(&cascading, "en", "Mr. X. Y"), [6]);
+        assert_eq!(breaks(&cascading, "fr", "Mr. X. Y"), [3, 6]);
+        let first_only = Engine::new(rules(&langs, &maps, false));
+        assert_eq!(first_only.language_rules_for("en").unwrap(), [0]);
+        assert_eq!(breaks(&first_only, "en", "Mr. X. Y"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn look_around_and_back_references_use_the_backtracking_engine() {
+        let e = Engine::new(rules(
+            &[(
+                "A",
+                vec![
+                    rule(false, r"(?<=\bNo)\.", r"\s+\d"),
+                    rule(true, r"(\w)\1\.", r"\s"),
+                    rule(true, r"\.", r"\s+(?!etc)\w"),
+                ],
+            )],
+            &[(".*", "A")],
+            false,
+        ));
+        let set = e.rules_for("xx").unwrap();
+        assert_eq!(set.problems().count(), 0);
+        assert_eq!(set.summary().backtracking_groups, 3);
+        assert_eq!(breaks(&e, "xx", "No. 5 here. Then. etc"), [11]);
+        assert_eq!(breaks(&e, "xx", "Too. Fine"), [4]);
+    }
+
+    #[test]
+    fn bad_rules_are_reported_with_file_line_rule_and_pattern() {
+        let e = Engine::new(rules(
+            &[("Broken", vec![rule(true, r"\.", r"\s"), rule(false, r"[a-", r"\s")])],
+            &[(".*", "Broken")],
+            false,
+        ));
+        let set = e.rules_for("en").unwrap();
+        let problems: Vec<String> = set.problems().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("t.srx:7:3: languagerule \"Broken\", rule 2: pattern \"[a-\": cannot compile"),
+            "{}",
+            problems[0]
+        );
+        // The rest still works.
+        assert_eq!(breaks(&e, "en", "A. B"), [2]);
+    }
+
+    #[test]
+    fn a_map_to_a_missing_rule_is_an_error() {
+        let e = Engine::new(rules(&[("A", vec![])], &[(".*", "Missing")], false));
+        let err = e.rules_for("en").unwrap_err().to_string();
+        assert!(err.contains("\"Missing\", which the file does not define"), "{err}");
+    }
+
+    #[test]
+    fn windows_keep_time_linear_on_pathological_rules() {
+        // A before pattern that could look back over the whole text: bounded by the window.
+        let e = Engine::new(rules(&[("A", vec![rule(true, r"^[^!]*\.", r"\s")])], &[(".*", "A")], false));
+        let text = "a. ".repeat(50_000);
+        let set = e.rules_for("xx").unwrap();
+        let t = std::time::Instant::now();
+        let mut out = Vec::new();
+        set.breaks(&text, &mut out);
+        // Only positions within BEFORE_WINDOW of the start can see `^`.
+        assert!(out.len() < BEFORE_WINDOW, "{} breaks", out.len());
+        assert!(!out.is_empty());
+        assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+    }
+}
