@@ -33,7 +33,7 @@ pub enum BadRules {
     /// Fail with the first one (the default: nothing is silently dropped).
     #[default]
     Fail,
-    /// Leave them out; they are listed in [`Segmented::skipped_rules`].
+    /// Leave them out; [`rules_for`] returns their errors.
     Skip,
 }
 
@@ -44,33 +44,13 @@ pub struct Segmented<'a> {
     pub text: Cow<'a, str>,
     /// The segments, with offsets into `text`.
     pub segments: Vec<Segment>,
-    /// Rules left out because they could not be compiled (only with [`BadRules::Skip`]).
-    pub skipped_rules: Vec<Error>,
 }
 
 /// The rules of `engine` for `lang`, applying the `bad` policy; returns them with the errors of
 /// the rules left out.
 pub fn rules_for(engine: &Engine, lang: &str, bad: BadRules) -> Result<(RuleSet, Vec<Error>)> {
     let rules = engine.rules_for(lang)?;
-    let mut problems: Vec<Error> = Vec::new();
-    for p in rules.problems() {
-        let e = match p.kind() {
-            crate::ErrorKind::Srx {
-                location,
-                rule,
-                pattern,
-                message,
-            } => crate::ErrorKind::Srx {
-                location: location.clone(),
-                rule: rule.clone(),
-                pattern: pattern.clone(),
-                message: message.clone(),
-            }
-            .into(),
-            _ => continue,
-        };
-        problems.push(e);
-    }
+    let problems = rules.problem_errors();
     match bad {
         BadRules::Fail => match problems.into_iter().next() {
             Some(first) => Err(first),
@@ -84,9 +64,5 @@ pub fn rules_for(engine: &Engine, lang: &str, bad: BadRules) -> Result<(RuleSet,
 pub fn segment_bytes<'a>(input: &'a [u8], rules: &RuleSet, lossy: bool) -> Result<Segmented<'a>> {
     let text = segment::decode(input, lossy)?;
     let segments = segment::segment(&text, rules);
-    Ok(Segmented {
-        text,
-        segments,
-        skipped_rules: Vec::new(),
-    })
+    Ok(Segmented { text, segments })
 }

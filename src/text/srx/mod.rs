@@ -252,6 +252,11 @@ impl RuleSet {
         self.parts.iter().flat_map(|p| p.problems.iter())
     }
 
+    /// Owned copies of [`RuleSet::problems`], for callers that report or return them.
+    pub fn problem_errors(&self) -> Vec<Error> {
+        self.problems().map(clone_error).collect()
+    }
+
     /// How the rules were compiled, for diagnostics and benchmarks.
     pub fn summary(&self) -> RuleSetSummary {
         let groups = self.parts.iter().flat_map(|p| p.groups.iter());
@@ -832,7 +837,10 @@ mod tests {
     #[test]
     fn bad_rules_are_reported_with_file_line_rule_and_pattern() {
         let e = Engine::new(rules(
-            &[("Broken", vec![rule(true, r"\.", r"\s"), rule(false, r"[a-", r"\s")])],
+            &[(
+                "Broken",
+                vec![rule(true, r"\.", r"\s"), rule(false, r"[a-", r"\s")],
+            )],
             &[(".*", "Broken")],
             false,
         ));
@@ -840,7 +848,9 @@ mod tests {
         let problems: Vec<String> = set.problems().map(|p| p.to_string()).collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].starts_with("t.srx:7:3: languagerule \"Broken\", rule 2: pattern \"[a-\": cannot compile"),
+            problems[0].starts_with(
+                "t.srx:7:3: languagerule \"Broken\", rule 2: pattern \"[a-\": cannot compile"
+            ),
             "{}",
             problems[0]
         );
@@ -852,13 +862,20 @@ mod tests {
     fn a_map_to_a_missing_rule_is_an_error() {
         let e = Engine::new(rules(&[("A", vec![])], &[(".*", "Missing")], false));
         let err = e.rules_for("en").unwrap_err().to_string();
-        assert!(err.contains("\"Missing\", which the file does not define"), "{err}");
+        assert!(
+            err.contains("\"Missing\", which the file does not define"),
+            "{err}"
+        );
     }
 
     #[test]
     fn windows_keep_time_linear_on_pathological_rules() {
         // A before pattern that could look back over the whole text: bounded by the window.
-        let e = Engine::new(rules(&[("A", vec![rule(true, r"^[^!]*\.", r"\s")])], &[(".*", "A")], false));
+        let e = Engine::new(rules(
+            &[("A", vec![rule(true, r"^[^!]*\.", r"\s")])],
+            &[(".*", "A")],
+            false,
+        ));
         let text = "a. ".repeat(50_000);
         let set = e.rules_for("xx").unwrap();
         let t = std::time::Instant::now();
