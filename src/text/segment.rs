@@ -483,7 +483,16 @@ fn inline_list(input: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
             continue;
         }
         let cuts = list_cuts(block, at, marker, marker_len);
-        if cuts.is_empty() {
+        // Items of a list after a colon start with a capital or a digit; lower-case clauses
+        // ("as follows: (a) the price is fixed; (b) ...") are one sentence.
+        let item_starts_high = |pos: usize| {
+            list_marker(&block[pos..]).is_some_and(|(_, len)| {
+                block[pos + len..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_uppercase() || c.is_numeric())
+            })
+        };
+        if cuts.is_empty() || !item_starts_high(at) || !cuts.iter().all(|&c| item_starts_high(c)) {
             continue;
         }
         let mut all = vec![at];
