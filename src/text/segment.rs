@@ -238,6 +238,32 @@ fn ends_open(line: &str) -> bool {
     if line.ends_with([',', '，', '、', '-', '–', '—', '/', '&', '(', '“', '‘']) {
         return true;
     }
+    // Wrapped Chinese and Japanese: a line that ends in hiragana (a particle, a verb ending) or
+    // in a Chinese function word goes on; headings end in nouns.
+    if let Some(c) = line.chars().next_back()
+        && (('\u{3041}'..='\u{309f}').contains(&c)
+            || matches!(
+                c,
+                '的' | '和'
+                    | '与'
+                    | '及'
+                    | '在'
+                    | '是'
+                    | '了'
+                    | '把'
+                    | '被'
+                    | '对'
+                    | '从'
+                    | '为'
+                    | '将'
+                    | '并'
+                    | '而'
+                    | '或'
+                    | '但'
+            ))
+    {
+        return true;
+    }
     let last = line.rsplit(char::is_whitespace).next().unwrap_or("");
     matches!(
         last,
@@ -843,6 +869,37 @@ mod tests {
                 &["待って……それは何？", "えっ！"],
             ),
             ("ja", "すごい!本当?うん。", &["すごい!", "本当?", "うん。"]),
+            (
+                "ja",
+                "「晴れ。明日は雨。」と彼は言った。",
+                &["「晴れ。明日は雨。」と彼は言った。"],
+            ),
+            (
+                "ja",
+                "これは父の\n家です。次です。",
+                &["これは父の\n家です。", "次です。"],
+            ),
+            (
+                "ja",
+                "東京サミット\n首脳が会談した。",
+                &["東京サミット", "首脳が会談した。"],
+            ),
+            (
+                "ja",
+                "値上げ幅は３．２９％以上。",
+                &["値上げ幅は３．２９％以上。"],
+            ),
+            (
+                "zh",
+                "我们去看《摔跤吧！爸爸》好吗？好！",
+                &["我们去看《摔跤吧！爸爸》好吗？", "好！"],
+            ),
+            ("zh", "这是我们的\n新产品。", &["这是我们的\n新产品。"]),
+            (
+                "zh",
+                "中日论坛举行\n双方同意合作。",
+                &["中日论坛举行", "双方同意合作。"],
+            ),
             // other languages fall back to the default rules
             (
                 "fr",
