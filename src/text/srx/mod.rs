@@ -26,13 +26,13 @@
 //!
 //! Depends only on `model` and `error`; no I/O.
 
+mod dfa;
 mod hir;
 mod java;
 
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::Regex;
-use regex_automata::{Anchored, Input};
 use regex_syntax::hir::Hir;
 
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -110,8 +110,8 @@ struct Group {
 #[derive(Debug)]
 enum Matcher {
     Fast {
-        before: Option<Regex>,
-        after: Option<Regex>,
+        before: Option<dfa::Anchor>,
+        after: Option<dfa::Anchor>,
     },
     Fancy {
         before: Option<fancy_regex::Regex>,
@@ -373,16 +373,13 @@ impl Group {
             Matcher::Fast { before, after } => {
                 if let Some(re) = after {
                     let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
-                    let input = Input::new(text).span(pos..end).anchored(Anchored::Yes);
-                    if !re.is_match(input) {
+                    if !re.is_match(text, pos, end) {
                         return false;
                     }
                 }
                 if let Some(re) = before {
-                    let hay = &text[..pos];
                     let start = floor_boundary(text, pos.saturating_sub(self.before_window));
-                    let input = Input::new(hay).span(start..pos);
-                    if !re.is_match(input) {
+                    if !re.is_match(text, start, pos) {
                         return false;
                     }
                 }
@@ -540,16 +537,6 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
     }
 }
 
-fn compile_after(rust: &str) -> std::result::Result<Option<Regex>, String> {
-    if rust.is_empty() {
-        return Ok(None);
-    }
-    builder()
-        .build(&format!("(?:{rust})"))
-        .map(Some)
-        .map_err(|e| first_line(&e.to_string()))
-}
-
 fn build_fast_group(
     is_break: bool,
     befores: &[(usize, Translated)],
@@ -564,8 +551,7 @@ fn build_fast_group(
             hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
         }
         let hir = Hir::alternation(hirs);
-        let anchored = Hir::concat(vec![hir.clone(), Hir::look(regex_syntax::hir::Look::End)]);
-        let re = Some(builder().build_from_hir(&anchored).ok()?);
+        let re = Some(dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?);
         let set = hir::edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
         let window = hir
@@ -574,7 +560,13 @@ fn build_fast_group(
             .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
         (re, set, empty, window)
     };
-    let after_re = compile_after(&after.rust).ok()?;
+    let after_re = match &after.hir {
+        Some(h) if !after.rust.is_empty() => {
+            Some(dfa::Anchor::new(h.clone(), dfa::Side::After).ok()?)
+        }
+        Some(_) => None,
+        None => return None,
+    };
     let (first_bytes, after_empty, after_window) = match &after.hir {
         Some(h) if !after.rust.is_empty() => (
             hir::edge_bytes(h, false),
@@ -598,19 +590,6 @@ fn build_fast_group(
         before_window,
         after_window,
     })
-}
-
-/// A regex builder tuned for many small patterns compiled at start-up: no full DFA (the lazy
-/// DFA builds only the states the text needs) and no one-pass DFA (we never ask for captures).
-fn builder() -> regex_automata::meta::Builder {
-    let mut b = Regex::builder();
-    b.configure(
-        Regex::config()
-            .dfa(false)
-            .onepass(false)
-            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
-    );
-    b
 }
 
 /// Err((is_before, message)).
