@@ -110,8 +110,8 @@ struct Group {
 #[derive(Debug)]
 enum Matcher {
     Fast {
-        before: Option<dfa::Anchor>,
-        after: Option<dfa::Anchor>,
+        before: Option<Box<dfa::Anchor>>,
+        after: Option<Box<dfa::Anchor>>,
     },
     Fancy {
         before: Option<fancy_regex::Regex>,
@@ -551,7 +551,9 @@ fn build_fast_group(
             hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
         }
         let hir = Hir::alternation(hirs);
-        let re = Some(dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?);
+        let re = Some(Box::new(
+            dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?,
+        ));
         let set = hir::edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
         let window = hir
@@ -561,9 +563,9 @@ fn build_fast_group(
         (re, set, empty, window)
     };
     let after_re = match &after.hir {
-        Some(h) if !after.rust.is_empty() => {
-            Some(dfa::Anchor::new(h.clone(), dfa::Side::After).ok()?)
-        }
+        Some(h) if !after.rust.is_empty() => Some(Box::new(
+            dfa::Anchor::new(h.clone(), dfa::Side::After).ok()?,
+        )),
         Some(_) => None,
         None => return None,
     };
