@@ -114,8 +114,8 @@ enum Matcher {
         after: Option<Box<dfa::Anchor>>,
     },
     Fancy {
-        before: Option<fancy_regex::Regex>,
-        after: Option<fancy_regex::Regex>,
+        before: Option<Box<fancy_regex::Regex>>,
+        after: Option<Box<fancy_regex::Regex>>,
     },
 }
 
@@ -604,24 +604,28 @@ fn build_fancy_group(
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("(?:{before})\\z")).map_err(|e| {
-                (
-                    true,
-                    format!("cannot compile: {}", first_line(&e.to_string())),
-                )
-            })?,
+            fancy_regex::Regex::new(&format!("(?:{before})\\z"))
+                .map(Box::new)
+                .map_err(|e| {
+                    (
+                        true,
+                        format!("cannot compile: {}", first_line(&e.to_string())),
+                    )
+                })?,
         )
     };
     let after_re = if after.is_empty() {
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("\\G(?:{after})")).map_err(|e| {
-                (
-                    false,
-                    format!("cannot compile: {}", first_line(&e.to_string())),
-                )
-            })?,
+            fancy_regex::Regex::new(&format!("\\G(?:{after})"))
+                .map(Box::new)
+                .map_err(|e| {
+                    (
+                        false,
+                        format!("cannot compile: {}", first_line(&e.to_string())),
+                    )
+                })?,
         )
     };
     Ok(Group {
