@@ -6,7 +6,7 @@ mod common;
 use proptest::prelude::*;
 
 use tmkit::formats::srx;
-use tmkit::text::segment::segment;
+use tmkit::text::segment::{is_space, segment};
 use tmkit::text::srx::Engine;
 
 fn builtin() -> &'static Engine {

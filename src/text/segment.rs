@@ -78,9 +78,9 @@ pub fn segment(input: &str, rules: &RuleSet) -> Vec<Segment> {
             let mut from = 0;
             for &cut in breaks.iter().chain(std::iter::once(&block.len())) {
                 let piece = &block[from..cut];
-                let trimmed = piece.trim_start();
+                let trimmed = piece.trim_start_matches(is_space);
                 let lead = piece.len() - trimmed.len();
-                let trimmed = trimmed.trim_end();
+                let trimmed = trimmed.trim_end_matches(is_space);
                 if !trimmed.is_empty() {
                     let start = b_start + from + lead;
                     let end = start + trimmed.len();
@@ -150,8 +150,14 @@ fn lines(input: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, 
     })
 }
 
+/// White space as the segmenter sees it: Unicode white space (including U+00A0 and U+3000)
+/// and the byte-order mark U+FEFF, which segments never start or end with.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
 fn is_blank(s: &str) -> bool {
-    s.chars().all(char::is_whitespace)
+    s.chars().all(is_space)
 }
 
 /// Paragraphs: maximal runs of non-blank lines, as byte ranges (from the first line's start to
@@ -916,6 +922,28 @@ mod tests {
             let rules = e.rules_for(lang).unwrap();
             assert_eq!(texts(input, &rules), *want, "[{lang}] {input:?}");
         }
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_stay_out_of_segments() {
+        let e = engine();
+        let rules = e.rules_for("en").unwrap();
+        let input =
+            "\u{feff}Title Here\r\n\r\nFirst one. Second one.\r\nA Heading\r\nMore text.\r\n";
+        let got: Vec<_> = segment(input, &rules)
+            .iter()
+            .map(|s| (s.paragraph, s.text(input)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "Title Here"),
+                (1, "First one."),
+                (1, "Second one."),
+                (1, "A Heading"),
+                (1, "More text.")
+            ]
+        );
     }
 
     #[test]
