@@ -16,8 +16,8 @@ use super::{Ctx, EXIT_OK};
 ///
 /// Paragraphs end at blank lines; short heading-like lines and list items are segments of
 /// their own; inside a paragraph the SRX rules of the language decide. The built-in rules
-/// (English, Chinese, Japanese, and a default for other languages) can be copied from the
-/// repository's rules/default.srx and changed.
+/// (English, Chinese, Japanese, and a default for other languages) are printed by
+/// --print-rules: change a copy and pass it with --rules.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The text file to segment; `-` or nothing reads standard input.
@@ -42,6 +42,9 @@ pub struct Args {
     /// instead of failing.
     #[arg(long)]
     pub skip_bad_rules: bool,
+    /// Print the built-in rules (an SRX 2.0 file) and exit: a starting point for your own.
+    #[arg(long, conflicts_with_all = ["input", "rules"])]
+    pub print_rules: bool,
 }
 
 /// Output format of `tmkit segment`.
@@ -54,6 +57,14 @@ pub enum Output {
 
 /// Runs `tmkit segment`.
 pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
+    if args.print_rules {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(tmkit::formats::srx::DEFAULT_SRX.as_bytes()) {
+            Ok(()) => Ok(EXIT_OK),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+            Err(e) => Err(e).context("writing output"),
+        };
+    }
     let lang = Lang::parse(&args.lang)?;
     let owned;
     let engine = match &args.rules {

@@ -180,6 +180,33 @@ fn srx_file_rules_apply() {
 }
 
 #[test]
+fn print_rules_gives_the_built_in_srx_which_works_as_a_rules_file() {
+    let run = tmkit(&["segment", "--print-rules"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">")
+    );
+    let dir = std::env::temp_dir().join(format!("tmkit-print-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("my.srx");
+    std::fs::write(&copy, &run.stdout).unwrap();
+    let input = "Mr. Smith met Dr. Wu at 10 a.m. They talked.";
+    let with_copy = tmkit(
+        &["segment", "--rules", copy.to_str().unwrap()],
+        input.as_bytes(),
+    );
+    let built_in = tmkit(&["segment"], input.as_bytes());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(with_copy.code, 0, "{}", with_copy.stderr);
+    assert_eq!(with_copy.stdout, built_in.stdout);
+    assert_eq!(
+        built_in.stdout,
+        "Mr. Smith met Dr. Wu at 10 a.m.\nThey talked.\n"
+    );
+}
+
+#[test]
 fn help_mentions_the_options() {
     let run = tmkit(&["segment", "--help"], b"");
     assert_eq!(run.code, 0);
