@@ -49,6 +49,9 @@ impl Segment {
     }
 }
 
+/// How far (in bytes) an inline list item may run before the next marker.
+const LIST_ITEM_MAX_BYTES: usize = 400;
+
 /// Longest line (in characters) that can be a heading without looking like a title.
 const HEADING_MAX_CHARS: usize = 60;
 /// Longest line (in characters) that can be a heading at all (if it is in title case).
@@ -574,8 +577,13 @@ fn list_cuts(block: &str, at: usize, marker: Marker, marker_len: usize) -> Vec<u
 /// The next occurrence of `needle` at or after `from` that is preceded by white space and (for
 /// enumerators) followed by white space.
 fn find_marker(block: &str, from: usize, needle: &str, bullet: bool) -> Option<usize> {
+    // Items of an inline list are short: looking only this far keeps the search linear.
+    let mut limit = (from + LIST_ITEM_MAX_BYTES + needle.len()).min(block.len());
+    while !block.is_char_boundary(limit) {
+        limit += 1;
+    }
     let mut at = from;
-    while let Some(i) = block.get(at..)?.find(needle) {
+    while let Some(i) = block.get(at..limit)?.find(needle) {
         let pos = at + i;
         let before_ok = block[..pos]
             .chars()
