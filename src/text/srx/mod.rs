@@ -105,6 +105,9 @@ struct Group {
     /// pattern is known to be shorter (a smaller window is exact then, and cheaper).
     before_window: usize,
     after_window: usize,
+    /// Check `before` first: it needs at least two characters, so it is likely the more
+    /// selective side (an abbreviation) while `after` is often just white space.
+    before_first: bool,
 }
 
 #[derive(Debug)]
@@ -371,19 +374,25 @@ impl Group {
         }
         match &self.matcher {
             Matcher::Fast { before, after } => {
-                if let Some(re) = after {
-                    let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
-                    if !re.is_match(text, pos, end) {
-                        return false;
+                let check_before = || match before {
+                    Some(re) => {
+                        let start = floor_boundary(text, pos.saturating_sub(self.before_window));
+                        re.is_match(text, start, pos)
                     }
-                }
-                if let Some(re) = before {
-                    let start = floor_boundary(text, pos.saturating_sub(self.before_window));
-                    if !re.is_match(text, start, pos) {
-                        return false;
+                    None => true,
+                };
+                let check_after = || match after {
+                    Some(re) => {
+                        let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
+                        re.is_match(text, pos, end)
                     }
+                    None => true,
+                };
+                if self.before_first {
+                    check_before() && check_after()
+                } else {
+                    check_after() && check_before()
                 }
-                true
             }
             Matcher::Fancy { before, after } => {
                 if let Some(re) = after {
@@ -543,8 +552,8 @@ fn build_fast_group(
     after: &Translated,
 ) -> Option<Group> {
     let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
-    let (before_re, last_bytes, before_empty, before_window) = if any_empty_before {
-        (None, None, true, 0)
+    let (before_re, last_bytes, before_empty, before_window, before_first) = if any_empty_before {
+        (None, None, true, 0, false)
     } else {
         let mut hirs = Vec::with_capacity(befores.len());
         for (_, t) in befores {
@@ -556,11 +565,12 @@ fn build_fast_group(
         ));
         let set = hir::edge_bytes(&hir, true);
         let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
+        let before_first = hir.properties().minimum_len().is_some_and(|n| n >= 2);
         let window = hir
             .properties()
             .maximum_len()
             .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
-        (re, set, empty, window)
+        (re, set, empty, window, before_first)
     };
     let after_re = match &after.hir {
         Some(h) if !after.rust.is_empty() => Some(Box::new(
@@ -591,6 +601,7 @@ fn build_fast_group(
         after_empty,
         before_window,
         after_window,
+        before_first,
     })
 }
 
@@ -640,6 +651,7 @@ fn build_fancy_group(
         first_bytes: None,
         before_window: FANCY_WINDOW,
         after_window: FANCY_WINDOW,
+        before_first: false,
     })
 }
 
