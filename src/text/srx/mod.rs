@@ -388,11 +388,12 @@ impl Group {
                     }
                     None => true,
                 };
-                if self.before_first {
-                    check_before() && check_after()
+                let (first, second): (&dyn Fn() -> bool, &dyn Fn() -> bool) = if self.before_first {
+                    (&check_before, &check_after)
                 } else {
-                    check_after() && check_before()
-                }
+                    (&check_after, &check_before)
+                };
+                first() && second()
             }
             Matcher::Fancy { before, after } => {
                 if let Some(re) = after {
