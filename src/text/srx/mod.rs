@@ -5,19 +5,23 @@
 //! matches the text starting there decides, break or no break. No matching rule: no break.
 //!
 //! Design, for speed on large inputs:
-//! - Only *candidate* positions are evaluated. From the patterns of the break rules the engine
-//!   works out which bytes can end a `beforebreak` match (or start an `afterbreak` match); a
-//!   table scan over the text finds the candidates. A rule whose patterns allow no such bound
-//!   makes every position a candidate (slower, still correct).
-//! - At a candidate, `beforebreak` is matched *anchored at the candidate*, as `(?:before)\z` on a
-//!   bounded window of preceding text (a reverse DFA scan), and `afterbreak` as an anchored
-//!   search on a bounded window of following text. Windows are bounded, so time is linear in the
-//!   input whatever the rules.
+//! - Only *candidate* positions are evaluated. From the parsed patterns of the break rules the
+//!   engine works out which bytes can end a `beforebreak` match (or start an `afterbreak`
+//!   match); a table scan over the text finds the candidates. A break rule whose patterns allow
+//!   no such bound makes every position a candidate (slower, still correct).
+//! - At a candidate, the break rules are tried first; if none matches there is no break, and
+//!   otherwise only the exceptions *before* the first matching break rule can veto it. That is
+//!   the SRX semantics, with far fewer regex runs where nothing happens.
+//! - `beforebreak` runs as a reverse lazy DFA anchored at the candidate over a bounded window
+//!   of preceding text, `afterbreak` as a forward one over a bounded window of following text
+//!   (see `dfa`); windows are bounded, so time is linear in the input whatever the rules. A
+//!   leading Unicode `\b` is rewritten into the character it implies so that the DFA does not
+//!   give up next to non-ASCII text.
 //! - Consecutive rules with the same `break` value and the same `afterbreak` are merged into one
 //!   alternation (their order among themselves cannot change the outcome), so thousands of
-//!   abbreviation rules cost one regex.
-//! - Each cheap check first tests the byte before (after) the candidate against the bytes that
-//!   can end (start) a match of the group.
+//!   abbreviation rules cost one automaton.
+//! - Each group first tests the byte before (after) the candidate against the bytes that can
+//!   end (start) its matches, then runs the more selective side first.
 //! - Rules are compiled lazily, per language rule, on first use, and cached.
 //!
 //! Rules that need look-around or back-references are compiled with `fancy-regex` (bounded
