@@ -2,7 +2,8 @@
 //!
 //! - the seed article repeated to at least 4 MB, built-in English rules;
 //! - a 100 MB single line (the article's paragraphs joined with spaces), built-in rules;
-//! - the article repeated to 1 MB with the OmegaT, Okapi and LanguageTool SRX files (English);
+//! - the article repeated to 1 MB with the OmegaT, Okapi and LanguageTool SRX files (their
+//!   English rules, and the German ones with thousands of rules);
 //! - the time to parse and compile the built-in English rules.
 //!
 //! Set `TMKIT_BENCH_QUICK=1` for fewer, smaller runs.
@@ -51,8 +52,11 @@ fn main() {
     let one_mb = repeat(&(article.clone() + "\n\n"), 1 << 20);
     for (file, lang) in [
         ("omegat-defaultRules.srx", "en"),
+        // German: OmegaT's largest language rule (about 1,500 abbreviation rules).
+        ("omegat-defaultRules.srx", "de"),
         ("okapi-defaultSegmentation.srx", "en"),
         ("languagetool-segment.srx", "en"),
+        ("languagetool-segment.srx", "de"),
     ] {
         let t = Instant::now();
         let engine = Engine::new(
