@@ -163,6 +163,78 @@ fn edge(h: &Hir, suffix: bool, set: &mut [bool; 256]) -> bool {
     }
 }
 
+/// The characters that can end (`suffix`) or start a match of `h`, as sorted code point ranges,
+/// when that is known and the match cannot be empty.
+pub fn edge_chars(h: &Hir, suffix: bool) -> Option<Vec<(u32, u32)>> {
+    let (class, can_be_empty) = edge_class(h, suffix)?;
+    if can_be_empty {
+        return None;
+    }
+    let ranges: Vec<(u32, u32)> = class
+        .ranges()
+        .iter()
+        .map(|r| (r.start() as u32, r.end() as u32))
+        .collect();
+    (ranges.len() <= 256).then_some(ranges)
+}
+
+/// Whether `c` is in the sorted ranges.
+pub fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
+    let c = c as u32;
+    let i = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(i).is_some_and(|&(start, _)| start <= c)
+}
+
+fn edge_class(h: &Hir, suffix: bool) -> Option<(ClassUnicode, bool)> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some((ClassUnicode::empty(), true)),
+        HirKind::Literal(lit) => {
+            let s = std::str::from_utf8(&lit.0).ok()?;
+            let c = if suffix {
+                s.chars().next_back()
+            } else {
+                s.chars().next()
+            };
+            Some(match c {
+                Some(c) => (ClassUnicode::new([ClassUnicodeRange::new(c, c)]), false),
+                None => (ClassUnicode::empty(), true),
+            })
+        }
+        HirKind::Class(Class::Unicode(c)) => Some((c.clone(), c.ranges().is_empty())),
+        HirKind::Class(Class::Bytes(_)) => None,
+        HirKind::Repetition(r) => {
+            let (c, empty) = edge_class(&r.sub, suffix)?;
+            Some((c, empty || r.min == 0))
+        }
+        HirKind::Capture(c) => edge_class(&c.sub, suffix),
+        HirKind::Concat(items) => {
+            let mut all = ClassUnicode::empty();
+            let mut ordered: Vec<&Hir> = items.iter().collect();
+            if suffix {
+                ordered.reverse();
+            }
+            for item in ordered {
+                let (c, empty) = edge_class(item, suffix)?;
+                all.union(&c);
+                if !empty {
+                    return Some((all, false));
+                }
+            }
+            Some((all, true))
+        }
+        HirKind::Alternation(branches) => {
+            let mut all = ClassUnicode::empty();
+            let mut empty = false;
+            for b in branches {
+                let (c, e) = edge_class(b, suffix)?;
+                all.union(&c);
+                empty |= e;
+            }
+            Some((all, empty))
+        }
+    }
+}
+
 /// Adds the first (or last) UTF-8 bytes of the characters `a..=b`.
 fn char_range_edges(a: char, b: char, suffix: bool, set: &mut [bool; 256]) {
     let (a, b) = (a as u32, b as u32);
@@ -231,6 +303,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn edge_chars_bound_the_characters_at_the_ends() {
+        let last = |p: &str| edge_chars(&regex_syntax::parse(p).unwrap(), true);
+        let first = |p: &str| edge_chars(&regex_syntax::parse(p).unwrap(), false);
+        let r = last("[。！？]」*").unwrap();
+        for c in ['。', '！', '？', '」'] {
+            assert!(in_ranges(&r, c), "{c}");
+        }
+        assert!(!in_ranges(&r, '好'));
+        assert!(!in_ranges(&r, '.'));
+        assert_eq!(last(r"Mr\."), Some(vec![('.' as u32, '.' as u32)]));
+        assert_eq!(first(r"\bMr"), Some(vec![('M' as u32, 'M' as u32)]));
+        assert_eq!(last("a*"), None);
+        assert_eq!(last(r"\p{L}"), None, "too many ranges to be worth it");
     }
 
     #[test]

@@ -102,6 +102,8 @@ struct Group {
     last_bytes: Option<Box<[bool; 256]>>,
     /// Bytes that can come right after a position where `after` matches (None: any).
     first_bytes: Option<Box<[bool; 256]>>,
+    /// Characters that can end a `before` match, when known (None: any).
+    last_chars: Option<Vec<(u32, u32)>>,
     /// Whether `before` / `after` match the empty string (so position 0 / the end qualify).
     before_empty: bool,
     after_empty: bool,
@@ -134,6 +136,9 @@ struct Candidates {
     after_byte: Box<[bool; 256]>,
     /// A position p is a candidate if `text[p]` is in this set.
     before_byte: Box<[bool; 256]>,
+    /// When known: the characters that can come before a candidate (a finer test than the
+    /// last byte, which many Chinese and Japanese characters share).
+    after_chars: Option<Vec<(u32, u32)>>,
 }
 
 impl Candidates {
@@ -142,6 +147,7 @@ impl Candidates {
             everywhere: false,
             after_byte: Box::new([false; 256]),
             before_byte: Box::new([false; 256]),
+            after_chars: Some(Vec::new()),
         }
     }
 
@@ -150,6 +156,26 @@ impl Candidates {
         for b in 0..256 {
             self.after_byte[b] |= other.after_byte[b];
             self.before_byte[b] |= other.before_byte[b];
+        }
+        self.add_chars(other.after_chars.as_deref());
+    }
+
+    fn add_chars(&mut self, chars: Option<&[(u32, u32)]>) {
+        match (&mut self.after_chars, chars) {
+            (Some(mine), Some(theirs)) => {
+                mine.extend_from_slice(theirs);
+                mine.sort_unstable();
+                // Merge overlapping ranges so that a binary search works.
+                let mut merged: Vec<(u32, u32)> = Vec::with_capacity(mine.len());
+                for &(s, e) in mine.iter() {
+                    match merged.last_mut() {
+                        Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
+                        _ => merged.push((s, e)),
+                    }
+                }
+                *mine = merged;
+            }
+            (mine, _) => *mine = None,
         }
     }
 }
@@ -304,6 +330,11 @@ impl RuleSet {
         let Some((pb, gb)) = first_break else {
             return false;
         };
+        self.not_vetoed(text, pos, pb, gb)
+    }
+
+    /// Whether no exception before group `gb` of part `pb` matches at `pos`.
+    fn not_vetoed(&self, text: &str, pos: usize, pb: usize, gb: usize) -> bool {
         for (pi, part) in self.parts[..=pb].iter().enumerate() {
             let end = if pi == pb { gb } else { part.groups.len() };
             if part.groups[..end]
@@ -314,6 +345,20 @@ impl RuleSet {
             }
         }
         true
+    }
+
+    /// The plain SRX semantics, without candidates, filters or the break-rules-first order:
+    /// what the fast paths must agree with.
+    #[cfg(test)]
+    fn reference_is_break_at(&self, text: &str, pos: usize) -> bool {
+        for part in &self.parts {
+            for g in &part.groups {
+                if g.run(text, pos) {
+                    return g.is_break;
+                }
+            }
+        }
+        false
     }
 
     /// Appends to `out` every break position in `text`, in increasing order, excluding 0 and
@@ -350,7 +395,12 @@ impl RuleSet {
             }
             if after[b] {
                 let p = i + 1;
-                if p < n && p > last && text.is_char_boundary(p) && self.is_break_at(text, p) {
+                if p < n
+                    && p > last
+                    && text.is_char_boundary(p)
+                    && (byte < 0x80 || self.char_may_end_candidate(text, p))
+                    && self.is_break_at(text, p)
+                {
                     out.push(p);
                     last = p;
                 }
@@ -359,12 +409,42 @@ impl RuleSet {
     }
 }
 
+impl RuleSet {
+    fn char_may_end_candidate(&self, text: &str, p: usize) -> bool {
+        match &self.candidates.after_chars {
+            Some(ranges) => text[..p]
+                .chars()
+                .next_back()
+                .is_some_and(|c| hir::in_ranges(ranges, c)),
+            None => true,
+        }
+    }
+}
+
 impl Group {
     fn matches(&self, text: &str, pos: usize) -> bool {
+        if !self.may_match(text, pos) {
+            return false;
+        }
+        self.run(text, pos)
+    }
+
+    /// The cheap filters: can a match of this group be at `pos` at all?
+    fn may_match(&self, text: &str, pos: usize) -> bool {
         let bytes = text.as_bytes();
         if let Some(set) = &self.last_bytes {
             match pos.checked_sub(1).map(|i| bytes[i]) {
-                Some(b) if set[b as usize] => {}
+                Some(b) if set[b as usize] => {
+                    if b >= 0x80
+                        && let Some(ranges) = &self.last_chars
+                        && !text[..pos]
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| hir::in_ranges(ranges, c))
+                    {
+                        return false;
+                    }
+                }
                 None if self.before_empty => {}
                 _ => return false,
             }
@@ -376,6 +456,11 @@ impl Group {
                 _ => return false,
             }
         }
+        true
+    }
+
+    /// Runs the patterns (without the filters).
+    fn run(&self, text: &str, pos: usize) -> bool {
         match &self.matcher {
             Matcher::Fast { before, after } => {
                 let check_before = || match before {
@@ -533,6 +618,7 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
                 for b in 0..256 {
                     candidates.after_byte[b] |= set[b];
                 }
+                candidates.add_chars(g.last_chars.as_deref());
             }
             (_, Some(set)) if !g.after_empty => {
                 for b in 0..256 {
@@ -557,26 +643,28 @@ fn build_fast_group(
     after: &Translated,
 ) -> Option<Group> {
     let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
-    let (before_re, last_bytes, before_empty, before_window, before_first) = if any_empty_before {
-        (None, None, true, 0, false)
-    } else {
-        let mut hirs = Vec::with_capacity(befores.len());
-        for (_, t) in befores {
-            hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
-        }
-        let hir = Hir::alternation(hirs);
-        let re = Some(Box::new(
-            dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?,
-        ));
-        let set = hir::edge_bytes(&hir, true);
-        let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
-        let before_first = hir.properties().minimum_len().is_some_and(|n| n >= 2);
-        let window = hir
-            .properties()
-            .maximum_len()
-            .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
-        (re, set, empty, window, before_first)
-    };
+    let (before_re, last_bytes, before_empty, before_window, before_first, last_chars) =
+        if any_empty_before {
+            (None, None, true, 0, false, None)
+        } else {
+            let mut hirs = Vec::with_capacity(befores.len());
+            for (_, t) in befores {
+                hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
+            }
+            let hir = Hir::alternation(hirs);
+            let re = Some(Box::new(
+                dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?,
+            ));
+            let set = hir::edge_bytes(&hir, true);
+            let chars = hir::edge_chars(&hir, true);
+            let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
+            let before_first = hir.properties().minimum_len().is_some_and(|n| n >= 2);
+            let window = hir
+                .properties()
+                .maximum_len()
+                .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
+            (re, set, empty, window, before_first, chars)
+        };
     let after_re = match &after.hir {
         Some(h) if !after.rust.is_empty() => Some(Box::new(
             dfa::Anchor::new(h.clone(), dfa::Side::After).ok()?,
@@ -602,6 +690,7 @@ fn build_fast_group(
         },
         last_bytes,
         first_bytes,
+        last_chars,
         before_empty,
         after_empty,
         before_window,
@@ -654,6 +743,7 @@ fn build_fancy_group(
         },
         last_bytes: None,
         first_bytes: None,
+        last_chars: None,
         before_window: FANCY_WINDOW,
         after_window: FANCY_WINDOW,
         before_first: false,
@@ -760,6 +850,54 @@ mod tests {
             .collect();
         assert_eq!(out, every, "candidate scan vs every position on {text:?}");
         out
+    }
+
+    /// The candidate scan, the byte and character filters and the break-rules-first order give
+    /// exactly the breaks of the plain semantics (every position, every rule in order).
+    #[test]
+    fn fast_paths_agree_with_the_plain_semantics() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![
+            std::fs::read_to_string(root.join("examples/beijing-tokyo-forum.en.txt")).unwrap(),
+        ];
+        for lang in ["en", "zh", "ja"] {
+            let p = root.join(format!("tests/fixtures/segment/sample.{lang}.txt"));
+            texts.push(std::fs::read_to_string(p).unwrap());
+        }
+        let cases =
+            std::fs::read_to_string(root.join("tests/fixtures/segment/en-hard-cases.tsv")).unwrap();
+        texts.push(
+            cases
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split('\t').nth(1))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let mut engines = vec![Engine::new(crate::formats::srx::default_rules().unwrap())];
+        for f in [
+            "omegat-defaultRules.srx",
+            "languagetool-segment.srx",
+            "okapi-defaultSegmentation.srx",
+        ] {
+            let path = root.join("tests/fixtures/srx").join(f);
+            engines.push(Engine::new(crate::formats::srx::read_file(&path).unwrap()));
+        }
+        for engine in &engines {
+            for lang in ["en", "zh", "ja", "de"] {
+                let set = engine.rules_for(lang).unwrap();
+                for text in &texts {
+                    let mut fast = Vec::new();
+                    set.breaks(text, &mut fast);
+                    let plain: Vec<usize> = text
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .filter(|&i| i > 0 && set.reference_is_break_at(text, i))
+                        .collect();
+                    assert_eq!(fast, plain, "{} [{lang}]", engine.srx().path);
+                }
+            }
+        }
     }
 
     #[test]
