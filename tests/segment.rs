@@ -46,6 +46,31 @@ fn english_hard_cases() {
     );
 }
 
+#[test]
+fn chinese_and_japanese_cases() {
+    let engine = builtin();
+    let cases = common::read_cases("segment/zh-ja-cases.tsv");
+    assert!(cases.len() >= 40, "the table has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let rules = engine.rules_for(&case.category).unwrap();
+        let got = texts(&case.input, &rules);
+        if got != case.expected {
+            failures.push(format!(
+                "line {} [{}] {:?}\n    expected {:?}\n    got      {:?}",
+                case.line, case.category, case.input, case.expected, got
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
 fn render_samples(engine: &Engine) -> String {
     let mut out = String::new();
     for lang in ["en", "zh", "ja"] {
