@@ -2,9 +2,9 @@
 //!
 //! 1. A blank line (only whitespace) ends a paragraph; a segment never crosses one.
 //! 2. Inside a paragraph a line break is whitespace, except after a line that looks like a
-//!    heading (short, no final punctuation, the next line not continuing it in lower case) and
-//!    before a list item (`- `, `• `, `1. `, `2) `, `(a) `...): there the text is cut into
-//!    separate blocks.
+//!    heading (short, no final punctuation, the next line not continuing it in lower case),
+//!    after a line ending with a colon (a label or the lead-in of a list) and before a list item
+//!    (`- `, `• `, `1. `, `2) `, `(a) `...): there the text is cut into separate blocks.
 //! 3. A block that starts with a list marker and goes on with the next markers on the same line
 //!    (`1) first 2) second`) is cut before each of them.
 //! 4. Inside a block, the SRX rules ([`RuleSet`]) find the breaks.
@@ -198,7 +198,7 @@ fn blocks(input: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         };
         let line = input[s..e].trim();
         let next = input[ns..ne].trim();
-        if list_marker(next).is_some() || is_heading(line, next) {
+        if list_marker(next).is_some() || is_heading(line, next) || line.ends_with([':', '：']) {
             out.push((block_start, e));
             block_start = ns;
         }
