@@ -85,6 +85,14 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
     for e in &skipped {
         eprintln!("tmkit: warning: rule left out: {e}");
     }
+    if rules.names().next().is_none() {
+        eprintln!(
+            "tmkit: warning: {}: no language rule applies to {:?}; only paragraphs, headings and \
+             list items are cut",
+            engine.srx().path,
+            lang.as_str()
+        );
+    }
 
     let (name, bytes) = read_input(args.input.as_deref())?;
     let result = ops::segment_bytes(&bytes, &rules, args.lossy)

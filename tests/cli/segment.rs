@@ -207,6 +207,49 @@ fn print_rules_gives_the_built_in_srx_which_works_as_a_rules_file() {
 }
 
 #[test]
+fn a_language_without_rules_is_warned_about() {
+    let srx10 = fixture("srx/okapi-tradosSegmentation.srx")
+        .display()
+        .to_string();
+    let rules = std::fs::read_to_string(&srx10).unwrap();
+    let dir = std::env::temp_dir().join(format!("tmkit-no-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A map that only covers German.
+    let only_de = dir.join("only-de.srx");
+    let start = rules.find("<maprules>").unwrap();
+    let end = rules.find("</maprules>").unwrap();
+    let first_rule = rules[rules.find("languagerulename=\"").unwrap() + 18..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let patched = format!(
+        "{}<maprules><languagemap languagepattern=\"de.*\" languagerulename=\"{first_rule}\"/>{}",
+        &rules[..start],
+        &rules[end..]
+    );
+    std::fs::write(&only_de, patched).unwrap();
+    let run = tmkit(
+        &[
+            "segment",
+            "--rules",
+            only_de.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        b"One. Two.",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "One. Two.\n");
+    assert!(
+        run.stderr.contains("no language rule applies to \"en\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn help_mentions_the_options() {
     let run = tmkit(&["segment", "--help"], b"");
     assert_eq!(run.code, 0);
