@@ -208,10 +208,10 @@ fn print_rules_gives_the_built_in_srx_which_works_as_a_rules_file() {
 
 #[test]
 fn a_language_without_rules_is_warned_about() {
-    let srx10 = fixture("srx/okapi-tradosSegmentation.srx")
+    let trados = fixture("srx/okapi-tradosSegmentation.srx")
         .display()
         .to_string();
-    let rules = std::fs::read_to_string(&srx10).unwrap();
+    let rules = std::fs::read_to_string(&trados).unwrap();
     let dir = std::env::temp_dir().join(format!("tmkit-no-rules-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // A map that only covers German.
