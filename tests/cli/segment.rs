@@ -1,7 +1,9 @@
 //! `tmkit segment`.
 
-use crate::common::{fixture, golden};
-use crate::tmkit;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::fixtures::{fixture, golden};
 
 fn article() -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -282,4 +284,45 @@ fn text_output_keeps_one_segment_per_line() {
         run.stdout,
         "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext\n0\t0\t0\t11\t0\t11\tA\\ttab here.\n0\t1\t12\t23\t12\t23\tBack\\\\slash.\n"
     );
+}
+
+/// What a run of `tmkit` produced.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `tmkit` with `args` in a fresh temporary directory, feeding `stdin`.
+fn tmkit(args: &[&str], stdin: &[u8]) -> Run {
+    let dir = std::env::temp_dir().join(format!("tmkit-cli-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tmkit"))
+        .args(args)
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The child may exit without reading (an error): a broken pipe is fine.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
 }
