@@ -45,6 +45,24 @@ pub enum ErrorKind {
     /// The input is in an encoding tmkit cannot read, or is not valid in the encoding it declares.
     #[error("{location}: {message}")]
     Encoding { location: Location, message: String },
+    /// An SRX file is not usable SRX, or one of its rules cannot be compiled.
+    #[error("{}", srx_message(location, rule, pattern, message))]
+    Srx {
+        /// Where the offending element starts.
+        location: Location,
+        /// The rule, as `languagerule "English", rule 3`; empty when the problem is not in a rule.
+        rule: String,
+        /// The offending pattern as written in the file; empty when there is none.
+        pattern: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Text to process is not valid UTF-8.
+    #[error("invalid UTF-8 at byte offset {offset}")]
+    Utf8 {
+        /// Byte offset of the first byte that is not valid UTF-8.
+        offset: usize,
+    },
     /// The input declares entities; tmkit never expands or fetches them.
     #[error(
         "{location}: the DOCTYPE declares entity {name:?}; tmkit never expands or fetches entities \
@@ -87,6 +105,20 @@ pub enum ErrorKind {
     /// Writing output failed.
     #[error("writing output: {0}")]
     Write(#[source] std::io::Error),
+}
+
+fn srx_message(location: &Location, rule: &str, pattern: &str, message: &str) -> String {
+    let mut out = location.to_string();
+    if !rule.is_empty() {
+        out.push_str(": ");
+        out.push_str(rule);
+    }
+    if !pattern.is_empty() {
+        out.push_str(&format!(": pattern {pattern:?}"));
+    }
+    out.push_str(": ");
+    out.push_str(message);
+    out
 }
 
 impl Error {

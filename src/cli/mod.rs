@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod lookup;
 mod output;
+mod segment;
 mod stats;
 
 /// Exit code: success.
@@ -64,6 +65,7 @@ pub enum Command {
     Add(add::Args),
     Lookup(lookup::Args),
     Concordance(concordance::Args),
+    Segment(segment::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -102,6 +104,7 @@ pub fn run() -> i32 {
         Command::Add(args) => add::run(args, &ctx),
         Command::Lookup(args) => lookup::run(args, &ctx),
         Command::Concordance(args) => concordance::run(args, &ctx),
+        Command::Segment(args) => segment::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 //!
 //! Depends only on `model` and `error`: no store, no matching.
 
+pub mod srx;
 pub mod tmx;
 
 pub mod xml;

@@ -1,10 +1,12 @@
 //! Plain data types shared by every layer: languages, translation units and their variants,
-//! properties and notes.
+//! properties and notes; segmentation rules as SRX states them.
 //!
 //! Depends on nothing but `error`.
 
 mod lang;
+mod srx;
 mod unit;
 
 pub use lang::{ChineseScript, Lang};
+pub use srx::{LanguageMap, LanguageRule, SrxPosition, SrxRule, SrxRules};
 pub use unit::{Admin, Extra, Note, Prop, TranslationUnit, Variant};

@@ -6,3 +6,4 @@ pub mod concordance;
 pub mod export;
 pub mod import;
 pub mod lookup;
+pub mod segment;

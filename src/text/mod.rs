@@ -2,4 +2,6 @@
 //!
 //! Depends only on `model` and `error`; no I/O.
 
+pub mod segment;
+pub mod srx;
 pub mod tokenize;

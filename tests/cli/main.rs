@@ -1,4 +1,8 @@
-//! Integration tests: drive the real `tmkit` binary from temporary directories.
+//! Integration tests: drive the real `tmkit` binary from temporary directories, one module per
+//! subcommand.
+
+#[path = "../common/mod.rs"]
+mod fixtures;
 
 mod add;
 mod common;
@@ -7,4 +11,5 @@ mod import;
 mod lookup;
 mod malformed;
 mod robustness;
+mod segment;
 mod stats;

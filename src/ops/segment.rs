@@ -1,0 +1,68 @@
+//! The segment workflow: load SRX rules (the built-in ones or a file), pick the rules for a
+//! language, decode the input and segment it.
+//!
+//! Combines `formats::srx` (reading rules) and `text` (the engine); never prints.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+use crate::formats::srx;
+use crate::text::segment::{self, Segment};
+use crate::text::srx::{Engine, RuleSet};
+
+/// The engine for the built-in rules, parsed once per process.
+pub fn default_engine() -> Result<&'static Engine> {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    if let Some(e) = ENGINE.get() {
+        return Ok(e);
+    }
+    let rules = srx::default_rules()?;
+    Ok(ENGINE.get_or_init(|| Engine::new(rules)))
+}
+
+/// An engine for the SRX file at `path`.
+pub fn engine_from_file(path: &Path) -> Result<Engine> {
+    Ok(Engine::new(srx::read_file(path)?))
+}
+
+/// What to do with rules that cannot be compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadRules {
+    /// Fail with the first one (the default: nothing is silently dropped).
+    #[default]
+    Fail,
+    /// Leave them out; [`rules_for`] returns their errors.
+    Skip,
+}
+
+/// The result of segmenting one input.
+#[derive(Debug)]
+pub struct Segmented<'a> {
+    /// The input as text (replacement characters in place of invalid UTF-8 when lossy).
+    pub text: Cow<'a, str>,
+    /// The segments, with offsets into `text`.
+    pub segments: Vec<Segment>,
+}
+
+/// The rules of `engine` for `lang`, applying the `bad` policy; returns them with the errors of
+/// the rules left out.
+pub fn rules_for(engine: &Engine, lang: &str, bad: BadRules) -> Result<(RuleSet, Vec<Error>)> {
+    let rules = engine.rules_for(lang)?;
+    let problems = rules.problem_errors();
+    match bad {
+        BadRules::Fail => match problems.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok((rules, Vec::new())),
+        },
+        BadRules::Skip => Ok((rules, problems)),
+    }
+}
+
+/// Decodes `input` (see [`segment::decode`]) and segments it with `rules`.
+pub fn segment_bytes<'a>(input: &'a [u8], rules: &RuleSet, lossy: bool) -> Result<Segmented<'a>> {
+    let text = segment::decode(input, lossy)?;
+    let segments = segment::segment(&text, rules);
+    Ok(Segmented { text, segments })
+}

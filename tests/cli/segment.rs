@@ -1,0 +1,328 @@
+//! `tmkit segment`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::fixtures::{fixture, golden};
+
+fn article() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/beijing-tokyo-forum.en.txt")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn article_as_text_json_and_tsv() {
+    let a = article();
+    for (format, file) in [
+        ("text", "segment/article.en.text.golden"),
+        ("json", "segment/article.en.json.golden"),
+        ("tsv", "segment/article.en.tsv.golden"),
+    ] {
+        let run = tmkit(&["segment", &a, "--format", format], b"");
+        assert_eq!(run.code, 0, "--format {format}: {}", run.stderr);
+        assert_eq!(run.stderr, "");
+        golden(file, &run.stdout);
+    }
+}
+
+#[test]
+fn json_offsets_point_into_the_input() {
+    let input = "Été à Paris. “Bonjour !” dit-il.\n\nNouveau paragraphe ici.";
+    let run = tmkit(
+        &["segment", "--format", "json", "--lang", "en"],
+        input.as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert!(rows.len() >= 2);
+    let chars: Vec<char> = input.chars().collect();
+    for row in &rows {
+        let text = row["text"].as_str().unwrap();
+        let (s, e) = (
+            row["start"].as_u64().unwrap() as usize,
+            row["end"].as_u64().unwrap() as usize,
+        );
+        let (cs, ce) = (
+            row["char_start"].as_u64().unwrap() as usize,
+            row["char_end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&input[s..e], text);
+        assert_eq!(chars[cs..ce].iter().collect::<String>(), text);
+    }
+    assert_eq!(rows.last().unwrap()["paragraph"], 1);
+}
+
+#[test]
+fn reads_standard_input_with_dash_or_nothing() {
+    for args in [&["segment"][..], &["segment", "-"][..]] {
+        let run = tmkit(args, "One. Two.".as_bytes());
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, "One.\nTwo.\n"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn empty_input_gives_no_segments_and_no_error() {
+    for format in ["text", "json", "tsv"] {
+        let run = tmkit(&["segment", "--format", format], b"");
+        assert_eq!(run.code, 0);
+        assert_eq!(run.stderr, "");
+        let want = match format {
+            "text" => "",
+            "json" => "[]\n",
+            _ => "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext\n",
+        };
+        assert_eq!(run.stdout, want, "--format {format}");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_an_error_with_the_offset_unless_lossy() {
+    let input = b"Fine text. Then \xff\xfe bad bytes.";
+    let run = tmkit(&["segment"], input);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with(
+            "tmkit: <stdin> (--lossy replaces invalid bytes): invalid UTF-8 at byte offset 16"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = tmkit(&["segment", "--lossy"], input);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Fine text.\nThen \u{fffd}\u{fffd} bad bytes.\n");
+}
+
+#[test]
+fn bad_srx_files_name_file_line_rule_and_pattern() {
+    let bad = fixture("srx/bad-regex.srx").display().to_string();
+    let run = tmkit(
+        &["segment", "--rules", &bad],
+        b"Mr. Smith left. He came back.",
+    );
+    assert_eq!(run.code, 2);
+    for part in [
+        "bad-regex.srx:11:9",
+        "languagerule \"Broken\", rule 2",
+        "pattern \"[.?!(\"",
+        "cannot compile",
+        "--skip-bad-rules",
+    ] {
+        assert!(
+            run.stderr.contains(part),
+            "missing {part:?} in {}",
+            run.stderr
+        );
+    }
+    let run = tmkit(
+        &["segment", "--rules", &bad, "--skip-bad-rules"],
+        b"Mr. Smith left. He came back.",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: rule left out"),
+        "{}",
+        run.stderr
+    );
+
+    let xml = fixture("srx/bad-xml.srx").display().to_string();
+    let run = tmkit(&["segment", "--rules", &xml], b"Text.");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad-xml.srx:6:5"), "{}", run.stderr);
+
+    let run = tmkit(&["segment", "--rules", "missing.srx"], b"Text.");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("tmkit: missing.srx: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn language_picks_the_rules() {
+    let run = tmkit(
+        &["segment", "--lang", "zh-CN"],
+        "你好。再见！“走吧。”他说。".as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "你好。\n再见！\n“走吧。”他说。\n");
+    let run = tmkit(
+        &["segment", "--lang", "ja"],
+        "「行きます。」と言った。はい。".as_bytes(),
+    );
+    assert_eq!(run.stdout, "「行きます。」と言った。\nはい。\n");
+    let run = tmkit(&["segment", "--lang", "not a tag!"], b"x");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("tmkit: invalid language tag"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn srx_file_rules_apply() {
+    let okapi = fixture("srx/okapi-defaultSegmentation.srx")
+        .display()
+        .to_string();
+    let run = tmkit(
+        &["segment", "--rules", &okapi],
+        b"Mr. Holmes is here. Is Dr. Watson there?",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Mr. Holmes is here.\nIs Dr. Watson there?\n");
+}
+
+#[test]
+fn print_rules_gives_the_built_in_srx_which_works_as_a_rules_file() {
+    let run = tmkit(&["segment", "--print-rules"], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">")
+    );
+    let dir = std::env::temp_dir().join(format!("tmkit-print-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("my.srx");
+    std::fs::write(&copy, &run.stdout).unwrap();
+    let input = "Mr. Smith met Dr. Wu at 10 a.m. They talked.";
+    let with_copy = tmkit(
+        &["segment", "--rules", copy.to_str().unwrap()],
+        input.as_bytes(),
+    );
+    let built_in = tmkit(&["segment"], input.as_bytes());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(with_copy.code, 0, "{}", with_copy.stderr);
+    assert_eq!(with_copy.stdout, built_in.stdout);
+    assert_eq!(
+        built_in.stdout,
+        "Mr. Smith met Dr. Wu at 10 a.m.\nThey talked.\n"
+    );
+}
+
+#[test]
+fn a_language_without_rules_is_warned_about() {
+    let trados = fixture("srx/okapi-tradosSegmentation.srx")
+        .display()
+        .to_string();
+    let rules = std::fs::read_to_string(&trados).unwrap();
+    let dir = std::env::temp_dir().join(format!("tmkit-no-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A map that only covers German.
+    let only_de = dir.join("only-de.srx");
+    let start = rules.find("<maprules>").unwrap();
+    let end = rules.find("</maprules>").unwrap();
+    let first_rule = rules[rules.find("languagerulename=\"").unwrap() + 18..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let patched = format!(
+        "{}<maprules><languagemap languagepattern=\"de.*\" languagerulename=\"{first_rule}\"/>{}",
+        &rules[..start],
+        &rules[end..]
+    );
+    std::fs::write(&only_de, patched).unwrap();
+    let run = tmkit(
+        &[
+            "segment",
+            "--rules",
+            only_de.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        b"One. Two.",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "One. Two.\n");
+    assert!(
+        run.stderr.contains("no language rule applies to \"en\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn help_mentions_the_options() {
+    let run = tmkit(&["segment", "--help"], b"");
+    assert_eq!(run.code, 0);
+    for opt in [
+        "--lang",
+        "--rules",
+        "--format",
+        "--lossy",
+        "--skip-bad-rules",
+    ] {
+        assert!(run.stdout.contains(opt), "{opt} missing from --help");
+    }
+}
+
+#[test]
+fn text_output_keeps_one_segment_per_line() {
+    let run = tmkit(
+        &["segment"],
+        b"It was a cold \nnight in the city. Then it rained.",
+    );
+    assert_eq!(
+        run.stdout,
+        "It was a cold  night in the city.\nThen it rained.\n"
+    );
+    let run = tmkit(
+        &["segment", "--format", "tsv"],
+        b"A\ttab here. Back\\slash.",
+    );
+    assert_eq!(
+        run.stdout,
+        "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext\n0\t0\t0\t11\t0\t11\tA\\ttab here.\n0\t1\t12\t23\t12\t23\tBack\\\\slash.\n"
+    );
+}
+
+/// What a run of `tmkit` produced.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `tmkit` with `args` in a fresh temporary directory, feeding `stdin`.
+fn tmkit(args: &[&str], stdin: &[u8]) -> Run {
+    let dir = std::env::temp_dir().join(format!("tmkit-cli-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tmkit"))
+        .args(args)
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The child may exit without reading (an error): a broken pipe is fine.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
