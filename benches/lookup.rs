@@ -270,6 +270,7 @@ fn main() {
             .map(|_| edited(&sources[rng.below(sources.len())], &mut rng, &vocabulary))
             .collect();
         queries.extend(pool[..100].iter().map(|p| p.0.clone()));
+        let _ = std::fs::write(dir.join(format!("queries-{size}.txt")), queries.join("\n"));
         let config = LookupConfig {
             from: Lang::parse("en").unwrap(),
             to: vec![Lang::parse("zh-CN").unwrap(), Lang::parse("ja-JP").unwrap()],
@@ -327,11 +328,22 @@ fn main() {
                 Ok(())
             })
             .unwrap();
-        let brute_n = if size > 200_000 { 60 } else { queries.len() };
-        let step = queries.len() / brute_n;
+        let brute_n = if std::env::var_os("TMKIT_BENCH_NO_BRUTE").is_some() {
+            0
+        } else if size > 200_000 {
+            60
+        } else {
+            queries.len()
+        };
+        let step = queries.len() / brute_n.max(1);
         let (mut found, mut wanted) = (0usize, 0usize);
         let mut brute_times = Vec::new();
-        for (qi, q) in queries.iter().enumerate().step_by(step.max(1)) {
+        for (qi, q) in queries
+            .iter()
+            .enumerate()
+            .step_by(step.max(1))
+            .take(brute_n)
+        {
             let p = Prepared::new(q, None);
             let t = Instant::now();
             let mut want = HashSet::new();
@@ -346,13 +358,15 @@ fn main() {
             found += want.iter().filter(|m| indexed[qi].contains(m)).count();
         }
         brute_times.sort_by(|a, b| a.total_cmp(b));
-        let bm = percentile(&brute_times, 0.5);
-        println!(
-            "brute force: median {:.1} ms per query ({} queries); indexed is {:.0}x faster",
-            bm,
-            brute_times.len(),
-            bm / percentile(&sorted, 0.5)
-        );
+        if !brute_times.is_empty() {
+            let bm = percentile(&brute_times, 0.5);
+            println!(
+                "brute force: median {:.1} ms per query ({} queries); indexed is {:.0}x faster",
+                bm,
+                brute_times.len(),
+                bm / percentile(&sorted, 0.5)
+            );
+        }
         println!(
             "recall of the index against brute force at 70: {}/{} = {:.2}%",
             found,
@@ -375,8 +389,8 @@ fn main() {
             let o = Command::new(bin)
                 .arg("--db")
                 .arg(&db)
-                .args(["lookup", "--format", "json", "--file"])
-                .arg(&segments_file)
+                .args(["lookup", "--format", "json", "--segment", "--file"])
+                .arg(&article)
                 .output()
                 .unwrap();
             assert!(

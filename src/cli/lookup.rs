@@ -10,6 +10,7 @@ use tmkit::matching::diff::{Piece, diff};
 use tmkit::model::Lang;
 use tmkit::ops::import::ensure_index;
 use tmkit::ops::lookup::{Lookup, LookupConfig, Query, QueryResult};
+use tmkit::ops::segment;
 use tmkit::store::Store;
 
 use super::output::{Style, print_json};
@@ -28,6 +29,10 @@ pub struct Args {
     /// A file with one segment per line (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Segment the --file's text into sentences first (the built-in rules for --from), instead of
+    /// reading one segment per line.
+    #[arg(long, requires = "file")]
+    pub segment: bool,
     /// The source language of the segments.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
@@ -53,26 +58,38 @@ pub struct Args {
 fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
     let mut texts: Vec<String> = args.texts.clone();
     if let Some(file) = &args.file {
-        let mut content = String::new();
+        let mut bytes = Vec::new();
         if file.as_os_str() == "-" {
-            std::io::stdin().read_to_string(&mut content)?;
+            std::io::stdin().read_to_end(&mut bytes)?;
         } else {
-            let bytes =
+            bytes =
                 std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            content = String::from_utf8(bytes).map_err(|e| {
+        }
+        if args.segment {
+            let engine = segment::default_engine()?;
+            let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
+            let done = segment::segment_bytes(&bytes, &rules, false)
+                .with_context(|| format!("cannot segment {}", file.display()))?;
+            texts.extend(
+                done.segments
+                    .iter()
+                    .map(|s| s.text(&done.text).trim().to_string()),
+            );
+        } else {
+            let content = String::from_utf8(bytes).map_err(|e| {
                 anyhow::anyhow!(
                     "{}: not valid UTF-8 at byte {}: convert the file to UTF-8",
                     file.display(),
                     e.utf8_error().valid_up_to()
                 )
             })?;
+            texts.extend(
+                content
+                    .lines()
+                    .map(str::to_string)
+                    .filter(|l| !l.trim().is_empty()),
+            );
         }
-        texts.extend(
-            content
-                .lines()
-                .map(str::to_string)
-                .filter(|l| !l.trim().is_empty()),
-        );
     }
     if texts.is_empty() {
         bail!("nothing to look up: give segments as arguments or --file FILE");

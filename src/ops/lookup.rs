@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::matching::grams::{grams, required_shared};
 use crate::matching::score::{Penalty, Prepared, Score, fuzzy_value, score};
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{ListCache, Store};
+use crate::store::{ListCache, ReadSession, Store, decode_postings};
 
 /// What to look up.
 #[derive(Debug, Clone)]
@@ -69,8 +69,10 @@ pub struct Lookup<'a> {
     from_ids: Vec<i64>,
     cache: ListCache,
     counter: Counter,
+    marks: Marks,
     /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
+    _session: ReadSession<'a>,
 }
 
 /// Per-unit counts of shared keys, in arrays indexed by unit id (reset through the list of units
@@ -116,10 +118,86 @@ impl Counter {
         self.weight[u] = self.weight[u].saturating_add(w);
     }
 
+    fn weight_of(&self, unit: i64) -> u32 {
+        usize::try_from(unit)
+            .ok()
+            .and_then(|u| self.weight.get(u).copied())
+            .unwrap_or(0)
+    }
+
     fn entries(&self) -> impl Iterator<Item = (i64, u32, u32)> + '_ {
         self.touched
             .iter()
             .map(|&u| (i64::from(u), self.len[u as usize], self.weight[u as usize]))
+    }
+}
+
+/// A set of unit ids as a bit array (a million units take 128 KiB, which stays in cache).
+struct Marks {
+    bits: Vec<u64>,
+}
+
+impl Marks {
+    fn new(max_id: i64) -> Marks {
+        Marks {
+            bits: vec![0; (max_id.max(0) as usize) / 64 + 1],
+        }
+    }
+
+    fn insert(&mut self, unit: i64) {
+        let u = unit.max(0) as usize;
+        if u / 64 >= self.bits.len() {
+            self.bits.resize(u / 64 + 1, 0);
+        }
+        self.bits[u / 64] |= 1 << (u % 64);
+    }
+
+    fn remove(&mut self, unit: i64) {
+        let u = unit.max(0) as usize;
+        if let Some(word) = self.bits.get_mut(u / 64) {
+            *word &= !(1 << (u % 64));
+        }
+    }
+
+    fn contains(&self, unit: i64) -> bool {
+        let u = unit.max(0) as usize;
+        self.bits
+            .get(u / 64)
+            .is_some_and(|w| w & (1 << (u % 64)) != 0)
+    }
+}
+
+/// The candidate lengths that can reach `min` against a query of `qlen` tokens.
+struct LengthWindow {
+    min: u8,
+    qlen: usize,
+    lo: usize,
+    hi: usize,
+}
+
+impl LengthWindow {
+    fn new(min: u8, qlen: usize) -> LengthWindow {
+        let lo = (0..=qlen)
+            .find(|&l| required_shared(min, qlen, l).is_some())
+            .unwrap_or(qlen);
+        let mut hi = qlen;
+        while required_shared(min, qlen, hi + 1).is_some() {
+            hi += 1;
+        }
+        LengthWindow { min, qlen, lo, hi }
+    }
+
+    fn contains(&self, len: usize) -> bool {
+        (self.lo..=self.hi).contains(&len)
+    }
+
+    /// The fewest keys any candidate in the window must share.
+    fn least_required(&self) -> usize {
+        (self.lo..=self.hi)
+            .filter_map(|l| required_shared(self.min, self.qlen, l))
+            .min()
+            .unwrap_or(0)
+            .max(1)
     }
 }
 
@@ -141,7 +219,11 @@ impl<'a> Lookup<'a> {
     pub fn new(store: &'a Store, config: LookupConfig) -> Result<Lookup<'a>> {
         let from_ids = store.lang_ids_matching(&config.from)?;
         let counter = Counter::new(store.max_unit_id()?);
+        let session = store.read_session()?;
+        let marks = Marks::new(store.max_unit_id()?);
         Ok(Lookup {
+            marks,
+            _session: session,
             store,
             config,
             from_ids,
@@ -175,22 +257,71 @@ impl<'a> Lookup<'a> {
         weighted.push((skeleton, SKELETON));
         let min = self.config.min;
         let qlen = q.len();
+        let window = LengthWindow::new(min, qlen);
+        let mut lists = self
+            .store
+            .bucket_lists(&mut self.cache, &self.from_ids, &weighted)?;
+        // Prefix filtering: a candidate must share at least `least` keys, so it is in one of the
+        // lists even when the longest lists, worth less than `least` together, are not read. Their
+        // weight is then credited to every candidate (it may have been in them).
+        let least = window.least_required();
+        lists.sort_by_key(|(w, list)| (*w >= SKELETON, std::cmp::Reverse(list.len())));
+        let mut skipped = 0u32;
+        let mut first = 0;
+        for (w, _) in &lists {
+            if *w >= SKELETON || (skipped + w) as usize >= least {
+                break;
+            }
+            skipped += w;
+            first += 1;
+        }
         let counter = &mut self.counter;
         counter.reset();
-        self.store.visit_postings(
-            &mut self.cache,
-            &self.from_ids,
-            &weighted,
-            |w, unit, len| {
-                if w >= SKELETON || required_shared(min, qlen, len as usize).is_some() {
+        for (w, list) in &lists[first..] {
+            let w = *w;
+            decode_postings(list, |unit, len| {
+                if w >= SKELETON || window.contains(len as usize) {
                     counter.add(unit, len, w);
                 }
-            },
-        )?;
-        // (upper bound of the score, unit)
-        let mut candidates: Vec<(u8, i64)> = Vec::new();
+            });
+        }
+        // Units that could pass with the skipped lists' weight credited...
+        let mut maybe: Vec<(i64, usize)> = Vec::new();
         for (unit, len, w) in counter.entries() {
             let len = len as usize;
+            if w >= SKELETON {
+                maybe.push((unit, len));
+                continue;
+            }
+            let Some(required) = required_shared(min, qlen, len) else {
+                continue;
+            };
+            if ((w + skipped) as usize) >= required.max(1) {
+                maybe.push((unit, len));
+            }
+        }
+        // ...get their exact counts from the skipped lists (decoded, but counted only for them).
+        if first > 0 && !maybe.is_empty() {
+            let marks = &mut self.marks;
+            for &(unit, _) in &maybe {
+                marks.insert(unit);
+            }
+            for (w, list) in &lists[..first] {
+                let w = *w;
+                decode_postings(list, |unit, len| {
+                    if marks.contains(unit) {
+                        counter.add(unit, len, w);
+                    }
+                });
+            }
+            for &(unit, _) in &maybe {
+                marks.remove(unit);
+            }
+        }
+        // (upper bound of the score, unit)
+        let mut candidates: Vec<(u8, i64)> = Vec::new();
+        for (unit, len) in maybe {
+            let w = counter.weight_of(unit);
             if w >= SKELETON {
                 candidates.push((101, unit));
                 continue;

@@ -9,6 +9,7 @@
 //! in tokens.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rusqlite::params;
 
@@ -110,7 +111,7 @@ impl Accumulator {
 }
 
 /// Decodes a bucket's list, calling `f(unit, len)` for each posting. A damaged list ends early.
-pub(super) fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
+pub fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
     fn varint(data: &mut &[u8]) -> Option<u64> {
         let mut v = 0u64;
         let mut shift = 0;
@@ -145,32 +146,28 @@ pub(super) fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
 /// Bucket lists read for one query, cached across the queries of one process.
 #[derive(Default)]
 pub struct ListCache {
-    lists: HashMap<u32, Vec<u8>>,
+    lists: HashMap<u32, Rc<[u8]>>,
 }
 
 impl ListCache {
-    pub(super) fn get<'a>(
-        &'a mut self,
-        conn: &rusqlite::Connection,
-        bucket: u32,
-    ) -> Result<&'a [u8]> {
+    pub(super) fn get(&mut self, conn: &rusqlite::Connection, bucket: u32) -> Result<Rc<[u8]>> {
         if !self.lists.contains_key(&bucket) {
             let mut stmt = conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ?")?;
             let mut rows = stmt.query([bucket])?;
             let data = match rows.next()? {
-                Some(row) => row
-                    .get_ref(0)?
-                    .as_bytes()
-                    .map_err(rusqlite::Error::from)?
-                    .to_vec(),
-                None => Vec::new(),
+                Some(row) => Rc::from(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?),
+                None => Rc::from(&[][..]),
             };
             if self.lists.len() > 4096 {
                 self.lists.clear();
             }
             self.lists.insert(bucket, data);
         }
-        Ok(self.lists.get(&bucket).map(Vec::as_slice).unwrap_or(&[]))
+        Ok(self
+            .lists
+            .get(&bucket)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(&[][..])))
     }
 }
 

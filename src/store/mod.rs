@@ -15,7 +15,20 @@ mod body;
 mod index;
 mod schema;
 
-pub use index::ListCache;
+pub use index::{ListCache, decode as decode_postings};
+
+/// A read transaction; see [`Store::read_session`].
+pub struct ReadSession<'a> {
+    conn: Option<&'a Connection>,
+}
+
+impl Drop for ReadSession<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn {
+            let _ = conn.execute_batch("COMMIT");
+        }
+    }
+}
 
 use bloom::Bloom;
 
@@ -190,6 +203,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Reads through a memory map: no copy and no system call per page.
+        conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -382,16 +397,15 @@ impl Store {
         lang_tags(&self.conn)
     }
 
-    /// Calls `f(weight, unit id, variant length)` for every posting in the buckets of `keys`
-    /// (each a key and a weight) in the languages `lang_ids`. Keys that fall in one bucket are read
-    /// once with their weights summed; postings of other keys that share a bucket come too.
-    pub fn visit_postings(
+    /// The posting lists of the buckets of `keys` (each a key and a weight) in the languages
+    /// `lang_ids`, with the summed weight of the keys that fall in each bucket. Decode them with
+    /// [`decode_postings`]; postings of other keys that share a bucket come too.
+    pub fn bucket_lists(
         &self,
         cache: &mut ListCache,
         lang_ids: &[i64],
         keys: &[(u64, u32)],
-        mut f: impl FnMut(u32, i64, u32),
-    ) -> Result<()> {
+    ) -> Result<Vec<(u32, std::rc::Rc<[u8]>)>> {
         let mut buckets: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * lang_ids.len());
         for &lang in lang_ids {
             for &(key, weight) in keys {
@@ -402,10 +416,38 @@ impl Store {
                 }
             }
         }
+        let mut out = Vec::with_capacity(buckets.len());
         for (b, weight) in buckets {
-            index::decode(cache.get(&self.conn, b)?, |unit, len| f(weight, unit, len));
+            out.push((weight, cache.get(&self.conn, b)?));
+        }
+        Ok(out)
+    }
+
+    /// Calls `f(weight, unit id, variant length)` for every posting of [`Store::bucket_lists`].
+    pub fn visit_postings(
+        &self,
+        cache: &mut ListCache,
+        lang_ids: &[i64],
+        keys: &[(u64, u32)],
+        mut f: impl FnMut(u32, i64, u32),
+    ) -> Result<()> {
+        for (weight, list) in self.bucket_lists(cache, lang_ids, keys)? {
+            decode_postings(&list, |unit, len| f(weight, unit, len));
         }
         Ok(())
+    }
+
+    /// Holds one read transaction until the guard is dropped: a lookup session reads under one lock
+    /// instead of taking and releasing it for every statement.
+    pub fn read_session(&self) -> Result<ReadSession<'_>> {
+        if !self.conn.is_autocommit() {
+            // Already inside one (another session on this store): nothing to hold.
+            return Ok(ReadSession { conn: None });
+        }
+        self.conn.execute_batch("BEGIN")?;
+        Ok(ReadSession {
+            conn: Some(&self.conn),
+        })
     }
 
     /// The plain text and markup of a unit's variants in the languages `lang_ids`, without decoding

@@ -176,3 +176,26 @@ fn a_memory_without_the_index_builds_it_on_first_lookup() {
         .unwrap();
     assert_eq!(state, "ready");
 }
+
+#[test]
+fn lookup_segments_an_article_first() {
+    let w = bundled_memory();
+    let v = w.json([
+        "lookup".as_ref(),
+        "--segment".as_ref(),
+        "--file".as_ref(),
+        repo_file("examples/beijing-tokyo-forum.en.txt").as_os_str(),
+    ]);
+    let results = v.as_array().unwrap();
+    assert_eq!(results.len(), 57, "the article has 57 segments");
+    assert_eq!(
+        results[0]["query"],
+        "Beijing-Tokyo Forum: Sino-Japan Relations to Strengthen in Post-Pandemic Era"
+    );
+    // The bundled memory covers the headline and the first section exactly.
+    let exact = results
+        .iter()
+        .filter(|r| r["matches"][0]["score"].as_u64().unwrap_or(0) >= 100)
+        .count();
+    assert!(exact >= 8, "{exact} exact matches");
+}
