@@ -11,7 +11,7 @@ use crate::error::{ErrorKind, Result};
 use crate::formats::tmx::{self, Item, Problem};
 use crate::matching::grams::{Grams, text_grams};
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{Store, VariantKeys, Writer};
+use crate::store::{Store, VariantBuckets, Writer, buckets_of};
 
 /// What to do with a unit whose source text is already in the memory with another translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -97,8 +97,8 @@ pub struct ImportReport {
 
 enum Msg {
     Header(tmx::Header, String),
-    /// A unit with the index keys of each of its variants.
-    Unit(TranslationUnit, Vec<Grams>),
+    /// A unit with the index buckets of each of its variants.
+    Unit(TranslationUnit, Vec<(u32, Vec<u32>)>),
     Problem(Problem),
     Fatal(crate::Error),
 }
@@ -166,7 +166,12 @@ pub fn add_unit(
 ) -> Result<Outcome> {
     let mut writer = store.writer()?;
     ensure_index(&mut writer, &|_, _| {})?;
-    let outcome = place(&mut writer, unit, &unit_grams(unit), None, on_duplicate)?;
+    let buckets: Vec<(u32, Vec<u32>)> = unit_grams(unit)
+        .into_iter()
+        .zip(&unit.variants)
+        .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
+        .collect();
+    let outcome = place(&mut writer, unit, &buckets, None, on_duplicate)?;
     writer.commit()?;
     Ok(outcome)
 }
@@ -227,9 +232,9 @@ fn import_file(
                         let json = serde_json::to_string(&header)?;
                         origin = Some(writer.add_origin(&report.path, imported_at, Some(&json))?);
                     }
-                    Msg::Unit(unit, grams) => {
+                    Msg::Unit(unit, buckets) => {
                         report.units_read += 1;
-                        let outcome = place(writer, &unit, &grams, origin, config.on_duplicate)?;
+                        let outcome = place(writer, &unit, &buckets, origin, config.on_duplicate)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {
                             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -347,12 +352,15 @@ fn read_file(
                         ),
                     })
                 } else {
-                    let grams = unit
+                    let buckets = unit
                         .variants
                         .iter()
-                        .map(|v| text_grams(&v.text, &mut tokens))
+                        .map(|v| {
+                            let g = text_grams(&v.text, &mut tokens);
+                            (g.len, buckets_of(&v.lang, &g.keys))
+                        })
                         .collect();
-                    Msg::Unit(std::mem::take(&mut unit), grams)
+                    Msg::Unit(std::mem::take(&mut unit), buckets)
                 }
             }
             Ok(Item::Problem(p)) => Msg::Problem(p),
@@ -444,7 +452,7 @@ fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUn
 fn place(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
-    grams: &[Grams],
+    buckets: &[(u32, Vec<u32>)],
     origin: Option<i64>,
     mode: OnDuplicate,
 ) -> Result<Outcome> {
@@ -452,11 +460,11 @@ fn place(
         return Ok(Outcome::Skipped);
     };
     let candidates = writer.units_with_source(&src.lang, &src.text)?;
-    let keys: Vec<VariantKeys<'_>> = grams
+    let keys: Vec<VariantBuckets<'_>> = buckets
         .iter()
-        .map(|g| VariantKeys {
-            len: g.len,
-            keys: &g.keys,
+        .map(|(len, b)| VariantBuckets {
+            len: *len,
+            buckets: b,
         })
         .collect();
     decide(writer, unit, &keys, candidates, mode, origin)
@@ -466,14 +474,14 @@ fn place(
 fn decide(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
-    keys: &[VariantKeys<'_>],
+    keys: &[VariantBuckets<'_>],
     candidates: Vec<i64>,
     mode: OnDuplicate,
     origin: Option<i64>,
 ) -> Result<Outcome> {
     if candidates.is_empty() {
         let id = writer.insert_unit(unit, origin)?;
-        writer.index_unit(id, unit, keys)?;
+        writer.index_unit(id, keys)?;
         return Ok(Outcome::Added);
     }
     if mode == OnDuplicate::Skip {
@@ -491,10 +499,10 @@ fn decide(
     }
     if mode == OnDuplicate::Overwrite {
         writer.replace_unit(candidates[0], unit)?;
-        writer.index_unit(candidates[0], unit, keys)?;
+        writer.index_unit(candidates[0], keys)?;
         return Ok(Outcome::Overwritten);
     }
     let id = writer.insert_unit(unit, origin)?;
-    writer.index_unit(id, unit, keys)?;
+    writer.index_unit(id, keys)?;
     Ok(Outcome::Alternative)
 }

@@ -1,12 +1,13 @@
 //! The candidate index: for every variant, its keys (token bigrams and a skeleton key, computed by
-//! the caller) point to the unit. Postings live in `grams`, one row per bucket of keys: a bucket is
-//! a hash of (language id, key) cut to [`BUCKET_BITS`] bits, so the table has a bounded number of
-//! rows however large the memory, and a write appends to a bucket's list instead of adding rows.
-//! Keys that share a bucket only add candidates, never lose one: every candidate is scored exactly.
+//! the caller) point to the unit. A bucket is a hash of (language id, key) cut to [`BUCKET_BITS`]
+//! bits; postings are gathered in memory per bucket and written as one row per bucket and flush to
+//! `grams`, so a write never rewrites what is stored and the number of rows stays bounded by the
+//! flushes. Keys that share a bucket only add candidates, never lose one: every candidate is scored
+//! exactly.
 //!
-//! A list is a sequence of segments, one per flush: a varint count, then per posting the zigzag
-//! delta of the unit id from the previous posting (the first from zero) and the variant's length
-//! in tokens.
+//! A bucket's list is the concatenation of its rows, each a segment: a varint count, then per posting the unit id
+//! (4 bytes, little endian) and the variant's length in tokens (2 bytes). Fixed width rather than
+//! delta-coded: lists of common bigrams are long, and a query reads them at memory speed.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -20,12 +21,14 @@ pub const BUCKET_BITS: u32 = 18;
 const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// Bytes of pending postings after which a writer flushes them to the database.
-const FLUSH_BYTES: usize = 48 << 20;
+const FLUSH_BYTES: usize = 64 << 20;
 
-/// The bucket of a key in a language.
-pub fn bucket(lang_id: i64, key: u64) -> u32 {
-    let h = (key ^ (lang_id as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93))
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+/// The bucket of a key in a language (by its canonical tag, so that callers can compute it without
+/// the database).
+pub fn bucket(lang: &str, key: u64) -> u32 {
+    let lang_hash = xxhash_rust::xxh3::xxh3_64(lang.as_bytes());
+    let h =
+        (key ^ lang_hash.wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> (64 - BUCKET_BITS)) as u32
 }
 
@@ -37,20 +40,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
 #[derive(Default, Clone)]
 struct Pending {
     buf: Vec<u8>,
     count: u32,
-    last: i64,
 }
+
+/// Bytes of one posting.
+const POSTING: usize = 6;
 
 /// Postings waiting to be written.
 pub(super) struct Accumulator {
@@ -73,12 +70,11 @@ impl Accumulator {
         if p.count == 0 {
             self.touched.push(bucket);
         }
-        let before = p.buf.len();
-        put_varint(&mut p.buf, zigzag(unit - p.last));
-        put_varint(&mut p.buf, u64::from(len));
-        p.last = unit;
+        p.buf.extend_from_slice(&(unit as u32).to_le_bytes());
+        p.buf
+            .extend_from_slice(&(len.min(u32::from(u16::MAX)) as u16).to_le_bytes());
         p.count += 1;
-        self.bytes += p.buf.len() - before;
+        self.bytes += POSTING;
     }
 
     pub(super) fn is_full(&self) -> bool {
@@ -91,10 +87,7 @@ impl Accumulator {
             return Ok(());
         }
         self.touched.sort_unstable();
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO grams(bucket, postings) VALUES (?1, ?2) \
-             ON CONFLICT(bucket) DO UPDATE SET postings = CAST(postings || ?2 AS BLOB)",
-        )?;
+        let mut stmt = tx.prepare_cached("INSERT INTO grams(bucket, postings) VALUES (?1, ?2)")?;
         let mut segment = Vec::new();
         for &b in &self.touched {
             let p = &mut self.buckets[b as usize];
@@ -132,14 +125,17 @@ pub fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
         let Some(count) = varint(&mut data) else {
             return;
         };
-        let mut last = 0i64;
-        for _ in 0..count {
-            let (Some(delta), Some(len)) = (varint(&mut data), varint(&mut data)) else {
-                return;
-            };
-            last += unzigzag(delta);
-            f(last, len as u32);
+        let bytes = (count as usize).saturating_mul(POSTING);
+        if bytes > data.len() {
+            return;
         }
+        let (postings, rest) = data.split_at(bytes);
+        for p in postings.chunks_exact(POSTING) {
+            let unit = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+            let len = u16::from_le_bytes([p[4], p[5]]);
+            f(i64::from(unit), u32::from(len));
+        }
+        data = rest;
     }
 }
 
@@ -152,12 +148,14 @@ pub struct ListCache {
 impl ListCache {
     pub(super) fn get(&mut self, conn: &rusqlite::Connection, bucket: u32) -> Result<Rc<[u8]>> {
         if !self.lists.contains_key(&bucket) {
-            let mut stmt = conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ?")?;
+            let mut stmt =
+                conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ? ORDER BY id")?;
             let mut rows = stmt.query([bucket])?;
-            let data = match rows.next()? {
-                Some(row) => Rc::from(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?),
-                None => Rc::from(&[][..]),
-            };
+            let mut all: Vec<u8> = Vec::new();
+            while let Some(row) = rows.next()? {
+                all.extend_from_slice(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
+            }
+            let data: Rc<[u8]> = Rc::from(all);
             if self.lists.len() > 4096 {
                 self.lists.clear();
             }
@@ -179,7 +177,7 @@ mod tests {
     fn postings_round_trip_through_segments() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE grams(bucket INTEGER PRIMARY KEY, postings BLOB NOT NULL)",
+            "CREATE TABLE grams(id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, postings BLOB NOT NULL)",
         )
         .unwrap();
         let mut conn = conn;
@@ -187,16 +185,13 @@ mod tests {
         let mut acc = Accumulator::new();
         acc.add(7, 10, 3);
         acc.add(7, 12, 40);
-        acc.add(7, 5, 2); // a replaced older unit: negative delta
+        acc.add(7, 5, 2); // a replaced older unit
         acc.flush(&tx).unwrap();
         acc.add(7, 300_000, 9);
         acc.add(8, 1, 1);
         acc.flush(&tx).unwrap();
-        let data: Vec<u8> = tx
-            .query_row("SELECT postings FROM grams WHERE bucket = 7", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let mut cache = ListCache::default();
+        let data = cache.get(&tx, 7).unwrap();
         let mut got = Vec::new();
         decode(&data, |u, l| got.push((u, l)));
         assert_eq!(got, vec![(10, 3), (12, 40), (5, 2), (300_000, 9)]);
@@ -210,9 +205,9 @@ mod tests {
     fn buckets_spread() {
         let mut seen = std::collections::HashSet::new();
         for k in 0..10_000u64 {
-            seen.insert(bucket(1, k.wrapping_mul(0x2545_F491_4F6C_DD1D)));
+            seen.insert(bucket("en", k.wrapping_mul(0x2545_F491_4F6C_DD1D)));
         }
         assert!(seen.len() > 9_500);
-        assert_ne!(bucket(1, 42), bucket(2, 42));
+        assert_ne!(bucket("en", 42), bucket("ja-JP", 42));
     }
 }

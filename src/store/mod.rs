@@ -15,7 +15,7 @@ mod body;
 mod index;
 mod schema;
 
-pub use index::{ListCache, decode as decode_postings};
+pub use index::{ListCache, bucket, decode as decode_postings};
 
 /// A read transaction; see [`Store::read_session`].
 pub struct ReadSession<'a> {
@@ -406,10 +406,11 @@ impl Store {
         lang_ids: &[i64],
         keys: &[(u64, u32)],
     ) -> Result<Vec<(u32, std::rc::Rc<[u8]>)>> {
+        let tags = lang_tags(&self.conn)?;
         let mut buckets: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * lang_ids.len());
-        for &lang in lang_ids {
+        for lang in lang_ids.iter().filter_map(|id| tags.get(id)) {
             for &(key, weight) in keys {
-                let b = index::bucket(lang, key);
+                let b = index::bucket(lang.as_str(), key);
                 match buckets.iter_mut().find(|(x, _)| *x == b) {
                     Some((_, w)) => *w += weight,
                     None => buckets.push((b, weight)),
@@ -602,12 +603,22 @@ pub struct Writer<'a> {
 /// Computes the index keys of each variant of a unit: (length in tokens, keys).
 pub type KeysOf<'a> = dyn Fn(&TranslationUnit) -> Vec<(u32, Vec<u64>)> + 'a;
 
-/// The index keys of one variant, computed by the caller (see `matching::grams`).
+/// Where one variant goes in the index: its length in tokens and its buckets.
 #[derive(Debug, Clone, Copy)]
-pub struct VariantKeys<'a> {
-    /// Length in tokens.
+pub struct VariantBuckets<'a> {
     pub len: u32,
-    pub keys: &'a [u64],
+    pub buckets: &'a [u32],
+}
+
+/// The buckets of a variant's keys in its language, sorted, without repeats.
+pub fn buckets_of(lang: &Lang, keys: &[u64]) -> Vec<u32> {
+    let mut b: Vec<u32> = keys
+        .iter()
+        .map(|&k| index::bucket(lang.as_str(), k))
+        .collect();
+    b.sort_unstable();
+    b.dedup();
+    b
 }
 
 impl Writer<'_> {
@@ -796,26 +807,13 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Indexes a stored unit's variants under their keys (`keys[i]` belongs to `unit.variants[i]`).
-    pub fn index_unit(
-        &mut self,
-        id: i64,
-        unit: &TranslationUnit,
-        keys: &[VariantKeys<'_>],
-    ) -> Result<()> {
-        let mut langs = Vec::with_capacity(unit.variants.len());
-        for v in &unit.variants {
-            langs.push(self.lang_id(&v.lang)?);
-        }
+    /// Indexes a stored unit's variants: `variants[i]` holds the length and the buckets (see
+    /// [`bucket`]; sorted, without repeats) of `unit.variants[i]`.
+    pub fn index_unit(&mut self, id: i64, variants: &[VariantBuckets<'_>]) -> Result<()> {
         let acc = self.postings.get_or_insert_with(index::Accumulator::new);
-        let mut buckets: Vec<u32> = Vec::new();
-        for (lang, k) in langs.iter().zip(keys) {
-            buckets.clear();
-            buckets.extend(k.keys.iter().map(|&key| index::bucket(*lang, key)));
-            buckets.sort_unstable();
-            buckets.dedup();
-            for &b in &buckets {
-                acc.add(b, id, k.len);
+        for v in variants {
+            for &b in v.buckets {
+                acc.add(b, id, v.len);
             }
         }
         if acc.is_full() {
@@ -860,11 +858,19 @@ impl Writer<'_> {
             after = *last;
             for (id, unit) in &batch {
                 let keys = keys_of(unit);
-                let refs: Vec<VariantKeys<'_>> = keys
+                let buckets: Vec<(u32, Vec<u32>)> = keys
                     .iter()
-                    .map(|(len, k)| VariantKeys { len: *len, keys: k })
+                    .zip(&unit.variants)
+                    .map(|((len, k), v)| (*len, buckets_of(&v.lang, k)))
                     .collect();
-                self.index_unit(*id, unit, &refs)?;
+                let refs: Vec<VariantBuckets<'_>> = buckets
+                    .iter()
+                    .map(|(len, b)| VariantBuckets {
+                        len: *len,
+                        buckets: b,
+                    })
+                    .collect();
+                self.index_unit(*id, &refs)?;
             }
             done += batch.len() as u64;
             progress(done, total as u64);

@@ -44,9 +44,11 @@ const MIGRATIONS: &[&str] = &[
     // 1 -> 2: the candidate index for fuzzy lookup, built on first use when units exist.
     "
     CREATE TABLE grams(
-        bucket INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY,
+        bucket INTEGER NOT NULL,
         postings BLOB NOT NULL
     );
+    CREATE INDEX grams_bucket ON grams(bucket);
     CREATE TABLE meta(
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
