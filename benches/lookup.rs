@@ -223,28 +223,31 @@ fn main() {
         println!("\n== {size} units");
         let (tmx, sources) = build(&dir, size, &pool, held_out);
         let db = dir.join(format!("lookup-{size}.db"));
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        // TMKIT_BENCH_REUSE=1 keeps a memory an earlier run built (to measure lookups alone).
+        if std::env::var_os("TMKIT_BENCH_REUSE").is_none() || !db.exists() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            let t = Instant::now();
+            let st = Command::new(bin)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&db)
+                .arg("import")
+                .arg(&tmx)
+                .output()
+                .unwrap();
+            assert!(
+                st.status.success(),
+                "{}",
+                String::from_utf8_lossy(&st.stderr)
+            );
+            let import_s = t.elapsed().as_secs_f64();
+            println!(
+                "import with index: {import_s:.2} s, {:.0} units/s",
+                size as f64 / import_s
+            );
         }
-        let t = Instant::now();
-        let st = Command::new(bin)
-            .arg("--quiet")
-            .arg("--db")
-            .arg(&db)
-            .arg("import")
-            .arg(&tmx)
-            .output()
-            .unwrap();
-        assert!(
-            st.status.success(),
-            "{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
-        let import_s = t.elapsed().as_secs_f64();
-        println!(
-            "import with index: {import_s:.2} s, {:.0} units/s",
-            size as f64 / import_s
-        );
         let conn = rusqlite::Connection::open(&db).unwrap();
         let index_bytes: i64 = conn
             .query_row("SELECT sum(length(postings)) FROM grams", [], |r| r.get(0))
@@ -308,6 +311,37 @@ fn main() {
                     .collect::<HashSet<_>>(),
             );
         }
+        // Exact matches: memory sentences as they are, with the fuzzy matches beside them (--max 5)
+        // and alone (--min 100: the hashed skeleton look-up only).
+        let mut exact_only = Lookup::new(
+            &store,
+            LookupConfig {
+                min: 100,
+                max: 5,
+                ..config.clone()
+            },
+        )
+        .unwrap();
+        for (name, session) in [("with fuzzy", &mut lookup), ("--min 100", &mut exact_only)] {
+            let mut exact_times = Vec::new();
+            for i in 0..200 {
+                let query = Query {
+                    text: sources[(i * 7919) % sources.len()].clone(),
+                    ..Query::default()
+                };
+                let t = Instant::now();
+                let r = session.lookup(&query).unwrap();
+                exact_times.push(t.elapsed().as_secs_f64() * 1e3);
+                assert!(r.matches.first().is_some_and(|m| m.score >= 100));
+            }
+            exact_times.sort_by(|a, b| a.total_cmp(b));
+            println!(
+                "exact matches ({name}): median {:.3} ms, p99 {:.3} ms",
+                percentile(&exact_times, 0.5),
+                percentile(&exact_times, 0.99)
+            );
+        }
+        drop(exact_only);
         let mut sorted = times.clone();
         sorted.sort_by(|a, b| a.total_cmp(b));
         println!(

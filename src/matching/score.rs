@@ -191,6 +191,49 @@ pub fn score(query: &Prepared, candidate: &Prepared) -> Score {
     }
 }
 
+/// Reusable buffers for [`score_text`].
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    folded: Vec<u64>,
+    skeleton: Vec<u64>,
+}
+
+/// The same as `score(query, &Prepared::new(text, markup))`, without preparing the candidate in full
+/// unless it falls in the 98-100 bands: what a lookup runs on every candidate.
+pub fn score_text(
+    query: &Prepared,
+    text: &str,
+    markup: Option<&str>,
+    scratch: &mut Scratch,
+) -> Score {
+    tokenize(text, &mut scratch.tokens);
+    scratch.folded.clear();
+    scratch.skeleton.clear();
+    for t in &scratch.tokens {
+        let s = t.text(text);
+        let folded = if t.kind == TokenKind::Word {
+            folded_sym(s)
+        } else {
+            sym(s)
+        };
+        scratch.folded.push(folded);
+        match t.kind {
+            TokenKind::Punct => {}
+            TokenKind::Number => scratch.skeleton.push(NUMBER),
+            TokenKind::Word | TokenKind::Cjk => scratch.skeleton.push(folded),
+        }
+    }
+    if scratch.skeleton == query.skeleton {
+        return score(query, &Prepared::new(text, markup));
+    }
+    let len = query.len().max(scratch.folded.len());
+    Score {
+        value: fuzzy_value(edit_distance(&query.folded, &scratch.folded), len),
+        penalties: Vec::new(),
+    }
+}
+
 /// `100 * (1 - dist / len)` rounded down, at most 97 (98 and up are reserved for the bands above).
 pub fn fuzzy_value(dist: usize, len: usize) -> u8 {
     if len == 0 {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::matching::grams::{grams, required_shared};
-use crate::matching::score::{Penalty, Prepared, Score, fuzzy_value, score};
+use crate::matching::score::{Penalty, Prepared, Score, Scratch, fuzzy_value, score, score_text};
 use crate::model::{Extra, Lang, TranslationUnit};
 use crate::store::{ListCache, ReadSession, Store, decode_postings};
 
@@ -70,6 +70,7 @@ pub struct Lookup<'a> {
     cache: ListCache,
     counter: Counter,
     marks: Marks,
+    scratch: Scratch,
     /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
     _session: ReadSession<'a>,
@@ -223,6 +224,7 @@ impl<'a> Lookup<'a> {
         let marks = Marks::new(store.max_unit_id()?);
         Ok(Lookup {
             marks,
+            scratch: Scratch::default(),
             _session: session,
             store,
             config,
@@ -248,6 +250,13 @@ impl<'a> Lookup<'a> {
             return Ok(self.empty(query));
         }
         let mut weighted: Vec<(u64, u32)> = Vec::with_capacity(g.keys.len());
+        // Scores of 98 and up need the same skeleton: the skeleton key alone finds them (the exact
+        // match path, one hashed look-up).
+        let bigrams = if self.config.min >= 98 {
+            &[][..]
+        } else {
+            bigrams
+        };
         for &k in bigrams {
             match weighted.iter_mut().find(|(x, _)| *x == k) {
                 Some((_, w)) => *w += 1,
@@ -351,9 +360,10 @@ impl<'a> Lookup<'a> {
             }
             self.last_candidates += 1;
             let mut best: Option<Score> = None;
+            let scratch = &mut self.scratch;
             self.store
                 .variant_texts(unit, &self.from_ids, |text, markup| {
-                    let s = score(&q, &Prepared::new(text, markup));
+                    let s = score_text(&q, text, markup, scratch);
                     if best.as_ref().is_none_or(|b| s.value > b.value) {
                         best = Some(s);
                     }
