@@ -124,7 +124,7 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
         .map(|(lang, r)| {
             let items: Vec<String> = r
                 .iter()
-                .map(|x| format!("{} ({}/{})", x.text, x.count, c.total))
+                .map(|x| format!("{} ({}/{})", x.text, x.count, c.sampled))
                 .collect();
             format!("  {lang:<6} {}", items.join(", "))
         })

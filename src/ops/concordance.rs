@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::matching::grams::grams;
 use crate::matching::score::Prepared;
-use crate::model::{Lang, TranslationUnit};
+use crate::model::Lang;
 use crate::store::{ListCache, Store};
 use crate::text::tokenize::is_cjk;
 
@@ -50,6 +50,8 @@ pub struct Concordance {
     pub lang: String,
     /// All hits, of which `hits` lists the first `max`.
     pub total: usize,
+    /// How many hits the `translations` summary looked at (the first ones, at most 500).
+    pub sampled: usize,
     pub hits: Vec<Hit>,
     /// Per target language, the most frequent renderings of the phrase.
     pub translations: BTreeMap<String, Vec<Rendering>>,
@@ -88,13 +90,18 @@ fn find_all(text: &str, phrase: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// How many hits the summary of recurring translations reads at most.
+const SUMMARY_SAMPLE: usize = 500;
+
 /// Searches the memory.
 pub fn concordance(store: &Store, config: &ConcordanceConfig) -> Result<Concordance> {
     let phrase = config.phrase.trim();
     let p = Prepared::new(phrase, None);
     let g = grams(&p);
     let bigrams = &g.keys[..g.keys.len().saturating_sub(1)];
-    let mut units: Vec<(i64, TranslationUnit, Option<String>)> = Vec::new();
+    let lang_ids = store.lang_ids_matching(&config.lang)?;
+    // The units that contain the phrase, checked on their texts alone.
+    let mut found: Vec<i64> = Vec::new();
     if bigrams.is_empty() {
         // One token: no bigram to look up, so read every unit.
         store.for_each_unit_with_id(|id, unit| {
@@ -103,12 +110,10 @@ pub fn concordance(store: &Store, config: &ConcordanceConfig) -> Result<Concorda
                 .iter()
                 .any(|v| config.lang.matches(&v.lang) && !find_all(&v.text, phrase).is_empty())
             {
-                units.push((id, unit.clone(), None));
+                found.push(id);
             }
             Ok(())
         })?;
-        let ids: Vec<i64> = units.iter().map(|(id, _, _)| *id).collect();
-        units = store.load_units(&ids)?;
     } else {
         let mut weighted: Vec<(u64, u32)> = Vec::new();
         for &k in bigrams {
@@ -117,7 +122,6 @@ pub fn concordance(store: &Store, config: &ConcordanceConfig) -> Result<Concorda
             }
         }
         let need = weighted.len() as u32;
-        let lang_ids = store.lang_ids_matching(&config.lang)?;
         let mut counts: HashMap<i64, u32> = HashMap::new();
         let mut cache = ListCache::default();
         store.visit_postings(&mut cache, &lang_ids, &weighted, |w, unit, _| {
@@ -129,8 +133,20 @@ pub fn concordance(store: &Store, config: &ConcordanceConfig) -> Result<Concorda
             .map(|(id, _)| id)
             .collect();
         ids.sort_unstable();
-        units = store.load_units(&ids)?;
+        for id in ids {
+            let mut hit = false;
+            store.variant_texts(id, &lang_ids, |text, _| {
+                hit |= !find_all(text, phrase).is_empty();
+            })?;
+            if hit {
+                found.push(id);
+            }
+        }
     }
+    let total = found.len();
+    // Whole units only for the hits listed and the sample the summary looks at.
+    found.truncate(config.max.max(SUMMARY_SAMPLE));
+    let units = store.load_units(&found)?;
     let mut hits = Vec::new();
     for (_, unit, origin) in units {
         let Some(v) = unit
@@ -165,12 +181,13 @@ pub fn concordance(store: &Store, config: &ConcordanceConfig) -> Result<Concorda
         });
     }
     let translations = summarize(&hits);
-    let total = hits.len();
+    let sampled = hits.len();
     hits.truncate(config.max);
     Ok(Concordance {
         phrase: phrase.to_string(),
         lang: config.lang.to_string(),
         total,
+        sampled,
         hits,
         translations,
     })
