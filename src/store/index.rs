@@ -26,7 +26,16 @@ const FLUSH_BYTES: usize = 64 << 20;
 /// The bucket of a key in a language (by its canonical tag, so that callers can compute it without
 /// the database).
 pub fn bucket(lang: &str, key: u64) -> u32 {
-    let lang_hash = xxhash_rust::xxh3::xxh3_64(lang.as_bytes());
+    bucket_in(lang_hash(lang), key)
+}
+
+/// The hash of a language tag that [`bucket_in`] takes (computed once per variant).
+pub(super) fn lang_hash(lang: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(lang.as_bytes())
+}
+
+/// [`bucket`] with the language's hash computed beforehand.
+pub(super) fn bucket_in(lang_hash: u64, key: u64) -> u32 {
     let h =
         (key ^ lang_hash.wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> (64 - BUCKET_BITS)) as u32

@@ -534,13 +534,18 @@ impl Store {
     }
 }
 
+/// The form of the index keys and postings; a memory whose index has another is rebuilt on first
+/// use. Change it with any change to tokens, symbols, keys or buckets.
+pub const INDEX_FORMAT: &str = "1";
+
 fn index_ready(conn: &Connection) -> Result<bool> {
-    let state: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'index'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(state.as_deref() != Some("missing"))
+    let get = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
+            .optional()?)
+    };
+    Ok(get("index")?.as_deref() != Some("missing")
+        && get("index_format")?.as_deref() == Some(INDEX_FORMAT))
 }
 
 const UNIT_COLUMNS: &str = "u.tuid, u.srclang, u.created, u.creator, u.changed, u.changer, \
@@ -612,9 +617,10 @@ pub struct VariantBuckets<'a> {
 
 /// The buckets of a variant's keys in its language, sorted, without repeats.
 pub fn buckets_of(lang: &Lang, keys: &[u64]) -> Vec<u32> {
+    let lang_hash = index::lang_hash(lang.as_str());
     let mut b: Vec<u32> = keys
         .iter()
-        .map(|&k| index::bucket(lang.as_str(), k))
+        .map(|&k| index::bucket_in(lang_hash, k))
         .collect();
     b.sort_unstable();
     b.dedup();
@@ -876,8 +882,8 @@ impl Writer<'_> {
             progress(done, total as u64);
         }
         self.tx.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('index', 'ready')",
-            [],
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('index', 'ready'), ('index_format', ?)",
+            [INDEX_FORMAT],
         )?;
         Ok(())
     }

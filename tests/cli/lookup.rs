@@ -175,6 +175,24 @@ fn a_memory_without_the_index_builds_it_on_first_lookup() {
         })
         .unwrap();
     assert_eq!(state, "ready");
+    // An index of another format (tmkit changed its tokens or keys) is rebuilt too.
+    conn.execute_batch("UPDATE meta SET value = '0' WHERE key = 'index_format'")
+        .unwrap();
+    drop(conn);
+    let v = w.json([
+        "lookup",
+        "Digital technology is increasingly playing a greater role since the COVID19 outbreak.",
+    ]);
+    assert_eq!(v[0]["matches"][0]["score"], 100);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let format: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'index_format'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(format, tmkit::store::INDEX_FORMAT);
 }
 
 #[test]
