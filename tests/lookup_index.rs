@@ -107,3 +107,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn segments_longer_than_255_tokens_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+    let words: Vec<String> = (0..400).map(|i| format!("w{}", i % 97)).collect();
+    let long = words.join(" ");
+    for (i, text) in [long.clone(), "A short one.".to_string()]
+        .iter()
+        .enumerate()
+    {
+        let mut unit = TranslationUnit::default();
+        unit.variants
+            .push(Variant::new(Lang::parse("en").unwrap(), text.clone()));
+        unit.variants.push(Variant::new(
+            Lang::parse("zh-CN").unwrap(),
+            format!("译文{i}"),
+        ));
+        unit.source = Some(Lang::parse("en").unwrap());
+        add_unit(&mut store, &unit, OnDuplicate::Keep).unwrap();
+    }
+    let config = LookupConfig {
+        from: Lang::parse("en").unwrap(),
+        to: vec![Lang::parse("zh-CN").unwrap()],
+        min: 70,
+        max: 5,
+    };
+    let mut lookup = Lookup::new(&store, config).unwrap();
+    let edited = long.replacen("w5 ", "changed ", 1);
+    for (query, want) in [(long.as_str(), 100u8), (edited.as_str(), 97)] {
+        let q = Query {
+            text: query.to_string(),
+            ..Query::default()
+        };
+        let got = lookup.lookup(&q).unwrap();
+        assert_eq!(got.matches.first().map(|m| m.score), Some(want));
+        let brute = lookup.brute_force(&q).unwrap();
+        assert_eq!(got.matches.len(), brute.matches.len());
+    }
+}

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::matching::grams::{grams, required_shared};
 use crate::matching::score::{Penalty, Prepared, Score, Scratch, fuzzy_value, score, score_text};
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{ListCache, ReadSession, Store, decode_postings};
+use crate::store::{LONG, ListCache, ReadSession, Store, decode_postings};
 
 /// What to look up.
 #[derive(Debug, Clone)]
@@ -188,8 +188,23 @@ impl LengthWindow {
         LengthWindow { min, qlen, lo, hi }
     }
 
-    fn contains(&self, len: usize) -> bool {
-        (self.lo..=self.hi).contains(&len)
+    /// Whether a stored length (where [`LONG`] means that or more) may be in the window.
+    fn may_contain(&self, len: usize) -> bool {
+        if len >= LONG as usize {
+            self.hi >= len
+        } else {
+            (self.lo..=self.hi).contains(&len)
+        }
+    }
+
+    /// The length to test a stored length against the bounds with: itself, or for one stored as
+    /// "255 or more" the smallest true length the window allows, which asks the least of it.
+    fn least_len(&self, len: usize) -> usize {
+        if len >= LONG as usize {
+            len.max(self.lo)
+        } else {
+            len
+        }
     }
 
     /// The fewest keys any candidate in the window must share.
@@ -289,7 +304,7 @@ impl<'a> Lookup<'a> {
         for (w, list) in &lists[first..] {
             let w = *w;
             decode_postings(list, |unit, len| {
-                if w >= SKELETON || window.contains(len as usize) {
+                if w >= SKELETON || window.may_contain(len as usize) {
                     counter.add(unit, len, w);
                 }
             });
@@ -302,7 +317,7 @@ impl<'a> Lookup<'a> {
                 maybe.push((unit, len));
                 continue;
             }
-            let Some(required) = required_shared(min, qlen, len) else {
+            let Some(required) = required_shared(min, qlen, window.least_len(len)) else {
                 continue;
             };
             if ((w + skipped) as usize) >= required.max(1) {
@@ -335,13 +350,19 @@ impl<'a> Lookup<'a> {
                 candidates.push((101, unit));
                 continue;
             }
-            let Some(required) = required_shared(min, qlen, len) else {
+            let Some(required) = required_shared(min, qlen, window.least_len(len)) else {
                 continue;
             };
             if (w as usize) < required.max(1) {
                 continue;
             }
-            candidates.push((upper_bound(qlen, len, w as usize), unit));
+            // A length stored as "255 or more" bounds nothing: score it early.
+            let ub = if len >= LONG as usize {
+                101
+            } else {
+                upper_bound(qlen, len, w as usize)
+            };
+            candidates.push((ub, unit));
         }
         candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         candidates.dedup_by_key(|c| c.1);

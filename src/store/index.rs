@@ -1,13 +1,15 @@
 //! The candidate index: for every variant, its keys (token bigrams and a skeleton key, computed by
-//! the caller) point to the unit. A bucket is a hash of (language id, key) cut to [`BUCKET_BITS`]
+//! the caller) point to the unit. A bucket is a hash of (language tag, key) cut to [`BUCKET_BITS`]
 //! bits; postings are gathered in memory per bucket and written as one row per bucket and flush to
 //! `grams`, so a write never rewrites what is stored and the number of rows stays bounded by the
 //! flushes. Keys that share a bucket only add candidates, never lose one: every candidate is scored
 //! exactly.
 //!
-//! A bucket's list is the concatenation of its rows, each a segment: a varint count, then per posting the unit id
-//! (4 bytes, little endian) and the variant's length in tokens (2 bytes). Fixed width rather than
-//! delta-coded: lists of common bigrams are long, and a query reads them at memory speed.
+//! A bucket's list is the concatenation of its rows, each a segment: a varint count, then per
+//! posting the distance of its unit id from the previous posting's (2 bytes, little endian; 65535
+//! and then the id in 4 bytes when it does not fit or goes back) and the variant's length in tokens
+//! (1 byte, 255 for 255 or more). Nearly fixed width: lists of common bigrams are long, and a query
+//! reads them almost at memory speed.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -53,10 +55,13 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 struct Pending {
     buf: Vec<u8>,
     count: u32,
+    last: u32,
 }
 
-/// Bytes of one posting.
-const POSTING: usize = 6;
+/// A distance that does not fit: the unit id follows in 4 bytes.
+const FAR: u16 = u16::MAX;
+/// The length that stands for itself or more.
+pub const LONG: u32 = 255;
 
 /// Postings waiting to be written.
 pub(super) struct Accumulator {
@@ -76,14 +81,23 @@ impl Accumulator {
 
     pub(super) fn add(&mut self, bucket: u32, unit: i64, len: u32) {
         let p = &mut self.buckets[bucket as usize];
+        let unit = unit as u32;
         if p.count == 0 {
             self.touched.push(bucket);
+            p.last = 0;
         }
-        p.buf.extend_from_slice(&(unit as u32).to_le_bytes());
-        p.buf
-            .extend_from_slice(&(len.min(u32::from(u16::MAX)) as u16).to_le_bytes());
+        let before = p.buf.len();
+        match unit.checked_sub(p.last) {
+            Some(d) if d < u32::from(FAR) => p.buf.extend_from_slice(&(d as u16).to_le_bytes()),
+            _ => {
+                p.buf.extend_from_slice(&FAR.to_le_bytes());
+                p.buf.extend_from_slice(&unit.to_le_bytes());
+            }
+        }
+        p.buf.push(len.min(LONG) as u8);
+        p.last = unit;
         p.count += 1;
-        self.bytes += POSTING;
+        self.bytes += p.buf.len() - before;
     }
 
     pub(super) fn is_full(&self) -> bool {
@@ -134,17 +148,23 @@ pub fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
         let Some(count) = varint(&mut data) else {
             return;
         };
-        let bytes = (count as usize).saturating_mul(POSTING);
-        if bytes > data.len() {
-            return;
+        let mut last = 0u32;
+        for _ in 0..count {
+            let [a, b, rest @ ..] = data else { return };
+            let d = u16::from_le_bytes([*a, *b]);
+            let (unit, rest) = if d == FAR {
+                let [w, x, y, z, rest @ ..] = rest else {
+                    return;
+                };
+                (u32::from_le_bytes([*w, *x, *y, *z]), rest)
+            } else {
+                (last.wrapping_add(u32::from(d)), rest)
+            };
+            let [len, rest @ ..] = rest else { return };
+            f(i64::from(unit), u32::from(*len));
+            last = unit;
+            data = rest;
         }
-        let (postings, rest) = data.split_at(bytes);
-        for p in postings.chunks_exact(POSTING) {
-            let unit = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
-            let len = u16::from_le_bytes([p[4], p[5]]);
-            f(i64::from(unit), u32::from(len));
-        }
-        data = rest;
     }
 }
 
@@ -193,7 +213,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let mut acc = Accumulator::new();
         acc.add(7, 10, 3);
-        acc.add(7, 12, 40);
+        acc.add(7, 12, 400);
         acc.add(7, 5, 2); // a replaced older unit
         acc.flush(&tx).unwrap();
         acc.add(7, 300_000, 9);
@@ -203,7 +223,7 @@ mod tests {
         let data = cache.get(&tx, 7).unwrap();
         let mut got = Vec::new();
         decode(&data, |u, l| got.push((u, l)));
-        assert_eq!(got, vec![(10, 3), (12, 40), (5, 2), (300_000, 9)]);
+        assert_eq!(got, vec![(10, 3), (12, 255), (5, 2), (300_000, 9)]);
         // Damaged data never panics.
         for cut in 0..data.len() {
             decode(&data[..cut], |_, _| {});

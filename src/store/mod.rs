@@ -15,7 +15,7 @@ mod body;
 mod index;
 mod schema;
 
-pub use index::{ListCache, bucket, decode as decode_postings};
+pub use index::{LONG, ListCache, bucket, decode as decode_postings};
 
 /// A read transaction; see [`Store::read_session`].
 pub struct ReadSession<'a> {
@@ -536,7 +536,7 @@ impl Store {
 
 /// The form of the index keys and postings; a memory whose index has another is rebuilt on first
 /// use. Change it with any change to tokens, symbols, keys or buckets.
-pub const INDEX_FORMAT: &str = "1";
+pub const INDEX_FORMAT: &str = "2";
 
 fn index_ready(conn: &Connection) -> Result<bool> {
     let get = |key: &str| -> Result<Option<String>> {

@@ -55,7 +55,7 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO meta(key, value)
         SELECT 'index', CASE WHEN EXISTS (SELECT 1 FROM units) THEN 'missing' ELSE 'ready' END;
-    INSERT INTO meta(key, value) VALUES ('index_format', '1');
+    INSERT INTO meta(key, value) VALUES ('index_format', '2');
     ",
 ];
 
