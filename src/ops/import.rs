@@ -219,7 +219,7 @@ fn import_file(
     let mut first_problem: Option<Problem> = None;
     let mut problems = 0u64;
     let result = std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(8);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(32);
         let lang_map = &config.lang_map;
         scope.spawn(move || read_file(path, lang_map, tx, progress));
         let mut origin = None;

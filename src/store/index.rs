@@ -23,7 +23,7 @@ pub const BUCKET_BITS: u32 = 18;
 const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// Bytes of pending postings after which a writer flushes them to the database.
-const FLUSH_BYTES: usize = 64 << 20;
+const FLUSH_BYTES: usize = 48 << 20;
 
 /// The bucket of a key in a language (by its canonical tag, so that callers can compute it without
 /// the database).
