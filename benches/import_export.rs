@@ -167,7 +167,9 @@ fn generate(path: &Path, units: usize) -> std::io::Result<()> {
         )?;
     }
     writeln!(out, "  </body>\n</tmx>")?;
-    out.flush()
+    out.flush()?;
+    // On disk before anything is timed.
+    out.get_ref().sync_all()
 }
 
 /// Runs a command to completion; returns its wall time and peak resident memory in bytes.

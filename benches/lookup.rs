@@ -159,7 +159,10 @@ fn build(
         w.write_unit(&unit).expect("write");
         sources.push(e);
     }
-    w.finish().expect("finish").flush().expect("flush");
+    let mut file = w.finish().expect("finish");
+    file.flush().expect("flush");
+    // On disk before anything is timed: the import must not compete with writing its own input.
+    file.get_ref().sync_all().expect("sync");
     (path, sources)
 }
 
