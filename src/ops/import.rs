@@ -104,6 +104,8 @@ enum Msg {
 }
 
 const BATCH: usize = 1024;
+/// About how many bytes of unit text (with their index buckets) a batch holds at most.
+const BATCH_BYTES: usize = 1 << 20;
 
 /// The skip reason counted for units left out by `--on-duplicate skip`.
 pub const SKIPPED_DUPLICATE: &str = "source already in the memory (--on-duplicate skip)";
@@ -330,6 +332,7 @@ fn read_file(
     let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
     let mut unit = TranslationUnit::default();
     let mut tokens = Vec::new();
+    let mut batch_bytes = 0usize;
     loop {
         let msg = match reader.read_unit(&mut unit) {
             Ok(Item::Unit) => {
@@ -371,13 +374,23 @@ fn read_file(
                 return;
             }
         };
+        if let Msg::Unit(unit, _) = &msg {
+            batch_bytes += unit
+                .variants
+                .iter()
+                .map(|v| 64 + 2 * v.text.len() + v.markup.as_ref().map_or(0, String::len))
+                .sum::<usize>();
+        }
         batch.push(msg);
-        if batch.len() >= BATCH {
+        // A batch is at most BATCH units or about BATCH_BYTES, so that the queue between the
+        // threads holds a bounded amount of memory whatever the units' size.
+        if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
             progress.advance(reader.bytes_read());
             if tx.send(std::mem::take(&mut batch)).is_err() {
                 return;
             }
             batch.reserve(BATCH);
+            batch_bytes = 0;
         }
     }
     progress.advance(reader.bytes_read());
