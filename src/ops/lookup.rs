@@ -234,9 +234,10 @@ impl<'a> Lookup<'a> {
     /// Prepares lookups in `store`, whose index must be ready (see `ops::import::ensure_index`).
     pub fn new(store: &'a Store, config: LookupConfig) -> Result<Lookup<'a>> {
         let from_ids = store.lang_ids_matching(&config.from)?;
-        let counter = Counter::new(store.max_unit_id()?);
+        let max_id = store.max_unit_id()?;
+        let counter = Counter::new(max_id);
         let session = store.read_session()?;
-        let marks = Marks::new(store.max_unit_id()?);
+        let marks = Marks::new(max_id);
         Ok(Lookup {
             marks,
             scratch: Scratch::default(),

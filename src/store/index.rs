@@ -172,6 +172,8 @@ pub fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
 #[derive(Default)]
 pub struct ListCache {
     lists: HashMap<u32, Rc<[u8]>>,
+    /// The memory's language tags by id, read once per session.
+    pub(super) tags: Option<HashMap<i64, crate::model::Lang>>,
 }
 
 impl ListCache {

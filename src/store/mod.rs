@@ -392,11 +392,6 @@ impl Store {
             .collect())
     }
 
-    /// The stored languages by id.
-    pub fn languages(&self) -> Result<HashMap<i64, Lang>> {
-        lang_tags(&self.conn)
-    }
-
     /// The posting lists of the buckets of `keys` (each a key and a weight) in the languages
     /// `lang_ids`, with the summed weight of the keys that fall in each bucket. Decode them with
     /// [`decode_postings`]; postings of other keys that share a bucket come too.
@@ -406,7 +401,10 @@ impl Store {
         lang_ids: &[i64],
         keys: &[(u64, u32)],
     ) -> Result<Vec<(u32, std::rc::Rc<[u8]>)>> {
-        let tags = lang_tags(&self.conn)?;
+        if cache.tags.is_none() {
+            cache.tags = Some(lang_tags(&self.conn)?);
+        }
+        let tags = cache.tags.as_ref().expect("the tags were just read");
         let mut buckets: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * lang_ids.len());
         for lang in lang_ids.iter().filter_map(|id| tags.get(id)) {
             for &(key, weight) in keys {

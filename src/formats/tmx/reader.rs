@@ -340,21 +340,16 @@ impl Reader {
     fn read_header_children(&mut self) -> Result<()> {
         loop {
             match self.xml.next(&mut self.buf)? {
-                Event::Start(e) => match e.name().as_ref() {
-                    "prop" => {
+                Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    if name == "prop" || name == "note" {
                         let attrs = attributes(&e, &self.xml)?;
-                        let value = self.read_text("prop")?;
-                        self.header
-                            .extras
-                            .push(Extra::Prop(make_prop(attrs, value)));
+                        let extra = self.read_extra(&name, attrs, false)?;
+                        self.header.extras.push(extra);
+                    } else {
+                        self.skip_element()?;
                     }
-                    "note" => {
-                        let attrs = attributes(&e, &self.xml)?;
-                        let text = self.read_text("note")?;
-                        self.header.extras.push(Extra::Note(make_note(attrs, text)));
-                    }
-                    _ => self.skip_element()?,
-                },
+                }
                 Event::End(_) => return Ok(()),
                 Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <header>")),
                 _ => {}
@@ -482,14 +477,7 @@ impl Reader {
                                 problem.get_or_insert(p);
                             }
                         },
-                        "prop" => {
-                            let value = self.read_text("prop")?;
-                            unit.extras.push(Extra::Prop(make_prop(attrs, value)));
-                        }
-                        "note" => {
-                            let text = self.read_text("note")?;
-                            unit.extras.push(Extra::Note(make_note(attrs, text)));
-                        }
+                        "prop" | "note" => unit.extras.push(self.read_extra(&name, attrs, false)?),
                         other => {
                             let name = other.to_string();
                             problem.get_or_insert(
@@ -503,12 +491,7 @@ impl Reader {
                     let name = e.name().as_ref().to_string();
                     let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
-                        "prop" => unit
-                            .extras
-                            .push(Extra::Prop(make_prop(attrs, String::new()))),
-                        "note" => unit
-                            .extras
-                            .push(Extra::Note(make_note(attrs, String::new()))),
+                        "prop" | "note" => unit.extras.push(self.read_extra(&name, attrs, true)?),
                         "tuv" => {
                             problem.get_or_insert(self.xml.problem("<tuv> has no <seg>"));
                         }
@@ -626,14 +609,7 @@ impl Reader {
                                 }
                             }
                         }
-                        "prop" => {
-                            let value = self.read_text("prop")?;
-                            extras.push(Extra::Prop(make_prop(attrs, value)));
-                        }
-                        "note" => {
-                            let text = self.read_text("note")?;
-                            extras.push(Extra::Note(make_note(attrs, text)));
-                        }
+                        "prop" | "note" => extras.push(self.read_extra(&name, attrs, false)?),
                         other => {
                             let name = other.to_string();
                             problem.get_or_insert(
@@ -648,8 +624,7 @@ impl Reader {
                     let attrs = attributes(&e, &self.xml)?;
                     match name.as_str() {
                         "seg" => seg = Some((String::new(), None)),
-                        "prop" => extras.push(Extra::Prop(make_prop(attrs, String::new()))),
-                        "note" => extras.push(Extra::Note(make_note(attrs, String::new()))),
+                        "prop" | "note" => extras.push(self.read_extra(&name, attrs, true)?),
                         _ => {
                             problem.get_or_insert(
                                 self.xml.problem(format!("unexpected <{name}/> in <tuv>")),
@@ -828,6 +803,25 @@ impl Reader {
         Ok(match problem {
             Some(p) => Err(p),
             None => Ok((text, markup)),
+        })
+    }
+
+    /// Reads a `<prop>` or `<note>` whose start tag (`empty` when self-closing) was just read.
+    fn read_extra(
+        &mut self,
+        name: &str,
+        attrs: Vec<(String, String)>,
+        empty: bool,
+    ) -> Result<Extra> {
+        let text = if empty {
+            String::new()
+        } else {
+            self.read_text(name)?
+        };
+        Ok(if name == "prop" {
+            Extra::Prop(make_prop(attrs, text))
+        } else {
+            Extra::Note(make_note(attrs, text))
         })
     }
 
