@@ -41,11 +41,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         anyhow::bail!("the phrase is empty: give the words to search for");
     }
     let lang = Lang::parse(&args.lang).with_context(|| format!("--lang {:?}", args.lang))?;
-    let to = args
-        .to
-        .iter()
-        .map(|s| Lang::parse(s).with_context(|| format!("--to {s:?}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let to = super::parse_langs("--to", &args.to)?;
     let mut store = Store::open_existing(&ctx.db)?;
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;

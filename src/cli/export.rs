@@ -39,12 +39,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let langs = args
+    // A trailing comma (`--langs en,zh-CN,`) leaves an empty item: not a language.
+    let given: Vec<String> = args
         .langs
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Lang::parse(s).with_context(|| format!("--langs {s:?}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .cloned()
+        .collect();
+    let langs = super::parse_langs("--langs", &given)?;
     let srclang = args
         .srclang
         .as_deref()

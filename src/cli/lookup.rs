@@ -106,11 +106,7 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
-    let to = args
-        .to
-        .iter()
-        .map(|s| Lang::parse(s).with_context(|| format!("--to {s:?}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let to = super::parse_langs("--to", &args.to)?;
     let queries = read_queries(&args)?;
     let mut store = Store::open_existing(&ctx.db)?;
     if !store.index_ready()? {

@@ -118,6 +118,14 @@ pub fn run() -> i32 {
     }
 }
 
+/// Parses the language tags given to an option (`--to`, `--langs`), naming the option on error.
+pub fn parse_langs(option: &str, tags: &[String]) -> anyhow::Result<Vec<tmkit::model::Lang>> {
+    use anyhow::Context;
+    tags.iter()
+        .map(|s| tmkit::model::Lang::parse(s).with_context(|| format!("{option} {s:?}")))
+        .collect()
+}
+
 /// A reader that went away (`tmkit export - | head`) is not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
