@@ -1,12 +1,14 @@
 //! Plain data types shared by every layer: languages, translation units and their variants,
-//! properties and notes; segmentation rules as SRX states them.
+//! properties and notes; termbase entries; segmentation rules as SRX states them.
 //!
 //! Depends on nothing but `error`.
 
 mod lang;
 mod srx;
+mod term;
 mod unit;
 
 pub use lang::{ChineseScript, Lang};
 pub use srx::{LanguageMap, LanguageRule, SrxPosition, SrxRule, SrxRules};
+pub use term::{Term, TermEntry, TermStatus};
 pub use unit::{Admin, Extra, Note, Prop, TranslationUnit, Variant};
