@@ -14,6 +14,7 @@ mod bloom;
 mod body;
 mod index;
 mod schema;
+mod terms;
 
 pub use index::{LONG, ListCache, bucket, decode as decode_postings};
 
@@ -43,6 +44,7 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Admin, Extra, Lang, TranslationUnit, Variant};
 
 pub use schema::SCHEMA_VERSION;
+pub use terms::{GlossaryInfo, StoredEntry};
 
 /// The key of a unit's source in the index: xxh3 of the text seeded with the language id, as a
 /// signed SQLite integer (one integer column compares faster than a pair).

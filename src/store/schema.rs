@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::error::{ErrorKind, Result};
 
 /// The schema version this tmkit writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `i` brings a database from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -56,6 +56,36 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO meta(key, value)
         SELECT 'index', CASE WHEN EXISTS (SELECT 1 FROM units) THEN 'missing' ELSE 'ready' END;
     INSERT INTO meta(key, value) VALUES ('index_format', '2');
+    ",
+    // 2 -> 3: the termbase: named glossaries of concepts, each with terms in any languages.
+    "
+    CREATE TABLE glossaries(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE concepts(
+        id INTEGER PRIMARY KEY,
+        glossary INTEGER NOT NULL REFERENCES glossaries(id),
+        ext_id TEXT,
+        subject TEXT,
+        definition TEXT,
+        note TEXT
+    );
+    CREATE INDEX concepts_glossary ON concepts(glossary);
+    CREATE TABLE terms(
+        id INTEGER PRIMARY KEY,
+        concept INTEGER NOT NULL REFERENCES concepts(id),
+        seq INTEGER NOT NULL,
+        lang INTEGER NOT NULL REFERENCES langs(id),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        pos TEXT,
+        note TEXT,
+        case_sensitive INTEGER NOT NULL,
+        variants TEXT
+    );
+    CREATE INDEX terms_concept ON terms(concept);
     ",
 ];
 

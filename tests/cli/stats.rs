@@ -51,7 +51,7 @@ fn memories_of_every_released_schema_still_open() {
         std::fs::copy(fixture(fixture_name), w.db()).unwrap();
         let s = w.json(["stats"]);
         assert_eq!(
-            s["schema_version"], 2,
+            s["schema_version"], 3,
             "{fixture_name} is brought up to date"
         );
         assert_eq!(s["units"], 15, "{fixture_name}");
