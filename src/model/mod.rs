@@ -3,11 +3,13 @@
 //!
 //! Depends on nothing but `error`.
 
+mod finding;
 mod lang;
 mod srx;
 mod term;
 mod unit;
 
+pub use finding::{Finding, FindingKind, Severity};
 pub use lang::{ChineseScript, Lang};
 pub use srx::{LanguageMap, LanguageRule, SrxPosition, SrxRule, SrxRules};
 pub use term::{Term, TermEntry, TermStatus};

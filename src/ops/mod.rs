@@ -6,4 +6,5 @@ pub mod concordance;
 pub mod export;
 pub mod import;
 pub mod lookup;
+pub mod prepare;
 pub mod segment;

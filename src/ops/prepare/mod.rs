@@ -1,0 +1,367 @@
+//! Prepare an article for translation: segment it, look every segment up in the memory (and in
+//! extra memories), find its glossary terms, and compute the analysis. The result, a [`Kit`], is
+//! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
+
+mod analysis;
+
+pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::error::{ErrorKind, Result};
+use crate::matching::diff::{Piece, diff};
+use crate::model::{Finding, Lang, TermEntry};
+use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
+use crate::store::Store;
+use crate::text::segment::Segment;
+use crate::text::tokenize::{TokenKind, tokenize};
+
+/// Matches below this score are not worth showing or counting (the lowest band is 50-74).
+pub const ANALYSIS_MIN: u8 = 50;
+
+/// What to prepare.
+#[derive(Debug, Clone)]
+pub struct PrepareConfig {
+    pub from: Lang,
+    pub to: Vec<Lang>,
+    /// The lowest score put into a target as a pretranslation.
+    pub min: u8,
+    /// The most matches kept per segment and language (the best is the pretranslation, the
+    /// others are alternatives).
+    pub max_matches: usize,
+    pub rates: Rates,
+}
+
+/// A term found in a segment, with its approved translations.
+#[derive(Debug, Clone, Serialize)]
+pub struct KitTerm {
+    /// Byte range in the segment's text.
+    pub start: usize,
+    pub end: usize,
+    /// The text as it stands in the segment.
+    pub text: String,
+    /// The glossary's source term.
+    pub term: String,
+    /// Index into [`Kit::glossary`].
+    pub entry: usize,
+    /// Approved (preferred, then admitted) translations per target language, in `--to` order.
+    pub translations: Vec<(String, Vec<String>)>,
+    /// Forbidden translations per target language.
+    pub forbidden: Vec<(String, Vec<String>)>,
+}
+
+/// A match offered for a segment in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct KitMatch {
+    pub score: u8,
+    pub source: String,
+    pub target: String,
+    /// The target's language tag as stored.
+    pub target_lang: String,
+    pub origin: Option<String>,
+    pub changed: Option<String>,
+    pub tuid: Option<String>,
+    /// Word diff of the match's source against the segment (empty for 100 and 101).
+    pub diff: Vec<Piece>,
+}
+
+/// A segment's leverage in one target language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Leverage {
+    pub lang: String,
+    /// The band the segment is counted in.
+    pub band: Band,
+    /// The best score found (50 and up), whatever `--min` says.
+    pub best_score: Option<u8>,
+    /// The pretranslation: the best match at or above `--min`.
+    pub target: Option<String>,
+    /// The matches, best first (the first is the pretranslation when `target` is set).
+    pub matches: Vec<KitMatch>,
+    /// Check findings on the pretranslation.
+    pub findings: Vec<Finding>,
+}
+
+/// One segment of the article.
+#[derive(Debug, Clone, Serialize)]
+pub struct KitSegment {
+    /// 1-based number, as CAT tools show it.
+    pub id: usize,
+    /// 0-based paragraph.
+    pub paragraph: usize,
+    /// Whether the paragraph is a heading (a one-line paragraph without final punctuation).
+    pub heading: bool,
+    pub text: String,
+    /// Byte range in the article.
+    pub start: usize,
+    pub end: usize,
+    pub words: u64,
+    pub characters: u64,
+    /// The id of the first segment with the same text, when this is a later occurrence.
+    pub repetition_of: Option<usize>,
+    pub terms: Vec<KitTerm>,
+    /// One per target language, in `--to` order.
+    pub leverage: Vec<Leverage>,
+}
+
+/// A prepared article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kit {
+    /// The article's file name (no directories), e.g. `beijing-tokyo-forum.en.txt`.
+    pub name: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub min: u8,
+    /// The article's text (UTF-8); segments and gaps rebuild it exactly.
+    #[serde(skip)]
+    pub text: String,
+    pub segments: Vec<KitSegment>,
+    /// The glossary entries that occur in the article.
+    #[serde(skip)]
+    pub glossary: Vec<TermEntry>,
+    pub analysis: Analysis,
+}
+
+impl Kit {
+    /// The article's text between segment `i - 1` and segment `i` (`i == len` gives the tail).
+    pub fn gap_before(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.segments[i - 1].end };
+        let end = self.segments.get(i).map_or(self.text.len(), |s| s.start);
+        &self.text[start..end]
+    }
+}
+
+/// Finds glossary terms in a segment (the term recognizer, given by the caller so that this
+/// workflow does not fix how terms are matched).
+pub type TermFinder<'a> = dyn Fn(&str) -> Vec<KitTerm> + 'a;
+
+/// Checks a pretranslation: (source, target, target language) to findings.
+pub type PairChecker<'a> = dyn Fn(&str, &str, &Lang) -> Vec<Finding> + 'a;
+
+/// Counts words as CAT tools do for English: words and numbers (UAX #29), and each Chinese or
+/// Japanese character; characters are all characters but white space.
+pub fn count_words(text: &str) -> (u64, u64) {
+    let mut tokens = Vec::new();
+    tokenize(text, &mut tokens);
+    let words = tokens
+        .iter()
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Cjk))
+        .count() as u64;
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u64;
+    (words, chars)
+}
+
+fn is_heading(text: &str, alone: bool) -> bool {
+    alone
+        && !text.ends_with([
+            '.', '!', '?', ':', ';', '"', '”', '’', ')', '。', '？', '！',
+        ])
+        && text.chars().count() <= 150
+}
+
+/// An article to prepare: its file name, its text (decoded) and its segments.
+pub struct Article<'a> {
+    pub name: &'a str,
+    pub text: String,
+    pub segments: &'a [Segment],
+}
+
+/// How terms are found and pretranslations checked; the glossary entries the finder refers to.
+pub struct Helpers<'a> {
+    pub glossary: Vec<TermEntry>,
+    pub find_terms: &'a TermFinder<'a>,
+    pub check: &'a PairChecker<'a>,
+}
+
+/// Prepares an article against `stores` (the memory and any extra memories).
+pub fn prepare(
+    article: Article<'_>,
+    stores: &[&Store],
+    config: &PrepareConfig,
+    helpers: Helpers<'_>,
+) -> Result<Kit> {
+    let Article {
+        name,
+        text,
+        segments,
+    } = article;
+    let Helpers {
+        glossary,
+        find_terms,
+        check,
+    } = helpers;
+    if segments.is_empty() {
+        return Err(ErrorKind::Invalid {
+            what: "article",
+            value: name.to_string(),
+            reason: "it has no text to translate (empty or only white space)".to_string(),
+        }
+        .into());
+    }
+    let lookup_config = LookupConfig {
+        from: config.from.clone(),
+        to: config.to.clone(),
+        min: ANALYSIS_MIN,
+        max: config.max_matches.max(1),
+    };
+    let mut lookups = stores
+        .iter()
+        .map(|s| Lookup::new(s, lookup_config.clone()))
+        .collect::<Result<Vec<_>>>()?;
+    let texts: Vec<&str> = segments.iter().map(|s| s.text(&text)).collect();
+    let mut per_paragraph: HashMap<usize, usize> = HashMap::new();
+    for s in segments {
+        *per_paragraph.entry(s.paragraph).or_default() += 1;
+    }
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut tallies: Vec<analysis::Tally> = config.to.iter().map(|_| Default::default()).collect();
+    let mut out = Vec::with_capacity(segments.len());
+    for (i, seg) in segments.iter().enumerate() {
+        let id = i + 1;
+        let seg_text = texts[i];
+        let (words, characters) = count_words(seg_text);
+        let key = normalize_repetition(seg_text);
+        let repetition_of = first_seen.get(&key).copied();
+        first_seen.entry(key).or_insert(id);
+        let query = Query {
+            text: seg_text.to_string(),
+            prev: i.checked_sub(1).map(|p| texts[p].to_string()),
+            next: texts.get(i + 1).map(|n| n.to_string()),
+        };
+        let mut matches: Vec<Match> = Vec::new();
+        for l in &mut lookups {
+            matches.extend(l.lookup(&query)?.matches);
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| b.changed.cmp(&a.changed))
+        });
+        let terms = find_terms(seg_text);
+        let mut leverage = Vec::with_capacity(config.to.len());
+        for (li, lang) in config.to.iter().enumerate() {
+            let mut kit_matches: Vec<KitMatch> = Vec::new();
+            for m in &matches {
+                let Some((tl, target)) = m
+                    .targets
+                    .iter()
+                    .find(|(tl, _)| Lang::parse(tl).is_ok_and(|tl| lang.matches(&tl)))
+                else {
+                    continue;
+                };
+                if kit_matches
+                    .iter()
+                    .any(|k| k.source == m.source && &k.target == target)
+                {
+                    continue;
+                }
+                kit_matches.push(KitMatch {
+                    score: m.score,
+                    source: m.source.clone(),
+                    target: target.clone(),
+                    target_lang: tl.clone(),
+                    origin: m.origin.clone(),
+                    changed: m.changed.clone(),
+                    tuid: m.tuid.clone(),
+                    diff: if m.score >= 100 {
+                        Vec::new()
+                    } else {
+                        diff(&m.source, seg_text)
+                    },
+                });
+                if kit_matches.len() >= config.max_matches.max(1) {
+                    break;
+                }
+            }
+            let best_score = kit_matches.first().map(|m| m.score);
+            let band = match (best_score, repetition_of) {
+                (Some(101..), _) => Band::Context,
+                (_, Some(_)) => Band::Repetition,
+                (s, None) => Band::of_score(s),
+            };
+            tallies[li].add(band, words, characters);
+            let target = kit_matches
+                .first()
+                .filter(|m| m.score >= config.min)
+                .map(|m| m.target.clone());
+            let findings = match &target {
+                Some(t) => check(seg_text, t, lang),
+                None => Vec::new(),
+            };
+            leverage.push(Leverage {
+                lang: lang.to_string(),
+                band,
+                best_score,
+                target,
+                matches: kit_matches,
+                findings,
+            });
+        }
+        out.push(KitSegment {
+            id,
+            paragraph: seg.paragraph,
+            heading: is_heading(seg_text, per_paragraph[&seg.paragraph] == 1),
+            text: seg_text.to_string(),
+            start: seg.start,
+            end: seg.end,
+            words,
+            characters,
+            repetition_of,
+            terms,
+            leverage,
+        });
+    }
+    let analysis = Analysis {
+        rates: config.rates.clone(),
+        languages: config
+            .to
+            .iter()
+            .zip(&tallies)
+            .map(|(l, t)| t.finish(l.as_str(), &config.rates))
+            .collect(),
+    };
+    Ok(Kit {
+        name: name.to_string(),
+        from: config.from.to_string(),
+        to: config.to.iter().map(|l| l.to_string()).collect(),
+        min: config.min,
+        text,
+        segments: out,
+        glossary,
+        analysis,
+    })
+}
+
+/// Two segments are the same for repetitions when they differ only in white space.
+fn normalize_repetition(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_characters_are_counted_as_cat_tools_do() {
+        let table = [
+            ("Wang Yi delivered a speech.", (5, 23)),
+            ("The 16th forum, held in 2020.", (6, 24)),
+            ("中日关系", (4, 4)),
+            ("", (0, 0)),
+        ];
+        for (text, expected) in table {
+            assert_eq!(count_words(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn headings_are_short_lone_lines_without_final_punctuation() {
+        assert!(is_heading(
+            "New Japanese cabinet promises greater cooperation",
+            true
+        ));
+        assert!(!is_heading("Wang said so.", true));
+        assert!(!is_heading("New Japanese cabinet", false));
+    }
+}
