@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod lookup;
 mod output;
+mod prepare;
 mod segment;
 mod stats;
 
@@ -66,6 +67,7 @@ pub enum Command {
     Lookup(lookup::Args),
     Concordance(concordance::Args),
     Segment(segment::Args),
+    Prepare(prepare::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -105,6 +107,7 @@ pub fn run() -> i32 {
         Command::Lookup(args) => lookup::run(args, &ctx),
         Command::Concordance(args) => concordance::run(args, &ctx),
         Command::Segment(args) => segment::run(args, &ctx),
+        Command::Prepare(args) => prepare::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -2,8 +2,10 @@
 //!
 //! They take a typed config and return a typed report; they never print.
 
+pub mod check;
 pub mod concordance;
 pub mod export;
+pub mod glossary;
 pub mod import;
 pub mod lookup;
 pub mod prepare;

@@ -3,6 +3,7 @@
 //! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
 
 mod analysis;
+pub mod kit;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
 
@@ -333,6 +334,81 @@ pub fn prepare(
     })
 }
 
+/// Decodes an article: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark,
+/// or the encoding named by `encoding` (a WHATWG label such as `windows-1252`, `gb18030`,
+/// `shift_jis`). Refuses an empty file, a binary file and text that is not valid in its encoding,
+/// saying where and what to do.
+pub fn decode_article(bytes: &[u8], name: &str, encoding: Option<&str>) -> Result<String> {
+    let bad = |reason: String| -> crate::Error {
+        ErrorKind::Invalid {
+            what: "article",
+            value: name.to_string(),
+            reason,
+        }
+        .into()
+    };
+    if bytes.is_empty() {
+        return Err(bad(
+            "the file is empty: there is nothing to translate".to_string()
+        ));
+    }
+    let (enc, body): (&'static encoding_rs::Encoding, &[u8]) = if let Some(label) = encoding {
+        let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            bad(format!(
+                "unknown encoding {label:?}: use a name such as utf-8, utf-16le, windows-1252, \
+                 gb18030 or shift_jis"
+            ))
+        })?;
+        (enc, bytes)
+    } else if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        (enc, &bytes[bom..])
+    } else {
+        (encoding_rs::UTF_8, bytes)
+    };
+    if enc == encoding_rs::UTF_8
+        || encoding.is_none() && enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE
+    {
+        let nul = memchr::memchr(0, body);
+        if let Some(at) = nul {
+            return Err(bad(format!(
+                "byte {at} is a NUL byte: this looks like a binary file, or UTF-16 without a \
+                 byte-order mark (give --encoding utf-16le or utf-16be)"
+            )));
+        }
+        if let Some(at) = body
+            .iter()
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        {
+            return Err(bad(format!(
+                "byte {at} is the control character {:#04x}: this looks like a binary file, \
+                 not text",
+                body[at]
+            )));
+        }
+    }
+    let (text, had_errors) = enc.decode_without_bom_handling(body);
+    if had_errors {
+        let at = if enc == encoding_rs::UTF_8 {
+            std::str::from_utf8(body)
+                .err()
+                .map_or(0, |e| e.valid_up_to())
+        } else {
+            0
+        };
+        return Err(bad(format!(
+            "not valid {} (first bad byte at offset {at}): convert it to UTF-8, or name its \
+             encoding with --encoding (e.g. windows-1252, gb18030, shift_jis)",
+            enc.name()
+        )));
+    }
+    if text.trim().is_empty() {
+        return Err(bad(
+            "the file has only white space: there is nothing to translate".to_string(),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
 /// Two segments are the same for repetitions when they differ only in white space.
 fn normalize_repetition(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -352,6 +428,38 @@ mod tests {
         ];
         for (text, expected) in table {
             assert_eq!(count_words(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn articles_are_decoded_or_refused_with_a_reason() {
+        assert_eq!(decode_article(b"Hello.", "a", None).unwrap(), "Hello.");
+        assert_eq!(
+            decode_article(b"\xef\xbb\xbfHello.", "a", None).unwrap(),
+            "Hello."
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("Hé.".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode_article(&utf16, "a", None).unwrap(), "Hé.");
+        assert_eq!(
+            decode_article(b"caf\xe9", "a", Some("windows-1252")).unwrap(),
+            "café"
+        );
+        let refused: [(&[u8], Option<&str>, &str); 6] = [
+            (b"", None, "empty"),
+            (b"  \n ", None, "white space"),
+            (b"\x89PNG\r\n\x1a\n\0\0", None, "binary"),
+            (b"caf\xe9", None, "--encoding"),
+            (b"x", Some("klingon"), "unknown encoding"),
+            (b"\x7fELF\x02\x01\x01", None, "binary"),
+        ];
+        for (bytes, enc, want) in refused {
+            let e = decode_article(bytes, "in.txt", enc)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want) && e.contains("in.txt"), "{bytes:?}: {e}");
         }
     }
 

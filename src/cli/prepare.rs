@@ -1,0 +1,237 @@
+//! `tmkit prepare`: an article into a translation kit (XLIFF per language, TMX, OmegaT project,
+//! review page, analysis).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args as ClapArgs;
+use tmkit::model::Lang;
+use tmkit::ops::check as check_op;
+use tmkit::ops::glossary as glossary_op;
+use tmkit::ops::import::{self as import_op, ImportConfig, NoProgress};
+use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates, kit};
+use tmkit::ops::segment::{self as seg, BadRules};
+use tmkit::store::Store;
+
+use super::output::{Style, print_json};
+use super::{Ctx, EXIT_OK, Format};
+
+/// Prepare an article for translation: segment it, look every segment up, find its glossary
+/// terms, and write a translation kit.
+///
+/// The kit (in DIR, by default the article's path with the extension `.prepared`) holds, per
+/// target language, an XLIFF 1.2 file with the pretranslations, an OmegaT project, the article's
+/// TMX, a self-contained review page (report.html) and the analysis (analysis.json,
+/// analysis.txt), which is also printed.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The article: a plain-text file (UTF-8, UTF-16 with a byte-order mark, or --encoding).
+    #[arg(value_name = "ARTICLE.txt")]
+    pub article: PathBuf,
+    /// The article's language.
+    #[arg(long, default_value = "en")]
+    pub from: String,
+    /// Target languages, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "zh-CN,ja-JP")]
+    pub to: Vec<String>,
+    /// Where to write the kit (default: ARTICLE.prepared next to the article).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace DIR if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The lowest match score put into a target as a pretranslation.
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(50..=101))]
+    pub min: u8,
+    /// Matches kept per segment and language (the best, then alternatives).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_matches: usize,
+    /// A TMX file to use alongside the memory (repeatable). Without a memory (--db names no
+    /// existing file), the TMX files are used alone.
+    #[arg(long = "tm", value_name = "FILE.tmx")]
+    pub tm: Vec<PathBuf>,
+    /// Use only the --tm files, not the memory.
+    #[arg(long)]
+    pub no_memory: bool,
+    /// A glossary file (TBX, CSV, TSV) to use alongside the memory's termbase (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+    /// The rate grid for weighted words, e.g. `context=0,exact=0.1,repetition=0.1,95-99=0.3,
+    /// 85-94=0.6,75-84=0.6,50-74=1,no-match=1` (bands left out keep these defaults).
+    #[arg(long, value_name = "GRID")]
+    pub rates: Option<String>,
+    /// The article's encoding when it is not UTF-8 and has no byte-order mark (windows-1252,
+    /// gb18030, shift_jis, utf-16le...).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// SRX rules to segment with instead of the built-in ones.
+    #[arg(long, value_name = "FILE.srx")]
+    pub rules: Option<PathBuf>,
+    /// Output on standard output: the analysis table, or the analysis as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// The default kit folder: the article's path with the extension `.prepared`.
+fn default_out(article: &Path) -> PathBuf {
+    article.with_extension("prepared")
+}
+
+/// A folder next to `dir` to write into, renamed to `dir` once everything is written.
+fn staging_dir(dir: &Path) -> anyhow::Result<tempfile::TempDir> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
+    tempfile::Builder::new()
+        .prefix(".tmkit-prepare-")
+        .tempdir_in(&parent)
+        .with_context(|| format!("{}: cannot write here", parent.display()))
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let to = super::parse_langs("--to", &args.to)?;
+    if to.is_empty() {
+        bail!("--to: give at least one target language, e.g. --to zh-CN,ja-JP");
+    }
+    let rates = match &args.rates {
+        Some(spec) => Rates::parse(spec)?,
+        None => Rates::default(),
+    };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.article));
+    if out_dir.exists() && !args.force {
+        bail!(
+            "{}: already exists; give --force to replace it, or --out DIR for another folder",
+            out_dir.display()
+        );
+    }
+
+    // The article.
+    let bytes = std::fs::read(&args.article)
+        .with_context(|| format!("{}: cannot read the article", args.article.display()))?;
+    let name = args
+        .article
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.article.display().to_string());
+    let text = ops::decode_article(
+        &bytes,
+        &args.article.display().to_string(),
+        args.encoding.as_deref(),
+    )?;
+    let owned;
+    let engine = match &args.rules {
+        Some(path) => {
+            owned = seg::engine_from_file(path)?;
+            &owned
+        }
+        None => seg::default_engine()?,
+    };
+    let (rules, _) = seg::rules_for(engine, from.as_str(), BadRules::Fail)?;
+    let segments = tmkit::text::segment::segment(&text, &rules);
+
+    // The memories: the memory itself, and the --tm files in a scratch memory.
+    let mut stores: Vec<Store> = Vec::new();
+    let use_memory = !args.no_memory && (ctx.db.exists() || args.tm.is_empty());
+    if use_memory {
+        let mut store = Store::open_existing(&ctx.db).with_context(|| {
+            "prepare needs a memory: import a TMX file first, or give --tm FILE.tmx".to_string()
+        })?;
+        if !store.index_ready()? {
+            super::lookup::rebuild(&mut store, ctx)?;
+        }
+        stores.push(store);
+    }
+    let scratch = if args.tm.is_empty() {
+        None
+    } else {
+        let dir = tempfile::tempdir().context("cannot create a scratch memory for --tm")?;
+        let mut store = Store::open(&dir.path().join("tm.db"))?;
+        import_op::import(
+            &mut store,
+            &ImportConfig {
+                files: args.tm.clone(),
+                max_problems_listed: 10,
+                ..ImportConfig::default()
+            },
+            &NoProgress,
+        )
+        .context("--tm")?;
+        stores.push(store);
+        Some(dir)
+    };
+    let store_refs: Vec<&Store> = stores.iter().collect();
+
+    // The glossary: the memory's termbase and the --glossary files.
+    let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
+    let finder = glossary_op::term_finder(&glossary, &from, &to);
+    let checker = check_op::pair_checker(&glossary, &from);
+
+    let config = PrepareConfig {
+        from: from.clone(),
+        to: to.clone(),
+        min: args.min,
+        max_matches: args.max_matches,
+        rates,
+    };
+    let prepared = ops::prepare(
+        Article {
+            name: &name,
+            text,
+            segments: &segments,
+        },
+        &store_refs,
+        &config,
+        ops::Helpers {
+            glossary: glossary.clone(),
+            find_terms: &finder,
+            check: &checker,
+        },
+    )?;
+
+    // Write everything into a staging folder, then move it into place.
+    let staging = staging_dir(&out_dir)?;
+    let files = kit::write_kit(&prepared, staging.path())?;
+    if out_dir.exists() {
+        std::fs::remove_dir_all(&out_dir)
+            .with_context(|| format!("{}: cannot replace it", out_dir.display()))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, &out_dir).with_context(|| {
+        format!(
+            "cannot move the kit into {} (it is in {})",
+            out_dir.display(),
+            staged.display()
+        )
+    })?;
+    drop(scratch);
+
+    if args.format == Format::Json {
+        print_json(&prepared.analysis)?;
+        return Ok(EXIT_OK);
+    }
+    let style = Style { color: ctx.color };
+    let mut out = String::new();
+    out.push_str(&prepared.analysis.to_text());
+    out.push('\n');
+    out.push_str(&format!(
+        "{} segments prepared into {}:\n",
+        prepared.segments.len(),
+        style.bold(&out_dir.display().to_string())
+    ));
+    for f in &files.files {
+        out.push_str(&format!("  {f}\n"));
+    }
+    print!("{out}");
+    if !ctx.quiet && std::io::stderr().is_terminal() {
+        eprintln!("open {} to review", out_dir.join("report.html").display());
+    }
+    Ok(EXIT_OK)
+}
