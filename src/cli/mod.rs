@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod add;
 mod concordance;
 mod export;
+mod glossary;
 mod import;
 mod lookup;
 mod output;
@@ -68,6 +69,7 @@ pub enum Command {
     Concordance(concordance::Args),
     Segment(segment::Args),
     Prepare(prepare::Args),
+    Glossary(glossary::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -108,6 +110,7 @@ pub fn run() -> i32 {
         Command::Concordance(args) => concordance::run(args, &ctx),
         Command::Segment(args) => segment::run(args, &ctx),
         Command::Prepare(args) => prepare::run(args, &ctx),
+        Command::Glossary(args) => glossary::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

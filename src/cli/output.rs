@@ -108,10 +108,20 @@ impl Table {
     }
 }
 
-/// Display width: East Asian wide and full-width characters take two columns.
+/// Display width: East Asian wide and full-width characters take two columns; terminal colour
+/// sequences (`ESC [ ... m`) take none.
 pub fn unicode_width(s: &str) -> usize {
+    let mut in_escape = false;
     s.chars()
         .map(|c| {
+            if in_escape {
+                in_escape = c != 'm';
+                return 0;
+            }
+            if c == '\x1b' {
+                in_escape = true;
+                return 0;
+            }
             let c = c as u32;
             if (0x1100..=0x115F).contains(&c)
                 || (0x2E80..=0xA4CF).contains(&c)

@@ -99,17 +99,25 @@ impl Writer<'_> {
         Ok(concept)
     }
 
-    /// Removes concepts by id; returns how many existed.
-    pub fn remove_concepts(&mut self, ids: &[i64]) -> Result<u64> {
+    /// Removes concepts of a glossary by id; returns how many of them it had.
+    pub fn remove_concepts_of(&mut self, glossary: i64, ids: &[i64]) -> Result<u64> {
         let mut removed = 0;
         for id in ids {
+            let ours: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT id FROM concepts WHERE id = ? AND glossary = ?")?
+                .query_row(params![id, glossary], |r| r.get(0))
+                .optional()?;
+            if ours.is_none() {
+                continue;
+            }
             self.tx
                 .prepare_cached("DELETE FROM terms WHERE concept = ?")?
                 .execute([id])?;
-            removed += self
-                .tx
+            self.tx
                 .prepare_cached("DELETE FROM concepts WHERE id = ?")?
-                .execute([id])? as u64;
+                .execute([id])?;
+            removed += 1;
         }
         Ok(removed)
     }

@@ -1,0 +1,319 @@
+//! `tmkit glossary`: the termbase in the memory (import, export, add, list, remove).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args as ClapArgs, Subcommand, ValueEnum};
+use tmkit::model::{Lang, Term, TermEntry, TermStatus};
+use tmkit::ops::glossary as ops;
+use tmkit::store::Store;
+
+use super::output::{Style, Table, count, print_json};
+use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
+
+/// Manage the termbase: named glossaries of concepts with terms in any languages.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: GlossaryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GlossaryCommand {
+    Import(ImportArgs),
+    Export(ExportArgs),
+    Add(AddArgs),
+    List(ListArgs),
+    Remove(RemoveArgs),
+}
+
+/// Import glossary files (TBX v2 or v3, CSV or TSV with a header row of language tags, OmegaT's
+/// tab-separated glossary) into a named glossary of the memory.
+///
+/// All files are imported in one transaction: if one is malformed, nothing is imported.
+#[derive(Debug, ClapArgs)]
+pub struct ImportArgs {
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The glossary to import into (created if needed); default: the first file's name without
+    /// its extension.
+    #[arg(long, short = 'n', value_name = "NAME")]
+    pub name: Option<String>,
+    /// Empty the glossary first, so that it holds exactly the files' concepts.
+    #[arg(long)]
+    pub replace: bool,
+    /// The file format, when the extension does not tell.
+    #[arg(long, value_enum)]
+    pub input_format: Option<FileFormat>,
+    /// Source language of headerless two-column files (OmegaT glossaries).
+    #[arg(long, default_value = "en")]
+    pub from: String,
+    /// Target language of headerless two-column files (OmegaT glossaries).
+    #[arg(long, default_value = "zh-CN")]
+    pub to: String,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Glossary file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// TBX v3 (ISO 30042:2019), TBX-Basic, DCA style.
+    Tbx,
+    /// TBX v2 (martif), for tools that read nothing newer.
+    Tbx2,
+    /// Comma-separated, header row of language tags and note/pos/status/case columns.
+    Csv,
+    /// Tab-separated, same columns as csv.
+    Tsv,
+    /// OmegaT's glossary: source, target, comment; no header.
+    Omegat,
+}
+
+/// Write a glossary (or all of them) as TBX, CSV, TSV or an OmegaT glossary.
+#[derive(Debug, ClapArgs)]
+pub struct ExportArgs {
+    /// The glossary; default: every glossary in the memory.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Output file; `-` or nothing for standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The format; default from the output file's extension (.tbx, .csv, .tsv, .txt), else TBX.
+    #[arg(long = "to-format", short = 't', value_enum)]
+    pub file_format: Option<FileFormat>,
+    /// Languages to write, comma-separated (default: every language in the glossary); the first
+    /// is the source of an OmegaT glossary.
+    #[arg(long, value_delimiter = ',')]
+    pub langs: Vec<String>,
+}
+
+/// Add a concept: its terms as LANG=TERM, e.g.
+/// `tmkit glossary add en="Wang Yi" zh-CN=王毅 ja-JP=王毅 --forbidden zh-CN=王义`.
+#[derive(Debug, ClapArgs)]
+pub struct AddArgs {
+    /// Preferred terms, as LANG=TERM.
+    #[arg(required = true, value_name = "LANG=TERM")]
+    pub terms: Vec<String>,
+    /// Admitted terms (acceptable, not the first choice), as LANG=TERM.
+    #[arg(long, value_name = "LANG=TERM")]
+    pub admitted: Vec<String>,
+    /// Forbidden terms (wrong forms that must not be used), as LANG=TERM.
+    #[arg(long, value_name = "LANG=TERM")]
+    pub forbidden: Vec<String>,
+    /// The glossary to add to (created if needed).
+    #[arg(long, short = 'n', default_value = "default", value_name = "NAME")]
+    pub name: String,
+    /// A note for translators.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Part of speech of the terms (noun, properNoun, verb, adjective...).
+    #[arg(long)]
+    pub pos: Option<String>,
+    /// Match the English terms only with this exact case.
+    #[arg(long)]
+    pub case_sensitive: bool,
+}
+
+/// List the glossaries, or the concepts of one.
+#[derive(Debug, ClapArgs)]
+pub struct ListArgs {
+    /// A glossary to list the concepts of; without it, the glossaries are listed.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Only concepts with a term containing this text (case-insensitive).
+    #[arg(long, short = 's')]
+    pub search: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Remove a glossary, or some of its concepts.
+#[derive(Debug, ClapArgs)]
+pub struct RemoveArgs {
+    /// The glossary.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Remove only the concepts with these ids (from `glossary list NAME`).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub concept: Vec<i64>,
+    /// Remove only the concepts that have this term (in any language).
+    #[arg(long, value_name = "TERM")]
+    pub term: Vec<String>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    match args.command {
+        GlossaryCommand::Import(a) => import(a, ctx),
+        GlossaryCommand::Export(a) => export(a, ctx),
+        GlossaryCommand::Add(a) => add(a, ctx),
+        GlossaryCommand::List(a) => list(a, ctx),
+        GlossaryCommand::Remove(a) => remove(a, ctx),
+    }
+}
+
+fn parse_term(s: &str, status: TermStatus, args: &AddArgs) -> anyhow::Result<Term> {
+    let (lang, text) = s
+        .split_once('=')
+        .with_context(|| format!("{s:?}: expected LANG=TERM, e.g. zh-CN=王毅"))?;
+    let lang = Lang::parse(lang).with_context(|| format!("{s:?}"))?;
+    let text = text.trim();
+    if text.is_empty() {
+        bail!("{s:?}: the term is empty");
+    }
+    let mut term = Term::new(lang, text);
+    term.status = status;
+    term.pos = args.pos.clone();
+    term.case_sensitive = args.case_sensitive;
+    Ok(term)
+}
+
+fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let mut entry = TermEntry {
+        note: args.note.clone(),
+        ..TermEntry::default()
+    };
+    for (list, status) in [
+        (&args.terms, TermStatus::Preferred),
+        (&args.admitted, TermStatus::Admitted),
+        (&args.forbidden, TermStatus::Forbidden),
+    ] {
+        for s in list {
+            entry.terms.push(parse_term(s, status, &args)?);
+        }
+    }
+    let mut store = Store::open(&ctx.db)?;
+    let id = ops::add_entry(&mut store, &args.name, &entry)?;
+    if !ctx.quiet {
+        eprintln!("added concept {id} to glossary {:?}", args.name);
+    }
+    Ok(EXIT_OK)
+}
+
+fn list(args: ListArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let store = Store::open_existing(&ctx.db)?;
+    let style = Style { color: ctx.color };
+    let Some(name) = &args.name else {
+        let glossaries = store.glossaries()?;
+        if args.format == Format::Json {
+            print_json(&glossaries)?;
+        } else if glossaries.is_empty() {
+            println!("the memory has no glossary: `tmkit glossary import FILE.tbx` adds one");
+        } else {
+            let mut t = Table::new(
+                &["glossary", "concepts", "terms", "languages", "created"],
+                &[false, true, true, false, false],
+            );
+            for g in &glossaries {
+                t.row(vec![
+                    g.name.clone(),
+                    count(g.concepts),
+                    count(g.terms),
+                    g.langs.join(" "),
+                    g.created.clone(),
+                ]);
+            }
+            print!("{}", t.render(style, ""));
+        }
+        return Ok(EXIT_OK);
+    };
+    let mut concepts = store.load_concepts(Some(name))?;
+    if let Some(q) = &args.search {
+        let q = q.to_lowercase();
+        concepts.retain(|c| {
+            c.entry
+                .terms
+                .iter()
+                .any(|t| t.text.to_lowercase().contains(&q))
+        });
+    }
+    if args.format == Format::Json {
+        let rows: Vec<ops::ListedEntry> = concepts.iter().map(ops::ListedEntry::from).collect();
+        print_json(&rows)?;
+        return Ok(if concepts.is_empty() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        });
+    }
+    let mut langs: Vec<String> = Vec::new();
+    for c in &concepts {
+        for t in &c.entry.terms {
+            let tag = t.lang.to_string();
+            if !langs.contains(&tag) {
+                langs.push(tag);
+            }
+        }
+    }
+    let mut header = vec!["id".to_string()];
+    header.extend(langs.iter().cloned());
+    header.push("note".to_string());
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut right = vec![true];
+    right.extend(std::iter::repeat_n(false, header.len() - 1));
+    let mut t = Table::new(&header_refs, &right);
+    for c in &concepts {
+        let mut row = vec![c.id.to_string()];
+        for l in &langs {
+            let cell: Vec<String> = c
+                .entry
+                .terms
+                .iter()
+                .filter(|t| &t.lang.to_string() == l)
+                .map(|t| match t.status {
+                    TermStatus::Preferred => t.text.clone(),
+                    TermStatus::Admitted => format!("{} (admitted)", t.text),
+                    TermStatus::Forbidden => style.red_strike(&format!("{} (forbidden)", t.text)),
+                })
+                .collect();
+            row.push(cell.join("; "));
+        }
+        row.push(c.entry.note.clone().unwrap_or_default());
+        t.row(row);
+    }
+    print!("{}", t.render(style, ""));
+    Ok(if concepts.is_empty() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn remove(args: RemoveArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let mut store = Store::open_existing(&ctx.db)?;
+    let removed = ops::remove(&mut store, &args.name, &args.concept, &args.term)?;
+    if !ctx.quiet {
+        if args.concept.is_empty() && args.term.is_empty() {
+            eprintln!(
+                "removed glossary {:?} ({} concepts)",
+                args.name,
+                count(removed)
+            );
+        } else {
+            eprintln!(
+                "removed {} concepts from glossary {:?}",
+                count(removed),
+                args.name
+            );
+        }
+    }
+    Ok(
+        if removed == 0 && !(args.concept.is_empty() && args.term.is_empty()) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        },
+    )
+}
+
+fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let _ = (args, ctx);
+    bail!("glossary import is not available yet")
+}
+
+fn export(args: ExportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let _ = (args, ctx);
+    bail!("glossary export is not available yet")
+}
