@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod add;
+mod check;
 mod concordance;
 mod export;
 mod glossary;
@@ -70,6 +71,7 @@ pub enum Command {
     Segment(segment::Args),
     Prepare(prepare::Args),
     Glossary(glossary::Args),
+    Check(check::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -111,6 +113,7 @@ pub fn run() -> i32 {
         Command::Segment(args) => segment::run(args, &ctx),
         Command::Prepare(args) => prepare::run(args, &ctx),
         Command::Glossary(args) => glossary::run(args, &ctx),
+        Command::Check(args) => check::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,419 @@
 //! `check`: quality checks over bilingual content (the memory, a TMX file, an XLIFF file).
+//!
+//! Every source/target pair goes through the per-pair checks (terms, numbers, tags, untranslated,
+//! punctuation, white space); then pairs are compared with each other for consistency: the same
+//! source translated two ways, and the same translation given to two different sources.
 
-use crate::model::{Finding, Lang, TermEntry};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::Result;
+use crate::formats::tmx;
+use crate::model::{Finding, FindingKind, Lang, Severity, TermEntry, TranslationUnit};
+use crate::store::Store;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub enum CheckInput {
+    /// The memory.
+    Memory,
+    /// A TMX file.
+    Tmx(PathBuf),
+    /// An XLIFF file.
+    Xliff(PathBuf),
+}
+
+/// How to check.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// The source language (units whose source is another language are checked from their own
+    /// source language only when this matches it).
+    pub from: Lang,
+    /// Target languages to check; empty means all.
+    pub langs: Vec<Lang>,
+    /// Kinds of finding to report; empty means all.
+    pub kinds: Vec<FindingKind>,
+    /// The least severity reported.
+    pub min_severity: Severity,
+}
+
+/// A finding, where it is, and the pair it is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reported {
+    /// The unit's TMX `tuid` (or XLIFF trans-unit id) where there is one.
+    pub tuid: Option<String>,
+    /// The unit: its id in the memory, or its 1-based position in the file.
+    pub unit: i64,
+    pub lang: String,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub message: String,
+    pub source: String,
+    pub target: String,
+    /// For term findings: the source term.
+    pub term: Option<String>,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    /// Byte range in `source` of the offending part.
+    pub source_span: Option<(usize, usize)>,
+    /// Byte range in `target` of the offending part.
+    pub target_span: Option<(usize, usize)>,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckReport {
+    /// Units read.
+    pub units: u64,
+    /// Source/target pairs checked.
+    pub pairs: u64,
+    pub findings: Vec<Reported>,
+}
+
+/// One source/target pair of the input.
+pub struct Pair<'a> {
+    pub unit: i64,
+    pub tuid: Option<&'a str>,
+    pub source: &'a str,
+    /// The source with its inline markup.
+    pub source_markup: &'a str,
+    pub target: &'a str,
+    pub target_markup: &'a str,
+    pub lang: &'a Lang,
+}
+
+/// Checks one pair; appends its findings.
+pub type PairCheck<'a> = dyn Fn(&Pair<'_>, &mut Vec<Finding>) + 'a;
+
+fn pairs_of_unit(
+    unit_id: i64,
+    unit: &TranslationUnit,
+    config: &CheckConfig,
+    f: &mut dyn FnMut(&Pair<'_>) -> Result<()>,
+) -> Result<()> {
+    let Some(src) = unit.variants.iter().find(|v| config.from.matches(&v.lang)) else {
+        return Ok(());
+    };
+    for v in &unit.variants {
+        if config.from.matches(&v.lang) {
+            continue;
+        }
+        if !config.langs.is_empty() && !config.langs.iter().any(|l| l.matches(&v.lang)) {
+            continue;
+        }
+        f(&Pair {
+            unit: unit_id,
+            tuid: unit.tuid.as_deref(),
+            source: &src.text,
+            source_markup: src.content(),
+            target: &v.text,
+            target_markup: v.content(),
+            lang: &v.lang,
+        })?;
+    }
+    Ok(())
+}
+
+/// Calls `f` on every pair of the input, in a stable order; returns the number of units.
+pub fn for_each_pair(
+    store: Option<&Store>,
+    input: &CheckInput,
+    config: &CheckConfig,
+    f: &mut dyn FnMut(&Pair<'_>) -> Result<()>,
+) -> Result<u64> {
+    let mut units = 0u64;
+    match input {
+        CheckInput::Memory => {
+            let store = store.ok_or_else(|| crate::ErrorKind::NotAMemory {
+                path: String::new(),
+                reason: "no memory to check".to_string(),
+            })?;
+            store.for_each_unit_with_id(|id, unit| {
+                units += 1;
+                pairs_of_unit(id, unit, config, f)
+            })?;
+        }
+        CheckInput::Tmx(path) => {
+            let mut reader = tmx::Reader::open(path)?;
+            let mut unit = TranslationUnit::default();
+            loop {
+                match reader.read_unit(&mut unit)? {
+                    tmx::Item::Unit => {
+                        units += 1;
+                        pairs_of_unit(units as i64, &unit, config, f)?;
+                    }
+                    tmx::Item::Problem(_) => units += 1,
+                    tmx::Item::End => break,
+                }
+            }
+        }
+        CheckInput::Xliff(path) => {
+            return Err(crate::ErrorKind::Invalid {
+                what: "input",
+                value: path.display().to_string(),
+                reason: "XLIFF checking is not available yet".to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(units)
+}
+
+/// Folds what does not make two texts different for consistency: runs of white space, and
+/// full-width ASCII forms.
+fn consistency_key(lang: &Lang, s: &str) -> u64 {
+    let mut folded = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.trim().chars() {
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !folded.is_empty() {
+            folded.push(' ');
+        }
+        space = false;
+        folded.push(c);
+    }
+    xxh3_64(folded.as_bytes()) ^ xxh3_64(lang.as_str().as_bytes()).rotate_left(1)
+}
+
+/// A pair seen in the first pass: enough to find inconsistencies without keeping the texts.
+struct Seen {
+    lang: u32,
+    source: u64,
+    target: u64,
+}
+
+/// Runs the checks.
+pub fn check(
+    store: Option<&Store>,
+    input: &CheckInput,
+    config: &CheckConfig,
+    pair_check: &PairCheck<'_>,
+) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    let mut buf: Vec<Finding> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut langs: Vec<Lang> = Vec::new();
+    let wants = |kind: FindingKind, severity: Severity| {
+        (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
+    };
+    let want_inconsistent = wants(FindingKind::Inconsistent, Severity::Warning);
+    report.units = for_each_pair(store, input, config, &mut |p| {
+        report.pairs += 1;
+        buf.clear();
+        if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
+            pair_check(p, &mut buf);
+        } else {
+            buf.push(Finding {
+                kind: FindingKind::Untranslated,
+                severity: Severity::Error,
+                message: "the translation is empty".to_string(),
+                target_span: None,
+                source_span: None,
+                expected: None,
+                found: None,
+            });
+        }
+        for f in buf.drain(..) {
+            if wants(f.kind, f.severity) {
+                report.findings.push(reported(p, f));
+            }
+        }
+        if want_inconsistent && !p.target.trim().is_empty() {
+            let lang = match langs.iter().position(|l| l == p.lang) {
+                Some(i) => i,
+                None => {
+                    langs.push(p.lang.clone());
+                    langs.len() - 1
+                }
+            } as u32;
+            seen.push(Seen {
+                lang,
+                source: consistency_key(&config.from, p.source),
+                target: consistency_key(p.lang, p.target),
+            });
+        }
+        Ok(())
+    })?;
+    if want_inconsistent {
+        inconsistencies(store, input, config, &seen, &mut report)?;
+    }
+    report.findings.sort_by_key(|f| f.unit);
+    Ok(report)
+}
+
+fn reported(p: &Pair<'_>, f: Finding) -> Reported {
+    Reported {
+        tuid: p.tuid.map(str::to_string),
+        unit: p.unit,
+        lang: p.lang.to_string(),
+        kind: f.kind,
+        severity: f.severity,
+        term: if matches!(f.kind, FindingKind::Term | FindingKind::ForbiddenTerm) {
+            f.source_span
+                .and_then(|(a, b)| p.source.get(a..b))
+                .map(str::to_string)
+        } else {
+            None
+        },
+        message: f.message,
+        source: p.source.to_string(),
+        target: p.target.to_string(),
+        expected: f.expected,
+        found: f.found,
+        source_span: f.source_span,
+        target_span: f.target_span,
+    }
+}
+
+/// How many other renderings an inconsistency message quotes.
+const QUOTED: usize = 3;
+
+fn inconsistencies(
+    store: Option<&Store>,
+    input: &CheckInput,
+    config: &CheckConfig,
+    seen: &[Seen],
+    report: &mut CheckReport,
+) -> Result<()> {
+    // (lang, source) -> distinct targets; (lang, target) -> distinct sources.
+    let mut by_source: HashMap<(u32, u64), Vec<u64>> = HashMap::new();
+    let mut by_target: HashMap<(u32, u64), Vec<u64>> = HashMap::new();
+    for s in seen {
+        let t = by_source.entry((s.lang, s.source)).or_default();
+        if !t.contains(&s.target) {
+            t.push(s.target);
+        }
+        let t = by_target.entry((s.lang, s.target)).or_default();
+        if !t.contains(&s.source) {
+            t.push(s.source);
+        }
+    }
+    // Which pairs are involved, and the texts of the other side to quote.
+    let mut flagged: Vec<(bool, bool)> = seen
+        .iter()
+        .map(|s| {
+            (
+                by_source[&(s.lang, s.source)].len() > 1,
+                by_target[&(s.lang, s.target)].len() > 1,
+            )
+        })
+        .collect();
+    if !flagged.iter().any(|(a, b)| *a || *b) {
+        return Ok(());
+    }
+    // Second pass: the texts of the pairs involved.
+    let mut texts_by_source: HashMap<(u32, u64), Vec<(i64, String)>> = HashMap::new();
+    let mut texts_by_target: HashMap<(u32, u64), Vec<(i64, String)>> = HashMap::new();
+    let mut involved: Vec<(usize, i64, Option<String>, String, String, Lang)> = Vec::new();
+    let mut i = 0usize;
+    for_each_pair(store, input, config, &mut |p| {
+        if p.target.trim().is_empty() {
+            return Ok(());
+        }
+        let Some(s) = seen.get(i) else {
+            return Ok(());
+        };
+        let (a, b) = flagged[i];
+        if a {
+            let list = texts_by_source.entry((s.lang, s.source)).or_default();
+            if !list
+                .iter()
+                .any(|(_, t)| consistency_key(p.lang, t) == s.target)
+            {
+                list.push((p.unit, p.target.to_string()));
+            }
+        }
+        if b {
+            let list = texts_by_target.entry((s.lang, s.target)).or_default();
+            if !list
+                .iter()
+                .any(|(_, t)| consistency_key(&config.from, t) == s.source)
+            {
+                list.push((p.unit, p.source.to_string()));
+            }
+        }
+        if a || b {
+            involved.push((
+                i,
+                p.unit,
+                p.tuid.map(str::to_string),
+                p.source.to_string(),
+                p.target.to_string(),
+                p.lang.clone(),
+            ));
+        }
+        i += 1;
+        Ok(())
+    })?;
+    for (i, unit, tuid, source, target, lang) in involved {
+        let s = &seen[i];
+        let (a, b) = std::mem::take(&mut flagged[i]);
+        if a {
+            let others: Vec<String> = texts_by_source[&(s.lang, s.source)]
+                .iter()
+                .filter(|(_, t)| consistency_key(&lang, t) != s.target)
+                .take(QUOTED)
+                .map(|(u, t)| format!("“{t}” (unit {u})"))
+                .collect();
+            report.findings.push(Reported {
+                tuid: tuid.clone(),
+                unit,
+                lang: lang.to_string(),
+                kind: FindingKind::Inconsistent,
+                severity: Severity::Warning,
+                message: format!(
+                    "the same source is translated differently elsewhere: {}",
+                    others.join(", ")
+                ),
+                source: source.clone(),
+                target: target.clone(),
+                term: None,
+                expected: None,
+                found: None,
+                source_span: None,
+                target_span: None,
+            });
+        }
+        if b {
+            let others: Vec<String> = texts_by_target[&(s.lang, s.target)]
+                .iter()
+                .filter(|(_, t)| consistency_key(&config.from, t) != s.source)
+                .take(QUOTED)
+                .map(|(u, t)| format!("“{t}” (unit {u})"))
+                .collect();
+            report.findings.push(Reported {
+                tuid,
+                unit,
+                lang: lang.to_string(),
+                kind: FindingKind::Inconsistent,
+                severity: Severity::Warning,
+                message: format!(
+                    "the same translation is given to a different source: {}",
+                    others.join(", ")
+                ),
+                source,
+                target,
+                term: None,
+                expected: None,
+                found: None,
+                source_span: None,
+                target_span: None,
+            });
+        }
+    }
+    Ok(())
+}
 
 /// Checks one source/target pair against the glossary and the per-pair checks.
 pub fn pair_checker<'a>(

@@ -1,0 +1,216 @@
+//! `tmkit check`: quality checks of translations against the termbase and the source.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args as ClapArgs, ValueEnum};
+use tmkit::model::{FindingKind, Lang, Severity};
+use tmkit::ops::check::{self as ops, CheckConfig, CheckInput, Reported};
+use tmkit::ops::glossary as glossary_op;
+use tmkit::store::Store;
+
+use super::output::{Style, count, print_json};
+use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
+
+/// Check translations: glossary terms (missing approved terms, forbidden terms), numbers, inline
+/// tags, untranslated segments, inconsistent translations, punctuation and white space.
+///
+/// Checks the memory, or a TMX file (--tmx) or an XLIFF file (--xliff). Exit code 0 when clean,
+/// 1 when there are findings, 2 on error.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Check this TMX file instead of the memory.
+    #[arg(long, value_name = "FILE.tmx", conflicts_with = "xliff")]
+    pub tmx: Option<PathBuf>,
+    /// Check this XLIFF 1.2 file instead of the memory.
+    #[arg(long, value_name = "FILE.xlf")]
+    pub xliff: Option<PathBuf>,
+    /// The source language.
+    #[arg(long, default_value = "en")]
+    pub from: String,
+    /// Target languages to check, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub langs: Vec<String>,
+    /// Kinds of finding to report, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub kinds: Vec<Kind>,
+    /// The least severity to report: error, or warning (errors and warnings).
+    #[arg(long, value_enum, default_value_t = Level::Warning)]
+    pub severity: Level,
+    /// A glossary file (TBX, CSV, TSV) to check against, alongside the memory's termbase
+    /// (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+    /// Output format: findings grouped by unit, or a JSON array of findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Kinds of finding, as `--kinds` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Term,
+    ForbiddenTerm,
+    Number,
+    Tag,
+    Untranslated,
+    Inconsistent,
+    Punctuation,
+    Whitespace,
+}
+
+impl From<Kind> for FindingKind {
+    fn from(k: Kind) -> FindingKind {
+        match k {
+            Kind::Term => FindingKind::Term,
+            Kind::ForbiddenTerm => FindingKind::ForbiddenTerm,
+            Kind::Number => FindingKind::Number,
+            Kind::Tag => FindingKind::Tag,
+            Kind::Untranslated => FindingKind::Untranslated,
+            Kind::Inconsistent => FindingKind::Inconsistent,
+            Kind::Punctuation => FindingKind::Punctuation,
+            Kind::Whitespace => FindingKind::Whitespace,
+        }
+    }
+}
+
+/// Severity levels for `--severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let langs = super::parse_langs("--langs", &args.langs)?;
+    let input = match (&args.tmx, &args.xliff) {
+        (Some(t), _) => CheckInput::Tmx(t.clone()),
+        (_, Some(x)) => CheckInput::Xliff(x.clone()),
+        _ => CheckInput::Memory,
+    };
+    let store = match input {
+        CheckInput::Memory => Some(Store::open_existing(&ctx.db)?),
+        _ if ctx.db.exists() => Some(Store::open_existing(&ctx.db)?),
+        _ => None,
+    };
+    if matches!(input, CheckInput::Memory) && args.glossary.is_empty() {
+        // Fine: the memory's own termbase, if any, is used.
+    }
+    let stores: Vec<Store> = store.into_iter().collect();
+    let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
+    let config = CheckConfig {
+        from: from.clone(),
+        langs,
+        kinds: args.kinds.iter().map(|&k| k.into()).collect(),
+        min_severity: match args.severity {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        },
+    };
+    let checker = ops::pair_checker(&glossary, &from);
+    let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
+        out.extend(checker(p.source_markup, p.target_markup, p.lang));
+    };
+    let report = ops::check(stores.first(), &input, &config, &pair_check)?;
+    if report.pairs == 0 && report.units > 0 {
+        bail!(
+            "no {from} source with a translation{} in {} units: check --from and --langs",
+            if config.langs.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", args.langs.join(", "))
+            },
+            report.units
+        );
+    }
+    if args.format == Format::Json {
+        print_json(&report.findings)?;
+    } else {
+        print!("{}", render(&report, Style { color: ctx.color }));
+    }
+    Ok(if report.findings.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Marks `span` of `text`: red on a terminal, »...« otherwise.
+fn highlight(text: &str, span: Option<(usize, usize)>, style: Style) -> String {
+    let Some((a, b)) = span else {
+        return text.to_string();
+    };
+    let (Some(before), Some(mid), Some(after)) = (text.get(..a), text.get(a..b), text.get(b..))
+    else {
+        return text.to_string();
+    };
+    let mid = if style.color {
+        style.red(mid)
+    } else {
+        format!("»{mid}«")
+    };
+    format!("{before}{mid}{after}")
+}
+
+fn kind_name(k: FindingKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn render(report: &ops::CheckReport, style: Style) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    let f = &report.findings;
+    while i < f.len() {
+        // A group: the findings of one unit and language.
+        let mut j = i;
+        while j < f.len() && f[j].unit == f[i].unit && f[j].lang == f[i].lang {
+            j += 1;
+        }
+        let group: &[Reported] = &f[i..j];
+        let first = &group[0];
+        let title = match &first.tuid {
+            Some(t) => format!("unit {} ({t})", first.unit),
+            None => format!("unit {}", first.unit),
+        };
+        out.push_str(&format!("{}  {}\n", style.bold(&title), first.lang));
+        let source_span = group.iter().find_map(|g| g.source_span);
+        let target_span = group.iter().find_map(|g| g.target_span);
+        out.push_str(&format!(
+            "  {}  {}\n",
+            style.dim("source"),
+            highlight(&first.source, source_span, style)
+        ));
+        out.push_str(&format!(
+            "  {}  {}\n",
+            style.dim("target"),
+            highlight(&first.target, target_span, style)
+        ));
+        for g in group {
+            let sev = match g.severity {
+                Severity::Error => style.red("error  "),
+                Severity::Warning => style.yellow("warning"),
+            };
+            out.push_str(&format!(
+                "  {sev} {:<15} {}\n",
+                kind_name(g.kind),
+                g.message
+            ));
+        }
+        out.push('\n');
+        i = j;
+    }
+    let errors = f.iter().filter(|g| g.severity == Severity::Error).count() as u64;
+    let warnings = f.len() as u64 - errors;
+    out.push_str(&format!(
+        "{} units, {} pairs checked: {} errors, {} warnings\n",
+        count(report.units),
+        count(report.pairs),
+        count(errors),
+        count(warnings)
+    ));
+    out
+}
