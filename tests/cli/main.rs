@@ -5,11 +5,14 @@
 mod fixtures;
 
 mod add;
+mod check;
 mod common;
 mod export;
+mod glossary;
 mod import;
 mod lookup;
 mod malformed;
+mod prepare;
 mod robustness;
 mod segment;
 mod stats;
