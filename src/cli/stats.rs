@@ -52,6 +52,22 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         out.push_str(&t.render(style, "  "));
     }
+    if !stats.glossaries.is_empty() {
+        out.push('\n');
+        let mut t = Table::new(
+            &["glossary", "concepts", "terms", "languages"],
+            &[false, true, true, false],
+        );
+        for g in &stats.glossaries {
+            t.row(vec![
+                g.name.clone(),
+                count(g.concepts),
+                count(g.terms),
+                g.langs.join(" "),
+            ]);
+        }
+        out.push_str(&t.render(style, "  "));
+    }
     print!("{out}");
     Ok(EXIT_OK)
 }

@@ -144,6 +144,8 @@ pub struct Stats {
     /// Units per (source, target) pair.
     pub pairs: Vec<PairCount>,
     pub origins: Vec<OriginCount>,
+    /// The termbase's glossaries.
+    pub glossaries: Vec<GlossaryInfo>,
     /// Bytes of the database file and its write-ahead log.
     pub database_bytes: u64,
 }
@@ -376,6 +378,7 @@ impl Store {
             languages,
             pairs,
             origins,
+            glossaries: self.glossaries()?,
             database_bytes,
         })
     }
