@@ -297,6 +297,8 @@ struct Tape<R> {
     kept: Vec<u8>,
     /// Stream offset of `kept[0]`.
     base: u64,
+    /// Line number (1-based) at `base`.
+    base_line: u64,
 }
 
 impl<R: Read> Read for Tape<R> {
@@ -314,8 +316,15 @@ impl<R> Tape<R> {
         &self.kept[start..end]
     }
 
+    /// The line number of a stream offset at or after the mark.
+    fn line_of(&self, offset: u64) -> u64 {
+        let n = (offset.saturating_sub(self.base) as usize).min(self.kept.len());
+        self.base_line + memchr::memchr_iter(b'\n', &self.kept[..n]).count() as u64
+    }
+
     fn discard_to(&mut self, offset: u64) {
         let n = (offset.saturating_sub(self.base) as usize).min(self.kept.len());
+        self.base_line = self.line_of(offset);
         self.kept.drain(..n);
         self.base += n as u64;
     }
@@ -477,6 +486,7 @@ impl Reader {
             inner: Box::new(decoded) as Box<dyn Read + Send>,
             kept: Vec::new(),
             base: 0,
+            base_line: 1,
         };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -577,13 +587,26 @@ impl Reader {
         if !more {
             return Ok(false);
         }
-        let (start, line) = self
-            .record
-            .position()
-            .map(|p| (p.byte(), p.line()))
-            .unwrap_or((0, 1));
+        // The csv crate's line numbers skip comment lines: count them from the raw bytes instead.
+        // The record's position also covers the blank and comment lines the csv crate skipped
+        // before it: step over them.
+        let mut start = self.record.position().map_or(0, |p| p.byte());
         let end = self.csv.position().byte();
-        self.line = line;
+        let comments = self.options.omegat;
+        loop {
+            let raw = self.csv.get_ref().slice(start, end);
+            let skip = match raw.first() {
+                Some(b'\n') => 1,
+                Some(b'\r') => 1,
+                Some(b'#') if comments => raw
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(raw.len(), |i| i + 1),
+                _ => break,
+            };
+            start += skip as u64;
+        }
+        self.line = self.csv.get_ref().line_of(start);
         self.raw.clear();
         self.raw
             .extend_from_slice(self.csv.get_ref().slice(start, end));
@@ -1138,5 +1161,134 @@ impl<W: Write> OmegatWriter<W> {
     pub fn finish(mut self) -> Result<W> {
         self.out.flush().map_err(ErrorKind::Write)?;
         Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_columns() {
+        let table = [
+            ("en", Some("en")),
+            (" zh-cn ", Some("zh-CN")),
+            ("ja_JP", Some("ja-JP")),
+            ("zh-Hant-TW", Some("zh-Hant-TW")),
+            ("english", None),
+            ("source 1", None),
+            ("e", None),
+            ("12", None),
+            ("", None),
+        ];
+        for (cell, want) in table {
+            assert_eq!(
+                language_column(cell).as_ref().map(Lang::as_str),
+                want,
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn delimiters_from_the_first_line() {
+        let table: [(&[u8], u8); 6] = [
+            (b"en,zh-CN\n", b','),
+            (b"en\tzh-CN,x\n", b'\t'),
+            (b"en;zh-CN;ja-JP\nfoo,bar,baz,qux\n", b';'),
+            (b"\"a;b\",c\n", b','),
+            (b"one\n", b','),
+            (b"", b','),
+        ];
+        for (head, want) in table {
+            assert_eq!(detect_delimiter(head) as char, want as char, "{head:?}");
+        }
+    }
+
+    #[test]
+    fn scans_field_starts_and_unclosed_quotes() {
+        let table: [(&[u8], &[usize], Option<usize>); 5] = [
+            (b"a,b,c\n", &[0, 2, 4], None),
+            (b"\"a,b\",c\r\n", &[0, 6], None),
+            (b"\"a\"\"b\",\"c\nd\",e\n", &[0, 7, 13], None),
+            (b"a,\"bc\n", &[0, 2], Some(2)),
+            (b"x\"y,z\n", &[0, 4], None),
+        ];
+        for (raw, starts, unclosed) in table {
+            let s = scan(raw, b',', true);
+            assert_eq!(s.starts, starts, "{raw:?}");
+            assert_eq!(s.unclosed, unclosed, "{raw:?}");
+        }
+        assert_eq!(scan(b"\"a\tb\n", b'\t', false).starts, [0, 3]);
+    }
+
+    #[test]
+    fn formats_by_extension_and_content() {
+        let table: [(&str, &[u8], GlossaryFormat); 9] = [
+            ("t.tbx", b"", GlossaryFormat::Tbx),
+            ("t.CSV", b"", GlossaryFormat::Csv),
+            ("t.tsv", b"", GlossaryFormat::Tsv),
+            ("t.txt", b"", GlossaryFormat::OmegatTsv),
+            ("t", b"  <?xml version='1.0'?><martif>", GlossaryFormat::Tbx),
+            ("t", b"\xFF\xFE<\0t\0b\0x\0", GlossaryFormat::Tbx),
+            ("t", b"# comment\nen\tzh-CN\n", GlossaryFormat::Tsv),
+            (
+                "t",
+                b"memory\t\xE8\xAE\xB0\xE5\xBF\x86\n",
+                GlossaryFormat::OmegatTsv,
+            ),
+            ("t", b"en,zh-CN\n", GlossaryFormat::Csv),
+        ];
+        for (path, head, want) in table {
+            assert_eq!(
+                GlossaryFormat::detect(path.as_ref(), head),
+                want,
+                "{path} {head:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn case_flags() {
+        let table = [
+            ("yes", Some(true)),
+            ("TRUE", Some(true)),
+            ("1", Some(true)),
+            ("no", Some(false)),
+            ("", Some(false)),
+            ("maybe", None),
+        ];
+        for (input, want) in table {
+            assert_eq!(parse_flag(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn layout_for_entries_names_only_what_is_used() {
+        let en = Lang::parse("en").unwrap();
+        let zh = Lang::parse("zh-CN").unwrap();
+        let mut a = TermEntry::default();
+        a.terms.push(Term::new(en.clone(), "memory"));
+        a.terms.push(Term::new(zh.clone(), "记忆库"));
+        let mut forbidden = Term::new(zh.clone(), "内存");
+        forbidden.status = TermStatus::Forbidden;
+        a.terms.push(forbidden);
+        a.note = Some("n".into());
+        let names: Vec<String> = Layout::for_entries(&[a], b',')
+            .columns
+            .iter()
+            .map(Column::name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "en",
+                "zh-CN",
+                "zh-CN:status",
+                "zh-CN",
+                "zh-CN:status",
+                "note"
+            ]
+        );
     }
 }

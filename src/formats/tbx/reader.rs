@@ -745,3 +745,84 @@ fn attr(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(doc: &str) -> Vec<TermEntry> {
+        let input = xml::input_from_reader(
+            Box::new(std::io::Cursor::new(doc.to_string().into_bytes())),
+            "t".into(),
+        )
+        .unwrap();
+        Reader::from_input(input).unwrap().read_all().unwrap()
+    }
+
+    #[test]
+    fn whitespace_is_normalized() {
+        let table = [
+            ("  a  b ", "a b"),
+            ("line\n\t\t\tnext", "line next"),
+            ("\u{3000}full width\u{3000}", "\u{3000}full width\u{3000}"),
+            ("", ""),
+        ];
+        for (input, want) in table {
+            assert_eq!(normalize_space(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn unmarked_statuses_depend_on_the_language_section() {
+        // (statuses written in one langSet, statuses read)
+        let table: [(&[&str], &[TermStatus]); 4] = [
+            (&["", ""], &[TermStatus::Preferred, TermStatus::Preferred]),
+            (
+                &["preferredTerm-admn-sts", ""],
+                &[TermStatus::Preferred, TermStatus::Admitted],
+            ),
+            (
+                &["admittedTerm-admn-sts", ""],
+                &[TermStatus::Admitted, TermStatus::Preferred],
+            ),
+            (
+                &[
+                    "supersededTerm-admn-sts",
+                    "normativeAuthorization:deprecatedTerm-admn-sts",
+                ],
+                &[TermStatus::Forbidden, TermStatus::Forbidden],
+            ),
+        ];
+        for (written, want) in table {
+            let mut doc = String::from("<martif><text><body><termEntry><langSet xml:lang=\"en\">");
+            for (i, w) in written.iter().enumerate() {
+                let (kind, value) = w.split_once(':').unwrap_or(("administrativeStatus", w));
+                doc.push_str(&format!("<tig><term>t{i}</term>"));
+                if !value.is_empty() {
+                    doc.push_str(&format!("<termNote type=\"{kind}\">{value}</termNote>"));
+                }
+                doc.push_str("</tig>");
+            }
+            doc.push_str("</langSet></termEntry></body></text></martif>");
+            let got: Vec<TermStatus> = read(&doc)[0].terms.iter().map(|t| t.status).collect();
+            assert_eq!(got, want, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn header_back_matter_and_inline_markup_are_looked_through() {
+        let doc = "<?xml version=\"1.0\"?><!-- c --><tbx type=\"TBX-Core\"><tbxHeader><fileDesc/></tbxHeader>\
+            <text><body><conceptEntry id=\"x\"><langSec xml:lang=\"ja\"><termSec>\
+            <term>記憶<hi type=\"italics\">装置</hi> &amp; &#x3042;</term></termSec></langSec></conceptEntry>\
+            </body><back><refObjectSec/></back></text></tbx>";
+        let e = read(doc);
+        assert_eq!(e[0].terms[0].text, "記憶装置 & あ");
+        let input = xml::input_from_reader(
+            Box::new(std::io::Cursor::new(doc.as_bytes().to_vec())),
+            "t".into(),
+        )
+        .unwrap();
+        let r = Reader::from_input(input).unwrap();
+        assert_eq!((r.version(), r.dialect()), (Version::V3, Some("TBX-Core")));
+    }
+}

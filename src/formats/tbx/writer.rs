@@ -242,3 +242,46 @@ fn is_xml_name(s: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Term;
+
+    #[test]
+    fn ids_are_kept_when_they_are_xml_names() {
+        let table = [
+            ("c1", true),
+            ("_1219131555453", true),
+            ("eid-Oracle-67", true),
+            ("1abc", false),
+            ("Asia Pacific", false),
+            ("", false),
+        ];
+        for (id, want) in table {
+            assert_eq!(is_xml_name(id), want, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn generated_ids_and_v2_layout() {
+        let mut entry = TermEntry::default();
+        entry
+            .terms
+            .push(Term::new(Lang::parse("en").unwrap(), "a\u{1}b"));
+        for (version, want) in [
+            (Version::V3, "<conceptEntry id=\"c1\">"),
+            (Version::V2, "<termEntry>"),
+        ] {
+            let options = WriterOptions {
+                version,
+                ..WriterOptions::default()
+            };
+            let mut w = Writer::new(Vec::new(), &options).unwrap();
+            w.write_entry(&entry).unwrap();
+            let out = String::from_utf8(w.finish().unwrap()).unwrap();
+            assert!(out.contains(want), "{out}");
+            assert!(out.contains("<term>ab</term>"), "{out}");
+        }
+    }
+}
