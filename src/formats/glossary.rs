@@ -512,10 +512,9 @@ impl Reader {
                 unclosed: None,
             },
         };
+        // OmegaT files have no header; any other file may have one.
         if !options.omegat && this.next_record()? {
             this.read_header()?;
-        } else if options.omegat {
-            // Nothing to read ahead: OmegaT files have no header.
         }
         Ok(this)
     }
@@ -622,15 +621,16 @@ impl Reader {
     }
 
     fn csv_error(&self, e: csv::Error) -> Error {
+        let message = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::io(&self.name, io),
-            other => ErrorKind::Glossary {
+            _ => ErrorKind::Glossary {
                 location: Location {
                     path: self.name.clone(),
                     line: self.line,
                     column: 1,
                 },
-                message: format!("{other:?}"),
+                message,
             }
             .into(),
         }
@@ -1106,9 +1106,10 @@ impl<W: Write> Writer<W> {
 }
 
 fn write_error(e: csv::Error) -> Error {
+    let message = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(io) => ErrorKind::Write(io).into(),
-        other => ErrorKind::Write(io::Error::other(format!("{other:?}"))).into(),
+        _ => ErrorKind::Write(io::Error::other(message)).into(),
     }
 }
 
