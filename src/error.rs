@@ -42,6 +42,13 @@ pub enum ErrorKind {
     /// The input is well-formed XML but not acceptable TMX.
     #[error("{location}: {message}")]
     Tmx { location: Location, message: String },
+    /// The input is well-formed XML but not acceptable TBX.
+    #[error("{location}: {message}")]
+    Tbx { location: Location, message: String },
+    /// A delimited glossary (CSV, TSV, OmegaT tab-separated) cannot be read: a bad header, a row with
+    /// the wrong number of fields, an unclosed quote.
+    #[error("{location}: {message}")]
+    Glossary { location: Location, message: String },
     /// The input is in an encoding tmkit cannot read, or is not valid in the encoding it declares.
     #[error("{location}: {message}")]
     Encoding { location: Location, message: String },

@@ -1,10 +1,15 @@
-//! File formats: streaming readers and writers (TMX now; TBX, XLIFF, SRX and glossaries later).
+//! File formats: streaming readers and writers for TMX, TBX, SRX and delimited glossaries (CSV, TSV,
+//! OmegaT); XLIFF later.
 //!
 //! Depends only on `model` and `error`: no store, no matching.
 
+pub mod glossary;
 pub mod srx;
+pub mod tbx;
 pub mod tmx;
 
 pub mod xml;
 
+pub use glossary::GlossaryFormat;
+pub use tmx::Problem;
 pub use xml::{Input, InputEncoding, input_from_reader, open_input, sniff_encoding};

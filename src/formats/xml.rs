@@ -314,6 +314,63 @@ pub fn locate_offset(path: &Path, offset: u64) -> Option<(u64, u64)> {
     Some((line, column))
 }
 
+/// Describes a quick-xml error in tmkit's words (`expected </term>, found </termSec>`).
+pub(crate) fn describe_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("expected </{expected}>, found </{found}>")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+            format!("</{name}> closes an element that was never opened")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+            format!("<{name}> is never closed (the file may be truncated)")
+        }
+        quick_xml::Error::Syntax(SyntaxError::UnclosedTag) => {
+            "a tag is not closed (the file may be truncated)".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The first entity a DOCTYPE's internal subset declares, if any.
+pub(crate) fn declared_entity(doctype: &str) -> Option<String> {
+    let i = doctype.find("<!ENTITY")?;
+    let rest = doctype[i + "<!ENTITY".len()..].trim_start();
+    let rest = rest.strip_prefix('%').map(str::trim_start).unwrap_or(rest);
+    Some(
+        rest.split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
+/// Resolves a character reference or one of the five predefined entities; `Err` says why not.
+pub(crate) fn resolve_ref(
+    r: &quick_xml::events::BytesRef<'_>,
+) -> std::result::Result<char, String> {
+    let name: &str = r;
+    if r.is_char_ref() {
+        return match r.resolve_char_ref() {
+            Ok(Some(c)) if is_xml_char(c) => Ok(c),
+            _ => Err(format!("&{name}; is not a character XML 1.0 allows")),
+        };
+    }
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => Err(format!(
+            "unknown entity &{name};: only &lt; &gt; &amp; &apos; &quot; and character references \
+             are allowed"
+        )),
+    }
+}
+
 /// Escapes text for element content: `&`, `<`, `>`, and carriage returns (which XML parsers would
 /// otherwise turn into line feeds).
 pub fn escape_text(s: &str, out: &mut String) {

@@ -1,0 +1,828 @@
+//! Streaming TBX reader (v2 and v3, DCA and DCT).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{CASE_SENSITIVE_TYPE, Problem, VARIANT_TYPE, Version};
+use crate::error::{ErrorKind, Location, Result};
+use crate::formats::xml::{self, Counting, Input};
+use crate::model::{Lang, Term, TermEntry, TermStatus};
+
+type Source = Counting<Box<dyn BufRead + Send>>;
+
+/// The XML event source with its position bookkeeping.
+struct Xml {
+    reader: quick_xml::Reader<Source>,
+    name: String,
+    path: Option<PathBuf>,
+    /// Line and column where the last event read started.
+    mark: (u64, u64),
+}
+
+impl Xml {
+    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
+        buf.clear();
+        self.mark = self.reader.get_ref().line_column();
+        match self.reader.read_event_into(buf) {
+            Ok(ev) => Ok(ev),
+            Err(e) => Err(self.xml_error(&e)),
+        }
+    }
+
+    fn here(&self) -> Location {
+        Location {
+            path: self.name.clone(),
+            line: self.mark.0,
+            column: self.mark.1,
+        }
+    }
+
+    fn xml_error(&self, e: &quick_xml::Error) -> crate::Error {
+        let (line, column) = self
+            .path
+            .as_deref()
+            .and_then(|p| xml::locate_offset(p, self.reader.error_position()))
+            .unwrap_or(self.mark);
+        let location = Location {
+            path: self.name.clone(),
+            line,
+            column,
+        };
+        match e {
+            quick_xml::Error::Encoding(_) => ErrorKind::Encoding {
+                location,
+                message:
+                    "the file is not valid UTF-8: declare its encoding in the XML declaration \
+                          or convert it to UTF-8"
+                        .to_string(),
+            }
+            .into(),
+            quick_xml::Error::Io(io) => ErrorKind::Encoding {
+                location,
+                message: format!("cannot read the file: {io}"),
+            }
+            .into(),
+            other => ErrorKind::Xml {
+                location,
+                message: xml::describe_error(other),
+            }
+            .into(),
+        }
+    }
+
+    fn tbx_error(&self, message: impl Into<String>) -> crate::Error {
+        ErrorKind::Tbx {
+            location: self.here(),
+            message: message.into(),
+        }
+        .into()
+    }
+
+    fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem {
+            location: self.here(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads TBX concepts one at a time, into [`TermEntry`]s. See the [module](super) for what is read.
+///
+/// ```
+/// use tmkit::formats::{input_from_reader, tbx};
+/// use tmkit::model::{TermEntry, TermStatus};
+/// let doc = r#"<tbx type="TBX-Basic" style="dca" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
+///   <conceptEntry id="c1"><langSec xml:lang="en"><termSec><term>open cluster</term>
+///     <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec></langSec>
+///   </conceptEntry></body></text></tbx>"#;
+/// let input = input_from_reader(Box::new(doc.as_bytes()), "astro.tbx".into())?;
+/// let mut reader = tbx::Reader::from_input(input)?;
+/// let mut entry = TermEntry::default();
+/// assert!(reader.read_entry(&mut entry)?);
+/// assert_eq!(entry.terms[0].text, "open cluster");
+/// assert_eq!(entry.terms[0].status, TermStatus::Admitted);
+/// assert!(!reader.read_entry(&mut entry)?);
+/// # Ok::<(), tmkit::Error>(())
+/// ```
+pub struct Reader {
+    xml: Xml,
+    buf: Vec<u8>,
+    version: Version,
+    dialect: Option<String>,
+    root: String,
+    problems: Vec<Problem>,
+    finished: bool,
+    encoding: xml::InputEncoding,
+    raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Where in a concept an element stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Concept,
+    Lang,
+    Term,
+}
+
+#[derive(Default)]
+struct TermDraft {
+    text: String,
+    status: Option<TermStatus>,
+    /// Whether the status came from `administrativeStatus` (which wins over the others).
+    admin_status: bool,
+    pos: Option<String>,
+    notes: Vec<String>,
+    case_sensitive: bool,
+    variants: Vec<String>,
+}
+
+#[derive(Default)]
+struct ConceptDraft {
+    subject: Option<String>,
+    definition: Option<String>,
+    lang_definition: Option<String>,
+    notes: Vec<String>,
+    /// Notes of the language section being read.
+    lang_notes: Vec<String>,
+    /// Terms of the language section being read.
+    lang_terms: Vec<TermDraft>,
+    problem: Option<Problem>,
+}
+
+/// Elements that only group others: their children are read as if they stood one level up.
+const GROUPS: [&str; 5] = [
+    "descripGrp",
+    "termGrp",
+    "termNoteGrp",
+    "adminGrp",
+    "noteGrp",
+];
+/// Elements whose `type` attribute names the data category.
+const TYPED: [&str; 6] = [
+    "descrip",
+    "termNote",
+    "admin",
+    "descripNote",
+    "adminNote",
+    "termCompList",
+];
+
+impl Reader {
+    /// Opens a TBX file and reads up to its first concept.
+    pub fn open(path: &Path) -> Result<Reader> {
+        let input = xml::open_input(path)?;
+        Reader::new(input, Some(path.to_path_buf()))
+    }
+
+    /// Reads TBX from an opened input (see [`xml::input_from_reader`]) up to its first concept.
+    pub fn from_input(input: Input) -> Result<Reader> {
+        Reader::new(input, None)
+    }
+
+    fn new(input: Input, path: Option<PathBuf>) -> Result<Reader> {
+        let raw_bytes = input.raw_bytes.clone();
+        let encoding = input.encoding;
+        let mut reader = quick_xml::Reader::from_reader(input.reader);
+        {
+            let config = reader.config_mut();
+            config.trim_text(false);
+            config.expand_empty_elements = false;
+            config.check_end_names = true;
+            config.check_comments = false;
+        }
+        let mut this = Reader {
+            xml: Xml {
+                reader,
+                name: input.name,
+                path,
+                mark: (1, 1),
+            },
+            buf: Vec::with_capacity(4096),
+            version: Version::V3,
+            dialect: None,
+            root: String::new(),
+            problems: Vec::new(),
+            finished: false,
+            encoding,
+            raw_bytes,
+        };
+        this.read_prolog()?;
+        if !this.finished && !this.advance_to_body()? {
+            this.finished = true;
+        }
+        Ok(this)
+    }
+
+    /// TBX v2 (`martif`) or v3 (`tbx`).
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The root's `type` attribute: `TBX`, `TBX-Basic`, `TBX-Min`, `TBX-Default`, ...
+    pub fn dialect(&self) -> Option<&str> {
+        self.dialect.as_deref()
+    }
+
+    /// The encoding the input was read in.
+    pub fn encoding(&self) -> xml::InputEncoding {
+        self.encoding
+    }
+
+    /// The name the input is reported under.
+    pub fn name(&self) -> &str {
+        &self.xml.name
+    }
+
+    /// Bytes of the input file read so far (for progress reporting).
+    pub fn bytes_read(&self) -> u64 {
+        self.raw_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The concepts skipped so far, each with where it starts and why.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Takes the problems reported so far, leaving none.
+    pub fn take_problems(&mut self) -> Vec<Problem> {
+        std::mem::take(&mut self.problems)
+    }
+
+    /// Reads every remaining concept (convenient for small files and tests).
+    pub fn read_all(&mut self) -> Result<Vec<TermEntry>> {
+        let mut out = Vec::new();
+        let mut entry = TermEntry::default();
+        while self.read_entry(&mut entry)? {
+            out.push(std::mem::take(&mut entry));
+        }
+        Ok(out)
+    }
+
+    fn read_prolog(&mut self) -> Result<()> {
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.trim().is_empty() => {}
+                Event::DocType(d) => {
+                    if let Some(name) = xml::declared_entity(&d) {
+                        return Err(ErrorKind::EntityDeclared {
+                            location: self.xml.here(),
+                            name,
+                        }
+                        .into());
+                    }
+                }
+                ref ev @ (Event::Start(ref e) | Event::Empty(ref e)) if is_root(&local(e)) => {
+                    let empty = matches!(ev, Event::Empty(_));
+                    self.version = if local(e) == "martif" {
+                        Version::V2
+                    } else {
+                        Version::V3
+                    };
+                    self.dialect = attr(e, &self.xml, "type")?;
+                    self.root = e.name().as_ref().to_string();
+                    if empty {
+                        self.finished = true;
+                        self.expect_end_of_document()?;
+                    }
+                    return Ok(());
+                }
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    return Err(self.xml.tbx_error(format!(
+                        "not a TBX file: the root element is <{name}>, expected <martif> (TBX v2) \
+                         or <tbx> (TBX v3)"
+                    )));
+                }
+                Event::Eof => {
+                    let message = if self.xml.reader.get_ref().offset() == 0 {
+                        "the file is empty: expected a TBX document"
+                    } else {
+                        "no root element: expected <martif> (TBX v2) or <tbx> (TBX v3)"
+                    };
+                    return Err(self.xml.tbx_error(message));
+                }
+                _ => {
+                    return Err(self
+                        .xml
+                        .tbx_error("text before the root element: expected <martif> or <tbx>"));
+                }
+            }
+        }
+    }
+
+    /// Moves to the start of the next `<body>`, skipping headers and back matter; `false` at the end
+    /// of the document (which is then checked to be complete).
+    fn advance_to_body(&mut self) -> Result<bool> {
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => match local(&e).as_str() {
+                    "text" => {}
+                    "body" => return Ok(true),
+                    _ => self.skip_element()?,
+                },
+                Event::End(e) if e.name().as_ref() == self.root => {
+                    self.expect_end_of_document()?;
+                    return Ok(false);
+                }
+                Event::Eof => {
+                    let root = self.root.clone();
+                    return Err(self.xml.tbx_error(format!(
+                        "unexpected end of file: <{root}> is never closed (the file may be truncated)"
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn expect_end_of_document(&mut self) -> Result<()> {
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Eof => return Ok(()),
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let root = self.root.clone();
+                    return Err(self
+                        .xml
+                        .tbx_error(format!("unexpected <{name}> after </{root}>")));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the next concept into `entry` (its buffers are reused); `false` at the end of the file.
+    ///
+    /// Concepts that cannot be used are skipped and recorded in [`Reader::problems`]; malformed XML
+    /// and a truncated file are errors.
+    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<bool> {
+        loop {
+            if self.finished {
+                return Ok(false);
+            }
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(e) if is_concept(&local(&e)) => {
+                    let element = local(&e);
+                    let id = attr(&e, &self.xml, "id")?;
+                    let location = self.xml.here();
+                    entry.id = id;
+                    entry.subject = None;
+                    entry.definition = None;
+                    entry.note = None;
+                    entry.terms.clear();
+                    let mut draft = ConceptDraft::default();
+                    self.read_children(Level::Concept, entry, &mut draft, None)?;
+                    if let Some(problem) = draft.problem {
+                        self.problems.push(problem);
+                        continue;
+                    }
+                    if entry.terms.is_empty() {
+                        self.problems.push(Problem {
+                            location,
+                            message: format!("<{element}> has no terms: skipped"),
+                        });
+                        continue;
+                    }
+                    entry.subject = draft.subject;
+                    entry.definition = draft.definition.or(draft.lang_definition);
+                    entry.note = join(draft.notes);
+                    return Ok(true);
+                }
+                Event::Empty(e) if is_concept(&local(&e)) => {
+                    let element = local(&e);
+                    let problem = self
+                        .xml
+                        .problem(format!("<{element}> has no terms: skipped"));
+                    self.problems.push(problem);
+                }
+                Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let problem = self.xml.problem(format!(
+                        "unexpected <{name}> in <body>: skipped (expected <termEntry> or \
+                         <conceptEntry>)"
+                    ));
+                    self.problems.push(problem);
+                    self.skip_element()?;
+                }
+                Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    let problem = self
+                        .xml
+                        .problem(format!("unexpected <{name}/> in <body>: skipped"));
+                    self.problems.push(problem);
+                }
+                Event::End(_) => self.finished = !self.advance_to_body()?,
+                Event::Eof => {
+                    return Err(self.xml.tbx_error(
+                        "unexpected end of file: <body> is never closed (the file may be truncated)",
+                    ));
+                }
+                Event::Text(t) => check_chars(&t.xml10_content(), &self.xml)?,
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the children of an element at `level` up to its end tag. `term` is the term being read
+    /// at [`Level::Term`].
+    fn read_children(
+        &mut self,
+        level: Level,
+        entry: &mut TermEntry,
+        draft: &mut ConceptDraft,
+        mut term: Option<&mut TermDraft>,
+    ) -> Result<()> {
+        loop {
+            let (element, category, lang) = match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => {
+                    let element = local(&e);
+                    let category = if TYPED.contains(&element.as_str()) {
+                        attr(&e, &self.xml, "type")?.unwrap_or_default()
+                    } else {
+                        element.clone()
+                    };
+                    let lang = if matches!(element.as_str(), "langSet" | "langSec") {
+                        Some(attr(&e, &self.xml, "xml:lang")?)
+                    } else {
+                        None
+                    };
+                    (element, category, lang)
+                }
+                Event::End(_) => return Ok(()),
+                Event::Eof => {
+                    return Err(self.xml.tbx_error(
+                        "unexpected end of file inside a concept (the file may be truncated)",
+                    ));
+                }
+                Event::Text(t) => {
+                    check_chars(&t.xml10_content(), &self.xml)?;
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    xml::resolve_ref(&r).map_err(|m| self.xml_error_here(m))?;
+                    continue;
+                }
+                _ => continue,
+            };
+            if GROUPS.contains(&element.as_str()) {
+                self.read_children(level, entry, draft, term.as_deref_mut())?;
+                continue;
+            }
+            match (level, category.as_str()) {
+                (Level::Concept, "langSet" | "langSec") => {
+                    let location = self.xml.here();
+                    let lang = match lang.flatten() {
+                        None => {
+                            draft.problem.get_or_insert(Problem {
+                                location,
+                                message: format!("<{element}> has no xml:lang: concept skipped"),
+                            });
+                            None
+                        }
+                        Some(tag) => match Lang::parse(&tag) {
+                            Ok(l) => Some(l),
+                            Err(_) => {
+                                draft.problem.get_or_insert(Problem {
+                                    location,
+                                    message: format!(
+                                        "<{element}> has an invalid xml:lang {tag:?}: concept skipped"
+                                    ),
+                                });
+                                None
+                            }
+                        },
+                    };
+                    draft.lang_notes.clear();
+                    draft.lang_terms.clear();
+                    self.read_children(Level::Lang, entry, draft, None)?;
+                    if let Some(lang) = lang {
+                        finish_lang(lang, draft, entry);
+                    }
+                }
+                (Level::Concept, "subjectField") => {
+                    let text = self.read_text(&element)?;
+                    if draft.subject.is_none() && !text.is_empty() {
+                        draft.subject = Some(text);
+                    }
+                }
+                (Level::Concept, "definition") => {
+                    let text = self.read_text(&element)?;
+                    if draft.definition.is_none() && !text.is_empty() {
+                        draft.definition = Some(text);
+                    }
+                }
+                (Level::Concept, "note") => {
+                    let text = self.read_text(&element)?;
+                    if !text.is_empty() {
+                        draft.notes.push(text);
+                    }
+                }
+                (Level::Lang, "tig" | "ntig" | "termSec") => {
+                    let mut t = TermDraft::default();
+                    self.read_children(Level::Term, entry, draft, Some(&mut t))?;
+                    draft.lang_terms.push(t);
+                }
+                (Level::Lang, "note") => {
+                    let text = self.read_text(&element)?;
+                    if !text.is_empty() {
+                        draft.lang_notes.push(text);
+                    }
+                }
+                (Level::Lang, "definition") => {
+                    let text = self.read_text(&element)?;
+                    if draft.lang_definition.is_none() && !text.is_empty() {
+                        draft.lang_definition = Some(text);
+                    }
+                }
+                (Level::Term, category) => {
+                    let t = term
+                        .as_deref_mut()
+                        .expect("terms are read with a draft at Level::Term");
+                    self.read_term_child(&element, category, t)?;
+                }
+                _ => self.skip_element()?,
+            }
+        }
+    }
+
+    fn read_term_child(&mut self, element: &str, category: &str, t: &mut TermDraft) -> Result<()> {
+        match category {
+            "term" => t.text = self.read_text(element)?,
+            "administrativeStatus" | "normativeAuthorization" | "usageStatus" => {
+                let text = self.read_text(element)?;
+                if let Some(status) = TermStatus::parse(&text)
+                    && (!t.admin_status || t.status.is_none())
+                {
+                    t.status = Some(status);
+                    t.admin_status = category == "administrativeStatus";
+                }
+            }
+            "partOfSpeech" => {
+                let text = self.read_text(element)?;
+                if !text.is_empty() {
+                    t.pos = Some(text);
+                }
+            }
+            "note" => {
+                let text = self.read_text(element)?;
+                if !text.is_empty() {
+                    t.notes.push(text);
+                }
+            }
+            c if c == CASE_SENSITIVE_TYPE || c == "caseSensitive" => {
+                let text = self.read_text(element)?;
+                t.case_sensitive = matches!(
+                    text.to_ascii_lowercase().as_str(),
+                    "yes" | "true" | "1" | "casesensitive"
+                );
+            }
+            c if c == VARIANT_TYPE => {
+                let text = self.read_text(element)?;
+                if !text.is_empty() {
+                    t.variants.push(text);
+                }
+            }
+            _ => self.skip_element()?,
+        }
+        Ok(())
+    }
+
+    fn xml_error_here(&self, message: String) -> crate::Error {
+        ErrorKind::Xml {
+            location: self.xml.here(),
+            message,
+        }
+        .into()
+    }
+
+    /// Reads the text content of an element up to its end tag, looking through inline markup
+    /// (`<hi>`, `<foreign>`, ...), whitespace-normalized.
+    fn read_text(&mut self, element: &str) -> Result<String> {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        loop {
+            match self.xml.next(&mut self.buf)? {
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    check_chars(&content, &self.xml)?;
+                    out.push_str(&content);
+                }
+                Event::CData(c) => out.push_str(&c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let c = xml::resolve_ref(&r).map_err(|m| self.xml_error_here(m))?;
+                    out.push(c);
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    if depth == 0 {
+                        return Ok(normalize_space(&out));
+                    }
+                    depth -= 1;
+                }
+                Event::Eof => {
+                    return Err(self.xml.tbx_error(format!(
+                        "unexpected end of file: <{element}> is never closed (the file may be truncated)"
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the rest of an element whose start tag was just read.
+    fn skip_element(&mut self) -> Result<()> {
+        let mut depth = 1usize;
+        while depth > 0 {
+            match self.xml.next(&mut self.buf)? {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                Event::Eof => {
+                    return Err(self
+                        .xml
+                        .tbx_error("unexpected end of file (the file may be truncated)"));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Turns the drafts of one language section into terms, resolving unmarked statuses.
+fn finish_lang(lang: Lang, draft: &mut ConceptDraft, entry: &mut TermEntry) {
+    let explicit_preferred = draft
+        .lang_terms
+        .iter()
+        .any(|t| t.status == Some(TermStatus::Preferred));
+    let default = if explicit_preferred {
+        TermStatus::Admitted
+    } else {
+        TermStatus::Preferred
+    };
+    for t in draft.lang_terms.drain(..) {
+        if t.text.is_empty() {
+            continue;
+        }
+        let mut notes = t.notes;
+        notes.extend(draft.lang_notes.iter().cloned());
+        entry.terms.push(Term {
+            lang: lang.clone(),
+            text: t.text,
+            status: t.status.unwrap_or(default),
+            pos: t.pos,
+            note: join(notes),
+            case_sensitive: t.case_sensitive,
+            variants: t.variants,
+        });
+    }
+}
+
+fn join(lines: Vec<String>) -> Option<String> {
+    if lines.is_empty() {
+        None
+    } else {
+        Some(lines.join("\n"))
+    }
+}
+
+/// Collapses runs of XML whitespace into one space and trims the ends.
+fn normalize_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn local(e: &BytesStart<'_>) -> String {
+    e.name().local_name().as_ref().to_string()
+}
+
+fn is_root(name: &str) -> bool {
+    name == "martif" || name == "tbx"
+}
+
+fn is_concept(name: &str) -> bool {
+    name == "termEntry" || name == "conceptEntry"
+}
+
+/// Refuses control characters that XML 1.0 does not allow.
+fn check_chars(s: &str, xml: &Xml) -> Result<()> {
+    let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
+    if let Some(&c) = s.as_bytes().iter().find(bad) {
+        return Err(ErrorKind::Xml {
+            location: xml.here(),
+            message: format!("character U+{:04X} is not allowed in XML 1.0", c as u32),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The value of one attribute (by its full name, as `xml:lang`), normalized.
+fn attr(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
+    for a in e.attributes().with_checks(true) {
+        let a = a.map_err(|err| ErrorKind::Xml {
+            location: xml.here(),
+            message: err.to_string(),
+        })?;
+        if a.key.as_ref() == name {
+            let value =
+                a.normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|err| ErrorKind::Xml {
+                        location: xml.here(),
+                        message: format!("attribute {name}: {err}"),
+                    })?;
+            return Ok(Some(value.trim().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(doc: &str) -> Vec<TermEntry> {
+        let input = xml::input_from_reader(
+            Box::new(std::io::Cursor::new(doc.to_string().into_bytes())),
+            "t".into(),
+        )
+        .unwrap();
+        Reader::from_input(input).unwrap().read_all().unwrap()
+    }
+
+    #[test]
+    fn whitespace_is_normalized() {
+        let table = [
+            ("  a  b ", "a b"),
+            ("line\n\t\t\tnext", "line next"),
+            ("\u{3000}full width\u{3000}", "\u{3000}full width\u{3000}"),
+            ("", ""),
+        ];
+        for (input, want) in table {
+            assert_eq!(normalize_space(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn unmarked_statuses_depend_on_the_language_section() {
+        // (statuses written in one langSet, statuses read)
+        let table: [(&[&str], &[TermStatus]); 4] = [
+            (&["", ""], &[TermStatus::Preferred, TermStatus::Preferred]),
+            (
+                &["preferredTerm-admn-sts", ""],
+                &[TermStatus::Preferred, TermStatus::Admitted],
+            ),
+            (
+                &["admittedTerm-admn-sts", ""],
+                &[TermStatus::Admitted, TermStatus::Preferred],
+            ),
+            (
+                &[
+                    "supersededTerm-admn-sts",
+                    "normativeAuthorization:deprecatedTerm-admn-sts",
+                ],
+                &[TermStatus::Forbidden, TermStatus::Forbidden],
+            ),
+        ];
+        for (written, want) in table {
+            let mut doc = String::from("<martif><text><body><termEntry><langSet xml:lang=\"en\">");
+            for (i, w) in written.iter().enumerate() {
+                let (kind, value) = w.split_once(':').unwrap_or(("administrativeStatus", w));
+                doc.push_str(&format!("<tig><term>t{i}</term>"));
+                if !value.is_empty() {
+                    doc.push_str(&format!("<termNote type=\"{kind}\">{value}</termNote>"));
+                }
+                doc.push_str("</tig>");
+            }
+            doc.push_str("</langSet></termEntry></body></text></martif>");
+            let got: Vec<TermStatus> = read(&doc)[0].terms.iter().map(|t| t.status).collect();
+            assert_eq!(got, want, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn header_back_matter_and_inline_markup_are_looked_through() {
+        let doc = "<?xml version=\"1.0\"?><!-- c --><tbx type=\"TBX-Core\"><tbxHeader><fileDesc/></tbxHeader>\
+            <text><body><conceptEntry id=\"x\"><langSec xml:lang=\"ja\"><termSec>\
+            <term>記憶<hi type=\"italics\">装置</hi> &amp; &#x3042;</term></termSec></langSec></conceptEntry>\
+            </body><back><refObjectSec/></back></text></tbx>";
+        let e = read(doc);
+        assert_eq!(e[0].terms[0].text, "記憶装置 & あ");
+        let input = xml::input_from_reader(
+            Box::new(std::io::Cursor::new(doc.as_bytes().to_vec())),
+            "t".into(),
+        )
+        .unwrap();
+        let r = Reader::from_input(input).unwrap();
+        assert_eq!((r.version(), r.dialect()), (Version::V3, Some("TBX-Core")));
+    }
+}
