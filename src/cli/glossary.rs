@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
+use std::io::Write;
+
+use tmkit::formats::GlossaryFormat;
 use tmkit::model::{Lang, Term, TermEntry, TermStatus};
 use tmkit::ops::glossary as ops;
 use tmkit::store::Store;
@@ -309,11 +312,113 @@ fn remove(args: RemoveArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 }
 
 fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let _ = (args, ctx);
-    bail!("glossary import is not available yet")
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => args.files[0]
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "default".to_string()),
+    };
+    let config = ops::ReadConfig {
+        format: args.input_format.map(|f| match f {
+            FileFormat::Tbx | FileFormat::Tbx2 => GlossaryFormat::Tbx,
+            FileFormat::Csv => GlossaryFormat::Csv,
+            FileFormat::Tsv => GlossaryFormat::Tsv,
+            FileFormat::Omegat => GlossaryFormat::OmegatTsv,
+        }),
+        source: Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?,
+        target: Lang::parse(&args.to).with_context(|| format!("--to {:?}", args.to))?,
+    };
+    let mut store = Store::open(&ctx.db)?;
+    let report = ops::import(&mut store, &name, &args.files, args.replace, &config)?;
+    if args.format == Format::Json {
+        print_json(&report)?;
+        return Ok(EXIT_OK);
+    }
+    let style = Style { color: ctx.color };
+    let mut t = Table::new(
+        &["file", "format", "concepts", "skipped"],
+        &[false, false, true, true],
+    );
+    for f in &report.files {
+        t.row(vec![
+            f.path.clone(),
+            f.format.clone(),
+            count(f.entries),
+            count(f.skipped),
+        ]);
+    }
+    let mut out = t.render(style, "");
+    for f in &report.files {
+        for p in &f.problems {
+            out.push_str(&format!(
+                "  {} {}: {}\n",
+                style.yellow("skipped"),
+                p.location,
+                p.message
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nglossary {:?}: {} concepts added{}\n",
+        report.glossary,
+        count(report.added),
+        if args.replace {
+            format!(", {} replaced", count(report.replaced))
+        } else {
+            String::new()
+        }
+    ));
+    print!("{out}");
+    Ok(EXIT_OK)
 }
 
 fn export(args: ExportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let _ = (args, ctx);
-    bail!("glossary export is not available yet")
+    let store = Store::open_existing(&ctx.db)?;
+    let entries: Vec<TermEntry> = store
+        .load_concepts(args.name.as_deref())?
+        .into_iter()
+        .map(|c| c.entry)
+        .collect();
+    let langs = super::parse_langs("--langs", &args.langs)?;
+    let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    let format = args.file_format.unwrap_or_else(|| {
+        let ext = to_file
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("csv") => FileFormat::Csv,
+            Some("tsv") => FileFormat::Tsv,
+            Some("txt" | "utf8" | "tab") => FileFormat::Omegat,
+            _ => FileFormat::Tbx,
+        }
+    });
+    let format = match format {
+        FileFormat::Tbx => ops::ExportFormat::Tbx,
+        FileFormat::Tbx2 => ops::ExportFormat::Tbx2,
+        FileFormat::Csv => ops::ExportFormat::Csv,
+        FileFormat::Tsv => ops::ExportFormat::Tsv,
+        FileFormat::Omegat => ops::ExportFormat::Omegat,
+    };
+    let (bytes, n) = ops::write_entries(&entries, format, &langs, Vec::new())?;
+    match to_file {
+        Some(path) => {
+            // Written next to the target and renamed, so a failed export leaves no half file.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(std::path::Path::new(".")))
+                .with_context(|| format!("{}: cannot write here", path.display()))?;
+            tmp.write_all(&bytes)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            tmp.persist(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            if !ctx.quiet {
+                eprintln!("{} concepts written to {}", count(n), path.display());
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes).context("writing output")?;
+        }
+    }
+    Ok(EXIT_OK)
 }

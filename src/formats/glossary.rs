@@ -577,6 +577,15 @@ impl Reader {
         }
     }
 
+    /// Where the entry last returned by [`Reader::read_entry`] stands (its row).
+    pub fn entry_location(&self) -> Location {
+        Location {
+            path: self.name.clone(),
+            line: self.line,
+            column: 1,
+        }
+    }
+
     /// Reads the next record and its raw text; checks quotes.
     fn next_record(&mut self) -> Result<bool> {
         let more = self

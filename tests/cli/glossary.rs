@@ -81,3 +81,150 @@ fn a_bad_term_argument_is_refused_and_adds_nothing() {
     let list = w.json(["glossary", "list"]);
     assert_eq!(list[0]["concepts"], 1);
 }
+
+fn concepts(w: &Work, name: &str) -> Vec<serde_json::Value> {
+    let v = w.json(["glossary", "list", name]);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            // Ids differ between memories; the content must not.
+            c.as_object_mut().unwrap().remove("id");
+            c.as_object_mut().unwrap().remove("glossary");
+            c
+        })
+        .collect()
+}
+
+#[test]
+fn tbx_v2_goes_through_the_memory_to_tbx_v3_and_back_unchanged() {
+    let w = Work::new();
+    for file in [
+        "sdl_tbx.tbx",
+        "ImportTBXTest_en-US_zh-CN.tbx",
+        "oracle_TBX.tbx",
+    ] {
+        let name = file.trim_end_matches(".tbx");
+        w.ok([
+            "glossary",
+            "import",
+            fixture(&format!("glossary/{file}")).to_str().unwrap(),
+            "-n",
+            name,
+        ]);
+        let first = concepts(&w, name);
+        assert!(!first.is_empty(), "{file}");
+        w.ok(["glossary", "export", name, "-o", "v3.tbx"]);
+        let v3 = std::fs::read_to_string(w.path("v3.tbx")).unwrap();
+        assert!(v3.contains("urn:iso:std:iso:30042:ed-2"), "{file}: TBX v3");
+        w.ok(["glossary", "import", "v3.tbx", "-n", "again", "--replace"]);
+        assert_eq!(concepts(&w, "again"), first, "{file}");
+        w.ok(["glossary", "export", "again", "-o", "v3-again.tbx"]);
+        assert_eq!(
+            std::fs::read(w.path("v3-again.tbx")).unwrap(),
+            v3.as_bytes(),
+            "{file}: a second export is byte-identical"
+        );
+        // TBX v2 out and in again, too.
+        w.ok(["glossary", "export", name, "-o", "v2.tbx", "-t", "tbx2"]);
+        assert!(
+            std::fs::read_to_string(w.path("v2.tbx"))
+                .unwrap()
+                .contains("<martif")
+        );
+        w.ok(["glossary", "import", "v2.tbx", "-n", "again", "--replace"]);
+        assert_eq!(concepts(&w, "again"), first, "{file} through TBX v2");
+    }
+}
+
+#[test]
+fn csv_goes_through_the_memory_and_back_unchanged() {
+    let w = Work::new();
+    w.write(
+        "terms.csv",
+        "en,zh-CN,ja-JP,zh-CN:status,note,pos\n\
+         Wang Yi,王毅,王毅,,State Councilor,properNoun\n\
+         \"Asia-Pacific|Asia Pacific\",亚太,アジア太平洋,,\"region, broad\",noun\n\
+         Yoshihide Suga,菅伟义,菅義偉,forbidden,a wrong form,properNoun\n",
+    );
+    w.ok(["glossary", "import", "terms.csv", "-n", "t"]);
+    let first = concepts(&w, "t");
+    assert_eq!(first.len(), 3);
+    assert_eq!(first[1]["terms"][0]["variants"][0], "Asia Pacific");
+    w.ok(["glossary", "export", "t", "-o", "out.csv"]);
+    w.ok(["glossary", "import", "out.csv", "-n", "u"]);
+    assert_eq!(concepts(&w, "u"), first);
+    w.ok(["glossary", "export", "u", "-o", "out2.csv"]);
+    assert_eq!(
+        std::fs::read(w.path("out.csv")).unwrap(),
+        std::fs::read(w.path("out2.csv")).unwrap()
+    );
+    // TSV too, and to standard output.
+    let tsv = w.ok(["glossary", "export", "t", "-t", "tsv"]);
+    assert!(tsv.starts_with("en\t"), "{tsv}");
+}
+
+#[test]
+fn malformed_glossaries_are_located_and_import_nothing() {
+    let w = Work::new();
+    w.ok([
+        "glossary",
+        "add",
+        "-n",
+        "g",
+        "en=Genron NPO",
+        "ja-JP=言論NPO",
+    ]);
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "quote.csv",
+            "en,zh-CN\nWang Yi,王毅\n\"Suga,菅义伟\n",
+            "quote.csv:3:",
+        ),
+        (
+            "columns.csv",
+            "en,zh-CN\nWang Yi,王毅\nSuga,菅义伟,extra\n",
+            "columns.csv:3:",
+        ),
+        (
+            "lang.csv",
+            "en,zh-CN,xx-!!\nWang Yi,王毅,x\n",
+            "lang.csv:1:",
+        ),
+        (
+            "cut.tbx",
+            "<?xml version=\"1.0\"?><tbx xmlns=\"urn:iso:std:iso:30042:ed-2\"><text><body>\
+             <conceptEntry id=\"c1\"><langSec xml:lang=\"en\"><termSec><term>Suga</term>",
+            "cut.tbx:1:",
+        ),
+    ];
+    for (name, content, want) in cases {
+        w.write(name, content);
+        // Two files in one import: the good one must not stay behind either.
+        w.write("good.csv", "en,zh-CN\nXi Jinping,习近平\n");
+        let out = w.run(["glossary", "import", "good.csv", name, "-n", "g"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(stderr(&out).contains(want), "{name}: {}", stderr(&out));
+        let list = w.json(["glossary", "list"]);
+        assert_eq!(list[0]["concepts"], 1, "{name}: nothing half-imported");
+    }
+}
+
+#[test]
+fn an_entry_without_a_source_term_is_reported_and_skipped() {
+    let w = Work::new();
+    w.write(
+        "t.csv",
+        "en,zh-CN,ja-JP\nWang Yi,王毅,王毅\n,习近平,習近平\nSuga,菅义伟,菅義偉\n",
+    );
+    let r = w.json(["glossary", "import", "t.csv", "-n", "t"]);
+    assert_eq!(r["added"], 2);
+    assert_eq!(r["skipped"], 1);
+    let problem = r["files"][0]["problems"][0].clone();
+    assert_eq!(problem["location"]["line"], 3, "{problem}");
+    assert!(
+        problem["message"].as_str().unwrap().contains("en"),
+        "{problem}"
+    );
+}

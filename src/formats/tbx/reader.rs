@@ -117,6 +117,8 @@ pub struct Reader {
     finished: bool,
     encoding: xml::InputEncoding,
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Where the entry last read starts.
+    entry_location: Option<crate::error::Location>,
 }
 
 /// Where in a concept an element stands.
@@ -208,6 +210,7 @@ impl Reader {
             finished: false,
             encoding,
             raw_bytes,
+            entry_location: None,
         };
         this.read_prolog()?;
         if !this.finished && !this.advance_to_body()? {
@@ -239,6 +242,11 @@ impl Reader {
     /// Bytes of the input file read so far (for progress reporting).
     pub fn bytes_read(&self) -> u64 {
         self.raw_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Where the concept last returned by [`Reader::read_entry`] starts.
+    pub fn entry_location(&self) -> Option<&crate::error::Location> {
+        self.entry_location.as_ref()
     }
 
     /// The concepts skipped so far, each with where it starts and why.
@@ -369,6 +377,7 @@ impl Reader {
                     let element = local(&e);
                     let id = attr(&e, &self.xml, "id")?;
                     let location = self.xml.here();
+                    self.entry_location = Some(location.clone());
                     entry.id = id;
                     entry.subject = None;
                     entry.definition = None;
