@@ -3,8 +3,10 @@
 //! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
 
 mod analysis;
+mod report;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
+pub use report::render_report;
 
 use std::collections::HashMap;
 
