@@ -4,8 +4,10 @@
 
 mod analysis;
 pub mod kit;
+mod report;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
+pub use report::render_report;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,1206 @@
+//! The review page of a prepared article (`report.html`): the analysis as tables and a chart, then
+//! the article segment by segment with the source, each language's pretranslation, its match
+//! badge, the word diff of fuzzy matches, the glossary terms and the check findings.
+//!
+//! A pure function of the [`Kit`]: no I/O, no clock, no random order, so the same kit always gives
+//! the same bytes. The page is self-contained (inline CSS, no script, no fonts or images from
+//! anywhere) and says so with a Content Security Policy that forbids every request.
+//!
+//! Depends on `ops::prepare` (the kit and its bands), `model` (findings) and `matching::diff`
+//! (the pieces of a diff) for their data types only.
+
+use std::fmt::Write as _;
+
+use super::{Band, Kit, KitSegment, KitTerm, LangAnalysis, Leverage};
+use crate::matching::diff::Piece;
+use crate::model::{Finding, FindingKind, Severity};
+
+/// Writes into a `String`, which cannot fail.
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
+/// Renders the review page of a prepared article: one self-contained HTML5 document.
+///
+/// The page shows a header (article, languages, the `--min` threshold), the analysis per target
+/// language (a table and a stacked bar chart of words per band), and the article grouped by
+/// paragraph, one row per segment: the source with its glossary terms, then one cell per target
+/// language with a match badge, the pretranslation (or a placeholder), the diff of a fuzzy
+/// match's source against the segment, the approved translations found, and the findings.
+///
+/// Hooks for tests and scripts, stable across versions:
+///
+/// | element | hook |
+/// |---|---|
+/// | segment row | `data-segment="<id>"` (1-based), `id="seg-<id>"` |
+/// | match badge, one per segment and language | `class="badge"`, `data-score` (`0`-`101` or `none`), `data-band` ([`Band::name`]), `data-lang` |
+/// | glossary term (source and targets) | `class="term"`, `data-term` (the glossary's source term) |
+/// | forbidden translation found in a target | `class="forbidden"`, `data-term` |
+/// | check finding | `class="finding"`, `data-kind` (`number`, `term`, ...), `data-severity` |
+///
+/// The output is deterministic: rendering the same kit twice gives equal strings.
+///
+/// ```no_run
+/// # fn kit() -> tmkit::ops::prepare::Kit { unimplemented!() }
+/// let html = tmkit::ops::prepare::render_report(&kit());
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// ```
+pub fn render_report(kit: &Kit) -> String {
+    let mut out = String::with_capacity(16 * 1024 + kit.text.len() * 8);
+    let title = format!("{} — review", kit.name);
+    put!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; img-src data:\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"tmkit\">\n<title>{}</title>\n<style>{CSS}</style>\n\
+         </head>\n<body>\n",
+        esc(&title)
+    );
+    header(&mut out, kit);
+    out.push_str("<main>\n");
+    analysis(&mut out, kit);
+    article(&mut out, kit);
+    out.push_str("</main>\n");
+    put!(
+        out,
+        "<footer>Made by tmkit from <code>{}</code>. Scores compare the memory's English with \
+         each segment; 101% means the neighbouring segments match too.</footer>\n",
+        esc(&kit.name)
+    );
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn header(out: &mut String, kit: &Kit) {
+    let words: u64 = kit.segments.iter().map(|s| s.words).sum();
+    let targets: Vec<String> = kit
+        .to
+        .iter()
+        .map(|l| format!("{} ({})", esc(lang_name(l)), esc(l)))
+        .collect();
+    put!(
+        out,
+        "<header class=\"top\">\n<p class=\"kicker\">Translation review</p>\n<h1>{}</h1>\n\
+         <dl class=\"facts\">\
+         <div><dt>Source</dt><dd>{} ({})</dd></div>\
+         <div><dt>Targets</dt><dd>{}</dd></div>\
+         <div><dt>Segments</dt><dd>{}</dd></div>\
+         <div><dt>Words</dt><dd>{}</dd></div>\
+         <div><dt>Pretranslated from</dt><dd>{}% (<code>--min {}</code>)</dd></div>\
+         </dl>\n",
+        esc(&kit.name),
+        esc(lang_name(&kit.from)),
+        esc(&kit.from),
+        targets.join(", "),
+        kit.segments.len(),
+        words,
+        kit.min,
+        kit.min,
+    );
+    out.push_str("<ul class=\"key\" aria-label=\"Key\">");
+    for (band, text) in [
+        ("context", "101% context match"),
+        ("exact", "100% match"),
+        ("repetition", "repetition"),
+        ("95-99", "95-99% fuzzy"),
+        ("85-94", "85-94% fuzzy"),
+        ("75-84", "75-84% fuzzy"),
+        ("50-74", "50-74% fuzzy"),
+        ("no-match", "no match"),
+    ] {
+        put!(
+            out,
+            "<li><span class=\"chip\" data-band=\"{band}\">{}</span></li>",
+            esc(text)
+        );
+    }
+    out.push_str(
+        "<li><del>deleted</del> / <ins>inserted</ins>: what changes from the memory's source to \
+         the segment</li><li><span class=\"term-key\">term</span> glossary term</li></ul>\n\
+         </header>\n",
+    );
+}
+
+fn analysis(out: &mut String, kit: &Kit) {
+    out.push_str("<section class=\"analysis\" aria-labelledby=\"analysis-h\">\n<h2 id=\"analysis-h\">Analysis</h2>\n<div class=\"tables\">\n");
+    for l in &kit.analysis.languages {
+        analysis_table(out, kit, l);
+    }
+    out.push_str("</div>\n");
+    chart(out, &kit.analysis.languages);
+    out.push_str("</section>\n");
+}
+
+fn analysis_table(out: &mut String, kit: &Kit, l: &LangAnalysis) {
+    put!(
+        out,
+        "<div class=\"table-wrap\"><table class=\"counts\" data-lang=\"{lang}\">\n<caption>{} → {} ({lang})</caption>\n\
+         <thead><tr><th scope=\"col\">Band</th><th scope=\"col\">Segments</th>\
+         <th scope=\"col\">Words</th><th scope=\"col\" class=\"ch\">Characters</th><th scope=\"col\">Rate</th>\
+         <th scope=\"col\">Weighted words</th></tr></thead>\n<tbody>\n",
+        esc(&kit.from),
+        esc(lang_name(&l.lang)),
+        lang = esc(&l.lang),
+    );
+    for (row, band) in l.bands.iter().zip(Band::ALL) {
+        put!(
+            out,
+            "<tr{}><th scope=\"row\"><span class=\"chip\" data-band=\"{}\"></span>{}</th>\
+             <td>{}</td><td>{}</td><td class=\"ch\">{}</td><td>{}</td><td>{:.2}</td></tr>\n",
+            if row.segments == 0 {
+                " class=\"zero\""
+            } else {
+                ""
+            },
+            band.name(),
+            esc(band.label()),
+            row.segments,
+            row.words,
+            row.characters,
+            percent(row.weight),
+            row.weighted_words
+        );
+    }
+    let t = &l.total;
+    put!(
+        out,
+        "</tbody>\n<tfoot><tr><th scope=\"row\">Total</th><td>{}</td><td>{}</td><td class=\"ch\">{}</td>\
+         <td>{}</td><td>{:.2}</td></tr></tfoot>\n</table></div>\n",
+        t.segments,
+        t.words,
+        t.characters,
+        percent(t.weight),
+        t.weighted_words
+    );
+}
+
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn percent(weight: f64) -> String {
+    format!("{:.0}%", weight * 100.0)
+}
+
+/// A stacked bar per language: the words of each band, as a share of the language's words. One
+/// SVG per language, sized in percentages so that its text keeps its size on any screen.
+fn chart(out: &mut String, languages: &[LangAnalysis]) {
+    out.push_str("<figure class=\"chart\">\n<div class=\"bars\">\n");
+    for (i, l) in languages.iter().enumerate() {
+        let parts: Vec<String> = l
+            .bands
+            .iter()
+            .zip(Band::ALL)
+            .filter(|(r, _)| r.words > 0)
+            .map(|(r, b)| format!("{} {}", b.label(), plural(r.words, "word")))
+            .collect();
+        put!(
+            out,
+            "<span class=\"bar-lang\">{lang}</span><svg role=\"img\" aria-labelledby=\"chart-t{i} \
+             chart-d{i}\" width=\"100%\" height=\"28\"><title id=\"chart-t{i}\">Words per match band, \
+             {lang}</title><desc id=\"chart-d{i}\">{}</desc>\n",
+            esc(&parts.join(", ")),
+            lang = esc(&l.lang),
+        );
+        let total = l.total.words.max(1) as f64;
+        let mut x = 0.0;
+        for (row, band) in l.bands.iter().zip(Band::ALL) {
+            if row.words == 0 {
+                continue;
+            }
+            let share = row.words as f64 / total * 100.0;
+            put!(
+                out,
+                "<rect data-band=\"{}\" x=\"{x:.3}%\" y=\"0\" width=\"{share:.3}%\" height=\"28\">\
+                 <title>{}, {}: {} ({share:.1}%)</title></rect>\n",
+                band.name(),
+                esc(&l.lang),
+                esc(band.label()),
+                plural(row.words, "word"),
+            );
+            if share >= 4.5 {
+                put!(
+                    out,
+                    "<text class=\"in\" data-band=\"{}\" x=\"{:.3}%\" y=\"19\">{}</text>\n",
+                    band.name(),
+                    x + share / 2.0,
+                    row.words
+                );
+            }
+            x += share;
+        }
+        out.push_str("</svg>\n");
+    }
+    out.push_str("</div>\n<figcaption><ul class=\"legend\">");
+    for band in Band::ALL {
+        put!(
+            out,
+            "<li><span class=\"chip\" data-band=\"{}\"></span>{}</li>",
+            band.name(),
+            esc(band.label())
+        );
+    }
+    out.push_str("</ul>Words per band and language; each part of a bar names its count.</figcaption>\n</figure>\n");
+}
+
+fn article(out: &mut String, kit: &Kit) {
+    put!(
+        out,
+        "<section class=\"article\" aria-labelledby=\"article-h\" style=\"--cols:{}\">\n\
+         <h2 id=\"article-h\">Article</h2>\n<div class=\"row colhead\" aria-hidden=\"true\">\
+         <div lang=\"{}\">{} ({})</div>",
+        kit.to.len() + 1,
+        esc(&kit.from),
+        esc(lang_name(&kit.from)),
+        esc(&kit.from)
+    );
+    for l in &kit.to {
+        put!(out, "<div>{} ({})</div>", esc(lang_name(l)), esc(l));
+    }
+    out.push_str("</div>\n");
+    let mut paragraph = None;
+    for seg in &kit.segments {
+        if paragraph != Some(seg.paragraph) {
+            if paragraph.is_some() {
+                out.push_str("</section>\n");
+            }
+            paragraph = Some(seg.paragraph);
+            put!(
+                out,
+                "<section class=\"paragraph{}\" data-paragraph=\"{}\" aria-label=\"Paragraph {}\">\n",
+                if seg.heading { " heading" } else { "" },
+                seg.paragraph + 1,
+                seg.paragraph + 1
+            );
+        }
+        segment_row(out, kit, seg);
+    }
+    if paragraph.is_some() {
+        out.push_str("</section>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn segment_row(out: &mut String, kit: &Kit, seg: &KitSegment) {
+    put!(
+        out,
+        "<div class=\"row{}\" data-segment=\"{id}\" id=\"seg-{id}\">\n<div class=\"cell src\" lang=\"{}\">\
+         <div class=\"cell-head\"><a class=\"num\" href=\"#seg-{id}\">#{id}</a>\
+         <span class=\"cell-lang\">{}</span><span class=\"count\">{}</span></div>",
+        if seg.heading { " heading" } else { "" },
+        esc(&kit.from),
+        esc(&kit.from),
+        plural(seg.words, "word"),
+        id = seg.id,
+    );
+    let spans = source_spans(seg);
+    let tag = if seg.heading {
+        "<p class=\"text\" role=\"heading\" aria-level=\"3\">"
+    } else {
+        "<p class=\"text\">"
+    };
+    out.push_str(tag);
+    highlight(out, &seg.text, &spans);
+    out.push_str("</p>");
+    term_list(out, kit, seg);
+    out.push_str("</div>\n");
+    for lev in &seg.leverage {
+        target_cell(out, kit, seg, lev);
+    }
+    out.push_str("</div>\n");
+}
+
+/// The glossary terms of a segment as highlights, earliest first, overlaps left out.
+fn source_spans(seg: &KitSegment) -> Vec<Span<'_>> {
+    let mut terms: Vec<&KitTerm> = seg
+        .terms
+        .iter()
+        .filter(|t| valid_span(&seg.text, t.start, t.end))
+        .collect();
+    terms.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut spans: Vec<Span<'_>> = Vec::new();
+    for t in terms {
+        if spans.last().is_some_and(|s| t.start < s.end) {
+            continue;
+        }
+        let mut title: Vec<String> = t
+            .translations
+            .iter()
+            .map(|(l, tr)| {
+                if tr.is_empty() {
+                    format!("{l}: (no approved translation)")
+                } else {
+                    format!("{l}: {}", tr.join(", "))
+                }
+            })
+            .collect();
+        for (l, tr) in &t.forbidden {
+            if !tr.is_empty() {
+                title.push(format!("{l}, forbidden: {}", tr.join(", ")));
+            }
+        }
+        spans.push(Span {
+            start: t.start,
+            end: t.end,
+            mark: Mark::Term {
+                term: &t.term,
+                title: title.join("\n"),
+            },
+        });
+    }
+    spans
+}
+
+fn valid_span(text: &str, start: usize, end: usize) -> bool {
+    start < end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end)
+}
+
+/// The segment's terms with their approved translations, one line per glossary entry.
+fn term_list(out: &mut String, kit: &Kit, seg: &KitSegment) {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut items = String::new();
+    for t in &seg.terms {
+        if seen.contains(&t.entry) {
+            continue;
+        }
+        seen.push(t.entry);
+        put!(items, "<li><b>{}</b>", esc(&t.term));
+        for lang in &kit.to {
+            let approved = translations_for(&t.translations, lang);
+            put!(items, " <span class=\"tl\">{}</span> ", esc(lang));
+            if approved.is_empty() {
+                items.push_str("<span class=\"none\">—</span>");
+            } else {
+                put!(
+                    items,
+                    "<span lang=\"{}\">{}</span>",
+                    esc(lang),
+                    esc(&approved.join("、"))
+                );
+            }
+            let forbidden = translations_for(&t.forbidden, lang);
+            if !forbidden.is_empty() {
+                put!(
+                    items,
+                    " <span class=\"not\">not <s lang=\"{}\" title=\"forbidden\">{}</s></span>",
+                    esc(lang),
+                    esc(&forbidden.join("、"))
+                );
+            }
+        }
+        if let Some(note) = kit
+            .glossary
+            .get(t.entry)
+            .and_then(|e| e.note.as_deref().or(e.definition.as_deref()))
+        {
+            put!(items, " <span class=\"note\">{}</span>", esc(note));
+        }
+        items.push_str("</li>");
+    }
+    if !items.is_empty() {
+        put!(
+            out,
+            "<ul class=\"terms\" aria-label=\"Glossary terms\">{items}</ul>"
+        );
+    }
+}
+
+/// The translations listed for `lang` (exact tag first, then the same tag in another case).
+fn translations_for<'a>(list: &'a [(String, Vec<String>)], lang: &str) -> &'a [String] {
+    list.iter()
+        .find(|(l, _)| l == lang)
+        .or_else(|| list.iter().find(|(l, _)| l.eq_ignore_ascii_case(lang)))
+        .map_or(&[], |(_, t)| t.as_slice())
+}
+
+fn target_cell(out: &mut String, kit: &Kit, seg: &KitSegment, lev: &Leverage) {
+    let lang = esc(&lev.lang);
+    put!(
+        out,
+        "<div class=\"cell tgt\" lang=\"{lang}\" data-lang=\"{lang}\"><div class=\"cell-head\">\
+         <span class=\"cell-lang\">{lang}</span>"
+    );
+    badge(out, seg, lev);
+    if let Some(m) = lev.matches.first() {
+        let mut meta = Vec::new();
+        if let Some(t) = &m.tuid {
+            meta.push(t.clone());
+        }
+        if let Some(o) = &m.origin {
+            // The file name only: the full path says nothing to a reviewer on another machine.
+            meta.push(o.rsplit(['/', '\\']).next().unwrap_or(o).to_string());
+        }
+        if let Some(c) = &m.changed {
+            meta.push(tmx_date(c));
+        }
+        if lev.matches.len() > 1 {
+            meta.push(format!("{} matches", lev.matches.len()));
+        }
+        if !meta.is_empty() {
+            put!(
+                out,
+                "<span class=\"meta\">{}</span>",
+                esc(&meta.join(" · "))
+            );
+        }
+    }
+    out.push_str("</div>");
+    match &lev.target {
+        Some(target) => {
+            let spans = target_spans(seg, lev, target);
+            out.push_str("<p class=\"text\">");
+            highlight(out, target, &spans);
+            out.push_str("</p>");
+        }
+        None => {
+            let why = match lev.best_score {
+                Some(s) => format!(
+                    "Not pretranslated: the best match ({s}%) is below the {}% threshold",
+                    kit.min
+                ),
+                None => "Untranslated: no match in the memory".to_string(),
+            };
+            put!(out, "<p class=\"text empty\" lang=\"en\">{}</p>", esc(&why));
+        }
+    }
+    if let Some(m) = lev.matches.first().filter(|m| m.score < 100) {
+        put!(
+            out,
+            "<div class=\"match\"><p class=\"label\" lang=\"en\">{}% match: what changes from \
+             the memory's source to this segment</p><p class=\"diff\" lang=\"{}\">",
+            m.score,
+            esc(&kit.from)
+        );
+        diff_html(out, &m.diff, &m.source);
+        put!(
+            out,
+            "</p><p class=\"matched\"><span class=\"label\" lang=\"en\">Memory source</span> \
+             <span lang=\"{}\">{}</span></p>",
+            esc(&kit.from),
+            esc(&m.source)
+        );
+        if lev.target.is_none() {
+            put!(
+                out,
+                "<p class=\"matched\"><span class=\"label\" lang=\"en\">Its translation</span> \
+                 <span>{}</span></p>",
+                esc(&m.target)
+            );
+        }
+        out.push_str("</div>");
+    }
+    if !lev.findings.is_empty() {
+        out.push_str("<ul class=\"findings\" lang=\"en\">");
+        for f in &lev.findings {
+            finding(out, f);
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</div>\n");
+}
+
+/// A TMX date (`20201208T031500Z`) as `2020-12-08`; anything else as it stands.
+fn tmx_date(d: &str) -> String {
+    let b = d.as_bytes();
+    if b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit) {
+        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..8])
+    } else {
+        d.to_string()
+    }
+}
+
+fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
+    let score = lev
+        .best_score
+        .map_or_else(|| "none".to_string(), |s| s.to_string());
+    let label = match (lev.band, seg.repetition_of, lev.best_score) {
+        (Band::Repetition, Some(n), Some(s)) => format!("repetition of #{n} · {s}%"),
+        (Band::Repetition, Some(n), None) => format!("repetition of #{n}"),
+        (Band::Context, _, _) => "101% context".to_string(),
+        (Band::NoMatch, _, _) | (_, _, None) => "no match".to_string(),
+        (_, _, Some(s)) => format!("{s}%"),
+    };
+    put!(
+        out,
+        "<span class=\"badge\" data-score=\"{score}\" data-band=\"{}\" data-lang=\"{}\" \
+         title=\"{}\">{}</span>",
+        lev.band.name(),
+        esc(&lev.lang),
+        esc(&format!("Counted as {}", lev.band.label())),
+        esc(&label)
+    );
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let severity = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    put!(
+        out,
+        "<li class=\"finding\" data-kind=\"{kind}\" data-severity=\"{severity}\">\
+         <span class=\"sev\">{severity}</span> <span class=\"kind\">{kind}</span> {}",
+        esc(&f.message),
+        kind = kind_name(f.kind),
+    );
+    if let Some(e) = &f.expected {
+        put!(
+            out,
+            " <span class=\"exp\">expected <q>{}</q></span>",
+            esc(e)
+        );
+    }
+    if let Some(found) = &f.found {
+        put!(
+            out,
+            " <span class=\"exp\">found <q>{}</q></span>",
+            esc(found)
+        );
+    }
+    out.push_str("</li>");
+}
+
+/// The name of a finding's kind as JSON writes it.
+fn kind_name(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Term => "term",
+        FindingKind::ForbiddenTerm => "forbidden-term",
+        FindingKind::Number => "number",
+        FindingKind::Tag => "tag",
+        FindingKind::Untranslated => "untranslated",
+        FindingKind::Inconsistent => "inconsistent",
+        FindingKind::Punctuation => "punctuation",
+        FindingKind::Whitespace => "whitespace",
+    }
+}
+
+/// The highlights of a target: the approved (and forbidden) translations of the segment's terms
+/// where they occur, and the spans the findings point at.
+fn target_spans<'a>(seg: &'a KitSegment, lev: &Leverage, target: &str) -> Vec<Span<'a>> {
+    let mut terms: Vec<Span<'a>> = Vec::new();
+    for t in &seg.terms {
+        for (list, forbidden) in [(&t.translations, false), (&t.forbidden, true)] {
+            for tr in translations_for(list, &lev.lang) {
+                if tr.is_empty() {
+                    continue;
+                }
+                for (start, found) in target.match_indices(tr.as_str()) {
+                    terms.push(Span {
+                        start,
+                        end: start + found.len(),
+                        mark: if forbidden {
+                            Mark::Forbidden { term: &t.term }
+                        } else {
+                            Mark::Term {
+                                term: &t.term,
+                                title: format!("{}: {}", t.term, tr),
+                            }
+                        },
+                    });
+                }
+            }
+        }
+    }
+    terms.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut spans: Vec<Span<'a>> = Vec::new();
+    for s in terms {
+        if spans.last().is_none_or(|p| s.start >= p.end) {
+            spans.push(s);
+        }
+    }
+    let mut flags: Vec<(usize, usize, String)> = lev
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let (s, e) = f.target_span?;
+            valid_span(target, s, e).then(|| (s, e, f.message.clone()))
+        })
+        .collect();
+    flags.sort();
+    for (start, end, message) in flags {
+        spans.push(Span {
+            start,
+            end,
+            mark: Mark::Flag { title: message },
+        });
+    }
+    spans
+}
+
+/// A highlighted byte range of a text.
+struct Span<'a> {
+    start: usize,
+    end: usize,
+    mark: Mark<'a>,
+}
+
+enum Mark<'a> {
+    Term { term: &'a str, title: String },
+    Forbidden { term: &'a str },
+    Flag { title: String },
+}
+
+impl Mark<'_> {
+    fn open(&self, out: &mut String) {
+        match self {
+            Mark::Term { term, title } => put!(
+                out,
+                "<mark class=\"term\" data-term=\"{}\" title=\"{}\">",
+                esc(term),
+                esc(title)
+            ),
+            Mark::Forbidden { term } => put!(
+                out,
+                "<mark class=\"forbidden\" data-term=\"{}\" title=\"forbidden translation of {}\">",
+                esc(term),
+                esc(term)
+            ),
+            Mark::Flag { title } => put!(out, "<mark class=\"flag\" title=\"{}\">", esc(title)),
+        }
+    }
+}
+
+/// Writes `text` with its highlights. Term spans must not overlap one another (nor flags one
+/// another); a flag may overlap a term, in which case the term's mark is split at the flag's
+/// edges and the flag nests inside.
+fn highlight(out: &mut String, text: &str, spans: &[Span<'_>]) {
+    let (terms, flags): (Vec<&Span<'_>>, Vec<&Span<'_>>) = spans
+        .iter()
+        .filter(|s| valid_span(text, s.start, s.end))
+        .partition(|s| !matches!(s.mark, Mark::Flag { .. }));
+    let flags = merge_overlaps(flags);
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for s in terms.iter().chain(&flags) {
+        cuts.push(s.start);
+        cuts.push(s.end);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let term = terms.iter().find(|s| s.start <= a && b <= s.end);
+        let flag = flags.iter().find(|s| s.start <= a && b <= s.end);
+        if let Some(t) = term {
+            t.mark.open(out);
+        }
+        if let Some(f) = flag {
+            f.mark.open(out);
+        }
+        out.push_str(&esc(&text[a..b]));
+        if flag.is_some() {
+            out.push_str("</mark>");
+        }
+        if term.is_some() {
+            out.push_str("</mark>");
+        }
+    }
+}
+
+/// Flag spans sorted by start, overlapping ones dropped (the first kept).
+fn merge_overlaps<'s, 'a>(mut spans: Vec<&'s Span<'a>>) -> Vec<&'s Span<'a>> {
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut out: Vec<&Span<'_>> = Vec::new();
+    for s in spans {
+        if out.last().is_none_or(|p| s.start >= p.end) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The word diff of a match's source against the segment: deletions struck, insertions marked.
+fn diff_html(out: &mut String, pieces: &[Piece], source: &str) {
+    if pieces.is_empty() {
+        out.push_str(&esc(source));
+        return;
+    }
+    for p in pieces {
+        match p {
+            Piece::Same(s) => out.push_str(&esc(s)),
+            Piece::Delete(s) => changed(
+                out,
+                s,
+                "<del title=\"in the memory's source, not in the segment\">",
+                "</del>",
+            ),
+            Piece::Insert(s) => changed(
+                out,
+                s,
+                "<ins title=\"in the segment, not in the memory's source\">",
+                "</ins>",
+            ),
+        }
+    }
+}
+
+/// A deleted or inserted piece, its leading white space left outside the mark (so that a struck
+/// or underlined space does not glue it to the previous word).
+fn changed(out: &mut String, piece: &str, open: &str, close: &str) {
+    let word = piece.trim_start();
+    out.push_str(&esc(&piece[..piece.len() - word.len()]));
+    if !word.is_empty() {
+        put!(out, "{open}{}{close}", esc(word));
+    }
+}
+
+/// A readable name for the languages tmkit works with; the tag itself for others.
+fn lang_name(tag: &str) -> &str {
+    let lower = tag.to_ascii_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or("");
+    match primary {
+        "en" => "English",
+        "ja" => "Japanese",
+        "zh" if ["-hant", "-tw", "-hk", "-mo"]
+            .iter()
+            .any(|s| lower.contains(s)) =>
+        {
+            "Chinese (Traditional)"
+        }
+        "zh" => "Chinese (Simplified)",
+        "ko" => "Korean",
+        _ => tag,
+    }
+}
+
+/// Escapes text for HTML content and double- or single-quoted attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page's style: system fonts only, a grid that stacks on narrow screens, print rules.
+const CSS: &str = r#"
+:root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--paper:#fff;--tint:#f5f7fa;--accent:#2f5d8a;
+--sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans","Liberation Sans",Arial,sans-serif}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;color:var(--ink);background:var(--tint);font:15px/1.55 var(--sans)}
+:lang(zh){font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","Noto Sans SC","WenQuanYi Micro Hei",var(--sans)}
+:lang(zh-TW),:lang(zh-HK),:lang(zh-Hant){font-family:"PingFang TC","Microsoft JhengHei","Noto Sans CJK TC","Source Han Sans TC","Noto Sans TC",var(--sans)}
+:lang(ja){font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic UI","Yu Gothic",Meiryo,"Noto Sans CJK JP","Source Han Sans JP","Noto Sans JP","IPAexGothic",var(--sans)}
+:lang(en){font-family:var(--sans)}
+:lang(zh) .text,:lang(ja) .text{line-height:1.8}
+header.top,main,footer{max-width:1500px;margin:0 auto;padding:0 24px}
+header.top{padding-top:20px;padding-bottom:8px}
+.kicker{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.08em;font-size:12px}
+h1{margin:2px 0 10px;font-size:26px;line-height:1.25;overflow-wrap:anywhere}
+h2{font-size:19px;margin:26px 0 10px}
+.facts{display:flex;flex-wrap:wrap;gap:6px 28px;margin:0 0 12px}
+.facts div{display:flex;flex-direction:column}
+.facts dt{font-size:12px;color:var(--muted)}
+.facts dd{margin:0;font-weight:600}
+.key,.legend{display:flex;flex-wrap:wrap;gap:6px 16px;list-style:none;padding:0;margin:8px 0;font-size:13px;color:var(--muted)}
+.key li,.legend li{display:flex;align-items:center;gap:6px}
+[data-band="context"]{--c:#17693f;--f:#fff}
+[data-band="exact"]{--c:#38a169;--f:#fff}
+[data-band="repetition"]{--c:#3f7cc0;--f:#fff}
+[data-band="95-99"]{--c:#f2c14e;--f:#3d2c00}
+[data-band="85-94"]{--c:#e09a2c;--f:#2e1c00}
+[data-band="75-84"]{--c:#e06a4c;--f:#fff}
+[data-band="50-74"]{--c:#c03b3b;--f:#fff}
+[data-band="no-match"]{--c:#9aa5b1;--f:#1f2933}
+.chip{display:inline-block;min-width:14px;height:14px;border-radius:3px;background:var(--c);color:var(--f);font-size:12px;line-height:14px;padding:0 6px;font-weight:600}
+.legend .chip,.counts .chip{padding:0;margin-right:6px;vertical-align:-2px}
+.term-key,mark.term{background:#fff3b0;border-bottom:2px solid #d4a72c;color:inherit;border-radius:2px;padding:0 1px}
+.tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:16px}
+table.counts{border-collapse:collapse;background:var(--paper);width:100%;font-variant-numeric:tabular-nums;font-size:14px;border:1px solid var(--line)}
+.counts caption{text-align:left;font-weight:600;padding:0 0 6px}
+.counts th,.counts td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+.counts th[scope=row],.counts thead th:first-child{text-align:left;font-weight:normal}
+.counts thead th{font-size:12px;color:var(--muted);font-weight:600;background:var(--tint)}
+.counts tfoot th,.counts tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:0}
+.counts tr.zero td,.counts tr.zero th{color:#9aa5b1}
+figure.chart{margin:16px 0 0;background:var(--paper);border:1px solid var(--line);padding:12px 14px 6px}
+.bars{display:grid;grid-template-columns:auto minmax(0,1fr);gap:10px 12px;align-items:center;margin-bottom:4px}
+.bar-lang{font-weight:600;font-size:14px}
+figure.chart svg{display:block;overflow:hidden;border-radius:3px;background:var(--tint)}
+figure.chart rect{fill:var(--c);stroke:#fff;stroke-width:1}
+figure.chart text.in{fill:var(--f);text-anchor:middle;font:600 13px var(--sans)}
+.table-wrap{overflow-x:auto}
+figcaption{font-size:12px;color:var(--muted)}
+.article{margin-top:8px}
+.row{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:0}
+.colhead{position:sticky;top:0;z-index:2;background:var(--ink);color:#fff;font-weight:600;font-size:13px;border-radius:6px 6px 0 0}
+.colhead div{padding:7px 12px}
+.paragraph{background:var(--paper);border:1px solid var(--line);border-top:0;margin:0}
+.paragraph+.paragraph{border-top:6px solid var(--tint)}
+.row+.row{border-top:1px dashed var(--line)}
+.cell{padding:8px 12px 10px;min-width:0;overflow-wrap:anywhere}
+.cell+.cell{border-left:1px solid var(--line)}
+.src{background:#fbfcfd}
+.cell-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:12px;color:var(--muted);min-height:20px;font-family:var(--sans)}
+.num{color:var(--accent);font-weight:700;text-decoration:none}
+.cell-lang{display:none;font-weight:600}
+.count{margin-left:auto}
+.text{margin:4px 0 0}
+.heading .text{font-size:18px;font-weight:700;line-height:1.35}
+.heading .text.empty{font-size:13px;font-weight:normal}
+.text.empty{color:var(--muted);font-style:italic;font-size:13px;border:1px dashed #bcccdc;border-radius:4px;padding:6px 8px;background:var(--tint)}
+.badge{display:inline-block;background:var(--c);color:var(--f);border-radius:10px;padding:1px 9px;font-weight:700;font-size:12px;line-height:18px;white-space:nowrap}
+.meta{color:var(--muted)}
+.terms{list-style:none;margin:8px 0 0;padding:6px 0 0;border-top:1px dotted var(--line);font-size:12.5px;color:var(--muted)}
+.terms li{margin:1px 0}
+.terms b{color:var(--ink);font-weight:600}
+.terms .tl{display:inline-block;margin-left:6px;font-size:11px;color:var(--accent);font-weight:600}
+.terms [lang]{color:var(--ink)}
+.terms .not{color:#c03b3b;font-size:11px}
+.terms .not s{font-size:12.5px;color:#c03b3b}
+.terms .note{font-style:italic}
+mark.forbidden{background:#fde2e1;border-bottom:2px solid #c03b3b;color:inherit}
+mark.flag{background:none;text-decoration:underline wavy #c03b3b;text-underline-offset:3px;color:inherit}
+mark.term mark.flag{background:none}
+.match{margin:8px 0 0;padding:6px 8px;border-left:3px solid var(--c,#e09a2c);background:#fffaf0;border-radius:0 4px 4px 0;font-size:13px}
+.match .label{margin:0;color:var(--muted);font-size:12px}
+.matched .label{font-size:11px;text-transform:uppercase;letter-spacing:.04em}
+.match p{margin:2px 0}
+.matched{color:var(--muted)}
+.matched .label{display:inline;margin-right:4px}
+del{color:#a61b1b;background:#fde8e8;text-decoration:line-through}
+ins{color:#11633a;background:#def7e8;text-decoration:underline}
+.findings{list-style:none;margin:8px 0 0;padding:0;font-size:13px}
+.finding{padding:3px 8px;margin-top:3px;border-radius:4px;background:#fff4e5;border-left:3px solid #e09a2c}
+.finding[data-severity=error]{background:#fde8e8;border-left-color:#c03b3b}
+.finding .sev{font-weight:700;text-transform:uppercase;font-size:10.5px;letter-spacing:.04em}
+.finding .kind{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",monospace;font-size:12px;color:var(--muted)}
+.exp{color:var(--muted)}
+footer{color:var(--muted);font-size:12px;padding-top:18px;padding-bottom:28px}
+@media (max-width:820px){
+body{font-size:15px}
+header.top,main,footer{padding:0 12px}
+.row{grid-template-columns:1fr}
+.colhead{display:none}
+.cell+.cell{border-left:0;border-top:1px solid var(--line)}
+.cell-lang{display:inline}
+.counts{font-size:13px}
+.counts th,.counts td{padding:3px 5px}
+.counts thead th{white-space:normal;font-size:11px}
+}
+@media (max-width:520px){
+.counts .ch{display:none}
+.counts th[scope=row]{white-space:normal}
+.counts .chip{display:none}
+}
+@media print{
+body{background:#fff;font-size:10pt}
+header.top,main,footer{max-width:none;padding:0}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.colhead{position:static}
+.row,.counts,figure.chart{break-inside:avoid}
+.paragraph+.paragraph{border-top:1px solid var(--line)}
+a{color:inherit;text-decoration:none}
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::prepare::{Analysis, KitMatch, Rates};
+
+    fn leverage(lang: &str, band: Band, best: Option<u8>, target: Option<&str>) -> Leverage {
+        Leverage {
+            lang: lang.to_string(),
+            band,
+            best_score: best,
+            target: target.map(str::to_string),
+            matches: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    fn segment(id: usize, text: &str, leverage: Vec<Leverage>) -> KitSegment {
+        KitSegment {
+            id,
+            paragraph: 0,
+            heading: false,
+            text: text.to_string(),
+            start: 0,
+            end: text.len(),
+            words: 1,
+            characters: 1,
+            repetition_of: None,
+            terms: Vec::new(),
+            leverage,
+        }
+    }
+
+    fn kit(segments: Vec<KitSegment>) -> Kit {
+        Kit {
+            name: "a.en.txt".to_string(),
+            from: "en".to_string(),
+            to: vec!["zh-CN".to_string(), "ja-JP".to_string()],
+            min: 75,
+            text: String::new(),
+            segments,
+            glossary: Vec::new(),
+            analysis: Analysis {
+                rates: Rates::default(),
+                languages: Vec::new(),
+            },
+        }
+    }
+
+    fn term(start: usize, end: usize, text: &str, zh: &str, ja: &str) -> KitTerm {
+        KitTerm {
+            start,
+            end,
+            text: text.to_string(),
+            term: text.to_string(),
+            entry: 0,
+            translations: vec![
+                ("zh-CN".to_string(), vec![zh.to_string()]),
+                ("ja-JP".to_string(), vec![ja.to_string()]),
+            ],
+            forbidden: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        let table = [
+            ("a < b & c", "a &lt; b &amp; c"),
+            ("\"quoted\" 'single'", "&quot;quoted&quot; &#39;single&#39;"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("王毅 “Wang”", "王毅 “Wang”"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(esc(input), expected);
+        }
+        let evil = "<script>alert(\"x\")</script> & 'q' </div>";
+        let mut seg = segment(
+            1,
+            evil,
+            vec![leverage("zh-CN", Band::Exact, Some(100), Some(evil))],
+        );
+        seg.terms.push(term(1, 7, "script", "<b>", "\"&\""));
+        let html = render_report(&kit(vec![seg]));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("alert(\"x\")"));
+        assert!(html.contains("&lt;<mark class=\"term\" data-term=\"script\""));
+        assert!(html.contains("title=\"zh-CN: &lt;b&gt;\nja-JP: &quot;&amp;&quot;\""));
+        assert!(html.contains("&#39;q&#39; &lt;/div&gt;"));
+    }
+
+    #[test]
+    fn badges_follow_the_band() {
+        let table = [
+            (
+                Band::Context,
+                Some(101),
+                None,
+                "101",
+                "context",
+                "101% context",
+            ),
+            (Band::Exact, Some(100), None, "100", "exact", "100%"),
+            (Band::Fuzzy95, Some(97), None, "97", "95-99", "97%"),
+            (Band::Fuzzy85, Some(88), None, "88", "85-94", "88%"),
+            (Band::Fuzzy75, Some(80), None, "80", "75-84", "80%"),
+            (Band::Fuzzy50, Some(62), None, "62", "50-74", "62%"),
+            (Band::NoMatch, None, None, "none", "no-match", "no match"),
+            (
+                Band::Repetition,
+                None,
+                Some(3),
+                "none",
+                "repetition",
+                "repetition of #3",
+            ),
+            (
+                Band::Repetition,
+                Some(100),
+                Some(2),
+                "100",
+                "repetition",
+                "repetition of #2 · 100%",
+            ),
+        ];
+        for (band, best, rep, score, name, label) in table {
+            let mut seg = segment(4, "x", Vec::new());
+            seg.repetition_of = rep;
+            let mut out = String::new();
+            badge(&mut out, &seg, &leverage("ja-JP", band, best, None));
+            let expected = format!(
+                "<span class=\"badge\" data-score=\"{score}\" data-band=\"{name}\" \
+                 data-lang=\"ja-JP\" title=\"Counted as {}\">{}</span>",
+                band.label(),
+                esc(label)
+            );
+            assert_eq!(out, expected, "{band:?}");
+        }
+    }
+
+    #[test]
+    fn terms_are_highlighted_at_their_byte_spans() {
+        // "Wang Yi" after CJK text: byte offsets, not characters.
+        let text = "王毅：Wang Yi met the Asia-Pacific forum.";
+        let start = text.find("Wang Yi").unwrap();
+        let ap = text.find("Asia-Pacific").unwrap();
+        let mut seg = segment(
+            1,
+            text,
+            vec![
+                leverage(
+                    "zh-CN",
+                    Band::Exact,
+                    Some(100),
+                    Some("王毅会见了亚太论坛。王毅"),
+                ),
+                leverage("ja-JP", Band::NoMatch, None, None),
+            ],
+        );
+        seg.terms = vec![
+            term(ap, ap + 12, "Asia-Pacific", "亚太", "アジア太平洋"),
+            term(start, start + 7, "Wang Yi", "王毅", "王毅"),
+            // Overlaps "Wang Yi": left out.
+            term(start + 5, start + 9, "Yi m", "x", "y"),
+            // Not on character boundaries: left out, no panic.
+            term(1, 4, "bad", "x", "y"),
+        ];
+        let html = render_report(&kit(vec![seg]));
+        assert!(html.contains(
+            "王毅：<mark class=\"term\" data-term=\"Wang Yi\" title=\"zh-CN: 王毅\nja-JP: 王毅\">Wang Yi</mark> met the <mark class=\"term\" data-term=\"Asia-Pacific\""
+        ), "{html}");
+        assert!(!html.contains("data-term=\"Yi m\""));
+        assert!(!html.contains("data-term=\"bad\""));
+        // In the target: both occurrences of 王毅 and the one of 亚太.
+        let target = "<mark class=\"term\" data-term=\"Wang Yi\" title=\"Wang Yi: 王毅\">王毅</mark>会见了\
+                      <mark class=\"term\" data-term=\"Asia-Pacific\" title=\"Asia-Pacific: 亚太\">亚太</mark>论坛。\
+                      <mark class=\"term\" data-term=\"Wang Yi\" title=\"Wang Yi: 王毅\">王毅</mark></p>";
+        assert!(html.contains(target), "{html}");
+    }
+
+    #[test]
+    fn finding_spans_nest_in_term_highlights() {
+        let mut out = String::new();
+        let spans = [
+            Span {
+                start: 0,
+                end: 6,
+                mark: Mark::Term {
+                    term: "Wang Yi",
+                    title: String::new(),
+                },
+            },
+            Span {
+                start: 3,
+                end: 9,
+                mark: Mark::Flag {
+                    title: "check".to_string(),
+                },
+            },
+        ];
+        highlight(&mut out, "王毅说。", &spans);
+        assert_eq!(
+            out,
+            "<mark class=\"term\" data-term=\"Wang Yi\" title=\"\">王</mark>\
+             <mark class=\"term\" data-term=\"Wang Yi\" title=\"\"><mark class=\"flag\" title=\"check\">毅</mark></mark>\
+             <mark class=\"flag\" title=\"check\">说</mark>。"
+        );
+    }
+
+    #[test]
+    fn fuzzy_matches_show_their_diff_and_findings_their_kind() {
+        let seg_text = "China and Japan can strengthen communication.";
+        let mut lev = leverage("zh-CN", Band::Fuzzy85, Some(88), Some("中日可以加强贸易。"));
+        lev.matches.push(KitMatch {
+            score: 88,
+            source: "China and Japan can strengthen trade.".to_string(),
+            target: "中日可以加强贸易。".to_string(),
+            target_lang: "zh-CN".to_string(),
+            origin: None,
+            changed: Some("20201208T031500Z".to_string()),
+            tuid: Some("btf-9".to_string()),
+            diff: crate::matching::diff::diff("China and Japan can strengthen trade.", seg_text),
+        });
+        lev.findings.push(Finding {
+            kind: FindingKind::Number,
+            severity: Severity::Error,
+            message: "a <number> is missing".to_string(),
+            target_span: Some((18, 24)),
+            source_span: None,
+            expected: Some("16".to_string()),
+            found: None,
+        });
+        let html = render_report(&kit(vec![segment(1, seg_text, vec![lev])]));
+        assert!(
+            html.contains(
+                "strengthen <del title=\"in the memory's source, not in the segment\">trade</del> "
+            ),
+            "{html}"
+        );
+        assert!(html.contains(
+            "</del> <ins title=\"in the segment, not in the memory's source\">communication</ins>."
+        ));
+        assert!(html.contains("btf-9 · 2020-12-08"));
+        assert!(html.contains("<li class=\"finding\" data-kind=\"number\" data-severity=\"error\"><span class=\"sev\">error</span> <span class=\"kind\">number</span> a &lt;number&gt; is missing"));
+        assert!(html.contains(
+            "中日可以加强<mark class=\"flag\" title=\"a &lt;number&gt; is missing\">贸易</mark>。"
+        ));
+    }
+
+    #[test]
+    fn untranslated_cells_say_why() {
+        let seg = segment(
+            1,
+            "Hello.",
+            vec![
+                leverage("zh-CN", Band::Fuzzy50, Some(60), None),
+                leverage("ja-JP", Band::NoMatch, None, None),
+            ],
+        );
+        let html = render_report(&kit(vec![seg]));
+        assert!(
+            html.contains("Not pretranslated: the best match (60%) is below the 75% threshold")
+        );
+        assert!(html.contains("Untranslated: no match in the memory"));
+    }
+
+    #[test]
+    fn output_is_deterministic_and_self_contained() {
+        let mut segs = Vec::new();
+        for i in 1..=5 {
+            let mut s = segment(
+                i,
+                "Wang Yi spoke.",
+                vec![
+                    leverage("zh-CN", Band::Exact, Some(100), Some("王毅发言。")),
+                    leverage("ja-JP", Band::Fuzzy95, Some(96), Some("王毅が発言した。")),
+                ],
+            );
+            s.paragraph = i / 2;
+            s.terms.push(term(0, 7, "Wang Yi", "王毅", "王毅"));
+            segs.push(s);
+        }
+        let k = kit(segs);
+        let a = render_report(&k);
+        assert_eq!(a, render_report(&k));
+        assert!(a.starts_with("<!DOCTYPE html>\n"));
+        assert!(a.contains("default-src 'none'"));
+        for needle in ["<script", "<link", "url(", "@import", "src=", "https:"] {
+            assert!(!a.contains(needle), "{needle}");
+        }
+        assert_eq!(a.matches("class=\"badge\"").count(), 10);
+        assert_eq!(a.matches("<section class=\"paragraph").count(), 3);
+    }
+}
