@@ -1,9 +1,10 @@
-//! File formats: streaming readers and writers (TMX now; TBX, XLIFF, SRX and glossaries later).
+//! File formats: streaming readers and writers (TMX, XLIFF 1.2, SRX; TBX and glossaries later).
 //!
 //! Depends only on `model` and `error`: no store, no matching.
 
 pub mod srx;
 pub mod tmx;
+pub mod xliff;
 
 pub mod xml;
 
