@@ -49,6 +49,9 @@ pub enum ErrorKind {
     /// the wrong number of fields, an unclosed quote.
     #[error("{location}: {message}")]
     Glossary { location: Location, message: String },
+    /// The input is well-formed XML but not acceptable XLIFF 1.2.
+    #[error("{location}: {message}")]
+    Xliff { location: Location, message: String },
     /// The input is in an encoding tmkit cannot read, or is not valid in the encoding it declares.
     #[error("{location}: {message}")]
     Encoding { location: Location, message: String },

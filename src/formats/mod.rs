@@ -1,5 +1,5 @@
-//! File formats: streaming readers and writers for TMX, TBX, SRX and delimited glossaries (CSV, TSV,
-//! OmegaT); XLIFF later.
+//! File formats: streaming readers and writers for TMX, XLIFF 1.2, TBX, SRX and delimited glossaries
+//! (CSV, TSV, OmegaT).
 //!
 //! Depends only on `model` and `error`: no store, no matching.
 
@@ -7,6 +7,7 @@ pub mod glossary;
 pub mod srx;
 pub mod tbx;
 pub mod tmx;
+pub mod xliff;
 
 pub mod xml;
 

@@ -419,6 +419,189 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// An XML event source with its position bookkeeping: every event's start is known as
+/// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
+/// [`ErrorKind::Encoding`] errors. Shared by the XLIFF reader (the TMX reader still has its own copy).
+pub(crate) struct Events {
+    pub(crate) reader: quick_xml::Reader<Counting<Box<dyn BufRead + Send>>>,
+    pub(crate) name: String,
+    path: Option<std::path::PathBuf>,
+    /// Line and column where the last event read started.
+    mark: (u64, u64),
+}
+
+impl Events {
+    /// Wraps an opened input; `path` lets fatal errors inside a long event be located exactly.
+    pub(crate) fn new(input: Input, path: Option<std::path::PathBuf>) -> Events {
+        let mut reader = quick_xml::Reader::from_reader(input.reader);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        config.check_comments = false;
+        Events {
+            reader,
+            name: input.name,
+            path,
+            mark: (1, 1),
+        }
+    }
+
+    /// Reads the next event into `buf` (cleared first).
+    pub(crate) fn next<'b>(
+        &mut self,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<quick_xml::events::Event<'b>> {
+        buf.clear();
+        self.mark = self.reader.get_ref().line_column();
+        match self.reader.read_event_into(buf) {
+            Ok(ev) => Ok(ev),
+            Err(e) => Err(self.xml_error(&e)),
+        }
+    }
+
+    /// Where the last event read starts.
+    pub(crate) fn here(&self) -> Location {
+        Location {
+            path: self.name.clone(),
+            line: self.mark.0,
+            column: self.mark.1,
+        }
+    }
+
+    /// Whether nothing at all has been read (an empty file).
+    pub(crate) fn at_start(&self) -> bool {
+        self.reader.get_ref().offset() == 0
+    }
+
+    fn locate(&self, offset: u64) -> Location {
+        let (line, column) = self
+            .path
+            .as_deref()
+            .and_then(|p| locate_offset(p, offset))
+            .unwrap_or(self.mark);
+        Location {
+            path: self.name.clone(),
+            line,
+            column,
+        }
+    }
+
+    fn xml_error(&self, e: &quick_xml::Error) -> Error {
+        let location = self.locate(self.reader.error_position());
+        match e {
+            quick_xml::Error::Encoding(_) => ErrorKind::Encoding {
+                location,
+                message:
+                    "the file is not valid UTF-8: declare its encoding in the XML declaration \
+                          or convert it to UTF-8"
+                        .to_string(),
+            }
+            .into(),
+            quick_xml::Error::Io(io) => ErrorKind::Encoding {
+                location,
+                message: format!("cannot read the file: {io}"),
+            }
+            .into(),
+            other => ErrorKind::Xml {
+                location,
+                message: describe_xml_error(other),
+            }
+            .into(),
+        }
+    }
+
+    /// Refuses control characters that XML 1.0 does not allow.
+    pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
+        let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
+        if let Some(&c) = s.as_bytes().iter().find(bad) {
+            return Err(ErrorKind::Xml {
+                location: self.here(),
+                message: format!(
+                    "character U+{:04X} is not allowed in XML 1.0 (remove it or write the file as XML 1.1)",
+                    c as u32
+                ),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The character an entity or character reference stands for; only the five predefined
+    /// entities are known.
+    pub(crate) fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<char> {
+        let name: &str = r;
+        let bad = |message: String| -> Error {
+            ErrorKind::Xml {
+                location: self.here(),
+                message,
+            }
+            .into()
+        };
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) if is_xml_char(c) => Ok(c),
+                _ => Err(bad(format!("&{name}; is not a character XML 1.0 allows"))),
+            };
+        }
+        match name {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            _ => Err(bad(format!(
+                "unknown entity &{name};: only &lt; &gt; &amp; &apos; &quot; and character \
+                 references are allowed"
+            ))),
+        }
+    }
+
+    /// The attributes of a start tag, values normalized, in document order.
+    pub(crate) fn attributes(
+        &self,
+        e: &quick_xml::events::BytesStart<'_>,
+    ) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for attr in e.attributes().with_checks(true) {
+            let attr = attr.map_err(|err| ErrorKind::Xml {
+                location: self.here(),
+                message: err.to_string(),
+            })?;
+            let key = attr.key.as_ref().to_string();
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| ErrorKind::Xml {
+                    location: self.here(),
+                    message: format!("attribute {key}: {err}"),
+                })?
+                .into_owned();
+            out.push((key, value));
+        }
+        Ok(out)
+    }
+}
+
+fn describe_xml_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("expected </{expected}>, found </{found}>")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+            format!("</{name}> closes an element that was never opened")
+        }
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+            format!("<{name}> is never closed (the file may be truncated)")
+        }
+        quick_xml::Error::Syntax(SyntaxError::UnclosedTag) => {
+            "a tag is not closed (the file may be truncated)".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
