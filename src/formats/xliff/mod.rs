@@ -85,6 +85,8 @@ pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
 
 /// The `context-type` of the context that marks a repetition (see the module docs).
 pub const REPETITION_CONTEXT: &str = "x-repetition-of";
+/// The `context-type` of the document text that follows a unit (see [`Unit::text_after`]).
+pub const TEXT_AFTER_CONTEXT: &str = "x-text-after";
 
 /// A segment's content: plain text, and its markup in TMX inline syntax when it has inline codes.
 ///
@@ -269,6 +271,10 @@ pub struct Unit {
     pub approved: Option<bool>,
     /// The id of the earlier unit this one repeats (see the module docs).
     pub repetition_of: Option<String>,
+    /// The document's text between this unit and the next (white space, line breaks), so that the
+    /// document can be rebuilt from the file alone; written as `<context
+    /// context-type="x-text-after">` in tmkit's context group.
+    pub text_after: Option<String>,
     /// Other attributes of the `<trans-unit>` in document order (`size-unit`, `reformat`, ...;
     /// `sdl:conf` and `sdl:origin` in SDLXLIFF). The writer writes the unprefixed ones only.
     pub attrs: Vec<(String, String)>,
@@ -288,6 +294,7 @@ impl Unit {
             translate: true,
             approved: None,
             repetition_of: None,
+            text_after: None,
             attrs: Vec::new(),
         }
     }

@@ -7,7 +7,8 @@ use quick_xml::events::Event;
 
 use super::inline::{Tok, to_content};
 use super::{
-    AltTrans, Content, File, Group, Problem, REPETITION_CONTEXT, State, Target, Unit, XNote,
+    AltTrans, Content, File, Group, Problem, REPETITION_CONTEXT, State, TEXT_AFTER_CONTEXT, Target,
+    Unit, XNote,
 };
 use crate::error::{ErrorKind, Location, Result};
 use crate::formats::xml::{self, Events, Input};
@@ -92,6 +93,7 @@ struct RawUnit {
     alt_trans: Vec<AltTrans>,
     notes: Vec<XNote>,
     repetition_of: Option<String>,
+    text_after: Option<String>,
     /// `<sdl:seg id conf origin>`.
     sdl_segs: Vec<(String, Option<String>, Option<String>)>,
     problem: Option<Problem>,
@@ -592,7 +594,7 @@ impl Reader {
                             raw.notes.push(make_note(&attrs, text));
                         }
                         (Some("context-group"), _) if get(&attrs, "name") == Some("tmkit") => {
-                            raw.repetition_of = self.read_tmkit_context()?;
+                            (raw.repetition_of, raw.text_after) = self.read_tmkit_context()?;
                         }
                         (None, "sdl:seg-defs") => self.read_sdl_segs(&mut raw.sdl_segs)?,
                         _ => self.skip_element()?,
@@ -644,6 +646,7 @@ impl Reader {
                 .retain(|n| !(n.from.as_deref() == Some("tmkit") && n.text == echo));
         }
         base.repetition_of = raw.repetition_of;
+        base.text_after = raw.text_after;
         base.alt_trans = raw.alt_trans;
 
         // The target's attributes, checked once for all segments.
@@ -857,23 +860,26 @@ impl Reader {
         })
     }
 
-    /// Reads tmkit's `<context-group>`: the repetition it marks, if any.
-    fn read_tmkit_context(&mut self) -> Result<Option<String>> {
+    /// Reads tmkit's `<context-group>`: the repetition it marks and the text after the unit.
+    fn read_tmkit_context(&mut self) -> Result<(Option<String>, Option<String>)> {
         let mut found = None;
+        let mut after = None;
         loop {
             match self.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
                     let attrs = self.ev.attributes(&e)?;
-                    if local(self.prefix.as_deref(), &name) == Some("context")
-                        && get(&attrs, "context-type") == Some(REPETITION_CONTEXT)
-                    {
+                    let is_context = local(self.prefix.as_deref(), &name) == Some("context");
+                    if is_context && get(&attrs, "context-type") == Some(REPETITION_CONTEXT) {
                         found = Some(self.read_text()?);
+                    } else if is_context && get(&attrs, "context-type") == Some(TEXT_AFTER_CONTEXT)
+                    {
+                        after = Some(self.read_text()?);
                     } else {
                         self.skip_element()?;
                     }
                 }
-                Event::End(_) => return Ok(found),
+                Event::End(_) => return Ok((found, after)),
                 Event::Eof => {
                     return Err(self.error(
                         "unexpected end of file: <context-group> is never closed (the file may be truncated)",

@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use super::inline::write_xliff;
-use super::{AltTrans, Content, File, Group, NAMESPACE, REPETITION_CONTEXT, Unit, XNote};
+use super::{
+    AltTrans, Content, File, Group, NAMESPACE, REPETITION_CONTEXT, TEXT_AFTER_CONTEXT, Unit, XNote,
+};
 use crate::error::{ErrorKind, Result};
 use crate::formats::xml::{escape_attr, escape_text};
 
@@ -236,13 +238,24 @@ impl<W: Write> Writer<W> {
             }
             push_element(buf, &inner, "target", &attrs, &t.content)?;
         }
-        if let Some(rep) = &unit.repetition_of {
+        if unit.repetition_of.is_some() || unit.text_after.is_some() {
             buf.push_str(&inner);
-            buf.push_str("<context-group name=\"tmkit\" purpose=\"information\"><context");
-            push_attr(buf, "context-type", REPETITION_CONTEXT);
-            buf.push('>');
-            escape_text(rep, buf);
-            buf.push_str("</context></context-group>\n");
+            buf.push_str("<context-group name=\"tmkit\" purpose=\"information\">");
+            for (kind, value) in [
+                (REPETITION_CONTEXT, &unit.repetition_of),
+                (TEXT_AFTER_CONTEXT, &unit.text_after),
+            ] {
+                if let Some(v) = value {
+                    buf.push_str("<context");
+                    push_attr(buf, "context-type", kind);
+                    buf.push('>');
+                    escape_text(v, buf);
+                    buf.push_str("</context>");
+                }
+            }
+            buf.push_str("</context-group>\n");
+        }
+        if let Some(rep) = &unit.repetition_of {
             push_note(
                 buf,
                 &XNote {
