@@ -3,6 +3,7 @@
 //! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
 
 mod analysis;
+pub mod omegat;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
 
