@@ -4,6 +4,7 @@
 
 mod analysis;
 pub mod kit;
+pub mod omegat;
 mod report;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
