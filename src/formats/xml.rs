@@ -601,7 +601,6 @@ fn describe_xml_error(e: &quick_xml::Error) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

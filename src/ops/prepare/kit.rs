@@ -3,9 +3,10 @@
 
 use std::io::Write;
 
-use super::Kit;
+use super::{Band, Kit};
 use crate::error::Result;
 use crate::formats::tmx::{Writer, WriterOptions};
+use crate::formats::xliff;
 use crate::model::{Extra, Lang, Prop, TranslationUnit, Variant};
 
 fn prop(kind: &str, value: impl Into<String>) -> Extra {
@@ -71,6 +72,161 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
     w.finish()
 }
 
+/// Writes the XLIFF 1.2 file of one target language (`lang_index` into `kit.to`).
+///
+/// One `<group>` per paragraph (`restype="x-paragraph"`, or `x-heading`), one `<trans-unit>` per
+/// segment (its id is the segment number). The best match at or above `--min` is the `<target>`:
+/// `state="translated" state-qualifier="exact-match"` for 100% and 101%, `state="needs-review-translation"
+/// state-qualifier="fuzzy-match"` below. Every match is also an `<alt-trans match-quality="..."
+/// origin="tmkit">` with its source; glossary terms are `<note from="tmkit-glossary">` notes
+/// (`term = translation; not: forbidden`); repetitions are marked (see `formats::xliff`); the text
+/// between segments is kept in each unit's context group, so the article is rebuilt from the file
+/// alone.
+pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> {
+    let lang = Lang::parse(&kit.to[lang_index])?;
+    let file = xliff::File {
+        original: kit.name.clone(),
+        source_lang: Lang::parse(&kit.from)?,
+        target_lang: Some(lang.clone()),
+        datatype: "plaintext".to_string(),
+        notes: vec![xliff::XNote {
+            from: Some("tmkit".to_string()),
+            text: format!(
+                "Prepared by tmkit: {} segments; targets are the best memory matches at or above \
+                 {}%.",
+                kit.segments.len(),
+                kit.min
+            ),
+            ..xliff::XNote::default()
+        }],
+        groups: Vec::new(),
+    };
+    let mut w = xliff::Writer::new(out, &xliff::WriterOptions::default())?;
+    w.start_file(&file)?;
+    if !kit.gap_before(0).is_empty() {
+        // Text before the first segment has nowhere else to go: a note in the header would be
+        // lost, so the first group carries it as a non-translatable unit.
+        let mut lead = xliff::Unit::new("0", xliff::Content::plain(""));
+        lead.translate = false;
+        lead.text_after = Some(kit.gap_before(0).to_string());
+        w.start_group(&xliff::Group {
+            id: Some("lead".to_string()),
+            restype: Some("x-layout".to_string()),
+            ..xliff::Group::default()
+        })?;
+        w.write_unit(&lead)?;
+        w.end_group()?;
+    }
+    let mut paragraph = usize::MAX;
+    for (i, seg) in kit.segments.iter().enumerate() {
+        if seg.paragraph != paragraph {
+            if paragraph != usize::MAX {
+                w.end_group()?;
+            }
+            paragraph = seg.paragraph;
+            w.start_group(&xliff::Group {
+                id: Some(format!("p{}", seg.paragraph + 1)),
+                restype: Some(
+                    if seg.heading {
+                        "x-heading"
+                    } else {
+                        "x-paragraph"
+                    }
+                    .to_string(),
+                ),
+                ..xliff::Group::default()
+            })?;
+        }
+        let lev = &seg.leverage[lang_index];
+        let mut unit =
+            xliff::Unit::new(seg.id.to_string(), xliff::Content::plain(seg.text.clone()));
+        if let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) {
+            let exact = best.score >= 100;
+            unit.target = Some(xliff::Target {
+                content: xliff::Content::plain(target.clone()),
+                state: Some(if exact {
+                    xliff::State::Translated
+                } else {
+                    xliff::State::NeedsReviewTranslation
+                }),
+                state_qualifier: Some(
+                    if exact { "exact-match" } else { "fuzzy-match" }.to_string(),
+                ),
+            });
+        }
+        for m in &lev.matches {
+            unit.alt_trans.push(xliff::AltTrans {
+                match_quality: Some(m.score.to_string()),
+                origin: Some("tmkit".to_string()),
+                source: Some(xliff::Content::plain(m.source.clone())),
+                target: xliff::Content::plain(m.target.clone()),
+                lang: Lang::parse(&m.target_lang).ok(),
+            });
+        }
+        if lev.band == Band::Context {
+            unit.notes.push(xliff::XNote {
+                from: Some("tmkit".to_string()),
+                text: "context match (101%): the memory has this sentence between the same \
+                       neighbours"
+                    .to_string(),
+                ..xliff::XNote::default()
+            });
+        }
+        for t in &seg.terms {
+            let approved = t
+                .translations
+                .get(lang_index)
+                .map(|(_, v)| v.join(" / "))
+                .unwrap_or_default();
+            let forbidden = t
+                .forbidden
+                .get(lang_index)
+                .map(|(_, v)| v.join(" / "))
+                .unwrap_or_default();
+            let mut text = format!(
+                "{} = {}",
+                t.text,
+                if approved.is_empty() {
+                    "(no approved translation)"
+                } else {
+                    &approved
+                }
+            );
+            if !forbidden.is_empty() {
+                text.push_str(&format!("; not: {forbidden}"));
+            }
+            unit.notes.push(xliff::XNote {
+                from: Some("tmkit-glossary".to_string()),
+                annotates: Some("source".to_string()),
+                text,
+                ..xliff::XNote::default()
+            });
+        }
+        for f in &lev.findings {
+            unit.notes.push(xliff::XNote {
+                from: Some("tmkit-check".to_string()),
+                annotates: Some("target".to_string()),
+                priority: Some(if f.severity == crate::model::Severity::Error {
+                    1
+                } else {
+                    3
+                }),
+                text: f.message.clone(),
+                ..xliff::XNote::default()
+            });
+        }
+        unit.repetition_of = seg.repetition_of.map(|r| r.to_string());
+        let after = kit.gap_before(i + 1);
+        unit.text_after = (!after.is_empty()).then(|| after.to_string());
+        w.write_unit(&unit)?;
+    }
+    if paragraph != usize::MAX {
+        w.end_group()?;
+    }
+    w.end_file()?;
+    w.finish()
+}
+
 /// The files a kit is made of, relative to its folder, in the order they are written.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct KitFiles {
@@ -92,6 +248,10 @@ fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8], files: &mut KitFi
 pub fn write_kit(kit: &Kit, dir: &std::path::Path) -> Result<KitFiles> {
     let mut files = KitFiles::default();
     let stem = stem(kit);
+    for (i, lang) in kit.to.iter().enumerate() {
+        let xlf = write_xliff(kit, i, Vec::new())?;
+        write_file(dir, &format!("{stem}.{lang}.xlf"), &xlf, &mut files)?;
+    }
     let tmx = write_tmx(kit, Vec::new())?;
     write_file(dir, &format!("{stem}.tmx"), &tmx, &mut files)?;
     let mut json = serde_json::to_vec_pretty(&kit.analysis)?;
@@ -101,6 +261,17 @@ pub fn write_kit(kit: &Kit, dir: &std::path::Path) -> Result<KitFiles> {
         dir,
         "analysis.txt",
         kit.analysis.to_text().as_bytes(),
+        &mut files,
+    )?;
+    for i in 0..kit.to.len() {
+        let name = super::omegat::project_dir_name(kit, i);
+        super::omegat::write_omegat_project(kit, i, &dir.join(&name))?;
+        files.files.push(format!("{name}/"));
+    }
+    write_file(
+        dir,
+        "report.html",
+        super::render_report(kit).as_bytes(),
         &mut files,
     )?;
     Ok(files)
