@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args as ClapArgs, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use tmkit::formats::xliff::ImportPolicy;
 use tmkit::model::Lang;
 use tmkit::ops::import::{self, ImportConfig, OnDuplicate, Progress};
 use tmkit::store::Store;
@@ -13,12 +14,14 @@ use tmkit::store::Store;
 use super::output::{Style, Table, count, print_json};
 use super::{Ctx, EXIT_OK, Format};
 
-/// Import TMX files (1.1, 1.4, 1.4b; UTF-8, UTF-16 or a declared legacy encoding) into the memory.
+/// Import TMX files (1.1, 1.4, 1.4b; UTF-8, UTF-16 or a declared legacy encoding) and translated
+/// XLIFF 1.2 files (from `prepare` and a CAT tool; SDLXLIFF too) into the memory. OmegaT's
+/// project_save.tmx is a TMX 1.1 file like any other.
 ///
 /// The whole command is one transaction: if any file is malformed, nothing is imported.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// TMX files to import.
+    /// TMX or XLIFF files to import.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// What to do with a unit whose source is already in the memory with another translation:
@@ -36,6 +39,12 @@ pub struct Args {
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Which targets of XLIFF files to import, by state (comma-separated XLIFF 1.2 states).
+    /// Default: translated, needs-review-translation, needs-review-l10n,
+    /// needs-review-adaptation, signed-off, final; a target without a state counts as
+    /// translated.
+    #[arg(long, value_name = "STATES")]
+    pub xliff_states: Option<String>,
     /// How many problems to list per file (all are counted).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_problems: usize,
@@ -90,6 +99,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         strict: args.strict,
         lang_map,
         max_problems_listed: args.max_problems,
+        xliff_policy: match &args.xliff_states {
+            Some(list) => ImportPolicy::with_states(list).context("--xliff-states")?,
+            None => ImportPolicy::default(),
+        },
     };
     let mut store = Store::open(&ctx.db)?;
     let show_bar = std::io::stderr().is_terminal() && !ctx.quiet;

@@ -1,4 +1,4 @@
-//! Import TMX files into the memory: one transaction for the whole command, duplicates merged,
+//! Import TMX files and translated XLIFF 1.2 files into the memory: one transaction for the whole command, duplicates merged,
 //! problems in single units counted and reported.
 
 use std::collections::BTreeMap;
@@ -8,9 +8,12 @@ use std::sync::mpsc;
 use serde::Serialize;
 
 use crate::error::{ErrorKind, Result};
+use std::io::Read;
+
 use crate::formats::tmx::{self, Item, Problem};
+use crate::formats::xliff::{self, ImportPolicy};
 use crate::matching::grams::{Grams, text_grams};
-use crate::model::{Extra, Lang, TranslationUnit};
+use crate::model::{Extra, Lang, TranslationUnit, Variant};
 use crate::store::{Store, VariantBuckets, Writer, buckets_of};
 
 /// What to do with a unit whose source text is already in the memory with another translation.
@@ -37,6 +40,8 @@ pub struct ImportConfig {
     pub lang_map: Vec<(Lang, Lang)>,
     /// How many problems a file report lists (all are counted).
     pub max_problems_listed: usize,
+    /// Which targets of XLIFF files are imported (default: translated and later states).
+    pub xliff_policy: ImportPolicy,
 }
 
 /// Hooks for a progress display; every method has a default that does nothing.
@@ -203,6 +208,149 @@ pub fn ensure_index(writer: &mut Writer<'_>, progress: &dyn Fn(u64, u64)) -> Res
     )
 }
 
+/// Whether a file is XLIFF: by its extension (`.xlf`, `.xliff`, `.sdlxliff`), else by an
+/// `<xliff` element near its start.
+pub fn is_xliff(path: &std::path::Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("xlf" | "xliff" | "sdlxliff")) {
+        return true;
+    }
+    if matches!(ext.as_deref(), Some("tmx")) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(2048);
+    if std::fs::File::open(path)
+        .and_then(|f| std::io::Read::take(f, 2048).read_to_end(&mut head))
+        .is_err()
+    {
+        return false;
+    }
+    // UTF-16 files: look at every other byte too.
+    let narrow: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+    memchr::memmem::find(&narrow, b"<xliff").is_some()
+}
+
+/// How many located problems an XLIFF rejection lists.
+const XLIFF_PROBLEMS_SHOWN: usize = 10;
+
+/// Imports the translated units of an XLIFF 1.2 file. Units the policy leaves out (no target,
+/// a state not accepted) are counted and listed; a unit that cannot be read (an unknown state, a
+/// target in another language than the file's) rejects the whole file, with every such problem
+/// listed, so that nothing of it is half-imported.
+fn import_xliff_file(
+    writer: &mut Writer<'_>,
+    path: &std::path::Path,
+    config: &ImportConfig,
+    imported_at: &str,
+    progress: &dyn Progress,
+) -> Result<FileReport> {
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    progress.start_file(&path.display().to_string(), size);
+    let mut report = FileReport {
+        path: path.display().to_string(),
+        ..FileReport::default()
+    };
+    let mut reader = xliff::Reader::open(path)?;
+    report.encoding = reader.encoding().name().to_string();
+    report.tmx_version = Some("XLIFF 1.2".to_string());
+    let mut units: Vec<TranslationUnit> = Vec::new();
+    let mut bad: Vec<Problem> = Vec::new();
+    let mut skips = xliff::SkipReport::default();
+    let mut unit = xliff::Unit::new("", xliff::Content::plain(""));
+    loop {
+        match reader.read_unit(&mut unit)? {
+            xliff::Item::End => break,
+            xliff::Item::Problem(p) => {
+                report.units_read += 1;
+                bad.push(p);
+            }
+            xliff::Item::Unit => {
+                report.units_read += 1;
+                progress.advance(reader.bytes_read());
+                if let Err(skip) = config.xliff_policy.check(&unit) {
+                    skips.record(reader.unit_location(), &unit, &skip);
+                    continue;
+                }
+                let Some(file) = reader.file() else { continue };
+                let (Some(target), Some(target_lang)) = (&unit.target, &file.target_lang) else {
+                    skips.record(reader.unit_location(), &unit, &xliff::Skip::NoTarget);
+                    continue;
+                };
+                let map = |l: &Lang| -> Lang {
+                    config
+                        .lang_map
+                        .iter()
+                        .find(|(from, _)| from == l)
+                        .map(|(_, to)| to.clone())
+                        .unwrap_or_else(|| l.clone())
+                };
+                let variant = |lang: Lang, c: &xliff::Content| {
+                    let mut v = Variant::new(lang, c.text.clone());
+                    v.markup = c.markup.clone();
+                    v
+                };
+                let mut tu = TranslationUnit {
+                    source: Some(map(&file.source_lang)),
+                    ..TranslationUnit::default()
+                };
+                tu.admin.change_date = Some(imported_at.to_string());
+                tu.variants
+                    .push(variant(map(&file.source_lang), &unit.source));
+                tu.variants.push(variant(map(target_lang), &target.content));
+                units.push(tu);
+            }
+        }
+    }
+    progress.finish_file();
+    if !bad.is_empty() {
+        let mut message = format!(
+            "{} unit{} of the file cannot be read, so nothing of it is imported:",
+            bad.len(),
+            if bad.len() == 1 { "" } else { "s" }
+        );
+        for p in bad.iter().take(XLIFF_PROBLEMS_SHOWN) {
+            message.push_str(&format!("\n  {}: {}", p.location, p.message));
+        }
+        if bad.len() > XLIFF_PROBLEMS_SHOWN {
+            message.push_str(&format!(
+                "\n  ... and {} more",
+                bad.len() - XLIFF_PROBLEMS_SHOWN
+            ));
+        }
+        return Err(ErrorKind::Rejected {
+            location: bad[0].location.clone(),
+            message,
+        }
+        .into());
+    }
+    let origin = writer.add_origin(&report.path, imported_at, None)?;
+    for tu in &units {
+        let buckets: Vec<(u32, Vec<u32>)> = unit_grams(tu)
+            .into_iter()
+            .zip(&tu.variants)
+            .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
+            .collect();
+        let outcome = place(writer, tu, &buckets, Some(origin), config.on_duplicate)?;
+        count(&mut report, outcome);
+        for v in &tu.variants {
+            *report.languages.entry(v.lang.to_string()).or_default() += 1;
+        }
+    }
+    for p in &skips.problems {
+        report.skipped += 1;
+        *report
+            .skipped_reasons
+            .entry(reason_of(&p.message))
+            .or_default() += 1;
+        if report.problems.len() < config.max_problems_listed.max(1) {
+            report.problems.push(p.clone());
+        }
+    }
+    Ok(report)
+}
+
 fn import_file(
     writer: &mut Writer<'_>,
     path: &std::path::Path,
@@ -210,6 +358,9 @@ fn import_file(
     imported_at: &str,
     progress: &dyn Progress,
 ) -> Result<FileReport> {
+    if is_xliff(path) {
+        return import_xliff_file(writer, path, config, imported_at, progress);
+    }
     let size = std::fs::metadata(path).ok().map(|m| m.len());
     progress.start_file(&path.display().to_string(), size);
     // Real TMX spends at least 150 bytes on a unit; size the duplicate filter for that many.
@@ -424,6 +575,24 @@ fn same_content(a: &TranslationUnit, b: &TranslationUnit) -> bool {
     key(a) == key(b)
 }
 
+/// Whether `new` only adds to `stored`: every language they share has the same text, and the
+/// source is the same. Such a unit is merged into the stored one (its new languages added), not
+/// kept as an alternative translation: an XLIFF file coming back with one language, or a TMX
+/// export of part of a memory, is the same unit.
+fn compatible(stored: &TranslationUnit, new: &TranslationUnit) -> bool {
+    if stored.source != new.source {
+        return false;
+    }
+    new.variants.iter().all(|nv| {
+        let same_lang: Vec<&Variant> = stored
+            .variants
+            .iter()
+            .filter(|sv| sv.lang == nv.lang)
+            .collect();
+        same_lang.is_empty() || same_lang.iter().any(|sv| sv.content() == nv.content())
+    })
+}
+
 fn merge_extras(into: &mut Vec<Extra>, from: &[Extra]) {
     for e in from {
         if !into.contains(e) {
@@ -457,6 +626,8 @@ fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUn
                     mv.attrs.push((k.clone(), v.clone()));
                 }
             }
+        } else if !merged.variants.iter().any(|mv| mv.lang == nv.lang) {
+            merged.variants.push(nv.clone());
         }
     }
     merged
@@ -505,6 +676,36 @@ fn decide(
         if same_content(&stored, unit) {
             let merged = merge_units(&stored, unit);
             if merged != stored {
+                writer.replace_unit(id, &merged)?;
+            }
+            return Ok(Outcome::Merged);
+        }
+    }
+    for &id in &candidates {
+        let stored = writer.load_unit(id)?;
+        if compatible(&stored, unit) {
+            let merged = merge_units(&stored, unit);
+            if merged.variants.len() != stored.variants.len() {
+                // New languages: their variants go into the index.
+                writer.replace_unit(id, &merged)?;
+                let added = TranslationUnit {
+                    variants: merged.variants[stored.variants.len()..].to_vec(),
+                    ..TranslationUnit::default()
+                };
+                let buckets: Vec<(u32, Vec<u32>)> = unit_grams(&added)
+                    .into_iter()
+                    .zip(&added.variants)
+                    .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
+                    .collect();
+                let keys: Vec<VariantBuckets<'_>> = buckets
+                    .iter()
+                    .map(|(len, b)| VariantBuckets {
+                        len: *len,
+                        buckets: b,
+                    })
+                    .collect();
+                writer.index_unit(id, &keys)?;
+            } else if merged != stored {
                 writer.replace_unit(id, &merged)?;
             }
             return Ok(Outcome::Merged);

@@ -76,8 +76,8 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
 ///
 /// One `<group>` per paragraph (`restype="x-paragraph"`, or `x-heading`), one `<trans-unit>` per
 /// segment (its id is the segment number). The best match at or above `--min` is the `<target>`:
-/// `state="translated" state-qualifier="exact-match"` for 100% and 101%, `state="needs-review-translation"
-/// state-qualifier="fuzzy-match"` below. Every match is also an `<alt-trans match-quality="..."
+/// `state="translated" state-qualifier="exact-match"` for 100% and 101%, `state="needs-translation"
+/// state-qualifier="fuzzy-match"` below (so that an untouched fuzzy match is never imported back). Every match is also an `<alt-trans match-quality="..."
 /// origin="tmkit">` with its source; glossary terms are `<note from="tmkit-glossary">` notes
 /// (`term = translation; not: forbidden`); repetitions are marked (see `formats::xliff`); the text
 /// between segments is kept in each unit's context group, so the article is rebuilt from the file
@@ -147,7 +147,8 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
                 state: Some(if exact {
                     xliff::State::Translated
                 } else {
-                    xliff::State::NeedsReviewTranslation
+                    // Not importable as it is: a fuzzy match translates another sentence.
+                    xliff::State::NeedsTranslation
                 }),
                 state_qualifier: Some(
                     if exact { "exact-match" } else { "fuzzy-match" }.to_string(),
