@@ -11,7 +11,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
-use crate::formats::tmx;
+use crate::formats::{tmx, xliff};
 use crate::model::{Finding, FindingKind, Lang, Severity, TermEntry, TranslationUnit};
 use crate::store::Store;
 
@@ -151,12 +151,55 @@ pub fn for_each_pair(
             }
         }
         CheckInput::Xliff(path) => {
-            return Err(crate::ErrorKind::Invalid {
-                what: "input",
-                value: path.display().to_string(),
-                reason: "XLIFF checking is not available yet".to_string(),
+            let mut reader = xliff::Reader::open(path)?;
+            let mut unit = xliff::Unit::new("", xliff::Content::plain(""));
+            loop {
+                match reader.read_unit(&mut unit)? {
+                    xliff::Item::End => break,
+                    xliff::Item::Problem(p) => {
+                        return Err(crate::ErrorKind::Rejected {
+                            location: p.location,
+                            message: p.message,
+                        }
+                        .into());
+                    }
+                    xliff::Item::Unit => {
+                        units += 1;
+                        if !unit.translate {
+                            continue;
+                        }
+                        let Some(file) = reader.file() else { continue };
+                        let Some(lang) = file.target_lang.clone() else {
+                            continue;
+                        };
+                        if !config.from.matches(&file.source_lang)
+                            || (!config.langs.is_empty()
+                                && !config.langs.iter().any(|l| l.matches(&lang)))
+                        {
+                            continue;
+                        }
+                        let empty = xliff::Content::plain("");
+                        let target = unit.target.as_ref().map_or(&empty, |t| &t.content);
+                        let tuid = match &unit.segment {
+                            Some(mid) => format!("{}:{mid}", unit.id),
+                            None => unit.id.clone(),
+                        };
+                        f(&Pair {
+                            unit: units as i64,
+                            tuid: Some(&tuid),
+                            source: &unit.source.text,
+                            source_markup: unit
+                                .source
+                                .markup
+                                .as_deref()
+                                .unwrap_or(&unit.source.text),
+                            target: &target.text,
+                            target_markup: target.markup.as_deref().unwrap_or(&target.text),
+                            lang: &lang,
+                        })?;
+                    }
+                }
             }
-            .into());
         }
     }
     Ok(units)
