@@ -131,3 +131,145 @@ fn extra_memories_can_stand_in_for_the_memory() {
     assert!(exact >= 8, "{a}");
     assert!(!w.db().exists(), "no memory was created");
 }
+
+/// The bundled memory and termbase, and the article, as the README's first command uses them.
+fn bundled_kit() -> Work {
+    let w = bundled_memory();
+    std::fs::copy(
+        repo_file("glossary/beijing-tokyo-forum.tbx"),
+        w.path("beijing-tokyo-forum.tbx"),
+    )
+    .unwrap();
+    w.ok(["glossary", "import", "beijing-tokyo-forum.tbx"]);
+    article(&w);
+    w
+}
+
+/// translate-toolkit's view of an XLIFF file: (units, with a target, translated).
+fn translate_toolkit_xliff(path: &std::path::Path) -> (usize, usize, usize) {
+    let script = "import sys\nfrom translate.storage import xliff\n\
+                  st = xliff.xlifffile.parsefile(open(sys.argv[1], 'rb'))\n\
+                  us = [u for u in st.units if not u.isheader()]\n\
+                  print(len(us), sum(1 for u in us if u.gettarget()), sum(1 for u in us if u.istranslated()))";
+    let out = std::process::Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("python3 runs (apt-get install translate-toolkit)");
+    assert!(
+        out.status.success(),
+        "translate-toolkit cannot read {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<usize> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    (v[0], v[1], v[2])
+}
+
+#[test]
+fn the_seed_article_kit_is_golden_and_valid() {
+    let w = bundled_kit();
+    let analysis = w.json(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    let kit = w.path("kit");
+    let stem = "beijing-tokyo-forum.en";
+    let read = |name: &str| std::fs::read_to_string(kit.join(name)).unwrap();
+    for name in [
+        format!("{stem}.zh-CN.xlf"),
+        format!("{stem}.ja-JP.xlf"),
+        format!("{stem}.tmx"),
+        "analysis.json".to_string(),
+        "analysis.txt".to_string(),
+        "report.html".to_string(),
+    ] {
+        assert_golden(&format!("prepare/{name}"), &read(&name));
+    }
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&read("analysis.json")).unwrap(),
+        analysis,
+        "what prepare prints is analysis.json"
+    );
+    // The TMX is valid and complete.
+    assert_dtd_valid(&kit.join(format!("{stem}.tmx")));
+    let article_text = std::fs::read_to_string(w.path("beijing-tokyo-forum.en.txt")).unwrap();
+    let segments = w.json(["segment", "beijing-tokyo-forum.en.txt"]);
+    let n = segments.as_array().unwrap().len();
+    assert_eq!(
+        translate_toolkit_units(&kit.join(format!("{stem}.tmx"))),
+        n,
+        "one unit per segment"
+    );
+    // Each XLIFF file: well-formed, one unit per segment, the pretranslations where the analysis
+    // says, and the article rebuilt from the file alone.
+    let a: &serde_json::Value = &analysis;
+    for (i, lang) in ["zh-CN", "ja-JP"].into_iter().enumerate() {
+        let path = kit.join(format!("{stem}.{lang}.xlf"));
+        let lint = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            lint.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lint.stderr)
+        );
+        let band = |name: &str| {
+            a["languages"][i]["bands"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|b| b["band"] == name)
+                .unwrap()["segments"]
+                .as_u64()
+                .unwrap() as usize
+        };
+        let (units, with_target, _) = translate_toolkit_xliff(&path);
+        assert_eq!(units, n, "{lang}");
+        let no_match = band("no-match") + band("50-74");
+        assert!(with_target <= n - no_match, "{lang}: {with_target}");
+        assert!(with_target >= band("exact") + band("context"), "{lang}");
+        let mut reader = tmkit::formats::xliff::Reader::open(&path).unwrap();
+        let mut unit =
+            tmkit::formats::xliff::Unit::new("", tmkit::formats::xliff::Content::plain(""));
+        let mut rebuilt = String::new();
+        let mut exact = 0;
+        while let tmkit::formats::xliff::Item::Unit = reader.read_unit(&mut unit).unwrap() {
+            rebuilt.push_str(&unit.source.text);
+            rebuilt.push_str(unit.text_after.as_deref().unwrap_or(""));
+            if unit
+                .target
+                .as_ref()
+                .is_some_and(|t| t.state_qualifier.as_deref() == Some("exact-match"))
+            {
+                exact += 1;
+            }
+        }
+        assert_eq!(
+            rebuilt, article_text,
+            "{lang}: the article rebuilt from its XLIFF"
+        );
+        assert_eq!(exact, band("exact") + band("context"), "{lang}");
+    }
+    // The review page has every segment.
+    let html = read("report.html");
+    for s in 1..=n {
+        assert!(
+            html.contains(&format!("data-segment=\"{s}\"")),
+            "segment {s}"
+        );
+    }
+    // The OmegaT projects.
+    for p in [format!("{stem}.omegat"), format!("{stem}.ja-JP.omegat")] {
+        assert!(kit.join(&p).join("omegat.project").exists(), "{p}");
+        assert!(
+            kit.join(&p)
+                .join("source/beijing-tokyo-forum.en.txt")
+                .exists(),
+            "{p}"
+        );
+    }
+}
