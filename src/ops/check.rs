@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
 use crate::formats::{tmx, xliff};
+use crate::matching::score::{Prepared, score};
 use crate::model::{Finding, FindingKind, Lang, Severity, TermEntry, TranslationUnit};
 use crate::store::Store;
 
@@ -319,6 +320,10 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
     }
 }
 
+/// Sources scoring at least this against each other are the same sentence for the check that
+/// one translation serves two sources.
+const NEAR_SAME_SOURCE: u8 = 85;
+
 /// How many other renderings an inconsistency message quotes.
 const QUOTED: usize = 3;
 
@@ -429,12 +434,19 @@ fn inconsistencies(
             });
         }
         if b {
+            // Sources that are nearly the same sentence (a typo fixed, a tense changed) rightly
+            // share a translation: only materially different sources are reported.
+            let mine = Prepared::new(&source, None);
             let others: Vec<String> = texts_by_target[&(s.lang, s.target)]
                 .iter()
                 .filter(|(_, t)| consistency_key(&config.from, t) != s.source)
+                .filter(|(_, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
                 .take(QUOTED)
                 .map(|(u, t)| format!("“{t}” (unit {u})"))
                 .collect();
+            if others.is_empty() {
+                continue;
+            }
             report.findings.push(Reported {
                 tuid,
                 unit,

@@ -273,3 +273,148 @@ fn the_seed_article_kit_is_golden_and_valid() {
         );
     }
 }
+
+/// The translations a translator would deliver for the segments the memory has no exact match
+/// for: id -> (en, zh-CN, ja-JP).
+fn delivered() -> std::collections::BTreeMap<String, (String, String, String)> {
+    let tsv = std::fs::read_to_string(fixture("prepare/translations.tsv")).unwrap();
+    tsv.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[0].to_string(),
+                (f[1].to_string(), f[2].to_string(), f[3].to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_way_back_prepare_translate_import_check() {
+    use tmkit::formats::xliff::{self, Content, State, Target};
+    let w = bundled_kit();
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    let delivered = delivered();
+    // A translator fills the targets the kit leaves open, in a CAT tool.
+    for (i, lang) in ["zh-CN", "ja-JP"].into_iter().enumerate() {
+        let path = w.path(&format!("kit/beijing-tokyo-forum.en.{lang}.xlf"));
+        let mut doc = xliff::Reader::open(&path).unwrap().read_document().unwrap();
+        let mut filled = 0;
+        for group in &mut doc.files[0].groups {
+            for unit in &mut group.units {
+                let done = unit
+                    .target
+                    .as_ref()
+                    .is_some_and(|t| t.state == Some(State::Translated));
+                if done {
+                    continue;
+                }
+                let (en, zh, ja) = &delivered[&unit.id];
+                assert_eq!(&unit.source.text, en, "segment {}", unit.id);
+                unit.target = Some(Target {
+                    content: Content::plain(if i == 0 { zh } else { ja }),
+                    state: Some(State::Translated),
+                    state_qualifier: None,
+                });
+                filled += 1;
+            }
+        }
+        assert_eq!(filled, delivered.len(), "{lang}");
+        let mut out = xliff::Writer::new(Vec::new(), &xliff::WriterOptions::default()).unwrap();
+        out.write_file(&doc.files[0]).unwrap();
+        std::fs::write(&path, out.finish().unwrap()).unwrap();
+    }
+    // The translations come back into the memory...
+    let r = w.json([
+        "import",
+        "kit/beijing-tokyo-forum.en.zh-CN.xlf",
+        "kit/beijing-tokyo-forum.en.ja-JP.xlf",
+    ]);
+    assert_eq!(r["added"], delivered.len() as u64, "{r}");
+    assert_eq!(r["skipped"], 0, "{r}");
+    // ...the memory checks clean...
+    let out = w.run(["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // ...and the article is now fully translated.
+    let a = w.json(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit2"]);
+    for lang in a["languages"].as_array().unwrap() {
+        let total = lang["total"]["segments"].as_u64().unwrap();
+        let exact: u64 = lang["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["band"] == "exact" || b["band"] == "context" || b["band"] == "repetition")
+            .map(|b| b["segments"].as_u64().unwrap())
+            .sum();
+        assert_eq!(exact, total, "{lang}");
+    }
+    for (en, zh, ja) in delivered.values() {
+        let m = w.json(["lookup", en.as_str(), "--to", "zh-CN,ja-JP"]);
+        assert_eq!(m[0]["matches"][0]["score"], 100, "{en}");
+        assert_eq!(m[0]["matches"][0]["targets"]["zh-CN"], zh.as_str());
+        assert_eq!(m[0]["matches"][0]["targets"]["ja-JP"], ja.as_str());
+    }
+}
+
+#[test]
+fn xliff_coming_back_wrong_is_reported_and_imports_nothing() {
+    let w = bundled_kit();
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    let before = w.units().len();
+    let xlf = std::fs::read_to_string(w.path("kit/beijing-tokyo-forum.en.zh-CN.xlf")).unwrap();
+    let cases = [
+        (
+            "state.xlf",
+            xlf.replacen("state=\"needs-translation\"", "state=\"done\"", 1),
+            "unknown state \"done\"",
+        ),
+        (
+            "lang.xlf",
+            xlf.replacen("<target state", "<target xml:lang=\"ko-KR\" state", 1),
+            "ko-KR",
+        ),
+    ];
+    for (name, content, want) in cases {
+        w.write(name, content);
+        let out = w.run(["import", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(want) && err.contains(&format!("{name}:")),
+            "{name}: {err}"
+        );
+        assert!(err.contains("nothing"), "{name}: {err}");
+        assert_eq!(w.units().len(), before, "{name}: nothing imported");
+    }
+    // Missing targets are untranslated segments: counted and listed, not an error.
+    let r = w.json(["import", "kit/beijing-tokyo-forum.en.zh-CN.xlf"]);
+    assert_eq!(r["added"], 0);
+    let reasons = r["files"][0]["skipped_reasons"].as_object().unwrap();
+    assert!(
+        reasons.keys().any(|k| k.contains("no <target>")),
+        "{reasons:?}"
+    );
+    // --xliff-states decides what counts as done.
+    let r = w.json([
+        "import",
+        "kit/beijing-tokyo-forum.en.zh-CN.xlf",
+        "--xliff-states",
+        "needs-translation,translated",
+    ]);
+    // The fuzzy pretranslations (state needs-translation) now go in, as units of their own.
+    assert!(r["added"].as_u64().unwrap() > 0, "{r}");
+    let out = w.run([
+        "import",
+        "kit/beijing-tokyo-forum.en.zh-CN.xlf",
+        "--xliff-states",
+        "nonsense",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--xliff-states"), "{}", stderr(&out));
+}
