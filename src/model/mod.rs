@@ -1,13 +1,16 @@
 //! Plain data types shared by every layer: languages, translation units and their variants,
-//! properties and notes; termbase entries; segmentation rules as SRX states them.
+//! properties and notes; termbase entries; findings of the quality checks; segmentation rules as
+//! SRX states them.
 //!
 //! Depends on nothing but `error`.
 
+mod finding;
 mod lang;
 mod srx;
 mod term;
 mod unit;
 
+pub use finding::{Finding, FindingKind, Severity};
 pub use lang::{ChineseScript, Lang};
 pub use srx::{LanguageMap, LanguageRule, SrxPosition, SrxRule, SrxRules};
 pub use term::{Term, TermEntry, TermStatus};
