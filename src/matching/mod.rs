@@ -4,4 +4,5 @@
 
 pub mod diff;
 pub mod grams;
+pub mod qa;
 pub mod score;

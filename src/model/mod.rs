@@ -1,5 +1,6 @@
 //! Plain data types shared by every layer: languages, translation units and their variants,
-//! properties and notes; termbase entries; segmentation rules as SRX states them.
+//! properties and notes; termbase entries; findings of the quality checks; segmentation rules as
+//! SRX states them.
 //!
 //! Depends on nothing but `error`.
 

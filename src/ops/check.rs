@@ -12,8 +12,12 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
 use crate::formats::{tmx, xliff};
+use std::cell::RefCell;
+
+use crate::matching::qa::Checker;
 use crate::matching::score::{Prepared, score};
-use crate::model::{Finding, FindingKind, Lang, Severity, TermEntry, TranslationUnit};
+use crate::ops::glossary::Termbase;
+use crate::model::{Finding, FindingKind, Lang, Severity, TranslationUnit};
 use crate::store::Store;
 
 /// What to check.
@@ -305,14 +309,14 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
         severity: f.severity,
         term: if matches!(f.kind, FindingKind::Term | FindingKind::ForbiddenTerm) {
             f.source_span
-                .and_then(|(a, b)| p.source.get(a..b))
+                .and_then(|(a, b)| p.source_markup.get(a..b))
                 .map(str::to_string)
         } else {
             None
         },
         message: f.message,
-        source: p.source.to_string(),
-        target: p.target.to_string(),
+        source: p.source_markup.to_string(),
+        target: p.target_markup.to_string(),
         expected: f.expected,
         found: f.found,
         source_span: f.source_span,
@@ -470,11 +474,38 @@ fn inconsistencies(
     Ok(())
 }
 
-/// Checks one source/target pair against the glossary and the per-pair checks.
-pub fn pair_checker<'a>(
-    entries: &'a [TermEntry],
-    from: &'a Lang,
-) -> impl Fn(&str, &str, &Lang) -> Vec<Finding> + 'a {
-    let _ = (entries, from);
-    |_s: &str, _t: &str, _l: &Lang| Vec::new()
+/// Every per-pair check: the termbase's (`term`, `forbidden-term`) and the others (numbers,
+/// tags, untranslated, punctuation, white space). Texts are segment contents as
+/// [`crate::model::Variant::content`] gives them (inline markup included).
+pub struct PairChecks<'a> {
+    termbase: Option<&'a Termbase>,
+    from: Lang,
+    qa: RefCell<Checker>,
+}
+
+impl<'a> PairChecks<'a> {
+    /// Checks for sources in `from`, against `termbase` when there is one.
+    pub fn new(termbase: Option<&'a Termbase>, from: &Lang) -> PairChecks<'a> {
+        PairChecks {
+            termbase: termbase.filter(|t| !t.is_empty()),
+            from: from.clone(),
+            qa: RefCell::new(Checker::new()),
+        }
+    }
+
+    /// Appends the findings of one pair.
+    pub fn check(&self, source: &str, target: &str, lang: &Lang, out: &mut Vec<Finding>) {
+        let before = out.len();
+        self.qa
+            .borrow_mut()
+            .check_pair(source, target, &self.from, lang, out);
+        let untranslated = out[before..]
+            .iter()
+            .any(|f| f.kind == FindingKind::Untranslated);
+        if let Some(tb) = self.termbase
+            && !untranslated
+        {
+            tb.check(source, target, lang, out);
+        }
+    }
 }

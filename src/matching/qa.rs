@@ -1,0 +1,1019 @@
+//! Quality checks of one source/target pair: numbers, inline codes, untranslated targets,
+//! punctuation and whitespace. Pure functions, no I/O; glossary terms and consistency across a
+//! memory are checked elsewhere (they need more than one pair).
+//!
+//! It lives in `matching` next to term recognition because it compares a source with its target;
+//! the single-text algorithms it builds on (numbers, inline markup) are in `text`.
+//!
+//! Texts are segment contents as [`crate::model::Variant::content`] gives them: markup where the
+//! segment has inline codes. Spans in findings are byte ranges into those strings.
+//!
+//! Severities: number, tag and untranslated findings are errors; punctuation and whitespace
+//! findings are warnings.
+
+use std::cell::RefCell;
+
+use crate::model::{Finding, FindingKind, Lang, Severity};
+use crate::text::inline::{Code, CodeKind, Codes, Visible};
+use crate::text::numbers::{self, Number, NumberKind};
+use crate::text::tokenize::is_cjk;
+
+/// Runs the number, tag, untranslated, punctuation and whitespace checks on one pair, appending
+/// findings to `out`.
+///
+/// Uses a per-thread [`Checker`]; call [`Checker::check_pair`] to own the buffers.
+///
+/// ```
+/// use tmkit::matching::qa::check_pair;
+/// use tmkit::model::{FindingKind, Lang};
+/// let (en, zh) = (Lang::parse("en").unwrap(), Lang::parse("zh-CN").unwrap());
+/// let mut out = Vec::new();
+/// check_pair("Exports rose 46 percent.", "出口增长了64%。", &en, &zh, &mut out);
+/// assert_eq!(out.len(), 1);
+/// assert_eq!(out[0].kind, FindingKind::Number);
+/// assert_eq!(out[0].message, "number 46 percent in the source is 64% in the target");
+/// ```
+pub fn check_pair(
+    source: &str,
+    target: &str,
+    source_lang: &Lang,
+    target_lang: &Lang,
+    out: &mut Vec<Finding>,
+) {
+    thread_local! {
+        static CHECKER: RefCell<Checker> = RefCell::new(Checker::new());
+    }
+    CHECKER.with(|c| match c.try_borrow_mut() {
+        Ok(mut c) => c.check_pair(source, target, source_lang, target_lang, out),
+        Err(_) => Checker::new().check_pair(source, target, source_lang, target_lang, out),
+    });
+}
+
+/// The checks with their reusable buffers: no allocation for a pair without findings.
+#[derive(Debug, Default)]
+pub struct Checker {
+    source_numbers: Vec<Number>,
+    target_numbers: Vec<Number>,
+}
+
+impl Checker {
+    /// A checker with empty buffers.
+    pub fn new() -> Checker {
+        Checker::default()
+    }
+
+    /// See [`check_pair`].
+    pub fn check_pair(
+        &mut self,
+        source: &str,
+        target: &str,
+        source_lang: &Lang,
+        target_lang: &Lang,
+        out: &mut Vec<Finding>,
+    ) {
+        if untranslated(source, target, source_lang, target_lang, out) {
+            // An empty or copied target has nothing else worth reporting.
+            return;
+        }
+        self.numbers(source, target, source_lang, target_lang, out);
+        tags(source, target, out);
+        punctuation(source, target, target_lang, out);
+        whitespace(source, target, target_lang, out);
+    }
+
+    /// The number check: see [`numbers::compare`].
+    pub fn numbers(
+        &mut self,
+        source: &str,
+        target: &str,
+        source_lang: &Lang,
+        target_lang: &Lang,
+        out: &mut Vec<Finding>,
+    ) {
+        numbers::extract_into(source, source_lang, &mut self.source_numbers);
+        numbers::extract_into(target, target_lang, &mut self.target_numbers);
+        if self.source_numbers.is_empty() && self.target_numbers.is_empty() {
+            return;
+        }
+        let diff = numbers::compare(&self.source_numbers, &self.target_numbers);
+        if diff.is_empty() {
+            return;
+        }
+        let mut extra = diff.extra;
+        for m in &diff.missing {
+            // Pair a missing number with an extra one of the same kind, else with the first.
+            let pick = extra
+                .iter()
+                .position(|e| same_class(e, m))
+                .or(if extra.is_empty() { None } else { Some(0) });
+            let src = m.text(source);
+            let mut f = match pick {
+                Some(p) => {
+                    let e = extra.remove(p);
+                    let tgt = e.text(target);
+                    let mut f = Finding::new(
+                        FindingKind::Number,
+                        Severity::Error,
+                        format!("number {src} in the source is {tgt} in the target"),
+                    );
+                    f.target_span = Some((e.start, e.end));
+                    f.found = Some(tgt.to_string());
+                    f
+                }
+                None => Finding::new(
+                    FindingKind::Number,
+                    Severity::Error,
+                    format!("number {src} in the source is missing from the target"),
+                ),
+            };
+            f.source_span = Some((m.start, m.end));
+            f.expected = Some(src.to_string());
+            out.push(f);
+        }
+        for e in extra {
+            let tgt = e.text(target);
+            let mut f = Finding::new(
+                FindingKind::Number,
+                Severity::Error,
+                format!("number {tgt} in the target is not in the source"),
+            );
+            f.target_span = Some((e.start, e.end));
+            f.found = Some(tgt.to_string());
+            out.push(f);
+        }
+    }
+}
+
+fn same_class(a: &Number, b: &Number) -> bool {
+    matches!(
+        (a.kind, b.kind),
+        (NumberKind::Date { .. }, NumberKind::Date { .. })
+            | (NumberKind::Percent, NumberKind::Percent)
+            | (NumberKind::Ordinal, NumberKind::Ordinal)
+            | (NumberKind::Plain, NumberKind::Plain)
+    )
+}
+
+fn is_cjk_lang(lang: &Lang) -> bool {
+    matches!(lang.primary(), "zh" | "ja")
+}
+
+/// CJK punctuation and full-width forms: `。`, `，`, `「`, `（`, `！`.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+}
+
+fn is_cjk_text(c: char) -> bool {
+    is_cjk(c) || is_cjk_punct(c)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Untranslated
+
+/// Reports an empty target, a target that copies its source (trimmed, case and width folded)
+/// when the source has an English word in lower case (`CIPG`, `COVID-19`, `Genron NPO` and lone
+/// capitalized names legitimately stay), and a Chinese or Japanese target without any Chinese or
+/// Japanese character for a source with at least three lower-case words. Returns whether it
+/// reported.
+pub fn untranslated(
+    source: &str,
+    target: &str,
+    source_lang: &Lang,
+    target_lang: &Lang,
+    out: &mut Vec<Finding>,
+) -> bool {
+    let trimmed = target.trim();
+    let empty = trimmed.is_empty()
+        || (trimmed.starts_with('<') && Visible::new(trimmed).all(|(_, c)| c.is_whitespace()));
+    if empty {
+        if Visible::new(source).any(|(_, c)| !c.is_whitespace()) {
+            out.push(Finding::new(
+                FindingKind::Untranslated,
+                Severity::Error,
+                "the target is empty",
+            ));
+            return true;
+        }
+        return false;
+    }
+    if folded_equal(source, target) {
+        if lowercase_words(source) == 0 {
+            return false;
+        }
+        let mut f = Finding::new(
+            FindingKind::Untranslated,
+            Severity::Error,
+            "the target is a copy of the source",
+        );
+        f.target_span = Some((0, target.len()));
+        f.found = Some(target.to_string());
+        out.push(f);
+        return true;
+    }
+    if is_cjk_lang(target_lang)
+        && !is_cjk_lang(source_lang)
+        && !target.chars().any(is_cjk)
+        && lowercase_words(source) >= 3
+    {
+        let mut f = Finding::new(
+            FindingKind::Untranslated,
+            Severity::Error,
+            format!(
+                "the target has no {} text",
+                if target_lang.primary() == "ja" {
+                    "Japanese"
+                } else {
+                    "Chinese"
+                }
+            ),
+        );
+        f.target_span = Some((0, target.len()));
+        out.push(f);
+        return true;
+    }
+    false
+}
+
+/// The number of words of two or more lower-case ASCII letters, outside tokens that look like
+/// code, paths, addresses or placeholders (`%s`, `--help`, `file.txt`, `http://`).
+fn lowercase_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut token_code = false;
+    let mut run = 0usize;
+    let mut run_lower = true;
+    let mut token_words = 0;
+    let close = |run: usize, lower: bool, words: &mut usize| {
+        if run >= 2 && lower {
+            *words += 1;
+        }
+    };
+    for (_, c) in Visible::new(text).chain(std::iter::once((0, ' '))) {
+        if c.is_ascii_alphabetic() {
+            run += 1;
+            run_lower &= c.is_ascii_lowercase();
+            continue;
+        }
+        close(run, run_lower, &mut token_words);
+        run = 0;
+        run_lower = true;
+        if c.is_whitespace() {
+            if !token_code {
+                count += token_words;
+            }
+            token_words = 0;
+            token_code = false;
+        } else if matches!(
+            c,
+            '/' | '\\' | '_' | '=' | '@' | '{' | '}' | '<' | '>' | '$' | '%' | '#' | '|' | '~'
+        ) || c.is_ascii_digit()
+        {
+            token_code = true;
+        }
+    }
+    count
+}
+
+/// Whether two texts are equal once trimmed, with ASCII case and full-width forms folded.
+fn folded_equal(a: &str, b: &str) -> bool {
+    fn fold(c: char) -> char {
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        };
+        c.to_ascii_lowercase()
+    }
+    let mut x = a.trim().chars().map(fold);
+    let mut y = b.trim().chars().map(fold);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inline codes
+
+fn same_code(a: &Code, b: &Code) -> bool {
+    a.kind == b.kind && a.id == b.id && a.closing == b.closing
+}
+
+fn describe(code: &Code) -> String {
+    let attr = match code.kind {
+        CodeKind::Bpt | CodeKind::Ept => "i",
+        _ => "x",
+    };
+    match (code.closing, code.id) {
+        (true, _) => format!("</{}>", code.kind.name()),
+        (false, Some(id)) => format!("<{} {attr}=\"{id}\">", code.kind.name()),
+        (false, None) => format!("<{}>", code.kind.name()),
+    }
+}
+
+/// Compares the inline codes of source and target by element and id (`i` for `bpt`/`ept`, `x`
+/// for the others): missing and extra codes, and codes the target leaves unbalanced where the
+/// source does not (an `ept` before its `bpt`, a `bpt` without its `ept`, a `<hi>` not closed).
+/// Order may change: translations reorder codes.
+pub fn tags(source: &str, target: &str, out: &mut Vec<Finding>) {
+    if memchr::memchr(b'<', source.as_bytes()).is_none()
+        && memchr::memchr(b'<', target.as_bytes()).is_none()
+    {
+        return;
+    }
+    let (mut sbuf, mut tbuf) = ([NO_CODE; 32], [NO_CODE; 32]);
+    let (mut sheap, mut theap) = (Vec::new(), Vec::new());
+    let sc = collect(source, &mut sbuf, &mut sheap);
+    let tc = collect(target, &mut tbuf, &mut theap);
+    let count = |codes: &[Code], code: &Code| codes.iter().filter(|c| same_code(c, code)).count();
+    // Missing: source codes the target has fewer of (reported once per code).
+    for (i, code) in sc.iter().enumerate() {
+        if sc[..i].iter().any(|c| same_code(c, code)) || count(tc, code) >= count(sc, code) {
+            continue;
+        }
+        let d = describe(code);
+        let mut f = Finding::new(
+            FindingKind::Tag,
+            Severity::Error,
+            format!("inline code {d} is missing from the target"),
+        );
+        f.source_span = Some((code.start, code.end));
+        f.expected = Some(d);
+        out.push(f);
+    }
+    for (i, code) in tc.iter().enumerate() {
+        if tc[..i].iter().any(|c| same_code(c, code)) || count(tc, code) <= count(sc, code) {
+            continue;
+        }
+        let d = describe(code);
+        let mut f = Finding::new(
+            FindingKind::Tag,
+            Severity::Error,
+            format!("inline code {d} in the target is not in the source"),
+        );
+        f.target_span = Some((code.start, code.end));
+        f.found = Some(d);
+        out.push(f);
+    }
+    // Order: a closing code before its opening one, where the source has them in order and the
+    // target has both (a code missing altogether is reported above).
+    for (i, code) in tc.iter().enumerate() {
+        let opener = |c: &Code| match code.kind {
+            CodeKind::Ept => c.kind == CodeKind::Bpt && c.id == code.id,
+            kind => c.kind == kind && !c.closing,
+        };
+        let closing = code.kind == CodeKind::Ept || code.closing;
+        if !closing
+            || !unopened(tc, i)
+            || !tc[i + 1..].iter().any(opener)
+            || sc
+                .iter()
+                .enumerate()
+                .any(|(j, c)| same_code(c, code) && unopened(sc, j))
+        {
+            continue;
+        }
+        let d = describe(code);
+        let mut f = Finding::new(
+            FindingKind::Tag,
+            Severity::Error,
+            format!("inline code {d} comes before its opening code in the target"),
+        );
+        f.target_span = Some((code.start, code.end));
+        f.found = Some(d);
+        out.push(f);
+    }
+}
+
+const NO_CODE: Code<'static> = Code {
+    kind: CodeKind::Ph,
+    id: None,
+    pos: None,
+    closing: false,
+    start: 0,
+    end: 0,
+};
+
+/// The codes of a content, in a stack buffer unless there are more than 32.
+fn collect<'a, 'b>(
+    text: &'a str,
+    buf: &'b mut [Code<'a>; 32],
+    heap: &'b mut Vec<Code<'a>>,
+) -> &'b [Code<'a>] {
+    let mut n = 0;
+    for code in Codes::new(text) {
+        if n < buf.len() {
+            buf[n] = code;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&buf[..]);
+            }
+            heap.push(code);
+        }
+        n += 1;
+    }
+    if n <= buf.len() { &buf[..n] } else { heap }
+}
+
+/// Whether the closing code `codes[i]` (`ept`, `</hi>`) has no opening code before it.
+fn unopened(codes: &[Code], i: usize) -> bool {
+    let code = &codes[i];
+    match code.kind {
+        CodeKind::Ept => !codes[..i]
+            .iter()
+            .any(|c| c.kind == CodeKind::Bpt && c.id == code.id),
+        kind => {
+            let depth: i32 = codes[..=i]
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| if c.closing { -1 } else { 1 })
+                .sum();
+            depth < 0
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Punctuation
+
+/// Bracket and quote families, compared across languages: English “” are Chinese “” and
+/// Japanese 「」; English ‘’ are Japanese 『』.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Round,
+    Square,
+    Double,
+    Single,
+    Book,
+}
+
+const FAMILIES: [Family; 5] = [
+    Family::Round,
+    Family::Square,
+    Family::Double,
+    Family::Single,
+    Family::Book,
+];
+
+fn bracket(c: char) -> Option<(Family, bool)> {
+    Some(match c {
+        '(' | '（' => (Family::Round, true),
+        ')' | '）' => (Family::Round, false),
+        '[' | '【' | '〔' | '［' => (Family::Square, true),
+        ']' | '】' | '〕' | '］' => (Family::Square, false),
+        '“' | '「' => (Family::Double, true),
+        '”' | '」' => (Family::Double, false),
+        '‘' | '『' => (Family::Single, true),
+        '’' | '』' => (Family::Single, false),
+        '《' | '〈' => (Family::Book, true),
+        '》' | '〉' => (Family::Book, false),
+        _ => return None,
+    })
+}
+
+/// Per family: openings left open (with the first one's offset) and closings without an opening
+/// (with the first one's offset).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Balance {
+    open: [u16; 5],
+    stray: [u16; 5],
+    open_at: [usize; 5],
+    stray_at: [usize; 5],
+}
+
+fn balance(text: &str) -> Balance {
+    let mut b = Balance::default();
+    let mut straight_open = false;
+    let mut each = |at: usize, c: char| {
+        let (family, opening) = match c {
+            '"' => {
+                straight_open = !straight_open;
+                (Family::Double, straight_open)
+            }
+            _ => match bracket(c) {
+                Some(x) => x,
+                None => return,
+            },
+        };
+        let f = family as usize;
+        if opening {
+            if b.open[f] == 0 {
+                b.open_at[f] = at;
+            }
+            b.open[f] += 1;
+        } else if b.open[f] > 0 {
+            b.open[f] -= 1;
+        } else if family == Family::Single {
+            // ’ is also the apostrophe: only a closing quote after an opening one.
+        } else {
+            if b.stray[f] == 0 {
+                b.stray_at[f] = at;
+            }
+            b.stray[f] += 1;
+        }
+    };
+    let bytes = text.as_bytes();
+    if memchr::memchr2(b'<', b'&', bytes).is_some() {
+        for (at, c) in Visible::new(text) {
+            each(at, c);
+        }
+    } else {
+        // Brackets are ASCII or three-byte characters led by E2 80 (quotes), E3 80 (CJK
+        // brackets) or EF BC/BD (full-width forms); continuation bytes never look like either.
+        for (at, &x) in bytes.iter().enumerate() {
+            match x {
+                b'(' | b')' | b'[' | b']' | b'"' => each(at, x as char),
+                0xE2 | 0xE3 | 0xEF => {
+                    let y = bytes.get(at + 1).copied().unwrap_or(0);
+                    let z = bytes.get(at + 2).copied().unwrap_or(0);
+                    // ‘’“” E2 80 98..9D; 〈〉《》「」『』【】〔〕 E3 80 88..95; （） EF BC 88/89;
+                    // ［］ EF BC BB/BD.
+                    let candidate = match (x, y) {
+                        (0xE2, 0x80) => (0x98..=0x9D).contains(&z),
+                        (0xE3, 0x80) => (0x88..=0x95).contains(&z),
+                        (0xEF, 0xBC) => matches!(z, 0x88 | 0x89 | 0xBB | 0xBD),
+                        _ => false,
+                    };
+                    if candidate && let Some(c) = text[at..].chars().next() {
+                        each(at, c);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    b
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    None,
+    Period,
+    Question,
+    Exclamation,
+    Colon,
+    Ellipsis,
+    Other,
+}
+
+/// The end of a text: its final punctuation (closing quotes and brackets skipped), the offset and
+/// the character, and whether a closing quote or bracket was skipped.
+fn text_end(text: &str) -> (End, usize, Option<char>, bool, Option<char>) {
+    let mut last: [(usize, char); 4] = [(0, ' '); 4];
+    let mut n = 0usize;
+    let mut skipped = false;
+    // Walk forward keeping the last visible characters (markup may hide the end).
+    let mut ring: [(usize, char); 8] = [(0, ' '); 8];
+    let mut len = 0usize;
+    // Markup matters only if it is near the end.
+    let mut tail = text.len().saturating_sub(48);
+    while !text.is_char_boundary(tail) {
+        tail -= 1;
+    }
+    if memchr::memchr2(b'<', b'&', &text.as_bytes()[tail..]).is_some() {
+        for (at, c) in Visible::new(text) {
+            ring[len % 8] = (at, c);
+            len += 1;
+        }
+    } else {
+        let mut back = [(0usize, ' '); 8];
+        for (k, (at, c)) in text.trim_end().char_indices().rev().take(8).enumerate() {
+            back[k] = (at, c);
+            len = k + 1;
+        }
+        for k in 0..len {
+            ring[k] = back[len - 1 - k];
+        }
+    }
+    let mut k = len;
+    while k > 0 && len - k < 8 {
+        let (at, c) = ring[(k - 1) % 8];
+        k -= 1;
+        if c.is_whitespace() {
+            continue;
+        }
+        if n == 0 && (matches!(bracket(c), Some((_, false))) || c == '"' || c == '\'') {
+            skipped = true;
+            continue;
+        }
+        last[n] = (at, c);
+        n += 1;
+        if n == 4 {
+            break;
+        }
+    }
+    if n == 0 {
+        return (End::None, 0, None, skipped, None);
+    }
+    let (at, c) = last[0];
+    let prev = (n > 1).then(|| last[1].1);
+    let end = match c {
+        '.' if n >= 3 && last[1].1 == '.' && last[2].1 == '.' => End::Ellipsis,
+        '…' | '⋯' => End::Ellipsis,
+        '.' | '。' | '．' => End::Period,
+        '?' | '？' => End::Question,
+        '!' | '！' => End::Exclamation,
+        ':' | '：' => End::Colon,
+        ';' | '；' | ',' | '，' | '、' => End::Other,
+        _ => End::None,
+    };
+    (end, at, Some(c), skipped, prev)
+}
+
+/// Abbreviations whose period is not the end of a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches('.');
+    let word = t
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    [
+        "Ltd", "Inc", "Co", "Corp", "etc", "Jr", "Sr", "St", "No", "U.S", "U.K", "U.N", "a.m",
+        "p.m", "e.g", "i.e", "vs", "Dr", "Mr", "Mrs", "Ms", "Prof",
+    ]
+    .contains(&word)
+}
+
+/// Unbalanced brackets and quotes in the target (where the source is balanced), end punctuation
+/// that does not correspond, half-width punctuation between Chinese or Japanese characters.
+pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<Finding>) {
+    let cjk = is_cjk_lang(target_lang);
+    let ja = target_lang.primary() == "ja";
+    // Brackets and quotes.
+    // The source is read only when the target is unbalanced: a quotation may run across
+    // segments, and then both are.
+    let tb = balance(target);
+    let unbalanced = tb.open != [0; 5] || tb.stray != [0; 5];
+    let sb = if unbalanced { balance(source) } else { tb };
+    if unbalanced && sb != tb {
+        for family in FAMILIES {
+            let f = family as usize;
+            if tb.open[f] > sb.open[f] {
+                let c = target[tb.open_at[f]..].chars().next().unwrap_or(' ');
+                let mut finding = Finding::new(
+                    FindingKind::Punctuation,
+                    Severity::Warning,
+                    format!("\u{201c}{c}\u{201d} is not closed in the target"),
+                );
+                finding.target_span = Some((tb.open_at[f], tb.open_at[f] + c.len_utf8()));
+                finding.found = Some(c.to_string());
+                out.push(finding);
+            } else if tb.stray[f] > sb.stray[f] {
+                let c = target[tb.stray_at[f]..].chars().next().unwrap_or(' ');
+                let mut finding = Finding::new(
+                    FindingKind::Punctuation,
+                    Severity::Warning,
+                    format!("\u{201c}{c}\u{201d} closes nothing in the target"),
+                );
+                finding.target_span = Some((tb.stray_at[f], tb.stray_at[f] + c.len_utf8()));
+                finding.found = Some(c.to_string());
+                out.push(finding);
+            }
+        }
+    }
+    // End punctuation.
+    let (se, _, sc, _, _) = text_end(source);
+    let (te, tat, tc, t_skipped, t_prev) = text_end(target);
+    let expected = match se {
+        End::Period => {
+            let ok = te == End::Period || te == End::Ellipsis || (te == End::None && t_skipped);
+            (!ok && !ends_with_abbreviation(source)).then_some(if cjk { "。" } else { "." })
+        }
+        End::Question => {
+            let ok = te == End::Question || (ja && te == End::Period && t_prev == Some('か'));
+            (!ok).then_some(if cjk { "？" } else { "?" })
+        }
+        End::Exclamation => {
+            let ok = te == End::Exclamation || (ja && te == End::Period);
+            (!ok).then_some(if cjk { "！" } else { "!" })
+        }
+        End::Colon => (te != End::Colon).then_some(if cjk { "：" } else { ":" }),
+        End::Ellipsis => (te != End::Ellipsis).then_some(if cjk { "……" } else { "..." }),
+        _ => None,
+    };
+    if let (Some(expected), Some(sc)) = (expected, sc) {
+        let mut f = match tc.filter(|_| te != End::None) {
+            Some(tc) => {
+                let mut f = Finding::new(
+                    FindingKind::Punctuation,
+                    Severity::Warning,
+                    format!(
+                        "the source ends with \u{201c}{sc}\u{201d} but the target with \u{201c}{tc}\u{201d}"
+                    ),
+                );
+                f.target_span = Some((tat, tat + tc.len_utf8()));
+                f.found = Some(tc.to_string());
+                f
+            }
+            None => Finding::new(
+                FindingKind::Punctuation,
+                Severity::Warning,
+                format!(
+                    "the source ends with \u{201c}{sc}\u{201d} but the target has no end punctuation"
+                ),
+            ),
+        };
+        f.expected = Some(expected.to_string());
+        out.push(f);
+    }
+    if cjk {
+        half_width(target, out);
+    }
+}
+
+/// Half-width punctuation right next to Chinese or Japanese characters where full-width belongs:
+/// `中国,日本`, `中国, 日本`, `吗?`, `言論NPO(日本)が`, `问题:“`. Numbers (`1,000`) and Latin text are
+/// left alone, and so is the software style of a half-width colon, semicolon or bracket set off by
+/// a space (`警告: 指定`, `ダウンロード中 (完了まで)`). At most three findings.
+fn half_width(target: &str, out: &mut Vec<Finding>) {
+    let bytes = target.as_bytes();
+    let mut reported = 0;
+    for (at, &x) in bytes.iter().enumerate() {
+        if !matches!(x, b',' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'.') {
+            continue;
+        }
+        let c = x as char;
+        let p = target[..at].chars().next_back();
+        if !p.is_some_and(is_cjk_text) {
+            continue;
+        }
+        let after_cjk = p.is_some_and(is_cjk);
+        let mut rest = target[at + 1..].chars();
+        let next = rest.next();
+        let cjk_next = next.is_some_and(is_cjk_text);
+        let end = |n: Option<char>| {
+            n.is_none_or(|n| matches!(bracket(n), Some((_, false))) || n == '\n' || n == '<')
+        };
+        let full = match c {
+            ',' if cjk_next
+                || end(next)
+                || (next == Some(' ') && rest.next().is_some_and(is_cjk_text)) =>
+            {
+                '，'
+            }
+            ';' if cjk_next => '；',
+            ':' if cjk_next || next.is_some_and(|n| matches!(n, '“' | '「')) => '：',
+            '?' if cjk_next || end(next) => '？',
+            '!' if cjk_next || end(next) => '！',
+            '(' if after_cjk && next.is_some_and(is_cjk) => '（',
+            ')' if after_cjk && next.is_some_and(is_cjk) => '）',
+            '.' if after_cjk && end(next) => '。',
+            _ => continue,
+        };
+        let mut f = Finding::new(
+            FindingKind::Punctuation,
+            Severity::Warning,
+            format!(
+                "half-width \u{201c}{c}\u{201d} in Chinese or Japanese text; \u{201c}{full}\u{201d} expected"
+            ),
+        );
+        f.target_span = Some((at, at + 1));
+        f.expected = Some(full.to_string());
+        f.found = Some(c.to_string());
+        out.push(f);
+        reported += 1;
+        if reported == 3 {
+            return;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whitespace
+
+fn leading(s: &str) -> &str {
+    &s[..s.len() - s.trim_start().len()]
+}
+
+fn trailing(s: &str) -> &str {
+    &s[s.trim_end().len()..]
+}
+
+fn show(ws: &str) -> String {
+    if ws.is_empty() {
+        return "none".to_string();
+    }
+    let mut out = String::from("\u{201c}");
+    for c in ws.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{3000}' => out.push_str("\\u{3000}"),
+            '\u{a0}' => out.push_str("\\u{a0}"),
+            c => out.push(c),
+        }
+    }
+    out.push('\u{201d}');
+    out
+}
+
+/// Leading and trailing whitespace that differs from the source (spaces a full-width punctuation
+/// mark absorbs excepted: `Name: ` is `名前：`), doubled spaces the source does not have, and spaces
+/// between Chinese or Japanese characters in a Chinese or Japanese target (the ideographic space
+/// U+3000, and a space between two katakana words, are left alone there).
+pub fn whitespace(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<Finding>) {
+    // A space next to full-width punctuation is absorbed by it: "Name: " is "名前：".
+    let absorbed = |ws: &str, other: &str, neighbour: Option<char>| {
+        other.is_empty() && ws.chars().all(|c| c == ' ') && neighbour.is_some_and(is_cjk_punct)
+    };
+    let (sl, tl) = (leading(source), leading(target));
+    if sl != tl && !absorbed(sl, tl, target.trim_start().chars().next()) {
+        let mut f = Finding::new(
+            FindingKind::Whitespace,
+            Severity::Warning,
+            format!(
+                "leading whitespace differs: {} in the source, {} in the target",
+                show(sl),
+                show(tl)
+            ),
+        );
+        f.target_span = Some((0, tl.len()));
+        f.expected = Some(sl.to_string());
+        f.found = Some(tl.to_string());
+        out.push(f);
+    }
+    let (st, tt) = (trailing(source), trailing(target));
+    if st != tt
+        && !target.trim().is_empty()
+        && !absorbed(st, tt, target.trim_end().chars().next_back())
+    {
+        let mut f = Finding::new(
+            FindingKind::Whitespace,
+            Severity::Warning,
+            format!(
+                "trailing whitespace differs: {} in the source, {} in the target",
+                show(st),
+                show(tt)
+            ),
+        );
+        f.target_span = Some((target.len() - tt.len(), target.len()));
+        f.expected = Some(st.to_string());
+        f.found = Some(tt.to_string());
+        out.push(f);
+    }
+    let inner = target.trim();
+    let offset = target.len() - target.trim_start().len();
+    if let Some(p) = memchr::memmem::find(inner.as_bytes(), b"  ")
+        && memchr::memmem::find(source.trim().as_bytes(), b"  ").is_none()
+    {
+        let mut f = Finding::new(
+            FindingKind::Whitespace,
+            Severity::Warning,
+            "doubled space in the target",
+        );
+        let start = offset + p;
+        let end = start + inner[p..].len() - inner[p..].trim_start_matches(' ').len();
+        f.target_span = Some((start, end));
+        out.push(f);
+    }
+    if is_cjk_lang(target_lang) {
+        // Japanese software text sets katakana words apart (アプリケーション バージョン).
+        let katakana = |c: Option<char>| c.is_some_and(|c| matches!(c, '\u{30A0}'..='\u{30FF}'));
+        let spaces = memchr::memchr_iter(b' ', target.as_bytes())
+            .map(|at| (at, 1))
+            .chain(target.match_indices('\u{a0}').map(|(at, s)| (at, s.len())));
+        for (at, len) in spaces {
+            let p = target[..at].chars().next_back();
+            let next = target[at + len..].chars().next();
+            if p.is_some_and(is_cjk_text)
+                && next.is_some_and(is_cjk_text)
+                && !(katakana(p) && katakana(next))
+            {
+                let mut f = Finding::new(
+                    FindingKind::Whitespace,
+                    Severity::Warning,
+                    "space between Chinese or Japanese characters",
+                );
+                f.target_span = Some((at, at + len));
+                out.push(f);
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(source: &str, target: &str, tl: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check_pair(
+            source,
+            target,
+            &Lang::parse("en").unwrap(),
+            &Lang::parse(tl).unwrap(),
+            &mut out,
+        );
+        out
+    }
+
+    fn kinds(source: &str, target: &str, tl: &str) -> Vec<FindingKind> {
+        run(source, target, tl)
+            .into_iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    #[test]
+    fn clean_pairs_have_no_findings() {
+        let cases = [
+            (
+                "For the 16th Beijing-Tokyo Forum, held via video conference for the first-time last week, digital technology proved to be instrumental.",
+                "上周，第16届北京－东京论坛首次以视频会议形式举行，数字技术在其中发挥了关键作用。",
+                "zh-CN",
+            ),
+            (
+                "The two-day event set up six parallel online sub-forums, covering fields of public health, bilateral politics and diplomacy, economy and trade, media, digital economy and security.",
+                "2日間にわたるフォーラムでは、公衆衛生、二国間の政治・外交、経済・貿易、メディア、デジタル経済、安全保障の各分野を扱う6つのオンライン分科会が並行して開かれた。",
+                "ja-JP",
+            ),
+            (
+                "It is the highest public diplomatic communication platform between China and Japan, with this year’s theme highlighting “the international order in the post-pandemic era and the role that China and Japan should play”.",
+                "同フォーラムは日中間で最高レベルの公共外交の交流プラットフォームであり、今年は「コロナ後の国際秩序と日中両国が果たすべき役割」をテーマに掲げた。",
+                "ja-JP",
+            ),
+            ("CIPG", "CIPG", "zh-CN"),
+            ("COVID-19", "COVID-19", "ja-JP"),
+            (
+                "Beijing-Tokyo Forum: Sino-Japan Relations to Strengthen in Post-Pandemic Era",
+                "東京－北京フォーラム：ポストコロナ時代に日中関係強化へ",
+                "ja-JP",
+            ),
+        ];
+        for (s, t, l) in cases {
+            assert_eq!(run(s, t, l), [], "{s} | {t}");
+        }
+    }
+
+    #[test]
+    fn each_check_fires() {
+        use FindingKind::*;
+        let cases: &[(&str, &str, &str, &[FindingKind])] = &[
+            (
+                "Exports rose 46 percent.",
+                "出口增长了64%。",
+                "zh-CN",
+                &[Number],
+            ),
+            ("Exports rose 46 percent.", "", "zh-CN", &[Untranslated]),
+            (
+                "Exports rose sharply.",
+                "Exports rose sharply.",
+                "ja-JP",
+                &[Untranslated],
+            ),
+            (
+                r#"Click <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>."#,
+                r#"单击<bpt i="1">&lt;b&gt;</bpt>确定。"#,
+                "zh-CN",
+                &[Tag],
+            ),
+            ("Is it true?", "这是真的吗。", "zh-CN", &[Punctuation]),
+            ("China and Japan.", "中国,日本。", "zh-CN", &[Punctuation]),
+            ("He said (again).", "他（再次说。", "zh-CN", &[Punctuation]),
+            ("China and Japan.", "中国 和日本。", "zh-CN", &[Whitespace]),
+            ("China and Japan.", "中国和日本。 ", "zh-CN", &[Whitespace]),
+        ];
+        for (s, t, l, want) in cases {
+            assert_eq!(kinds(s, t, l), *want, "{s} | {t}");
+        }
+    }
+
+    #[test]
+    fn number_findings_say_what_and_where() {
+        let t = "第十五届论坛于11月3日开幕。";
+        let f = run("The 16th forum opened on Nov. 30.", t, "zh-CN");
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.message.as_str(),
+                    f.expected.as_deref(),
+                    f.found.as_deref(),
+                    f.target_span.map(|(a, b)| &t[a..b]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "number 16th in the source is 第十五 in the target",
+                    Some("16th"),
+                    Some("第十五"),
+                    Some("第十五")
+                ),
+                (
+                    "number Nov. 30 in the source is 11月3日 in the target",
+                    Some("Nov. 30"),
+                    Some("11月3日"),
+                    Some("11月3日")
+                ),
+            ]
+        );
+    }
+}
