@@ -5,3 +5,4 @@
 pub mod diff;
 pub mod grams;
 pub mod score;
+pub mod terms;
