@@ -108,9 +108,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             Level::Warning => Severity::Warning,
         },
     };
-    let checker = ops::pair_checker(&glossary, &from);
+    let termbase = glossary_op::Termbase::new(glossary, &from);
+    let checks = ops::PairChecks::new(Some(&termbase), &from);
     let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
-        out.extend(checker(p.source_markup, p.target_markup, p.lang));
+        checks.check(p.source_markup, p.target_markup, p.lang, out);
     };
     let report = ops::check(stores.first(), &input, &config, &pair_check)?;
     if report.pairs == 0 && report.units > 0 {

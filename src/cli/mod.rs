@@ -19,6 +19,7 @@ mod output;
 mod prepare;
 mod segment;
 mod stats;
+mod terms;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -72,6 +73,7 @@ pub enum Command {
     Prepare(prepare::Args),
     Glossary(glossary::Args),
     Check(check::Args),
+    Terms(terms::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -114,6 +116,7 @@ pub fn run() -> i32 {
         Command::Prepare(args) => prepare::run(args, &ctx),
         Command::Glossary(args) => glossary::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),
+        Command::Terms(args) => terms::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

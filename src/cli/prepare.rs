@@ -171,8 +171,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
 
     // The glossary: the memory's termbase and the --glossary files.
     let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
-    let finder = glossary_op::term_finder(&glossary, &from, &to);
-    let checker = check_op::pair_checker(&glossary, &from);
+    let termbase = glossary_op::Termbase::new(glossary, &from);
+    let checks = check_op::PairChecks::new(Some(&termbase), &from);
+    let to_langs = to.clone();
+    let finder = |text: &str| termbase.kit_terms(text, &to_langs);
+    let checker = |source: &str, target: &str, lang: &Lang| {
+        let mut out = Vec::new();
+        checks.check(source, target, lang, &mut out);
+        out
+    };
 
     let config = PrepareConfig {
         from: from.clone(),
@@ -190,7 +197,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         &store_refs,
         &config,
         ops::Helpers {
-            glossary: glossary.clone(),
+            glossary: termbase.entries.clone(),
             find_terms: &finder,
             check: &checker,
         },

@@ -6,3 +6,4 @@ pub mod diff;
 pub mod grams;
 pub mod qa;
 pub mod score;
+pub mod terms;

@@ -16,8 +16,8 @@ use std::cell::RefCell;
 
 use crate::matching::qa::Checker;
 use crate::matching::score::{Prepared, score};
-use crate::ops::glossary::Termbase;
 use crate::model::{Finding, FindingKind, Lang, Severity, TranslationUnit};
+use crate::ops::glossary::Termbase;
 use crate::store::Store;
 
 /// What to check.

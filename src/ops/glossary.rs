@@ -10,7 +10,8 @@ use crate::error::Result;
 use crate::formats::glossary::{self, GlossaryFormat, Layout, OmegatWriter, ReadOptions};
 use crate::formats::tbx;
 use crate::formats::tmx::Problem;
-use crate::model::{Lang, TermEntry};
+use crate::matching::terms::{TermHit, TermIndex};
+use crate::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermStatus};
 use crate::ops::prepare::KitTerm;
 use crate::store::Store;
 
@@ -309,16 +310,6 @@ pub fn load(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Vec<Term
     Ok(out)
 }
 
-/// A term finder over `entries` for text in `from`, giving translations in `to`.
-pub fn term_finder<'a>(
-    entries: &'a [TermEntry],
-    from: &'a Lang,
-    to: &'a [Lang],
-) -> impl Fn(&str) -> Vec<KitTerm> + 'a {
-    let _ = (entries, from, to);
-    |_text: &str| Vec::new()
-}
-
 /// A concept as `glossary list --format json` shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListedEntry {
@@ -413,4 +404,246 @@ fn validate_name(name: &str) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// A termbase compiled for one source language and its target languages: finds terms in source
+/// texts and checks translations against them.
+pub struct Termbase {
+    pub entries: Vec<TermEntry>,
+    from: Lang,
+    source: TermIndex,
+    /// One index per target language seen (built on first use).
+    targets: std::cell::RefCell<Vec<(Lang, std::rc::Rc<TermIndex>)>>,
+    /// The last source text and its hits: the targets of a unit share its source.
+    last_source: std::cell::RefCell<(String, Vec<TermHit>)>,
+}
+
+impl Termbase {
+    /// Compiles `entries` for texts in `from`.
+    pub fn new(entries: Vec<TermEntry>, from: &Lang) -> Termbase {
+        let source = TermIndex::build(&entries, from);
+        Termbase {
+            entries,
+            from: from.clone(),
+            source,
+            targets: Default::default(),
+            last_source: Default::default(),
+        }
+    }
+
+    /// Whether there is no term to look for.
+    pub fn is_empty(&self) -> bool {
+        self.source.is_empty()
+    }
+
+    fn target_index(&self, lang: &Lang) -> std::rc::Rc<TermIndex> {
+        let mut t = self.targets.borrow_mut();
+        if let Some((_, idx)) = t.iter().find(|(l, _)| l == lang) {
+            return idx.clone();
+        }
+        let idx = std::rc::Rc::new(TermIndex::build(&self.entries, lang));
+        t.push((lang.clone(), idx.clone()));
+        idx
+    }
+
+    /// The terms of a source text, longest first and left to right, without overlaps; one hit per
+    /// concept and place (the term written exactly so, else the preferred one).
+    pub fn find(&self, text: &str) -> Vec<TermHit> {
+        let mut hits = self.source.find(text);
+        self.one_per_concept(text, &mut hits);
+        hits
+    }
+
+    /// Keeps one hit per (place, concept): a concept's terms that differ only in hyphens, spaces
+    /// or width all match the same text.
+    fn one_per_concept(&self, text: &str, hits: &mut Vec<TermHit>) {
+        let rank = |h: &TermHit| {
+            let t = &self.entries[h.entry].terms[h.term];
+            (t.text != text[h.start..h.end], t.status)
+        };
+        hits.sort_by(|a, b| {
+            (a.start, a.end, a.entry)
+                .cmp(&(b.start, b.end, b.entry))
+                .then_with(|| rank(a).cmp(&rank(b)))
+        });
+        hits.dedup_by(|b, a| (a.start, a.end, a.entry) == (b.start, b.end, b.entry));
+    }
+
+    fn source_hits(&self, text: &str) -> Vec<TermHit> {
+        let mut last = self.last_source.borrow_mut();
+        if last.0 != text {
+            last.0.clear();
+            last.0.push_str(text);
+            self.source.find_into(text, &mut last.1);
+            let mut hits = std::mem::take(&mut last.1);
+            self.one_per_concept(text, &mut hits);
+            last.1 = hits;
+        }
+        last.1.clone()
+    }
+
+    /// The terms of entry `e` in a language that `lang` matches, with their status.
+    fn terms_of<'s>(&'s self, e: usize, lang: &Lang) -> impl Iterator<Item = &'s Term> + 's {
+        let lang = lang.clone();
+        self.entries[e]
+            .terms
+            .iter()
+            .filter(move |t| lang.matches(&t.lang))
+    }
+
+    /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
+    pub fn approved<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
+        let mut v: Vec<&Term> = self
+            .terms_of(e, lang)
+            .filter(|t| t.status != TermStatus::Forbidden)
+            .collect();
+        v.sort_by_key(|t| t.status);
+        v.into_iter().map(|t| t.text.as_str()).collect()
+    }
+
+    /// The forbidden translations of entry `e` in `lang`.
+    pub fn forbidden<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
+        self.terms_of(e, lang)
+            .filter(|t| t.status == TermStatus::Forbidden)
+            .map(|t| t.text.as_str())
+            .collect()
+    }
+
+    /// The terms of a segment as a kit shows them, with translations in `to`.
+    pub fn kit_terms(&self, text: &str, to: &[Lang]) -> Vec<KitTerm> {
+        self.find(text)
+            .into_iter()
+            .map(|h| KitTerm {
+                start: h.start,
+                end: h.end,
+                text: text[h.start..h.end].to_string(),
+                term: self.entries[h.entry].terms[h.term].text.clone(),
+                entry: h.entry,
+                translations: to
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.to_string(),
+                            self.approved(h.entry, l)
+                                .into_iter()
+                                .map(str::to_string)
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                forbidden: to
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.to_string(),
+                            self.forbidden(h.entry, l)
+                                .into_iter()
+                                .map(str::to_string)
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Checks a translation against the termbase: a source term whose approved translation is
+    /// missing (`term`), a forbidden term used (`forbidden-term`).
+    pub fn check(&self, source: &str, target: &str, lang: &Lang, out: &mut Vec<Finding>) {
+        if self.source.is_empty() || lang.matches(&self.from) {
+            return;
+        }
+        let hits = self.source_hits(source);
+        let index = self.target_index(lang);
+        if hits.is_empty() && index.is_empty() {
+            return;
+        }
+        let mut in_target: Vec<TermHit> = Vec::new();
+        index.find_all_into(target, &mut in_target);
+        // A forbidden term is reported where the target has it as written (forms that differ
+        // from an approved term only in width or hyphens match both), and not inside a longer
+        // approved term.
+        let approved_at = |h: &TermHit| {
+            in_target.iter().any(|o| {
+                let t = &self.entries[o.entry].terms[o.term];
+                t.status != TermStatus::Forbidden
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && (o.end - o.start > h.end - h.start || t.text == target[o.start..o.end])
+            })
+        };
+        let mut forbidden_entries: Vec<usize> = Vec::new();
+        let mut reported: Vec<(usize, usize)> = Vec::new();
+        for h in &in_target {
+            let term = &self.entries[h.entry].terms[h.term];
+            if term.status != TermStatus::Forbidden || reported.contains(&(h.start, h.end)) {
+                continue;
+            }
+            let found = &target[h.start..h.end];
+            let written_so = term.text == found
+                || term.variants.iter().any(|v| v == found)
+                || !self
+                    .terms_of(h.entry, lang)
+                    .any(|t| t.status != TermStatus::Forbidden && t.text == found);
+            if !written_so || approved_at(h) {
+                continue;
+            }
+            reported.push((h.start, h.end));
+            forbidden_entries.push(h.entry);
+            let expected = self.approved(h.entry, lang);
+            out.push(Finding {
+                kind: FindingKind::ForbiddenTerm,
+                severity: Severity::Error,
+                message: if expected.is_empty() {
+                    format!("“{found}” must not be used")
+                } else {
+                    format!("“{found}” must not be used: write {}", quote_all(&expected))
+                },
+                target_span: Some((h.start, h.end)),
+                source_span: None,
+                expected: (!expected.is_empty()).then(|| expected.join(" / ")),
+                found: Some(found.to_string()),
+            });
+        }
+        let mut done: Vec<usize> = Vec::new();
+        for h in &hits {
+            if done.contains(&h.entry) || forbidden_entries.contains(&h.entry) {
+                continue;
+            }
+            done.push(h.entry);
+            let expected = self.approved(h.entry, lang);
+            if expected.is_empty() {
+                continue;
+            }
+            let present = in_target.iter().any(|t| {
+                t.entry == h.entry
+                    && (self.entries[t.entry].terms[t.term].status != TermStatus::Forbidden
+                        && !reported.contains(&(t.start, t.end)))
+            });
+            if present {
+                continue;
+            }
+            let found = &source[h.start..h.end];
+            out.push(Finding {
+                kind: FindingKind::Term,
+                severity: Severity::Error,
+                message: format!(
+                    "“{found}” is not translated with the glossary's {}",
+                    quote_all(&expected)
+                ),
+                target_span: None,
+                source_span: Some((h.start, h.end)),
+                expected: Some(expected.join(" / ")),
+                found: None,
+            });
+        }
+    }
+}
+
+fn quote_all(terms: &[&str]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("“{t}”"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

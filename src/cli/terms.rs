@@ -1,0 +1,163 @@
+//! `tmkit terms`: the glossary terms in a text, with their approved translations.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args as ClapArgs;
+use serde::Serialize;
+use tmkit::model::Lang;
+use tmkit::ops::glossary::{self as ops, Termbase};
+use tmkit::store::Store;
+
+use super::output::{Style, Table, print_json};
+use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
+
+/// Find the glossary terms in a text and show their approved translations.
+///
+/// English terms match whole words, case-insensitively (unless flagged case-sensitive or an
+/// acronym), in their inflected forms (plurals, possessives, hyphen or space); Chinese and
+/// Japanese terms match after width normalization, never confusing simplified and traditional
+/// characters. Longest match first.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The text (several arguments are joined with spaces); see also --file.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+    /// Read the text from a file (`-` for standard input).
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The text's language.
+    #[arg(long, default_value = "en")]
+    pub from: String,
+    /// Languages of the translations to show, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "zh-CN,ja-JP")]
+    pub to: Vec<String>,
+    /// A glossary file (TBX, CSV, TSV) to use alongside the memory's termbase (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub glossary: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// A term found, as `--format json` gives it.
+#[derive(Debug, Serialize)]
+struct Found {
+    /// Byte range in the text.
+    start: usize,
+    end: usize,
+    /// Character range in the text.
+    char_start: usize,
+    char_end: usize,
+    /// The text as it stands.
+    text: String,
+    /// The glossary's term.
+    term: String,
+    /// The concept's id in its glossary file, if it has one.
+    concept: Option<String>,
+    note: Option<String>,
+    /// Approved translations (preferred first), by language.
+    translations: std::collections::BTreeMap<String, Vec<String>>,
+    /// Forbidden translations, by language.
+    forbidden: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let to = super::parse_langs("--to", &args.to)?;
+    let text = match &args.file {
+        Some(p) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .context("<stdin>: cannot read")?;
+            s
+        }
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("{}: cannot read (it must be UTF-8 text)", p.display()))?,
+        None => args.text.join(" "),
+    };
+    if text.trim().is_empty() {
+        bail!("nothing to look in: give a text, or --file FILE");
+    }
+    let stores: Vec<Store> = if ctx.db.exists() {
+        vec![Store::open_existing(&ctx.db)?]
+    } else if args.glossary.is_empty() {
+        bail!(
+            "{}: no memory, so no termbase: import a glossary (`tmkit glossary import FILE.tbx`) \
+             or give --glossary FILE",
+            ctx.db.display()
+        );
+    } else {
+        Vec::new()
+    };
+    let entries = ops::load(&stores, &args.glossary, &from)?;
+    let termbase = Termbase::new(entries, &from);
+    let hits = termbase.kit_terms(&text, &to);
+    let mut found = Vec::with_capacity(hits.len());
+    for h in &hits {
+        let entry = &termbase.entries[h.entry];
+        found.push(Found {
+            start: h.start,
+            end: h.end,
+            char_start: text[..h.start].chars().count(),
+            char_end: text[..h.end].chars().count(),
+            text: h.text.clone(),
+            term: h.term.clone(),
+            concept: entry.id.clone(),
+            note: entry.note.clone(),
+            translations: h.translations.iter().cloned().collect(),
+            forbidden: h
+                .forbidden
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect(),
+        });
+    }
+    if args.format == Format::Json {
+        print_json(&found)?;
+    } else {
+        let style = Style { color: ctx.color };
+        if found.is_empty() {
+            println!("no glossary term found");
+        } else {
+            let mut header = vec!["at".to_string(), "text".to_string()];
+            header.extend(to.iter().map(|l| l.to_string()));
+            header.push("do not use".to_string());
+            let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+            let right: Vec<bool> = header.iter().map(|_| false).collect();
+            let mut t = Table::new(&refs, &right);
+            for f in &found {
+                let mut row = vec![
+                    format!("{}-{}", f.char_start, f.char_end),
+                    if f.text == f.term {
+                        style.bold(&f.text)
+                    } else {
+                        format!("{} ({})", style.bold(&f.text), f.term)
+                    },
+                ];
+                for l in &to {
+                    row.push(
+                        f.translations
+                            .get(l.as_str())
+                            .map(|v| v.join(" / "))
+                            .unwrap_or_default(),
+                    );
+                }
+                let bad: Vec<String> = f
+                    .forbidden
+                    .iter()
+                    .map(|(l, v)| format!("{l}: {}", v.join(", ")))
+                    .collect();
+                row.push(style.red(&bad.join("; ")));
+                t.row(row);
+            }
+            print!("{}", t.render(style, ""));
+        }
+    }
+    Ok(if found.is_empty() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
