@@ -29,7 +29,8 @@
 //!   between two letters (`Japan` is not found in `Japanese`, `Wang Yi` not in `Wang Yiming`, `Neill`
 //!   not in `O'Neill`). Chinese and Japanese characters do not count as letters here, so terms
 //!   written in them match as plain substrings, and a Latin term may touch them (`使用CIPG`).
-//! - **Case.** English terms match case-insensitively, except terms flagged
+//! - **Case.** Terms match case-insensitively (which matters for English, and for Latin letters in
+//!   Chinese and Japanese terms), except terms flagged
 //!   [`Term::case_sensitive`](crate::model::Term), matched with their exact case, and *acronyms*:
 //!   terms with an ASCII capital and no lower-case letter (`CIPG`, `NPO`, `RCEP`, `COVID-19`, `G20`).
 //!   An acronym matches as written, or with each run of four or more capitals written in title
