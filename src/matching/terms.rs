@@ -29,7 +29,8 @@
 //!   between two letters (`Japan` is not found in `Japanese`, `Wang Yi` not in `Wang Yiming`, `Neill`
 //!   not in `O'Neill`). Chinese and Japanese characters do not count as letters here, so terms
 //!   written in them match as plain substrings, and a Latin term may touch them (`使用CIPG`).
-//! - **Case.** English terms match case-insensitively, except terms flagged
+//! - **Case.** Terms match case-insensitively (which matters for English, and for Latin letters in
+//!   Chinese and Japanese terms), except terms flagged
 //!   [`Term::case_sensitive`](crate::model::Term), matched with their exact case, and *acronyms*:
 //!   terms with an ASCII capital and no lower-case letter (`CIPG`, `NPO`, `RCEP`, `COVID-19`, `G20`).
 //!   An acronym matches as written, or with each run of four or more capitals written in title
@@ -348,7 +349,7 @@ impl TermIndex {
         // one); boundaries and case are checked on `src`, which has the same length.
         let lower = &mut scratch.lower;
         lower.clear();
-        if simple_ascii(text) {
+        if folds_in_place(text) {
             lower.extend(text.bytes().map(|b| {
                 if is_sep_byte(b) {
                     b' '
@@ -479,19 +480,23 @@ fn is_sep_byte(b: u8) -> bool {
     (b == b' ') | (b == b'-') | (b.wrapping_sub(b'\t') < 5)
 }
 
-/// Whether `text` is ASCII without runs of separators, so that its folded form has the same
-/// length (separators become spaces).
-fn simple_ascii(text: &str) -> bool {
-    if !text.is_ascii() {
-        return false;
-    }
+/// Whether folding `text` changes nothing but ASCII separators into spaces, so that offsets in the
+/// folded text are offsets in `text`: ASCII without runs of separators, Han, kana and CJK
+/// punctuation that NFKC leaves alone.
+fn folds_in_place(text: &str) -> bool {
     let b = text.as_bytes();
     // Branch-free, so that the compiler can vectorize: spaces sit at unpredictable places.
-    !b.iter()
-        .zip(&b[1.min(b.len())..])
-        .fold(false, |acc, (&x, &y)| {
-            acc | (is_sep_byte(x) & is_sep_byte(y))
-        })
+    let no_runs = |b: &[u8]| {
+        !b.iter()
+            .zip(&b[1.min(b.len())..])
+            .fold(false, |acc, (&x, &y)| {
+                acc | (is_sep_byte(x) & is_sep_byte(y))
+            })
+    };
+    if text.is_ascii() {
+        return no_runs(b);
+    }
+    text.chars().all(|c| c.is_ascii() || is_plainly_stable(c)) && no_runs(b)
 }
 
 /// Characters NFKC leaves as they are whatever follows them, checked without a table lookup.
@@ -1150,6 +1155,36 @@ mod tests {
                 assert_eq!(fast.folded, slow.folded, "{text:?}");
                 assert_eq!(fast.starts, slow.starts, "{text:?}");
                 assert_eq!(fast.ends, slow.ends, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn texts_folded_in_place_fold_to_themselves() {
+        let table = [
+            ("Wang Yi said", true),
+            ("Asia-Pacific\nforum", true),
+            ("Asia  Pacific", false),
+            ("言論NPOは、日本の非営利団体です。", true),
+            ("中国和日本，", false),
+            ("ｼﾞｬﾊﾟﾝ", false),
+            ("か\u{3099}", false),
+            ("“Japan’s”", false),
+        ];
+        for (text, in_place) in table {
+            assert_eq!(folds_in_place(text), in_place, "{text:?}");
+            let mut s = Scratch::default();
+            fold(text, &mut s);
+            let same = s.folded.len() == text.len()
+                && s.folded.char_indices().all(|(i, c)| {
+                    s.starts[i] == i && s.ends[i + c.len_utf8() - 1] == i + c.len_utf8()
+                })
+                && s.folded
+                    .bytes()
+                    .zip(text.bytes())
+                    .all(|(f, t)| f == t || (f == b' ' && is_sep_byte(t)));
+            if in_place {
+                assert!(same, "{text:?} folds to {:?}", s.folded);
             }
         }
     }
