@@ -80,7 +80,7 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
     let mut entry = TermEntry::default();
     // Entries without a term in the source language are reported where they start, and skipped.
     let mut keep = |entry: &TermEntry, at: crate::error::Location, problems: &mut Vec<Problem>| {
-        if entry.has_lang(&config.source) {
+        if entry.has_lang(&index_lang(&config.source)) {
             entries.push(entry.clone());
             return;
         }
@@ -298,7 +298,7 @@ pub fn load(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Vec<Term
     for s in stores {
         out.extend(s.load_concepts(None)?.into_iter().map(|c| c.entry));
     }
-    out.retain(|e| e.has_lang(from));
+    out.retain(|e| e.has_lang(&index_lang(from)));
     let config = ReadConfig {
         format: None,
         source: from.clone(),
@@ -421,7 +421,7 @@ pub struct Termbase {
 impl Termbase {
     /// Compiles `entries` for texts in `from`.
     pub fn new(entries: Vec<TermEntry>, from: &Lang) -> Termbase {
-        let source = TermIndex::build(&entries, from);
+        let source = TermIndex::build(&entries, &index_lang(from));
         Termbase {
             entries,
             from: from.clone(),
@@ -441,7 +441,7 @@ impl Termbase {
         if let Some((_, idx)) = t.iter().find(|(l, _)| l == lang) {
             return idx.clone();
         }
-        let idx = std::rc::Rc::new(TermIndex::build(&self.entries, lang));
+        let idx = std::rc::Rc::new(TermIndex::build(&self.entries, &index_lang(lang)));
         t.push((lang.clone(), idx.clone()));
         idx
     }
@@ -488,7 +488,7 @@ impl Termbase {
         self.entries[e]
             .terms
             .iter()
-            .filter(move |t| lang.matches(&t.lang))
+            .filter(move |t| lang.matches(&t.lang) || t.lang.matches(&lang))
     }
 
     /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
@@ -638,6 +638,15 @@ impl Termbase {
             });
         }
     }
+}
+
+/// The language a term index is built for: terms of `lang`'s whole language (`en` terms serve
+/// `en-US` text and the other way round), except for Chinese, whose two scripts never mix.
+fn index_lang(lang: &Lang) -> Lang {
+    if lang.chinese_script().is_some() || lang.is_bare() {
+        return lang.clone();
+    }
+    Lang::parse(lang.primary()).unwrap_or_else(|_| lang.clone())
 }
 
 fn quote_all(terms: &[&str]) -> String {
