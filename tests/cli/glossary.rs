@@ -228,3 +228,24 @@ fn an_entry_without_a_source_term_is_reported_and_skipped() {
         "{problem}"
     );
 }
+
+#[test]
+fn the_bundled_tsv_is_the_bundled_tbx_exported() {
+    let w = Work::new();
+    w.ok([
+        "glossary",
+        "import",
+        repo_file("glossary/beijing-tokyo-forum.tbx").to_str().unwrap(),
+        "-n",
+        "beijing-tokyo-forum",
+    ]);
+    let tsv = w.ok(["glossary", "export", "beijing-tokyo-forum", "-t", "tsv"]);
+    assert_eq!(
+        tsv,
+        std::fs::read_to_string(repo_file("glossary/beijing-tokyo-forum.tsv")).unwrap(),
+        "glossary/beijing-tokyo-forum.tsv is made by `tmkit glossary export`"
+    );
+    let list = w.json(["glossary", "list"]);
+    assert!(list[0]["concepts"].as_u64().unwrap() >= 40);
+    assert_eq!(list[0]["langs"], serde_json::json!(["en", "ja-JP", "zh-CN"]));
+}
