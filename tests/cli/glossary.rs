@@ -235,7 +235,9 @@ fn the_bundled_tsv_is_the_bundled_tbx_exported() {
     w.ok([
         "glossary",
         "import",
-        repo_file("glossary/beijing-tokyo-forum.tbx").to_str().unwrap(),
+        repo_file("glossary/beijing-tokyo-forum.tbx")
+            .to_str()
+            .unwrap(),
         "-n",
         "beijing-tokyo-forum",
     ]);
@@ -247,5 +249,8 @@ fn the_bundled_tsv_is_the_bundled_tbx_exported() {
     );
     let list = w.json(["glossary", "list"]);
     assert!(list[0]["concepts"].as_u64().unwrap() >= 40);
-    assert_eq!(list[0]["langs"], serde_json::json!(["en", "ja-JP", "zh-CN"]));
+    assert_eq!(
+        list[0]["langs"],
+        serde_json::json!(["en", "ja-JP", "zh-CN"])
+    );
 }
