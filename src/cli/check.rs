@@ -109,7 +109,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         },
     };
     let termbase = glossary_op::Termbase::new(glossary, &from);
-    let checks = ops::PairChecks::new(Some(&termbase), &from);
+    let checks = ops::PairChecks::new(Some(&termbase), &from).only(&config.kinds);
     let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
         checks.check(p.source_markup, p.target_markup, p.lang, out);
     };

@@ -54,12 +54,26 @@ pub fn check_pair(
 pub struct Checker {
     source_numbers: Vec<Number>,
     target_numbers: Vec<Number>,
+    /// The source (and its language) whose numbers are in `source_numbers`: a unit's targets
+    /// share its source, so its numbers are read once.
+    numbers_of: (String, String),
+    /// Kinds left out (see [`Checker::skip`]).
+    skipped: Vec<FindingKind>,
 }
 
 impl Checker {
     /// A checker with empty buffers.
     pub fn new() -> Checker {
         Checker::default()
+    }
+
+    /// Leaves out the checks of these kinds (when only some kinds are wanted).
+    pub fn skip(&mut self, kinds: &[FindingKind]) {
+        self.skipped = kinds.to_vec();
+    }
+
+    fn wants(&self, kind: FindingKind) -> bool {
+        !self.skipped.contains(&kind)
     }
 
     /// See [`check_pair`].
@@ -71,14 +85,26 @@ impl Checker {
         target_lang: &Lang,
         out: &mut Vec<Finding>,
     ) {
+        let before = out.len();
         if untranslated(source, target, source_lang, target_lang, out) {
             // An empty or copied target has nothing else worth reporting.
+            if !self.wants(FindingKind::Untranslated) {
+                out.truncate(before);
+            }
             return;
         }
-        self.numbers(source, target, source_lang, target_lang, out);
-        tags(source, target, out);
-        punctuation(source, target, target_lang, out);
-        whitespace(source, target, target_lang, out);
+        if self.wants(FindingKind::Number) {
+            self.numbers(source, target, source_lang, target_lang, out);
+        }
+        if self.wants(FindingKind::Tag) {
+            tags(source, target, out);
+        }
+        if self.wants(FindingKind::Punctuation) {
+            punctuation(source, target, target_lang, out);
+        }
+        if self.wants(FindingKind::Whitespace) {
+            whitespace(source, target, target_lang, out);
+        }
     }
 
     /// The number check: see [`numbers::compare`].
@@ -90,7 +116,13 @@ impl Checker {
         target_lang: &Lang,
         out: &mut Vec<Finding>,
     ) {
-        numbers::extract_into(source, source_lang, &mut self.source_numbers);
+        if self.numbers_of.0 != source || self.numbers_of.1 != source_lang.as_str() {
+            numbers::extract_into(source, source_lang, &mut self.source_numbers);
+            self.numbers_of.0.clear();
+            self.numbers_of.0.push_str(source);
+            self.numbers_of.1.clear();
+            self.numbers_of.1.push_str(source_lang.as_str());
+        }
         numbers::extract_into(target, target_lang, &mut self.target_numbers);
         if self.source_numbers.is_empty() && self.target_numbers.is_empty() {
             return;

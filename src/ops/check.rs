@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
 use crate::formats::{tmx, xliff};
@@ -210,33 +209,66 @@ pub fn for_each_pair(
     Ok(units)
 }
 
-/// Folds what does not make two texts different for consistency: runs of white space, and
-/// full-width ASCII forms.
-fn consistency_key(lang: &Lang, s: &str) -> u64 {
-    let mut folded = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.trim().chars() {
-        let c = match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            0x3000 => ' ',
-            _ => c,
-        };
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !folded.is_empty() {
-            folded.push(' ');
-        }
-        space = false;
-        folded.push(c);
+/// Folds what does not make two texts different for consistency (white space runs, leading and
+/// trailing white space, full-width ASCII forms, the ideographic space) and hashes the result.
+/// Works on bytes into a reused buffer: no character decoding, no allocation.
+fn consistency_key(s: &str) -> u64 {
+    thread_local! {
+        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
-    xxh3_64(folded.as_bytes()) ^ xxh3_64(lang.as_str().as_bytes()).rotate_left(1)
+    BUF.with(|buf| {
+        let mut out = buf.borrow_mut();
+        fold_for_consistency(s.as_bytes(), &mut out);
+        xxhash_rust::xxh3::xxh3_64(&out)
+    })
+}
+
+fn fold_for_consistency(s: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut space = false;
+    let mut i = 0;
+    let at = |k: usize| s.get(k).copied().unwrap_or(0);
+    while i < s.len() {
+        let b = s[i];
+        // (replacement, bytes consumed); b' ' stands for any white space.
+        let (rep, len) = match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => (Some(b' '), 1),
+            0xC2 if matches!(at(i + 1), 0x85 | 0xA0) => (Some(b' '), 2),
+            0xE1 if at(i + 1) == 0x9A && at(i + 2) == 0x80 => (Some(b' '), 3),
+            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => {
+                (Some(b' '), 3)
+            }
+            0xE2 if at(i + 1) == 0x81 && at(i + 2) == 0x9F => (Some(b' '), 3),
+            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => (Some(b' '), 3),
+            // U+FF01-U+FF3F and U+FF40-U+FF5E: full-width ASCII.
+            0xEF if at(i + 1) == 0xBC && (0x81..=0xBF).contains(&at(i + 2)) => {
+                (Some(0x20 + (at(i + 2) - 0x80)), 3)
+            }
+            0xEF if at(i + 1) == 0xBD && (0x80..=0x9E).contains(&at(i + 2)) => {
+                (Some(0x60 + (at(i + 2) - 0x80)), 3)
+            }
+            _ => (None, 1),
+        };
+        match rep {
+            Some(b' ') => space = true,
+            other => {
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.push(other.unwrap_or(b));
+            }
+        }
+        i += len;
+    }
 }
 
 /// A pair seen in the first pass: enough to find inconsistencies without keeping the texts.
+#[derive(Clone, Copy)]
 struct Seen {
     lang: u32,
+    /// The pair's place in reading order.
+    idx: u32,
     source: u64,
     target: u64,
 }
@@ -250,7 +282,11 @@ pub fn check(
 ) -> Result<CheckReport> {
     let mut report = CheckReport::default();
     let mut buf: Vec<Finding> = Vec::new();
-    let mut seen: Vec<Seen> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::with_capacity(match (store, input) {
+        // Two targets a unit is the common case.
+        (Some(s), CheckInput::Memory) => (s.max_unit_id().unwrap_or(0).max(0) as usize) * 2,
+        _ => 0,
+    });
     let mut langs: Vec<Lang> = Vec::new();
     let wants = |kind: FindingKind, severity: Severity| {
         (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
@@ -286,9 +322,10 @@ pub fn check(
                 }
             } as u32;
             seen.push(Seen {
+                idx: seen.len() as u32,
                 lang,
-                source: consistency_key(&config.from, p.source),
-                target: consistency_key(p.lang, p.target),
+                source: consistency_key(p.source),
+                target: consistency_key(p.target),
             });
         }
         Ok(())
@@ -338,29 +375,46 @@ fn inconsistencies(
     seen: &[Seen],
     report: &mut CheckReport,
 ) -> Result<()> {
-    // (lang, source) -> distinct targets; (lang, target) -> distinct sources.
-    let mut by_source: HashMap<(u32, u64), Vec<u64>> = HashMap::new();
-    let mut by_target: HashMap<(u32, u64), Vec<u64>> = HashMap::new();
-    for s in seen {
-        let t = by_source.entry((s.lang, s.source)).or_default();
-        if !t.contains(&s.target) {
-            t.push(s.target);
-        }
-        let t = by_target.entry((s.lang, s.target)).or_default();
-        if !t.contains(&s.source) {
-            t.push(s.source);
+    // Group the pairs by (language, source) and by (language, target), sorting a copy instead of
+    // hashing: a group with more than one distinct other side is inconsistent.
+    let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
+    let mut sorted: Vec<Seen> = seen.to_vec();
+    for by_source in [true, false] {
+        let key = |s: &Seen| {
+            if by_source {
+                (s.lang, s.source, s.target)
+            } else {
+                (s.lang, s.target, s.source)
+            }
+        };
+        sorted.sort_unstable_by_key(key);
+        let mut start = 0;
+        while start < sorted.len() {
+            let (lang, group, first_other) = key(&sorted[start]);
+            let mut end = start + 1;
+            let mut differ = false;
+            while end < sorted.len() {
+                let (l, g, other) = key(&sorted[end]);
+                if (l, g) != (lang, group) {
+                    break;
+                }
+                differ |= other != first_other;
+                end += 1;
+            }
+            if differ {
+                for s in &sorted[start..end] {
+                    let f = &mut flagged[s.idx as usize];
+                    if by_source {
+                        f.0 = true;
+                    } else {
+                        f.1 = true;
+                    }
+                }
+            }
+            start = end;
         }
     }
-    // Which pairs are involved, and the texts of the other side to quote.
-    let mut flagged: Vec<(bool, bool)> = seen
-        .iter()
-        .map(|s| {
-            (
-                by_source[&(s.lang, s.source)].len() > 1,
-                by_target[&(s.lang, s.target)].len() > 1,
-            )
-        })
-        .collect();
+    drop(sorted);
     if !flagged.iter().any(|(a, b)| *a || *b) {
         return Ok(());
     }
@@ -379,19 +433,13 @@ fn inconsistencies(
         let (a, b) = flagged[i];
         if a {
             let list = texts_by_source.entry((s.lang, s.source)).or_default();
-            if !list
-                .iter()
-                .any(|(_, t)| consistency_key(p.lang, t) == s.target)
-            {
+            if !list.iter().any(|(_, t)| consistency_key(t) == s.target) {
                 list.push((p.unit, p.target.to_string()));
             }
         }
         if b {
             let list = texts_by_target.entry((s.lang, s.target)).or_default();
-            if !list
-                .iter()
-                .any(|(_, t)| consistency_key(&config.from, t) == s.source)
-            {
+            if !list.iter().any(|(_, t)| consistency_key(t) == s.source) {
                 list.push((p.unit, p.source.to_string()));
             }
         }
@@ -414,7 +462,7 @@ fn inconsistencies(
         if a {
             let others: Vec<String> = texts_by_source[&(s.lang, s.source)]
                 .iter()
-                .filter(|(_, t)| consistency_key(&lang, t) != s.target)
+                .filter(|(_, t)| consistency_key(t) != s.target)
                 .take(QUOTED)
                 .map(|(u, t)| format!("“{t}” (unit {u})"))
                 .collect();
@@ -443,7 +491,7 @@ fn inconsistencies(
             let mine = Prepared::new(&source, None);
             let others: Vec<String> = texts_by_target[&(s.lang, s.target)]
                 .iter()
-                .filter(|(_, t)| consistency_key(&config.from, t) != s.source)
+                .filter(|(_, t)| consistency_key(t) != s.source)
                 .filter(|(_, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
                 .take(QUOTED)
                 .map(|(u, t)| format!("“{t}” (unit {u})"))
@@ -481,6 +529,7 @@ pub struct PairChecks<'a> {
     termbase: Option<&'a Termbase>,
     from: Lang,
     qa: RefCell<Checker>,
+    terms: bool,
 }
 
 impl<'a> PairChecks<'a> {
@@ -490,7 +539,23 @@ impl<'a> PairChecks<'a> {
             termbase: termbase.filter(|t| !t.is_empty()),
             from: from.clone(),
             qa: RefCell::new(Checker::new()),
+            terms: true,
         }
+    }
+
+    /// Runs only the checks of these kinds (all when empty).
+    pub fn only(mut self, kinds: &[FindingKind]) -> PairChecks<'a> {
+        if kinds.is_empty() {
+            return self;
+        }
+        let skipped: Vec<FindingKind> = FindingKind::ALL
+            .into_iter()
+            .filter(|k| !kinds.contains(k) && *k != FindingKind::Untranslated)
+            .collect();
+        self.qa.get_mut().skip(&skipped);
+        self.terms =
+            kinds.contains(&FindingKind::Term) || kinds.contains(&FindingKind::ForbiddenTerm);
+        self
     }
 
     /// Appends the findings of one pair.
@@ -503,9 +568,36 @@ impl<'a> PairChecks<'a> {
             .iter()
             .any(|f| f.kind == FindingKind::Untranslated);
         if let Some(tb) = self.termbase
+            && self.terms
             && !untranslated
         {
             tb.check(source, target, lang, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consistency_folds_spacing_and_width_only() {
+        let same = [
+            ("Hello world.", " Hello  world. "),
+            ("中日关系。", "中日关系。\u{3000}"),
+            ("A (b)", "Ａ\u{a0}（ｂ）"),
+            ("x y", "x\t\ny"),
+        ];
+        for (a, b) in same {
+            assert_eq!(consistency_key(a), consistency_key(b), "{a:?} {b:?}");
+        }
+        let different = [
+            ("中日关系。", "日中关系。"),
+            ("Hello world.", "hello world."),
+            ("ab", "a b"),
+        ];
+        for (a, b) in different {
+            assert_ne!(consistency_key(a), consistency_key(b), "{a:?} {b:?}");
         }
     }
 }

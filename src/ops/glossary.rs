@@ -412,8 +412,11 @@ pub struct Termbase {
     pub entries: Vec<TermEntry>,
     from: Lang,
     source: TermIndex,
-    /// One index per target language seen (built on first use).
-    targets: std::cell::RefCell<Vec<(Lang, std::rc::Rc<TermIndex>)>>,
+    /// Per target language seen (built on first use): the index of every term, and the index of
+    /// the terms a forbidden-term check needs (the concepts with a forbidden term, and approved
+    /// terms containing one), which is all a target must be scanned for when its source has no
+    /// term.
+    targets: std::cell::RefCell<Vec<(Lang, std::rc::Rc<TargetIndex>)>>,
     /// The last source text and its hits: the targets of a unit share its source.
     last_source: std::cell::RefCell<(String, Vec<TermHit>)>,
 }
@@ -436,12 +439,41 @@ impl Termbase {
         self.source.is_empty()
     }
 
-    fn target_index(&self, lang: &Lang) -> std::rc::Rc<TermIndex> {
+    fn target_index(&self, lang: &Lang) -> std::rc::Rc<TargetIndex> {
         let mut t = self.targets.borrow_mut();
         if let Some((_, idx)) = t.iter().find(|(l, _)| l == lang) {
             return idx.clone();
         }
-        let idx = std::rc::Rc::new(TermIndex::build(&self.entries, &index_lang(lang)));
+        let want = index_lang(lang);
+        let all = TermIndex::build(&self.entries, &want);
+        // Entries keep their places (hits refer to them by index); those the forbidden-term check
+        // does not need are left without terms.
+        let forbidden: Vec<&str> = self
+            .entries
+            .iter()
+            .flat_map(|e| &e.terms)
+            .filter(|t| t.status == TermStatus::Forbidden && want.matches(&t.lang))
+            .map(|t| t.text.as_str())
+            .collect();
+        let suspects: Vec<TermEntry> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let needed = e.terms.iter().any(|t| {
+                    want.matches(&t.lang)
+                        && (t.status == TermStatus::Forbidden
+                            || forbidden.iter().any(|f| t.text.contains(f)))
+                });
+                if needed {
+                    e.clone()
+                } else {
+                    TermEntry::default()
+                }
+            })
+            .collect();
+        let suspects = TermIndex::build(&suspects, &want);
+        let cjk = matches!(lang.primary(), "zh" | "ja" | "ko");
+        let idx = std::rc::Rc::new(TargetIndex { all, suspects, cjk });
         t.push((lang.clone(), idx.clone()));
         idx
     }
@@ -555,11 +587,11 @@ impl Termbase {
         }
         let hits = self.source_hits(source);
         let index = self.target_index(lang);
-        if hits.is_empty() && index.is_empty() {
+        if hits.is_empty() && index.suspects.is_empty() {
             return;
         }
         let mut in_target: Vec<TermHit> = Vec::new();
-        index.find_all_into(target, &mut in_target);
+        index.suspects.find_all_into(target, &mut in_target);
         // A forbidden term is reported where the target has it as written (forms that differ
         // from an approved term only in width or hyphens match both), and not inside a longer
         // approved term.
@@ -606,6 +638,7 @@ impl Termbase {
             });
         }
         let mut done: Vec<usize> = Vec::new();
+        let mut all_hits: Option<Vec<TermHit>> = None;
         for h in &hits {
             if done.contains(&h.entry) || forbidden_entries.contains(&h.entry) {
                 continue;
@@ -615,11 +648,29 @@ impl Termbase {
             if expected.is_empty() {
                 continue;
             }
-            let present = in_target.iter().any(|t| {
-                t.entry == h.entry
-                    && (self.entries[t.entry].terms[t.term].status != TermStatus::Forbidden
-                        && !reported.contains(&(t.start, t.end)))
-            });
+            let present = if index.cjk
+                && !has_width_forms(target)
+                && expected
+                    .iter()
+                    .all(|t| t.chars().all(is_cjk) && !has_width_forms(t))
+            {
+                // Chinese and Japanese terms are substrings, and neither text has a form that
+                // width normalization would change: a plain search is the recognizer's answer.
+                expected.iter().any(|t| target.contains(t))
+            } else {
+                if all_hits.is_none() {
+                    let mut v = Vec::new();
+                    index.all.find_all_into(target, &mut v);
+                    all_hits = Some(v);
+                }
+                all_hits.as_ref().is_some_and(|v| {
+                    v.iter().any(|t| {
+                        t.entry == h.entry
+                            && self.entries[t.entry].terms[t.term].status != TermStatus::Forbidden
+                            && !reported.contains(&(t.start, t.end))
+                    })
+                })
+            };
             if present {
                 continue;
             }
@@ -638,6 +689,26 @@ impl Termbase {
             });
         }
     }
+}
+
+/// The term indexes of one target language (see [`Termbase`]).
+struct TargetIndex {
+    all: TermIndex,
+    suspects: TermIndex,
+    /// Chinese, Japanese or Korean: terms match as substrings.
+    cjk: bool,
+}
+
+/// Whether a text has characters that width (NFKC) normalization changes: full-width and
+/// half-width forms, compatibility ideographs.
+fn has_width_forms(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c as u32, 0xFF00..=0xFFEF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F))
+}
+
+/// Han ideographs and kana (no letters, digits, spaces or punctuation that the recognizer folds).
+fn is_cjk(c: char) -> bool {
+    crate::text::tokenize::is_cjk(c)
 }
 
 /// The language a term index is built for: terms of `lang`'s whole language (`en` terms serve

@@ -59,6 +59,11 @@ pub struct QueryResult {
     pub matches: Vec<Match>,
 }
 
+/// Below this upper bound of the score, the shared-key filter lets most of a memory through.
+const WEAK: u8 = 67;
+/// How many candidates whose score can be at most [`WEAK`] - 1 are scored, best bound first.
+const WEAK_BUDGET: usize = 300;
+
 /// Weight of the skeleton key: a candidate that shares it is always scored.
 const SKELETON: u32 = 1 << 24;
 
@@ -369,9 +374,18 @@ impl<'a> Lookup<'a> {
         candidates.dedup_by_key(|c| c.1);
         self.last_candidates = 0;
         let mut scored: Vec<(u8, Vec<Penalty>, i64)> = Vec::new();
+        let mut weak = 0usize;
         for &(ub, unit) in &candidates {
             if ub < min {
                 break;
+            }
+            // Below WEAK the shared-key bound hardly filters: only the most promising candidates
+            // are scored there.
+            if ub < WEAK {
+                weak += 1;
+                if weak > WEAK_BUDGET {
+                    break;
+                }
             }
             if scored.len() >= self.config.max {
                 let mut values: Vec<u8> = scored.iter().map(|s| s.0).collect();
