@@ -360,9 +360,10 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         }
     }
     out.push_str(&format!(
-        "\nglossary {:?}: {} concepts added{}\n",
+        "\nglossary {:?}: {} concepts added, {} already there{}\n",
         report.glossary,
         count(report.added),
+        count(report.unchanged),
         if args.replace {
             format!(", {} replaced", count(report.replaced))
         } else {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::formats::{tmx, xliff};
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use crate::matching::qa::Checker;
 use crate::matching::score::{Prepared, score};
@@ -215,11 +216,15 @@ pub fn for_each_pair(
 fn consistency_key(s: &str) -> u64 {
     let s = s.trim();
     let b = s.as_bytes();
+    static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    static IDEOGRAPHIC_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}".as_bytes()));
     let plain = memchr::memchr3(b'\t', b'\n', b'\r', b).is_none()
         && memchr::memchr3(0xC2, 0xE1, 0xE2, b).is_none()
         && memchr::memchr2(0x0b, 0x0c, b).is_none()
-        && memchr::memmem::find(b, b"  ").is_none()
-        && memchr::memmem::find(b, "\u{3000}".as_bytes()).is_none();
+        && DOUBLE_SPACE.find(b).is_none()
+        && IDEOGRAPHIC_SPACE.find(b).is_none();
     if plain {
         return xxhash_rust::xxh3::xxh3_64(b);
     }

@@ -35,6 +35,8 @@ pub struct GlossaryImport {
     pub files: Vec<GlossaryFile>,
     /// Concepts added.
     pub added: u64,
+    /// Concepts the glossary already had, unchanged: not added again.
+    pub unchanged: u64,
     /// Concepts removed first (`--replace`).
     pub replaced: u64,
     pub skipped: u64,
@@ -149,6 +151,16 @@ pub fn import(
     for f in files {
         read.push(read_file(f, config)?);
     }
+    // Concepts the glossary already has, unchanged, are not added twice (importing a file again
+    // changes nothing).
+    let mut known: Vec<TermEntry> = if replace {
+        Vec::new()
+    } else {
+        match store.load_concepts(Some(name)) {
+            Ok(c) => c.into_iter().map(|c| c.entry).collect(),
+            Err(_) => Vec::new(),
+        }
+    };
     let mut w = store.writer()?;
     let g = w.glossary_id(name, &today())?;
     let replaced = if replace { w.clear_glossary(g)? } else { 0 };
@@ -156,14 +168,20 @@ pub fn import(
         glossary: name.to_string(),
         files: Vec::new(),
         added: 0,
+        unchanged: 0,
         replaced,
         skipped: 0,
     };
     for (entries, file) in read {
         for e in &entries {
+            if known.contains(e) {
+                report.unchanged += 1;
+                continue;
+            }
             w.add_concept(g, e)?;
+            known.push(e.clone());
+            report.added += 1;
         }
-        report.added += entries.len() as u64;
         report.skipped += file.skipped;
         report.files.push(file);
     }

@@ -91,7 +91,7 @@ impl<'a> Iter<'a> {
         }
         let (s, rest) = self.data.split_at(len);
         self.data = rest;
-        std::str::from_utf8(s).map_err(|_| corrupt())
+        simdutf8::basic::from_utf8(s).map_err(|_| corrupt())
     }
 
     fn next_packed(&mut self) -> Result<Packed<'a>> {

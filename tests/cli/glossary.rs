@@ -254,3 +254,16 @@ fn the_bundled_tsv_is_the_bundled_tbx_exported() {
         serde_json::json!(["en", "ja-JP", "zh-CN"])
     );
 }
+
+#[test]
+fn importing_a_glossary_again_changes_nothing() {
+    let w = Work::new();
+    let tbx = repo_file("glossary/beijing-tokyo-forum.tbx");
+    let first = w.json(["glossary", "import", tbx.to_str().unwrap(), "-n", "forum"]);
+    assert!(first["added"].as_u64().unwrap() >= 40);
+    let again = w.json(["glossary", "import", tbx.to_str().unwrap(), "-n", "forum"]);
+    assert_eq!(again["added"], 0);
+    assert_eq!(again["unchanged"], first["added"]);
+    let list = w.json(["glossary", "list"]);
+    assert_eq!(list[0]["concepts"], first["added"]);
+}
