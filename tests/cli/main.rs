@@ -16,3 +16,4 @@ mod prepare;
 mod robustness;
 mod segment;
 mod stats;
+mod terms;

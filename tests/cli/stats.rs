@@ -46,7 +46,7 @@ fn stats_counts_units_languages_pairs_and_origins() {
 
 #[test]
 fn memories_of_every_released_schema_still_open() {
-    for fixture_name in ["db/schema-1.db", "db/schema-2.db"] {
+    for fixture_name in ["db/schema-1.db", "db/schema-2.db", "db/schema-3.db"] {
         let w = Work::new();
         std::fs::copy(fixture(fixture_name), w.db()).unwrap();
         let s = w.json(["stats"]);
@@ -65,5 +65,12 @@ fn memories_of_every_released_schema_still_open() {
             "Digital technology is increasingly playing a greater role since the COVID19 outbreak.",
         ]);
         assert_eq!(r[0]["matches"][0]["score"], 100, "{fixture_name}");
+        if fixture_name.ends_with("schema-3.db") {
+            // Schema 3 brought the termbase.
+            let g = w.json(["glossary", "list", "forum"]);
+            assert_eq!(g[0]["terms"].as_array().unwrap().len(), 4, "{g}");
+            let t = w.json(["terms", "Wang Yi spoke."]);
+            assert_eq!(t[0]["translations"]["zh-CN"][0], "王毅");
+        }
     }
 }
