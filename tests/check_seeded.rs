@@ -319,6 +319,9 @@ fn seeded_errors_are_found_with_high_recall_and_precision() {
         "per kind (tp, fp, fn): {per_kind:?}\nseeded: {seeded:?}\nfound: {found:?}\n\
          recall {recall:.2}, precision {precision:.2}, {clean_units} units left clean"
     );
+    // Printed for the record (`cargo test --test check_seeded -- --nocapture`).
+    println!("{}", report.lines().next().unwrap_or(""));
+    println!("{}", report.lines().last().unwrap_or(""));
     for kind in KINDS {
         assert!(
             per_kind[kind].0 >= 2,

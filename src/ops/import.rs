@@ -173,14 +173,19 @@ pub fn add_unit(
 ) -> Result<Outcome> {
     let mut writer = store.writer()?;
     ensure_index(&mut writer, &|_, _| {})?;
-    let buckets: Vec<(u32, Vec<u32>)> = unit_grams(unit)
-        .into_iter()
-        .zip(&unit.variants)
-        .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
-        .collect();
+    let buckets = unit_buckets(unit);
     let outcome = place(&mut writer, unit, &buckets, None, on_duplicate)?;
     writer.commit()?;
     Ok(outcome)
+}
+
+/// The index buckets of every variant of a unit: (length in tokens, buckets).
+fn unit_buckets(unit: &TranslationUnit) -> Vec<(u32, Vec<u32>)> {
+    unit_grams(unit)
+        .into_iter()
+        .zip(&unit.variants)
+        .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
+        .collect()
 }
 
 /// The index keys of every variant of a unit.
@@ -327,11 +332,7 @@ fn import_xliff_file(
     }
     let origin = writer.add_origin(&report.path, imported_at, None)?;
     for tu in &units {
-        let buckets: Vec<(u32, Vec<u32>)> = unit_grams(tu)
-            .into_iter()
-            .zip(&tu.variants)
-            .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
-            .collect();
+        let buckets = unit_buckets(tu);
         let outcome = place(writer, tu, &buckets, Some(origin), config.on_duplicate)?;
         count(&mut report, outcome);
         for v in &tu.variants {
@@ -692,11 +693,7 @@ fn decide(
                     variants: merged.variants[stored.variants.len()..].to_vec(),
                     ..TranslationUnit::default()
                 };
-                let buckets: Vec<(u32, Vec<u32>)> = unit_grams(&added)
-                    .into_iter()
-                    .zip(&added.variants)
-                    .map(|(g, v)| (g.len, buckets_of(&v.lang, &g.keys)))
-                    .collect();
+                let buckets = unit_buckets(&added);
                 let keys: Vec<VariantBuckets<'_>> = buckets
                     .iter()
                     .map(|(len, b)| VariantBuckets {

@@ -7,7 +7,9 @@ fn with_glossary() -> Work {
     w.ok([
         "glossary",
         "import",
-        repo_file("glossary/beijing-tokyo-forum.tbx").to_str().unwrap(),
+        repo_file("glossary/beijing-tokyo-forum.tbx")
+            .to_str()
+            .unwrap(),
     ]);
     w
 }
@@ -27,7 +29,10 @@ fn terms_are_found_with_their_spans_and_translations() {
     for want in [
         ("Yoshihide Suga’s", "Yoshihide Suga"),
         ("Genron NPO", "Genron NPO"),
-        ("Regional Comprehensive Economic Partnership", "Regional Comprehensive Economic Partnership"),
+        (
+            "Regional Comprehensive Economic Partnership",
+            "Regional Comprehensive Economic Partnership",
+        ),
     ] {
         assert!(found.contains(&want), "{want:?} in {found:?}");
     }
@@ -52,7 +57,10 @@ fn terms_are_found_with_their_spans_and_translations() {
     );
     // Spans point into the text.
     for t in v.as_array().unwrap() {
-        let (a, b) = (t["start"].as_u64().unwrap() as usize, t["end"].as_u64().unwrap() as usize);
+        let (a, b) = (
+            t["start"].as_u64().unwrap() as usize,
+            t["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&text[a..b], t["text"].as_str().unwrap());
     }
 }
@@ -60,14 +68,24 @@ fn terms_are_found_with_their_spans_and_translations() {
 #[test]
 fn chinese_text_matches_by_width_but_never_across_scripts() {
     let w = with_glossary();
-    let v = w.json(["terms", "--from", "zh-CN", "--to", "en", "程永华在北京－东京论坛上讲话。"]);
+    let v = w.json([
+        "terms",
+        "--from",
+        "zh-CN",
+        "--to",
+        "en",
+        "程永华在北京－东京论坛上讲话。",
+    ]);
     let terms: Vec<&str> = v
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["text"].as_str().unwrap())
         .collect();
-    assert!(terms.contains(&"程永华") && terms.contains(&"北京－东京论坛"), "{terms:?}");
+    assert!(
+        terms.contains(&"程永华") && terms.contains(&"北京－东京论坛"),
+        "{terms:?}"
+    );
     // The traditional form is not the simplified term (it is listed as a forbidden form).
     let v = w.json(["terms", "--from", "zh-CN", "--to", "en", "程永華"]);
     for t in v.as_array().unwrap() {
@@ -81,8 +99,19 @@ fn chinese_text_matches_by_width_but_never_across_scripts() {
 fn a_glossary_file_can_be_used_without_importing_it() {
     let w = Work::new();
     w.write("g.csv", "en,zh-CN\nWang Yi,王毅\n");
-    let v = w.json(["terms", "--glossary", "g.csv", "--to", "zh-CN", "Wang Yi and Wang Yiming spoke."]);
-    assert_eq!(v.as_array().unwrap().len(), 1, "Wang Yiming is not Wang Yi: {v}");
+    let v = w.json([
+        "terms",
+        "--glossary",
+        "g.csv",
+        "--to",
+        "zh-CN",
+        "Wang Yi and Wang Yiming spoke.",
+    ]);
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        1,
+        "Wang Yiming is not Wang Yi: {v}"
+    );
     assert_eq!(v[0]["translations"]["zh-CN"][0], "王毅");
     assert!(!w.db().exists(), "nothing was imported");
 }
