@@ -177,6 +177,43 @@ fn children_cpu() -> Duration {
     Duration::from_millis((ticks(13) + ticks(14)) * 10)
 }
 
+/// Writes a termbase of the memory's 1,000 most frequent English word pairs (words of four letters
+/// or more), English terms only.
+fn write_frequent_pairs(db: &Path, tsv: &Path) {
+    let store = tmkit::store::Store::open(db).unwrap();
+    let mut counts: std::collections::HashMap<(String, String), u32> = Default::default();
+    let mut n = 0;
+    store
+        .for_each_unit_with_id(|_, unit| {
+            n += 1;
+            if n > 300_000 {
+                return Ok(());
+            }
+            if let Some(v) = unit.variants.iter().find(|v| v.lang.as_str() == "en") {
+                let words: Vec<String> = v
+                    .text
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.to_ascii_lowercase())
+                    .collect();
+                for p in words.windows(2) {
+                    if p[0].len() >= 4 && p[1].len() >= 4 {
+                        *counts.entry((p[0].clone(), p[1].clone())).or_default() += 1;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let mut pairs: Vec<((String, String), u32)> = counts.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(tsv).unwrap());
+    writeln!(out, "en\tnote").unwrap();
+    for ((a, b), c) in pairs.into_iter().take(1000) {
+        writeln!(out, "{a} {b}\tseen {c} times").unwrap();
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -285,6 +322,69 @@ fn main() {
         c,
         units as f64 / c
     );
+
+    // Real sentences: the lookup benchmark's memory (real English from the gettext corpus and the
+    // King James Bible, with Chinese and Japanese from gettext that do not translate them), when
+    // that benchmark has built it, with a termbase of 1,000 frequent English word pairs of the
+    // memory (English terms only). Nearly every pair has findings there: this measures the check
+    // on real text and the cost of reporting millions of findings, not a clean memory.
+    let real = dir.join("lookup-1000000.db");
+    if units == 1_000_000 && real.exists() {
+        let copy = dir.join("check-real-1000000.db");
+        if !copy.exists() {
+            let partial = dir.join("check-real.partial.db");
+            std::fs::copy(&real, &partial).unwrap();
+            let tsv = dir.join("check-real-terms.tsv");
+            write_frequent_pairs(&partial, &tsv);
+            let ok = Command::new(&bin)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&partial)
+                .args(["glossary", "import", "-n", "bench"])
+                .arg(&tsv)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "glossary import");
+            std::fs::rename(&partial, &copy).unwrap();
+        }
+        let mut wall = Vec::new();
+        let mut cpu = Vec::new();
+        let mut findings = 0;
+        for _ in 0..runs {
+            let before = children_cpu();
+            let out_path = dir.join("check-real.json");
+            let start = Instant::now();
+            let out = std::fs::File::create(&out_path).unwrap();
+            Command::new(&bin)
+                .arg("--quiet")
+                .arg("--db")
+                .arg(&copy)
+                .args(["check", "--format", "json"])
+                .stdout(out)
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            wall.push(start.elapsed().as_secs_f64());
+            cpu.push((children_cpu() - before).as_secs_f64());
+            findings = std::fs::read(&out_path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .and_then(|v| v.as_array().map(|a| a.len()))
+                .unwrap_or(0);
+        }
+        let (w, c) = (median(wall), median(cpu));
+        println!(
+            "check, real sentences: 1000000 units, 1,000 English terms: {:.2} s wall ({:.0} units/s), \
+             {:.2} s CPU ({:.0} units/s of CPU), {findings} findings (the translations do not belong \
+             to the sentences)",
+            w,
+            1e6 / w,
+            c,
+            1e6 / c
+        );
+    }
 
     // The seed article: terms and prepare with the bundled memory and termbase.
     let article = root.join("examples/beijing-tokyo-forum.en.txt");

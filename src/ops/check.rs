@@ -346,6 +346,9 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
 /// one translation serves two sources.
 const NEAR_SAME_SOURCE: u8 = 85;
 
+/// How many distinct texts of an inconsistent group are kept to quote and compare.
+const KEPT: usize = 16;
+
 /// How many other renderings an inconsistency message quotes.
 const QUOTED: usize = 3;
 
@@ -400,8 +403,8 @@ fn inconsistencies(
         return Ok(());
     }
     // Second pass: the texts of the pairs involved.
-    let mut texts_by_source: HashMap<(u32, u64), Vec<(i64, String)>> = HashMap::new();
-    let mut texts_by_target: HashMap<(u32, u64), Vec<(i64, String)>> = HashMap::new();
+    let mut texts_by_source: HashMap<(u32, u64), Vec<(i64, u64, String)>> = HashMap::new();
+    let mut texts_by_target: HashMap<(u32, u64), Vec<(i64, u64, String)>> = HashMap::new();
     let mut involved: Vec<(usize, i64, Option<String>, String, String, Lang)> = Vec::new();
     let mut i = 0usize;
     for_each_pair(store, input, config, &mut |p| {
@@ -412,16 +415,18 @@ fn inconsistencies(
             return Ok(());
         };
         let (a, b) = flagged[i];
+        // Each group keeps a few distinct texts to quote, not all of them: a translation used
+        // for thousands of sources must not make the check quadratic.
         if a {
             let list = texts_by_source.entry((s.lang, s.source)).or_default();
-            if !list.iter().any(|(_, t)| consistency_key(t) == s.target) {
-                list.push((p.unit, p.target.to_string()));
+            if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.target) {
+                list.push((p.unit, s.target, p.target.to_string()));
             }
         }
         if b {
             let list = texts_by_target.entry((s.lang, s.target)).or_default();
-            if !list.iter().any(|(_, t)| consistency_key(t) == s.source) {
-                list.push((p.unit, p.source.to_string()));
+            if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.source) {
+                list.push((p.unit, s.source, p.source.to_string()));
             }
         }
         if a || b {
@@ -443,9 +448,9 @@ fn inconsistencies(
         if a {
             let others: Vec<String> = texts_by_source[&(s.lang, s.source)]
                 .iter()
-                .filter(|(_, t)| consistency_key(t) != s.target)
+                .filter(|(_, k, _)| *k != s.target)
                 .take(QUOTED)
-                .map(|(u, t)| format!("“{t}” (unit {u})"))
+                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
                 .collect();
             report.findings.push(Reported {
                 tuid: tuid.clone(),
@@ -472,10 +477,10 @@ fn inconsistencies(
             let mine = Prepared::new(&source, None);
             let others: Vec<String> = texts_by_target[&(s.lang, s.target)]
                 .iter()
-                .filter(|(_, t)| consistency_key(t) != s.source)
-                .filter(|(_, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
+                .filter(|(_, k, _)| *k != s.source)
+                .filter(|(_, _, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
                 .take(QUOTED)
-                .map(|(u, t)| format!("“{t}” (unit {u})"))
+                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
                 .collect();
             if others.is_empty() {
                 continue;
