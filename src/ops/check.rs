@@ -346,6 +346,9 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
 /// one translation serves two sources.
 const NEAR_SAME_SOURCE: u8 = 85;
 
+/// A text kept to quote in an inconsistency message: (unit, consistency key, text).
+type Quoted = (i64, u64, String);
+
 /// How many distinct texts of an inconsistent group are kept to quote and compare.
 const KEPT: usize = 16;
 
@@ -403,8 +406,8 @@ fn inconsistencies(
         return Ok(());
     }
     // Second pass: the texts of the pairs involved.
-    let mut texts_by_source: HashMap<(u32, u64), Vec<(i64, u64, String)>> = HashMap::new();
-    let mut texts_by_target: HashMap<(u32, u64), Vec<(i64, u64, String)>> = HashMap::new();
+    let mut texts_by_source: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
+    let mut texts_by_target: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
     let mut involved: Vec<(usize, i64, Option<String>, String, String, Lang)> = Vec::new();
     let mut i = 0usize;
     for_each_pair(store, input, config, &mut |p| {
