@@ -136,9 +136,46 @@ pub fn for_each_pair(
                 path: String::new(),
                 reason: "no memory to check".to_string(),
             })?;
-            store.for_each_unit_with_id(|id, unit| {
+            let tags = store.lang_tags()?;
+            // Which stored languages are the source, and which are checked.
+            let is_source: HashMap<i64, bool> = tags
+                .iter()
+                .map(|(id, l)| (*id, config.from.matches(l)))
+                .collect();
+            let checked: HashMap<i64, bool> = tags
+                .iter()
+                .map(|(id, l)| {
+                    let wanted =
+                        config.langs.is_empty() || config.langs.iter().any(|w| w.matches(l));
+                    (*id, wanted && !config.from.matches(l))
+                })
+                .collect();
+            store.for_each_unit_texts(|id, tuid, variants| {
                 units += 1;
-                pairs_of_unit(id, unit, config, f)
+                let Some(src) = variants
+                    .iter()
+                    .find(|v| is_source.get(&v.lang).copied().unwrap_or(false))
+                else {
+                    return Ok(());
+                };
+                for v in variants {
+                    let (true, Some(lang)) = (
+                        checked.get(&v.lang).copied().unwrap_or(false),
+                        tags.get(&v.lang),
+                    ) else {
+                        continue;
+                    };
+                    f(&Pair {
+                        unit: id,
+                        tuid,
+                        source: src.text,
+                        source_markup: src.content(),
+                        target: v.text,
+                        target_markup: v.content(),
+                        lang,
+                    })?;
+                }
+                Ok(())
             })?;
         }
         CheckInput::Tmx(path) => {

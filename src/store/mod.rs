@@ -132,6 +132,21 @@ pub struct UnitFilter {
     pub changed_before: Option<String>,
 }
 
+/// A variant's language id, text and markup, borrowed from a stored unit.
+#[derive(Debug, Clone, Copy)]
+pub struct TextView<'a> {
+    pub lang: i64,
+    pub text: &'a str,
+    pub markup: Option<&'a str>,
+}
+
+impl TextView<'_> {
+    /// The segment as written: its markup, or its text where it has no inline codes.
+    pub fn content(&self) -> &str {
+        self.markup.unwrap_or(self.text)
+    }
+}
+
 /// What `tmkit stats` shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
@@ -518,6 +533,43 @@ impl Store {
         while let Some(row) = rows.next()? {
             read_unit_row(row, &langs, &mut unit)?;
             f(row.get(10)?, &unit)?;
+        }
+        Ok(())
+    }
+
+    /// The language tags of the memory, by id (for [`Store::for_each_unit_texts`]).
+    pub fn lang_tags(&self) -> Result<HashMap<i64, Lang>> {
+        lang_tags(&self.conn)
+    }
+
+    /// Calls `f` for every unit, in id order, with its id, its tuid and its variants' language
+    /// ids, texts and markup, borrowed from the stored row: the light read for work that needs
+    /// only the texts (checks), without dates, properties or a unit to fill.
+    pub fn for_each_unit_texts(
+        &self,
+        mut f: impl FnMut(i64, Option<&str>, &[TextView<'_>]) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT u.id, u.tuid, u.body FROM units u ORDER BY u.id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let tuid = row
+                .get_ref(1)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?;
+            let blob = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+            let mut views: Vec<TextView<'_>> = Vec::with_capacity(4);
+            for p in body::iter(blob) {
+                let p = p?;
+                views.push(TextView {
+                    lang: p.lang,
+                    text: p.text,
+                    markup: p.markup,
+                });
+            }
+            f(id, tuid, &views)?;
         }
         Ok(())
     }
