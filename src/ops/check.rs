@@ -310,6 +310,7 @@ pub fn check(
         (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
     };
     let want_inconsistent = wants(FindingKind::Inconsistent, Severity::Warning);
+    let mut last_source: (Option<i64>, u64) = (None, 0);
     report.units = for_each_pair(store, input, config, &mut |p| {
         report.pairs += 1;
         buf.clear();
@@ -339,17 +340,25 @@ pub fn check(
                     langs.len() - 1
                 }
             } as u32;
+            // A unit's targets share its source: its key is computed once.
+            let source = if last_source.0 == Some(p.unit) {
+                last_source.1
+            } else {
+                let k = consistency_key(p.source);
+                last_source = (Some(p.unit), k);
+                k
+            };
             seen.push(Seen {
                 idx: seen.len() as u32,
                 lang,
-                source: consistency_key(p.source),
+                source,
                 target: consistency_key(p.target),
             });
         }
         Ok(())
     })?;
     if want_inconsistent {
-        inconsistencies(store, input, config, &seen, &mut report)?;
+        inconsistencies(store, input, config, &mut seen, &mut report)?;
     }
     report.findings.sort_by_key(|f| f.unit);
     Ok(report)
@@ -396,13 +405,13 @@ fn inconsistencies(
     store: Option<&Store>,
     input: &CheckInput,
     config: &CheckConfig,
-    seen: &[Seen],
+    seen: &mut [Seen],
     report: &mut CheckReport,
 ) -> Result<()> {
     // Group the pairs by (language, source) and by (language, target), sorting a copy instead of
     // hashing: a group with more than one distinct other side is inconsistent.
     let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
-    let mut sorted: Vec<Seen> = seen.to_vec();
+    let sorted: &mut [Seen] = seen;
     for by_source in [true, false] {
         let key = |s: &Seen| {
             if by_source {
@@ -438,7 +447,10 @@ fn inconsistencies(
             start = end;
         }
     }
-    drop(sorted);
+    if flagged.iter().any(|(a, b)| *a || *b) {
+        // Back to reading order for the second pass.
+        sorted.sort_unstable_by_key(|s| s.idx);
+    }
     if !flagged.iter().any(|(a, b)| *a || *b) {
         return Ok(());
     }

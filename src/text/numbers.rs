@@ -304,6 +304,11 @@ enum Numeral {
 }
 
 fn numeral(c: char) -> Option<Numeral> {
+    // Every numeral but 〇 lies in U+4E00..=U+96F6 (一 .. 零): kana, punctuation and the rest of
+    // the ideographs are ruled out by one range test.
+    if c != '〇' && !matches!(c as u32, 0x4E00..=0x96F6) {
+        return None;
+    }
     Some(match c {
         '〇' | '零' => Numeral::Digit(0),
         '一' => Numeral::Digit(1),
