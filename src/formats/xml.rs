@@ -421,7 +421,7 @@ pub fn is_xml_char(c: char) -> bool {
 
 /// An XML event source with its position bookkeeping: every event's start is known as
 /// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
-/// [`ErrorKind::Encoding`] errors. Shared by the XLIFF reader (the TMX reader still has its own copy).
+/// [`ErrorKind::Encoding`] errors. Shared by the TMX and XLIFF readers.
 pub(crate) struct Events {
     pub(crate) reader: quick_xml::Reader<Counting<Box<dyn BufRead + Send>>>,
     pub(crate) name: String,
@@ -505,7 +505,7 @@ impl Events {
             .into(),
             other => ErrorKind::Xml {
                 location,
-                message: describe_xml_error(other),
+                message: describe_error(other),
             }
             .into(),
         }
@@ -527,34 +527,16 @@ impl Events {
         Ok(())
     }
 
-    /// The character an entity or character reference stands for; only the five predefined
-    /// entities are known.
+    /// The character an entity or character reference stands for (see [`resolve_ref`]), or a
+    /// located error.
     pub(crate) fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<char> {
-        let name: &str = r;
-        let bad = |message: String| -> Error {
+        resolve_ref(r).map_err(|message| {
             ErrorKind::Xml {
                 location: self.here(),
                 message,
             }
             .into()
-        };
-        if r.is_char_ref() {
-            return match r.resolve_char_ref() {
-                Ok(Some(c)) if is_xml_char(c) => Ok(c),
-                _ => Err(bad(format!("&{name}; is not a character XML 1.0 allows"))),
-            };
-        }
-        match name {
-            "lt" => Ok('<'),
-            "gt" => Ok('>'),
-            "amp" => Ok('&'),
-            "apos" => Ok('\''),
-            "quot" => Ok('"'),
-            _ => Err(bad(format!(
-                "unknown entity &{name};: only &lt; &gt; &amp; &apos; &quot; and character \
-                 references are allowed"
-            ))),
-        }
+        })
     }
 
     /// The attributes of a start tag, values normalized, in document order.
@@ -579,25 +561,6 @@ impl Events {
             out.push((key, value));
         }
         Ok(out)
-    }
-}
-
-fn describe_xml_error(e: &quick_xml::Error) -> String {
-    use quick_xml::errors::{IllFormedError, SyntaxError};
-    match e {
-        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-            format!("expected </{expected}>, found </{found}>")
-        }
-        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
-            format!("</{name}> closes an element that was never opened")
-        }
-        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
-            format!("<{name}> is never closed (the file may be truncated)")
-        }
-        quick_xml::Error::Syntax(SyntaxError::UnclosedTag) => {
-            "a tag is not closed (the file may be truncated)".to_string()
-        }
-        other => other.to_string(),
     }
 }
 

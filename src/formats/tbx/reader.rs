@@ -1,6 +1,5 @@
 //! Streaming TBX reader (v2 and v3, DCA and DCT).
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use quick_xml::XmlVersion;
@@ -8,69 +7,21 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{CASE_SENSITIVE_TYPE, Problem, VARIANT_TYPE, Version};
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Counting, Input};
+use crate::formats::xml::{self, Input};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
 
-type Source = Counting<Box<dyn BufRead + Send>>;
-
-/// The XML event source with its position bookkeeping.
+/// The shared XML event source, with TBX's own error and problem constructors.
 struct Xml {
-    reader: quick_xml::Reader<Source>,
-    name: String,
-    path: Option<PathBuf>,
-    /// Line and column where the last event read started.
-    mark: (u64, u64),
+    ev: xml::Events,
 }
 
 impl Xml {
     fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        buf.clear();
-        self.mark = self.reader.get_ref().line_column();
-        match self.reader.read_event_into(buf) {
-            Ok(ev) => Ok(ev),
-            Err(e) => Err(self.xml_error(&e)),
-        }
+        self.ev.next(buf)
     }
 
     fn here(&self) -> Location {
-        Location {
-            path: self.name.clone(),
-            line: self.mark.0,
-            column: self.mark.1,
-        }
-    }
-
-    fn xml_error(&self, e: &quick_xml::Error) -> crate::Error {
-        let (line, column) = self
-            .path
-            .as_deref()
-            .and_then(|p| xml::locate_offset(p, self.reader.error_position()))
-            .unwrap_or(self.mark);
-        let location = Location {
-            path: self.name.clone(),
-            line,
-            column,
-        };
-        match e {
-            quick_xml::Error::Encoding(_) => ErrorKind::Encoding {
-                location,
-                message:
-                    "the file is not valid UTF-8: declare its encoding in the XML declaration \
-                          or convert it to UTF-8"
-                        .to_string(),
-            }
-            .into(),
-            quick_xml::Error::Io(io) => ErrorKind::Encoding {
-                location,
-                message: format!("cannot read the file: {io}"),
-            }
-            .into(),
-            other => ErrorKind::Xml {
-                location,
-                message: xml::describe_error(other),
-            }
-            .into(),
-        }
+        self.ev.here()
     }
 
     fn tbx_error(&self, message: impl Into<String>) -> crate::Error {
@@ -187,20 +138,9 @@ impl Reader {
     fn new(input: Input, path: Option<PathBuf>) -> Result<Reader> {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
-        let mut reader = quick_xml::Reader::from_reader(input.reader);
-        {
-            let config = reader.config_mut();
-            config.trim_text(false);
-            config.expand_empty_elements = false;
-            config.check_end_names = true;
-            config.check_comments = false;
-        }
         let mut this = Reader {
             xml: Xml {
-                reader,
-                name: input.name,
-                path,
-                mark: (1, 1),
+                ev: xml::Events::new(input, path),
             },
             buf: Vec::with_capacity(4096),
             version: Version::V3,
@@ -236,7 +176,7 @@ impl Reader {
 
     /// The name the input is reported under.
     pub fn name(&self) -> &str {
-        &self.xml.name
+        &self.xml.ev.name
     }
 
     /// Bytes of the input file read so far (for progress reporting).
@@ -306,7 +246,7 @@ impl Reader {
                     )));
                 }
                 Event::Eof => {
-                    let message = if self.xml.reader.get_ref().offset() == 0 {
+                    let message = if self.xml.ev.at_start() {
                         "the file is empty: expected a TBX document"
                     } else {
                         "no root element: expected <martif> (TBX v2) or <tbx> (TBX v3)"
@@ -430,7 +370,7 @@ impl Reader {
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => check_chars(&t.xml10_content(), &self.xml)?,
+                Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
                 _ => {}
             }
         }
@@ -468,11 +408,11 @@ impl Reader {
                     ));
                 }
                 Event::Text(t) => {
-                    check_chars(&t.xml10_content(), &self.xml)?;
+                    self.xml.ev.check_chars(&t.xml10_content())?;
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    xml::resolve_ref(&r).map_err(|m| self.xml_error_here(m))?;
+                    self.xml.ev.resolve_ref(&r)?;
                     continue;
                 }
                 _ => continue,
@@ -600,14 +540,6 @@ impl Reader {
         Ok(())
     }
 
-    fn xml_error_here(&self, message: String) -> crate::Error {
-        ErrorKind::Xml {
-            location: self.xml.here(),
-            message,
-        }
-        .into()
-    }
-
     /// Reads the text content of an element up to its end tag, looking through inline markup
     /// (`<hi>`, `<foreign>`, ...), whitespace-normalized.
     fn read_text(&mut self, element: &str) -> Result<String> {
@@ -617,12 +549,12 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    check_chars(&content, &self.xml)?;
+                    self.xml.ev.check_chars(&content)?;
                     out.push_str(&content);
                 }
                 Event::CData(c) => out.push_str(&c.xml10_content()),
                 Event::GeneralRef(r) => {
-                    let c = xml::resolve_ref(&r).map_err(|m| self.xml_error_here(m))?;
+                    let c = self.xml.ev.resolve_ref(&r)?;
                     out.push(c);
                 }
                 Event::Start(_) => depth += 1,
@@ -720,19 +652,6 @@ fn is_root(name: &str) -> bool {
 
 fn is_concept(name: &str) -> bool {
     name == "termEntry" || name == "conceptEntry"
-}
-
-/// Refuses control characters that XML 1.0 does not allow.
-fn check_chars(s: &str, xml: &Xml) -> Result<()> {
-    let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
-    if let Some(&c) = s.as_bytes().iter().find(bad) {
-        return Err(ErrorKind::Xml {
-            location: xml.here(),
-            message: format!("character U+{:04X} is not allowed in XML 1.0", c as u32),
-        }
-        .into());
-    }
-    Ok(())
 }
 
 /// The value of one attribute (by its full name, as `xml:lang`), normalized.

@@ -1,14 +1,12 @@
 //! Streaming TMX reader.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::CODE_ELEMENTS;
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Counting, Input};
+use crate::formats::xml::{self, Input};
 use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
 
 /// The `<header>` of a TMX file.
@@ -50,71 +48,18 @@ pub enum Item {
     End,
 }
 
-type Source = Counting<Box<dyn BufRead + Send>>;
-
-/// The XML event source with its position bookkeeping.
+/// The shared XML event source, with TMX's own error and problem constructors.
 struct Xml {
-    reader: quick_xml::Reader<Source>,
-    name: String,
-    path: Option<PathBuf>,
-    /// Line and column where the last event read started.
-    mark: (u64, u64),
+    ev: xml::Events,
 }
 
 impl Xml {
     fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        buf.clear();
-        self.mark = self.reader.get_ref().line_column();
-        match self.reader.read_event_into(buf) {
-            Ok(ev) => Ok(ev),
-            Err(e) => Err(self.xml_error(&e)),
-        }
+        self.ev.next(buf)
     }
 
     fn here(&self) -> Location {
-        Location {
-            path: self.name.clone(),
-            line: self.mark.0,
-            column: self.mark.1,
-        }
-    }
-
-    /// The location of a byte offset that may lie inside the last event.
-    fn locate(&self, offset: u64) -> Location {
-        let (line, column) = self
-            .path
-            .as_deref()
-            .and_then(|p| xml::locate_offset(p, offset))
-            .unwrap_or(self.mark);
-        Location {
-            path: self.name.clone(),
-            line,
-            column,
-        }
-    }
-
-    fn xml_error(&self, e: &quick_xml::Error) -> crate::Error {
-        let location = self.locate(self.reader.error_position());
-        match e {
-            quick_xml::Error::Encoding(_) => ErrorKind::Encoding {
-                location,
-                message:
-                    "the file is not valid UTF-8: declare its encoding in the XML declaration \
-                          or convert it to UTF-8"
-                        .to_string(),
-            }
-            .into(),
-            quick_xml::Error::Io(io) => ErrorKind::Encoding {
-                location,
-                message: format!("cannot read the file: {io}"),
-            }
-            .into(),
-            other => ErrorKind::Xml {
-                location,
-                message: describe_xml_error(other),
-            }
-            .into(),
-        }
+        self.ev.here()
     }
 
     fn tmx_error(&self, message: impl Into<String>) -> crate::Error {
@@ -130,25 +75,6 @@ impl Xml {
             location: self.here(),
             message: message.into(),
         }
-    }
-}
-
-fn describe_xml_error(e: &quick_xml::Error) -> String {
-    use quick_xml::errors::{IllFormedError, SyntaxError};
-    match e {
-        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-            format!("expected </{expected}>, found </{found}>")
-        }
-        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
-            format!("</{name}> closes an element that was never opened")
-        }
-        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
-            format!("<{name}> is never closed (the file may be truncated)")
-        }
-        quick_xml::Error::Syntax(SyntaxError::UnclosedTag) => {
-            "a tag is not closed (the file may be truncated)".to_string()
-        }
-        other => other.to_string(),
     }
 }
 
@@ -196,20 +122,9 @@ impl Reader {
     fn new(input: Input, path: Option<PathBuf>) -> Result<Reader> {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
-        let mut reader = quick_xml::Reader::from_reader(input.reader);
-        {
-            let config = reader.config_mut();
-            config.trim_text(false);
-            config.expand_empty_elements = false;
-            config.check_end_names = true;
-            config.check_comments = false;
-        }
         let mut this = Reader {
             xml: Xml {
-                reader,
-                name: input.name,
-                path,
-                mark: (1, 1),
+                ev: xml::Events::new(input, path),
             },
             buf: Vec::with_capacity(4096),
             header: Header::default(),
@@ -240,7 +155,7 @@ impl Reader {
 
     /// The name the input is reported under.
     pub fn name(&self) -> &str {
-        &self.xml.name
+        &self.xml.ev.name
     }
 
     /// Where the last unit read starts (its `<tu>` tag).
@@ -260,7 +175,7 @@ impl Reader {
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if t.trim().is_empty() => {}
                 Event::DocType(d) => {
-                    if let Some(name) = declared_entity(&d) {
+                    if let Some(name) = xml::declared_entity(&d) {
                         return Err(ErrorKind::EntityDeclared {
                             location: self.xml.here(),
                             name,
@@ -279,7 +194,7 @@ impl Reader {
                     )));
                 }
                 Event::Eof => {
-                    let message = if self.xml.reader.get_ref().offset() == 0 {
+                    let message = if self.xml.ev.at_start() {
                         "the file is empty: expected a TMX document"
                     } else {
                         "no root element: expected <tmx>"
@@ -298,12 +213,12 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if e.name().as_ref() == "header" => {
-                    self.header.attrs = attributes(&e, &self.xml)?;
+                    self.header.attrs = self.xml.ev.attributes(&e)?;
                     seen_header = true;
                     self.read_header_children()?;
                 }
                 Event::Empty(e) if e.name().as_ref() == "header" => {
-                    self.header.attrs = attributes(&e, &self.xml)?;
+                    self.header.attrs = self.xml.ev.attributes(&e)?;
                     seen_header = true;
                 }
                 Event::Start(e) if e.name().as_ref() == "body" => break,
@@ -343,7 +258,7 @@ impl Reader {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
                     if name == "prop" || name == "note" {
-                        let attrs = attributes(&e, &self.xml)?;
+                        let attrs = self.xml.ev.attributes(&e)?;
                         let extra = self.read_extra(&name, attrs, false)?;
                         self.header.extras.push(extra);
                     } else {
@@ -383,7 +298,7 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if e.name().as_ref() == "tu" => {
-                    let attrs = attributes(&e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     unit.clear();
                     let location = self.xml.here();
                     self.unit_start = location.clone();
@@ -440,7 +355,7 @@ impl Reader {
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => check_chars(&t, &self.xml)?,
+                Event::Text(t) => self.xml.ev.check_chars(&t)?,
                 _ => {}
             }
         }
@@ -469,7 +384,7 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     match name.as_str() {
                         "tuv" => match self.read_tuv(attrs)? {
                             Ok(v) => unit.variants.push(v),
@@ -489,7 +404,7 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     match name.as_str() {
                         "prop" | "note" => unit.extras.push(self.read_extra(&name, attrs, true)?),
                         "tuv" => {
@@ -508,7 +423,7 @@ impl Reader {
                         "unexpected end of file: <tu> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => check_chars(&t, &self.xml)?,
+                Event::Text(t) => self.xml.ev.check_chars(&t)?,
                 _ => {}
             }
         }
@@ -595,7 +510,7 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     match name.as_str() {
                         "seg" => {
                             let result = self.read_seg()?;
@@ -621,7 +536,7 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(&e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     match name.as_str() {
                         "seg" => seg = Some((String::new(), None)),
                         "prop" | "note" => extras.push(self.read_extra(&name, attrs, true)?),
@@ -638,7 +553,7 @@ impl Reader {
                         "unexpected end of file: <tuv> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => check_chars(&t, &self.xml)?,
+                Event::Text(t) => self.xml.ev.check_chars(&t)?,
                 _ => {}
             }
         }
@@ -687,16 +602,16 @@ impl Reader {
             match ev {
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    check_chars(&content, &self.xml)?;
+                    self.xml.ev.check_chars(&content)?;
                     push_text(&content, code_depth == 0, &mut text, &mut markup);
                 }
                 Event::CData(c) => {
                     let content = c.xml10_content();
-                    check_chars(&content, &self.xml)?;
+                    self.xml.ev.check_chars(&content)?;
                     push_text(&content, code_depth == 0, &mut text, &mut markup);
                 }
                 Event::GeneralRef(r) => {
-                    let c = resolve_ref(&r, &self.xml)?;
+                    let c = self.xml.ev.resolve_ref(&r)?;
                     let mut tmp = [0u8; 4];
                     push_text(
                         c.encode_utf8(&mut tmp),
@@ -708,7 +623,7 @@ impl Reader {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(ev, Event::Empty(_));
                     let name = e.name().as_ref().to_string();
-                    let attrs = attributes(e, &self.xml)?;
+                    let attrs = self.xml.ev.attributes(e)?;
                     if !matches!(
                         name.as_str(),
                         "bpt" | "ept" | "it" | "ph" | "hi" | "sub" | "ut"
@@ -832,11 +747,11 @@ impl Reader {
             match self.xml.next(&mut self.buf)? {
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    check_chars(&content, &self.xml)?;
+                    self.xml.ev.check_chars(&content)?;
                     out.push_str(&content);
                 }
                 Event::CData(c) => out.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => out.push(resolve_ref(&r, &self.xml)?),
+                Event::GeneralRef(r) => out.push(self.xml.ev.resolve_ref(&r)?),
                 Event::End(_) => return Ok(out),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
@@ -882,85 +797,10 @@ fn push_text(s: &str, plain: bool, text: &mut String, markup: &mut Option<String
     }
 }
 
-/// Refuses control characters that XML 1.0 does not allow.
-fn check_chars(s: &str, xml: &Xml) -> Result<()> {
-    let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
-    if let Some(&c) = s.as_bytes().iter().find(bad) {
-        return Err(ErrorKind::Xml {
-            location: xml.here(),
-            message: format!(
-                "character U+{:04X} is not allowed in XML 1.0 (remove it or write the file as XML 1.1)",
-                c as u32
-            ),
-        }
-        .into());
-    }
-    Ok(())
-}
-
-fn resolve_ref(r: &quick_xml::events::BytesRef<'_>, xml: &Xml) -> Result<char> {
-    let name: &str = r;
-    let bad = |message: String| -> crate::Error {
-        ErrorKind::Xml {
-            location: xml.here(),
-            message,
-        }
-        .into()
-    };
-    if r.is_char_ref() {
-        return match r.resolve_char_ref() {
-            Ok(Some(c)) if xml::is_xml_char(c) => Ok(c),
-            _ => Err(bad(format!("&{name}; is not a character XML 1.0 allows"))),
-        };
-    }
-    match name {
-        "lt" => Ok('<'),
-        "gt" => Ok('>'),
-        "amp" => Ok('&'),
-        "apos" => Ok('\''),
-        "quot" => Ok('"'),
-        _ => Err(bad(format!(
-            "unknown entity &{name};: TMX files may use only &lt; &gt; &amp; &apos; &quot; and \
-             character references"
-        ))),
-    }
-}
-
-/// The first entity a DOCTYPE's internal subset declares, if any.
-fn declared_entity(doctype: &str) -> Option<String> {
-    let i = doctype.find("<!ENTITY")?;
-    let rest = doctype[i + "<!ENTITY".len()..].trim_start();
-    let rest = rest.strip_prefix('%').map(str::trim_start).unwrap_or(rest);
-    Some(
-        rest.split(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("")
-            .to_string(),
-    )
-}
-
-fn attributes(e: &BytesStart<'_>, xml: &Xml) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for attr in e.attributes().with_checks(true) {
-        let attr = attr.map_err(|err| ErrorKind::Xml {
-            location: xml.here(),
-            message: err.to_string(),
-        })?;
-        let key = attr.key.as_ref().to_string();
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| ErrorKind::Xml {
-                location: xml.here(),
-                message: format!("attribute {key}: {err}"),
-            })?
-            .into_owned();
-        out.push((key, value));
-    }
-    Ok(out)
-}
-
 fn attr_value(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
-    Ok(attributes(e, xml)?
+    Ok(xml
+        .ev
+        .attributes(e)?
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v))
