@@ -94,9 +94,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         _ if ctx.db.exists() => Some(Store::open_existing(&ctx.db)?),
         _ => None,
     };
-    if matches!(input, CheckInput::Memory) && args.glossary.is_empty() {
-        // Fine: the memory's own termbase, if any, is used.
-    }
     let stores: Vec<Store> = store.into_iter().collect();
     let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
     let config = CheckConfig {

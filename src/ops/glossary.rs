@@ -533,12 +533,14 @@ impl Termbase {
     }
 
     /// The terms of entry `e` in a language that `lang` matches, with their status.
-    fn terms_of<'s>(&'s self, e: usize, lang: &Lang) -> impl Iterator<Item = &'s Term> + 's {
-        let lang = lang.clone();
+    fn terms_of<'s, 'l>(&'s self, e: usize, lang: &'l Lang) -> impl Iterator<Item = &'s Term> + 'l
+    where
+        's: 'l,
+    {
         self.entries[e]
             .terms
             .iter()
-            .filter(move |t| lang.matches(&t.lang) || t.lang.matches(&lang))
+            .filter(move |t| lang.matches(&t.lang) || t.lang.matches(lang))
     }
 
     /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
