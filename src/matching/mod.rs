@@ -7,3 +7,4 @@ pub mod grams;
 pub mod qa;
 pub mod score;
 pub mod terms;
+mod word_trie;

@@ -12,6 +12,7 @@
 //! findings are warnings.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use crate::model::{Finding, FindingKind, Lang, Severity};
 use crate::text::inline::{Code, CodeKind, Codes, Visible};
@@ -888,8 +889,10 @@ pub fn whitespace(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<
     }
     let inner = target.trim();
     let offset = target.len() - target.trim_start().len();
-    if let Some(p) = memchr::memmem::find(inner.as_bytes(), b"  ")
-        && memchr::memmem::find(source.trim().as_bytes(), b"  ").is_none()
+    static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    if let Some(p) = DOUBLE_SPACE.find(inner.as_bytes())
+        && DOUBLE_SPACE.find(source.trim().as_bytes()).is_none()
     {
         let mut f = Finding::new(
             FindingKind::Whitespace,
@@ -906,7 +909,12 @@ pub fn whitespace(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<
         let katakana = |c: Option<char>| c.is_some_and(|c| matches!(c, '\u{30A0}'..='\u{30FF}'));
         let spaces = memchr::memchr_iter(b' ', target.as_bytes())
             .map(|at| (at, 1))
-            .chain(target.match_indices('\u{a0}').map(|(at, s)| (at, s.len())));
+            // U+00A0 is C2 A0; C2 leads no other character a CJK text is likely to have.
+            .chain(
+                memchr::memchr_iter(0xC2, target.as_bytes())
+                    .filter(|&at| target.as_bytes().get(at + 1) == Some(&0xA0))
+                    .map(|at| (at, 2)),
+            );
         for (at, len) in spaces {
             let p = target[..at].chars().next_back();
             let next = target[at + len..].chars().next();

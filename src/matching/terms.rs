@@ -1,10 +1,12 @@
 //! Term recognition: finding the terms of a termbase in a text, for one language at a time.
 //!
-//! A [`TermIndex`] is compiled once per termbase and language into one Aho-Corasick automaton over
-//! *folded* forms of the terms, then run over the folded form of each text; hits come back as byte
-//! ranges of the original text. Pure functions, no I/O; depends on `model` and on
-//! `text::tokenize::is_cjk` (what counts as a Chinese or Japanese character), nothing else of the
-//! crate.
+//! A [`TermIndex`] is compiled once per termbase and language from the *folded* forms of the
+//! terms, then searched in the folded form of each text; hits come back as byte ranges of the
+//! original text. Terms that begin with a letter or digit go into a trie walked from word starts
+//! only (see [`super::word_trie`]), the others (Chinese and Japanese terms, terms that begin with
+//! punctuation) into an Aho-Corasick automaton run over the whole text. Pure functions, no I/O;
+//! depends on `model` and on `text::tokenize::is_cjk` (what counts as a Chinese or Japanese
+//! character), nothing else of the crate.
 //!
 //! # Folding
 //!
@@ -16,7 +18,7 @@
 //!   *compatibility* ideographs (U+F900 to U+FAFF and U+2F800 up) to the unified characters they
 //!   are canonically equal to, which is the same character.
 //! - Letters outside ASCII are lower-cased. ASCII case is kept in the folded text, which is what
-//!   case-sensitive terms are checked against; the automaton reads an ASCII-lower-cased copy.
+//!   case-sensitive terms are checked against; the search reads it with ASCII letters lower-cased.
 //! - Every run of whitespace and hyphens (`-`, U+2010 hyphen, U+2011 non-breaking hyphen, U+2012
 //!   figure dash, U+2013 en dash) is one space: `Asia-Pacific`, `Asia Pacific`, `Asia–Pacific` and
 //!   `Asia\nPacific` are the same. The em dash is punctuation, not a hyphen.
@@ -67,6 +69,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
+use super::word_trie::WordTrie;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
@@ -98,7 +102,7 @@ enum CaseRule {
     Acronym,
 }
 
-/// One (entry, term) behind an automaton pattern, with the folded form that pattern came from,
+/// One (entry, term) behind a pattern, with the folded form that pattern came from,
 /// as [`TermIndex::build`] collects them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Form {
@@ -160,8 +164,14 @@ fn same_case(found: &str, form: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct TermIndex {
     lang: Lang,
-    /// `None` when no term was indexed.
-    automaton: Option<AhoCorasick>,
+    /// Whether no term was indexed.
+    empty: bool,
+    /// The patterns that begin with a letter or digit, searched from word starts only.
+    words: Option<WordTrie>,
+    /// The other patterns (Chinese and Japanese terms, terms that begin with punctuation): an
+    /// automaton run over the whole text, and the index of each of its patterns among all.
+    anywhere: Option<AhoCorasick>,
+    anywhere_ids: Vec<u32>,
     /// For pattern `p`, its targets are `targets[bounds[p]..bounds[p + 1]]`, sorted by entry and term.
     bounds: Vec<u32>,
     targets: Vec<Target>,
@@ -242,18 +252,38 @@ impl TermIndex {
             }
             bounds.push(index_u32(targets.len()));
         }
-        let automaton = (!patterns.is_empty()).then(|| {
+        // A pattern whose first character is a letter or digit can only be found at a word start.
+        let mut at_words: Vec<(&[u8], usize, u32)> = Vec::new();
+        let mut anywhere: Vec<&str> = Vec::new();
+        let mut anywhere_ids: Vec<u32> = Vec::new();
+        for (p, pattern) in patterns.iter().enumerate() {
+            let first_word = pattern
+                .char_indices()
+                .find(|&(_, c)| !is_word(c))
+                .map_or(pattern.len(), |(i, _)| i);
+            if first_word > 0 {
+                at_words.push((pattern.as_bytes(), first_word, index_u32(p)));
+            } else {
+                anywhere.push(pattern);
+                anywhere_ids.push(index_u32(p));
+            }
+        }
+        let words = (!at_words.is_empty()).then(|| WordTrie::build(&at_words));
+        let anywhere = (!anywhere.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
+                .build(&anywhere)
                 .expect(
                     "the automaton's limits (2^31 patterns and states) are far above a termbase's",
                 )
         });
         TermIndex {
             lang: lang.clone(),
-            automaton,
+            empty: patterns.is_empty(),
+            words,
+            anywhere,
+            anywhere_ids,
             bounds,
             targets,
             arena,
@@ -267,7 +297,7 @@ impl TermIndex {
 
     /// Whether no term was indexed (then nothing is ever found).
     pub fn is_empty(&self) -> bool {
-        self.automaton.is_none()
+        self.empty
     }
 
     /// The terms in `text`, leftmost-longest, in order of position (see the module documentation).
@@ -342,22 +372,11 @@ impl TermIndex {
         scratch: &mut Scratch,
         mut emit: impl FnMut(TermHit) -> ControlFlow<()>,
     ) {
-        let Some(automaton) = &self.automaton else {
+        if self.empty {
             return;
-        };
-        // The automaton reads an ASCII-lower-cased copy (a smaller automaton than a case-insensitive
-        // one); boundaries and case are checked on `src`, which has the same length.
-        let lower = &mut scratch.lower;
-        lower.clear();
+        }
         if folds_in_place(text) {
-            lower.extend(text.bytes().map(|b| {
-                if is_sep_byte(b) {
-                    b' '
-                } else {
-                    b.to_ascii_lowercase()
-                }
-            }));
-            self.scan_folded(automaton, text, lower, |s, e| (s, e), &mut emit);
+            self.scan_folded(text, &mut scratch.lower, |s, e| (s, e), &mut emit);
         } else {
             fold(text, scratch);
             let Scratch {
@@ -366,74 +385,101 @@ impl TermIndex {
                 ends,
                 lower,
             } = scratch;
-            lower.extend(folded.bytes().map(|b| b.to_ascii_lowercase()));
-            self.scan_folded(
-                automaton,
-                folded,
-                lower,
-                |s, e| (starts[s], ends[e - 1]),
-                &mut emit,
-            );
+            self.scan_folded(folded, lower, |s, e| (starts[s], ends[e - 1]), &mut emit);
         }
     }
 
-    /// Runs the automaton over `lower`, checks boundaries and case on `hay` (the text as folded,
-    /// or the original ASCII text, of the same length), and maps offsets back with `map`.
+    /// Finds the patterns in `hay` (the text as folded, or the original text where folding would
+    /// change nothing but separators): the automaton over the whole text, the trie from word
+    /// starts, both reading it through [`LOWER`]; checks boundaries and case on `hay`, and maps
+    /// offsets back with `map`.
     fn scan_folded(
         &self,
-        automaton: &AhoCorasick,
         hay: &str,
-        lower: &[u8],
+        lower: &mut Vec<u8>,
         map: impl Fn(usize, usize) -> (usize, usize),
         emit: &mut impl FnMut(TermHit) -> ControlFlow<()>,
     ) {
-        for m in automaton.find_overlapping_iter(lower) {
-            let (start, end) = (m.start(), m.end());
-            if !starts_word(hay, start) {
-                continue;
-            }
-            let Some(full_end) = word_end(hay, end) else {
-                continue;
-            };
-            let found = &hay[start..end];
-            let p = m.pattern().as_usize();
-            let targets = &self.targets[self.bounds[p] as usize..self.bounds[p + 1] as usize];
-            let (orig_start, orig_end) = map(start, full_end);
-            let hit = |t: &Target| TermHit {
-                entry: t.entry as usize,
-                term: t.term as usize,
-                start: orig_start,
-                end: orig_end,
-            };
-            if let [t] = targets {
-                if t.case_ok(found, &self.arena) && emit(hit(t)).is_break() {
+        if let Some(automaton) = &self.anywhere {
+            // The automaton reads a copy (a smaller automaton than a case-insensitive one).
+            lower.clear();
+            lower.extend(hay.bytes().map(|b| LOWER[b as usize]));
+            for m in automaton.find_overlapping_iter(lower.as_slice()) {
+                let p = self.anywhere_ids[m.pattern().as_usize()] as usize;
+                if starts_word(hay, m.start())
+                    && self
+                        .report(hay, m.start(), m.end(), p, &map, emit)
+                        .is_break()
+                {
                     return;
-                }
-                continue;
-            }
-            // Targets are sorted by entry: within each entry, an exact-case target shadows the others.
-            let mut i = 0;
-            while i < targets.len() {
-                let entry = targets[i].entry;
-                let n = targets[i..].iter().take_while(|t| t.entry == entry).count();
-                let group = &targets[i..i + n];
-                i += n;
-                let any_exact = group.iter().any(|t| t.is_exact(found, &self.arena));
-                let mut last_term = None;
-                for t in group {
-                    if !t.case_ok(found, &self.arena)
-                        || (any_exact && !t.is_exact(found, &self.arena))
-                        || last_term == Some(t.term)
-                    {
-                        continue;
-                    }
-                    last_term = Some(t.term);
-                    if emit(hit(t)).is_break() {
-                        return;
-                    }
                 }
             }
         }
+        let Some(trie) = &self.words else {
+            return;
+        };
+        let bytes = hay.as_bytes();
+        for_each_word(hay, |start, end| {
+            if !trie.may_start(&bytes[start..end]) {
+                return true;
+            }
+            trie.walk(bytes, &LOWER, start, |end, p| {
+                self.report(hay, start, end, p as usize, &map, emit)
+                    .is_continue()
+            })
+        });
+    }
+
+    /// Emits the hits of pattern `p` at `start..end` of `hay`, where it starts a word: none when
+    /// it ends inside a word or its case does not fit.
+    fn report(
+        &self,
+        hay: &str,
+        start: usize,
+        end: usize,
+        p: usize,
+        map: &impl Fn(usize, usize) -> (usize, usize),
+        emit: &mut impl FnMut(TermHit) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let Some(full_end) = word_end(hay, end) else {
+            return ControlFlow::Continue(());
+        };
+        let found = &hay[start..end];
+        let targets = &self.targets[self.bounds[p] as usize..self.bounds[p + 1] as usize];
+        let (orig_start, orig_end) = map(start, full_end);
+        let hit = |t: &Target| TermHit {
+            entry: t.entry as usize,
+            term: t.term as usize,
+            start: orig_start,
+            end: orig_end,
+        };
+        if let [t] = targets {
+            if t.case_ok(found, &self.arena) {
+                return emit(hit(t));
+            }
+            return ControlFlow::Continue(());
+        }
+        // Targets are sorted by entry: within each entry, an exact-case target shadows the others.
+        let mut i = 0;
+        while i < targets.len() {
+            let entry = targets[i].entry;
+            let n = targets[i..].iter().take_while(|t| t.entry == entry).count();
+            let group = &targets[i..i + n];
+            i += n;
+            let any_exact = group.iter().any(|t| t.is_exact(found, &self.arena));
+            let mut last_term = None;
+            for t in group {
+                if !t.case_ok(found, &self.arena)
+                    || (any_exact && !t.is_exact(found, &self.arena))
+                    || last_term == Some(t.term)
+                {
+                    continue;
+                }
+                last_term = Some(t.term);
+                emit(hit(t))?;
+            }
+        }
+        ControlFlow::Continue(())
     }
 }
 
@@ -475,8 +521,25 @@ fn leftmost_longest(hits: &mut Vec<TermHit>) {
 // ---------------------------------------------------------------------------------------------
 // Folding
 
+/// How patterns are read from a text: ASCII separators (see [`is_sep_byte`]) as spaces, ASCII
+/// letters in lower case, every other byte as it is.
+static LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let x = b as u8;
+        t[b] = if is_sep_byte(x) {
+            b' '
+        } else {
+            x.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    t
+};
+
 /// A separator as ASCII has them: whitespace or a hyphen.
-fn is_sep_byte(b: u8) -> bool {
+const fn is_sep_byte(b: u8) -> bool {
     (b == b' ') | (b == b'-') | (b.wrapping_sub(b'\t') < 5)
 }
 
@@ -695,6 +758,57 @@ fn starts_word(hay: &str, start: usize) -> bool {
         None => true,
         Some('\'') => !char_before(hay, start - 1).is_some_and(is_word),
         Some(c) => !is_word(c),
+    }
+}
+
+/// Calls `f(start, end)` for every word of `hay` (a run of letters and digits) where a hit may
+/// start (see [`starts_word`]), until `f` returns false.
+fn for_each_word(hay: &str, mut f: impl FnMut(usize, usize) -> bool) {
+    let b = hay.as_bytes();
+    if hay.is_ascii() {
+        let n = b.len();
+        let mut i = 0;
+        while i < n {
+            while i < n && !b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i == n {
+                return;
+            }
+            let start = i;
+            while i < n && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let after_apostrophe =
+                start >= 2 && b[start - 1] == b'\'' && b[start - 2].is_ascii_alphanumeric();
+            if !after_apostrophe && !f(start, i) {
+                return;
+            }
+        }
+        return;
+    }
+    let (mut prev, mut prev2) = (None::<char>, None::<char>);
+    let mut current: Option<usize> = None;
+    let mut in_word = false;
+    for (i, c) in hay.char_indices() {
+        let w = is_word(c);
+        if w && !in_word {
+            // The character before is not a letter or digit: an apostrophe after one is the
+            // only thing that keeps this from starting a word.
+            current = (prev != Some('\'') || !prev2.is_some_and(is_word)).then_some(i);
+        } else if !w
+            && in_word
+            && let Some(start) = current.take()
+            && !f(start, i)
+        {
+            return;
+        }
+        in_word = w;
+        prev2 = prev;
+        prev = Some(c);
+    }
+    if let Some(start) = current.filter(|_| in_word) {
+        f(start, hay.len());
     }
 }
 
@@ -976,6 +1090,168 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// What the index finds in `text`, found the slow way: one automaton over every pattern run
+    /// over every byte, each match kept where a word may start (the search before word starts
+    /// were used).
+    fn every_byte(index: &TermIndex, text: &str) -> Vec<TermHit> {
+        let patterns: Vec<String> = (0..index.bounds.len() - 1)
+            .map(|p| {
+                let t = &index.targets[index.bounds[p] as usize];
+                index.arena[t.cased.0 as usize..t.cased.1 as usize].to_ascii_lowercase()
+            })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .unwrap();
+        let mut scratch = Scratch::default();
+        let in_place = folds_in_place(text);
+        if !in_place {
+            fold(text, &mut scratch);
+        }
+        let hay = if in_place { text } else { &scratch.folded };
+        let map = |s: usize, e: usize| {
+            if in_place {
+                (s, e)
+            } else {
+                (scratch.starts[s], scratch.ends[e - 1])
+            }
+        };
+        let lower: Vec<u8> = hay.bytes().map(|b| LOWER[b as usize]).collect();
+        let mut out = Vec::new();
+        for m in automaton.find_overlapping_iter(&lower) {
+            if starts_word(hay, m.start()) {
+                let _ = index.report(
+                    hay,
+                    m.start(),
+                    m.end(),
+                    m.pattern().as_usize(),
+                    &map,
+                    &mut |h| {
+                        out.push(h);
+                        ControlFlow::Continue(())
+                    },
+                );
+            }
+        }
+        sort_hits(&mut out);
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn word_starts_find_what_every_byte_finds() {
+        let terms = [
+            "Japan",
+            "policy",
+            "Wang Yi",
+            "Wang",
+            "Asia-Pacific",
+            "NPO",
+            "COVID-19",
+            "O'Neill",
+            "Neill",
+            ".NET",
+            "#MeToo",
+            "café society",
+            "Café",
+            "U.S.",
+            "CIPG",
+            "3D printing",
+            "G20",
+            "Genron NPO",
+            "Xi",
+            "Xi Jinping",
+            "中国",
+            "日本",
+            "s",
+            "a",
+        ];
+        let words = [
+            "Japan",
+            "japan",
+            "JAPAN",
+            "Japanese",
+            "policy",
+            "policies",
+            "Wang",
+            "Yi",
+            "Yiming",
+            "Asia",
+            "Pacific",
+            "Asia-Pacific",
+            "NPO",
+            "npo",
+            "NPOs",
+            "COVID",
+            "19",
+            "COVID-19",
+            "O'Neill",
+            "O’Neill",
+            "Neill",
+            "Neill's",
+            "'Neill",
+            ".NET",
+            "#MeToo",
+            "café",
+            "Café",
+            "CAFÉ",
+            "society",
+            "U.S.",
+            "U.S",
+            "ＣＩＰＧ",
+            "CIPG",
+            "3D",
+            "printing",
+            "G20",
+            "Genron",
+            "Xi",
+            "Jinping",
+            "中国",
+            "日本",
+            "中国人",
+            "“",
+            "”",
+            "(",
+            ")",
+            "—",
+            "-",
+            "--",
+            "s",
+            "a",
+            "'",
+            "’s",
+            "the",
+            "of",
+            "\u{a0}",
+            "ｼﾞｬﾊﾟﾝ",
+        ];
+        let seps = [" ", " ", " ", "  ", "-", "", "\n", ", ", "\u{3000}"];
+        let es = entries("en", &terms);
+        let index = TermIndex::build(&es, &lang("en"));
+        assert!(index.anywhere.is_some() && index.words.is_some());
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut hits = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(12) {
+                text.push_str(seps[next(seps.len())]);
+                text.push_str(words[next(words.len())]);
+            }
+            let mut found = Vec::new();
+            index.find_all_into(&text, &mut found);
+            assert_eq!(found, every_byte(&index, &text), "{text:?}");
+            hits += found.len();
+        }
+        assert!(hits > 3000, "{hits} hits: the texts should have terms");
     }
 
     #[test]

@@ -78,7 +78,12 @@ impl Lang {
 
     /// The primary language subtag: `zh` for `zh-Hant-TW`.
     pub fn primary(&self) -> &str {
-        self.0.split('-').next().unwrap_or(&self.0)
+        let end = self
+            .0
+            .bytes()
+            .position(|b| b == b'-')
+            .unwrap_or(self.0.len());
+        &self.0[..end]
     }
 
     /// Whether the tag is only a primary language (`zh`, `ja`, `en`).

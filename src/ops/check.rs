@@ -136,33 +136,26 @@ pub fn for_each_pair(
                 path: String::new(),
                 reason: "no memory to check".to_string(),
             })?;
-            let tags = store.lang_tags()?;
-            // Which stored languages are the source, and which are checked.
-            let is_source: HashMap<i64, bool> = tags
-                .iter()
-                .map(|(id, l)| (*id, config.from.matches(l)))
-                .collect();
-            let checked: HashMap<i64, bool> = tags
-                .iter()
+            // The stored languages (a memory has a handful): whether each is the source, and
+            // whether it is checked.
+            let tags: Vec<(i64, Lang, bool, bool)> = store
+                .lang_tags()?
+                .into_iter()
                 .map(|(id, l)| {
+                    let source = config.from.matches(&l);
                     let wanted =
-                        config.langs.is_empty() || config.langs.iter().any(|w| w.matches(l));
-                    (*id, wanted && !config.from.matches(l))
+                        config.langs.is_empty() || config.langs.iter().any(|w| w.matches(&l));
+                    (id, l, source, wanted && !source)
                 })
                 .collect();
+            let tag = |id: i64| tags.iter().find(|t| t.0 == id);
             store.for_each_unit_texts(|id, tuid, variants| {
                 units += 1;
-                let Some(src) = variants
-                    .iter()
-                    .find(|v| is_source.get(&v.lang).copied().unwrap_or(false))
-                else {
+                let Some(src) = variants.iter().find(|v| tag(v.lang).is_some_and(|t| t.2)) else {
                     return Ok(());
                 };
                 for v in variants {
-                    let (true, Some(lang)) = (
-                        checked.get(&v.lang).copied().unwrap_or(false),
-                        tags.get(&v.lang),
-                    ) else {
+                    let Some((_, lang, _, true)) = tag(v.lang) else {
                         continue;
                     };
                     f(&Pair {
@@ -408,8 +401,8 @@ fn inconsistencies(
     seen: &mut [Seen],
     report: &mut CheckReport,
 ) -> Result<()> {
-    // Group the pairs by (language, source) and by (language, target), sorting a copy instead of
-    // hashing: a group with more than one distinct other side is inconsistent.
+    // Group the pairs by (language, source) and by (language, target), sorting in place instead
+    // of hashing: a group with more than one distinct other side is inconsistent.
     let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
     let sorted: &mut [Seen] = seen;
     for by_source in [true, false] {
@@ -420,7 +413,12 @@ fn inconsistencies(
                 (s.lang, s.target, s.source)
             }
         };
-        sorted.sort_unstable_by_key(key);
+        // Sorted by one number made of the language and the grouping side: a group's pairs
+        // come together, in no particular order inside it (which the test below does not need).
+        sorted.sort_unstable_by_key(|s| {
+            let side = if by_source { s.source } else { s.target };
+            side ^ (u64::from(s.lang) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
         let mut start = 0;
         while start < sorted.len() {
             let (lang, group, first_other) = key(&sorted[start]);

@@ -491,7 +491,48 @@ impl Termbase {
             .collect();
         let suspects = TermIndex::build(&suspects, &want);
         let cjk = matches!(lang.primary(), "zh" | "ja" | "ko");
-        let idx = std::rc::Rc::new(TargetIndex { all, suspects, cjk });
+        let approved: Vec<Box<[usize]>> = (0..self.entries.len())
+            .map(|e| {
+                let mut v: Vec<usize> = self.entries[e]
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| {
+                        (lang.matches(&t.lang) || t.lang.matches(lang))
+                            && t.status != TermStatus::Forbidden
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                v.sort_by_key(|&i| self.entries[e].terms[i].status);
+                v.into_boxed_slice()
+            })
+            .collect();
+        let plain_cjk = approved
+            .iter()
+            .enumerate()
+            .map(|(e, terms)| {
+                let plain = terms.iter().all(|&i| {
+                    let t = &self.entries[e].terms[i].text;
+                    t.chars().all(is_cjk) && !has_width_forms(t)
+                });
+                plain.then(|| {
+                    terms
+                        .iter()
+                        .map(|&i| {
+                            memchr::memmem::Finder::new(self.entries[e].terms[i].text.as_bytes())
+                                .into_owned()
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let idx = std::rc::Rc::new(TargetIndex {
+            all,
+            suspects,
+            cjk,
+            approved,
+            plain_cjk,
+        });
         t.push((lang.clone(), idx.clone()));
         idx
     }
@@ -519,17 +560,19 @@ impl Termbase {
         hits.dedup_by(|b, a| (a.start, a.end, a.entry) == (b.start, b.end, b.entry));
     }
 
-    fn source_hits(&self, text: &str) -> Vec<TermHit> {
-        let mut last = self.last_source.borrow_mut();
-        if last.0 != text {
-            last.0.clear();
-            last.0.push_str(text);
-            self.source.find_into(text, &mut last.1);
-            let mut hits = std::mem::take(&mut last.1);
-            self.one_per_concept(text, &mut hits);
-            last.1 = hits;
+    fn source_hits(&self, text: &str) -> std::cell::Ref<'_, [TermHit]> {
+        {
+            let mut last = self.last_source.borrow_mut();
+            if last.0 != text {
+                last.0.clear();
+                last.0.push_str(text);
+                self.source.find_into(text, &mut last.1);
+                let mut hits = std::mem::take(&mut last.1);
+                self.one_per_concept(text, &mut hits);
+                last.1 = hits;
+            }
         }
-        last.1.clone()
+        std::cell::Ref::map(self.last_source.borrow(), |(_, hits)| hits.as_slice())
     }
 
     /// The terms of entry `e` in a language that `lang` matches, with their status.
@@ -544,6 +587,7 @@ impl Termbase {
     }
 
     /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
+    /// (Checks use the same list, computed once per language: see [`TargetIndex::approved`].)
     pub fn approved<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
         let mut v: Vec<&Term> = self
             .terms_of(e, lang)
@@ -659,24 +703,24 @@ impl Termbase {
         }
         let mut done: Vec<usize> = Vec::new();
         let mut all_hits: Option<Vec<TermHit>> = None;
-        for h in &hits {
+        let mut target_width_forms: Option<bool> = None;
+        for h in hits.iter() {
             if done.contains(&h.entry) || forbidden_entries.contains(&h.entry) {
                 continue;
             }
             done.push(h.entry);
-            let expected = self.approved(h.entry, lang);
-            if expected.is_empty() {
+            let approved = &index.approved[h.entry];
+            if approved.is_empty() {
                 continue;
             }
+            let terms = &self.entries[h.entry].terms;
             let present = if index.cjk
-                && !has_width_forms(target)
-                && expected
-                    .iter()
-                    .all(|t| t.chars().all(is_cjk) && !has_width_forms(t))
+                && let Some(finders) = &index.plain_cjk[h.entry]
+                && !*target_width_forms.get_or_insert_with(|| has_width_forms(target))
             {
                 // Chinese and Japanese terms are substrings, and neither text has a form that
                 // width normalization would change: a plain search is the recognizer's answer.
-                expected.iter().any(|t| target.contains(t))
+                finders.iter().any(|f| f.find(target.as_bytes()).is_some())
             } else {
                 if all_hits.is_none() {
                     let mut v = Vec::new();
@@ -694,6 +738,7 @@ impl Termbase {
             if present {
                 continue;
             }
+            let expected: Vec<&str> = approved.iter().map(|&i| terms[i].text.as_str()).collect();
             let found = &source[h.start..h.end];
             out.push(Finding {
                 kind: FindingKind::Term,
@@ -717,6 +762,12 @@ struct TargetIndex {
     suspects: TermIndex,
     /// Chinese, Japanese or Korean: terms match as substrings.
     cjk: bool,
+    /// Per entry, its approved terms in this language (indexes into its terms), preferred ones
+    /// first: what [`Termbase::approved`] gives.
+    approved: Vec<Box<[usize]>>,
+    /// Per entry whose approved terms are all Chinese or Japanese characters without width forms
+    /// (then a plain substring search finds them): a searcher for each of them.
+    plain_cjk: Vec<Option<Box<[memchr::memmem::Finder<'static>]>>>,
 }
 
 /// Whether a text has characters that width (NFKC) normalization changes: full-width and

@@ -303,6 +303,38 @@ enum Numeral {
     Scale(f64),
 }
 
+/// The Chinese and Japanese numerals [`numeral`] knows.
+const NUMERALS: [char; 22] = [
+    '〇', '零', '一', '二', '两', '兩', '両', '三', '四', '五', '六', '七', '八', '九', '十', '百',
+    '千', '万', '萬', '亿', '億', '兆',
+];
+
+/// One bit per character of the Basic Multilingual Plane: set for the characters outside ASCII
+/// that may start a number (full-width digits and [`NUMERALS`]), so that the scanner passes over
+/// every other character with one test.
+static NUMBER_STARTS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < NUMERALS.len() {
+        let c = NUMERALS[i] as usize;
+        bits[c >> 6] |= 1 << (c & 63);
+        i += 1;
+    }
+    let mut c = '０' as usize;
+    while c <= '９' as usize {
+        bits[c >> 6] |= 1 << (c & 63);
+        c += 1;
+    }
+    bits
+};
+
+/// Whether a character outside ASCII may start a number: a full-width digit or a numeral.
+#[inline]
+fn starts_number(c: char) -> bool {
+    let c = c as usize;
+    c < 0x10000 && NUMBER_STARTS[c >> 6] & (1 << (c & 63)) != 0
+}
+
 fn numeral(c: char) -> Option<Numeral> {
     // Every numeral but 〇 lies in U+4E00..=U+96F6 (一 .. 零): kana, punctuation and the rest of
     // the ideographs are ruled out by one range test.
@@ -364,13 +396,15 @@ impl Scanner<'_, '_> {
                 continue;
             }
             let (c, len) = decode(self.bytes, i);
-            if ('０'..='９').contains(&c) {
-                i = self.digits(i, to);
-                continue;
-            }
-            if self.cjk && numeral(c).is_some() {
-                i = self.cjk_numeral(i, to);
-                continue;
+            if starts_number(c) {
+                if ('０'..='９').contains(&c) {
+                    i = self.digits(i, to);
+                    continue;
+                }
+                if self.cjk {
+                    i = self.cjk_numeral(i, to);
+                    continue;
+                }
             }
             i += len;
         }
@@ -1340,6 +1374,14 @@ mod tests {
     type WithRoles<'a> = &'a [(f64, NumberKind, Role)];
     fn d(month: u8, day: u8) -> NumberKind {
         NumberKind::Date { month, day }
+    }
+
+    #[test]
+    fn the_number_start_table_agrees_with_the_numerals() {
+        for c in (0x80..0x11000).filter_map(char::from_u32) {
+            let expected = numeral(c).is_some() || ('０'..='９').contains(&c);
+            assert_eq!(starts_number(c), expected, "{c:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,217 @@
+//! The patterns of a term index that begin with a letter or digit, searched from word starts only.
+//!
+//! A term that begins with a letter or digit can only be found where a word begins (see
+//! [`super::terms`]), so instead of running an automaton over every byte of a text, the text is
+//! cut into words, each word start whose word is the first word of some pattern (a bit filter
+//! rules out nearly all the others) is walked down a trie, and every pattern the walk passes is a
+//! candidate. In English, where nearly every term begins with a letter, this reads each byte once
+//! with no table larger than the first level of the trie, where an Aho-Corasick automaton of a
+//! thousand terms spends a dependent load of a table too large for the cache on every byte.
+//!
+//! Pure functions over bytes; what a word character is comes from the caller.
+
+/// No node, no pattern.
+const NONE: u32 = u32::MAX;
+
+/// Bits of the first-word filter (a power of two).
+const FILTER_BITS: usize = 1 << 16;
+
+/// A trie of byte strings, with a filter over their first words.
+#[derive(Debug, Clone)]
+pub(crate) struct WordTrie {
+    /// The root's children by byte.
+    root: Box<[u32; 256]>,
+    /// Node `n`'s children are `edges[first[n]..first[n + 1]]`, sorted by byte.
+    first: Vec<u32>,
+    edges: Vec<(u8, u32)>,
+    /// The pattern that ends at each node, or `NONE`.
+    pattern: Vec<u32>,
+    /// One bit per hash of a pattern's first word.
+    filter: Vec<u64>,
+}
+
+/// A hash of a word's bytes, for the first-word filter; blind to ASCII case (bit 0x20 of every
+/// byte is set first, which leaves lower-case letters, digits and the bytes of a UTF-8 text's
+/// other characters as alike or unlike as they were).
+#[inline]
+fn word_hash(word: &[u8]) -> usize {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    let mut h = (word.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = word.chunks_exact(8);
+    for c in &mut chunks {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ (u64::from_le_bytes(x) | CASE)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut x = [0u8; 8];
+        x[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ (u64::from_le_bytes(x) | CASE)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    (h >> 40) as usize & (FILTER_BITS - 1)
+}
+
+impl WordTrie {
+    /// A trie of `patterns`: (bytes, length of the first word in bytes, pattern id). Patterns are
+    /// not empty and their first words are not empty.
+    pub(crate) fn build(patterns: &[(&[u8], usize, u32)]) -> WordTrie {
+        // Children while building: one sorted list per node.
+        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut pattern: Vec<u32> = vec![NONE];
+        let mut filter = vec![0u64; FILTER_BITS / 64];
+        for &(bytes, first_word, id) in patterns {
+            let h = word_hash(&bytes[..first_word]);
+            filter[h / 64] |= 1 << (h % 64);
+            let mut node = 0usize;
+            for &b in bytes {
+                node = match children[node].binary_search_by_key(&b, |&(c, _)| c) {
+                    Ok(i) => children[node][i].1 as usize,
+                    Err(i) => {
+                        let new = children.len();
+                        children[node].insert(i, (b, new as u32));
+                        children.push(Vec::new());
+                        pattern.push(NONE);
+                        new
+                    }
+                };
+            }
+            pattern[node] = id;
+        }
+        let mut root = Box::new([NONE; 256]);
+        for &(b, n) in &children[0] {
+            root[b as usize] = n;
+        }
+        let mut first = Vec::with_capacity(children.len() + 1);
+        let mut edges = Vec::new();
+        for c in &children {
+            first.push(edges.len() as u32);
+            edges.extend_from_slice(c);
+        }
+        first.push(edges.len() as u32);
+        WordTrie {
+            root,
+            first,
+            edges,
+            pattern,
+            filter,
+        }
+    }
+
+    /// Whether some pattern's first word may be `word` (false positives are rare, no false
+    /// negatives).
+    #[inline]
+    pub(crate) fn may_start(&self, word: &[u8]) -> bool {
+        let h = word_hash(word);
+        self.filter[h / 64] & (1 << (h % 64)) != 0
+    }
+
+    /// Walks `text`, each byte read as `map` has it, from `start`: calls `found(end, pattern)` for
+    /// every pattern that `text` has at `start`, shortest first, until `found` says to stop
+    /// (returns false then).
+    #[inline]
+    pub(crate) fn walk(
+        &self,
+        text: &[u8],
+        map: &[u8; 256],
+        start: usize,
+        mut found: impl FnMut(usize, u32) -> bool,
+    ) -> bool {
+        let Some(&b) = text.get(start) else {
+            return true;
+        };
+        let mut node = self.root[map[b as usize] as usize];
+        let mut i = start + 1;
+        while node != NONE {
+            let n = node as usize;
+            let p = self.pattern[n];
+            if p != NONE && !found(i, p) {
+                return false;
+            }
+            let Some(&b) = text.get(i) else { break };
+            let b = map[b as usize];
+            let edges = &self.edges[self.first[n] as usize..self.first[n + 1] as usize];
+            node = match edges {
+                [(c, next)] => {
+                    if *c == b {
+                        *next
+                    } else {
+                        NONE
+                    }
+                }
+                _ => edges
+                    .binary_search_by_key(&b, |&(c, _)| c)
+                    .map_or(NONE, |k| edges[k].1),
+            };
+            i += 1;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found_at(trie: &WordTrie, text: &str, start: usize) -> Vec<(usize, u32)> {
+        let mut v = Vec::new();
+        let mut same = [0u8; 256];
+        for (i, b) in same.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        trie.walk(text.as_bytes(), &same, start, |e, p| {
+            v.push((e, p));
+            true
+        });
+        v
+    }
+
+    #[test]
+    fn walks_report_every_pattern_on_the_way() {
+        let pats: Vec<(&[u8], usize, u32)> = vec![
+            (b"asia", 4, 0),
+            (b"asia pacific", 4, 1),
+            (b"asian", 5, 2),
+            (b"b", 1, 3),
+        ];
+        let trie = WordTrie::build(&pats);
+        assert_eq!(found_at(&trie, "asia pacific rim", 0), [(4, 0), (12, 1)]);
+        assert_eq!(found_at(&trie, "asian", 0), [(4, 0), (5, 2)]);
+        assert_eq!(found_at(&trie, "the asia", 4), [(8, 0)]);
+        assert_eq!(found_at(&trie, "as", 0), []);
+        assert_eq!(found_at(&trie, "b", 0), [(1, 3)]);
+        assert_eq!(found_at(&trie, "b", 1), []);
+        // Stopping early.
+        let mut n = 0;
+        let mut upper = [0u8; 256];
+        for (i, b) in upper.iter_mut().enumerate() {
+            *b = (i as u8).to_ascii_lowercase();
+        }
+        assert!(!trie.walk(b"ASIA Pacific", &upper, 0, |_, _| {
+            n += 1;
+            false
+        }));
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn the_filter_knows_every_first_word() {
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        let pats: Vec<(&[u8], usize, u32)> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_bytes(), w.len(), i as u32))
+            .collect();
+        let trie = WordTrie::build(&pats);
+        assert!(words.iter().all(|w| trie.may_start(w.as_bytes())));
+        assert!(
+            words
+                .iter()
+                .all(|w| trie.may_start(w.to_uppercase().as_bytes()))
+        );
+        let others = (0..10_000)
+            .filter(|i| trie.may_start(format!("x{i}").as_bytes()))
+            .count();
+        assert!(others < 1500, "{others} false positives of 10,000");
+    }
+}
