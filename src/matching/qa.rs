@@ -516,6 +516,31 @@ struct Balance {
     stray_at: [usize; 5],
 }
 
+/// One bit per pair of bytes `x << 8 | y`: set where `x` (followed by `y`) may begin a bracket or
+/// quote: `(`, `)`, `[`, `]` and `"` whatever follows, and E2 80, E3 80 and EF BC.
+static BRACKET_STARTS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let ascii = [b'(', b')', b'[', b']', b'"'];
+    let mut i = 0;
+    while i < ascii.len() {
+        let mut y = 0;
+        while y < 256 {
+            let pair = (ascii[i] as usize) << 8 | y;
+            bits[pair >> 6] |= 1 << (pair & 63);
+            y += 1;
+        }
+        i += 1;
+    }
+    let leads = [(0xE2usize, 0x80usize), (0xE3, 0x80), (0xEF, 0xBC)];
+    let mut i = 0;
+    while i < leads.len() {
+        let pair = leads[i].0 << 8 | leads[i].1;
+        bits[pair >> 6] |= 1 << (pair & 63);
+        i += 1;
+    }
+    bits
+};
+
 fn balance(text: &str) -> Balance {
     let mut b = Balance::default();
     let mut straight_open = false;
@@ -554,26 +579,28 @@ fn balance(text: &str) -> Balance {
         }
     } else {
         // Brackets are ASCII or three-byte characters led by E2 80 (quotes), E3 80 (CJK
-        // brackets) or EF BC/BD (full-width forms); continuation bytes never look like either.
+        // brackets) or EF BC (full-width forms); continuation bytes never look like either. A
+        // table of byte pairs rules out the rest (kana and ideographs among them) in one test.
         for (at, &x) in bytes.iter().enumerate() {
-            match x {
-                b'(' | b')' | b'[' | b']' | b'"' => each(at, x as char),
-                0xE2 | 0xE3 | 0xEF => {
-                    let y = bytes.get(at + 1).copied().unwrap_or(0);
-                    let z = bytes.get(at + 2).copied().unwrap_or(0);
-                    // ‘’“” E2 80 98..9D; 〈〉《》「」『』【】〔〕 E3 80 88..95; （） EF BC 88/89;
-                    // ［］ EF BC BB/BD.
-                    let candidate = match (x, y) {
-                        (0xE2, 0x80) => (0x98..=0x9D).contains(&z),
-                        (0xE3, 0x80) => (0x88..=0x95).contains(&z),
-                        (0xEF, 0xBC) => matches!(z, 0x88 | 0x89 | 0xBB | 0xBD),
-                        _ => false,
-                    };
-                    if candidate && let Some(c) = text[at..].chars().next() {
-                        each(at, c);
-                    }
-                }
-                _ => {}
+            let y = bytes.get(at + 1).copied().unwrap_or(0);
+            let pair = (x as usize) << 8 | y as usize;
+            if BRACKET_STARTS[pair >> 6] & (1 << (pair & 63)) == 0 {
+                continue;
+            }
+            if x < 0x80 {
+                each(at, x as char);
+                continue;
+            }
+            let z = bytes.get(at + 2).copied().unwrap_or(0);
+            // ‘’“” E2 80 98..9D; 〈〉《》「」『』【】〔〕 E3 80 88..95; （） EF BC 88/89;
+            // ［］ EF BC BB/BD.
+            let candidate = match x {
+                0xE2 => (0x98..=0x9D).contains(&z),
+                0xE3 => (0x88..=0x95).contains(&z),
+                _ => matches!(z, 0x88 | 0x89 | 0xBB | 0xBD),
+            };
+            if candidate && let Some(c) = text[at..].chars().next() {
+                each(at, c);
             }
         }
     }
@@ -756,6 +783,22 @@ pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec
     }
 }
 
+/// The offsets in `bytes` that may hold a byte below 0x40 (ASCII digits, spaces, punctuation): it
+/// reads eight bytes at a time and passes over those with none (the bytes of Chinese and Japanese
+/// characters are 0x80 and up), so it gives every offset of the other chunks.
+fn below_0x40(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    bytes.chunks(8).enumerate().flat_map(|(k, chunk)| {
+        let skip = <[u8; 8]>::try_from(chunk).is_ok_and(|c| {
+            let w = u64::from_le_bytes(c);
+            // The classic test for a byte below n (n <= 0x80): exact as to whether there is one.
+            w.wrapping_sub(ONES * 0x40) & !w & (ONES * 0x80) == 0
+        });
+        let start = k * 8;
+        (start..start + chunk.len()).filter(move |_| !skip)
+    })
+}
+
 /// Half-width punctuation right next to Chinese or Japanese characters where full-width belongs:
 /// `中国,日本`, `中国, 日本`, `吗?`, `言論NPO(日本)が`, `问题:“`. Numbers (`1,000`) and Latin text are
 /// left alone, and so is the software style of a half-width colon, semicolon or bracket set off by
@@ -763,7 +806,8 @@ pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec
 fn half_width(target: &str, out: &mut Vec<Finding>) {
     let bytes = target.as_bytes();
     let mut reported = 0;
-    for (at, &x) in bytes.iter().enumerate() {
+    for at in below_0x40(bytes) {
+        let x = bytes[at];
         if !matches!(x, b',' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'.') {
             continue;
         }
@@ -938,6 +982,90 @@ pub fn whitespace(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Texts of brackets, quotes, punctuation, digits, kana, ideographs and Latin letters.
+    fn mixed_texts() -> Vec<String> {
+        let parts = [
+            "(",
+            ")",
+            "[",
+            "]",
+            "\"",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "「",
+            "」",
+            "『",
+            "』",
+            "《",
+            "》",
+            "〈",
+            "〉",
+            "【",
+            "】",
+            "〔",
+            "〕",
+            "（",
+            "）",
+            "［",
+            "］",
+            "。",
+            "、",
+            "，",
+            "：",
+            "中国",
+            "です",
+            "カタカナ",
+            "日本",
+            "Wang Yi",
+            " ",
+            ",",
+            ".",
+            "?",
+            "!",
+            ":",
+            ";",
+            "1,000",
+            "46%",
+            "—",
+            "…",
+            "€",
+            "\u{a0}",
+            "ｶﾀｶﾅ",
+            "𠀋",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..3000)
+            .map(|_| (0..next(24)).map(|_| parts[next(parts.len())]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn brackets_are_counted_alike_byte_by_byte_and_character_by_character() {
+        // A character reference makes `balance` read the text character by character.
+        for t in mixed_texts() {
+            assert_eq!(balance(&t), balance(&format!("{t}&amp;")), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn every_byte_below_0x40_is_looked_at() {
+        for t in mixed_texts() {
+            let b = t.as_bytes();
+            let seen: Vec<usize> = below_0x40(b).collect();
+            for (at, _) in b.iter().enumerate().filter(|(_, x)| **x < 0x40) {
+                assert!(seen.contains(&at), "{t:?} byte {at}");
+            }
+        }
+    }
 
     fn run(source: &str, target: &str, tl: &str) -> Vec<Finding> {
         let mut out = Vec::new();

@@ -269,30 +269,6 @@ fn digit_at(bytes: &[u8], i: usize) -> Option<(u32, usize)> {
     }
 }
 
-/// The character starting at byte `i` of a valid UTF-8 text and its length.
-#[inline]
-fn decode(bytes: &[u8], i: usize) -> (char, usize) {
-    let b0 = bytes[i] as u32;
-    let (c, len) = match b0 {
-        0x00..=0x7F => (b0, 1),
-        0xC0..=0xDF => (((b0 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F), 2),
-        0xE0..=0xEF => (
-            ((b0 & 0x0F) << 12)
-                | ((bytes[i + 1] as u32 & 0x3F) << 6)
-                | (bytes[i + 2] as u32 & 0x3F),
-            3,
-        ),
-        _ => (
-            ((b0 & 0x07) << 18)
-                | ((bytes[i + 1] as u32 & 0x3F) << 12)
-                | ((bytes[i + 2] as u32 & 0x3F) << 6)
-                | (bytes[i + 3] as u32 & 0x3F),
-            4,
-        ),
-    };
-    (char::from_u32(c).unwrap_or('\u{FFFD}'), len)
-}
-
 /// A Chinese or Japanese numeral character.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Numeral {
@@ -328,10 +304,9 @@ static NUMBER_STARTS: [u64; 1024] = {
     bits
 };
 
-/// Whether a character outside ASCII may start a number: a full-width digit or a numeral.
+/// Whether the character `c` (a code point) may start a number: a full-width digit or a numeral.
 #[inline]
-fn starts_number(c: char) -> bool {
-    let c = c as usize;
+fn starts_number(c: usize) -> bool {
     c < 0x10000 && NUMBER_STARTS[c >> 6] & (1 << (c & 63)) != 0
 }
 
@@ -395,9 +370,16 @@ impl Scanner<'_, '_> {
                 };
                 continue;
             }
-            let (c, len) = decode(self.bytes, i);
+            // Every character that may start a number outside ASCII takes three bytes: the
+            // others are passed over by their length.
+            if !(0xE0..0xF0).contains(&b) {
+                i += if b >= 0xF0 { 4 } else { 2 };
+                continue;
+            }
+            let at = |k: usize| self.bytes.get(i + k).map_or(0, |&x| x as usize & 0x3F);
+            let c = (b as usize & 0x0F) << 12 | at(1) << 6 | at(2);
             if starts_number(c) {
-                if ('０'..='９').contains(&c) {
+                if ('０' as usize..='９' as usize).contains(&c) {
                     i = self.digits(i, to);
                     continue;
                 }
@@ -406,7 +388,7 @@ impl Scanner<'_, '_> {
                     continue;
                 }
             }
-            i += len;
+            i += 3;
         }
     }
 
@@ -1380,7 +1362,7 @@ mod tests {
     fn the_number_start_table_agrees_with_the_numerals() {
         for c in (0x80..0x11000).filter_map(char::from_u32) {
             let expected = numeral(c).is_some() || ('０'..='９').contains(&c);
-            assert_eq!(starts_number(c), expected, "{c:?}");
+            assert_eq!(starts_number(c as usize), expected, "{c:?}");
         }
     }
 
