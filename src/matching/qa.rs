@@ -578,18 +578,21 @@ fn balance(text: &str) -> Balance {
             each(at, c);
         }
     } else {
-        // Brackets are ASCII or three-byte characters led by E2 80 (quotes), E3 80 (CJK
-        // brackets) or EF BC (full-width forms); continuation bytes never look like either. A
-        // table of byte pairs rules out the rest (kana and ideographs among them) in one test.
-        for (at, &x) in bytes.iter().enumerate() {
+        // Brackets are ASCII (below 0x60) or three-byte characters led by E2 80 (quotes), E3 80
+        // (CJK brackets) or EF BC (full-width forms); continuation bytes never look like either.
+        // Chunks of eight bytes without a byte below 0x60, 0x80 or 0xBC are passed over; in the
+        // others a table of byte pairs rules out the rest (kana and ideographs among them).
+        let flag = |w| has_below(w, 0x60) || has_byte(w, 0x80) || has_byte(w, 0xBC);
+        scan_chunks(bytes, flag, |at| {
+            let x = bytes[at];
             let y = bytes.get(at + 1).copied().unwrap_or(0);
             let pair = (x as usize) << 8 | y as usize;
             if BRACKET_STARTS[pair >> 6] & (1 << (pair & 63)) == 0 {
-                continue;
+                return true;
             }
             if x < 0x80 {
                 each(at, x as char);
-                continue;
+                return true;
             }
             let z = bytes.get(at + 2).copied().unwrap_or(0);
             // ‘’“” E2 80 98..9D; 〈〉《》「」『』【】〔〕 E3 80 88..95; （） EF BC 88/89;
@@ -602,7 +605,8 @@ fn balance(text: &str) -> Balance {
             if candidate && let Some(c) = text[at..].chars().next() {
                 each(at, c);
             }
-        }
+            true
+        });
     }
     b
 }
@@ -624,44 +628,47 @@ fn text_end(text: &str) -> (End, usize, Option<char>, bool, Option<char>) {
     let mut last: [(usize, char); 4] = [(0, ' '); 4];
     let mut n = 0usize;
     let mut skipped = false;
-    // Walk forward keeping the last visible characters (markup may hide the end).
-    let mut ring: [(usize, char); 8] = [(0, ' '); 8];
-    let mut len = 0usize;
+    // Takes the characters of the text's last eight, from the end: white space is passed over,
+    // closing quotes and brackets too until the first other character. Returns false when it
+    // has the four it needs.
+    let mut take = |at: usize, c: char| {
+        if c.is_whitespace() {
+            return true;
+        }
+        if n == 0 && (matches!(bracket(c), Some((_, false))) || c == '"' || c == '\'') {
+            skipped = true;
+            return true;
+        }
+        last[n] = (at, c);
+        n += 1;
+        n < 4
+    };
     // Markup matters only if it is near the end.
     let mut tail = text.len().saturating_sub(48);
     while !text.is_char_boundary(tail) {
         tail -= 1;
     }
     if memchr::memchr2(b'<', b'&', &text.as_bytes()[tail..]).is_some() {
+        // Walk forward keeping the last visible characters (markup may hide the end).
+        let mut ring: [(usize, char); 8] = [(0, ' '); 8];
+        let mut len = 0usize;
         for (at, c) in Visible::new(text) {
             ring[len % 8] = (at, c);
             len += 1;
         }
+        for k in (len.saturating_sub(8)..len).rev() {
+            let (at, c) = ring[k % 8];
+            if !take(at, c) {
+                break;
+            }
+        }
     } else {
-        let mut back = [(0usize, ' '); 8];
-        for (k, (at, c)) in text.trim_end().char_indices().rev().take(8).enumerate() {
-            back[k] = (at, c);
-            len = k + 1;
-        }
-        for k in 0..len {
-            ring[k] = back[len - 1 - k];
-        }
-    }
-    let mut k = len;
-    while k > 0 && len - k < 8 {
-        let (at, c) = ring[(k - 1) % 8];
-        k -= 1;
-        if c.is_whitespace() {
-            continue;
-        }
-        if n == 0 && (matches!(bracket(c), Some((_, false))) || c == '"' || c == '\'') {
-            skipped = true;
-            continue;
-        }
-        last[n] = (at, c);
-        n += 1;
-        if n == 4 {
-            break;
+        // Backwards from the end, trailing white space left out.
+        let trimmed = text.trim_end();
+        for (at, c) in trimmed.char_indices().rev().take(8) {
+            if !take(at, c) {
+                break;
+            }
         }
     }
     if n == 0 {
@@ -783,20 +790,43 @@ pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec
     }
 }
 
-/// The offsets in `bytes` that may hold a byte below 0x40 (ASCII digits, spaces, punctuation): it
-/// reads eight bytes at a time and passes over those with none (the bytes of Chinese and Japanese
-/// characters are 0x80 and up), so it gives every offset of the other chunks.
-fn below_0x40(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    bytes.chunks(8).enumerate().flat_map(|(k, chunk)| {
-        let skip = <[u8; 8]>::try_from(chunk).is_ok_and(|c| {
-            let w = u64::from_le_bytes(c);
-            // The classic test for a byte below n (n <= 0x80): exact as to whether there is one.
-            w.wrapping_sub(ONES * 0x40) & !w & (ONES * 0x80) == 0
-        });
-        let start = k * 8;
-        (start..start + chunk.len()).filter(move |_| !skip)
-    })
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = ONES * 0x80;
+
+/// Whether some byte of `w` is below `n` (`n` at most 0x80).
+#[inline]
+fn has_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(ONES * n as u64) & !w & HIGHS != 0
+}
+
+/// Whether some byte of `w` is `b`.
+#[inline]
+fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
+/// offset just before each such chunk (a character may start there and go on into the chunk),
+/// in order and once each, until `f` returns false. A last chunk shorter than eight bytes is
+/// always given. Lets a scan for rare bytes pass over the rest of a text eight bytes at a time.
+fn scan_chunks(bytes: &[u8], flag: impl Fn(u64) -> bool, mut f: impl FnMut(usize) -> bool) {
+    let mut next = 0;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + 8).min(bytes.len());
+        let wanted =
+            <[u8; 8]>::try_from(&bytes[start..end]).map_or(true, |c| flag(u64::from_le_bytes(c)));
+        if wanted {
+            for at in next.max(start.saturating_sub(1))..end {
+                if !f(at) {
+                    return;
+                }
+            }
+            next = end;
+        }
+        start = end;
+    }
 }
 
 /// Half-width punctuation right next to Chinese or Japanese characters where full-width belongs:
@@ -806,55 +836,59 @@ fn below_0x40(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 fn half_width(target: &str, out: &mut Vec<Finding>) {
     let bytes = target.as_bytes();
     let mut reported = 0;
-    for at in below_0x40(bytes) {
-        let x = bytes[at];
-        if !matches!(x, b',' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'.') {
-            continue;
-        }
-        let c = x as char;
-        let p = target[..at].chars().next_back();
-        if !p.is_some_and(is_cjk_text) {
-            continue;
-        }
-        let after_cjk = p.is_some_and(is_cjk);
-        let mut rest = target[at + 1..].chars();
-        let next = rest.next();
-        let cjk_next = next.is_some_and(is_cjk_text);
-        let end = |n: Option<char>| {
-            n.is_none_or(|n| matches!(bracket(n), Some((_, false))) || n == '\n' || n == '<')
-        };
-        let full = match c {
-            ',' if cjk_next
-                || end(next)
-                || (next == Some(' ') && rest.next().is_some_and(is_cjk_text)) =>
-            {
-                '，'
+    // Chinese and Japanese characters are bytes 0x80 and up: only chunks with a byte below
+    // 0x40 can have this punctuation.
+    scan_chunks(
+        bytes,
+        |w| has_below(w, 0x40),
+        |at| {
+            let x = bytes[at];
+            if !matches!(x, b',' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'.') {
+                return true;
             }
-            ';' if cjk_next => '；',
-            ':' if cjk_next || next.is_some_and(|n| matches!(n, '“' | '「')) => '：',
-            '?' if cjk_next || end(next) => '？',
-            '!' if cjk_next || end(next) => '！',
-            '(' if after_cjk && next.is_some_and(is_cjk) => '（',
-            ')' if after_cjk && next.is_some_and(is_cjk) => '）',
-            '.' if after_cjk && end(next) => '。',
-            _ => continue,
-        };
-        let mut f = Finding::new(
-            FindingKind::Punctuation,
-            Severity::Warning,
-            format!(
-                "half-width \u{201c}{c}\u{201d} in Chinese or Japanese text; \u{201c}{full}\u{201d} expected"
-            ),
-        );
-        f.target_span = Some((at, at + 1));
-        f.expected = Some(full.to_string());
-        f.found = Some(c.to_string());
-        out.push(f);
-        reported += 1;
-        if reported == 3 {
-            return;
-        }
-    }
+            let c = x as char;
+            let p = target[..at].chars().next_back();
+            if !p.is_some_and(is_cjk_text) {
+                return true;
+            }
+            let after_cjk = p.is_some_and(is_cjk);
+            let mut rest = target[at + 1..].chars();
+            let next = rest.next();
+            let cjk_next = next.is_some_and(is_cjk_text);
+            let end = |n: Option<char>| {
+                n.is_none_or(|n| matches!(bracket(n), Some((_, false))) || n == '\n' || n == '<')
+            };
+            let full = match c {
+                ',' if cjk_next
+                    || end(next)
+                    || (next == Some(' ') && rest.next().is_some_and(is_cjk_text)) =>
+                {
+                    '，'
+                }
+                ';' if cjk_next => '；',
+                ':' if cjk_next || next.is_some_and(|n| matches!(n, '“' | '「')) => '：',
+                '?' if cjk_next || end(next) => '？',
+                '!' if cjk_next || end(next) => '！',
+                '(' if after_cjk && next.is_some_and(is_cjk) => '（',
+                ')' if after_cjk && next.is_some_and(is_cjk) => '）',
+                '.' if after_cjk && end(next) => '。',
+                _ => return true,
+            };
+            let mut f = Finding::new(
+                FindingKind::Punctuation,
+                Severity::Warning,
+                format!(
+                    "half-width \u{201c}{c}\u{201d} in Chinese or Japanese text; \u{201c}{full}\u{201d} expected"
+                ),
+            );
+            f.target_span = Some((at, at + 1));
+            f.expected = Some(full.to_string());
+            f.found = Some(c.to_string());
+            out.push(f);
+            reported += 1;
+            reported < 3
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1057,12 +1091,32 @@ mod tests {
     }
 
     #[test]
-    fn every_byte_below_0x40_is_looked_at() {
+    fn text_ends_are_read_alike_with_and_without_markup() {
+        // An inline code in front makes `text_end` read the text character by character.
+        for t in mixed_texts() {
+            let (e, at, c, skipped, prev) = text_end(&t);
+            let shifted = text_end(&format!("<ph/>{t}"));
+            let at = if c.is_some() { at + 5 } else { 0 };
+            assert_eq!((e, at, c, skipped, prev), shifted, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn chunk_scans_give_every_wanted_byte_once_in_order() {
         for t in mixed_texts() {
             let b = t.as_bytes();
-            let seen: Vec<usize> = below_0x40(b).collect();
-            for (at, _) in b.iter().enumerate().filter(|(_, x)| **x < 0x40) {
-                assert!(seen.contains(&at), "{t:?} byte {at}");
+            for (n, lead) in [(0x40, None), (0x60, Some(0x80)), (0x30, Some(0xBC))] {
+                let mut seen = Vec::new();
+                let flag = |w| has_below(w, n) || lead.is_some_and(|l| has_byte(w, l));
+                scan_chunks(b, flag, |at| {
+                    seen.push(at);
+                    true
+                });
+                assert!(seen.windows(2).all(|p| p[0] < p[1]), "{t:?}");
+                for (at, &x) in b.iter().enumerate() {
+                    let wanted = x < n || lead.is_some_and(|l| b.get(at + 1) == Some(&l));
+                    assert!(!wanted || seen.contains(&at), "{t:?} byte {at}");
+                }
             }
         }
     }

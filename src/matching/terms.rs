@@ -420,7 +420,7 @@ impl TermIndex {
         };
         let bytes = hay.as_bytes();
         for_each_word(hay, |start, end| {
-            if !trie.may_start(&bytes[start..end]) {
+            if !trie.may_start_at(bytes, start, end) {
                 return true;
             }
             trie.walk(bytes, &LOWER, start, |end, p| {

@@ -35,20 +35,36 @@ pub(crate) struct WordTrie {
 /// other characters as alike or unlike as they were).
 #[inline]
 fn word_hash(word: &[u8]) -> usize {
-    const CASE: u64 = 0x2020_2020_2020_2020;
-    let mut h = (word.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut h = seed(word.len());
     let mut chunks = word.chunks_exact(8);
     for c in &mut chunks {
         let mut x = [0u8; 8];
         x.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ (u64::from_le_bytes(x) | CASE)).wrapping_mul(0x517C_C1B7_2722_0A95);
+        h = mix(h, u64::from_le_bytes(x));
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut x = [0u8; 8];
         x[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ (u64::from_le_bytes(x) | CASE)).wrapping_mul(0x517C_C1B7_2722_0A95);
+        h = mix(h, u64::from_le_bytes(x));
     }
+    finish(h)
+}
+
+#[inline]
+fn seed(len: usize) -> u64 {
+    (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Adds eight bytes of a word (zero-padded) to the hash.
+#[inline]
+fn mix(h: u64, bytes: u64) -> u64 {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    (h.rotate_left(5) ^ (bytes | CASE)).wrapping_mul(0x517C_C1B7_2722_0A95)
+}
+
+#[inline]
+fn finish(h: u64) -> usize {
     (h >> 40) as usize & (FILTER_BITS - 1)
 }
 
@@ -103,6 +119,25 @@ impl WordTrie {
     #[inline]
     pub(crate) fn may_start(&self, word: &[u8]) -> bool {
         let h = word_hash(word);
+        self.filter[h / 64] & (1 << (h % 64)) != 0
+    }
+
+    /// [`WordTrie::may_start`] for the word `text[start..end]`: a word of up to eight bytes with
+    /// eight bytes of text from its start is read in one load.
+    #[inline]
+    pub(crate) fn may_start_at(&self, text: &[u8], start: usize, end: usize) -> bool {
+        let len = end - start;
+        let Some(chunk) = text
+            .get(start..start + 8)
+            .filter(|_| (1..=8).contains(&len))
+        else {
+            return self.may_start(&text[start..end]);
+        };
+        let mut x = [0u8; 8];
+        x.copy_from_slice(chunk);
+        // The bytes past the word masked off: what word_hash's zero padding gives.
+        let word = u64::from_le_bytes(x) & (u64::MAX >> (64 - 8 * len));
+        let h = finish(mix(seed(len), word));
         self.filter[h / 64] & (1 << (h % 64)) != 0
     }
 
@@ -209,6 +244,20 @@ mod tests {
                 .iter()
                 .all(|w| trie.may_start(w.to_uppercase().as_bytes()))
         );
+        // Read in place, with other text after the word, or too little.
+        for w in &words {
+            let text = format!("the {w} and more");
+            assert!(trie.may_start_at(text.as_bytes(), 4, 4 + w.len()));
+            assert!(trie.may_start_at(w.as_bytes(), 0, w.len()));
+        }
+        let in_place_differs = (0..10_000)
+            .filter(|i| {
+                let text = format!("the x{i} and more");
+                trie.may_start_at(text.as_bytes(), 4, text.len() - 9)
+                    != trie.may_start(format!("x{i}").as_bytes())
+            })
+            .count();
+        assert_eq!(in_place_differs, 0);
         let others = (0..10_000)
             .filter(|i| trie.may_start(format!("x{i}").as_bytes()))
             .count();

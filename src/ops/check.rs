@@ -351,7 +351,7 @@ pub fn check(
         Ok(())
     })?;
     if want_inconsistent {
-        inconsistencies(store, input, config, &mut seen, &mut report)?;
+        inconsistencies(store, input, config, &seen, &mut report)?;
     }
     report.findings.sort_by_key(|f| f.unit);
     Ok(report)
@@ -398,13 +398,19 @@ fn inconsistencies(
     store: Option<&Store>,
     input: &CheckInput,
     config: &CheckConfig,
-    seen: &mut [Seen],
+    seen: &[Seen],
     report: &mut CheckReport,
 ) -> Result<()> {
-    // Group the pairs by (language, source) and by (language, target), sorting in place instead
-    // of hashing: a group with more than one distinct other side is inconsistent.
+    // Group the pairs by (language, source) and by (language, target), sorting instead of
+    // hashing: a group with more than one distinct other side is inconsistent. A pair whose key
+    // no other pair has is in a group of one: a bit filter finds the keys seen more than once
+    // (and, by chance, about one in sixteen of the others), and only their pairs are sorted.
     let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
-    let sorted: &mut [Seen] = seen;
+    let bits = (seen.len() * 16).next_power_of_two().max(64);
+    let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 17) as usize & (bits - 1);
+    let mut once = vec![0u64; bits / 64];
+    let mut twice = vec![0u64; bits / 64];
+    let mut repeated: Vec<Seen> = Vec::new();
     for by_source in [true, false] {
         let key = |s: &Seen| {
             if by_source {
@@ -413,12 +419,30 @@ fn inconsistencies(
                 (s.lang, s.target, s.source)
             }
         };
-        // Sorted by one number made of the language and the grouping side: a group's pairs
-        // come together, in no particular order inside it (which the test below does not need).
-        sorted.sort_unstable_by_key(|s| {
+        // One number made of the language and the grouping side.
+        let number = |s: &Seen| {
             let side = if by_source { s.source } else { s.target };
             side ^ (u64::from(s.lang) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        });
+        };
+        once.fill(0);
+        twice.fill(0);
+        for s in seen.iter() {
+            let b = slot(number(s));
+            if once[b / 64] & (1 << (b % 64)) != 0 {
+                twice[b / 64] |= 1 << (b % 64);
+            } else {
+                once[b / 64] |= 1 << (b % 64);
+            }
+        }
+        repeated.clear();
+        repeated.extend(seen.iter().filter(|s| {
+            let b = slot(number(s));
+            twice[b / 64] & (1 << (b % 64)) != 0
+        }));
+        // A group's pairs come together, in no particular order inside it (which the test below
+        // does not need).
+        repeated.sort_unstable_by_key(number);
+        let sorted = &repeated;
         let mut start = 0;
         while start < sorted.len() {
             let (lang, group, first_other) = key(&sorted[start]);
@@ -444,10 +468,6 @@ fn inconsistencies(
             }
             start = end;
         }
-    }
-    if flagged.iter().any(|(a, b)| *a || *b) {
-        // Back to reading order for the second pass.
-        sorted.sort_unstable_by_key(|s| s.idx);
     }
     if !flagged.iter().any(|(a, b)| *a || *b) {
         return Ok(());

@@ -463,7 +463,7 @@ impl Termbase {
             return idx.clone();
         }
         let want = index_lang(lang);
-        let all = TermIndex::build(&self.entries, &want);
+        let all = std::cell::OnceCell::new();
         // Entries keep their places (hits refer to them by index); those the forbidden-term check
         // does not need are left without terms.
         let forbidden: Vec<&str> = self
@@ -701,14 +701,14 @@ impl Termbase {
                 found: Some(found.to_string()),
             });
         }
-        let mut done: Vec<usize> = Vec::new();
         let mut all_hits: Option<Vec<TermHit>> = None;
         let mut target_width_forms: Option<bool> = None;
-        for h in hits.iter() {
-            if done.contains(&h.entry) || forbidden_entries.contains(&h.entry) {
+        for (i, h) in hits.iter().enumerate() {
+            // One finding per concept: an earlier hit of the concept was checked (or skipped).
+            if hits[..i].iter().any(|o| o.entry == h.entry) || forbidden_entries.contains(&h.entry)
+            {
                 continue;
             }
-            done.push(h.entry);
             let approved = &index.approved[h.entry];
             if approved.is_empty() {
                 continue;
@@ -724,7 +724,10 @@ impl Termbase {
             } else {
                 if all_hits.is_none() {
                     let mut v = Vec::new();
-                    index.all.find_all_into(target, &mut v);
+                    index
+                        .all
+                        .get_or_init(|| TermIndex::build(&self.entries, &index_lang(lang)))
+                        .find_all_into(target, &mut v);
                     all_hits = Some(v);
                 }
                 all_hits.as_ref().is_some_and(|v| {
@@ -758,7 +761,9 @@ impl Termbase {
 
 /// The term indexes of one target language (see [`Termbase`]).
 struct TargetIndex {
-    all: TermIndex,
+    /// Built when first needed: a memory whose terms are all plain Chinese or Japanese never needs
+    /// it.
+    all: std::cell::OnceCell<TermIndex>,
     suspects: TermIndex,
     /// Chinese, Japanese or Korean: terms match as substrings.
     cjk: bool,
@@ -773,8 +778,11 @@ struct TargetIndex {
 /// Whether a text has characters that width (NFKC) normalization changes: full-width and
 /// half-width forms, compatibility ideographs.
 fn has_width_forms(s: &str) -> bool {
-    s.chars()
-        .any(|c| matches!(c as u32, 0xFF00..=0xFFEF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F))
+    // In UTF-8 these are led by EF (U+F900..U+FFFF) or F0 (U+10000..U+3FFFF): most texts have
+    // neither byte.
+    memchr::memchr2(0xEF, 0xF0, s.as_bytes()).is_some()
+        && s.chars()
+            .any(|c| matches!(c as u32, 0xFF00..=0xFFEF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F))
 }
 
 /// Han ideographs and kana (no letters, digits, spaces or punctuation that the recognizer folds).
