@@ -16,16 +16,25 @@ const NONE: u32 = u32::MAX;
 /// Bits of the first-word filter (a power of two).
 const FILTER_BITS: usize = 1 << 16;
 
+/// A node of the trie: what a walk reads at each step, in one place.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// The pattern that ends here, or `NONE`.
+    pattern: u32,
+    edges: u32,
+    count: u32,
+}
+
 /// A trie of byte strings, with a filter over their first words.
 #[derive(Debug, Clone)]
 pub(crate) struct WordTrie {
     /// The root's children by byte.
     root: Box<[u32; 256]>,
-    /// Node `n`'s children are `edges[first[n]..first[n + 1]]`, sorted by byte.
-    first: Vec<u32>,
-    edges: Vec<(u8, u32)>,
-    /// The pattern that ends at each node, or `NONE`.
-    pattern: Vec<u32>,
+    nodes: Vec<Node>,
+    /// The bytes of the nodes' children, and the children: node `n`'s are at
+    /// `nodes[n].edges..nodes[n].edges + nodes[n].count`, sorted by byte.
+    labels: Vec<u8>,
+    next: Vec<u32>,
     /// One bit per hash of a pattern's first word.
     filter: Vec<u64>,
 }
@@ -98,18 +107,22 @@ impl WordTrie {
         for &(b, n) in &children[0] {
             root[b as usize] = n;
         }
-        let mut first = Vec::with_capacity(children.len() + 1);
-        let mut edges = Vec::new();
-        for c in &children {
-            first.push(edges.len() as u32);
-            edges.extend_from_slice(c);
+        let mut nodes = Vec::with_capacity(children.len());
+        let (mut labels, mut next) = (Vec::new(), Vec::new());
+        for (c, &p) in children.iter().zip(&pattern) {
+            nodes.push(Node {
+                pattern: p,
+                edges: labels.len() as u32,
+                count: c.len() as u32,
+            });
+            labels.extend(c.iter().map(|&(b, _)| b));
+            next.extend(c.iter().map(|&(_, n)| n));
         }
-        first.push(edges.len() as u32);
         WordTrie {
             root,
-            first,
-            edges,
-            pattern,
+            nodes,
+            labels,
+            next,
             filter,
         }
     }
@@ -157,26 +170,19 @@ impl WordTrie {
         };
         let mut node = self.root[map[b as usize] as usize];
         let mut i = start + 1;
-        while node != NONE {
-            let n = node as usize;
-            let p = self.pattern[n];
-            if p != NONE && !found(i, p) {
+        while let Some(n) = self.nodes.get(node as usize) {
+            if n.pattern != NONE && !found(i, n.pattern) {
                 return false;
             }
             let Some(&b) = text.get(i) else { break };
             let b = map[b as usize];
-            let edges = &self.edges[self.first[n] as usize..self.first[n + 1] as usize];
-            node = match edges {
-                [(c, next)] => {
-                    if *c == b {
-                        *next
-                    } else {
-                        NONE
-                    }
+            let at = n.edges as usize;
+            node = match self.labels.get(at..at + n.count as usize) {
+                Some([c]) if *c == b => self.next[at],
+                Some(labels) if labels.len() > 1 => {
+                    labels.binary_search(&b).map_or(NONE, |k| self.next[at + k])
                 }
-                _ => edges
-                    .binary_search_by_key(&b, |&(c, _)| c)
-                    .map_or(NONE, |k| edges[k].1),
+                _ => NONE,
             };
             i += 1;
         }
