@@ -1070,13 +1070,7 @@ mod tests {
             "ｶﾀｶﾅ",
             "𠀋",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::matching::test_numbers(0x2545_F491_4F6C_DD1D);
         (0..3000)
             .map(|_| (0..next(24)).map(|_| parts[next(parts.len())]).collect())
             .collect()
