@@ -491,16 +491,12 @@ impl Termbase {
             .collect();
         let suspects = TermIndex::build(&suspects, &want);
         let cjk = matches!(lang.primary(), "zh" | "ja" | "ko");
+        // Per entry, its approved terms in `lang`, preferred ones first.
         let approved: Vec<Box<[usize]>> = (0..self.entries.len())
             .map(|e| {
-                let mut v: Vec<usize> = self.entries[e]
-                    .terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| {
-                        (lang.matches(&t.lang) || t.lang.matches(lang))
-                            && t.status != TermStatus::Forbidden
-                    })
+                let mut v: Vec<usize> = self
+                    .terms_of(e, lang)
+                    .filter(|(_, t)| t.status != TermStatus::Forbidden)
                     .map(|(i, _)| i)
                     .collect();
                 v.sort_by_key(|&i| self.entries[e].terms[i].status);
@@ -575,33 +571,35 @@ impl Termbase {
         std::cell::Ref::map(self.last_source.borrow(), |(_, hits)| hits.as_slice())
     }
 
-    /// The terms of entry `e` in a language that `lang` matches, with their status.
-    fn terms_of<'s, 'l>(&'s self, e: usize, lang: &'l Lang) -> impl Iterator<Item = &'s Term> + 'l
+    /// The terms of entry `e` in a language that `lang` matches, with their places in the entry.
+    fn terms_of<'s, 'l>(
+        &'s self,
+        e: usize,
+        lang: &'l Lang,
+    ) -> impl Iterator<Item = (usize, &'s Term)> + 'l
     where
         's: 'l,
     {
         self.entries[e]
             .terms
             .iter()
-            .filter(move |t| lang.matches(&t.lang) || t.lang.matches(lang))
+            .enumerate()
+            .filter(move |(_, t)| lang.matches(&t.lang) || t.lang.matches(lang))
     }
 
     /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
-    /// (Checks use the same list, computed once per language: see [`TargetIndex::approved`].)
     pub fn approved<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
-        let mut v: Vec<&Term> = self
-            .terms_of(e, lang)
-            .filter(|t| t.status != TermStatus::Forbidden)
-            .collect();
-        v.sort_by_key(|t| t.status);
-        v.into_iter().map(|t| t.text.as_str()).collect()
+        self.target_index(lang).approved[e]
+            .iter()
+            .map(|&i| self.entries[e].terms[i].text.as_str())
+            .collect()
     }
 
     /// The forbidden translations of entry `e` in `lang`.
     pub fn forbidden<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
         self.terms_of(e, lang)
-            .filter(|t| t.status == TermStatus::Forbidden)
-            .map(|t| t.text.as_str())
+            .filter(|(_, t)| t.status == TermStatus::Forbidden)
+            .map(|(_, t)| t.text.as_str())
             .collect()
     }
 
@@ -680,7 +678,7 @@ impl Termbase {
                 || term.variants.iter().any(|v| v == found)
                 || !self
                     .terms_of(h.entry, lang)
-                    .any(|t| t.status != TermStatus::Forbidden && t.text == found);
+                    .any(|(_, t)| t.status != TermStatus::Forbidden && t.text == found);
             if !written_so || approved_at(h) {
                 continue;
             }
