@@ -766,21 +766,31 @@ fn starts_word(hay: &str, start: usize) -> bool {
 fn for_each_word(hay: &str, mut f: impl FnMut(usize, usize) -> bool) {
     let b = hay.as_bytes();
     if hay.is_ascii() {
+        // ASCII letters and digits by table: one load a byte.
+        static ALNUM: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 256 {
+                t[i] = (i as u8).is_ascii_alphanumeric();
+                i += 1;
+            }
+            t
+        };
+        let word = |x: u8| ALNUM[x as usize];
         let n = b.len();
         let mut i = 0;
         while i < n {
-            while i < n && !b[i].is_ascii_alphanumeric() {
+            while i < n && !word(b[i]) {
                 i += 1;
             }
             if i == n {
                 return;
             }
             let start = i;
-            while i < n && b[i].is_ascii_alphanumeric() {
+            while i < n && word(b[i]) {
                 i += 1;
             }
-            let after_apostrophe =
-                start >= 2 && b[start - 1] == b'\'' && b[start - 2].is_ascii_alphanumeric();
+            let after_apostrophe = start >= 2 && b[start - 1] == b'\'' && word(b[start - 2]);
             if !after_apostrophe && !f(start, i) {
                 return;
             }

@@ -21,8 +21,11 @@ const FILTER_BITS: usize = 1 << 16;
 struct Node {
     /// The pattern that ends here, or `NONE`.
     pattern: u32,
+    /// With one child (most nodes below the first bytes): the child, whose byte is `label`.
+    /// With more: where they are in `labels` and `next`.
     edges: u32,
-    count: u32,
+    count: u16,
+    label: u8,
 }
 
 /// A trie of byte strings, with a filter over their first words.
@@ -31,8 +34,8 @@ pub(crate) struct WordTrie {
     /// The root's children by byte.
     root: Box<[u32; 256]>,
     nodes: Vec<Node>,
-    /// The bytes of the nodes' children, and the children: node `n`'s are at
-    /// `nodes[n].edges..nodes[n].edges + nodes[n].count`, sorted by byte.
+    /// The bytes of the children of nodes with more than one, and the children: node `n`'s are
+    /// at `nodes[n].edges..nodes[n].edges + nodes[n].count`, sorted by byte.
     labels: Vec<u8>,
     next: Vec<u32>,
     /// One bit per hash of a pattern's first word.
@@ -110,13 +113,26 @@ impl WordTrie {
         let mut nodes = Vec::with_capacity(children.len());
         let (mut labels, mut next) = (Vec::new(), Vec::new());
         for (c, &p) in children.iter().zip(&pattern) {
-            nodes.push(Node {
-                pattern: p,
-                edges: labels.len() as u32,
-                count: c.len() as u32,
-            });
-            labels.extend(c.iter().map(|&(b, _)| b));
-            next.extend(c.iter().map(|&(_, n)| n));
+            let node = match c.as_slice() {
+                [(b, child)] => Node {
+                    pattern: p,
+                    edges: *child,
+                    count: 1,
+                    label: *b,
+                },
+                _ => Node {
+                    pattern: p,
+                    edges: labels.len() as u32,
+                    // At most 256 children, one a byte.
+                    count: c.len() as u16,
+                    label: 0,
+                },
+            };
+            if c.len() > 1 {
+                labels.extend(c.iter().map(|&(b, _)| b));
+                next.extend(c.iter().map(|&(_, n)| n));
+            }
+            nodes.push(node);
         }
         WordTrie {
             root,
@@ -176,13 +192,16 @@ impl WordTrie {
             }
             let Some(&b) = text.get(i) else { break };
             let b = map[b as usize];
-            let at = n.edges as usize;
-            node = match self.labels.get(at..at + n.count as usize) {
-                Some([c]) if *c == b => self.next[at],
-                Some(labels) if labels.len() > 1 => {
-                    labels.binary_search(&b).map_or(NONE, |k| self.next[at + k])
+            node = match n.count {
+                1 if n.label == b => n.edges,
+                0 | 1 => break,
+                count => {
+                    let at = n.edges as usize;
+                    self.labels
+                        .get(at..at + count as usize)
+                        .and_then(|labels| labels.binary_search(&b).ok())
+                        .map_or(NONE, |k| self.next[at + k])
                 }
-                _ => NONE,
             };
             i += 1;
         }
