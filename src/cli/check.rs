@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, ValueEnum};
 use tmkit::model::{FindingKind, Lang, Severity};
 use tmkit::ops::check::{self as ops, CheckConfig, CheckInput, Reported};
@@ -32,8 +33,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     pub langs: Vec<String>,
     /// Kinds of finding to report, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',', value_enum)]
-    pub kinds: Vec<Kind>,
+    #[arg(long, value_delimiter = ',', value_parser = kind_parser())]
+    pub kinds: Vec<FindingKind>,
     /// The least severity to report: error, or warning (errors and warnings).
     #[arg(long, value_enum, default_value_t = Level::Warning)]
     pub severity: Level,
@@ -46,32 +47,11 @@ pub struct Args {
     pub format: Format,
 }
 
-/// Kinds of finding, as `--kinds` takes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    Term,
-    ForbiddenTerm,
-    Number,
-    Tag,
-    Untranslated,
-    Inconsistent,
-    Punctuation,
-    Whitespace,
-}
-
-impl From<Kind> for FindingKind {
-    fn from(k: Kind) -> FindingKind {
-        match k {
-            Kind::Term => FindingKind::Term,
-            Kind::ForbiddenTerm => FindingKind::ForbiddenTerm,
-            Kind::Number => FindingKind::Number,
-            Kind::Tag => FindingKind::Tag,
-            Kind::Untranslated => FindingKind::Untranslated,
-            Kind::Inconsistent => FindingKind::Inconsistent,
-            Kind::Punctuation => FindingKind::Punctuation,
-            Kind::Whitespace => FindingKind::Whitespace,
-        }
-    }
+/// `--kinds`: the names tmkit writes for kinds of finding ([`FindingKind::as_str`]).
+fn kind_parser() -> impl TypedValueParser<Value = FindingKind> {
+    PossibleValuesParser::new(FindingKind::ALL.map(FindingKind::as_str)).try_map(|name: String| {
+        FindingKind::parse(&name).ok_or_else(|| format!("unknown kind of finding: {name}"))
+    })
 }
 
 /// Severity levels for `--severity`.
@@ -99,7 +79,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let config = CheckConfig {
         from: from.clone(),
         langs,
-        kinds: args.kinds.iter().map(|&k| k.into()).collect(),
+        kinds: args.kinds.clone(),
         min_severity: match args.severity {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,
@@ -151,13 +131,6 @@ fn highlight(text: &str, span: Option<(usize, usize)>, style: Style) -> String {
     format!("{before}{mid}{after}")
 }
 
-fn kind_name(k: FindingKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn render(report: &ops::CheckReport, style: Style) -> String {
     let mut out = String::new();
     let mut i = 0;
@@ -192,11 +165,7 @@ fn render(report: &ops::CheckReport, style: Style) -> String {
                 Severity::Error => style.red("error  "),
                 Severity::Warning => style.yellow("warning"),
             };
-            out.push_str(&format!(
-                "  {sev} {:<15} {}\n",
-                kind_name(g.kind),
-                g.message
-            ));
+            out.push_str(&format!("  {sev} {:<15} {}\n", g.kind.as_str(), g.message));
         }
         out.push('\n');
         i = j;

@@ -361,34 +361,39 @@ pub fn tags(source: &str, target: &str, out: &mut Vec<Finding>) {
     let sc = collect(source, &mut sbuf, &mut sheap);
     let tc = collect(target, &mut tbuf, &mut theap);
     let count = |codes: &[Code], code: &Code| codes.iter().filter(|c| same_code(c, code)).count();
-    // Missing: source codes the target has fewer of (reported once per code).
-    for (i, code) in sc.iter().enumerate() {
-        if sc[..i].iter().any(|c| same_code(c, code)) || count(tc, code) >= count(sc, code) {
-            continue;
+    // Missing: source codes the target has fewer of; extra: target codes the source has fewer
+    // of. Each reported once per code.
+    for missing in [true, false] {
+        let (mine, theirs) = if missing { (sc, tc) } else { (tc, sc) };
+        for (i, code) in mine.iter().enumerate() {
+            if mine[..i].iter().any(|c| same_code(c, code))
+                || count(theirs, code) >= count(mine, code)
+            {
+                continue;
+            }
+            let d = describe(code);
+            let span = Some((code.start, code.end));
+            let f = if missing {
+                let mut f = Finding::new(
+                    FindingKind::Tag,
+                    Severity::Error,
+                    format!("inline code {d} is missing from the target"),
+                );
+                f.source_span = span;
+                f.expected = Some(d);
+                f
+            } else {
+                let mut f = Finding::new(
+                    FindingKind::Tag,
+                    Severity::Error,
+                    format!("inline code {d} in the target is not in the source"),
+                );
+                f.target_span = span;
+                f.found = Some(d);
+                f
+            };
+            out.push(f);
         }
-        let d = describe(code);
-        let mut f = Finding::new(
-            FindingKind::Tag,
-            Severity::Error,
-            format!("inline code {d} is missing from the target"),
-        );
-        f.source_span = Some((code.start, code.end));
-        f.expected = Some(d);
-        out.push(f);
-    }
-    for (i, code) in tc.iter().enumerate() {
-        if tc[..i].iter().any(|c| same_code(c, code)) || count(tc, code) <= count(sc, code) {
-            continue;
-        }
-        let d = describe(code);
-        let mut f = Finding::new(
-            FindingKind::Tag,
-            Severity::Error,
-            format!("inline code {d} in the target is not in the source"),
-        );
-        f.target_span = Some((code.start, code.end));
-        f.found = Some(d);
-        out.push(f);
     }
     // Order: a closing code before its opening one, where the source has them in order and the
     // target has both (a code missing altogether is reported above).

@@ -101,6 +101,20 @@ fn inconsistent_and_untranslated_units_are_reported_with_their_tuids() {
         "{text}"
     );
     assert!(text.contains("5 units, 5 pairs checked"), "{text}");
+    // --kinds takes the names the JSON writes, and says which when given another.
+    let out = w.run([
+        "check",
+        "--tmx",
+        "in.tmx",
+        "--kinds",
+        "forbidden-term,terms",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("'terms'") && err.contains("forbidden-term") && err.contains("whitespace"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::{Band, Kit, KitSegment, KitTerm, LangAnalysis, Leverage};
 use crate::matching::diff::Piece;
-use crate::model::{Finding, FindingKind, Severity};
+use crate::model::{Finding, Severity};
 
 /// Writes into a `String`, which cannot fail.
 macro_rules! put {
@@ -549,7 +549,7 @@ fn finding(out: &mut String, f: &Finding) {
         "<li class=\"finding\" data-kind=\"{kind}\" data-severity=\"{severity}\">\
          <span class=\"sev\">{severity}</span> <span class=\"kind\">{kind}</span> {}",
         esc(&f.message),
-        kind = kind_name(f.kind),
+        kind = f.kind.as_str(),
     );
     if let Some(e) = &f.expected {
         put!(
@@ -566,20 +566,6 @@ fn finding(out: &mut String, f: &Finding) {
         );
     }
     out.push_str("</li>");
-}
-
-/// The name of a finding's kind as JSON writes it.
-fn kind_name(kind: FindingKind) -> &'static str {
-    match kind {
-        FindingKind::Term => "term",
-        FindingKind::ForbiddenTerm => "forbidden-term",
-        FindingKind::Number => "number",
-        FindingKind::Tag => "tag",
-        FindingKind::Untranslated => "untranslated",
-        FindingKind::Inconsistent => "inconsistent",
-        FindingKind::Punctuation => "punctuation",
-        FindingKind::Whitespace => "whitespace",
-    }
 }
 
 /// The highlights of a target: the approved (and forbidden) translations of the segment's terms
@@ -912,6 +898,7 @@ a{color:inherit;text-decoration:none}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FindingKind;
     use crate::ops::prepare::{Analysis, KitMatch, Rates};
 
     fn leverage(lang: &str, band: Band, best: Option<u8>, target: Option<&str>) -> Leverage {
