@@ -1,6 +1,5 @@
 //! `tmkit concordance`: every earlier use of a phrase.
 
-use anyhow::Context;
 use clap::Args as ClapArgs;
 use tmkit::model::Lang;
 use tmkit::ops::concordance::{Concordance, ConcordanceConfig, concordance};
@@ -40,9 +39,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if args.phrase.trim().is_empty() {
         anyhow::bail!("the phrase is empty: give the words to search for");
     }
-    let lang = Lang::parse(&args.lang).with_context(|| format!("--lang {:?}", args.lang))?;
+    let lang = super::parse_lang("--lang", &args.lang)?;
     let to = super::parse_langs("--to", &args.to)?;
     let mut store = Store::open_existing(&ctx.db)?;
+    super::require_langs(&[&store], "--lang", std::slice::from_ref(&lang))?;
+    super::require_langs(&[&store], "--to", &to)?;
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }

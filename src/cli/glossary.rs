@@ -161,7 +161,7 @@ fn parse_term(s: &str, status: TermStatus, args: &AddArgs) -> anyhow::Result<Ter
     let (lang, text) = s
         .split_once('=')
         .with_context(|| format!("{s:?}: expected LANG=TERM, e.g. zh-CN=王毅"))?;
-    let lang = Lang::parse(lang).with_context(|| format!("{s:?}"))?;
+    let lang = Lang::parse_given(lang).with_context(|| format!("{s:?}"))?;
     let text = text.trim();
     if text.is_empty() {
         bail!("{s:?}: the term is empty");
@@ -326,8 +326,8 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             FileFormat::Tsv => GlossaryFormat::Tsv,
             FileFormat::Omegat => GlossaryFormat::OmegatTsv,
         }),
-        source: Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?,
-        target: Lang::parse(&args.to).with_context(|| format!("--to {:?}", args.to))?,
+        source: super::parse_lang("--from", &args.from)?,
+        target: super::parse_lang("--to", &args.to)?,
     };
     let mut store = Store::open(&ctx.db)?;
     let report = ops::import(&mut store, &name, &args.files, args.replace, &config)?;
@@ -407,11 +407,11 @@ fn export(args: ExportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             // Written next to the target and renamed, so a failed export leaves no half file.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
             let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(std::path::Path::new(".")))
-                .with_context(|| format!("{}: cannot write here", path.display()))?;
+                .map_err(|e| super::file_error(path, e))?;
             tmp.write_all(&bytes)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+                .map_err(|e| super::file_error(path, e))?;
             tmp.persist(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+                .map_err(|e| super::file_error(path, e.error))?;
             if !ctx.quiet {
                 eprintln!("{} concepts written to {}", count(n), path.display());
             }

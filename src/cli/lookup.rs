@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use tmkit::matching::diff::{Piece, diff};
@@ -62,27 +62,19 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
         if file.as_os_str() == "-" {
             std::io::stdin().read_to_end(&mut bytes)?;
         } else {
-            bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            bytes = super::read_file(file)?;
         }
         if args.segment {
             let engine = segment::default_engine()?;
             let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
-            let done = segment::segment_bytes(&bytes, &rules, false)
-                .with_context(|| format!("cannot segment {}", file.display()))?;
+            let done = segment::segment_file(&bytes, &file.display().to_string(), &rules, false)?;
             texts.extend(
                 done.segments
                     .iter()
                     .map(|s| s.text(&done.text).trim().to_string()),
             );
         } else {
-            let content = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: not valid UTF-8 at byte {}: convert the file to UTF-8",
-                    file.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            let content = super::utf8_text(bytes, file)?;
             texts.extend(
                 content
                     .lines()
@@ -105,10 +97,12 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let from = super::parse_lang("--from", &args.from)?;
     let to = super::parse_langs("--to", &args.to)?;
     let queries = read_queries(&args)?;
     let mut store = Store::open_existing(&ctx.db)?;
+    super::require_langs(&[&store], "--from", std::slice::from_ref(&from))?;
+    super::require_langs(&[&store], "--to", &to)?;
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }

@@ -688,10 +688,24 @@ impl Reader {
         let bytes = self.record.get(i).unwrap_or(b"");
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.trim()),
-            Err(_) => Err(self.field_error(
-                i,
-                "not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a byte-order mark)",
-            )),
+            Err(e) => {
+                // Point at the bad byte: the field's start, past an opening quote, plus the
+                // valid text before it.
+                let start = self.scan.starts.get(i).copied().unwrap_or(self.scan.end);
+                let quoted = usize::from(self.raw.get(start) == Some(&b'"'));
+                let bad = &bytes[e.valid_up_to()..];
+                let shown = &bad[..e.error_len().unwrap_or(bad.len()).min(4)];
+                let hex: Vec<String> = shown.iter().map(|b| format!("{b:02X}")).collect();
+                Err(self.error_at(
+                    start + quoted + e.valid_up_to(),
+                    format!(
+                        "{} {} not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a \
+                         byte-order mark)",
+                        if hex.len() == 1 { "byte" } else { "bytes" },
+                        hex.join(" ") + if hex.len() == 1 { " is" } else { " are" }
+                    ),
+                ))
+            }
         }
     }
 
@@ -972,13 +986,16 @@ fn decode(inner: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
         _ => None,
     };
     if let Some(encoding) = utf16 {
-        return Ok(Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .bom_override(true)
-                .strip_bom(true)
-                .build(raw),
-        ));
+        // Strict: a lone surrogate is refused where it is, not replaced with U+FFFD.
+        let bom = if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+            2
+        } else {
+            0
+        };
+        raw.consume(bom);
+        return Ok(Box::new(crate::formats::decode::DecodeReader::new(
+            raw, encoding, bom as u64,
+        )));
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
         raw.consume(3);

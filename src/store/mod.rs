@@ -188,7 +188,7 @@ pub struct OriginCount {
 impl Store {
     /// Opens a memory, creating it when the file does not exist, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(path).map_err(|e| memory_error(path, e))?;
         let store = Store::configure(conn, path)?;
         schema::migrate(&store.conn, path)?;
         Ok(store)
@@ -197,9 +197,11 @@ impl Store {
     /// Opens a memory that must already exist (for read-only work such as export and stats).
     pub fn open_existing(path: &Path) -> Result<Store> {
         if !path.exists() {
-            return Err(ErrorKind::NotAMemory {
+            return Err(ErrorKind::Memory {
                 path: path.display().to_string(),
-                reason: "the file does not exist; import a TMX file first or give --db".to_string(),
+                cause: "no such file: import a TMX file first (`tmkit import FILE.tmx`), or give \
+                        --db"
+                    .to_string(),
             }
             .into());
         }
@@ -210,15 +212,8 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(60))?;
         // Only takes effect on a new, empty file: bigger pages mean fewer log frames and btree levels.
         conn.pragma_update(None, "page_size", 16384)?;
-        let not_a_memory = |e: rusqlite::Error| -> crate::Error {
-            ErrorKind::NotAMemory {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            }
-            .into()
-        };
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(not_a_memory)?;
+            .map_err(|e| memory_error(path, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -303,7 +298,7 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut unit = TranslationUnit::default();
         while let Some(row) = rows.next()? {
-            read_unit_row(row, &langs, &mut unit)?;
+            read_unit_row(row, &langs, &mut unit, &self.path)?;
             f(&unit)?;
         }
         Ok(())
@@ -318,7 +313,7 @@ impl Store {
         let mut units = 0u64;
         let mut variants = 0u64;
         {
-            let mut stmt = c.prepare("SELECT srclang, body FROM units")?;
+            let mut stmt = c.prepare("SELECT srclang, body, id FROM units")?;
             let mut rows = stmt.query([])?;
             let mut seen: Vec<i64> = Vec::new();
             while let Some(row) = rows.next()? {
@@ -326,7 +321,10 @@ impl Store {
                 let src: i64 = row.get(0)?;
                 seen.clear();
                 for p in body::iter(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?) {
-                    let p = p?;
+                    let p = p.map_err(|e| {
+                        let id: i64 = row.get(2).unwrap_or_default();
+                        damaged(e, &self.path, &id.to_string())
+                    })?;
                     variants += 1;
                     *per_lang.entry(p.lang).or_default() += 1;
                     if p.lang != src && !seen.contains(&p.lang) {
@@ -484,7 +482,7 @@ impl Store {
         if let Some(row) = rows.next()? {
             let blob = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| damaged(e, &self.path, &id.to_string()))?;
                 if lang_ids.contains(&p.lang) {
                     f(p.text, p.markup);
                 }
@@ -512,7 +510,7 @@ impl Store {
             let mut rows = stmt.query([id])?;
             if let Some(row) = rows.next()? {
                 let mut unit = TranslationUnit::default();
-                read_unit_row(row, &langs, &mut unit)?;
+                read_unit_row(row, &langs, &mut unit, &self.path)?;
                 out.push((id, unit, row.get(10)?));
             }
         }
@@ -531,7 +529,7 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut unit = TranslationUnit::default();
         while let Some(row) = rows.next()? {
-            read_unit_row(row, &langs, &mut unit)?;
+            read_unit_row(row, &langs, &mut unit, &self.path)?;
             f(row.get(10)?, &unit)?;
         }
         Ok(())
@@ -562,7 +560,7 @@ impl Store {
             let blob = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
             let mut views: Vec<TextView<'_>> = Vec::with_capacity(4);
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| damaged(e, conn_path(&self.conn), &id.to_string()))?;
                 views.push(TextView {
                     lang: p.lang,
                     text: p.text,
@@ -622,6 +620,7 @@ fn read_unit_row(
     row: &rusqlite::Row<'_>,
     langs: &HashMap<i64, Lang>,
     unit: &mut TranslationUnit,
+    path: &Path,
 ) -> Result<()> {
     unit.clear();
     unit.tuid = row.get(0)?;
@@ -644,7 +643,69 @@ fn read_unit_row(
         unit.extras = e.extras;
     }
     let blob = row.get_ref(9)?.as_blob().map_err(rusqlite::Error::from)?;
-    body::decode(blob, langs, &mut unit.variants)
+    body::decode(blob, langs, &mut unit.variants).map_err(|e| {
+        let tuid = unit.tuid.as_deref().unwrap_or("");
+        damaged(e, path, &format!("with tuid {tuid:?}"))
+    })
+}
+
+/// What SQLite reports about the memory file at `path`, in the words used for any file (see
+/// [`crate::error::io_cause`]): `tmkit.db: disk full: free space on the disk and try again`
+/// rather than `database or disk is full`. Errors that are not about the file stay SQLite errors.
+pub fn memory_error(path: &Path, e: rusqlite::Error) -> crate::Error {
+    use rusqlite::ErrorCode as C;
+    let name = path.display().to_string();
+    let cause = match e.sqlite_error_code() {
+        Some(C::DiskFull) => crate::error::io_cause(&std::io::ErrorKind::StorageFull.into()),
+        Some(C::NotADatabase) => {
+            return ErrorKind::NotAMemory {
+                path: name,
+                reason: "it is not a SQLite database".to_string(),
+            }
+            .into();
+        }
+        Some(C::CannotOpen) => match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => crate::error::io_cause(&std::io::ErrorKind::IsADirectory.into()),
+            Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                "no such file, and it cannot be created: does its folder exist?".to_string()
+            }
+            Err(io) => crate::error::io_cause(&io),
+            Ok(_) => match std::fs::File::open(path) {
+                Err(io) => crate::error::io_cause(&io),
+                Ok(_) => "cannot be opened as a database".to_string(),
+            },
+        },
+        Some(C::DatabaseCorrupt) => "the memory is damaged: export what is readable and restore \
+                                     it from a backup"
+            .to_string(),
+        Some(C::SystemIoFailure) => {
+            "input/output error (a full or removed disk, or a network drive that went away)"
+                .to_string()
+        }
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
+            "locked by another program: try again when it is done".to_string()
+        }
+        _ => return e.into(),
+    };
+    ErrorKind::Memory { path: name, cause }.into()
+}
+
+/// Names the memory and the unit in a [`ErrorKind::DamagedUnit`] error from `body`; other errors
+/// pass unchanged.
+fn damaged(e: crate::Error, path: &Path, unit: &str) -> crate::Error {
+    match e.kind() {
+        ErrorKind::DamagedUnit { .. } => ErrorKind::DamagedUnit {
+            path: path.display().to_string(),
+            unit: unit.to_string(),
+        }
+        .into(),
+        _ => e,
+    }
+}
+
+/// The path of the database a connection (or transaction) has open.
+fn conn_path(conn: &Connection) -> &Path {
+    Path::new(conn.path().unwrap_or(""))
 }
 
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
@@ -761,7 +822,10 @@ impl Writer<'_> {
         while let Some(row) = rows.next()? {
             let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| {
+                    let id: i64 = row.get(0).unwrap_or_default();
+                    damaged(e, conn_path(&self.tx), &id.to_string())
+                })?;
                 if p.lang == lang_id && p.text == text {
                     out.push(row.get(0)?);
                     break;
@@ -779,7 +843,7 @@ impl Writer<'_> {
         let mut rows = stmt.query([id])?;
         let mut unit = TranslationUnit::default();
         if let Some(row) = rows.next()? {
-            read_unit_row(row, &self.tags, &mut unit)?;
+            read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
         }
         Ok(unit)
     }
@@ -910,7 +974,7 @@ impl Writer<'_> {
                 let mut out = Vec::new();
                 while let Some(row) = rows.next()? {
                     let mut unit = TranslationUnit::default();
-                    read_unit_row(row, &self.tags, &mut unit)?;
+                    read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
                     out.push((row.get(10)?, unit));
                 }
                 out

@@ -83,21 +83,22 @@ fn empty_input_gives_no_segments_and_no_error() {
 }
 
 #[test]
-fn invalid_utf8_is_an_error_with_the_offset_unless_lossy() {
-    let input = b"Fine text. Then \xff\xfe bad bytes.";
+fn invalid_utf8_is_an_error_at_the_bad_byte_unless_lossy() {
+    let input = b"First line.\nFine text. Then \xff\xfe bad bytes.";
     let run = tmkit(&["segment"], input);
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.starts_with(
-            "tmkit: <stdin> (--lossy replaces invalid bytes): invalid UTF-8 at byte offset 16"
-        ),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "tmkit: <stdin>:2:17: byte FF is not valid UTF-8 (byte offset 28): convert the file to \
+         UTF-8 (or give --lossy to replace invalid bytes)\n"
     );
     let run = tmkit(&["segment", "--lossy"], input);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout, "Fine text.\nThen \u{fffd}\u{fffd} bad bytes.\n");
+    assert_eq!(
+        run.stdout,
+        "First line.\nFine text.\nThen \u{fffd}\u{fffd} bad bytes.\n"
+    );
 }
 
 #[test]
@@ -162,7 +163,8 @@ fn language_picks_the_rules() {
     let run = tmkit(&["segment", "--lang", "not a tag!"], b"x");
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.starts_with("tmkit: invalid language tag"),
+        run.stderr
+            .starts_with("tmkit: --lang: invalid language tag"),
         "{}",
         run.stderr
     );
