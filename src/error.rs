@@ -346,3 +346,65 @@ impl<E: Into<ErrorKind>> From<E> for Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind as K;
+
+    #[test]
+    fn one_wording_per_cause_naming_the_file_once() {
+        let cases = [
+            (std::io::Error::from(K::NotFound), "a.tmx: no such file"),
+            (K::PermissionDenied.into(), "a.tmx: permission denied"),
+            (K::IsADirectory.into(), "a.tmx: is a directory, not a file"),
+            (
+                // ENOSPC, as a write on a full disk returns it.
+                std::io::Error::from_raw_os_error(28),
+                "a.tmx: disk full: free space on the disk and try again",
+            ),
+            (std::io::Error::from_raw_os_error(2), "a.tmx: no such file"),
+            (
+                std::io::Error::from_raw_os_error(5),
+                "a.tmx: input/output error",
+            ),
+        ];
+        for (io, want) in cases {
+            let e = Error::io("a.tmx", io);
+            // anyhow prints the chain with {:#}: the cause must not come twice.
+            let shown = format!("{:#}", anyhow::Error::from(e));
+            assert_eq!(shown, want);
+        }
+    }
+
+    #[test]
+    fn decoding_errors_inside_io_errors_are_located() {
+        let bad = DecodeError {
+            encoding: "UTF-16LE",
+            offset: 40,
+            line: 3,
+            column: 7,
+            bytes: vec![0x00, 0xD8],
+        };
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, bad);
+        assert_eq!(
+            Error::io("g.csv", io).to_string(),
+            "g.csv:3:7: a lone UTF-16 surrogate (0xD800), which is not a character (byte offset \
+             40): the file is damaged there or not in UTF-16LE: fix the text there, or convert the \
+             file to UTF-8"
+        );
+    }
+
+    #[test]
+    fn a_location_of_a_byte_counts_lines_and_characters() {
+        let text = "ab\ncdé\nfg".as_bytes();
+        let at = |offset| {
+            let l = Location::of_byte("t", text, offset);
+            (l.line, l.column)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(3), (2, 1));
+        assert_eq!(at(7), (2, 4), "é is one column");
+        assert_eq!(at(9), (3, 2));
+    }
+}

@@ -1016,3 +1016,59 @@ impl Writer<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// A full disk cannot be made in a test without mounting a small file system (which needs
+    /// root), so the mapping of SQLite's codes is tested here; by hand on a 200 KB tmpfs, import
+    /// and export said `FILE: disk full: free space on the disk and try again`.
+    #[test]
+    fn sqlite_errors_about_the_file_read_like_any_file_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("m.db");
+        let name = db.display().to_string();
+        let cases = [
+            (
+                sqlite(rusqlite::ffi::SQLITE_FULL),
+                format!("{name}: disk full: free space on the disk and try again"),
+            ),
+            (
+                sqlite(rusqlite::ffi::SQLITE_NOTADB),
+                format!("{name}: not a tmkit memory (it is not a SQLite database)"),
+            ),
+            (
+                sqlite(rusqlite::ffi::SQLITE_BUSY),
+                format!("{name}: locked by another program: try again when it is done"),
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(memory_error(&db, e).to_string(), want);
+        }
+        let e = memory_error(dir.path(), sqlite(rusqlite::ffi::SQLITE_CANTOPEN));
+        assert_eq!(
+            e.to_string(),
+            format!("{}: is a directory, not a file", dir.path().display())
+        );
+    }
+
+    #[test]
+    fn a_missing_memory_is_no_such_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("none.db");
+        let e = Store::open_existing(&db).err().expect("refused");
+        assert!(
+            e.to_string().starts_with(&format!(
+                "{}: no such file: import a TMX file first",
+                db.display()
+            )),
+            "{e}"
+        );
+        assert!(!db.exists());
+    }
+}

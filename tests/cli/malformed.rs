@@ -435,3 +435,52 @@ fn the_advice_for_a_forbidden_character_is_to_remove_or_replace_it() {
     );
     assert_rejected(&w, &before, &file, "U+0001");
 }
+
+#[test]
+fn glossaries_and_text_files_point_at_the_bad_byte() {
+    let w = Work::new();
+    let mut lone = vec![0xFF, 0xFE];
+    for u in "en,zh-CN\nstar,X\n".encode_utf16() {
+        let u = if u == u16::from(b'X') { 0xD800 } else { u };
+        lone.extend(u.to_le_bytes());
+    }
+    w.write("lone.csv", lone);
+    w.write("latin1.csv", b"en,zh-CN\nstar,\"caf\xe9\"\n");
+    w.write("latin1.txt", b"Fine.\nCaf\xe9 society.\n");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["glossary", "import", "lone.csv"],
+            "lone.csv:2:6: a lone UTF-16 surrogate (0xD800), which is not a character (byte offset \
+             30): the file is damaged there or not in UTF-16LE",
+        ),
+        (
+            &["glossary", "import", "latin1.csv"],
+            "latin1.csv:2:10: byte E9 is not valid UTF-8: save the glossary as UTF-8",
+        ),
+        (
+            &["lookup", "--file", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["lookup", "--file", "latin1.txt", "--segment"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["terms", "--file", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["segment", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = w.run(*args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!("tmkit: {want}")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
