@@ -200,7 +200,15 @@ mod tests {
         let mut lone = utf16le("ab\ncd");
         lone.splice(8..8, [0x00, 0xD8]);
         lone.extend(utf16le("ef"));
-        let cases: [(Vec<u8>, &'static Encoding, u64, (u64, u64, u64), &str); 5] = [
+        /// (input, encoding, offset of the input in the file, (offset, line, column), cause)
+        type Case = (
+            Vec<u8>,
+            &'static Encoding,
+            u64,
+            (u64, u64, u64),
+            &'static str,
+        );
+        let cases: [Case; 5] = [
             (
                 b"ok\ncaf\xe9 x".to_vec(),
                 encoding_rs::UTF_8,
