@@ -696,13 +696,15 @@ impl Reader {
                 let bad = &bytes[e.valid_up_to()..];
                 let shown = &bad[..e.error_len().unwrap_or(bad.len()).min(4)];
                 let hex: Vec<String> = shown.iter().map(|b| format!("{b:02X}")).collect();
+                let what = match hex.len() {
+                    1 => format!("byte {} is", hex[0]),
+                    _ => format!("bytes {} are", hex.join(" ")),
+                };
                 Err(self.error_at(
                     start + quoted + e.valid_up_to(),
                     format!(
-                        "{} {} not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a \
-                         byte-order mark)",
-                        if hex.len() == 1 { "byte" } else { "bytes" },
-                        hex.join(" ") + if hex.len() == 1 { " is" } else { " are" }
+                        "{what} not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a \
+                         byte-order mark)"
                     ),
                 ))
             }
