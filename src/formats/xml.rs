@@ -418,6 +418,36 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// What XML 1.0 forbids in a raw attribute value, if anything: a control character, or a
+/// character reference to one (`&#1;`, `&#xD800;`).
+fn forbidden_in_value(raw: &[u8]) -> Option<String> {
+    if let Some(&c) = raw
+        .iter()
+        .find(|&&b| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Some(format!(
+            "character U+{:04X} is not allowed in XML 1.0, so this is not an XML 1.0 file: \
+             remove the character or replace it",
+            c as u32
+        ));
+    }
+    let mut rest = raw;
+    while let Some(i) = memchr::memmem::find(rest, b"&#") {
+        rest = &rest[i + 2..];
+        let end = memchr::memchr(b';', rest)?;
+        let digits = std::str::from_utf8(&rest[..end]).ok()?;
+        let value = match digits.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => digits.parse::<u32>().ok(),
+        };
+        if !value.and_then(char::from_u32).is_some_and(is_xml_char) {
+            return Some(format!("&#{digits}; is not a character XML 1.0 allows"));
+        }
+        rest = &rest[end..];
+    }
+    None
+}
+
 /// An XML event source with its position bookkeeping: every event's start is known as
 /// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
 /// [`ErrorKind::Encoding`] errors. Shared by the TMX and XLIFF readers.
@@ -480,7 +510,8 @@ impl Events {
     }
 
     /// Refuses a start tag that repeats an attribute (`<tu tuid="1" tuid="2">`), which XML 1.0
-    /// forbids (well-formedness constraint "Unique Att Spec"), whatever the element.
+    /// forbids (well-formedness constraint "Unique Att Spec"), or whose values hold a character
+    /// XML 1.0 does not allow, raw or as a reference, whatever the element.
     fn check_unique_attributes(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
         let mut seen: Vec<&str> = Vec::new();
         for attr in e.attributes().with_checks(false) {
@@ -489,6 +520,13 @@ impl Events {
                 message: err.to_string(),
             })?;
             let key = attr.key.into_inner();
+            if let Some(bad) = forbidden_in_value(attr.value.as_bytes()) {
+                return Err(ErrorKind::Xml {
+                    location: self.here(),
+                    message: format!("<{}> attribute {key}: {bad}", e.name().as_ref()),
+                }
+                .into());
+            }
             if seen.contains(&key) {
                 return Err(ErrorKind::Xml {
                     location: self.here(),

@@ -484,3 +484,23 @@ fn glossaries_and_text_files_point_at_the_bad_byte() {
         );
     }
 }
+
+#[test]
+fn forbidden_characters_in_attribute_values_are_refused_by_every_xml_reader() {
+    let w = Work::new();
+    for (name, command, doc) in xml_inputs() {
+        let attr = if name.ends_with(".srx") { "break" } else { "a" };
+        for (value, want) in [
+            ("&#1;", "&#1; is not a character XML 1.0 allows"),
+            ("&#xD800;", "&#xD800; is not a character XML 1.0 allows"),
+            ("\u{1}", "character U+0001 is not allowed in XML 1.0"),
+        ] {
+            let doc = doc
+                .replace("ATTRS", &format!("{attr}=\"x{value}\""))
+                .replace("TEXT", "");
+            let file = w.write(name, doc);
+            assert_refused(&w, &command, &file, &format!("attribute {attr}: {want}"));
+            assert_refused(&w, &command, &file, ":3:");
+        }
+    }
+}
