@@ -298,6 +298,14 @@ fn tbx_basic_rules_are_checked_and_other_dialects_read_leniently() {
             "<termNote>noun</termNote>",
             "<termNote> has no type: TBX-Basic needs its data category",
         ),
+        (
+            "<termNote type=\"usageStatus\"/>",
+            "<termNote> of type \"usageStatus\" is not a TBX-Basic data category",
+        ),
+        (
+            "<termNote type=\"partOfSpeech\"/>",
+            "partOfSpeech \"\" is not a TBX-Basic value",
+        ),
     ];
     for (inner, want) in table {
         let (e, p) = read_tbx_bytes(basic_doc("TBX-Basic", inner).into_bytes()).unwrap();

@@ -635,16 +635,14 @@ fn escape_term(s: &str, out: &mut String) {
 /// ```
 /// use tmkit::formats::glossary::{ReadOptions, Reader};
 /// use tmkit::model::{Lang, TermEntry, TermStatus};
-/// let csv = "en,zh-CN,zh-CN:status\nmemory,记忆库,admitted\n";
-/// let options = ReadOptions::for_format(
-///     tmkit::formats::GlossaryFormat::Csv,
-///     Lang::parse("en")?,
-///     Lang::parse("zh-CN")?,
-/// );
+/// let csv = "English,Chinese,Chinese:status\nmemory,记忆库,admitted\n";
+/// // The header names the languages: no `--langs` needed.
+/// let options = ReadOptions::for_format(tmkit::formats::GlossaryFormat::Csv, Vec::new());
 /// let mut reader = Reader::from_reader(Box::new(csv.as_bytes()), "terms.csv".into(), &options)?;
 /// let mut entry = TermEntry::default();
 /// assert!(reader.read_entry(&mut entry)?);
 /// assert_eq!(entry.terms[1].text, "记忆库");
+/// assert_eq!(entry.terms[1].lang, Lang::parse("zh-CN")?);
 /// assert_eq!(entry.terms[1].status, TermStatus::Admitted);
 /// # Ok::<(), tmkit::Error>(())
 /// ```

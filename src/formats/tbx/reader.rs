@@ -419,6 +419,31 @@ impl Reader {
                     };
                     (element, category, lang)
                 }
+                Event::Empty(e) if self.basic => {
+                    // An empty data category breaks TBX-Basic as a full one would.
+                    let element = local(&e);
+                    let typed = TYPED.contains(&element.as_str());
+                    let category = if typed {
+                        attr(&e, &self.xml, "type")?.unwrap_or_default()
+                    } else {
+                        element.clone()
+                    };
+                    let (problem, picklist) = basic_rule(level, &element, &category, typed);
+                    let problem = problem.or_else(|| {
+                        picklist.map(|(name, values)| {
+                            format!(
+                                "{name} \"\" is not a TBX-Basic value (expected {}): concept \
+                                 skipped",
+                                values.join(", ")
+                            )
+                        })
+                    });
+                    if let Some(message) = problem {
+                        let location = self.xml.here();
+                        draft.problem.get_or_insert(Problem { location, message });
+                    }
+                    continue;
+                }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
                     return Err(self.xml.tbx_error(
