@@ -33,7 +33,7 @@ fn read_tbx_bytes(bytes: Vec<u8>) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>
 
 /// Options as `--langs en,zh-CN` gives them: the languages of files without a header row.
 fn options(format: GlossaryFormat) -> ReadOptions {
-    ReadOptions::for_format(format, vec![lang("en"), lang("zh-CN")])
+    ReadOptions::for_format(format, lang("en"), lang("zh-CN"))
 }
 
 fn read_delimited(name: &str) -> (Vec<TermEntry>, Vec<Problem>) {
@@ -766,7 +766,7 @@ fn read_with(
     format: GlossaryFormat,
     langs: &[&str],
 ) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>)> {
-    let options = ReadOptions::for_format(format, langs.iter().map(|l| lang(l)).collect());
+    let options = ReadOptions::for_langs(format, langs.iter().map(|l| lang(l)).collect());
     let mut reader = glossary::Reader::from_reader(
         Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
         "mem.csv".into(),

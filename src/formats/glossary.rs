@@ -150,9 +150,17 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
+    /// Options for `format` (which must not be [`GlossaryFormat::Tbx`]) with `source` and `target`
+    /// as the languages of the first two term columns the file does not name (as
+    /// `--langs source,target`): [`ReadOptions::for_langs`] with those two.
+    pub fn for_format(format: GlossaryFormat, source: Lang, target: Lang) -> ReadOptions {
+        ReadOptions::for_langs(format, vec![source, target])
+    }
+
     /// Options for `format` (which must not be [`GlossaryFormat::Tbx`]): CSV detects its separator,
-    /// TSV uses tabs, OmegaT tabs without quoting. `langs` as in [`ReadOptions::langs`].
-    pub fn for_format(format: GlossaryFormat, langs: Vec<Lang>) -> ReadOptions {
+    /// TSV uses tabs, OmegaT tabs without quoting. `langs` as in [`ReadOptions::langs`] (empty:
+    /// only files whose header names every term column's language are read).
+    pub fn for_langs(format: GlossaryFormat, langs: Vec<Lang>) -> ReadOptions {
         ReadOptions {
             langs,
             delimiter: match format {
@@ -637,7 +645,7 @@ fn escape_term(s: &str, out: &mut String) {
 /// use tmkit::model::{Lang, TermEntry, TermStatus};
 /// let csv = "English,Chinese,Chinese:status\nmemory,记忆库,admitted\n";
 /// // The header names the languages: no `--langs` needed.
-/// let options = ReadOptions::for_format(tmkit::formats::GlossaryFormat::Csv, Vec::new());
+/// let options = ReadOptions::for_langs(tmkit::formats::GlossaryFormat::Csv, Vec::new());
 /// let mut reader = Reader::from_reader(Box::new(csv.as_bytes()), "terms.csv".into(), &options)?;
 /// let mut entry = TermEntry::default();
 /// assert!(reader.read_entry(&mut entry)?);

@@ -150,7 +150,7 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
             } else {
                 config.langs.clone()
             };
-            let opts = ReadOptions::for_format(format, langs);
+            let opts = ReadOptions::for_langs(format, langs);
             let mut r = glossary::Reader::open(path, &opts)?;
             while r.read_entry(&mut entry)? {
                 keep(&entry, r.entry_location(), &mut problems);
