@@ -354,10 +354,10 @@ fn a_glossary_whose_languages_are_unknown_is_refused_with_the_fix() {
     }
     // Without a header row, a column after the terms is the note; the first --langs language is
     // the source language.
-    w.write("ja.csv", "言論NPO,Genron NPO,a think tank\n");
-    w.ok(["glossary", "import", "ja.csv", "--langs", "ja-JP,en"]);
+    w.write("ja.csv", "言論NPO,言论NPO,a think tank\n");
+    w.ok(["glossary", "import", "ja.csv", "--langs", "ja-JP,zh-CN"]);
     let c = concepts(&w, "ja");
-    assert_eq!(term_langs(&w, "ja"), [["ja-JP", "en"]]);
+    assert_eq!(term_langs(&w, "ja"), [["ja-JP", "zh-CN"]]);
     assert_eq!(c[0]["note"], "a think tank");
 }
 
