@@ -343,7 +343,7 @@ fn import_xliff_file(
         report.skipped += 1;
         *report
             .skipped_reasons
-            .entry(reason_of(&p.message))
+            .entry(super::reason_of(&p.message))
             .or_default() += 1;
         if report.problems.len() < config.max_problems_listed.max(1) {
             report.problems.push(p.clone());
@@ -410,7 +410,7 @@ fn import_file(
                         problems += 1;
                         *report
                             .skipped_reasons
-                            .entry(reason_of(&problem.message))
+                            .entry(super::reason_of(&problem.message))
                             .or_default() += 1;
                         if first_problem.is_none() {
                             first_problem = Some(problem.clone());
@@ -445,25 +445,6 @@ fn import_file(
         .into());
     }
     Ok(report)
-}
-
-/// The kind of a problem, for counting: the message without the quoted values.
-fn reason_of(message: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in message.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                if quoted {
-                    out.push_str("\"…\"");
-                }
-            }
-            _ if quoted => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Runs in its own thread: parses the file and sends units in batches.
