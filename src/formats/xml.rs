@@ -743,6 +743,11 @@ mod tests {
                 "tab&#x9;here&#xD;&#xA;",
             ),
             ("\"quoted\"", "\"quoted\"", "&quot;quoted&quot;"),
+            (
+                "v\u{b}f\u{c}\u{0}\u{ffff}é",
+                "v<?tmkit-char U+000B?>f<?tmkit-char U+000C?><?tmkit-char U+0000?><?tmkit-char U+FFFF?>é",
+                "v\u{240b}f\u{240c}\u{2400}\u{fffd}é",
+            ),
         ];
         for (input, text, attr) in cases {
             let mut t = String::new();
@@ -752,5 +757,30 @@ mod tests {
             escape_attr(input, &mut a);
             assert_eq!(a, attr);
         }
+    }
+
+    #[test]
+    fn segments_write_codes_that_parse_back() {
+        let mut out = String::new();
+        escape_segment("a\u{1}\u{fffe}&\u{10ffff}\u{fffd}", &mut out);
+        assert_eq!(
+            out,
+            "a<ph type=\"x-tmkit-char\">U+0001</ph><ph type=\"x-tmkit-char\">U+FFFE</ph>&amp;\u{10ffff}\u{fffd}"
+        );
+        let table = [
+            ("U+000B", Some('\u{b}')),
+            ("U+FFFF", Some('\u{ffff}')),
+            ("U+0041", None),
+            ("U+000b", Some('\u{b}')),
+            ("U+B", None),
+            ("u+000B", None),
+            ("U+D800", None),
+            ("U+0000000B", None),
+        ];
+        for (code, want) in table {
+            assert_eq!(parse_char_code(code), want, "{code}");
+        }
+        assert!(has_non_xml_char("a\u{ffff}") && has_non_xml_char("\u{1f}"));
+        assert!(!has_non_xml_char("tab\tcr\r\u{fffd}\u{85}"));
     }
 }

@@ -975,6 +975,24 @@ mod tests {
     }
 
     #[test]
+    fn characters_html_forbids_are_shown_visibly() {
+        let cases = [
+            (
+                "a\u{b}b\u{c}c\u{0}\u{7f}",
+                "a\u{240b}b\u{240c}c\u{2400}\u{2421}",
+            ),
+            (
+                "\u{85}\u{fffe}\u{ffff}\u{1ffff}",
+                "[U+0085][U+FFFE][U+FFFF][U+1FFFF]",
+            ),
+            ("tab\tline\n\u{202e}rtl", "tab\tline\n\u{202e}rtl"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(esc(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
     fn text_and_attributes_are_escaped() {
         let table = [
             ("a < b & c", "a &lt; b &amp; c"),
