@@ -237,6 +237,88 @@ proptest! {
     }
 }
 
+/// Segment markup as other tools write it: inline elements nested anywhere (also where the DTD
+/// does not allow them), with declared, undeclared and invalid attributes.
+fn foreign_markup() -> impl Strategy<Value = String> {
+    let text = any_text(6).prop_map(|t| {
+        let mut out = String::new();
+        tmkit::formats::xml::escape_text(&t, &mut out);
+        out
+    });
+    let attrs = prop::sample::subsequence(
+        vec![
+            ("x", "2"),
+            ("type", "bold"),
+            ("pos", "begin"),
+            ("pos", "middle"),
+            ("id", "7"),
+            ("foo", "b&amp;r"),
+            ("assoc", "p"),
+            ("datatype", "html"),
+            ("xml:lang", "en"),
+        ],
+        0..4,
+    );
+    text.prop_recursive(4, 24, 4, move |inner| {
+        (
+            prop::sample::select(vec!["ph", "it", "hi", "sub", "ut"]),
+            attrs.clone(),
+            proptest::collection::vec(inner, 0..4),
+        )
+            .prop_map(|(name, attrs, children)| {
+                let mut seen = Vec::new();
+                let mut out = format!("<{name}");
+                for (k, v) in attrs {
+                    if !seen.contains(&k) {
+                        seen.push(k);
+                        out.push_str(&format!(" {k}=\"{v}\""));
+                    }
+                }
+                out.push('>');
+                out.extend(children);
+                out.push_str(&format!("</{name}>"));
+                out
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tmx_from_other_tools_is_exported_dtd_valid_with_the_same_text(
+        segs in proptest::collection::vec(foreign_markup(), 1..4),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.tmx");
+        let mut doc = String::from(
+            "<tmx version=\"1.4\"><header srclang=\"en\"/><body>",
+        );
+        for seg in &segs {
+            doc.push_str(&format!(
+                "<tu foo=\"1\" segtype=\"x\"><tuv xml:lang=\"en\" bar=\"2\"><seg>{seg}</seg></tuv>\
+                 <tuv xml:lang=\"zh-CN\"><seg>t{seg}</seg></tuv></tu>"
+            ));
+        }
+        doc.push_str("</body></tmx>");
+        std::fs::write(&input, doc).unwrap();
+        let read = read_tmx(&input);
+        let output = dir.path().join("out.tmx");
+        let options = tmx::WriterOptions { srclang: "en".to_string(), ..tmx::WriterOptions::default() };
+        let mut w = tmx::Writer::new(std::fs::File::create(&output).unwrap(), &options).unwrap();
+        for u in &read {
+            w.write_unit(u).unwrap();
+        }
+        w.finish().unwrap();
+        prop_assert_eq!(dtd_valid(&output), Ok(()));
+        let back = read_tmx(&output);
+        let texts = |units: &[TranslationUnit]| -> Vec<Vec<String>> {
+            units.iter().map(|u| u.variants.iter().map(|v| v.text.clone()).collect()).collect()
+        };
+        prop_assert_eq!(texts(&back), texts(&read));
+    }
+}
+
 proptest! {
     // A whole kit per case: fewer cases.
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]

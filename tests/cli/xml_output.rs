@@ -177,6 +177,17 @@ fn articles_with_control_characters_give_kit_files_that_parse() {
         }
         assert_eq!(rebuilt, text, "{name}");
         assert_eq!(targets, ["王毅\u{b}讲话。"], "{name}");
+        // And `import` takes the translated unit back as it was.
+        let back = Work::new();
+        back.ok(["import".as_ref(), xlf.as_os_str()]);
+        assert_eq!(
+            texts(&back.units()),
+            [vec![
+                ("en".to_string(), "Wang Yi spoke.".to_string()),
+                ("zh-CN".to_string(), "王毅\u{b}讲话。".to_string())
+            ]],
+            "{name}"
+        );
         // The kit's TMX and the OmegaT project's hold the same texts.
         let sources: Vec<String> = units_of_file(&tmx)
             .iter()
@@ -248,6 +259,10 @@ const UNDECLARED_TMX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <tuv xml:lang="en-US" x-mark="1"><seg>Press <ph id="1">{0}</ph> then <bpt i="1" id="2">{\b </bpt>OK<ept i="1" id="3">}</ept> <it x="4">[</it></seg></tuv>
 <tuv xml:lang="zh-CN"><seg>按 <ph id="1">{0}</ph> 然后 <bpt i="1">{\b </bpt>确定<ept i="1">}</ept> <it x="4">[</it></seg></tuv>
 </tu>
+<tu tuid="a2">
+<tuv xml:lang="en-US"><seg>A <bpt i="1">{<ph>\f1</ph></bpt>b<ept i="1">}</ept><sub>note</sub></seg></tuv>
+<tuv xml:lang="zh-CN"><seg>甲<hi><sub>s</sub>乙</hi></seg></tuv>
+</tu>
 </body>
 </tmx>
 "#;
@@ -291,6 +306,14 @@ fn undeclared_inline_attributes_are_exported_dtd_valid_and_the_import_says_so() 
     );
     assert!(
         !out.contains("x-tool") && !out.contains("segtype=\"line\""),
+        "{out}"
+    );
+    // Elements where the DTD does not allow them are written as text, in a code.
+    assert!(
+        out.contains(
+            "<seg>A <bpt i=\"1\">{&lt;ph&gt;\\f1&lt;/ph&gt;</bpt>b<ept i=\"1\">}</ept>\
+             <ph>&lt;sub&gt;note&lt;/sub&gt;</ph></seg>"
+        ),
         "{out}"
     );
     // The texts survive the trip.

@@ -8,7 +8,10 @@
 //!   matching attribute) on `<bpt>`, `<it>`, `<ph>`, `<hi>` and `<ut>` that have no `x`;
 //! - any other undeclared attribute is left out, as is an enumerated value the DTD does not list
 //!   (`segtype` other than block, paragraph, sentence, phrase);
-//! - an `<it>` whose `pos` is missing or neither `begin` nor `end` is written as a `<ph>`.
+//! - an `<it>` whose `pos` is missing or neither `begin` nor `end` is written as a `<ph>`;
+//! - an inline element where the DTD does not allow it (a `<ph>` inside a `<bpt>`, a `<sub>`
+//!   directly in a segment) is written as text: inside a code its tags become part of the code's
+//!   text, elsewhere it is wrapped in a `<ph>`, so the segment's plain text stays the same.
 //!
 //! [`not_exported`] counts what a unit would lose that way, for the import summary.
 
@@ -16,7 +19,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::Event;
 
-use crate::formats::xml::escape_attr;
+use crate::formats::xml::{escape_attr, escape_text};
 use crate::model::TranslationUnit;
 
 /// The attributes the DTD declares on `<tu>`, besides `tuid`, `srclang` and the administrative
@@ -115,23 +118,48 @@ fn tag_needs_cleaning(name: &str, attrs: &[(String, String)]) -> bool {
     attrs.iter().any(|(k, _)| !declared.contains(&k.as_str()))
 }
 
+/// Whether the DTD allows inline element `child` directly in `parent` (`None`: `<seg>`).
+fn allowed_in(parent: Option<&str>, child: &str) -> bool {
+    match parent {
+        None | Some("hi" | "sub") => matches!(child, "bpt" | "ept" | "ph" | "it" | "hi" | "ut"),
+        Some(_) => child == "sub",
+    }
+}
+
+/// How an element's end is written.
+enum Close {
+    /// As read.
+    Copy,
+    /// Under another name (an `<it>` written as `<ph>`).
+    Renamed(&'static str),
+    /// As escaped text inside the code it stands in.
+    Escaped(String),
+    /// As escaped text, then the `</ph>` that wraps it.
+    EscapedInPh(String),
+}
+
 /// Segment markup (TMX inline syntax, as the reader keeps it) as the DTD allows it, and the
 /// number of attributes left out (an `id` written as `x` is not counted).
 ///
+/// Besides attributes (see the module docs), an element where the DTD does not allow it is
+/// written as text: inside a code (`<ph>` in a `<bpt>`) its tags become part of the code's text;
+/// elsewhere (a `<sub>` directly in the segment) it is wrapped in a `<ph>` whose text is its tags.
+/// Either way the plain text of the segment stays the same.
+///
 /// Markup that is already valid is returned as it is, without a copy.
 pub fn clean_markup(markup: &str) -> (Cow<'_, str>, usize) {
-    // Attributes the reader keeps are always written `name="value"`, so a tag with only `i`,
-    // `x`, `type`, `pos`, `assoc` and `datatype` is the common case, found without parsing.
-    if !needs_parse(markup) {
+    if !needs_cleaning(markup) {
         return (Cow::Borrowed(markup), 0);
     }
     let wrapped = format!("<seg>{markup}</seg>");
     let mut reader = quick_xml::Reader::from_str(&wrapped);
     reader.config_mut().trim_text(false);
     reader.config_mut().expand_empty_elements = false;
-    let mut out = String::with_capacity(markup.len());
+    let mut out = String::with_capacity(markup.len() + 32);
     let mut lost = 0;
-    let mut renamed: Vec<Option<&'static str>> = Vec::new();
+    // Open elements: how each one ends, and the name of the element whose content model rules
+    // inside it (a code for elements written as text).
+    let mut stack: Vec<(Close, Option<&'static str>)> = Vec::new();
     // The wrapper's start tag.
     if reader.read_event().is_err() {
         return (Cow::Borrowed(markup), 0);
@@ -144,10 +172,13 @@ pub fn clean_markup(markup: &str) -> (Cow<'_, str>, usize) {
             return (Cow::Borrowed(markup), 0);
         };
         let after = reader.buffer_position() as usize;
+        last = after;
+        let raw = &wrapped[before..after];
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
                 let name = e.name().as_ref().to_string();
+                let parent = stack.last().and_then(|(_, model)| *model);
                 let mut attrs = Vec::new();
                 for a in e.attributes() {
                     let Ok(a) = a else {
@@ -158,9 +189,27 @@ pub fn clean_markup(markup: &str) -> (Cow<'_, str>, usize) {
                     };
                     attrs.push((a.key.as_ref().to_string(), v.into_owned()));
                 }
-                if tag_needs_cleaning(&name, &attrs) {
-                    let (element, kept, n) = clean_tag(&name, &attrs);
-                    lost += n;
+                if !allowed_in(parent, &name) {
+                    let end = format!("</{name}>");
+                    let in_code = parent.is_some_and(|p| p != "hi" && p != "sub");
+                    if !in_code {
+                        out.push_str("<ph>");
+                    }
+                    escape_text(raw, &mut out);
+                    match (empty, in_code) {
+                        (true, true) => {}
+                        (true, false) => out.push_str("</ph>"),
+                        (false, true) => stack.push((Close::Escaped(end), parent)),
+                        (false, false) => stack.push((Close::EscapedInPh(end), Some("ph"))),
+                    }
+                    continue;
+                }
+                let changed = tag_needs_cleaning(&name, &attrs);
+                let (element, kept, n) = clean_tag(&name, &attrs);
+                lost += n;
+                if !changed {
+                    out.push_str(raw);
+                } else {
                     out.push('<');
                     out.push_str(element);
                     for (k, v) in &kept {
@@ -171,38 +220,43 @@ pub fn clean_markup(markup: &str) -> (Cow<'_, str>, usize) {
                         out.push('"');
                     }
                     out.push_str(if empty { "/>" } else { ">" });
-                    if !empty {
-                        renamed.push((element != name).then_some(element));
-                    }
-                } else {
-                    out.push_str(&wrapped[before..after]);
-                    if !empty {
-                        renamed.push(None);
-                    }
+                }
+                if !empty {
+                    let close = if element == name {
+                        Close::Copy
+                    } else {
+                        Close::Renamed(element)
+                    };
+                    stack.push((close, Some(element)));
                 }
             }
-            Event::End(_) => match renamed.pop() {
+            Event::End(_) => match stack.pop() {
                 None => break,
-                Some(Some(element)) => {
+                Some((Close::Copy, _)) => out.push_str(raw),
+                Some((Close::Renamed(element), _)) => {
                     out.push_str("</");
                     out.push_str(element);
                     out.push('>');
                 }
-                Some(None) => out.push_str(&wrapped[before..after]),
+                Some((Close::Escaped(end), _)) => escape_text(&end, &mut out),
+                Some((Close::EscapedInPh(end), _)) => {
+                    escape_text(&end, &mut out);
+                    out.push_str("</ph>");
+                }
             },
             Event::Eof => break,
-            _ => out.push_str(&wrapped[before..after]),
+            _ => out.push_str(raw),
         }
-        last = after;
     }
     (Cow::Owned(out), lost)
 }
 
-/// Whether markup may hold a tag the DTD does not allow as it is: an attribute other than the
-/// declared ones, or an `<it>` (whose `pos` must be checked).
-fn needs_parse(markup: &str) -> bool {
-    const NAMES: [&str; 6] = ["i", "x", "type", "pos", "assoc", "datatype"];
+/// Whether markup may need [`clean_markup`]: a tag with an attribute its element does not
+/// declare, an `<it>` (whose `pos` must be checked), or an element where the DTD does not allow
+/// it. Attributes the reader keeps are always written `name="value"`.
+fn needs_cleaning(markup: &str) -> bool {
     let b = markup.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let start = i + off + 1;
@@ -211,26 +265,37 @@ fn needs_parse(markup: &str) -> bool {
         };
         let tag = &markup[start..start + len];
         i = start + len;
-        if tag.starts_with('/') || tag.starts_with('?') || tag.starts_with('!') {
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        if tag.starts_with('/') {
+            open.pop();
             continue;
         }
         let name_end = tag
             .find(|c: char| c.is_whitespace() || c == '/')
             .unwrap_or(tag.len());
-        if &tag[..name_end] == "it" || inline_attrs(&tag[..name_end]).is_none() {
+        let name = &tag[..name_end];
+        let Some(declared) = inline_attrs(name) else {
+            return true;
+        };
+        if name == "it" || !allowed_in(open.last().copied(), name) {
             return true;
         }
         // Attribute names: what stands before each `="`.
         let mut rest = &tag[name_end..];
         while let Some(eq) = rest.find("=\"") {
-            let name = rest[..eq].trim();
-            if !NAMES.contains(&name) {
+            let attr = rest[..eq].trim();
+            if !declared.contains(&attr) {
                 return true;
             }
             let Some(close) = rest[eq + 2..].find('"') else {
                 return true;
             };
             rest = &rest[eq + 2 + close + 1..];
+        }
+        if !tag.ends_with('/') {
+            open.push(name);
         }
     }
     false
@@ -289,6 +354,24 @@ mod tests {
                 "<hi type=\"t\" xml:lang=\"en\">h</hi>",
                 "<hi type=\"t\">h</hi>",
                 1,
+            ),
+            // Declared on <sub>, not on <ph> (found by the property test).
+            ("<ph datatype=\"html\">p</ph>", "<ph>p</ph>", 1),
+            // Elements where the DTD does not allow them become text.
+            (
+                "<bpt i=\"1\">{<ph x=\"2\">p</ph>}</bpt>a<ept i=\"1\">}</ept>",
+                "<bpt i=\"1\">{&lt;ph x=\"2\"&gt;p&lt;/ph&gt;}</bpt>a<ept i=\"1\">}</ept>",
+                0,
+            ),
+            (
+                "a<sub>s<ph>p</ph></sub><hi><sub/>h</hi>",
+                "a<ph>&lt;sub&gt;s&lt;ph&gt;p&lt;/ph&gt;&lt;/sub&gt;</ph><hi><ph>&lt;sub/&gt;</ph>h</hi>",
+                0,
+            ),
+            (
+                "<ph>x<sub><ph id=\"1\">y</ph></sub></ph>",
+                "<ph>x<sub><ph x=\"1\">y</ph></sub></ph>",
+                0,
             ),
         ];
         for (markup, want, lost) in cases {
