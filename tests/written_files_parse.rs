@@ -395,6 +395,14 @@ proptest! {
         for t in &tmx_files {
             prop_assert_eq!(dtd_valid(t), Ok(()));
         }
+        for f in ["omegat.project", "omegat/filters.xml", "omegat/segmentation.conf"] {
+            let path = out.join("article.omegat").join(f);
+            prop_assert_eq!(xmllint(&[], &path), Ok(()));
+            // OmegaT reads these with Java, which skips processing instructions: none may be
+            // needed there.
+            let text = std::fs::read_to_string(&path).unwrap();
+            prop_assert!(!text.contains("<?tmkit-char"), "{}", f);
+        }
         let sources: Vec<String> = read_tmx(&tmx_files[0]).iter().map(|u| u.variants[0].text.clone()).collect();
         let want: Vec<String> = segmented.segments.iter().map(|s| s.text(&article).to_string()).collect();
         prop_assert_eq!(sources, want);
