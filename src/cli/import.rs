@@ -185,6 +185,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         ));
     }
     for f in &report.files {
+        for (what, n) in &f.not_exported {
+            out.push_str(&format!("\nnote: {} {what} in {}\n", count(*n), f.path));
+        }
+    }
+    for f in &report.files {
         if f.skipped_reasons.is_empty() {
             continue;
         }

@@ -86,7 +86,17 @@ pub struct FileReport {
     pub problems: Vec<Problem>,
     /// Variants read per language tag, in the units that were read without a problem.
     pub languages: BTreeMap<String, u64>,
+    /// What was imported and is kept in the memory but will not be written back by `export`,
+    /// with counts (see [`NOT_EXPORTED_ATTRIBUTES`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_exported: BTreeMap<String, u64>,
 }
+
+/// The `not_exported` entry for attributes the TMX 1.4 DTD does not declare (Heartsome's
+/// `<ph id="1">`, a tool's own `<tu>` attributes): kept in the memory, left out of exported TMX so
+/// that it validates (an inline `id` is exported as `x`, which is not counted).
+pub const NOT_EXPORTED_ATTRIBUTES: &str =
+    "attributes the TMX 1.4 DTD does not declare (kept in the memory, left out of exported TMX)";
 
 /// What an import did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -388,6 +398,13 @@ fn import_file(
                     }
                     Msg::Unit(unit, buckets) => {
                         report.units_read += 1;
+                        let undeclared = tmx::dtd::not_exported(&unit) as u64;
+                        if undeclared > 0 {
+                            *report
+                                .not_exported
+                                .entry(NOT_EXPORTED_ATTRIBUTES.to_string())
+                                .or_default() += undeclared;
+                        }
                         let outcome = place(writer, &unit, &buckets, origin, config.on_duplicate)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {

@@ -17,3 +17,4 @@ mod robustness;
 mod segment;
 mod stats;
 mod terms;
+mod xml_output;

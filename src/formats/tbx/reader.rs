@@ -650,6 +650,7 @@ impl Reader {
                     let c = self.xml.ev.resolve_ref(&r)?;
                     out.push(c);
                 }
+                Event::PI(pi) => out.extend(xml::pi_char(&pi)),
                 Event::Start(_) => depth += 1,
                 Event::End(_) => {
                     if depth == 0 {

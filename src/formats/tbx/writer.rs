@@ -214,7 +214,7 @@ fn push_element(buf: &mut String, indent: usize, name: &str, kind: Option<&str>,
         push_attr(buf, "type", kind);
     }
     buf.push('>');
-    escape_text(&clean(text), buf);
+    escape_text(text, buf);
     buf.push_str("</");
     buf.push_str(name);
     buf.push_str(">\n");
@@ -226,19 +226,6 @@ fn push_notes(buf: &mut String, indent: usize, note: Option<&str>) {
         if !line.trim().is_empty() {
             push_element(buf, indent, "note", None, line);
         }
-    }
-}
-
-/// Drops characters XML 1.0 cannot carry (control characters other than tab and line breaks).
-fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(crate::formats::xml::is_xml_char) {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(
-            s.chars()
-                .filter(|&c| crate::formats::xml::is_xml_char(c))
-                .collect(),
-        )
     }
 }
 
@@ -288,7 +275,10 @@ mod tests {
             w.write_entry(&entry).unwrap();
             let out = String::from_utf8(w.finish().unwrap()).unwrap();
             assert!(out.contains(want), "{out}");
-            assert!(out.contains("<term>ab</term>"), "{out}");
+            assert!(
+                out.contains("<term>a<?tmkit-char U+0001?>b</term>"),
+                "{out}"
+            );
         }
     }
 }

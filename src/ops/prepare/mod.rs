@@ -380,7 +380,7 @@ pub fn decode_article(bytes: &[u8], name: &str, encoding: Option<&str>) -> Resul
         }
         if let Some(at) = body
             .iter()
-            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         {
             return Err(bad(format!(
                 "byte {at} is the control character {:#04x}: this looks like a binary file, \
@@ -449,6 +449,11 @@ mod tests {
         assert_eq!(
             decode_article(b"caf\xe9", "a", Some("windows-1252")).unwrap(),
             "café"
+        );
+        // Word's manual line break (U+000B) and page break (U+000C) are text, not binary.
+        assert_eq!(
+            decode_article(b"line\x0bbreak\x0cpage", "a", None).unwrap(),
+            "line\u{b}break\u{c}page"
         );
         let refused: [(&[u8], Option<&str>, &str); 6] = [
             (b"", None, "empty"),

@@ -668,12 +668,19 @@ fn counted(chars: &[char]) -> Option<(usize, usize, Option<usize>)> {
     Some((close + 1, min, max))
 }
 
-/// `text` as a Java regex that matches it literally: ASCII punctuation escaped, white space and
-/// control characters as `\uXXXX` (or `\x{...}`), everything else as is.
+/// `text` as a Java regex that matches it literally: ASCII punctuation escaped, white space,
+/// control characters and the characters XML cannot hold (U+FFFE, U+FFFF) as `\uXXXX` (or
+/// `\x{...}`), everything else as is. The rules go into an XML file that Java reads without
+/// processing instructions, so nothing there may need one.
 fn regex_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()) {
+        if c.is_ascii_alphanumeric()
+            || (!c.is_ascii()
+                && !c.is_whitespace()
+                && !c.is_control()
+                && crate::formats::xml::is_xml_char(c))
+        {
             out.push(c);
         } else if c.is_ascii_punctuation() {
             out.push('\\');
@@ -1062,6 +1069,7 @@ mod tests {
             ("Nov. 30", r"Nov\.\u002030"),
             ("a\u{a0}“b”\n", r"a\u00A0“b”\u000A"),
             ("(x)[y]{z}", r"\(x\)\[y\]\{z\}"),
+            ("a\u{b}\u{ffff}\u{1f600}", r"a\u000B\uFFFF😀"),
         ];
         for (input, expected) in table {
             assert_eq!(regex_literal(input), expected, "{input}");
