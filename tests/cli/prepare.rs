@@ -25,6 +25,78 @@ fn an_existing_kit_is_not_overwritten_without_force() {
     assert!(dir.join("analysis.json").exists());
 }
 
+/// What a `prepare --force` killed at any point leaves, or an older tmkit left: a staging folder
+/// with a whole new kit, and the old kit renamed aside. The next run removes both, and the kit
+/// it puts in place is whole and new (nothing of the old one survives).
+#[test]
+fn force_replaces_a_kit_wholly_and_removes_leftovers_of_killed_runs() {
+    let w = bundled_memory();
+    article(&w);
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt"]);
+    let dir = w.path("beijing-tokyo-forum.en.prepared");
+    let files = |d: &std::path::Path| -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
+    };
+    let complete = files(&dir);
+    assert!(
+        complete.contains(&"analysis.json".to_string()),
+        "{complete:?}"
+    );
+    assert!(
+        !complete.iter().any(|f| f.starts_with(".tmkit")),
+        "no marker is left in the kit: {complete:?}"
+    );
+    // Leftovers of a run killed after writing its staging folder, and of one killed after
+    // renaming the old kit aside; a hidden folder of the user's own, and a staging folder
+    // without tmkit's marker (not recognisably tmkit's).
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for f in files(from) {
+            if from.join(&f).is_file() {
+                std::fs::copy(from.join(&f), to.join(&f)).unwrap();
+            }
+        }
+    };
+    let staging = w.path(".beijing-tokyo-forum.en.prepared.tmkit-staging-x1");
+    copy(&dir, &staging);
+    std::fs::write(staging.join(".tmkit-staging"), "").unwrap();
+    let aside = w.path(".beijing-tokyo-forum.en.prepared.tmkit-old-x2");
+    copy(&dir, &aside);
+    std::fs::write(aside.join(".tmkit-old"), "").unwrap();
+    let mine = w.path(".beijing-tokyo-forum.en.prepared.notes");
+    std::fs::create_dir(&mine).unwrap();
+    let unmarked = w.path(".beijing-tokyo-forum.en.prepared.tmkit-staging-x3");
+    std::fs::create_dir(&unmarked).unwrap();
+    // A file of the old kit that the new one does not have.
+    std::fs::write(dir.join("old-only.txt"), "from the old kit").unwrap();
+    std::fs::remove_file(dir.join("analysis.txt")).unwrap();
+
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--force"]);
+    assert_eq!(files(&dir), complete, "the kit is whole, and only new");
+    assert!(
+        !staging.exists() && !aside.exists(),
+        "leftovers are removed"
+    );
+    assert!(
+        mine.exists() && unmarked.exists(),
+        "folders not tmkit's stay"
+    );
+    let hidden: Vec<String> = files(w.dir.path())
+        .into_iter()
+        .filter(|f| f.contains(".tmkit-"))
+        .collect();
+    assert_eq!(
+        hidden,
+        [".beijing-tokyo-forum.en.prepared.tmkit-staging-x3"],
+        "no staging or old folder of this run is left"
+    );
+}
+
 #[test]
 fn bad_articles_get_a_clear_message_and_no_kit() {
     let w = bundled_memory();

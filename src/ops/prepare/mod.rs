@@ -6,9 +6,11 @@ mod analysis;
 pub mod kit;
 pub mod omegat;
 mod report;
+mod staging;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
 pub use report::render_report;
+pub use staging::{place_kit, remove_leftovers};
 
 use std::collections::HashMap;
 
