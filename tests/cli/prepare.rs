@@ -97,6 +97,60 @@ fn force_replaces_a_kit_wholly_and_removes_leftovers_of_killed_runs() {
     );
 }
 
+/// An untouched kit XLIFF coming back changes nothing: its exact matches keep their dates and
+/// change ids, and `export --changed-since` finds nothing changed. What the translator did
+/// change gets the import time.
+#[test]
+fn importing_an_untouched_kit_keeps_dates_and_change_ids() {
+    let w = bundled_memory();
+    article(&w);
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    let before = w.export("before.tmx", &[]);
+    let since = tmkit::ops::import::now_tmx();
+    for lang in ["zh-CN", "ja-JP"] {
+        let report = w.json(["import", &format!("kit/beijing-tokyo-forum.en.{lang}.xlf")]);
+        assert!(report["merged"].as_u64().unwrap() >= 40, "{report}");
+        assert_eq!(report["added"], 0, "{report}");
+    }
+    let changed = w.export("changed.tmx", &["--changed-since", &since]);
+    assert_eq!(
+        units_of_file(&w.path("changed.tmx")).len(),
+        0,
+        "{}",
+        String::from_utf8_lossy(&changed)
+    );
+    assert_eq!(
+        w.export("after.tmx", &[]),
+        before,
+        "the memory is as it was, dates and change ids included"
+    );
+    let first = w
+        .units()
+        .into_iter()
+        .find(|u| u.tuid.as_deref() == Some("btf-0001"))
+        .unwrap();
+    assert_eq!(first.admin.change_id.as_deref(), Some("tmkit-team"));
+    assert_eq!(first.admin.change_date.as_deref(), Some("20201211T013000Z"));
+
+    // A translator corrects one exact match: that unit, and only it, changed now.
+    let path = w.path("kit/beijing-tokyo-forum.en.zh-CN.xlf");
+    let xlf = std::fs::read_to_string(&path).unwrap();
+    let fixed = xlf.replacen("</target>", "（修订）</target>", 1);
+    assert_ne!(fixed, xlf);
+    std::fs::write(&path, fixed).unwrap();
+    w.ok(["import", "kit/beijing-tokyo-forum.en.zh-CN.xlf"]);
+    w.export("changed2.tmx", &["--changed-since", &since]);
+    let changed = units_of_file(&w.path("changed2.tmx"));
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0]
+            .variants
+            .iter()
+            .any(|v| v.text.ends_with("（修订）"))
+    );
+    assert!(changed[0].admin.change_date.as_deref() >= Some(since.as_str()));
+}
+
 #[test]
 fn bad_articles_get_a_clear_message_and_no_kit() {
     let w = bundled_memory();
