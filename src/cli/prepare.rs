@@ -57,8 +57,9 @@ pub struct Args {
     /// A glossary file (TBX, CSV, TSV) to use alongside the memory's termbase (repeatable).
     #[arg(long, value_name = "FILE")]
     pub glossary: Vec<PathBuf>,
-    /// The rate grid for weighted words, e.g. `context=0,exact=0.1,repetition=0.1,95-99=0.3,
-    /// 85-94=0.6,75-84=0.6,50-74=1,no-match=1` (bands left out keep these defaults).
+    /// The rate grid for weighted words, e.g. `context=0,exact=0.1,exact-review=0.3,
+    /// repetition=0.1,95-99=0.3,85-94=0.6,75-84=0.6,50-74=1,no-match=1` (bands left out keep
+    /// these defaults; exact-review is a 100% or 101% match that fails a check).
     #[arg(long, value_name = "GRID")]
     pub rates: Option<String>,
     /// The article's encoding when it is not UTF-8 and has no byte-order mark (windows-1252,

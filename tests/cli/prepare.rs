@@ -399,6 +399,175 @@ fn the_seed_article_kit_is_golden_and_valid() {
     }
 }
 
+/// translate-toolkit's `pocount` on a file: its translated units.
+fn pocount_translated(path: &std::path::Path) -> usize {
+    let out = std::process::Command::new("pocount")
+        .arg("--csv")
+        .arg(path)
+        .output()
+        .expect("pocount runs (apt-get install translate-toolkit)");
+    assert!(
+        out.status.success(),
+        "pocount failed on {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = text.lines().nth(1).unwrap_or_else(|| panic!("{text}"));
+    row.split(',').nth(1).unwrap().trim().parse().unwrap()
+}
+
+/// The kit's exact and context matches that pass the checks are `approved="yes"`, so that
+/// translate-toolkit (and tools that read XLIFF 1.2 the same way) count them as translated.
+#[test]
+fn pocount_counts_the_kits_exact_matches_as_translated() {
+    let w = bundled_kit();
+    let analysis = w.json(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    for (i, lang) in ["zh-CN", "ja-JP"].into_iter().enumerate() {
+        let band = |name: &str| {
+            analysis["languages"][i]["bands"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|b| b["band"] == name)
+                .unwrap()["segments"]
+                .as_u64()
+                .unwrap() as usize
+        };
+        let translated = band("exact") + band("context");
+        assert!(translated >= 40, "{lang}: {translated}");
+        let path = w.path(&format!("kit/beijing-tokyo-forum.en.{lang}.xlf"));
+        assert_eq!(pocount_translated(&path), translated, "{lang}");
+        let xlf = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            xlf.matches("approved=\"yes\"").count(),
+            translated,
+            "{lang}"
+        );
+        // The approved units still come back as they went out.
+        let report = w.json(["import", &format!("kit/beijing-tokyo-forum.en.{lang}.xlf")]);
+        assert_eq!(
+            report["merged"].as_u64().unwrap() as usize,
+            translated,
+            "{report}"
+        );
+    }
+}
+
+/// A 100% or 101% match whose translation fails a check is written as needing review, with the
+/// finding as a note, is not approved, is not inserted by OmegaT, and is counted on its own line
+/// of the analysis (text, JSON and the review page) at its own rate.
+#[test]
+fn exact_matches_that_fail_a_check_are_written_as_needing_review() {
+    let w = Work::new();
+    let units = [
+        (
+            "Exports to Japan rose 46 percent last year.",
+            "去年对日本出口增长了64%。",
+            "昨年の対日輸出は46％増加した。",
+        ),
+        (
+            "The forum was held online for the first time.",
+            "论坛首次在线上举行。",
+            "フォーラムは初めてオンラインで開催された。",
+        ),
+        (
+            "Both sides agreed to strengthen cooperation in the digital economy.",
+            "Both sides agreed to strengthen cooperation in the digital economy.",
+            "双方はデジタル経済での協力強化で合意した。",
+        ),
+    ];
+    let mut tmx = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" \
+         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" \
+         datatype=\"plaintext\"/><body>\n",
+    );
+    for (en, zh, ja) in units {
+        tmx.push_str(&format!(
+            "<tu><tuv xml:lang=\"en\"><seg>{en}</seg></tuv><tuv xml:lang=\"zh-CN\"><seg>{zh}</seg></tuv>\
+             <tuv xml:lang=\"ja-JP\"><seg>{ja}</seg></tuv></tu>\n"
+        ));
+    }
+    tmx.push_str("</body></tmx>\n");
+    w.write("m.tmx", tmx);
+    w.ok(["import", "m.tmx"]);
+    let article: Vec<&str> = units.iter().map(|u| u.0).collect();
+    w.write("a.txt", article.join(" ") + "\n");
+    let analysis = w.json(["prepare", "a.txt", "--out", "kit"]);
+    let band = |lang: usize, name: &str| {
+        analysis["languages"][lang]["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["band"] == name)
+            .unwrap()
+            .clone()
+    };
+    let review = band(0, "exact-review");
+    assert_eq!(review["segments"], 2, "{analysis}");
+    assert_eq!(review["weight"], 0.3, "{analysis}");
+    assert_eq!(
+        band(0, "exact")["segments"].as_u64().unwrap()
+            + band(0, "context")["segments"].as_u64().unwrap(),
+        1
+    );
+    assert_eq!(band(1, "exact-review")["segments"], 0, "{analysis}");
+
+    let xlf = std::fs::read_to_string(w.path("kit/a.zh-CN.xlf")).unwrap();
+    let unit = |id: &str| -> String {
+        let start = xlf.find(&format!("<trans-unit id=\"{id}\"")).unwrap();
+        let end = start + xlf[start..].find("</trans-unit>").unwrap();
+        xlf[start..end].to_string()
+    };
+    for (id, finding) in [
+        ("1", "number 46 percent in the source is 64% in the target"),
+        ("3", "the target is a copy of the source"),
+    ] {
+        let u = unit(id);
+        assert!(
+            u.contains(
+                "<target state=\"needs-review-translation\" state-qualifier=\"exact-match\">"
+            ),
+            "{u}"
+        );
+        assert!(!u.contains("approved="), "{u}");
+        assert!(
+            u.contains(&format!(
+                "<note from=\"tmkit-check\" annotates=\"target\" priority=\"1\">{finding}</note>"
+            )),
+            "{u}"
+        );
+    }
+    let good = unit("2");
+    assert!(
+        good.contains("approved=\"yes\"") && good.contains("state=\"translated\""),
+        "{good}"
+    );
+    assert_eq!(pocount_translated(&w.path("kit/a.zh-CN.xlf")), 1);
+    assert_eq!(pocount_translated(&w.path("kit/a.ja-JP.xlf")), 3);
+
+    // OmegaT inserts only what passes the checks.
+    let auto = units_of_file(&w.path("kit/a.omegat/tm/auto/a.tmx"));
+    assert_eq!(auto.len(), 1, "{auto:?}");
+
+    let text = std::fs::read_to_string(w.path("kit/analysis.txt")).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("100% (needs review)")
+                && l.split_whitespace().nth(3) == Some("2")),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(w.path("kit/report.html")).unwrap();
+    assert!(
+        html.contains("data-band=\"exact-review\"></span>100% (needs review)</th><td>2</td>"),
+        "the review page's table has the line"
+    );
+    assert!(
+        html.contains("needs review</span>"),
+        "the segments' badges say so"
+    );
+}
+
 /// The translations a translator would deliver for the segments the memory has no exact match
 /// for: id -> (en, zh-CN, ja-JP).
 fn delivered() -> std::collections::BTreeMap<String, (String, String, String)> {
