@@ -145,13 +145,6 @@ fn read_only_error(path: &Path, cause: ReadOnly, advice: &str) -> crate::Error {
     .into()
 }
 
-/// Whether the memory's write-ahead log holds changes not yet copied into the file.
-fn wal_has_content(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
-}
-
 /// Where a stored unit came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
@@ -346,31 +339,36 @@ impl Store {
             }
             .into()
         };
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| not_a_memory(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(60))?;
-        // The first read opens the write-ahead log: SQLite needs the `-shm` file for it, and
-        // creates it when it is missing, which a read-only folder does not allow.
-        let conn = match schema::user_version(&conn) {
-            Ok(_) => conn,
-            Err(e) if matches!(e.kind(), ErrorKind::Sqlite(s) if is_read_only_error(s)) => {
-                if wal_has_content(path) {
-                    return Err(read_only_error(
-                        path,
-                        cause,
-                        "its -wal file holds changes that were never copied into it, and SQLite \
-                         cannot read them without creating its -shm file next to it; ask someone \
-                         who can write the folder to run `tmkit stats` on it once",
-                    ));
-                }
-                let uri = immutable_uri(path);
-                let conn = Connection::open_with_flags(&uri, flags)
-                    .map_err(|e| not_a_memory(e.to_string()))?;
-                schema::user_version(&conn).map_err(|e| not_a_memory(e.to_string()))?;
-                conn
-            }
-            Err(e) => return Err(not_a_memory(e.to_string())),
+        // SQLite reads a memory in WAL mode through its -wal and -shm files, and creates them
+        // when they are missing: in a folder this user cannot write, it cannot; in one it can,
+        // they would belong to this user, and their owner could no longer write the memory. So:
+        // - no log (no writer has the memory open, none was killed): the file alone is the
+        //   memory, read as immutable, creating nothing;
+        // - a log and its index: read through them, as any reader does;
+        // - a log with changes but no index: SQLite would have to create the index, refused.
+        let sibling = |suffix: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
         };
+        let wal = std::fs::metadata(sibling("-wal")).ok().map(|m| m.len());
+        let shm = sibling("-shm").exists();
+        let opened = match (wal, shm) {
+            (None, _) | (Some(0), false) => Connection::open_with_flags(immutable_uri(path), flags),
+            (Some(_), true) => Connection::open_with_flags(path, flags),
+            (Some(_), false) => {
+                return Err(read_only_error(
+                    path,
+                    cause,
+                    "its -wal file holds changes that were never copied into it, and SQLite \
+                     cannot read them without creating a -shm file next to it; ask someone who \
+                     can write the memory to run `tmkit stats` on it once",
+                ));
+            }
+        };
+        let conn = opened.map_err(|e| not_a_memory(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(60))?;
+        schema::user_version(&conn).map_err(|e| not_a_memory(e.to_string()))?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;

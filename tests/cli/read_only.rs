@@ -157,6 +157,14 @@ fn a_read_only_memory_file_is_read_and_never_written() {
     chmod(&w.db(), 0o444);
     reading_commands_work(w.dir.path(), w.dir.path(), 3);
     writing_commands_are_refused(w.dir.path(), "file permissions");
+    // SQLite would create them owned by this user, and their owner could no longer write the
+    // memory.
+    for suffix in ["-wal", "-shm", "-journal"] {
+        assert!(
+            !w.path(&format!("tmkit.db{suffix}")).exists(),
+            "tmkit.db{suffix} was created"
+        );
+    }
     chmod(&w.db(), 0o644);
 }
 
