@@ -50,6 +50,11 @@ fn ok(out: &Output, what: &str) -> String {
 /// A memory of three units in `w`, closed (no `-wal` or `-shm` file left).
 fn memory(w: &Work) {
     let tmx = w.write("a.tmx", generated_tmx(3, "a"));
+    std::fs::copy(
+        repo_file("glossary/beijing-tokyo-forum.tbx"),
+        w.path("g.tbx"),
+    )
+    .unwrap();
     w.ok(["import".as_ref(), tmx.as_os_str()]);
     assert!(!w.path("tmkit.db-wal").exists());
 }
@@ -126,8 +131,10 @@ fn writing_commands_are_refused(dir: &Path, cause: &str) {
     let db = dir.join("tmkit.db");
     let before = std::fs::read(&db).unwrap();
     let tmx = dir.join("a.tmx");
-    let attempts: [&[&str]; 4] = [
+    let tbx = dir.join("g.tbx");
+    let attempts: [&[&str]; 5] = [
         &["import", tmx.to_str().unwrap()],
+        &["glossary", "import", tbx.to_str().unwrap()],
         &["add", "--lang", "en", "Hello.", "--lang", "zh-CN", "你好。"],
         &["glossary", "add", "en=forum", "zh-CN=论坛"],
         &["glossary", "remove", "default"],
@@ -181,6 +188,7 @@ fn a_memory_in_a_read_only_folder_is_read_without_creating_files_next_to_it() {
     std::fs::create_dir(&shared).unwrap();
     std::fs::rename(w.db(), shared.join("tmkit.db")).unwrap();
     std::fs::copy(w.path("a.tmx"), shared.join("a.tmx")).unwrap();
+    std::fs::copy(w.path("g.tbx"), shared.join("g.tbx")).unwrap();
     chmod(&shared.join("tmkit.db"), 0o666);
     chmod(&shared, 0o555);
     reading_commands_work(&shared, out.path(), 3);
