@@ -289,10 +289,11 @@ impl Store {
     ///
     /// A memory this user may write is opened as by [`Store::open`] (an older schema is brought
     /// up to date). One it may only read (a read-only file, a folder it cannot write, a read-only
-    /// file system) is opened read-only: through SQLite's read-only mode, or, when the folder
-    /// cannot take the `-wal` and `-shm` files SQLite reads a memory with, as an immutable file
-    /// (safe there: nobody can change it without write access to the folder). Nothing is written
-    /// next to it then, and work that writes fails with [`ErrorKind::ReadOnly`].
+    /// file system) is opened read-only, without creating anything next to it: as an immutable
+    /// file when it has no write-ahead log (no writer has it open), else through SQLite's
+    /// read-only mode and the log's existing `-wal` and `-shm` files. Work that writes then fails
+    /// with [`ErrorKind::ReadOnly`]; so does a memory of an older schema, which cannot be brought
+    /// up to date.
     pub fn open_existing(path: &Path) -> Result<Store> {
         if !path.exists() {
             return Err(ErrorKind::NotAMemory {
