@@ -358,6 +358,14 @@ mod tests {
     fn rate_grids_are_read_or_refused_with_a_reason() {
         let r = Rates::parse("context=0, exact=20%, no-match=1").unwrap();
         assert_eq!(r.weight(Band::Exact), 0.2);
+        assert_eq!(r.weight(Band::ExactReview), 0.3, "the default for review");
+        for spec in ["exact-review=0.5", "review=50%", "needs-review=0.5"] {
+            assert_eq!(
+                Rates::parse(spec).unwrap().weight(Band::ExactReview),
+                0.5,
+                "{spec}"
+            );
+        }
         for bad in ["exact", "exact=lots", "exact=-1", "96=0.2"] {
             let e = Rates::parse(bad).unwrap_err().to_string();
             assert!(e.contains("rate grid"), "{bad}: {e}");
