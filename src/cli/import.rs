@@ -41,8 +41,8 @@ pub struct Args {
     pub format: Format,
     /// Which targets of XLIFF files to import, by state (comma-separated XLIFF 1.2 states).
     /// Default: translated, needs-review-translation, needs-review-l10n,
-    /// needs-review-adaptation, signed-off, final; a target without a state counts as
-    /// translated.
+    /// needs-review-adaptation, signed-off, final; a target without a state, or of a unit
+    /// marked approved="yes", counts as translated.
     #[arg(long, value_name = "STATES")]
     pub xliff_states: Option<String>,
     /// How many problems to list per file (all are counted).

@@ -184,7 +184,7 @@ pub fn add_unit(
     let mut writer = store.writer()?;
     ensure_index(&mut writer, &|_, _| {})?;
     let buckets = unit_buckets(unit);
-    let outcome = place(&mut writer, unit, &buckets, None, on_duplicate)?;
+    let outcome = place(&mut writer, unit, &buckets, None, on_duplicate, None)?;
     writer.commit()?;
     Ok(outcome)
 }
@@ -310,7 +310,8 @@ fn import_xliff_file(
                     source: Some(map(&file.source_lang)),
                     ..TranslationUnit::default()
                 };
-                tu.admin.change_date = Some(imported_at.to_string());
+                // No dates: an untouched unit merges into the stored one and keeps its dates;
+                // `place` stamps the import time on what the file changes.
                 tu.variants
                     .push(variant(map(&file.source_lang), &unit.source));
                 tu.variants.push(variant(map(target_lang), &target.content));
@@ -343,7 +344,14 @@ fn import_xliff_file(
     let origin = writer.add_origin(&report.path, imported_at, None)?;
     for tu in &units {
         let buckets = unit_buckets(tu);
-        let outcome = place(writer, tu, &buckets, Some(origin), config.on_duplicate)?;
+        let outcome = place(
+            writer,
+            tu,
+            &buckets,
+            Some(origin),
+            config.on_duplicate,
+            Some(imported_at),
+        )?;
         count(&mut report, outcome);
         for v in &tu.variants {
             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -405,7 +413,8 @@ fn import_file(
                                 .entry(NOT_EXPORTED_ATTRIBUTES.to_string())
                                 .or_default() += undeclared;
                         }
-                        let outcome = place(writer, &unit, &buckets, origin, config.on_duplicate)?;
+                        let outcome =
+                            place(writer, &unit, &buckets, origin, config.on_duplicate, None)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {
                             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -632,12 +641,16 @@ fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUn
     merged
 }
 
+/// Stores a unit under the duplicate rules. `stamp`, for files whose units carry no dates (XLIFF),
+/// is the change date given to what the unit changes: a new unit, a new translation, a new
+/// language; a unit that changes nothing keeps its dates and change id.
 fn place(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
     buckets: &[(u32, Vec<u32>)],
     origin: Option<i64>,
     mode: OnDuplicate,
+    stamp: Option<&str>,
 ) -> Result<Outcome> {
     let Some(src) = unit.source_variant() else {
         return Ok(Outcome::Skipped);
@@ -650,7 +663,23 @@ fn place(
             buckets: b,
         })
         .collect();
-    decide(writer, unit, &keys, candidates, mode, origin)
+    decide(writer, unit, &keys, candidates, mode, origin, stamp)
+}
+
+/// `unit` with its change date set to `stamp` (and no change id: who changed it is not known).
+fn stamped<'a>(
+    unit: &'a TranslationUnit,
+    stamp: Option<&str>,
+) -> std::borrow::Cow<'a, TranslationUnit> {
+    match stamp {
+        None => std::borrow::Cow::Borrowed(unit),
+        Some(date) => {
+            let mut u = unit.clone();
+            u.admin.change_date = Some(date.to_string());
+            u.admin.change_id = None;
+            std::borrow::Cow::Owned(u)
+        }
+    }
 }
 
 /// Applies the duplicate rules to a unit whose source the stored `candidates` share.
@@ -661,9 +690,10 @@ fn decide(
     candidates: Vec<i64>,
     mode: OnDuplicate,
     origin: Option<i64>,
+    stamp: Option<&str>,
 ) -> Result<Outcome> {
     if candidates.is_empty() {
-        let id = writer.insert_unit(unit, origin)?;
+        let id = writer.insert_unit(&stamped(unit, stamp), origin)?;
         writer.index_unit(id, keys)?;
         return Ok(Outcome::Added);
     }
@@ -683,9 +713,13 @@ fn decide(
     for &id in &candidates {
         let stored = writer.load_unit(id)?;
         if compatible(&stored, unit) {
-            let merged = merge_units(&stored, unit);
+            let mut merged = merge_units(&stored, unit);
             if merged.variants.len() != stored.variants.len() {
-                // New languages: their variants go into the index.
+                // New languages: the unit changed now; their variants go into the index.
+                if let Some(date) = stamp {
+                    merged.admin.change_date = Some(date.to_string());
+                    merged.admin.change_id = None;
+                }
                 writer.replace_unit(id, &merged)?;
                 let added = TranslationUnit {
                     variants: merged.variants[stored.variants.len()..].to_vec(),
@@ -707,11 +741,11 @@ fn decide(
         }
     }
     if mode == OnDuplicate::Overwrite {
-        writer.replace_unit(candidates[0], unit)?;
+        writer.replace_unit(candidates[0], &stamped(unit, stamp))?;
         writer.index_unit(candidates[0], keys)?;
         return Ok(Outcome::Overwritten);
     }
-    let id = writer.insert_unit(unit, origin)?;
+    let id = writer.insert_unit(&stamped(unit, stamp), origin)?;
     writer.index_unit(id, keys)?;
     Ok(Outcome::Alternative)
 }

@@ -13,6 +13,7 @@ mod import;
 mod lookup;
 mod malformed;
 mod prepare;
+mod read_only;
 mod robustness;
 mod segment;
 mod stats;

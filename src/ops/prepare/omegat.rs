@@ -81,8 +81,8 @@ fn article_stem(name: &str) -> String {
 /// - `omegat.project`: source and target languages, their tokenizers, sentence segmentation on,
 ///   the default folders;
 /// - `source/ARTICLE`: the article, byte for byte (UTF-8);
-/// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations, which OmegaT puts into the
-///   segments when it loads the project;
+/// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations that pass the checks, which OmegaT
+///   puts into the segments when it loads the project;
 /// - `tm/STEM-fuzzy.tmx`: every other match of the kit (fuzzy pretranslations, alternatives),
 ///   shown in OmegaT's Fuzzy Matches pane;
 /// - `glossary/glossary.txt`: the kit's glossary entries for the language, tab-separated
@@ -264,7 +264,8 @@ fn memories(
         let Some(lev) = seg.leverage.get(li) else {
             continue;
         };
-        let exact = lev.best_score.is_some_and(|s| s >= 100);
+        // A match that fails a check is offered, not inserted.
+        let exact = lev.best_score.is_some_and(|s| s >= 100) && !lev.needs_review();
         let mut matches = lev.matches.iter();
         if let (true, Some(target)) = (exact, &lev.target) {
             let seen = omegat_texts.iter().find(|(i, _)| *i == index);

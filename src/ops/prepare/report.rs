@@ -105,6 +105,7 @@ fn header(out: &mut String, kit: &Kit) {
     for (band, text) in [
         ("context", "101% context match"),
         ("exact", "100% match"),
+        ("exact-review", "100% match that fails a check"),
         ("repetition", "repetition"),
         ("95-99", "95-99% fuzzy"),
         ("85-94", "85-94% fuzzy"),
@@ -525,6 +526,7 @@ fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
         (Band::Repetition, Some(n), Some(s)) => format!("repetition of #{n} · {s}%"),
         (Band::Repetition, Some(n), None) => format!("repetition of #{n}"),
         (Band::Context, _, _) => "101% context".to_string(),
+        (Band::ExactReview, _, Some(s)) => format!("{s}% · needs review"),
         (Band::NoMatch, _, _) | (_, _, None) => "no match".to_string(),
         (_, _, Some(s)) => format!("{s}%"),
     };
@@ -812,6 +814,7 @@ h2{font-size:19px;margin:26px 0 10px}
 .key li,.legend li{display:flex;align-items:center;gap:6px}
 [data-band="context"]{--c:#17693f;--f:#fff}
 [data-band="exact"]{--c:#38a169;--f:#fff}
+[data-band="exact-review"]{--c:#8e44ad;--f:#fff}
 [data-band="repetition"]{--c:#3f7cc0;--f:#fff}
 [data-band="95-99"]{--c:#f2c14e;--f:#3d2c00}
 [data-band="85-94"]{--c:#e09a2c;--f:#2e1c00}
