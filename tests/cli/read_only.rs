@@ -15,13 +15,30 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// A copy of the tmkit binary that `nobody` may run: the checkout may sit in a folder only root
+/// can enter (a CI clone under root's home).
+fn bin_for_nobody() -> &'static Path {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    let (_dir, path) = COPY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        chmod(dir.path(), 0o755);
+        let path = dir.path().join("tmkit");
+        std::fs::copy(bin(), &path).unwrap();
+        chmod(&path, 0o755);
+        (dir, path)
+    });
+    path
+}
+
 /// Runs tmkit on `db` as a user that the permissions apply to: `nobody` when the tests run as
 /// root, else the current user.
 fn run_as_user(dir: &Path, db: &Path, args: &[&str]) -> Output {
     let root = std::fs::metadata(dir).unwrap().uid() == 0;
     let mut c = if root {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin()]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin_for_nobody());
         c
     } else {
         Command::new(bin())
