@@ -208,6 +208,15 @@ pub enum ErrorKind {
     /// as the memory, no permission. `cause` is worded as for any file (see [`io_cause`]).
     #[error("{path}: {cause}")]
     Memory { path: String, cause: String },
+    /// The memory can be read but not written by this user, and the work needs to write it.
+    #[error("{path}: the memory is read-only ({cause}): {advice}")]
+    ReadOnly {
+        path: String,
+        /// `file permissions`, `folder permissions` or `read-only file system`.
+        cause: &'static str,
+        /// What needed writing and what to do.
+        advice: String,
+    },
     /// The file is not a tmkit memory.
     #[error("{path}: not a tmkit memory ({reason})")]
     NotAMemory { path: String, reason: String },

@@ -31,6 +31,7 @@ fn read_tbx_bytes(bytes: Vec<u8>) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>
     Ok((entries, reader.take_problems()))
 }
 
+/// Options as `--langs en,zh-CN` gives them: the languages of files without a header row.
 fn options(format: GlossaryFormat) -> ReadOptions {
     ReadOptions::for_format(format, lang("en"), lang("zh-CN"))
 }
@@ -80,7 +81,7 @@ fn every_tbx_corpus_file_imports_with_its_entry_count() {
         ("ImportTBXTest_en-US_zh-CN.tbx", 314, 0),
         ("TBX-Basic_DCA_Example_Astronomy_VALID.tbx", 45, 0),
         ("TBX-Min_DCA_Example_Astronomy_VALID.tbx", 45, 0),
-        ("basic_bad.tbx", 45, 0),
+        ("basic_bad.tbx", 0, 45),
         ("csv2tbx_gtk30_en-zh-CN.tbx", 30, 0),
     ];
     for (name, entries, problems) in table {
@@ -207,12 +208,164 @@ fn tbx_v3_files_give_statuses_notes_and_definitions() {
         texts(&e[1])[3],
         ("es", "disco de acreción", TermStatus::Preferred)
     );
+}
 
-    // Dialect-invalid but well-formed: read leniently (usageStatus understood, odd values kept).
-    let (e, _) = read_tbx("basic_bad.tbx");
-    assert_eq!(e[0].terms[0].pos.as_deref(), Some("nominal"));
-    assert_eq!(e[0].terms[0].status, TermStatus::Preferred);
-    assert_eq!(e[0].terms[1].status, TermStatus::Forbidden);
+#[test]
+fn basic_bad_tbx_concepts_that_break_tbx_basic_are_skipped_with_their_reason() {
+    // Well-formed, says it is TBX-Basic, and breaks the dialect in every concept: each is reported
+    // at its first offending element and skipped.
+    let (e, p) = read_tbx("basic_bad.tbx");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(p.len(), 45);
+    let first = format!("{}: {}", p[0].location, p[0].message);
+    assert!(
+        first.ends_with(
+            "basic_bad.tbx:26:6: <transac> of type \"theWrongType\" is not a TBX-Basic data \
+             category (expected transactionType): concept skipped"
+        ),
+        "{first}"
+    );
+    let creation = p
+        .iter()
+        .filter(|p| {
+            p.message
+                .starts_with("transactionType \"creation\" is not a TBX-Basic value")
+        })
+        .count();
+    assert_eq!(creation, 44);
+    // The valid twin of the file gives every concept.
+    let (e, p) = read_tbx("TBX-Basic_DCA_Example_Astronomy_VALID.tbx");
+    assert_eq!((e.len(), p.len()), (45, 0));
+}
+
+/// A TBX v3 document of `dialect` with one concept whose English term section holds `inner`,
+/// then a valid concept.
+fn basic_doc(dialect: &str, inner: &str) -> String {
+    format!(
+        "<tbx type=\"{dialect}\" style=\"dca\" xmlns=\"urn:iso:std:iso:30042:ed-2\"><text><body>\n\
+         <conceptEntry id=\"bad\"><langSec xml:lang=\"en\"><termSec><term>star</term>{inner}\
+         </termSec></langSec></conceptEntry>\n\
+         <conceptEntry id=\"good\"><langSec xml:lang=\"en\"><termSec><term>moon</term>\
+         <termNote type=\"partOfSpeech\">noun</termNote></termSec></langSec></conceptEntry>\n\
+         </body></text></tbx>"
+    )
+}
+
+#[test]
+fn tbx_basic_rules_are_checked_and_other_dialects_read_leniently() {
+    // (inner markup of a term section, the problem reported in a TBX-Basic file)
+    let table = [
+        (
+            "<termNote type=\"usageStatus\">preferred</termNote>",
+            "<termNote> of type \"usageStatus\" is not a TBX-Basic data category (expected \
+             administrativeStatus, partOfSpeech, termType, grammaticalGender, geographicalUsage, \
+             termLocation): concept skipped",
+        ),
+        (
+            "<termNote type=\"partOfSpeech\">nominal</termNote>",
+            "partOfSpeech \"nominal\" is not a TBX-Basic value (expected adjective, noun, other, \
+             verb, adverb): concept skipped",
+        ),
+        (
+            "<termNote type=\"administrativeStatus\">preferred</termNote>",
+            "administrativeStatus \"preferred\" is not a TBX-Basic value",
+        ),
+        (
+            "<termNote type=\"termType\">longForm</termNote>",
+            "termType \"longForm\" is not a TBX-Basic value",
+        ),
+        (
+            "<descrip type=\"definition\">Definitions may not go at the term level.</descrip>",
+            "definition in a <termSec>: TBX-Basic allows it only in a <conceptEntry> or <langSec>: \
+             concept skipped",
+        ),
+        (
+            "<descripGrp><descrip type=\"subjectField\">Astronomy</descrip></descripGrp>",
+            "subjectField in a <termSec>: TBX-Basic allows it only in a <conceptEntry>",
+        ),
+        (
+            "<transacGrp><transac type=\"transactionType\">creation</transac></transacGrp>",
+            "transactionType \"creation\" is not a TBX-Basic value (expected origination, \
+             modification)",
+        ),
+        (
+            "<transacGrp><transac type=\"transactionType\">origination</transac>\
+             <transacNote type=\"wrongType\">Tommy</transacNote></transacGrp>",
+            "<transacNote> of type \"wrongType\" is not a TBX-Basic data category (expected \
+             responsibility)",
+        ),
+        (
+            "<termNote>noun</termNote>",
+            "<termNote> has no type: TBX-Basic needs its data category",
+        ),
+        (
+            "<termNote type=\"usageStatus\"/>",
+            "<termNote> of type \"usageStatus\" is not a TBX-Basic data category",
+        ),
+        (
+            "<termNote type=\"partOfSpeech\"/>",
+            "partOfSpeech \"\" is not a TBX-Basic value",
+        ),
+    ];
+    for (inner, want) in table {
+        let (e, p) = read_tbx_bytes(basic_doc("TBX-Basic", inner).into_bytes()).unwrap();
+        assert_eq!(e.len(), 1, "{inner}");
+        assert_eq!(e[0].id.as_deref(), Some("good"));
+        assert_eq!(p.len(), 1, "{inner}: {p:?}");
+        assert_eq!(p[0].location.line, 2, "{inner}");
+        assert!(p[0].message.starts_with(want), "{inner}: {}", p[0].message);
+        // The same concept in a file of another dialect is read as before.
+        for dialect in ["TBX-Min", "TBX-Core", "TBX"] {
+            let (e, p) = read_tbx_bytes(basic_doc(dialect, inner).into_bytes()).unwrap();
+            assert_eq!((e.len(), p.len()), (2, 0), "{dialect} {inner}: {p:?}");
+        }
+    }
+    // A term note on a language section is in the wrong place too.
+    let doc = basic_doc("TBX-Basic", "").replace(
+        "<langSec xml:lang=\"en\"><termSec><term>star",
+        "<langSec xml:lang=\"en\"><termNote type=\"partOfSpeech\">noun</termNote><termSec><term>star",
+    );
+    let (_, p) = read_tbx_bytes(doc.into_bytes()).unwrap();
+    assert!(
+        p[0].message
+            .starts_with("partOfSpeech in a <langSec>: TBX-Basic allows it only in a <termSec>"),
+        "{p:?}"
+    );
+    // What TBX-Basic allows passes: every category at its level, private x- categories.
+    let ok = "<termNote type=\"administrativeStatus\">supersededTerm-admn-sts</termNote>\
+        <termNote type=\"termType\">acronym</termNote><termNote type=\"x-variant\">*</termNote>\
+        <termNote type=\"x-partOfSpeech\">properNoun</termNote>\
+        <descripGrp><descrip type=\"context\">A star.</descrip><admin type=\"source\">me</admin></descripGrp>\
+        <transacGrp><transac type=\"transactionType\">modification</transac><date>2020-01-01</date>\
+        <transacNote type=\"responsibility\">me</transacNote></transacGrp>\
+        <admin type=\"projectSubset\">p</admin><xref type=\"externalCrossReference\" target=\"https://x.org\">x</xref>";
+    let (e, p) = read_tbx_bytes(basic_doc("TBX-Basic", ok).into_bytes()).unwrap();
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(e[0].terms[0].status, TermStatus::Forbidden);
+    assert_eq!(e[0].terms[0].pos.as_deref(), Some("properNoun"));
+}
+
+#[test]
+fn tbx_v3_writer_keeps_a_part_of_speech_outside_the_picklist_within_tbx_basic() {
+    let mut entry = TermEntry {
+        id: Some("wang-yi".into()),
+        ..TermEntry::default()
+    };
+    let mut t = tmkit::model::Term::new(lang("en"), "Wang Yi");
+    t.pos = Some("properNoun".into());
+    entry.terms.push(t);
+    let mut t = tmkit::model::Term::new(lang("zh-CN"), "王毅");
+    t.pos = Some("noun".into());
+    entry.terms.push(t);
+    let mut w = tbx::Writer::new(Vec::new(), &WriterOptions::default()).unwrap();
+    w.write_entry(&entry).unwrap();
+    let out = w.finish().unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains("<termNote type=\"x-partOfSpeech\">properNoun</termNote>"));
+    assert!(text.contains("<termNote type=\"partOfSpeech\">noun</termNote>"));
+    let (back, p) = read_tbx_bytes(out).unwrap();
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(back, [entry]);
 }
 
 #[test]
@@ -507,8 +660,8 @@ fn bad_delimited_input_is_fatal_and_located() {
             "mem.csv:2:2: wrong number of fields: this row has 1, the header row has 2",
         ),
         (
-            "en,zh-CN,english\n",
-            "mem.csv:1:10: unknown column \"english\": expected a language tag",
+            "en,zh-CN,englisch\n",
+            "mem.csv:1:10: unknown column \"englisch\": expected a language tag or name",
         ),
         (
             "en;zh-CN;ja:colour\n",
@@ -619,4 +772,179 @@ fn utf16_and_bom_inputs_decode() {
         let (e, _) = read_bytes(bytes, GlossaryFormat::Tsv).unwrap();
         assert_eq!(texts(&e[0])[1], ("ja-JP", "記憶", TermStatus::Preferred));
     }
+}
+
+fn read_with(
+    text: &str,
+    format: GlossaryFormat,
+    langs: &[&str],
+) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>)> {
+    let options = ReadOptions::for_langs(format, langs.iter().map(|l| lang(l)).collect());
+    let mut reader = glossary::Reader::from_reader(
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        "mem.csv".into(),
+        &options,
+    )?;
+    let entries = reader.read_all()?;
+    Ok((entries, reader.take_problems()))
+}
+
+fn langs_of(entry: &TermEntry) -> Vec<&str> {
+    entry.terms.iter().map(|t| t.lang.as_str()).collect()
+}
+
+#[test]
+fn language_names_in_a_header_name_the_columns() {
+    // (header row, languages of the terms read from the row below it)
+    let table: [(&str, &[&str]); 10] = [
+        ("English,Chinese,Japanese", &["en", "zh-CN", "ja-JP"]),
+        ("EN,ZH,JA", &["en", "zh-CN", "ja-JP"]),
+        ("english,chinese (simplified),JP", &["en", "zh-CN", "ja-JP"]),
+        (
+            "en-US,Traditional Chinese,Japanese",
+            &["en-US", "zh-TW", "ja-JP"],
+        ),
+        ("英语,中文,日语", &["en", "zh-CN", "ja-JP"]),
+        ("英文,简体中文,日文", &["en", "zh-CN", "ja-JP"]),
+        ("英語,中国語,日本語", &["en", "zh-CN", "ja-JP"]),
+        (
+            "Simplified Chinese,繁體中文,English",
+            &["zh-CN", "zh-TW", "en"],
+        ),
+        ("en,zh-Hant,ja-JP", &["en", "zh-Hant", "ja-JP"]),
+        ("English,Chinese,Chinese:note", &["en", "zh-CN"]),
+    ];
+    for (header, want) in table {
+        let text = format!("{header}\nWang Yi,王毅,王毅\n");
+        let (e, p) = read_with(&text, GlossaryFormat::Csv, &[]).unwrap();
+        assert!(p.is_empty(), "{header}: {p:?}");
+        assert_eq!(langs_of(&e[0]), want, "{header}");
+        assert_eq!(e[0].note, None, "{header}: no column became a note");
+    }
+    // Recognised non-language columns keep their meaning next to language names.
+    let (e, _) = read_with(
+        "English\tChinese\tpart of speech\tnote\nWang Yi\t王毅\tproperNoun\ta minister\n",
+        GlossaryFormat::Tsv,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(e[0].terms[1].pos.as_deref(), Some("properNoun"));
+    assert_eq!(e[0].note.as_deref(), Some("a minister"));
+}
+
+#[test]
+fn a_file_without_a_header_row_needs_the_languages() {
+    let text = "Wang Yi,王毅,State Councilor\nSuga,菅义伟\n";
+    let message = read_with(text, GlossaryFormat::Csv, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("mem.csv:1:1: no header row naming the languages of the columns")
+            && message.contains("--langs en,zh-CN,ja-JP"),
+        "{message}"
+    );
+    // Given them, each column is a term in its language, and one more column is the note.
+    let (e, p) = read_with(text, GlossaryFormat::Csv, &["en", "ja-JP"]).unwrap();
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(langs_of(&e[0]), ["en", "ja-JP"]);
+    assert_eq!(e[0].note.as_deref(), Some("State Councilor"));
+    let (e, _) = read_with(
+        "Wang Yi,王毅,王毅\n",
+        GlossaryFormat::Csv,
+        &["en", "zh-CN", "ja-JP"],
+    )
+    .unwrap();
+    assert_eq!(langs_of(&e[0]), ["en", "zh-CN", "ja-JP"]);
+    assert_eq!(e[0].note, None);
+}
+
+#[test]
+fn a_header_naming_no_language_needs_the_languages() {
+    for (text, column) in [
+        ("Source,Target\nWang Yi,王毅\n", 1),
+        ("source,target,location\nWang Yi,王毅,x\n", 1),
+        ("Term,Translation,Comment\nWang Yi,王毅,x\n", 1),
+        ("en,target\nWang Yi,王毅\n", 4),
+    ] {
+        let message = read_with(text, GlossaryFormat::Csv, &[])
+            .unwrap_err()
+            .to_string();
+        let at = format!("mem.csv:1:{column}: column ");
+        assert!(
+            message.starts_with(&at)
+                && message.contains("names no language")
+                && message.contains("--langs en,zh-CN,ja-JP"),
+            "{text:?}: {message}"
+        );
+        let (e, p) = read_with(text, GlossaryFormat::Csv, &["en", "ja-JP"]).unwrap();
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(langs_of(&e[0]), ["en", "ja-JP"], "{text:?}");
+    }
+}
+
+/// Writes `entries` as CSV with the smallest layout, and reads them back.
+fn csv_round_trip(entries: &[TermEntry], delimiter: u8) -> (String, Vec<TermEntry>) {
+    let mut w = glossary::Writer::new(Vec::new(), Layout::for_entries(entries, delimiter)).unwrap();
+    for e in entries {
+        w.write_entry(e).unwrap();
+    }
+    let out = String::from_utf8(w.finish().unwrap()).unwrap();
+    let (back, p) = read_with(&out, GlossaryFormat::Csv, &[]).unwrap();
+    assert!(p.is_empty(), "{p:?}");
+    (out, back)
+}
+
+fn entry(terms: &[(&str, &str)], note: Option<&str>) -> TermEntry {
+    TermEntry {
+        terms: terms
+            .iter()
+            .map(|(l, t)| tmkit::model::Term::new(lang(l), *t))
+            .collect(),
+        note: note.map(str::to_string),
+        ..TermEntry::default()
+    }
+}
+
+#[test]
+fn cells_a_spreadsheet_would_run_as_formulas_are_neutralized_and_read_back() {
+    let entries = [
+        entry(&[("en", "=SUM(A1)"), ("zh-CN", "-5 °C")], Some("@user")),
+        entry(&[("en", "+1"), ("zh-CN", "'=x")], Some("''-y")),
+        entry(&[("en", "it's"), ("zh-CN", "'quoted'")], Some("a - b = c")),
+    ];
+    for delimiter in [b',', b'\t'] {
+        let (out, back) = csv_round_trip(&entries, delimiter);
+        let d = delimiter as char;
+        for cell in [
+            "\"'=SUM(A1)\"",
+            "\"'-5 °C\"",
+            "\"'@user\"",
+            "\"'+1\"",
+            "\"''=x\"",
+            "\"'''-y\"",
+        ] {
+            assert!(out.contains(cell), "{cell} in {out}");
+        }
+        // Cells that start with anything else are written as they are.
+        assert!(
+            out.contains(&format!("it's{d}'quoted'{d}a - b = c\n")),
+            "{out}"
+        );
+        assert_eq!(back, entries, "{out}");
+    }
+}
+
+#[test]
+fn a_bar_or_backslash_in_a_term_is_escaped_and_read_back() {
+    let mut e = entry(&[("en", "a|b"), ("zh-CN", "C:\\dir\\")], None);
+    e.terms[0].variants = vec!["a \\| b".into(), "\\".into()];
+    let (out, back) = csv_round_trip(std::slice::from_ref(&e), b',');
+    assert!(
+        out.contains("a\\|b|a \\\\\\| b|\\\\,C:\\\\dir\\\\\n"),
+        "{out}"
+    );
+    assert_eq!(back, [e]);
+    // Any other backslash is itself.
+    let (e, _) = read_with("en,zh-CN\n\\d+\\x,a\n", GlossaryFormat::Csv, &[]).unwrap();
+    assert_eq!(e[0].terms[0].text, "\\d+\\x");
 }

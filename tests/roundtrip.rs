@@ -45,3 +45,52 @@ proptest! {
         prop_assert_eq!(&back[0], &unit);
     }
 }
+
+/// How the reader takes tmkit's character codes: the character goes into the text; the markup
+/// goes away only when it is exactly what the writer makes from that text; a code whose content
+/// is not a character XML cannot hold is an ordinary code.
+#[test]
+fn character_codes_are_read_as_characters() {
+    let cases: [(&str, &str, Option<&str>); 6] = [
+        ("a<ph type=\"x-tmkit-char\">U+000B</ph>b", "a\u{b}b", None),
+        ("a<?tmkit-char U+000C?>b", "a\u{c}b", None),
+        (
+            "a<ph x=\"1\" type=\"x-tmkit-char\">U+000B</ph>",
+            "a\u{b}",
+            Some("a<ph x=\"1\" type=\"x-tmkit-char\">U+000B</ph>"),
+        ),
+        (
+            "<ph type=\"x-tmkit-char\">U+0041</ph>",
+            "",
+            Some("<ph type=\"x-tmkit-char\">U+0041</ph>"),
+        ),
+        (
+            "<ph>{<?tmkit-char U+0001?>}</ph>x<?tmkit-char U+0002?>",
+            "x\u{2}",
+            Some("<ph>{<?tmkit-char U+0001?>}</ph>x<?tmkit-char U+0002?>"),
+        ),
+        ("<?other U+000B?>plain", "plain", None),
+    ];
+    for (seg, text, markup) in cases {
+        let doc = format!(
+            "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu>\
+             <note>n<?tmkit-char U+001F?></note>\
+             <tuv xml:lang=\"en\"><seg>{seg}</seg></tuv></tu></body></tmx>"
+        );
+        let units = read_back(doc.into_bytes());
+        let v = &units[0].variants[0];
+        assert_eq!(
+            (v.text.as_str(), v.markup.as_deref()),
+            (text, markup),
+            "{seg}"
+        );
+        assert_eq!(
+            units[0].extras,
+            [Extra::Note(Note {
+                lang: None,
+                encoding: None,
+                text: "n\u{1f}".into()
+            })]
+        );
+    }
+}

@@ -30,10 +30,13 @@ pub enum GlossaryCommand {
     Remove(RemoveArgs),
 }
 
-/// Import glossary files (TBX v2 or v3, CSV or TSV with a header row of language tags, OmegaT's
-/// tab-separated glossary) into a named glossary of the memory.
+/// Import glossary files (TBX v2 or v3, CSV or TSV with a header row naming the languages of the
+/// columns, OmegaT's tab-separated glossary) into a named glossary of the memory.
 ///
-/// All files are imported in one transaction: if one is malformed, nothing is imported.
+/// All files are imported in one transaction: if one is malformed, nothing is imported. Entries
+/// that cannot be used (a TBX-Basic concept that breaks the dialect's rules, a row without terms,
+/// an entry without a source term) are skipped and listed with their file:line:column; `--strict`
+/// makes the first of them an error.
 #[derive(Debug, ClapArgs)]
 pub struct ImportArgs {
     #[arg(required = true, value_name = "FILE")]
@@ -48,12 +51,25 @@ pub struct ImportArgs {
     /// The file format, when the extension does not tell.
     #[arg(long, value_enum)]
     pub input_format: Option<FileFormat>,
-    /// Source language of headerless two-column files (OmegaT glossaries).
-    #[arg(long, default_value = "en")]
-    pub from: String,
-    /// Target language of headerless two-column files (OmegaT glossaries).
+    /// The language of each term column, in order, for CSV and TSV files without a header row or
+    /// whose header does not name the languages (source, target, term, translation), e.g.
+    /// `--langs en,zh-CN,ja-JP`; in a file without a header row, a column after the terms is the
+    /// note. For OmegaT glossaries, the source and target languages.
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub langs: Vec<String>,
+    /// The source language: an entry without a term in it is skipped (default: the first of
+    /// `--langs`, else en). Also the source language of OmegaT glossaries.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Target language of OmegaT glossaries, when `--langs` is not given.
     #[arg(long, default_value = "zh-CN")]
     pub to: String,
+    /// Stop at the first entry that would be skipped (exit 2, nothing imported).
+    #[arg(long)]
+    pub strict: bool,
+    /// How many skipped entries to list per file (all are counted).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_problems: usize,
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -66,7 +82,7 @@ pub enum FileFormat {
     Tbx,
     /// TBX v2 (martif), for tools that read nothing newer.
     Tbx2,
-    /// Comma-separated, header row of language tags and note/pos/status/case columns.
+    /// Comma-separated, header row of languages and note/pos/status/case columns.
     Csv,
     /// Tab-separated, same columns as csv.
     Tsv,
@@ -319,6 +335,7 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "default".to_string()),
     };
+    let langs = super::parse_langs("--langs", &args.langs)?;
     let config = ops::ReadConfig {
         format: args.input_format.map(|f| match f {
             FileFormat::Tbx | FileFormat::Tbx2 => GlossaryFormat::Tbx,
@@ -326,8 +343,17 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             FileFormat::Tsv => GlossaryFormat::Tsv,
             FileFormat::Omegat => GlossaryFormat::OmegatTsv,
         }),
-        source: super::parse_lang("--from", &args.from)?,
+        source: match &args.from {
+            Some(from) => super::parse_lang("--from", from)?,
+            None => langs
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Lang::parse("en").expect("\"en\" is a valid language tag")),
+        },
         target: super::parse_lang("--to", &args.to)?,
+        langs,
+        strict: args.strict,
+        max_problems_listed: args.max_problems,
     };
     let mut store = Store::open(&ctx.db)?;
     let report = ops::import(&mut store, &name, &args.files, args.replace, &config)?;
@@ -350,12 +376,25 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     }
     let mut out = t.render(style, "");
     for f in &report.files {
+        if f.skipped == 0 {
+            continue;
+        }
+        out.push_str(&format!("\n{} skipped in {}:\n", count(f.skipped), f.path));
+        for (reason, n) in &f.skipped_reasons {
+            out.push_str(&format!("  {:>8}  {reason}\n", count(*n)));
+        }
         for p in &f.problems {
             out.push_str(&format!(
-                "  {} {}: {}\n",
-                style.yellow("skipped"),
-                p.location,
+                "  {}: {}\n",
+                style.yellow(&p.location.to_string()),
                 p.message
+            ));
+        }
+        let listed = f.problems.len() as u64;
+        if f.skipped > listed {
+            out.push_str(&format!(
+                "  ... and {} more (--max-problems N lists more)\n",
+                count(f.skipped - listed)
             ));
         }
     }

@@ -41,8 +41,8 @@ pub struct Args {
     pub format: Format,
     /// Which targets of XLIFF files to import, by state (comma-separated XLIFF 1.2 states).
     /// Default: translated, needs-review-translation, needs-review-l10n,
-    /// needs-review-adaptation, signed-off, final; a target without a state counts as
-    /// translated.
+    /// needs-review-adaptation, signed-off, final; a target without a state, or of a unit
+    /// marked approved="yes", counts as translated.
     #[arg(long, value_name = "STATES")]
     pub xliff_states: Option<String>,
     /// How many problems to list per file (all are counted).
@@ -184,6 +184,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             "\nvariants read by language: {}\n",
             langs.join(", ")
         ));
+    }
+    for f in &report.files {
+        for (what, n) in &f.not_exported {
+            out.push_str(&format!("\nnote: {} {what} in {}\n", count(*n), f.path));
+        }
     }
     for f in &report.files {
         if f.skipped_reasons.is_empty() {

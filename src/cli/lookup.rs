@@ -132,6 +132,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
 
 /// Builds the candidate index of a memory that lacks it, with a progress bar on a terminal.
 pub fn rebuild(store: &mut Store, ctx: &Ctx) -> anyhow::Result<()> {
+    store.ensure_writable(
+        "its lookup index is out of date (an older tmkit made it) and must be built once by \
+         someone who can write it (any lookup does it)",
+    )?;
     let bar = if std::io::stderr().is_terminal() && !ctx.quiet {
         let b = ProgressBar::new(0);
         b.set_style(

@@ -10,7 +10,7 @@ use tmkit::model::Lang;
 use tmkit::ops::check as check_op;
 use tmkit::ops::glossary as glossary_op;
 use tmkit::ops::import::{self as import_op, ImportConfig, NoProgress};
-use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates, kit};
+use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates};
 use tmkit::ops::segment::{self as seg, BadRules};
 use tmkit::store::Store;
 
@@ -57,8 +57,9 @@ pub struct Args {
     /// A glossary file (TBX, CSV, TSV) to use alongside the memory's termbase (repeatable).
     #[arg(long, value_name = "FILE")]
     pub glossary: Vec<PathBuf>,
-    /// The rate grid for weighted words, e.g. `context=0,exact=0.1,repetition=0.1,95-99=0.3,
-    /// 85-94=0.6,75-84=0.6,50-74=1,no-match=1` (bands left out keep these defaults).
+    /// The rate grid for weighted words, e.g. `context=0,exact=0.1,exact-review=0.3,
+    /// repetition=0.1,95-99=0.3,85-94=0.6,75-84=0.6,50-74=1,no-match=1` (bands left out keep
+    /// these defaults; exact-review is a 100% or 101% match that fails a check).
     #[arg(long, value_name = "GRID")]
     pub rates: Option<String>,
     /// The article's encoding when it is not UTF-8 and has no byte-order mark (windows-1252,
@@ -76,20 +77,6 @@ pub struct Args {
 /// The default kit folder: the article's path with the extension `.prepared`.
 fn default_out(article: &Path) -> PathBuf {
     article.with_extension("prepared")
-}
-
-/// A folder next to `dir` to write into, renamed to `dir` once everything is written.
-fn staging_dir(dir: &Path) -> anyhow::Result<tempfile::TempDir> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
-    tempfile::Builder::new()
-        .prefix(".tmkit-prepare-")
-        .tempdir_in(&parent)
-        .with_context(|| format!("{}: cannot write here", parent.display()))
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
@@ -214,21 +201,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         },
     )?;
 
-    // Write everything into a staging folder, then move it into place.
-    let staging = staging_dir(&out_dir)?;
-    let files = kit::write_kit(&prepared, staging.path())?;
-    if out_dir.exists() {
-        std::fs::remove_dir_all(&out_dir)
-            .with_context(|| format!("{}: cannot replace it", out_dir.display()))?;
-    }
-    let staged = staging.keep();
-    std::fs::rename(&staged, &out_dir).with_context(|| {
-        format!(
-            "cannot move the kit into {} (it is in {})",
-            out_dir.display(),
-            staged.display()
-        )
-    })?;
+    // Written into a staging folder, then swapped into place: never half a kit.
+    let files = ops::place_kit(&prepared, &out_dir)
+        .with_context(|| format!("{}: cannot write the kit", out_dir.display()))?;
     drop(scratch);
 
     if args.format == Format::Json {

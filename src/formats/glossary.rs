@@ -1,6 +1,6 @@
-//! Delimited glossaries: CSV and TSV with a header row naming the columns, headerless two- or
-//! three-column files, and OmegaT's tab-separated glossaries; a streaming reader, writers, and
-//! [`GlossaryFormat::detect`] to tell them (and TBX) apart.
+//! Delimited glossaries: CSV and TSV with a header row naming the columns, files without one (given
+//! the languages of their columns), and OmegaT's tab-separated glossaries; a streaming reader,
+//! writers, and [`GlossaryFormat::detect`] to tell them (and TBX) apart.
 //!
 //! Depends only on `model` and `error`. Fields are split by the `csv` crate (RFC 4180 quoting).
 //!
@@ -10,37 +10,45 @@
 //! without one, recognised by the zero bytes of ASCII text); CRLF or LF line ends. Bytes that are not
 //! UTF-8 in a file without a BOM are an error at their `line:column`.
 //!
-//! **Header row.** The first row is a header when at least two of its cells name term columns, or
-//! when one does and every other cell is a known column name. Column names (case-insensitive):
+//! **Header row.** The first row is a header when at least two of its cells name languages, or
+//! when it names at least one term column (with or without a language) and every other cell is a
+//! known column name. Column names (case-insensitive):
 //!
 //! | name | meaning |
 //! |---|---|
-//! | a BCP 47 tag (`en`, `zh-CN`, `ja-JP`; primary subtag of 2 or 3 letters) | terms in that language |
-//! | `source`, `target` | terms in the caller's source or target language (translate-toolkit's layout) |
-//! | `<tag>:status`, `<tag>:pos`, `<tag>:note`, `<tag>:case` | status, part of speech, note, case flag of the nearest `<tag>` column on their left |
-//! | `status`, `pos`, `case` | the same for every term of the row that has no value of its own |
+//! | a BCP 47 tag (`en`, `en-US`, `zh-CN`, `ja-JP`; primary subtag of 2 or 3 letters) | terms in that language; a bare `zh` or `ja` is read as `zh-CN` or `ja-JP` |
+//! | a language name: `English`, `Chinese`, `Simplified Chinese`, `Traditional Chinese`, `Japanese`, `Korean`, `JP`, `CN`, `英语`, `英文`, `英語`, `中文`, `汉语`, `简体中文`, `中国語`, `繁體中文`, `日语`, `日文`, `日本語`... (spaces, hyphens and brackets ignored) | terms in `en`, `zh-CN`, `zh-TW`, `ja-JP`, `ko-KR`... (see `LANGUAGE_NAMES`) |
+//! | `source`, `target`, `term`, `translation` | terms in the language [`ReadOptions::langs`] gives for that term column (the k-th term column takes the k-th language); an error without one |
+//! | `<lang>:status`, `<lang>:pos`, `<lang>:note`, `<lang>:case` | status, part of speech, note, case flag of the nearest `<lang>` column on their left |
+//! | `status`, `pos` (or `part of speech`), `case` | the same for every term of the row that has no value of its own |
 //! | `note` or `comment` | the entry's note |
 //! | `id`, `subject`, `definition` | the entry's id, subject field, definition |
 //! | `location` | ignored (translate-toolkit writes it) |
 //!
 //! A language may have several term columns (several terms of one concept); each attribute column
-//! belongs to the nearest term column of its language on its left. In a term cell, `|` separates the
-//! term from its variants: `Asia-Pacific|Asia Pacific` (so a term cannot contain `|`). Statuses are
-//! `preferred`, `admitted`, `forbidden` and the words [`TermStatus::parse`] knows (empty: preferred);
-//! case flags `yes`/`no`, `true`/`false`, `1`/`0` (empty: no). An unknown column name is an error at
-//! its `1:column`; every row must have as many fields as the header.
+//! belongs to the nearest term column of its language on its left. In a term cell, `|` separates
+//! the term from its variants (`Asia-Pacific|Asia Pacific`); `\|` is a `|` within a term and `\\` a
+//! backslash (any other backslash is itself). A cell that starts with one or more `'` followed by
+//! `=`, `+`, `-`, `@`, a tab or a carriage return loses one `'`: that is how [`Writer`] keeps such
+//! cells from running as spreadsheet formulas. Statuses are `preferred`, `admitted`, `forbidden`
+//! and the words [`TermStatus::parse`] knows (empty: preferred); case flags `yes`/`no`,
+//! `true`/`false`, `1`/`0` (empty: no). An unknown column name, and a term column without a
+//! language, are errors at their `1:column`; every row must have as many fields as the header.
 //!
-//! **No header row** (the first row does not qualify as above, or the OmegaT layout): each row is
-//! `source`, `target` and an optional `comment` (the entry's note), in the caller's languages; text is
-//! taken literally (no `|` variants). A row with more than three fields is an error.
+//! **No header row** (the first row does not qualify as above): the file is refused at `1:1`
+//! unless [`ReadOptions::langs`] gives the language of each term column; then each row is a term in
+//! each of those languages and an optional comment (the entry's note). Text is taken literally
+//! (no `|` variants, no `'` removed). A row with more fields is an error.
 //!
-//! **OmegaT layout** (`.txt`, `.utf8`, `.tab`): tab-separated without quoting, lines starting with `#`
-//! are comments. Blank lines are skipped in every layout, and every term, note and attribute is
-//! trimmed of surrounding whitespace.
+//! **OmegaT layout** (`.txt`, `.utf8`, `.tab`): `source<TAB>target<TAB>comment` in the first two
+//! languages of [`ReadOptions::langs`], tab-separated without quoting, no header row; lines starting
+//! with `#` are comments. Blank lines are skipped in every layout, and every term, note and attribute
+//! is trimmed of surrounding whitespace.
 //!
-//! **Problems.** A row without a source term, without a target term (headerless and OmegaT layouts),
+//! **Problems.** A row without a source term, without a target term (layouts without a header),
 //! without any term (header layout), or with an unreadable status or case flag is reported with its
-//! location and skipped; an unclosed quote, a wrong number of fields and an unknown column are fatal.
+//! location and skipped; an unclosed quote, a wrong number of fields, an unknown column and a file
+//! whose languages are unknown are fatal.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -67,7 +75,7 @@ pub enum GlossaryFormat {
 impl GlossaryFormat {
     /// Decides a file's format from its extension (`.tbx`; `.csv`; `.tsv`; `.txt`, `.utf8` and `.tab`
     /// for OmegaT), else from its first bytes: XML is TBX, a first line with a tab is TSV when it is
-    /// a header row naming languages and OmegaT otherwise, anything else CSV.
+    /// a header row (see the [module](self)) and OmegaT otherwise, anything else CSV.
     ///
     /// ```
     /// use tmkit::formats::GlossaryFormat;
@@ -99,11 +107,7 @@ impl GlossaryFormat {
             .unwrap_or("");
         if first.contains('\t') {
             let cells: Vec<&str> = first.split('\t').collect();
-            let tags = cells
-                .iter()
-                .filter(|c| language_column(c).is_some())
-                .count();
-            if tags >= 2 {
+            if is_header_row(&cells) {
                 GlossaryFormat::Tsv
             } else {
                 GlossaryFormat::OmegatTsv
@@ -132,10 +136,12 @@ fn decode_head(head: &[u8]) -> String {
 /// How to read a delimited glossary.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// The language of `source` columns and of the first column of headerless files.
-    pub source: Lang,
-    /// The language of `target` columns and of the second column of headerless files.
-    pub target: Lang,
+    /// The languages of the term columns, in order, where the file does not name them: every
+    /// column of a file without a header row (a column after them is the entry's note), and the
+    /// header columns that name no language (`source`, `target`, `term`, `translation`), counted
+    /// among all the term columns (`en,target` with `en,zh-CN` makes `target` zh-CN). Empty: such
+    /// files are refused. OmegaT files use the first two (source and target).
+    pub langs: Vec<Lang>,
     /// The field separator; `None` detects it from the first line: a tab if it has one, else the
     /// more frequent of `,` and `;` (comma on a tie).
     pub delimiter: Option<u8>,
@@ -144,12 +150,19 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
-    /// Options for `format` (which must not be [`GlossaryFormat::Tbx`]): CSV detects its separator,
-    /// TSV uses tabs, OmegaT tabs without quoting.
+    /// Options for `format` (which must not be [`GlossaryFormat::Tbx`]) with `source` and `target`
+    /// as the languages of the first two term columns the file does not name (as
+    /// `--langs source,target`): [`ReadOptions::for_langs`] with those two.
     pub fn for_format(format: GlossaryFormat, source: Lang, target: Lang) -> ReadOptions {
+        ReadOptions::for_langs(format, vec![source, target])
+    }
+
+    /// Options for `format` (which must not be [`GlossaryFormat::Tbx`]): CSV detects its separator,
+    /// TSV uses tabs, OmegaT tabs without quoting. `langs` as in [`ReadOptions::langs`] (empty:
+    /// only files whose header names every term column's language are read).
+    pub fn for_langs(format: GlossaryFormat, langs: Vec<Lang>) -> ReadOptions {
         ReadOptions {
-            source,
-            target,
+            langs,
             delimiter: match format {
                 GlossaryFormat::Tsv | GlossaryFormat::OmegatTsv => Some(b'\t'),
                 _ => None,
@@ -389,6 +402,9 @@ fn scan(raw: &[u8], delimiter: u8, quoting: bool) -> Scan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Col {
     Term(Lang),
+    /// Terms in a language the header does not name (`source`, `target`, `term`, `translation`):
+    /// taken from [`ReadOptions::langs`].
+    Untagged,
     /// An attribute of the term column at this index.
     Attr(usize, Field),
     /// An attribute of every term of the row.
@@ -408,9 +424,91 @@ enum Field {
     Case,
 }
 
-/// A header cell that names a language: a valid tag whose primary subtag has 2 or 3 letters.
+/// Language names a header may use instead of a tag (compared without case, spaces, hyphens,
+/// underscores and brackets), and the tag each stands for. Bare `zh` and `ja` stand for `zh-CN`
+/// and `ja-JP`, the tags tmkit's commands use by default, since a bare `zh` matches neither
+/// Chinese script.
+const LANGUAGE_NAMES: [(&str, &str); 52] = [
+    ("english", "en"),
+    ("eng", "en"),
+    ("英语", "en"),
+    ("英文", "en"),
+    ("英語", "en"),
+    ("chinese", "zh-CN"),
+    ("simplifiedchinese", "zh-CN"),
+    ("chinesesimplified", "zh-CN"),
+    ("zh", "zh-CN"),
+    ("zho", "zh-CN"),
+    ("chi", "zh-CN"),
+    ("chs", "zh-CN"),
+    ("cn", "zh-CN"),
+    ("中文", "zh-CN"),
+    ("汉语", "zh-CN"),
+    ("简体中文", "zh-CN"),
+    ("中文简体", "zh-CN"),
+    ("简中", "zh-CN"),
+    ("中国語", "zh-CN"),
+    ("中国语", "zh-CN"),
+    ("中国語簡体字", "zh-CN"),
+    ("簡体字中国語", "zh-CN"),
+    ("traditionalchinese", "zh-TW"),
+    ("chinesetraditional", "zh-TW"),
+    ("cht", "zh-TW"),
+    ("繁體中文", "zh-TW"),
+    ("繁体中文", "zh-TW"),
+    ("中文繁體", "zh-TW"),
+    ("中文繁体", "zh-TW"),
+    ("正體中文", "zh-TW"),
+    ("繁中", "zh-TW"),
+    ("中国語繁体字", "zh-TW"),
+    ("繁体字中国語", "zh-TW"),
+    ("japanese", "ja-JP"),
+    ("ja", "ja-JP"),
+    ("jp", "ja-JP"),
+    ("jpn", "ja-JP"),
+    ("日语", "ja-JP"),
+    ("日文", "ja-JP"),
+    ("日本語", "ja-JP"),
+    ("日本语", "ja-JP"),
+    ("korean", "ko-KR"),
+    ("韩语", "ko-KR"),
+    ("韓国語", "ko-KR"),
+    ("한국어", "ko-KR"),
+    ("french", "fr"),
+    ("german", "de"),
+    ("spanish", "es"),
+    ("italian", "it"),
+    ("portuguese", "pt"),
+    ("russian", "ru"),
+    ("arabic", "ar"),
+];
+
+/// Header names of term columns whose language the file does not give.
+const UNTAGGED_NAMES: [&str; 6] = [
+    "source",
+    "target",
+    "term",
+    "translation",
+    "sourceterm",
+    "targetterm",
+];
+
+/// A header cell compared with [`LANGUAGE_NAMES`]: lower case, letters and digits only.
+fn name_key(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A header cell that names a language: a name from [`LANGUAGE_NAMES`] (`English`, `中文`,
+/// `日本語`), else a valid tag whose primary subtag has 2 or 3 letters (`en-US`, `zh-Hant`).
 fn language_column(cell: &str) -> Option<Lang> {
     let cell = cell.trim();
+    let key = name_key(cell);
+    if let Some((_, tag)) = LANGUAGE_NAMES.iter().find(|(name, _)| *name == key) {
+        return Lang::parse(tag).ok();
+    }
     let primary = cell.split(['-', '_']).next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
@@ -418,12 +516,125 @@ fn language_column(cell: &str) -> Option<Lang> {
     Lang::parse(cell).ok()
 }
 
+/// Whether a header cell names a term column without a language (`Source`, `Target term`).
+fn untagged_column(cell: &str) -> bool {
+    UNTAGGED_NAMES.contains(&name_key(cell).as_str())
+}
+
+/// An attribute name after `<tag>:`, or alone for every term of a row.
+fn field_name(s: &str) -> Option<Field> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "status" => Some(Field::Status),
+        "pos" | "part of speech" | "partofspeech" => Some(Field::Pos),
+        "note" | "comment" => Some(Field::Note),
+        "case" => Some(Field::Case),
+        _ => None,
+    }
+}
+
+/// The columns of the entry as a whole.
+fn entry_column(s: &str) -> Option<Col> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "note" | "comment" | "notes" | "comments" => Some(Col::EntryNote),
+        "id" => Some(Col::Id),
+        "subject" => Some(Col::Subject),
+        "definition" => Some(Col::Definition),
+        "location" => Some(Col::Ignore),
+        _ => None,
+    }
+}
+
+/// Whether a first row is a header row: it names two languages, or it names at least one term
+/// column (with or without a language) and every other cell is a known column name.
+fn is_header_row(cells: &[&str]) -> bool {
+    let (mut named, mut untagged, mut unknown) = (0, 0, 0);
+    for c in cells {
+        // In the order of `Reader::classify`: `id` is the entry's id, not Indonesian.
+        if entry_column(c).is_some() || field_name(c).is_some() || is_attribute_name(c) {
+            continue;
+        } else if untagged_column(c) {
+            untagged += 1;
+        } else if language_column(c).is_some() {
+            named += 1;
+        } else {
+            unknown += 1;
+        }
+    }
+    named >= 2 || (named + untagged >= 1 && unknown == 0)
+}
+
+/// `<tag>:<field>`, as `zh-CN:status` or `Chinese:note`.
+fn is_attribute_name(cell: &str) -> bool {
+    cell.split_once(':')
+        .is_some_and(|(tag, f)| language_column(tag).is_some() && field_name(f).is_some())
+}
+
 /// How the rows of a file are laid out.
 enum Rows {
     /// A header row named these columns.
     Header(Vec<Col>),
-    /// source, target, comment.
-    Pairs,
+    /// No header row: a term in each of these languages, then an optional comment.
+    Plain(Vec<Lang>),
+}
+
+/// The byte that starts a cell a spreadsheet would run as a formula (OWASP's CSV injection list).
+fn is_formula_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// A cell as [`Writer`] writes it: one `'` is put before a cell that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return after any number of `'`s, so that no spreadsheet runs it as a
+/// formula; [`unneutralize`] takes it off again.
+fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    let rest = cell.trim_start_matches('\'');
+    if rest.starts_with(is_formula_trigger) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The inverse of [`neutralize`]: a cell that starts with one or more `'` then a formula trigger
+/// loses one `'`.
+fn unneutralize(cell: &str) -> &str {
+    let rest = cell.trim_start_matches('\'');
+    if rest.len() < cell.len() && rest.starts_with(is_formula_trigger) {
+        &cell[1..]
+    } else {
+        cell
+    }
+}
+
+/// A term cell's text: `|` separates a term from its variants, `\|` is a `|` in a term and `\\`
+/// a backslash (any other backslash is itself). Empty parts are dropped.
+fn split_term_cell(cell: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('|' | '\\')) => {
+                let next = chars.next().expect("peeked");
+                parts.last_mut().expect("never empty").push(next);
+            }
+            '|' => parts.push(String::new()),
+            _ => parts.last_mut().expect("never empty").push(c),
+        }
+    }
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The inverse of [`split_term_cell`] for one term or variant: `\` and `|` escaped.
+fn escape_term(s: &str, out: &mut String) {
+    for c in s.chars() {
+        if matches!(c, '\\' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
 }
 
 /// Reads a delimited glossary one row at a time, into [`TermEntry`]s. See the [module](self) for
@@ -432,16 +643,14 @@ enum Rows {
 /// ```
 /// use tmkit::formats::glossary::{ReadOptions, Reader};
 /// use tmkit::model::{Lang, TermEntry, TermStatus};
-/// let csv = "en,zh-CN,zh-CN:status\nmemory,记忆库,admitted\n";
-/// let options = ReadOptions::for_format(
-///     tmkit::formats::GlossaryFormat::Csv,
-///     Lang::parse("en")?,
-///     Lang::parse("zh-CN")?,
-/// );
+/// let csv = "English,Chinese,Chinese:status\nmemory,记忆库,admitted\n";
+/// // The header names the languages: no `--langs` needed.
+/// let options = ReadOptions::for_langs(tmkit::formats::GlossaryFormat::Csv, Vec::new());
 /// let mut reader = Reader::from_reader(Box::new(csv.as_bytes()), "terms.csv".into(), &options)?;
 /// let mut entry = TermEntry::default();
 /// assert!(reader.read_entry(&mut entry)?);
 /// assert_eq!(entry.terms[1].text, "记忆库");
+/// assert_eq!(entry.terms[1].lang, Lang::parse("zh-CN")?);
 /// assert_eq!(entry.terms[1].status, TermStatus::Admitted);
 /// # Ok::<(), tmkit::Error>(())
 /// ```
@@ -498,7 +707,7 @@ impl Reader {
         let mut this = Reader {
             csv,
             name,
-            rows: Rows::Pairs,
+            rows: Rows::Plain(options.langs.iter().take(2).cloned().collect()),
             options: options.clone(),
             delimiter,
             record: ByteRecord::new(),
@@ -513,6 +722,19 @@ impl Reader {
             },
         };
         // OmegaT files have no header; any other file may have one.
+        if options.omegat && options.langs.len() < 2 {
+            return Err(ErrorKind::Glossary {
+                location: Location {
+                    path: this.name.clone(),
+                    line: 1,
+                    column: 1,
+                },
+                message: "an OmegaT glossary has no header row: give its source and target \
+                          languages (--langs en,zh-CN)"
+                    .to_string(),
+            }
+            .into());
+        }
         if !options.omegat && this.next_record()? {
             this.read_header()?;
         }
@@ -564,7 +786,10 @@ impl Reader {
             entry.note = None;
             entry.terms.clear();
             let outcome = match &self.rows {
-                Rows::Pairs => self.pair_row(entry)?,
+                Rows::Plain(langs) => {
+                    let langs = langs.clone();
+                    self.plain_row(&langs, entry)?
+                }
                 Rows::Header(cols) => {
                     let cols = cols.clone();
                     self.header_row(&cols, entry)?
@@ -711,94 +936,111 @@ impl Reader {
         }
     }
 
-    /// Decides whether the first record is a header, and reads it if so.
+    /// Decides whether the first record is a header, and reads it if so; a file without one needs
+    /// [`ReadOptions::langs`].
     fn read_header(&mut self) -> Result<()> {
-        let mut cols: Vec<Option<Col>> = Vec::new();
-        let mut terms = 0;
+        let mut cells = Vec::with_capacity(self.record.len());
         for i in 0..self.record.len() {
-            let cell = self.field(i)?.to_string();
-            let col = self.classify(&cell, &cols);
-            if matches!(col, Some(Col::Term(_))) {
+            cells.push(self.field(i)?.to_string());
+        }
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        if !is_header_row(&refs) {
+            if self.options.langs.is_empty() {
+                let shown: Vec<String> = cells.iter().take(3).map(|c| format!("{c:?}")).collect();
+                return Err(self.field_error(
+                    0,
+                    format!(
+                        "no header row naming the languages of the columns (the first row is {}): \
+                         add one, such as en,zh-CN,ja-JP or English,Chinese,Japanese (with note, \
+                         pos, status columns if needed), or give the language of each term column \
+                         in order: glossary import --langs en,zh-CN,ja-JP",
+                        shown.join(", ")
+                    ),
+                ));
+            }
+            self.rows = Rows::Plain(self.options.langs.clone());
+            self.pending = true;
+            return Ok(());
+        }
+        let mut cols: Vec<Col> = Vec::with_capacity(cells.len());
+        // Term columns so far, for --langs.
+        let mut terms = 0;
+        for (i, cell) in cells.iter().enumerate() {
+            let Some(col) = self.classify(cell, &cols) else {
+                return Err(self.unknown_column(i, cell));
+            };
+            let col = match col {
+                Col::Untagged => match self.options.langs.get(terms) {
+                    Some(lang) => Col::Term(lang.clone()),
+                    None => {
+                        return Err(self.field_error(
+                            i,
+                            format!(
+                                "column {cell:?} names no language: rename the term columns to \
+                                 language tags or names (en,zh-CN,ja-JP or English,Chinese,\
+                                 Japanese), or give the language of each term column in order: \
+                                 glossary import --langs en,zh-CN,ja-JP"
+                            ),
+                        ));
+                    }
+                },
+                c => c,
+            };
+            if matches!(col, Col::Term(_)) {
                 terms += 1;
             }
             cols.push(col);
         }
-        let unknown = cols.iter().filter(|c| c.is_none()).count();
-        if terms < 2 && (terms == 0 || unknown > 0) {
-            self.rows = Rows::Pairs;
-            self.pending = true;
-            return Ok(());
-        }
-        let mut out = Vec::with_capacity(cols.len());
-        for (i, col) in cols.into_iter().enumerate() {
-            match col {
-                Some(c) => out.push(c),
-                None => {
-                    let cell = self.field(i)?.to_string();
-                    if let Some((tag, _)) = cell.split_once(':')
-                        && let Some(lang) = language_column(tag)
-                    {
-                        let message = if ["status", "pos", "note", "case"]
-                            .iter()
-                            .any(|f| cell[tag.len() + 1..].trim().eq_ignore_ascii_case(f))
-                        {
-                            format!(
-                                "column {cell:?} comes before any {:?} column: put it after the \
-                                 terms it describes",
-                                lang.as_str()
-                            )
-                        } else {
-                            format!(
-                                "unknown column {cell:?}: after \"{lang}:\" expected status, pos, \
-                                 note or case"
-                            )
-                        };
-                        return Err(self.field_error(i, message));
-                    }
-                    return Err(self.field_error(
-                        i,
-                        format!(
-                            "unknown column {cell:?}: expected a language tag (en, zh-CN, ja-JP), \
-                             source, target, note, pos, status, case, id, subject, definition, \
-                             location, or <tag>:status, <tag>:pos, <tag>:note, <tag>:case"
-                        ),
-                    ));
-                }
-            }
-        }
-        self.rows = Rows::Header(out);
+        self.rows = Rows::Header(cols);
         Ok(())
     }
 
-    /// What a header cell names, given the cells on its left; `None` when unknown.
-    fn classify(&self, cell: &str, left: &[Option<Col>]) -> Option<Col> {
-        let lower = cell.to_ascii_lowercase();
-        let field = |s: &str| match s.trim() {
-            "status" => Some(Field::Status),
-            "pos" => Some(Field::Pos),
-            "note" | "comment" => Some(Field::Note),
-            "case" => Some(Field::Case),
-            _ => None,
-        };
-        match lower.as_str() {
-            "source" => return Some(Col::Term(self.options.source.clone())),
-            "target" => return Some(Col::Term(self.options.target.clone())),
-            "note" | "comment" | "notes" | "comments" => return Some(Col::EntryNote),
-            "id" => return Some(Col::Id),
-            "subject" => return Some(Col::Subject),
-            "definition" => return Some(Col::Definition),
-            "location" => return Some(Col::Ignore),
-            _ => {}
+    /// The error for a header cell that names no known column.
+    fn unknown_column(&self, i: usize, cell: &str) -> Error {
+        if let Some((tag, rest)) = cell.split_once(':')
+            && let Some(lang) = language_column(tag)
+        {
+            let message = if field_name(rest).is_some() {
+                format!(
+                    "column {cell:?} comes before any {:?} column: put it after the terms it \
+                     describes",
+                    lang.as_str()
+                )
+            } else {
+                format!(
+                    "unknown column {cell:?}: after \"{}:\" expected status, pos, note or case",
+                    tag.trim()
+                )
+            };
+            return self.field_error(i, message);
         }
-        if let Some(f) = field(&lower) {
+        self.field_error(
+            i,
+            format!(
+                "unknown column {cell:?}: expected a language tag or name (en, zh-CN, ja-JP, \
+                 English, Chinese, Japanese), source, target, note, pos, status, case, id, \
+                 subject, definition, location, or <tag>:status, <tag>:pos, <tag>:note, <tag>:case"
+            ),
+        )
+    }
+
+    /// What a header cell names, given the columns on its left; `None` when unknown.
+    fn classify(&self, cell: &str, left: &[Col]) -> Option<Col> {
+        if let Some(col) = entry_column(cell) {
+            return Some(col);
+        }
+        if let Some(f) = field_name(cell) {
             return Some(Col::All(f));
         }
-        if let Some((tag, rest)) = lower.split_once(':') {
+        if untagged_column(cell) {
+            return Some(Col::Untagged);
+        }
+        if let Some((tag, rest)) = cell.split_once(':') {
             let lang = language_column(tag)?;
-            let f = field(rest)?;
+            let f = field_name(rest)?;
             let term = left
                 .iter()
-                .rposition(|c| matches!(c, Some(Col::Term(l)) if *l == lang))?;
+                .rposition(|c| matches!(c, Col::Term(l) if *l == lang))?;
             return Some(Col::Attr(term, f));
         }
         language_column(cell).map(Col::Term)
@@ -811,15 +1053,18 @@ impl Reader {
         }
     }
 
-    /// A row of a headerless or OmegaT file: source, target, comment.
-    fn pair_row(&mut self, entry: &mut TermEntry) -> Result<Result<(), Problem>> {
+    /// A row of a file without a header row (OmegaT's among them): a term in each language, then
+    /// an optional comment. Text is taken literally.
+    fn plain_row(&mut self, langs: &[Lang], entry: &mut TermEntry) -> Result<Result<(), Problem>> {
         let n = self.record.len();
-        if n > 3 {
+        if n > langs.len() + 1 {
+            let names: Vec<&str> = langs.iter().map(Lang::as_str).collect();
             return Err(self.field_error(
-                3,
+                langs.len() + 1,
                 format!(
                     "wrong number of fields: this row has {n}, a glossary without a header row \
-                     has source, target and an optional comment"
+                     has a term in each language ({}) and an optional comment",
+                    names.join(", ")
                 ),
             ));
         }
@@ -827,17 +1072,18 @@ impl Reader {
         if source.is_empty() {
             return Ok(Err(self.problem(0, "no source term: row skipped")));
         }
-        let target = self.field(1)?.to_string();
-        if target.is_empty() {
+        entry.terms.push(Term::new(langs[0].clone(), source));
+        for (i, lang) in langs.iter().enumerate().skip(1) {
+            let text = self.field(i)?;
+            if !text.is_empty() {
+                let term = Term::new(lang.clone(), text);
+                entry.terms.push(term);
+            }
+        }
+        if entry.terms.len() < 2 {
             return Ok(Err(self.problem(1.min(n), "no target term: row skipped")));
         }
-        let comment = self.field(2)?.to_string();
-        entry
-            .terms
-            .push(Term::new(self.options.source.clone(), source));
-        entry
-            .terms
-            .push(Term::new(self.options.target.clone(), target));
+        let comment = self.field(langs.len())?.to_string();
         entry.note = Some(comment).filter(|c| !c.is_empty());
         Ok(Ok(()))
     }
@@ -863,14 +1109,14 @@ impl Reader {
         let mut term_of: Vec<Option<usize>> = vec![None; cols.len()];
         for (i, col) in cols.iter().enumerate() {
             if let Col::Term(lang) = col {
-                let cell = self.field(i)?;
+                let cell = unneutralize(self.field(i)?);
                 if cell.is_empty() {
                     continue;
                 }
-                let mut parts = cell.split('|').map(str::trim).filter(|p| !p.is_empty());
+                let mut parts = split_term_cell(cell).into_iter();
                 let Some(text) = parts.next() else { continue };
                 let mut term = Term::new(lang.clone(), text);
-                term.variants = parts.map(str::to_string).collect();
+                term.variants = parts.collect();
                 term_of[i] = Some(entry.terms.len());
                 entry.terms.push(term);
             }
@@ -893,7 +1139,7 @@ impl Reader {
                     (Col::All(f), true) => ((0..entry.terms.len()).collect(), *f),
                     _ => continue,
                 };
-                let value = self.field(i)?.to_string();
+                let value = unneutralize(self.field(i)?).to_string();
                 if value.is_empty() {
                     continue;
                 }
@@ -942,7 +1188,7 @@ impl Reader {
                 Col::EntryNote => &mut entry.note,
                 _ => continue,
             };
-            let value = self.field(i)?;
+            let value = unneutralize(self.field(i)?);
             if !value.is_empty() {
                 *slot = Some(value.to_string());
             }
@@ -1011,6 +1257,16 @@ fn decode(inner: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
 /// Writes a CSV or TSV glossary with a header row, one entry per row; it reads back equal through
 /// [`Reader`] (with the same layout's delimiter), and the output is deterministic.
 ///
+/// Fields are quoted as RFC 4180 asks (when they hold the separator, a quote or a line break).
+/// Two rules keep every term intact and every cell harmless in a spreadsheet, and [`Reader`]
+/// undoes both:
+///
+/// - In a term cell, `|` separates a term from its variants, so a `|` in a term or variant is
+///   written `\|` and a backslash `\\`.
+/// - A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return (after any number of
+///   `'`s) gets one more `'` in front and is quoted, as OWASP advises against CSV injection: a
+///   spreadsheet shows `-5 °C` and `=SUM(A1)` as text instead of running them as formulas.
+///
 /// ```
 /// use tmkit::formats::glossary::{Layout, Writer};
 /// use tmkit::model::{Lang, Term, TermEntry};
@@ -1023,29 +1279,54 @@ fn decode(inner: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
 /// assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), "en\tzh-CN\tnote\nmemory\t记忆库\t\n");
 /// ```
 pub struct Writer<W: Write> {
-    csv: csv::Writer<W>,
+    out: W,
     layout: Layout,
     row: Vec<String>,
+    line: String,
 }
 
 impl<W: Write> Writer<W> {
     /// Writes the header row.
     pub fn new(out: W, layout: Layout) -> Result<Self> {
-        let mut csv = csv::WriterBuilder::new()
-            .delimiter(layout.delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        let header: Vec<String> = layout.columns.iter().map(Column::name).collect();
-        csv.write_record(&header).map_err(write_error)?;
-        Ok(Writer {
-            csv,
+        let mut w = Writer {
+            out,
+            row: layout.columns.iter().map(Column::name).collect(),
             layout,
-            row: Vec::new(),
-        })
+            line: String::new(),
+        };
+        w.write_row()?;
+        Ok(w)
+    }
+
+    /// Writes `self.row` as one record.
+    fn write_row(&mut self) -> Result<()> {
+        let d = self.layout.delimiter as char;
+        self.line.clear();
+        for (i, cell) in self.row.iter().enumerate() {
+            if i > 0 {
+                self.line.push(d);
+            }
+            let cell = neutralize(cell);
+            let quote = matches!(cell, std::borrow::Cow::Owned(_))
+                || cell.contains([d, '"', '\r', '\n'])
+                || (self.row.len() == 1 && cell.is_empty());
+            if quote {
+                self.line.push('"');
+                self.line.push_str(&cell.replace('"', "\"\""));
+                self.line.push('"');
+            } else {
+                self.line.push_str(&cell);
+            }
+        }
+        self.line.push('\n');
+        self.out
+            .write_all(self.line.as_bytes())
+            .map_err(ErrorKind::Write)?;
+        Ok(())
     }
 
     /// Writes one entry. An entry with more terms in a language than the layout has columns for
-    /// it, a term in a language the layout lacks, or a term containing `|` is refused.
+    /// it, or a term in a language the layout lacks, is refused.
     pub fn write_entry(&mut self, entry: &TermEntry) -> Result<()> {
         self.row.clear();
         self.row.resize(self.layout.columns.len(), String::new());
@@ -1066,22 +1347,11 @@ impl<W: Write> Writer<W> {
                     used[t] = true;
                     current = Some(t);
                     let term = &entry.terms[t];
-                    for s in std::iter::once(&term.text).chain(&term.variants) {
-                        if s.contains('|') {
-                            return Err(ErrorKind::Invalid {
-                                what: "glossary term",
-                                value: s.clone(),
-                                reason: "it contains |, which separates variants in CSV and TSV \
-                                         glossaries"
-                                    .to_string(),
-                            }
-                            .into());
-                        }
-                    }
-                    let mut cell = term.text.clone();
+                    let mut cell = String::new();
+                    escape_term(&term.text, &mut cell);
                     for v in &term.variants {
                         cell.push('|');
-                        cell.push_str(v);
+                        escape_term(v, &mut cell);
                     }
                     cell
                 }
@@ -1121,23 +1391,13 @@ impl<W: Write> Writer<W> {
             }
             .into());
         }
-        self.csv.write_record(&self.row).map_err(write_error)
+        self.write_row()
     }
 
     /// Flushes and returns the output.
     pub fn finish(mut self) -> Result<W> {
-        self.csv.flush().map_err(ErrorKind::Write)?;
-        self.csv
-            .into_inner()
-            .map_err(|e| ErrorKind::Write(io::Error::other(e.to_string())).into())
-    }
-}
-
-fn write_error(e: csv::Error) -> Error {
-    let message = e.to_string();
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => ErrorKind::Write(io).into(),
-        _ => ErrorKind::Write(io::Error::other(message)).into(),
+        self.out.flush().map_err(ErrorKind::Write)?;
+        Ok(self.out)
     }
 }
 
@@ -1204,7 +1464,14 @@ mod tests {
             (" zh-cn ", Some("zh-CN")),
             ("ja_JP", Some("ja-JP")),
             ("zh-Hant-TW", Some("zh-Hant-TW")),
-            ("english", None),
+            ("english", Some("en")),
+            ("EN", Some("en")),
+            ("ZH", Some("zh-CN")),
+            ("jp", Some("ja-JP")),
+            ("Chinese (Traditional)", Some("zh-TW")),
+            ("中文", Some("zh-CN")),
+            ("日本語", Some("ja-JP")),
+            ("source", None),
             ("source 1", None),
             ("e", None),
             ("12", None),
@@ -1216,6 +1483,67 @@ mod tests {
                 want,
                 "{cell:?}"
             );
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_neutralized_reversibly() {
+        // (cell, as written)
+        let table = [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("-5 °C", "'-5 °C"),
+            ("+1", "'+1"),
+            ("@user", "'@user"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("''@", "'''@"),
+            ("'quoted'", "'quoted'"),
+            ("a-b", "a-b"),
+            ("'", "'"),
+            ("", ""),
+        ];
+        for (cell, written) in table {
+            assert_eq!(neutralize(cell), written, "{cell:?}");
+            assert_eq!(unneutralize(written), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn term_cells_split_on_unescaped_bars() {
+        let table: [(&str, &[&str]); 6] = [
+            ("a|b", &["a", "b"]),
+            ("a\\|b", &["a|b"]),
+            ("a\\\\|b", &["a\\", "b"]),
+            ("C:\\dir", &["C:\\dir"]),
+            (" a | | b ", &["a", "b"]),
+            ("x\\", &["x\\"]),
+        ];
+        for (cell, want) in table {
+            assert_eq!(split_term_cell(cell), want, "{cell:?}");
+            for part in want {
+                let mut escaped = String::new();
+                escape_term(part, &mut escaped);
+                assert_eq!(split_term_cell(&escaped), [*part], "{cell:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn header_rows_are_told_from_data_rows() {
+        let table: [(&[&str], bool); 9] = [
+            (&["English", "Chinese", "Japanese"], true),
+            (&["en", "note"], true),
+            (&["source", "target"], true),
+            (&["source", "target", "location"], true),
+            (&["en", "zh-CN", "englisch"], true),
+            (&["Wang Yi", "王毅"], false),
+            (&["en", "王毅"], false),
+            (&["term", "术语"], false),
+            (&["id", "note"], false),
+        ];
+        for (cells, want) in table {
+            assert_eq!(is_header_row(cells), want, "{cells:?}");
         }
     }
 

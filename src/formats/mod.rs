@@ -14,4 +14,6 @@ pub mod xml;
 
 pub use glossary::GlossaryFormat;
 pub use tmx::Problem;
-pub use xml::{Input, InputEncoding, input_from_reader, open_input, sniff_encoding};
+pub use xml::{
+    Input, InputEncoding, escape_segment, input_from_reader, open_input, sniff_encoding,
+};

@@ -1237,4 +1237,34 @@ mod tests {
             ]
         );
     }
+
+    /// `first` rendered 首次 or 初めて is no number gone missing when another number changes: the
+    /// finding names the changed number only.
+    #[test]
+    fn an_ordinal_word_is_not_reported_missing_for_another_numbers_change() {
+        let cases = [
+            (
+                "For the first time, exports rose 46 percent.",
+                "出口首次增长了64%。",
+                "zh-CN",
+                vec!["number 46 percent in the source is 64% in the target"],
+            ),
+            (
+                "The forum was held online for the first time in 2019.",
+                "フォーラムは2020年に初めてオンラインで開催された。",
+                "ja-JP",
+                vec!["number 2019 in the source is 2020 in the target"],
+            ),
+            (
+                "The first forum was held in 2005.",
+                "第二届论坛于2005年举行。",
+                "zh-CN",
+                vec!["number first in the source is 第二 in the target"],
+            ),
+        ];
+        for (s, t, l, want) in cases {
+            let got: Vec<String> = run(s, t, l).into_iter().map(|f| f.message).collect();
+            assert_eq!(got, want, "{s} | {t}");
+        }
+    }
 }

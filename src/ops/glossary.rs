@@ -1,6 +1,7 @@
 //! Glossaries: importing and exporting termbases, loading the entries a command needs (the
 //! memory's termbase and glossary files given with `--glossary`), and finding their terms.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -19,12 +20,17 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryFile {
     pub path: String,
+    /// `tbx`, `csv`, `tsv` or `omegat`.
     pub format: String,
     /// Entries read and kept.
     pub entries: u64,
-    /// Entries left out (no term in the source language, no term at all, an unreadable status).
+    /// Entries left out: a concept that breaks the rules of its TBX dialect, a row without terms,
+    /// an entry without a term in the source language...
     pub skipped: u64,
-    /// Why, where.
+    /// Why entries were skipped (the message with its quoted values left out), with counts.
+    pub skipped_reasons: BTreeMap<String, u64>,
+    /// The first problems (as many as [`ReadConfig::max_problems_listed`]), in file order, each
+    /// with its location and why.
     pub problems: Vec<Problem>,
 }
 
@@ -39,6 +45,7 @@ pub struct GlossaryImport {
     pub unchanged: u64,
     /// Concepts removed first (`--replace`).
     pub replaced: u64,
+    /// Entries skipped in all files.
     pub skipped: u64,
 }
 
@@ -48,10 +55,32 @@ pub struct ReadConfig {
     /// The format; detected from the extension and content when `None`.
     pub format: Option<GlossaryFormat>,
     /// The source language: an entry without a term in it is reported and skipped. Also the
-    /// source of headerless two-column files.
+    /// source of OmegaT glossaries when `langs` has fewer than two languages.
     pub source: Lang,
-    /// The target language of headerless two-column files.
+    /// The target language of OmegaT glossaries when `langs` has fewer than two languages.
     pub target: Lang,
+    /// The languages of the term columns of CSV and TSV files that do not name them (see
+    /// [`ReadOptions::langs`]); empty: such files are refused.
+    pub langs: Vec<Lang>,
+    /// Stop at the first entry that would be skipped: an error, and nothing imported.
+    pub strict: bool,
+    /// How many problems a file report lists (all are counted).
+    pub max_problems_listed: usize,
+}
+
+impl ReadConfig {
+    /// Reading for a command that uses glossary files as they are (`--glossary`): source `from`,
+    /// OmegaT files from `from` to zh-CN, no `langs`, nothing strict.
+    pub fn lenient(from: &Lang) -> ReadConfig {
+        ReadConfig {
+            format: None,
+            source: from.clone(),
+            target: Lang::parse("zh-CN").expect("\"zh-CN\" is a valid language tag"),
+            langs: Vec::new(),
+            strict: false,
+            max_problems_listed: 10,
+        }
+    }
 }
 
 fn format_name(f: GlossaryFormat) -> &'static str {
@@ -116,8 +145,12 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
             problems.extend(r.take_problems());
         }
         _ => {
-            let opts =
-                ReadOptions::for_format(format, config.source.clone(), config.target.clone());
+            let langs = if format == GlossaryFormat::OmegatTsv && config.langs.len() < 2 {
+                vec![config.source.clone(), config.target.clone()]
+            } else {
+                config.langs.clone()
+            };
+            let opts = ReadOptions::for_langs(format, langs);
             let mut r = glossary::Reader::open(path, &opts)?;
             while r.read_entry(&mut entry)? {
                 keep(&entry, r.entry_location(), &mut problems);
@@ -126,11 +159,29 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
         }
     }
     problems.sort_by_key(|p| (p.location.line, p.location.column));
+    if config.strict
+        && let Some(first) = problems.first()
+    {
+        return Err(crate::ErrorKind::Rejected {
+            location: first.location.clone(),
+            message: format!("{} (--strict stops at the first problem)", first.message),
+        }
+        .into());
+    }
+    let mut skipped_reasons: BTreeMap<String, u64> = BTreeMap::new();
+    for p in &problems {
+        *skipped_reasons
+            .entry(super::reason_of(&p.message))
+            .or_default() += 1;
+    }
+    let skipped = problems.len() as u64;
+    problems.truncate(config.max_problems_listed.max(1));
     let file = GlossaryFile {
         path: name,
         format: format_name(format).to_string(),
         entries: entries.len() as u64,
-        skipped: problems.len() as u64,
+        skipped,
+        skipped_reasons,
         problems,
     };
     Ok((entries, file))
@@ -317,11 +368,7 @@ pub fn load(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Vec<Term
         out.extend(s.load_concepts(None)?.into_iter().map(|c| c.entry));
     }
     out.retain(|e| e.has_lang(&index_lang(from)));
-    let config = ReadConfig {
-        format: None,
-        source: from.clone(),
-        target: Lang::parse("zh-CN")?,
-    };
+    let config = ReadConfig::lenient(from);
     for f in files {
         out.extend(read_file(f, &config)?.0);
     }

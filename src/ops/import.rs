@@ -86,7 +86,17 @@ pub struct FileReport {
     pub problems: Vec<Problem>,
     /// Variants read per language tag, in the units that were read without a problem.
     pub languages: BTreeMap<String, u64>,
+    /// What was imported and is kept in the memory but will not be written back by `export`,
+    /// with counts (see [`NOT_EXPORTED_ATTRIBUTES`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_exported: BTreeMap<String, u64>,
 }
+
+/// The `not_exported` entry for attributes the TMX 1.4 DTD does not declare (Heartsome's
+/// `<ph id="1">`, a tool's own `<tu>` attributes): kept in the memory, left out of exported TMX so
+/// that it validates (an inline `id` is exported as `x`, which is not counted).
+pub const NOT_EXPORTED_ATTRIBUTES: &str =
+    "attributes the TMX 1.4 DTD does not declare (kept in the memory, left out of exported TMX)";
 
 /// What an import did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -174,7 +184,7 @@ pub fn add_unit(
     let mut writer = store.writer()?;
     ensure_index(&mut writer, &|_, _| {})?;
     let buckets = unit_buckets(unit);
-    let outcome = place(&mut writer, unit, &buckets, None, on_duplicate)?;
+    let outcome = place(&mut writer, unit, &buckets, None, on_duplicate, None)?;
     writer.commit()?;
     Ok(outcome)
 }
@@ -300,7 +310,8 @@ fn import_xliff_file(
                     source: Some(map(&file.source_lang)),
                     ..TranslationUnit::default()
                 };
-                tu.admin.change_date = Some(imported_at.to_string());
+                // No dates: an untouched unit merges into the stored one and keeps its dates;
+                // `place` stamps the import time on what the file changes.
                 tu.variants
                     .push(variant(map(&file.source_lang), &unit.source));
                 tu.variants.push(variant(map(target_lang), &target.content));
@@ -333,7 +344,14 @@ fn import_xliff_file(
     let origin = writer.add_origin(&report.path, imported_at, None)?;
     for tu in &units {
         let buckets = unit_buckets(tu);
-        let outcome = place(writer, tu, &buckets, Some(origin), config.on_duplicate)?;
+        let outcome = place(
+            writer,
+            tu,
+            &buckets,
+            Some(origin),
+            config.on_duplicate,
+            Some(imported_at),
+        )?;
         count(&mut report, outcome);
         for v in &tu.variants {
             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -343,7 +361,7 @@ fn import_xliff_file(
         report.skipped += 1;
         *report
             .skipped_reasons
-            .entry(reason_of(&p.message))
+            .entry(super::reason_of(&p.message))
             .or_default() += 1;
         if report.problems.len() < config.max_problems_listed.max(1) {
             report.problems.push(p.clone());
@@ -388,7 +406,15 @@ fn import_file(
                     }
                     Msg::Unit(unit, buckets) => {
                         report.units_read += 1;
-                        let outcome = place(writer, &unit, &buckets, origin, config.on_duplicate)?;
+                        let undeclared = tmx::dtd::not_exported(&unit) as u64;
+                        if undeclared > 0 {
+                            *report
+                                .not_exported
+                                .entry(NOT_EXPORTED_ATTRIBUTES.to_string())
+                                .or_default() += undeclared;
+                        }
+                        let outcome =
+                            place(writer, &unit, &buckets, origin, config.on_duplicate, None)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {
                             *report.languages.entry(v.lang.to_string()).or_default() += 1;
@@ -410,7 +436,7 @@ fn import_file(
                         problems += 1;
                         *report
                             .skipped_reasons
-                            .entry(reason_of(&problem.message))
+                            .entry(super::reason_of(&problem.message))
                             .or_default() += 1;
                         if first_problem.is_none() {
                             first_problem = Some(problem.clone());
@@ -445,25 +471,6 @@ fn import_file(
         .into());
     }
     Ok(report)
-}
-
-/// The kind of a problem, for counting: the message without the quoted values.
-fn reason_of(message: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in message.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                if quoted {
-                    out.push_str("\"…\"");
-                }
-            }
-            _ if quoted => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Runs in its own thread: parses the file and sends units in batches.
@@ -634,12 +641,16 @@ fn merge_units(stored: &TranslationUnit, new: &TranslationUnit) -> TranslationUn
     merged
 }
 
+/// Stores a unit under the duplicate rules. `stamp`, for files whose units carry no dates (XLIFF),
+/// is the change date given to what the unit changes: a new unit, a new translation, a new
+/// language; a unit that changes nothing keeps its dates and change id.
 fn place(
     writer: &mut Writer<'_>,
     unit: &TranslationUnit,
     buckets: &[(u32, Vec<u32>)],
     origin: Option<i64>,
     mode: OnDuplicate,
+    stamp: Option<&str>,
 ) -> Result<Outcome> {
     let Some(src) = unit.source_variant() else {
         return Ok(Outcome::Skipped);
@@ -652,7 +663,23 @@ fn place(
             buckets: b,
         })
         .collect();
-    decide(writer, unit, &keys, candidates, mode, origin)
+    decide(writer, unit, &keys, candidates, mode, origin, stamp)
+}
+
+/// `unit` with its change date set to `stamp` (and no change id: who changed it is not known).
+fn stamped<'a>(
+    unit: &'a TranslationUnit,
+    stamp: Option<&str>,
+) -> std::borrow::Cow<'a, TranslationUnit> {
+    match stamp {
+        None => std::borrow::Cow::Borrowed(unit),
+        Some(date) => {
+            let mut u = unit.clone();
+            u.admin.change_date = Some(date.to_string());
+            u.admin.change_id = None;
+            std::borrow::Cow::Owned(u)
+        }
+    }
 }
 
 /// Applies the duplicate rules to a unit whose source the stored `candidates` share.
@@ -663,9 +690,10 @@ fn decide(
     candidates: Vec<i64>,
     mode: OnDuplicate,
     origin: Option<i64>,
+    stamp: Option<&str>,
 ) -> Result<Outcome> {
     if candidates.is_empty() {
-        let id = writer.insert_unit(unit, origin)?;
+        let id = writer.insert_unit(&stamped(unit, stamp), origin)?;
         writer.index_unit(id, keys)?;
         return Ok(Outcome::Added);
     }
@@ -685,9 +713,13 @@ fn decide(
     for &id in &candidates {
         let stored = writer.load_unit(id)?;
         if compatible(&stored, unit) {
-            let merged = merge_units(&stored, unit);
+            let mut merged = merge_units(&stored, unit);
             if merged.variants.len() != stored.variants.len() {
-                // New languages: their variants go into the index.
+                // New languages: the unit changed now; their variants go into the index.
+                if let Some(date) = stamp {
+                    merged.admin.change_date = Some(date.to_string());
+                    merged.admin.change_id = None;
+                }
                 writer.replace_unit(id, &merged)?;
                 let added = TranslationUnit {
                     variants: merged.variants[stored.variants.len()..].to_vec(),
@@ -709,11 +741,11 @@ fn decide(
         }
     }
     if mode == OnDuplicate::Overwrite {
-        writer.replace_unit(candidates[0], unit)?;
+        writer.replace_unit(candidates[0], &stamped(unit, stamp))?;
         writer.index_unit(candidates[0], keys)?;
         return Ok(Outcome::Overwritten);
     }
-    let id = writer.insert_unit(unit, origin)?;
+    let id = writer.insert_unit(&stamped(unit, stamp), origin)?;
     writer.index_unit(id, keys)?;
     Ok(Outcome::Alternative)
 }

@@ -10,3 +10,23 @@ pub mod import;
 pub mod lookup;
 pub mod prepare;
 pub mod segment;
+
+/// The reason of a problem message, for counting problems by kind: quoted values become `"…"`
+/// (`<tuv> has an invalid xml:lang "…"`).
+pub(crate) fn reason_of(message: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in message.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                if quoted {
+                    out.push_str("\"…\"");
+                }
+            }
+            _ if quoted => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -56,6 +56,93 @@ pub fn source_key(lang_id: i64, text: &str) -> i64 {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Why the memory is open read-only (see [`Store::open_existing`]); `None` when it is writable.
+    read_only: Option<ReadOnly>,
+}
+
+/// Why tmkit cannot write a memory it can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnly {
+    /// The file's permissions do not let this user write it.
+    File,
+    /// The folder's permissions do not let this user create files in it, and SQLite needs to
+    /// create the memory's `-wal` and `-shm` files next to it.
+    Folder,
+    /// The file system is mounted read-only.
+    FileSystem,
+}
+
+impl ReadOnly {
+    /// The cause as the error message gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadOnly::File => "file permissions",
+            ReadOnly::Folder => "folder permissions",
+            ReadOnly::FileSystem => "read-only file system",
+        }
+    }
+}
+
+/// What to do about a read-only memory, for commands that write.
+const READ_ONLY_ADVICE: &str = "this command writes to the memory; ask for write access, or copy \
+     the memory to a folder you can write to and give --db (commands that only read, such as stats, \
+     lookup and export, work on it as it is)";
+
+/// Whether SQLite refused to write because of permissions or a read-only folder.
+fn is_read_only_error(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
+/// Why a memory SQLite opened read-only cannot be written: its file, or its file system.
+fn file_cause(path: &Path) -> ReadOnly {
+    // Opening for writing without truncating changes nothing; it tells the causes apart.
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => ReadOnly::FileSystem,
+        _ => ReadOnly::File,
+    }
+}
+
+/// Why the folder of a memory cannot take SQLite's `-wal` and `-shm` files.
+fn folder_cause(path: &Path) -> ReadOnly {
+    if file_cause(path) == ReadOnly::FileSystem {
+        ReadOnly::FileSystem
+    } else {
+        ReadOnly::Folder
+    }
+}
+
+/// The SQLite URI of a memory opened with `immutable=1` (no lock, no `-shm` file: for a memory in
+/// a folder nobody can write while it is read). `%`, `?` and `#` are escaped, as URIs need.
+fn immutable_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for c in abs.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// How opening a memory for writing failed.
+enum Opened {
+    /// The memory cannot be written, for this reason.
+    ReadOnly(ReadOnly),
+    Error(crate::Error),
+}
+
+fn read_only_error(path: &Path, cause: ReadOnly, advice: &str) -> crate::Error {
+    ErrorKind::ReadOnly {
+        path: path.display().to_string(),
+        cause: cause.as_str(),
+        advice: advice.to_string(),
+    }
+    .into()
 }
 
 /// Where a stored unit came from.
@@ -186,16 +273,30 @@ pub struct OriginCount {
 }
 
 impl Store {
-    /// Opens a memory, creating it when the file does not exist, and brings its schema up to date.
+    /// Opens a memory for reading and writing, creating it when the file does not exist, and
+    /// brings its schema up to date. A memory this user cannot write is refused with
+    /// [`ErrorKind::ReadOnly`].
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|e| memory_error(path, e))?;
-        let store = Store::configure(conn, path)?;
+        refuse_directory(path)?;
+        let store = Store::open_writable(path).map_err(|e| match e {
+            Opened::ReadOnly(cause) => read_only_error(path, cause, READ_ONLY_ADVICE),
+            Opened::Error(e) => e,
+        })?;
         schema::migrate(&store.conn, path)?;
         Ok(store)
     }
 
     /// Opens a memory that must already exist (for read-only work such as export and stats).
+    ///
+    /// A memory this user may write is opened as by [`Store::open`] (an older schema is brought
+    /// up to date). One it may only read (a read-only file, a folder it cannot write, a read-only
+    /// file system) is opened read-only, without creating anything next to it: as an immutable
+    /// file when it has no write-ahead log (no writer has it open), else through SQLite's
+    /// read-only mode and the log's existing `-wal` and `-shm` files. Work that writes then fails
+    /// with [`ErrorKind::ReadOnly`]; so does a memory of an older schema, which cannot be brought
+    /// up to date.
     pub fn open_existing(path: &Path) -> Result<Store> {
+        refuse_directory(path)?;
         if !path.exists() {
             return Err(ErrorKind::Memory {
                 path: path.display().to_string(),
@@ -205,24 +306,137 @@ impl Store {
             }
             .into());
         }
-        Store::open(path)
+        let store = match Store::open_writable(path) {
+            Ok(store) => store,
+            Err(Opened::ReadOnly(cause)) => return Store::open_read_only(path, cause),
+            Err(Opened::Error(e)) => return Err(e),
+        };
+        schema::migrate(&store.conn, path)?;
+        Ok(store)
     }
 
-    fn configure(conn: Connection, path: &Path) -> Result<Store> {
+    /// Opens the memory for writing; `Opened::ReadOnly` says why it cannot be written.
+    fn open_writable(path: &Path) -> std::result::Result<Store, Opened> {
+        let conn = Connection::open(path).map_err(|e| {
+            if path.exists() && is_read_only_error(&e) {
+                Opened::ReadOnly(folder_cause(path))
+            } else {
+                Opened::Error(memory_error(path, e))
+            }
+        })?;
+        // SQLite opens a file it may not write read-only, without a word.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(Opened::ReadOnly(file_cause(path)));
+        }
+        Store::configure(conn, path)
+    }
+
+    /// Opens a memory this user may read but not write; see [`Store::open_existing`].
+    fn open_read_only(path: &Path, cause: ReadOnly) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let not_a_memory = |reason: String| -> crate::Error {
+            ErrorKind::NotAMemory {
+                path: path.display().to_string(),
+                reason,
+            }
+            .into()
+        };
+        // SQLite reads a memory in WAL mode through its -wal and -shm files, and creates them
+        // when they are missing: in a folder this user cannot write, it cannot; in one it can,
+        // they would belong to this user, and their owner could no longer write the memory. So:
+        // - no log (no writer has the memory open, none was killed): the file alone is the
+        //   memory, read as immutable, creating nothing;
+        // - a log and its index: read through them, as any reader does;
+        // - a log with changes but no index: SQLite would have to create the index, refused.
+        let sibling = |suffix: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        let wal = std::fs::metadata(sibling("-wal")).ok().map(|m| m.len());
+        let shm = sibling("-shm").exists();
+        let opened = match (wal, shm) {
+            (None, _) | (Some(0), false) => Connection::open_with_flags(immutable_uri(path), flags),
+            (Some(_), true) => Connection::open_with_flags(path, flags),
+            (Some(_), false) => {
+                return Err(read_only_error(
+                    path,
+                    cause,
+                    "its -wal file holds changes that were never copied into it, and SQLite \
+                     cannot read them without creating a -shm file next to it; ask someone who \
+                     can write the memory to run `tmkit stats` on it once",
+                ));
+            }
+        };
+        let conn = opened.map_err(|e| not_a_memory(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(60))?;
-        // Only takes effect on a new, empty file: bigger pages mean fewer log frames and btree levels.
-        conn.pragma_update(None, "page_size", 16384)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| memory_error(path, e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::user_version(&conn).map_err(|e| not_a_memory(e.to_string()))?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Reads through a memory map: no copy and no system call per page.
         conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
+        schema::check_current(&conn, path, |found| {
+            read_only_error(
+                path,
+                cause,
+                &format!(
+                    "it has schema version {found}, from an older tmkit, and must be brought up \
+                     to date once by someone who can write it (any tmkit command does it)"
+                ),
+            )
+        })?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            read_only: Some(cause),
         })
+    }
+
+    /// Sets up a connection for writing; `Opened::ReadOnly` when the folder turns out not to take
+    /// SQLite's `-wal` and `-shm` files.
+    fn configure(conn: Connection, path: &Path) -> std::result::Result<Store, Opened> {
+        let fail = |e: rusqlite::Error| -> Opened {
+            if is_read_only_error(&e) {
+                Opened::ReadOnly(folder_cause(path))
+            } else {
+                // A full disk is a full disk, not "not a tmkit memory (disk I/O error)".
+                Opened::Error(memory_error(path, e))
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(60)).map_err(fail)?;
+        // Only takes effect on a new, empty file: bigger pages mean fewer log frames and btree levels.
+        conn.pragma_update(None, "page_size", 16384).map_err(fail)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(fail)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(fail)?;
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(fail)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(fail)?;
+        // Reads through a memory map: no copy and no system call per page.
+        conn.pragma_update(None, "mmap_size", 1_i64 << 32)
+            .map_err(fail)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: None,
+        })
+    }
+
+    /// Why the memory is open read-only, or `None` when it may be written.
+    pub fn read_only(&self) -> Option<ReadOnly> {
+        self.read_only
+    }
+
+    /// Refuses work that writes on a memory opened read-only; `what` says what needed writing.
+    pub fn ensure_writable(&self, what: &str) -> Result<()> {
+        match self.read_only {
+            None => Ok(()),
+            Some(cause) => Err(read_only_error(&self.path, cause, what)),
+        }
     }
 
     /// The database file.
@@ -233,6 +447,7 @@ impl Store {
     /// Starts a write transaction. It waits for other writers (another import) to finish, and
     /// everything it does is undone unless [`Writer::commit`] is called.
     pub fn writer(&mut self) -> Result<Writer<'_>> {
+        self.ensure_writable(READ_ONLY_ADVICE)?;
         self.conn.busy_timeout(Duration::from_secs(24 * 3600))?;
         let tx = self
             .conn
@@ -690,6 +905,19 @@ pub fn memory_error(path: &Path, e: rusqlite::Error) -> crate::Error {
     ErrorKind::Memory { path: name, cause }.into()
 }
 
+/// A directory given as the memory is refused in the words used for any file, before SQLite
+/// (which would say "disk I/O error", or look read-only) sees it.
+fn refuse_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(ErrorKind::Memory {
+            path: path.display().to_string(),
+            cause: crate::error::io_cause(&std::io::ErrorKind::IsADirectory.into()),
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// Names the memory and the unit in a [`ErrorKind::DamagedUnit`] error from `body`; other errors
 /// pass unchanged.
 fn damaged(e: crate::Error, path: &Path, unit: &str) -> crate::Error {
@@ -1070,5 +1298,17 @@ mod tests {
             "{e}"
         );
         assert!(!db.exists());
+    }
+
+    #[test]
+    fn immutable_uris_escape_what_uris_reserve() {
+        let table = [
+            ("/m/tmkit.db", "file:/m/tmkit.db?immutable=1"),
+            ("/m/50% off?#.db", "file:/m/50%25 off%3F%23.db?immutable=1"),
+            ("/共享/记忆.db", "file:/共享/记忆.db?immutable=1"),
+        ];
+        for (path, uri) in table {
+            assert_eq!(immutable_uri(Path::new(path)), uri);
+        }
     }
 }

@@ -116,6 +116,30 @@ pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     result
 }
 
+/// For a memory opened read-only, which cannot be migrated: refuses a schema newer than this
+/// tmkit's, an empty or foreign database, and (through `older`) an older schema.
+pub(super) fn check_current(
+    conn: &Connection,
+    path: &Path,
+    older: impl FnOnce(i64) -> crate::Error,
+) -> Result<()> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(too_new(path, found));
+    }
+    if found == 0 {
+        return Err(ErrorKind::NotAMemory {
+            path: path.display().to_string(),
+            reason: "it has no tmkit schema".to_string(),
+        }
+        .into());
+    }
+    if found < SCHEMA_VERSION {
+        return Err(older(found));
+    }
+    Ok(())
+}
+
 fn too_new(path: &Path, found: i64) -> crate::Error {
     ErrorKind::SchemaTooNew {
         path: path.display().to_string(),

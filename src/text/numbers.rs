@@ -12,7 +12,9 @@
 //! - [`Role::Word`]: an English number word below ten (`two countries` is 两国/両国, `one of the`
 //!   is often dropped), a spelled-out ordinal (`for the first time` is 首次/初めて), a single Chinese
 //!   or Japanese numeral (两国, 六个, 十分, 第一). It matches a figure of the other side, but its
-//!   absence is only reported when the other side has a figure left over (`six` rendered `5つ`).
+//!   absence is only reported when the other side has a figure left over that it can have become:
+//!   a quantity or an ordinal that no missing figure accounts for (`six` rendered `5つ`, `first`
+//!   rendered `第二`), never because another number of the sentence changed.
 //! - [`Role::Name`]: digits that belong to a name or code: glued to letters (`COVID-19`, `COVID19`,
 //!   `G20`, `MH370`, `5G`), version-like (`3.5.1`), decades and centuries (`1990s`, `90年代`,
 //!   `20世纪`). `COVID-19` is 新冠肺炎/新型コロナウイルス without the 19, so such numbers are never
@@ -145,8 +147,8 @@ impl NumberDiff {
 /// Numbers match by kind and value first (`46 percent` and `46%`; `Nov. 30` and `11月30日`;
 /// `35.8 trillion` and `35兆8000億`), then by value alone (`16th` and `十六回`; a date and its day),
 /// then by absolute value (`-5` and 零下5). What is left: a source [`Role::Figure`] is missing; a
-/// source [`Role::Word`] is missing only when the target has a figure left over; a target figure is
-/// extra; names are never reported.
+/// source [`Role::Word`] is missing only when the target has a quantity or ordinal figure left
+/// over that no missing figure accounts for; a target figure is extra; names are never reported.
 ///
 /// ```
 /// use tmkit::model::Lang;
@@ -209,17 +211,63 @@ pub fn compare(source: &[Number], target: &[Number]) -> NumberDiff {
             diff.extra.push(*b);
         }
     }
-    for (i, a) in source.iter().enumerate() {
-        if s_used[i] {
-            continue;
+    // A word left over is missing only when a target figure left over can be its rendering: one
+    // that no missing figure of the source accounts for, and of a kind a word can be written as
+    // (`six` → `5`, `first` → `第2`). Otherwise the target wrote it in words (`first` → 首次,
+    // 初めて), whatever happened to the other numbers of the sentence.
+    let mut claimed = vec![false; diff.extra.len()];
+    let mut claim = |n: &Number, fits: &dyn Fn(&Number, &Number) -> bool| -> bool {
+        let free = |k: &usize| !claimed[*k];
+        let pick = (0..diff.extra.len())
+            .filter(free)
+            .find(|&k| fits(n, &diff.extra[k]));
+        if let Some(k) = pick {
+            claimed[k] = true;
         }
-        match a.role {
-            Role::Figure => diff.missing.push(*a),
-            Role::Word if !diff.extra.is_empty() => diff.missing.push(*a),
-            _ => {}
+        pick.is_some()
+    };
+    // Missing figures take their own kind first, then any figure (as the report pairs them).
+    let figures: Vec<usize> = (0..source.len())
+        .filter(|&i| !s_used[i] && source[i].role == Role::Figure)
+        .collect();
+    let mut unpaired = Vec::new();
+    for &i in &figures {
+        if !claim(&source[i], &|a, b| same_kind(a, b)) {
+            unpaired.push(i);
+        }
+    }
+    for &i in &unpaired {
+        claim(&source[i], &|_, _| true);
+    }
+    let mut words = Vec::new();
+    for (i, a) in source.iter().enumerate() {
+        if !s_used[i] && a.role == Role::Word && claim(a, &|w, b| word_rendering(w, b)) {
+            words.push(i);
+        }
+    }
+    for (i, a) in source.iter().enumerate() {
+        if figures.contains(&i) || words.contains(&i) {
+            diff.missing.push(*a);
         }
     }
     diff
+}
+
+fn same_kind(a: &Number, b: &Number) -> bool {
+    matches!(
+        (a.kind, b.kind),
+        (NumberKind::Date { .. }, NumberKind::Date { .. })
+            | (NumberKind::Percent, NumberKind::Percent)
+            | (NumberKind::Ordinal, NumberKind::Ordinal)
+            | (NumberKind::Plain, NumberKind::Plain)
+    )
+}
+
+/// Whether figure `b` can be how a translation wrote the number word `word`: a quantity or an
+/// ordinal (`six` → `5つ`, `first` → `第2`, `third` → `3度目`), never a percentage or a date.
+fn word_rendering(word: &Number, b: &Number) -> bool {
+    let countable = |k: NumberKind| matches!(k, NumberKind::Plain | NumberKind::Ordinal);
+    countable(word.kind) && countable(b.kind)
 }
 
 fn approx(a: f64, b: f64) -> bool {
@@ -1667,6 +1715,76 @@ mod tests {
         // Missing outright, extra outright.
         assert_eq!(diff("The 16th forum", "论坛", "zh-CN").0, ["16th"]);
         assert_eq!(diff("The forum", "第16届论坛", "zh-CN").1, ["第16"]);
+    }
+
+    /// An ordinal word rendered in words (首次, 初めて, 首届) is not a number gone missing because
+    /// another number of the sentence changed: only the changed number is reported.
+    #[test]
+    fn ordinal_words_rendered_in_words_are_not_missing_when_another_number_changes() {
+        let cases = [
+            (
+                "For the first time, exports rose 46 percent.",
+                "出口首次增长了64%。",
+                "zh-CN",
+                "46 percent",
+                "64%",
+            ),
+            (
+                "The forum was held online for the first time in 2019.",
+                "论坛于2020年首次在线上举行。",
+                "zh-CN",
+                "2019",
+                "2020",
+            ),
+            (
+                "This is the first forum since the 2020 outbreak.",
+                "这是2021年疫情暴发以来的首届论坛。",
+                "zh-CN",
+                "2020",
+                "2021",
+            ),
+            (
+                "For the first time, the two sides met 3 times.",
+                "双方は初めて4回会談した。",
+                "ja-JP",
+                "3",
+                "4",
+            ),
+            (
+                "For the second year in a row, trade grew 5 percent.",
+                "貿易は2年連続で6％伸びた。",
+                "ja-JP",
+                "5 percent",
+                "6％",
+            ),
+        ];
+        for (src, tgt, l, m, e) in cases {
+            assert_eq!(
+                diff(src, tgt, l),
+                (vec![m.to_string()], vec![e.to_string()]),
+                "{src} | {tgt}"
+            );
+        }
+        // An ordinal word written as another figure is still caught, with the figure it became.
+        assert_eq!(
+            diff(
+                "The first forum was held in 2005.",
+                "第二届论坛于2005年举行。",
+                "zh-CN"
+            ),
+            (vec!["first".to_string()], vec!["第二".to_string()])
+        );
+        assert_eq!(
+            diff(
+                "For the third time, exports rose 46 percent.",
+                "出口第四次增长了64%。",
+                "zh-CN"
+            ),
+            (
+                vec!["third".to_string(), "46 percent".to_string()],
+                vec!["第四".to_string(), "64%".to_string()]
+            )
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Sentence segmentation of plain text: paragraphs, headings and list items, then SRX rules.
 //!
-//! 1. A blank line (only whitespace) ends a paragraph; a segment never crosses one.
-//! 2. Inside a paragraph a line break is whitespace, except after a line that looks like a
+//! 1. A blank line (only whitespace) ends a paragraph; a segment never crosses one. So does a
+//!    page break (U+000C, form feed, as Word writes a manual page break).
+//! 2. A line ends at a line feed or at U+000B (Word's manual line break, vertical tab).
+//!    Inside a paragraph a line break is whitespace, except after a line that looks like a
 //!    heading (short, no final punctuation, the next line not continuing it in lower case),
 //!    after a line ending with a colon (a label or the lead-in of a list) and before a list item
 //!    (`- `, `• `, `1. `, `2) `, `(a) `...): there the text is cut into separate blocks.
@@ -143,7 +145,7 @@ fn lines(input: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, 
             return None;
         }
         let rest = &input.as_bytes()[pos..end];
-        let (line_end, next) = match memchr::memchr(b'\n', rest) {
+        let (line_end, next) = match memchr::memchr2(b'\n', LINE_TAB, rest) {
             Some(i) => (pos + i, pos + i + 1),
             None => (end, end),
         };
@@ -163,10 +165,35 @@ fn is_blank(s: &str) -> bool {
     s.chars().all(is_space)
 }
 
-/// Paragraphs: maximal runs of non-blank lines, as byte ranges (from the first line's start to
-/// the last line's end).
+/// U+000B (vertical tab), Word's manual line break: a line break like `\n`.
+const LINE_TAB: u8 = 0x0b;
+/// U+000C (form feed), Word's manual page break: a paragraph break.
+const PAGE_BREAK: u8 = 0x0c;
+
+/// Paragraphs: maximal runs of non-blank lines within a page (pages are separated by U+000C),
+/// as byte ranges (from the first line's start to the last line's end).
 fn paragraphs(input: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut it = lines(input, 0, input.len()).peekable();
+    let mut page_start = 0;
+    let pages = std::iter::from_fn(move || {
+        if page_start > input.len() || (page_start == input.len() && !input.is_empty()) {
+            return None;
+        }
+        let rest = &input.as_bytes()[page_start..];
+        let end = memchr::memchr(PAGE_BREAK, rest).map_or(input.len(), |i| page_start + i);
+        let page = (page_start, end);
+        page_start = end + 1;
+        Some(page)
+    });
+    pages.flat_map(move |(start, end)| page_paragraphs(input, start, end))
+}
+
+/// The paragraphs of `input[start..end]`, a text without page breaks.
+fn page_paragraphs(
+    input: &str,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut it = lines(input, start, end).peekable();
     std::iter::from_fn(move || {
         let first = loop {
             let (s, e) = it.next()?;
@@ -952,6 +979,36 @@ mod tests {
                 (1, "More text.")
             ]
         );
+    }
+
+    #[test]
+    fn word_line_and_page_breaks_are_breaks() {
+        let e = engine();
+        let rules = e.rules_for("en").unwrap();
+        // U+000B is a line break (here after a heading), U+000C a paragraph break even in
+        // the middle of a sentence; neither stays in a segment.
+        let input =
+            "A Heading\u{b}The text goes on\u{c}after the page break.\u{c}\u{c}Last one.\u{b}";
+        let got: Vec<_> = segment(input, &rules)
+            .iter()
+            .map(|s| (s.paragraph, s.text(input)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "A Heading"),
+                (0, "The text goes on"),
+                (1, "after the page break."),
+                (2, "Last one.")
+            ]
+        );
+        // Inside a sentence a manual line break is white space, as a line feed is.
+        let input = "One sentence that\u{b}goes on.";
+        let got: Vec<_> = segment(input, &rules)
+            .iter()
+            .map(|s| s.text(input))
+            .collect();
+        assert_eq!(got, ["One sentence that\u{b}goes on."]);
     }
 
     #[test]

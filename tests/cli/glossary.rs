@@ -267,3 +267,237 @@ fn importing_a_glossary_again_changes_nothing() {
     let list = w.json(["glossary", "list"]);
     assert_eq!(list[0]["concepts"], first["added"]);
 }
+
+/// The languages of the terms of each concept of a glossary.
+fn term_langs(w: &Work, name: &str) -> Vec<Vec<String>> {
+    concepts(w, name)
+        .iter()
+        .map(|c| {
+            c["terms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["lang"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_header_of_language_names_is_a_header() {
+    let w = Work::new();
+    for (file, content) in [
+        ("names.csv", "English,Chinese,Japanese\nWang Yi,王毅,王毅\n"),
+        ("codes.csv", "EN,ZH,JP\nWang Yi,王毅,王毅\n"),
+        ("zh.tsv", "英语\t中文\t日语\nWang Yi\t王毅\t王毅\n"),
+        ("ja.tsv", "英語\t中国語\t日本語\nWang Yi\t王毅\t王毅\n"),
+    ] {
+        w.write(file, content);
+        let r = w.json(["glossary", "import", file, "-n", file]);
+        assert_eq!(
+            (r["added"].as_u64(), r["skipped"].as_u64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(term_langs(&w, file), [["en", "zh-CN", "ja-JP"]], "{file}");
+        // The Japanese column is a term, not a note.
+        assert_eq!(concepts(&w, file)[0]["note"], serde_json::Value::Null);
+    }
+}
+
+#[test]
+fn a_glossary_whose_languages_are_unknown_is_refused_with_the_fix() {
+    let w = Work::new();
+    w.ok([
+        "glossary",
+        "add",
+        "-n",
+        "g",
+        "en=Genron NPO",
+        "ja-JP=言論NPO",
+    ]);
+    // (file, content, where the error points, concepts with --langs)
+    for (file, content, at, n) in [
+        (
+            "generic.csv",
+            "Source,Target\nWang Yi,王毅\n",
+            "generic.csv:1:1: ",
+            1,
+        ),
+        (
+            "mixed.tsv",
+            "en\tTarget\nWang Yi\t王毅\n",
+            "mixed.tsv:1:4: ",
+            1,
+        ),
+        (
+            "plain.csv",
+            "Wang Yi,王毅\nSuga,菅义伟\n",
+            "plain.csv:1:1: ",
+            2,
+        ),
+    ] {
+        w.write(file, content);
+        let out = w.run(["glossary", "import", file, "-n", "g"]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(at) && err.contains("--langs en,zh-CN,ja-JP"),
+            "{file}: {err}"
+        );
+        assert_eq!(concepts(&w, "g").len(), 1, "{file}: nothing imported");
+        // --langs names the term columns in order.
+        let r = w.json([
+            "glossary", "import", file, "-n", file, "--langs", "en,zh-CN",
+        ]);
+        assert_eq!(r["added"], n, "{file}");
+        assert_eq!(term_langs(&w, file)[0], ["en", "zh-CN"], "{file}");
+    }
+    // Without a header row, a column after the terms is the note; the first --langs language is
+    // the source language.
+    w.write("ja.csv", "言論NPO,言论NPO,a think tank\n");
+    w.ok(["glossary", "import", "ja.csv", "--langs", "ja-JP,zh-CN"]);
+    let c = concepts(&w, "ja");
+    assert_eq!(term_langs(&w, "ja"), [["ja-JP", "zh-CN"]]);
+    assert_eq!(c[0]["note"], "a think tank");
+}
+
+#[test]
+fn csv_export_neutralizes_formulas_and_bars_and_reads_back_the_same_terms() {
+    let w = Work::new();
+    w.ok([
+        "glossary",
+        "add",
+        "-n",
+        "t",
+        "en==SUM(A1)",
+        "zh-CN=-5 °C",
+        "ja-JP=@user",
+        "--note",
+        "+1 for the ratio",
+    ]);
+    w.ok([
+        "glossary",
+        "add",
+        "-n",
+        "t",
+        "en=A|B testing",
+        "zh-CN=A\\B 测试",
+    ]);
+    let first = concepts(&w, "t");
+    for (file, d) in [("out.csv", ','), ("out.tsv", '\t')] {
+        w.ok(["glossary", "export", "t", "-o", file]);
+        let text = std::fs::read_to_string(w.path(file)).unwrap();
+        assert!(
+            text.contains(&format!(
+                "\"'=SUM(A1)\"{d}\"'-5 °C\"{d}\"'@user\"{d}\"'+1 for the ratio\"\n"
+            )),
+            "{file}: every cell that would run as a formula is quoted text:\n{text}"
+        );
+        assert!(
+            text.contains(&format!("A\\|B testing{d}A\\\\B 测试{d}")),
+            "{text}"
+        );
+        let name = file.replace('.', "-");
+        w.ok(["glossary", "import", file, "-n", &name]);
+        assert_eq!(concepts(&w, &name), first, "{file}");
+    }
+}
+
+#[test]
+fn basic_bad_tbx_skips_the_concepts_that_break_tbx_basic_and_says_why() {
+    let w = Work::new();
+    let file = fixture("glossary/basic_bad.tbx");
+    let file = file.to_str().unwrap();
+    let out = w.ok([
+        "glossary",
+        "import",
+        file,
+        "-n",
+        "bad",
+        "--max-problems",
+        "2",
+    ]);
+    assert!(out.contains("45 skipped in "), "{out}");
+    assert!(
+        out.contains(
+            "        44  transactionType \"…\" is not a TBX-Basic value (expected origination, \
+             modification): concept skipped\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "basic_bad.tbx:26:6: <transac> of type \"theWrongType\" is not a TBX-Basic data \
+             category (expected transactionType): concept skipped\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  ... and 43 more (--max-problems N lists more)\n"),
+        "{out}"
+    );
+    assert!(out.contains("0 concepts added"), "{out}");
+
+    let r = w.json(["glossary", "import", file, "-n", "bad"]);
+    let f = &r["files"][0];
+    assert_eq!(
+        (f["entries"].as_u64(), f["skipped"].as_u64()),
+        (Some(0), Some(45))
+    );
+    assert_eq!(
+        f["skipped_reasons"]["transactionType \"…\" is not a TBX-Basic value (expected \
+                              origination, modification): concept skipped"],
+        44
+    );
+    assert_eq!(f["problems"].as_array().unwrap().len(), 10);
+    assert_eq!(f["problems"][0]["location"]["line"], 26);
+    assert_eq!(f["problems"][0]["location"]["column"], 6);
+    assert_eq!(r["skipped"], 45);
+
+    // --strict: the first is fatal, and nothing is imported.
+    w.write("good.csv", "en,zh-CN\nXi Jinping,习近平\n");
+    let out = w.run([
+        "glossary", "import", "good.csv", file, "-n", "strict", "--strict",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("basic_bad.tbx:26:6: <transac> of type \"theWrongType\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--strict"), "{}", stderr(&out));
+    let list = w.json(["glossary", "list"]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["name"] != "strict"),
+        "{list}"
+    );
+}
+
+#[test]
+fn skipped_csv_rows_are_summarized_and_strict_refuses_them() {
+    let w = Work::new();
+    w.write(
+        "t.csv",
+        "en,zh-CN,zh-CN:status\n,,\nSuga,菅义伟,maybe\nWang Yi,王毅,\n",
+    );
+    let out = w.ok(["glossary", "import", "t.csv"]);
+    assert!(out.contains("2 skipped in t.csv:\n"), "{out}");
+    assert!(
+        out.contains("         1  no terms in this row: skipped\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("t.csv:3:10: invalid status \"maybe\""),
+        "{out}"
+    );
+    let out = w.run(["glossary", "import", "t.csv", "-n", "s", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("t.csv:2:1: no terms in this row"),
+        "{}",
+        stderr(&out)
+    );
+}

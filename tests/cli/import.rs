@@ -409,3 +409,36 @@ fn summary_lists_counts_per_language() {
     assert!(text.contains("merged"), "{text}");
     assert!(text.contains("variants read by language: en"), "{text}");
 }
+
+/// XLIFF 1.2 `approved="yes"` makes a target a translation whatever earlier state it has, as
+/// translate-toolkit reads it (a reviewer approved it in a tool that sets only `approved`);
+/// without it, the state decides.
+#[test]
+fn xliff_approved_yes_is_imported_and_states_still_decide_otherwise() {
+    let w = Work::new();
+    let unit = |id: u32, approved: &str, state: &str| {
+        format!(
+            "<trans-unit id=\"{id}\"{approved}><source>Sentence {id}.</source>\
+             <target{state}>句子{id}。</target></trans-unit>\n"
+        )
+    };
+    let xlf = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\" \
+         xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file original=\"a.txt\" \
+         source-language=\"en\" target-language=\"zh-CN\" datatype=\"plaintext\"><body>\n{}{}{}{}</body></file></xliff>\n",
+        unit(1, " approved=\"yes\"", " state=\"needs-translation\""),
+        unit(2, "", " state=\"needs-translation\""),
+        unit(3, " approved=\"no\"", " state=\"translated\""),
+        unit(4, " approved=\"yes\"", " state=\"new\""),
+    );
+    w.write("a.xlf", xlf);
+    let report = w.json(["import", "a.xlf"]);
+    assert_eq!(report["added"], 3, "{report}");
+    assert_eq!(report["skipped"], 1, "{report}");
+    let sources: Vec<String> = w
+        .units()
+        .iter()
+        .map(|u| u.variants[0].text.clone())
+        .collect();
+    assert_eq!(sources, ["Sentence 1.", "Sentence 3.", "Sentence 4."]);
+}

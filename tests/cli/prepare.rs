@@ -25,6 +25,132 @@ fn an_existing_kit_is_not_overwritten_without_force() {
     assert!(dir.join("analysis.json").exists());
 }
 
+/// What a `prepare --force` killed at any point leaves, or an older tmkit left: a staging folder
+/// with a whole new kit, and the old kit renamed aside. The next run removes both, and the kit
+/// it puts in place is whole and new (nothing of the old one survives).
+#[test]
+fn force_replaces_a_kit_wholly_and_removes_leftovers_of_killed_runs() {
+    let w = bundled_memory();
+    article(&w);
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt"]);
+    let dir = w.path("beijing-tokyo-forum.en.prepared");
+    let files = |d: &std::path::Path| -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
+    };
+    let complete = files(&dir);
+    assert!(
+        complete.contains(&"analysis.json".to_string()),
+        "{complete:?}"
+    );
+    assert!(
+        !complete.iter().any(|f| f.starts_with(".tmkit")),
+        "no marker is left in the kit: {complete:?}"
+    );
+    // Leftovers of a run killed after writing its staging folder, and of one killed after
+    // renaming the old kit aside; a hidden folder of the user's own, and a staging folder
+    // without tmkit's marker (not recognisably tmkit's).
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for f in files(from) {
+            if from.join(&f).is_file() {
+                std::fs::copy(from.join(&f), to.join(&f)).unwrap();
+            }
+        }
+    };
+    let staging = w.path(".beijing-tokyo-forum.en.prepared.tmkit-staging-x1");
+    copy(&dir, &staging);
+    std::fs::write(staging.join(".tmkit-staging"), "").unwrap();
+    let aside = w.path(".beijing-tokyo-forum.en.prepared.tmkit-old-x2");
+    copy(&dir, &aside);
+    std::fs::write(aside.join(".tmkit-old"), "").unwrap();
+    let mine = w.path(".beijing-tokyo-forum.en.prepared.notes");
+    std::fs::create_dir(&mine).unwrap();
+    let unmarked = w.path(".beijing-tokyo-forum.en.prepared.tmkit-staging-x3");
+    std::fs::create_dir(&unmarked).unwrap();
+    // A file of the old kit that the new one does not have.
+    std::fs::write(dir.join("old-only.txt"), "from the old kit").unwrap();
+    std::fs::remove_file(dir.join("analysis.txt")).unwrap();
+
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--force"]);
+    assert_eq!(files(&dir), complete, "the kit is whole, and only new");
+    assert!(
+        !staging.exists() && !aside.exists(),
+        "leftovers are removed"
+    );
+    assert!(
+        mine.exists() && unmarked.exists(),
+        "folders not tmkit's stay"
+    );
+    let hidden: Vec<String> = files(w.dir.path())
+        .into_iter()
+        .filter(|f| f.contains(".tmkit-"))
+        .collect();
+    assert_eq!(
+        hidden,
+        [".beijing-tokyo-forum.en.prepared.tmkit-staging-x3"],
+        "no staging or old folder of this run is left"
+    );
+}
+
+/// An untouched kit XLIFF coming back changes nothing: its exact matches keep their dates and
+/// change ids, and `export --changed-since` finds nothing changed. What the translator did
+/// change gets the import time.
+#[test]
+fn importing_an_untouched_kit_keeps_dates_and_change_ids() {
+    let w = bundled_memory();
+    article(&w);
+    w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    let before = w.export("before.tmx", &[]);
+    let since = tmkit::ops::import::now_tmx();
+    for lang in ["zh-CN", "ja-JP"] {
+        let report = w.json(["import", &format!("kit/beijing-tokyo-forum.en.{lang}.xlf")]);
+        assert!(report["merged"].as_u64().unwrap() >= 40, "{report}");
+        assert_eq!(report["added"], 0, "{report}");
+    }
+    let changed = w.export("changed.tmx", &["--changed-since", &since]);
+    assert_eq!(
+        units_of_file(&w.path("changed.tmx")).len(),
+        0,
+        "{}",
+        String::from_utf8_lossy(&changed)
+    );
+    assert_eq!(
+        w.export("after.tmx", &[]),
+        before,
+        "the memory is as it was, dates and change ids included"
+    );
+    let first = w
+        .units()
+        .into_iter()
+        .find(|u| u.tuid.as_deref() == Some("btf-0001"))
+        .unwrap();
+    assert_eq!(first.admin.change_id.as_deref(), Some("tmkit-team"));
+    assert_eq!(first.admin.change_date.as_deref(), Some("20201211T013000Z"));
+
+    // A translator corrects one exact match: that unit, and only it, changed now.
+    let path = w.path("kit/beijing-tokyo-forum.en.zh-CN.xlf");
+    let xlf = std::fs::read_to_string(&path).unwrap();
+    let fixed = xlf.replacen("</target>", "（修订）</target>", 1);
+    assert_ne!(fixed, xlf);
+    std::fs::write(&path, fixed).unwrap();
+    w.ok(["import", "kit/beijing-tokyo-forum.en.zh-CN.xlf"]);
+    w.export("changed2.tmx", &["--changed-since", &since]);
+    let changed = units_of_file(&w.path("changed2.tmx"));
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0]
+            .variants
+            .iter()
+            .any(|v| v.text.ends_with("（修订）"))
+    );
+    assert!(changed[0].admin.change_date.as_deref() >= Some(since.as_str()));
+}
+
 #[test]
 fn bad_articles_get_a_clear_message_and_no_kit() {
     let w = bundled_memory();
@@ -271,6 +397,175 @@ fn the_seed_article_kit_is_golden_and_valid() {
             "{p}"
         );
     }
+}
+
+/// translate-toolkit's `pocount` on a file: its translated units.
+fn pocount_translated(path: &std::path::Path) -> usize {
+    let out = std::process::Command::new("pocount")
+        .arg("--csv")
+        .arg(path)
+        .output()
+        .expect("pocount runs (apt-get install translate-toolkit)");
+    assert!(
+        out.status.success(),
+        "pocount failed on {}:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = text.lines().nth(1).unwrap_or_else(|| panic!("{text}"));
+    row.split(',').nth(1).unwrap().trim().parse().unwrap()
+}
+
+/// The kit's exact and context matches that pass the checks are `approved="yes"`, so that
+/// translate-toolkit (and tools that read XLIFF 1.2 the same way) count them as translated.
+#[test]
+fn pocount_counts_the_kits_exact_matches_as_translated() {
+    let w = bundled_kit();
+    let analysis = w.json(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
+    for (i, lang) in ["zh-CN", "ja-JP"].into_iter().enumerate() {
+        let band = |name: &str| {
+            analysis["languages"][i]["bands"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|b| b["band"] == name)
+                .unwrap()["segments"]
+                .as_u64()
+                .unwrap() as usize
+        };
+        let translated = band("exact") + band("context");
+        assert!(translated >= 40, "{lang}: {translated}");
+        let path = w.path(&format!("kit/beijing-tokyo-forum.en.{lang}.xlf"));
+        assert_eq!(pocount_translated(&path), translated, "{lang}");
+        let xlf = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            xlf.matches("approved=\"yes\"").count(),
+            translated,
+            "{lang}"
+        );
+        // The approved units still come back as they went out.
+        let report = w.json(["import", &format!("kit/beijing-tokyo-forum.en.{lang}.xlf")]);
+        assert_eq!(
+            report["merged"].as_u64().unwrap() as usize,
+            translated,
+            "{report}"
+        );
+    }
+}
+
+/// A 100% or 101% match whose translation fails a check is written as needing review, with the
+/// finding as a note, is not approved, is not inserted by OmegaT, and is counted on its own line
+/// of the analysis (text, JSON and the review page) at its own rate.
+#[test]
+fn exact_matches_that_fail_a_check_are_written_as_needing_review() {
+    let w = Work::new();
+    let units = [
+        (
+            "Exports to Japan rose 46 percent last year.",
+            "去年对日本出口增长了64%。",
+            "昨年の対日輸出は46％増加した。",
+        ),
+        (
+            "The forum was held online for the first time.",
+            "论坛首次在线上举行。",
+            "フォーラムは初めてオンラインで開催された。",
+        ),
+        (
+            "Both sides agreed to strengthen cooperation in the digital economy.",
+            "Both sides agreed to strengthen cooperation in the digital economy.",
+            "双方はデジタル経済での協力強化で合意した。",
+        ),
+    ];
+    let mut tmx = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" \
+         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" \
+         datatype=\"plaintext\"/><body>\n",
+    );
+    for (en, zh, ja) in units {
+        tmx.push_str(&format!(
+            "<tu><tuv xml:lang=\"en\"><seg>{en}</seg></tuv><tuv xml:lang=\"zh-CN\"><seg>{zh}</seg></tuv>\
+             <tuv xml:lang=\"ja-JP\"><seg>{ja}</seg></tuv></tu>\n"
+        ));
+    }
+    tmx.push_str("</body></tmx>\n");
+    w.write("m.tmx", tmx);
+    w.ok(["import", "m.tmx"]);
+    let article: Vec<&str> = units.iter().map(|u| u.0).collect();
+    w.write("a.txt", article.join(" ") + "\n");
+    let analysis = w.json(["prepare", "a.txt", "--out", "kit"]);
+    let band = |lang: usize, name: &str| {
+        analysis["languages"][lang]["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["band"] == name)
+            .unwrap()
+            .clone()
+    };
+    let review = band(0, "exact-review");
+    assert_eq!(review["segments"], 2, "{analysis}");
+    assert_eq!(review["weight"], 0.3, "{analysis}");
+    assert_eq!(
+        band(0, "exact")["segments"].as_u64().unwrap()
+            + band(0, "context")["segments"].as_u64().unwrap(),
+        1
+    );
+    assert_eq!(band(1, "exact-review")["segments"], 0, "{analysis}");
+
+    let xlf = std::fs::read_to_string(w.path("kit/a.zh-CN.xlf")).unwrap();
+    let unit = |id: &str| -> String {
+        let start = xlf.find(&format!("<trans-unit id=\"{id}\"")).unwrap();
+        let end = start + xlf[start..].find("</trans-unit>").unwrap();
+        xlf[start..end].to_string()
+    };
+    for (id, finding) in [
+        ("1", "number 46 percent in the source is 64% in the target"),
+        ("3", "the target is a copy of the source"),
+    ] {
+        let u = unit(id);
+        assert!(
+            u.contains(
+                "<target state=\"needs-review-translation\" state-qualifier=\"exact-match\">"
+            ),
+            "{u}"
+        );
+        assert!(!u.contains("approved="), "{u}");
+        assert!(
+            u.contains(&format!(
+                "<note from=\"tmkit-check\" annotates=\"target\" priority=\"1\">{finding}</note>"
+            )),
+            "{u}"
+        );
+    }
+    let good = unit("2");
+    assert!(
+        good.contains("approved=\"yes\"") && good.contains("state=\"translated\""),
+        "{good}"
+    );
+    assert_eq!(pocount_translated(&w.path("kit/a.zh-CN.xlf")), 1);
+    assert_eq!(pocount_translated(&w.path("kit/a.ja-JP.xlf")), 3);
+
+    // OmegaT inserts only what passes the checks.
+    let auto = units_of_file(&w.path("kit/a.omegat/tm/auto/a.tmx"));
+    assert_eq!(auto.len(), 1, "{auto:?}");
+
+    let text = std::fs::read_to_string(w.path("kit/analysis.txt")).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("100% (needs review)")
+                && l.split_whitespace().nth(3) == Some("2")),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(w.path("kit/report.html")).unwrap();
+    assert!(
+        html.contains("data-band=\"exact-review\"></span>100% (needs review)</th><td>2</td>"),
+        "the review page's table has the line"
+    );
+    assert!(
+        html.contains("needs review</span>"),
+        "the segments' badges say so"
+    );
 }
 
 /// The translations a translator would deliver for the segments the memory has no exact match

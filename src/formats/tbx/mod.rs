@@ -40,7 +40,28 @@
 //! without or with an invalid `xml:lang`, and anything in `<body>` that is not a concept are reported
 //! as [`Problem`]s with their location and skipped. Malformed XML, a truncated file, a root that is not
 //! `martif` or `tbx`, and entity declarations are fatal errors located as `path:line:column`.
-//! Dialect rules (picklist values, which category goes on which level) are not enforced.
+//!
+//! **TBX-Basic.** A TBX v3 file whose root says `type="TBX-Basic"` is held to the dialect's rules
+//! (LTAC Global's TBX-Basic RNG and Schematron), as far as they can be checked while streaming; a
+//! concept that breaks one is reported at the offending element and skipped:
+//!
+//! - the data category (the `type` of a `termNote`, `descrip`, `admin`, `transac`, `transacNote`,
+//!   `ref`, `xref`) must be one of TBX-Basic's: termNote `administrativeStatus`, `partOfSpeech`,
+//!   `termType`, `grammaticalGender`, `geographicalUsage`, `termLocation`; descrip `definition`,
+//!   `context`, `subjectField`; admin `source`, `customerSubset`, `projectSubset`; transac
+//!   `transactionType`; transacNote `responsibility`; ref `crossReference`; xref
+//!   `externalCrossReference`, `xGraphic`. Private categories (`x-...`, as tmkit's own
+//!   `x-caseSensitive`, `x-variant`, `x-partOfSpeech`) are accepted;
+//! - picklist values: `administrativeStatus` (`preferredTerm-admn-sts`, `admittedTerm-admn-sts`,
+//!   `deprecatedTerm-admn-sts`, `supersededTerm-admn-sts`), `partOfSpeech` (`adjective`, `noun`,
+//!   `other`, `verb`, `adverb`), `termType`, `grammaticalGender`, `termLocation` and
+//!   `transactionType` (`origination`, `modification`);
+//! - levels: term notes, `context`, `customerSubset` and `projectSubset` only in a `termSec`;
+//!   `definition` in a `conceptEntry` or `langSec`; `subjectField` and `xGraphic` in a
+//!   `conceptEntry`; `crossReference` and `externalCrossReference` not in a `langSec`.
+//!
+//! Other dialects (TBX-Min, TBX-Core, TBX v2 `martif` files of any type) are read leniently as
+//! described above.
 
 mod reader;
 mod writer;
@@ -64,3 +85,10 @@ pub const CASE_SENSITIVE_TYPE: &str = "x-caseSensitive";
 
 /// The `termNote` type tmkit reads and writes for each of [`Term::variants`](crate::model::Term).
 pub const VARIANT_TYPE: &str = "x-variant";
+
+/// The `termNote` type tmkit writes for a part of speech outside TBX-Basic's picklist (TBX v3),
+/// and reads as [`Term::pos`](crate::model::Term).
+pub const POS_TYPE: &str = "x-partOfSpeech";
+
+/// The `partOfSpeech` values TBX-Basic (v3) allows.
+pub const BASIC_PARTS_OF_SPEECH: [&str; 5] = ["adjective", "noun", "other", "verb", "adverb"];

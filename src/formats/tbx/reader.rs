@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{CASE_SENSITIVE_TYPE, Problem, VARIANT_TYPE, Version};
+use super::{CASE_SENSITIVE_TYPE, POS_TYPE, Problem, VARIANT_TYPE, Version};
 use crate::error::{ErrorKind, Location, Result};
 use crate::formats::xml::{self, Input};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
@@ -70,6 +70,8 @@ pub struct Reader {
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Where the entry last read starts.
     entry_location: Option<crate::error::Location>,
+    /// The file is TBX v3 TBX-Basic: concepts that break the dialect's rules are skipped.
+    basic: bool,
 }
 
 /// Where in a concept an element stands.
@@ -114,13 +116,17 @@ const GROUPS: [&str; 5] = [
     "noteGrp",
 ];
 /// Elements whose `type` attribute names the data category.
-const TYPED: [&str; 6] = [
+const TYPED: [&str; 10] = [
     "descrip",
     "termNote",
     "admin",
     "descripNote",
     "adminNote",
     "termCompList",
+    "transac",
+    "transacNote",
+    "ref",
+    "xref",
 ];
 
 impl Reader {
@@ -151,6 +157,7 @@ impl Reader {
             encoding,
             raw_bytes,
             entry_location: None,
+            basic: false,
         };
         this.read_prolog()?;
         if !this.finished && !this.advance_to_body()? {
@@ -167,6 +174,12 @@ impl Reader {
     /// The root's `type` attribute: `TBX`, `TBX-Basic`, `TBX-Min`, `TBX-Default`, ...
     pub fn dialect(&self) -> Option<&str> {
         self.dialect.as_deref()
+    }
+
+    /// Whether concepts are checked against TBX-Basic's rules (a TBX v3 file of type TBX-Basic;
+    /// see the [module](super)).
+    pub fn checks_basic_rules(&self) -> bool {
+        self.basic
     }
 
     /// The encoding the input was read in.
@@ -231,6 +244,11 @@ impl Reader {
                         Version::V3
                     };
                     self.dialect = attr(e, &self.xml, "type")?;
+                    self.basic = self.version == Version::V3
+                        && self
+                            .dialect
+                            .as_deref()
+                            .is_some_and(|d| d.eq_ignore_ascii_case("TBX-Basic"));
                     self.root = e.name().as_ref().to_string();
                     if empty {
                         self.finished = true;
@@ -401,6 +419,31 @@ impl Reader {
                     };
                     (element, category, lang)
                 }
+                Event::Empty(e) if self.basic => {
+                    // An empty data category breaks TBX-Basic as a full one would.
+                    let element = local(&e);
+                    let typed = TYPED.contains(&element.as_str());
+                    let category = if typed {
+                        attr(&e, &self.xml, "type")?.unwrap_or_default()
+                    } else {
+                        element.clone()
+                    };
+                    let (problem, picklist) = basic_rule(level, &element, &category, typed);
+                    let problem = problem.or_else(|| {
+                        picklist.map(|(name, values)| {
+                            format!(
+                                "{name} \"\" is not a TBX-Basic value (expected {}): concept \
+                                 skipped",
+                                values.join(", ")
+                            )
+                        })
+                    });
+                    if let Some(message) = problem {
+                        let location = self.xml.here();
+                        draft.problem.get_or_insert(Problem { location, message });
+                    }
+                    continue;
+                }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
                     return Err(self.xml.tbx_error(
@@ -420,6 +463,38 @@ impl Reader {
             if GROUPS.contains(&element.as_str()) {
                 self.read_children(level, entry, draft, term.as_deref_mut())?;
                 continue;
+            }
+            if self.basic {
+                if element == "transacGrp" {
+                    self.check_transactions(level, draft)?;
+                    continue;
+                }
+                let location = self.xml.here();
+                let typed = TYPED.contains(&element.as_str());
+                let (problem, picklist) = basic_rule(level, &element, &category, typed);
+                if let Some(message) = problem {
+                    draft.problem.get_or_insert(Problem {
+                        location: location.clone(),
+                        message,
+                    });
+                }
+                if let Some((name, values)) = picklist {
+                    let text = self.read_text(&element)?;
+                    if !values.contains(&text.as_str()) {
+                        draft.problem.get_or_insert(Problem {
+                            location,
+                            message: format!(
+                                "{name} {text:?} is not a TBX-Basic value (expected {}): concept \
+                                 skipped",
+                                values.join(", ")
+                            ),
+                        });
+                    }
+                    if let (Level::Term, Some(t)) = (level, term.as_deref_mut()) {
+                        apply_term_text(&category, text, t);
+                    }
+                    continue;
+                }
             }
             match (level, category.as_str()) {
                 (Level::Concept, "langSet" | "langSec") => {
@@ -499,45 +574,63 @@ impl Reader {
     }
 
     fn read_term_child(&mut self, element: &str, category: &str, t: &mut TermDraft) -> Result<()> {
-        match category {
-            "term" => t.text = self.read_text(element)?,
-            "administrativeStatus" | "normativeAuthorization" | "usageStatus" => {
-                let text = self.read_text(element)?;
-                if let Some(status) = TermStatus::parse(&text)
-                    && (!t.admin_status || t.status.is_none())
-                {
-                    t.status = Some(status);
-                    t.admin_status = category == "administrativeStatus";
-                }
-            }
-            "partOfSpeech" => {
-                let text = self.read_text(element)?;
-                if !text.is_empty() {
-                    t.pos = Some(text);
-                }
-            }
-            "note" => {
-                let text = self.read_text(element)?;
-                if !text.is_empty() {
-                    t.notes.push(text);
-                }
-            }
-            c if c == CASE_SENSITIVE_TYPE || c == "caseSensitive" => {
-                let text = self.read_text(element)?;
-                t.case_sensitive = matches!(
-                    text.to_ascii_lowercase().as_str(),
-                    "yes" | "true" | "1" | "casesensitive"
-                );
-            }
-            c if c == VARIANT_TYPE => {
-                let text = self.read_text(element)?;
-                if !text.is_empty() {
-                    t.variants.push(text);
-                }
-            }
-            _ => self.skip_element()?,
+        if is_term_text(category) {
+            let text = self.read_text(element)?;
+            apply_term_text(category, text, t);
+        } else {
+            self.skip_element()?;
         }
         Ok(())
+    }
+
+    /// Checks the transactions of a `transacGrp` (its `transac` and `transacNote` types and the
+    /// transaction type's value) against TBX-Basic, up to its end tag.
+    fn check_transactions(&mut self, level: Level, draft: &mut ConceptDraft) -> Result<()> {
+        loop {
+            let (element, category) = match self.xml.next(&mut self.buf)? {
+                Event::Start(e) => {
+                    let element = local(&e);
+                    let category = if TYPED.contains(&element.as_str()) {
+                        attr(&e, &self.xml, "type")?.unwrap_or_default()
+                    } else {
+                        element.clone()
+                    };
+                    (element, category)
+                }
+                Event::End(_) => return Ok(()),
+                Event::Eof => {
+                    return Err(self.xml.tbx_error(
+                        "unexpected end of file inside a concept (the file may be truncated)",
+                    ));
+                }
+                _ => continue,
+            };
+            let location = self.xml.here();
+            let typed = TYPED.contains(&element.as_str());
+            let (problem, picklist) = basic_rule(level, &element, &category, typed);
+            if let Some(message) = problem {
+                draft.problem.get_or_insert(Problem {
+                    location: location.clone(),
+                    message,
+                });
+            }
+            match picklist {
+                Some((name, values)) => {
+                    let text = self.read_text(&element)?;
+                    if !values.contains(&text.as_str()) {
+                        draft.problem.get_or_insert(Problem {
+                            location,
+                            message: format!(
+                                "{name} {text:?} is not a TBX-Basic value (expected {}): concept \
+                                 skipped",
+                                values.join(", ")
+                            ),
+                        });
+                    }
+                }
+                None => self.skip_element()?,
+            }
+        }
     }
 
     /// Reads the text content of an element up to its end tag, looking through inline markup
@@ -557,6 +650,7 @@ impl Reader {
                     let c = self.xml.ev.resolve_ref(&r)?;
                     out.push(c);
                 }
+                Event::PI(pi) => out.extend(xml::pi_char(&pi)),
                 Event::Start(_) => depth += 1,
                 Event::End(_) => {
                     if depth == 0 {
@@ -620,6 +714,267 @@ fn finish_lang(lang: Lang, draft: &mut ConceptDraft, entry: &mut TermEntry) {
             variants: t.variants,
         });
     }
+}
+
+/// Whether a data category of a term is read as text (the others are skipped).
+fn is_term_text(category: &str) -> bool {
+    matches!(
+        category,
+        "term"
+            | "administrativeStatus"
+            | "normativeAuthorization"
+            | "usageStatus"
+            | "partOfSpeech"
+            | "note"
+            | "caseSensitive"
+    ) || [CASE_SENSITIVE_TYPE, VARIANT_TYPE, POS_TYPE].contains(&category)
+}
+
+/// Puts the text of a term's data category where it belongs (empty text adds nothing but a term's
+/// own text or case flag).
+fn apply_term_text(category: &str, text: String, t: &mut TermDraft) {
+    match category {
+        "term" => t.text = text,
+        "administrativeStatus" | "normativeAuthorization" | "usageStatus" => {
+            if let Some(status) = TermStatus::parse(&text)
+                && (!t.admin_status || t.status.is_none())
+            {
+                t.status = Some(status);
+                t.admin_status = category == "administrativeStatus";
+            }
+        }
+        c if c == CASE_SENSITIVE_TYPE || c == "caseSensitive" => {
+            t.case_sensitive = matches!(
+                text.to_ascii_lowercase().as_str(),
+                "yes" | "true" | "1" | "casesensitive"
+            );
+        }
+        _ if text.is_empty() => {}
+        "partOfSpeech" | POS_TYPE => t.pos = Some(text),
+        "note" => t.notes.push(text),
+        c if c == VARIANT_TYPE => t.variants.push(text),
+        _ => {}
+    }
+}
+
+/// A TBX-Basic data category: the DCA element that carries it, the levels it may stand at (any
+/// when empty) and its picklist (any text when empty).
+struct BasicCategory {
+    name: &'static str,
+    element: &'static str,
+    levels: &'static [Level],
+    values: &'static [&'static str],
+}
+
+/// TBX-Basic's data categories (LTAC Global's TBX-Basic dialect, DCA RNG and Schematron).
+const BASIC_CATEGORIES: [BasicCategory; 17] = {
+    const TERM: &[Level] = &[Level::Term];
+    const ANY: &[Level] = &[];
+    const NONE: &[&str] = &[];
+    [
+        BasicCategory {
+            name: "administrativeStatus",
+            element: "termNote",
+            levels: TERM,
+            values: &[
+                "admittedTerm-admn-sts",
+                "deprecatedTerm-admn-sts",
+                "supersededTerm-admn-sts",
+                "preferredTerm-admn-sts",
+            ],
+        },
+        BasicCategory {
+            name: "partOfSpeech",
+            element: "termNote",
+            levels: TERM,
+            values: &super::BASIC_PARTS_OF_SPEECH,
+        },
+        BasicCategory {
+            name: "termType",
+            element: "termNote",
+            levels: TERM,
+            values: &[
+                "fullForm",
+                "acronym",
+                "abbreviation",
+                "shortForm",
+                "variant",
+                "phrase",
+            ],
+        },
+        BasicCategory {
+            name: "grammaticalGender",
+            element: "termNote",
+            levels: TERM,
+            values: &["masculine", "feminine", "neuter", "other"],
+        },
+        BasicCategory {
+            name: "geographicalUsage",
+            element: "termNote",
+            levels: TERM,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "termLocation",
+            element: "termNote",
+            levels: TERM,
+            values: &[
+                "checkBox",
+                "comboBox",
+                "comboBoxElement",
+                "dialogBox",
+                "groupBox",
+                "informativeMessage",
+                "interactiveMessage",
+                "menuItem",
+                "progressBar",
+                "pushButton",
+                "radioButton",
+                "slider",
+                "spinBox",
+                "tab",
+                "tableText",
+                "textBox",
+                "toolTip",
+                "user-definedType",
+            ],
+        },
+        BasicCategory {
+            name: "context",
+            element: "descrip",
+            levels: TERM,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "definition",
+            element: "descrip",
+            levels: &[Level::Concept, Level::Lang],
+            values: NONE,
+        },
+        BasicCategory {
+            name: "subjectField",
+            element: "descrip",
+            levels: &[Level::Concept],
+            values: NONE,
+        },
+        BasicCategory {
+            name: "source",
+            element: "admin",
+            levels: ANY,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "customerSubset",
+            element: "admin",
+            levels: TERM,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "projectSubset",
+            element: "admin",
+            levels: TERM,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "transactionType",
+            element: "transac",
+            levels: ANY,
+            values: &["origination", "modification"],
+        },
+        BasicCategory {
+            name: "responsibility",
+            element: "transacNote",
+            levels: ANY,
+            values: NONE,
+        },
+        BasicCategory {
+            name: "crossReference",
+            element: "ref",
+            levels: &[Level::Concept, Level::Term],
+            values: NONE,
+        },
+        BasicCategory {
+            name: "externalCrossReference",
+            element: "xref",
+            levels: &[Level::Concept, Level::Term],
+            values: NONE,
+        },
+        BasicCategory {
+            name: "xGraphic",
+            element: "xref",
+            levels: &[Level::Concept],
+            values: NONE,
+        },
+    ]
+};
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Concept => "<conceptEntry>",
+        Level::Lang => "<langSec>",
+        Level::Term => "<termSec>",
+    }
+}
+
+/// Checks an element of a concept against TBX-Basic: the problem if it breaks a rule, and the
+/// picklist its text must be in (checked by the caller once the text is read). `typed`: the
+/// element carries its category in `type` (DCA); otherwise the element's name is the category
+/// (DCT), and only known categories are checked.
+fn basic_rule(
+    level: Level,
+    element: &str,
+    category: &str,
+    typed: bool,
+) -> (
+    Option<String>,
+    Option<(&'static str, &'static [&'static str])>,
+) {
+    if category.starts_with("x-") {
+        return (None, None);
+    }
+    let found = BASIC_CATEGORIES.iter().find(|c| c.name == category);
+    let rule = match found {
+        Some(c) if !typed || c.element == element => c,
+        _ if !typed => return (None, None),
+        _ if category.is_empty() => {
+            return (
+                Some(format!(
+                    "<{element}> has no type: TBX-Basic needs its data category: concept skipped"
+                )),
+                None,
+            );
+        }
+        _ => {
+            let allowed: Vec<&str> = BASIC_CATEGORIES
+                .iter()
+                .filter(|c| c.element == element)
+                .map(|c| c.name)
+                .collect();
+            let expected = if allowed.is_empty() {
+                format!("TBX-Basic has no <{element}>")
+            } else {
+                format!("expected {}", allowed.join(", "))
+            };
+            return (
+                Some(format!(
+                    "<{element}> of type {category:?} is not a TBX-Basic data category \
+                     ({expected}): concept skipped"
+                )),
+                None,
+            );
+        }
+    };
+    let problem = (!rule.levels.is_empty() && !rule.levels.contains(&level)).then(|| {
+        let allowed: Vec<&str> = rule.levels.iter().map(|&l| level_name(l)).collect();
+        format!(
+            "{} in a {}: TBX-Basic allows it only in a {}: concept skipped",
+            rule.name,
+            level_name(level),
+            allowed.join(" or ")
+        )
+    });
+    let picklist = (!rule.values.is_empty()).then_some((rule.name, rule.values));
+    (problem, picklist)
 }
 
 fn join(lines: Vec<String>) -> Option<String> {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{CASE_SENSITIVE_TYPE, VARIANT_TYPE, Version};
+use super::{BASIC_PARTS_OF_SPEECH, CASE_SENSITIVE_TYPE, POS_TYPE, VARIANT_TYPE, Version};
 use crate::error::{ErrorKind, Result};
 use crate::formats::xml::{escape_attr, escape_text};
 use crate::model::{Lang, TermEntry};
@@ -40,7 +40,8 @@ impl Default for WriterOptions {
 /// has none or it is not an XML name; omitted in v2 then), `subjectField` and `definition` descrips,
 /// one `<note>` per line of the entry's note, then one language section per run of consecutive terms
 /// in the same language, each term with `partOfSpeech` and `administrativeStatus` term notes (the
-/// status is always written), `x-caseSensitive` = `yes` when set, one `x-variant` per variant, and one
+/// status is always written; in v3, a part of speech outside TBX-Basic's picklist goes in an
+/// `x-partOfSpeech` term note, so that the file stays within the dialect), `x-caseSensitive` = `yes` when set, one `x-variant` per variant, and one
 /// `<note>` per line of its note.
 ///
 /// ```
@@ -142,7 +143,13 @@ impl<W: Write> Writer<W> {
                 buf.push_str(&format!("          <{term_sec}>\n"));
                 push_element(buf, 12, "term", None, &t.text);
                 if let Some(pos) = &t.pos {
-                    push_element(buf, 12, "termNote", Some("partOfSpeech"), pos);
+                    // TBX-Basic v3 has a picklist; other values go in tmkit's own category.
+                    let category = if v3 && !BASIC_PARTS_OF_SPEECH.contains(&pos.as_str()) {
+                        POS_TYPE
+                    } else {
+                        "partOfSpeech"
+                    };
+                    push_element(buf, 12, "termNote", Some(category), pos);
                 }
                 push_element(
                     buf,
@@ -207,7 +214,7 @@ fn push_element(buf: &mut String, indent: usize, name: &str, kind: Option<&str>,
         push_attr(buf, "type", kind);
     }
     buf.push('>');
-    escape_text(&clean(text), buf);
+    escape_text(text, buf);
     buf.push_str("</");
     buf.push_str(name);
     buf.push_str(">\n");
@@ -219,19 +226,6 @@ fn push_notes(buf: &mut String, indent: usize, note: Option<&str>) {
         if !line.trim().is_empty() {
             push_element(buf, indent, "note", None, line);
         }
-    }
-}
-
-/// Drops characters XML 1.0 cannot carry (control characters other than tab and line breaks).
-fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(crate::formats::xml::is_xml_char) {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(
-            s.chars()
-                .filter(|&c| crate::formats::xml::is_xml_char(c))
-                .collect(),
-        )
     }
 }
 
@@ -281,7 +275,10 @@ mod tests {
             w.write_entry(&entry).unwrap();
             let out = String::from_utf8(w.finish().unwrap()).unwrap();
             assert!(out.contains(want), "{out}");
-            assert!(out.contains("<term>ab</term>"), "{out}");
+            assert!(
+                out.contains("<term>a<?tmkit-char U+0001?>b</term>"),
+                "{out}"
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 //! level 2: `bpt ept it ph hi sub ut`) kept exactly. It never builds a tree of the whole file.
 //! The writer produces TMX 1.4b that validates against the TMX 1.4 DTD.
 
+pub mod dtd;
 mod reader;
 mod writer;
 

@@ -105,6 +105,8 @@ pub struct Reader {
 
 struct Inline {
     name: String,
+    /// Whether this is a `<ph type="x-tmkit-char">` in segment text (see [`xml::CHAR_CODE_TYPE`]).
+    char_code: bool,
 }
 
 impl Reader {
@@ -597,21 +599,33 @@ impl Reader {
         let mut open_i: Vec<String> = Vec::new();
         let mut seen_i: Vec<String> = Vec::new();
         let mut problem: Option<Problem> = None;
+        // The content of an open character code, `None` once something else than text is in it.
+        let mut char_code: Option<String> = None;
+        let mut saw_char_code = false;
         loop {
             let ev = self.xml.next(&mut self.buf)?;
             match ev {
                 Event::Text(t) => {
                     let content = t.xml10_content();
                     self.xml.ev.check_chars(&content)?;
+                    if let Some(c) = char_code.as_mut() {
+                        c.push_str(&content);
+                    }
                     push_text(&content, code_depth == 0, &mut text, &mut markup);
                 }
                 Event::CData(c) => {
                     let content = c.xml10_content();
                     self.xml.ev.check_chars(&content)?;
+                    if let Some(c) = char_code.as_mut() {
+                        c.push_str(&content);
+                    }
                     push_text(&content, code_depth == 0, &mut text, &mut markup);
                 }
                 Event::GeneralRef(r) => {
                     let c = self.xml.ev.resolve_ref(&r)?;
+                    if let Some(code) = char_code.as_mut() {
+                        code.push(c);
+                    }
                     let mut tmp = [0u8; 4];
                     push_text(
                         c.encode_utf8(&mut tmp),
@@ -624,6 +638,14 @@ impl Reader {
                     let empty = matches!(ev, Event::Empty(_));
                     let name = e.name().as_ref().to_string();
                     let attrs = self.xml.ev.attributes(e)?;
+                    // Anything inside a character code makes it an ordinary code.
+                    char_code = None;
+                    let is_char_code = !empty
+                        && code_depth == 0
+                        && name == "ph"
+                        && attrs
+                            .iter()
+                            .any(|(k, v)| k == "type" && v == xml::CHAR_CODE_TYPE);
                     if !matches!(
                         name.as_str(),
                         "bpt" | "ept" | "it" | "ph" | "hi" | "sub" | "ut"
@@ -682,7 +704,13 @@ impl Reader {
                         if CODE_ELEMENTS.contains(&name.as_str()) || name == "sub" {
                             code_depth += 1;
                         }
-                        stack.push(Inline { name });
+                        if is_char_code {
+                            char_code = Some(String::new());
+                        }
+                        stack.push(Inline {
+                            name,
+                            char_code: is_char_code,
+                        });
                     }
                 }
                 Event::End(_) => match stack.pop() {
@@ -690,6 +718,13 @@ impl Reader {
                     Some(inline) => {
                         if CODE_ELEMENTS.contains(&inline.name.as_str()) || inline.name == "sub" {
                             code_depth -= 1;
+                        }
+                        if inline.char_code
+                            && let Some(c) =
+                                char_code.take().as_deref().and_then(xml::parse_char_code)
+                        {
+                            text.push(c);
+                            saw_char_code = true;
                         }
                         let m = markup
                             .as_mut()
@@ -704,10 +739,30 @@ impl Reader {
                         "unexpected end of file: <seg> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::PI(ref pi) => {
+                    if let Some(c) = xml::pi_char(pi) {
+                        char_code = None;
+                        let mut tmp = [0u8; 4];
+                        push_text(
+                            c.encode_utf8(&mut tmp),
+                            code_depth == 0,
+                            &mut text,
+                            &mut markup,
+                        );
+                    }
+                }
+                Event::Comment(_) => {}
                 Event::Decl(_) | Event::DocType(_) => {
                     return Err(self.xml.tmx_error("unexpected declaration inside <seg>"));
                 }
+            }
+        }
+        // Character codes exactly as the writer makes them from plain text leave no markup.
+        if saw_char_code && let Some(m) = &markup {
+            let mut plain = String::with_capacity(m.len());
+            xml::escape_segment(&text, &mut plain);
+            if plain == *m {
+                markup = None;
             }
         }
         if let Some(i) = open_i.first() {
@@ -752,6 +807,7 @@ impl Reader {
                 }
                 Event::CData(c) => out.push_str(&c.xml10_content()),
                 Event::GeneralRef(r) => out.push(self.xml.ev.resolve_ref(&r)?),
+                Event::PI(pi) => out.extend(xml::pi_char(&pi)),
                 Event::End(_) => return Ok(out),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();

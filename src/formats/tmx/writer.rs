@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
+use super::dtd;
 use crate::error::{ErrorKind, Result};
-use crate::formats::xml::{escape_attr, escape_text};
+use crate::formats::xml::{escape_attr, escape_segment, escape_text};
 use crate::model::{Admin, Extra, Lang, TranslationUnit};
 
 /// What goes into the `<header>` of a written file.
@@ -33,7 +34,10 @@ impl Default for WriterOptions {
     }
 }
 
-/// Writes TMX 1.4b, one unit at a time. The output validates against the TMX 1.4 DTD.
+/// Writes TMX 1.4b, one unit at a time. The output validates against the TMX 1.4 DTD whatever the
+/// units hold: attributes the DTD does not declare are left out (see [`super::dtd`]), and
+/// characters XML 1.0 cannot hold are written as `<ph type="x-tmkit-char">U+000B</ph>` in segments
+/// and `<?tmkit-char U+000B?>` in notes and properties (see [`crate::formats::xml::escape_text`]).
 ///
 /// ```
 /// use tmkit::formats::tmx::{Writer, WriterOptions};
@@ -88,7 +92,9 @@ impl<W: Write> Writer<W> {
             push_attr(buf, "tuid", tuid);
         }
         for (k, v) in &unit.attrs {
-            push_attr(buf, k, v);
+            if dtd::tu_attr_declared(k, v) {
+                push_attr(buf, k, v);
+            }
         }
         if let Some(src) = unit.source.as_ref().map(Lang::as_str)
             && src != self.header_srclang
@@ -102,7 +108,9 @@ impl<W: Write> Writer<W> {
             buf.push_str("      <tuv");
             push_attr(buf, "xml:lang", v.lang.as_str());
             for (k, val) in &v.attrs {
-                push_attr(buf, k, val);
+                if dtd::tuv_attr_declared(k) {
+                    push_attr(buf, k, val);
+                }
             }
             push_admin(buf, &v.admin);
             buf.push('>');
@@ -113,8 +121,8 @@ impl<W: Write> Writer<W> {
             }
             buf.push_str("<seg>");
             match &v.markup {
-                Some(m) => buf.push_str(m),
-                None => escape_text(&v.text, buf),
+                Some(m) => buf.push_str(&dtd::clean_markup(m).0),
+                None => escape_segment(&v.text, buf),
             }
             buf.push_str("</seg>");
             if !v.extras.is_empty() {

@@ -14,6 +14,11 @@ use crate::error::{Location, Result};
 /// targets too. (translate-toolkit is stricter: it calls such a unit fuzzy unless
 /// `approved="yes"`.)
 ///
+/// `approved="yes"` on the `<trans-unit>` (XLIFF 1.2: the translation is approved) makes a target
+/// count as at least translated, whatever earlier state it has (none, `new`, `needs-translation`,
+/// a needs-review state, a custom one), as translate-toolkit reads it; `approved="no"` changes
+/// nothing.
+///
 /// The default accepts translated, the three needs-review states, signed-off and final: a
 /// needs-review target is a translation someone made and wants checked, which is what a memory
 /// holds. `new`, `needs-translation`, `needs-l10n`, `needs-adaptation` and custom `x-` states are
@@ -86,7 +91,13 @@ impl ImportPolicy {
         if target.content.text.trim().is_empty() {
             return Err(Skip::EmptyTarget);
         }
+        let approved = unit.approved == Some(true)
+            && !matches!(
+                target.state,
+                Some(State::Translated | State::SignedOff | State::Final)
+            );
         match &target.state {
+            _ if approved && self.accepted.contains(&State::Translated) => Ok(()),
             None if self.stateless_is_translated => Ok(()),
             Some(s) if self.accepted.contains(s) => Ok(()),
             other => Err(Skip::StateNotAccepted(other.clone())),
@@ -206,6 +217,65 @@ mod tests {
         ];
         for (u, want) in cases {
             assert_eq!(p.check(&u), want, "{:?}", u.target);
+        }
+    }
+
+    #[test]
+    fn approved_yes_makes_a_target_translated() {
+        let approved = |state: Option<State>, approved: Option<bool>| {
+            let mut u = unit(Some(("t", state)), true);
+            u.approved = approved;
+            u
+        };
+        let default = ImportPolicy::default();
+        let strict = ImportPolicy::with_states("translated,final").unwrap();
+        let finals = ImportPolicy::with_states("final").unwrap();
+        let cases = [
+            (
+                &default,
+                approved(Some(State::NeedsTranslation), Some(true)),
+                true,
+            ),
+            (&default, approved(Some(State::New), Some(true)), true),
+            (
+                &default,
+                approved(Some(State::NeedsTranslation), Some(false)),
+                false,
+            ),
+            (
+                &default,
+                approved(Some(State::NeedsTranslation), None),
+                false,
+            ),
+            (
+                &strict,
+                approved(Some(State::NeedsReviewTranslation), Some(true)),
+                true,
+            ),
+            (
+                &strict,
+                approved(Some(State::NeedsReviewTranslation), None),
+                false,
+            ),
+            (&strict, approved(None, Some(true)), true),
+            (&strict, approved(Some(State::Final), Some(false)), true),
+            // A policy that does not take translated targets is not widened by approved="yes".
+            (
+                &finals,
+                approved(Some(State::NeedsTranslation), Some(true)),
+                false,
+            ),
+            (&finals, approved(Some(State::Final), Some(true)), true),
+        ];
+        for (policy, u, importable) in cases {
+            assert_eq!(
+                policy.check(&u).is_ok(),
+                importable,
+                "{:?} approved={:?} with {:?}",
+                u.target,
+                u.approved,
+                policy.accepted
+            );
         }
     }
 

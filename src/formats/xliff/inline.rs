@@ -4,7 +4,9 @@
 use quick_xml::events::Event;
 
 use super::Content;
-use crate::formats::xml::{escape_attr, escape_text, is_xml_char};
+use crate::formats::xml::{
+    CHAR_CODE_TYPE, escape_attr, escape_segment, escape_text, is_xml_char, parse_char_code, pi_char,
+};
 
 /// One piece of an XLIFF element's content, as read from the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,10 +76,23 @@ fn push_attr(out: &mut String, key: &str, value: &str) {
 }
 
 /// Writes a content as XLIFF 1.2 element content (escaped text and inline elements).
+///
+/// Characters XML 1.0 cannot hold are written as `<ph id="N" ctype="x-tmkit-char">U+000B</ph>`
+/// (the TMX `<ph type="x-tmkit-char">` code, converted like any other).
 pub(crate) fn write_xliff(content: &Content, out: &mut String) -> Result<(), String> {
-    let Some(markup) = &content.markup else {
-        escape_text(&content.text, out);
-        return Ok(());
+    let plain;
+    let markup = match &content.markup {
+        Some(m) => m,
+        None if !crate::formats::xml::has_non_xml_char(&content.text) => {
+            escape_text(&content.text, out);
+            return Ok(());
+        }
+        None => {
+            let mut m = String::with_capacity(content.text.len() + 48);
+            escape_segment(&content.text, &mut m);
+            plain = m;
+            &plain
+        }
     };
     let wrapped = format!("<seg>{markup}</seg>");
     let mut reader = quick_xml::Reader::from_str(&wrapped);
@@ -220,7 +235,12 @@ pub(crate) fn write_xliff(content: &Content, out: &mut String) -> Result<(), Str
                 }
             }
             Event::Eof => return Err("the segment markup is not well-formed".to_string()),
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+            Event::PI(ref pi) => {
+                if let Some(c) = pi_char(pi) {
+                    escape_text(c.encode_utf8(&mut [0u8; 4]), out);
+                }
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::DocType(_) => {}
         }
     }
     Ok(())
@@ -232,6 +252,8 @@ struct Open {
     close: String,
     /// Whether the element's text is native code rather than segment text.
     code: bool,
+    /// Whether `close` writes a code (the `<ept>` of a `<g>`), which the writer numbers.
+    close_is_code: bool,
 }
 
 /// How an element's start was written to the markup.
@@ -261,7 +283,39 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
     let mut inline = false;
     let mut stack: Vec<Open> = Vec::new();
     let mut code_depth = 0usize;
-    for tok in toks {
+    // Codes written so far, numbered as the writer numbers them (a code without `x` is written
+    // with its 1-based position as id).
+    let mut codes = 0usize;
+    let mut saw_char_code = false;
+    let mut toks = toks.iter().peekable();
+    while let Some(tok) = toks.next() {
+        if let Tok::Start { name, attrs } = tok
+            && name == "ph"
+            && code_depth == 0
+            && get(attrs, "ctype") == Some(CHAR_CODE_TYPE)
+            && let Some(Tok::Text(code)) = toks.peek()
+            && let Some(c) = parse_char_code(code)
+        {
+            let mut rest = toks.clone();
+            rest.next();
+            if let Some(Tok::End) = rest.next() {
+                toks = rest;
+                codes += 1;
+                markup.push_str("<ph");
+                let id = need_id_of(name, attrs)?;
+                if id != codes.to_string() {
+                    push_attr(&mut markup, "x", &id);
+                }
+                push_attr(&mut markup, "type", CHAR_CODE_TYPE);
+                markup.push('>');
+                escape_text(code, &mut markup);
+                markup.push_str("</ph>");
+                text.push(c);
+                inline = true;
+                saw_char_code = true;
+                continue;
+            }
+        }
         let (name, attrs, empty) = match tok {
             Tok::Text(t) => {
                 if code_depth == 0 {
@@ -277,6 +331,9 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                 if open.code {
                     code_depth -= 1;
                 }
+                if open.close_is_code {
+                    codes += 1;
+                }
                 markup.push_str(&open.close);
                 continue;
             }
@@ -284,11 +341,15 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
             Tok::Empty { name, attrs } => (name, attrs, true),
         };
         let in_code = stack.last().is_some_and(|o| o.code);
-        let need_id = || {
-            get(attrs, "id")
-                .map(str::to_string)
-                .ok_or_else(|| format!("<{name}> has no id attribute"))
-        };
+        let need_id = || need_id_of(name, attrs);
+        if !in_code
+            && matches!(
+                name.as_str(),
+                "bpt" | "ept" | "ph" | "it" | "g" | "x" | "bx" | "ex"
+            )
+        {
+            codes += 1;
+        }
         let ctype = get(attrs, "ctype").map(ctype_to_tmx_type);
         let (written, open) = match name.as_str() {
             "bpt" | "ept" if !in_code => {
@@ -303,7 +364,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                     push_attr(&mut markup, "type", t);
                 }
                 let close = format!("</{name}>");
-                (Written::Tag, Open { close, code: true })
+                (
+                    Written::Tag,
+                    Open {
+                        close,
+                        code: true,
+                        close_is_code: false,
+                    },
+                )
             }
             "ph" if !in_code => {
                 markup.push_str("<ph");
@@ -315,7 +383,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                     push_attr(&mut markup, "assoc", map_value(a, &ASSOC_TO_TMX));
                 }
                 let close = "</ph>".to_string();
-                (Written::Tag, Open { close, code: true })
+                (
+                    Written::Tag,
+                    Open {
+                        close,
+                        code: true,
+                        close_is_code: false,
+                    },
+                )
             }
             "it" if !in_code => {
                 markup.push_str("<it");
@@ -326,7 +401,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                     push_attr(&mut markup, "type", t);
                 }
                 let close = "</it>".to_string();
-                (Written::Tag, Open { close, code: true })
+                (
+                    Written::Tag,
+                    Open {
+                        close,
+                        code: true,
+                        close_is_code: false,
+                    },
+                )
             }
             "g" if !in_code => {
                 let id = need_id()?;
@@ -341,7 +423,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                 let mut close = String::from("<ept");
                 push_attr(&mut close, "i", &id);
                 close.push_str(">&lt;/g&gt;</ept>");
-                (Written::Raw, Open { close, code: false })
+                (
+                    Written::Raw,
+                    Open {
+                        close,
+                        code: false,
+                        close_is_code: true,
+                    },
+                )
             }
             "x" | "bx" | "ex" if !in_code => {
                 let id = need_id()?;
@@ -362,11 +451,25 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                 markup.push_str(if name == "x" { "</ph>" } else { "</it>" });
                 // Empty by definition: anything inside a non-empty one is not segment text.
                 let close = String::new();
-                (Written::Raw, Open { close, code: true })
+                (
+                    Written::Raw,
+                    Open {
+                        close,
+                        code: true,
+                        close_is_code: false,
+                    },
+                )
             }
             "mrk" if get(attrs, "mtype") == Some("seg") => {
                 let close = String::new();
-                (Written::Raw, Open { close, code: false })
+                (
+                    Written::Raw,
+                    Open {
+                        close,
+                        code: false,
+                        close_is_code: false,
+                    },
+                )
             }
             "mrk" => {
                 markup.push_str("<hi");
@@ -378,7 +481,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                     Some(t) => push_attr(&mut markup, "type", t),
                 }
                 let close = "</hi>".to_string();
-                (Written::Tag, Open { close, code: false })
+                (
+                    Written::Tag,
+                    Open {
+                        close,
+                        code: false,
+                        close_is_code: false,
+                    },
+                )
             }
             "sub" if in_code => {
                 markup.push_str("<sub");
@@ -389,7 +499,14 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
                     push_attr(&mut markup, "type", t);
                 }
                 let close = "</sub>".to_string();
-                (Written::Tag, Open { close, code: false })
+                (
+                    Written::Tag,
+                    Open {
+                        close,
+                        code: false,
+                        close_is_code: false,
+                    },
+                )
             }
             "bpt" | "ept" | "ph" | "it" | "g" | "x" | "bx" | "ex" => {
                 return Err(format!(
@@ -424,10 +541,24 @@ pub(crate) fn to_content(toks: &[Tok]) -> Result<Content, String> {
     if !stack.is_empty() {
         return Err("an inline element is never closed".to_string());
     }
+    // Character codes exactly as the writer makes them from plain text leave no markup.
+    if saw_char_code {
+        let mut plain = String::with_capacity(markup.len());
+        escape_segment(&text, &mut plain);
+        if plain == markup {
+            inline = false;
+        }
+    }
     Ok(Content {
         text,
         markup: inline.then_some(markup),
     })
+}
+
+fn need_id_of(name: &str, attrs: &[(String, String)]) -> Result<String, String> {
+    get(attrs, "id")
+        .map(str::to_string)
+        .ok_or_else(|| format!("<{name}> has no id attribute"))
 }
 
 #[cfg(test)]

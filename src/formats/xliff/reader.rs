@@ -489,6 +489,7 @@ impl Reader {
                 }
                 Event::CData(c) => out.push_str(&c.xml10_content()),
                 Event::GeneralRef(r) => out.push(self.ev.resolve_ref(&r)?),
+                Event::PI(pi) => out.extend(xml::pi_char(&pi)),
                 Event::Start(_) => depth += 1,
                 Event::End(_) if depth == 0 => return Ok(out),
                 Event::End(_) => depth -= 1,
@@ -522,6 +523,11 @@ impl Reader {
                 Event::GeneralRef(r) => {
                     let c = self.ev.resolve_ref(&r)?;
                     push_text(&mut toks, c.encode_utf8(&mut [0u8; 4]));
+                }
+                Event::PI(ref pi) => {
+                    if let Some(c) = xml::pi_char(pi) {
+                        push_text(&mut toks, c.encode_utf8(&mut [0u8; 4]));
+                    }
                 }
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let raw = e.name().as_ref().to_string();

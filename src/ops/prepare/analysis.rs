@@ -16,6 +16,10 @@ pub enum Band {
     /// A 100% match.
     #[serde(rename = "exact")]
     Exact,
+    /// A 100% or 101% match whose translation fails a check (an error: a target copied from the
+    /// source, a number changed, a forbidden term...): it is written as needing review.
+    #[serde(rename = "exact-review")]
+    ExactReview,
     /// A later occurrence of a segment that came earlier in the article.
     #[serde(rename = "repetition")]
     Repetition,
@@ -34,9 +38,10 @@ pub enum Band {
 
 impl Band {
     /// Every band, in table order.
-    pub const ALL: [Band; 8] = [
+    pub const ALL: [Band; 9] = [
         Band::Context,
         Band::Exact,
+        Band::ExactReview,
         Band::Repetition,
         Band::Fuzzy95,
         Band::Fuzzy85,
@@ -63,6 +68,7 @@ impl Band {
         match self {
             Band::Context => "context",
             Band::Exact => "exact",
+            Band::ExactReview => "exact-review",
             Band::Repetition => "repetition",
             Band::Fuzzy95 => "95-99",
             Band::Fuzzy85 => "85-94",
@@ -77,6 +83,7 @@ impl Band {
         match self {
             Band::Context => "Context match (101%)",
             Band::Exact => "100%",
+            Band::ExactReview => "100% (needs review)",
             Band::Repetition => "Repetitions",
             Band::Fuzzy95 => "95-99%",
             Band::Fuzzy85 => "85-94%",
@@ -94,6 +101,7 @@ impl Band {
                 || match b {
                     Band::Context => s == "101" || s == "cm",
                     Band::Exact => s == "100",
+                    Band::ExactReview => s == "review" || s == "needs-review" || s == "100-review",
                     Band::Repetition => s == "rep" || s == "repetitions" || s == "reps",
                     Band::Fuzzy95 => s == "95",
                     Band::Fuzzy85 => s == "85",
@@ -115,15 +123,16 @@ impl fmt::Display for Band {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rates {
     /// In the order of [`Band::ALL`].
-    pub weights: [f64; 8],
+    pub weights: [f64; 9],
 }
 
 impl Default for Rates {
     /// A common agency grid: context 0%, exact 10%, repetitions 10%, 95-99 30%, 85-94 60%,
-    /// 75-84 60%, 50-74 and no match 100%.
+    /// 75-84 60%, 50-74 and no match 100%; an exact match that needs review is charged as a
+    /// 95-99 fuzzy match (30%): the translator has to correct it, not only read it.
     fn default() -> Rates {
         Rates {
-            weights: [0.0, 0.10, 0.10, 0.30, 0.60, 0.60, 1.0, 1.0],
+            weights: [0.0, 0.10, 0.30, 0.10, 0.30, 0.60, 0.60, 1.0, 1.0],
         }
     }
 }
@@ -134,7 +143,7 @@ impl Rates {
         self.weights[band as usize]
     }
 
-    /// Reads a grid such as `context=0,exact=0.1,repetition=0.1,95-99=0.3,85-94=0.6,75-84=0.6,50-74=1,no-match=1`.
+    /// Reads a grid such as `context=0,exact=0.1,exact-review=0.3,repetition=0.1,95-99=0.3,85-94=0.6,75-84=0.6,50-74=1,no-match=1`.
     /// Bands left out keep the default; a weight may be a fraction (`0.3`) or a percentage (`30%`).
     ///
     /// ```
@@ -165,8 +174,8 @@ impl Rates {
                 .ok_or_else(|| bad(format!("{:?} is not BAND=WEIGHT", item.trim())))?;
             let b = Band::parse(band).ok_or_else(|| {
                 bad(format!(
-                    "unknown band {:?}: use context, exact, repetition, 95-99, 85-94, 75-84, \
-                     50-74 or no-match",
+                    "unknown band {:?}: use context, exact, exact-review, repetition, 95-99, \
+                     85-94, 75-84, 50-74 or no-match",
                     band.trim()
                 ))
             })?;
@@ -222,7 +231,7 @@ pub struct Analysis {
 /// Counts one segment into a language's analysis.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
-    rows: [(u64, u64, u64); 8],
+    rows: [(u64, u64, u64); 9],
 }
 
 impl Tally {
@@ -351,6 +360,14 @@ mod tests {
     fn rate_grids_are_read_or_refused_with_a_reason() {
         let r = Rates::parse("context=0, exact=20%, no-match=1").unwrap();
         assert_eq!(r.weight(Band::Exact), 0.2);
+        assert_eq!(r.weight(Band::ExactReview), 0.3, "the default for review");
+        for spec in ["exact-review=0.5", "review=50%", "needs-review=0.5"] {
+            assert_eq!(
+                Rates::parse(spec).unwrap().weight(Band::ExactReview),
+                0.5,
+                "{spec}"
+            );
+        }
         for bad in ["exact", "exact=lots", "exact=-1", "96=0.2"] {
             let e = Rates::parse(bad).unwrap_err().to_string();
             assert!(e.contains("rate grid"), "{bad}: {e}");

@@ -76,8 +76,12 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
 ///
 /// One `<group>` per paragraph (`restype="x-paragraph"`, or `x-heading`), one `<trans-unit>` per
 /// segment (its id is the segment number). The best match at or above `--min` is the `<target>`:
-/// `state="translated" state-qualifier="exact-match"` for 100% and 101%, `state="needs-translation"
-/// state-qualifier="fuzzy-match"` below (so that an untouched fuzzy match is never imported back). Every match is also an `<alt-trans match-quality="..."
+/// `state="translated" state-qualifier="exact-match"` for 100% and 101%, with `approved="yes"` on
+/// the unit (XLIFF 1.2: the translation is approved, which translate-toolkit and others count as
+/// translated); `state="needs-review-translation" state-qualifier="exact-match"`, not approved,
+/// for a 100% or 101% match that fails a check (the findings are notes); `state="needs-translation"
+/// state-qualifier="fuzzy-match"` below (so that an untouched fuzzy match is never imported back).
+/// Every match is also an `<alt-trans match-quality="..."
 /// origin="tmkit">` with its source; glossary terms are `<note from="tmkit-glossary">` notes
 /// (`term = translation; not: forbidden`); repetitions are marked (see `formats::xliff`); the text
 /// between segments is kept in each unit's context group, so the article is rebuilt from the file
@@ -142,9 +146,14 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
             xliff::Unit::new(seg.id.to_string(), xliff::Content::plain(seg.text.clone()));
         if let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) {
             let exact = best.score >= 100;
+            let review = lev.needs_review();
+            unit.approved = (exact && !review).then_some(true);
             unit.target = Some(xliff::Target {
                 content: xliff::Content::plain(target.clone()),
-                state: Some(if exact {
+                state: Some(if review {
+                    // A match that fails a check: a translator must look at it.
+                    xliff::State::NeedsReviewTranslation
+                } else if exact {
                     xliff::State::Translated
                 } else {
                     // Not importable as it is: a fuzzy match translates another sentence.

@@ -6,9 +6,11 @@ mod analysis;
 pub mod kit;
 pub mod omegat;
 mod report;
+mod staging;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
 pub use report::render_report;
+pub use staging::{place_kit, remove_leftovers};
 
 use std::collections::HashMap;
 
@@ -85,6 +87,20 @@ pub struct Leverage {
     pub matches: Vec<KitMatch>,
     /// Check findings on the pretranslation.
     pub findings: Vec<Finding>,
+}
+
+impl Leverage {
+    /// Whether the pretranslation is a 100% or 101% match that fails a check (an error finding):
+    /// it goes into the kit as needing review, not as translated, and is counted in
+    /// [`Band::ExactReview`] (unless the segment is a repetition).
+    pub fn needs_review(&self) -> bool {
+        self.target.is_some()
+            && self.best_score.is_some_and(|s| s >= 100)
+            && self
+                .findings
+                .iter()
+                .any(|f| f.severity == crate::model::Severity::Error)
+    }
 }
 
 /// One segment of the article.
@@ -284,7 +300,6 @@ pub fn prepare(
                 (_, Some(_)) => Band::Repetition,
                 (s, None) => Band::of_score(s),
             };
-            tallies[li].add(band, words, characters);
             let target = kit_matches
                 .first()
                 .filter(|m| m.score >= config.min)
@@ -293,14 +308,19 @@ pub fn prepare(
                 Some(t) => check(seg_text, t, lang),
                 None => Vec::new(),
             };
-            leverage.push(Leverage {
+            let mut lev = Leverage {
                 lang: lang.to_string(),
                 band,
                 best_score,
                 target,
                 matches: kit_matches,
                 findings,
-            });
+            };
+            if matches!(band, Band::Context | Band::Exact) && lev.needs_review() {
+                lev.band = Band::ExactReview;
+            }
+            tallies[li].add(lev.band, words, characters);
+            leverage.push(lev);
         }
         out.push(KitSegment {
             id,
@@ -393,7 +413,7 @@ pub fn decode_article(bytes: &[u8], name: &str, encoding: Option<&str>) -> Resul
         }
         if let Some(at) = body
             .iter()
-            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         {
             return Err(located(
                 at,
@@ -459,6 +479,11 @@ mod tests {
         assert_eq!(
             decode_article(b"caf\xe9", "a", Some("windows-1252")).unwrap(),
             "café"
+        );
+        // Word's manual line break (U+000B) and page break (U+000C) are text, not binary.
+        assert_eq!(
+            decode_article(b"line\x0bbreak\x0cpage", "a", None).unwrap(),
+            "line\u{b}break\u{c}page"
         );
         let refused: [(&[u8], Option<&str>, &str); 6] = [
             (b"", None, "empty"),

@@ -81,8 +81,8 @@ fn article_stem(name: &str) -> String {
 /// - `omegat.project`: source and target languages, their tokenizers, sentence segmentation on,
 ///   the default folders;
 /// - `source/ARTICLE`: the article, byte for byte (UTF-8);
-/// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations, which OmegaT puts into the
-///   segments when it loads the project;
+/// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations that pass the checks, which OmegaT
+///   puts into the segments when it loads the project;
 /// - `tm/STEM-fuzzy.tmx`: every other match of the kit (fuzzy pretranslations, alternatives),
 ///   shown in OmegaT's Fuzzy Matches pane;
 /// - `glossary/glossary.txt`: the kit's glossary entries for the language, tab-separated
@@ -264,7 +264,8 @@ fn memories(
         let Some(lev) = seg.leverage.get(li) else {
             continue;
         };
-        let exact = lev.best_score.is_some_and(|s| s >= 100);
+        // A match that fails a check is offered, not inserted.
+        let exact = lev.best_score.is_some_and(|s| s >= 100) && !lev.needs_review();
         let mut matches = lev.matches.iter();
         if let (true, Some(target)) = (exact, &lev.target) {
             let seen = omegat_texts.iter().find(|(i, _)| *i == index);
@@ -668,12 +669,19 @@ fn counted(chars: &[char]) -> Option<(usize, usize, Option<usize>)> {
     Some((close + 1, min, max))
 }
 
-/// `text` as a Java regex that matches it literally: ASCII punctuation escaped, white space and
-/// control characters as `\uXXXX` (or `\x{...}`), everything else as is.
+/// `text` as a Java regex that matches it literally: ASCII punctuation escaped, white space,
+/// control characters and the characters XML cannot hold (U+FFFE, U+FFFF) as `\uXXXX` (or
+/// `\x{...}`), everything else as is. The rules go into an XML file that Java reads without
+/// processing instructions, so nothing there may need one.
 fn regex_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()) {
+        if c.is_ascii_alphanumeric()
+            || (!c.is_ascii()
+                && !c.is_whitespace()
+                && !c.is_control()
+                && crate::formats::xml::is_xml_char(c))
+        {
             out.push(c);
         } else if c.is_ascii_punctuation() {
             out.push('\\');
@@ -1062,6 +1070,7 @@ mod tests {
             ("Nov. 30", r"Nov\.\u002030"),
             ("a\u{a0}“b”\n", r"a\u00A0“b”\u000A"),
             ("(x)[y]{z}", r"\(x\)\[y\]\{z\}"),
+            ("a\u{b}\u{ffff}\u{1f600}", r"a\u000B\uFFFF😀"),
         ];
         for (input, expected) in table {
             assert_eq!(regex_literal(input), expected, "{input}");

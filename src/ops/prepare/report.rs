@@ -105,6 +105,7 @@ fn header(out: &mut String, kit: &Kit) {
     for (band, text) in [
         ("context", "101% context match"),
         ("exact", "100% match"),
+        ("exact-review", "100% match that fails a check"),
         ("repetition", "repetition"),
         ("95-99", "95-99% fuzzy"),
         ("85-94", "85-94% fuzzy"),
@@ -525,6 +526,7 @@ fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
         (Band::Repetition, Some(n), Some(s)) => format!("repetition of #{n} · {s}%"),
         (Band::Repetition, Some(n), None) => format!("repetition of #{n}"),
         (Band::Context, _, _) => "101% context".to_string(),
+        (Band::ExactReview, _, Some(s)) => format!("{s}% · needs review"),
         (Band::NoMatch, _, _) | (_, _, None) => "no match".to_string(),
         (_, _, Some(s)) => format!("{s}%"),
     };
@@ -757,6 +759,10 @@ fn lang_name(tag: &str) -> &str {
 }
 
 /// Escapes text for HTML content and double- or single-quoted attribute values.
+///
+/// Characters HTML does not allow in a document (controls other than tab, line feed and carriage
+/// return, C1 controls, noncharacters) are shown visibly instead: C0 controls and DEL as the
+/// Unicode control pictures (U+000B as `␋`), the others as `[U+0085]`.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
@@ -766,10 +772,21 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\0'..='\u{1f}' | '\u{7f}' => out.push(crate::formats::xml::control_picture(c)),
+            c if is_html_forbidden(c) => {
+                let _ = write!(out, "[U+{:04X}]", c as u32);
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// C1 controls and noncharacters, which HTML reports as parse errors.
+fn is_html_forbidden(c: char) -> bool {
+    let n = c as u32;
+    (0x80..=0x9f).contains(&n) || (0xfdd0..=0xfdef).contains(&n) || (n & 0xfffe) == 0xfffe
 }
 
 /// The page's style: system fonts only, a grid that stacks on narrow screens, print rules.
@@ -797,6 +814,7 @@ h2{font-size:19px;margin:26px 0 10px}
 .key li,.legend li{display:flex;align-items:center;gap:6px}
 [data-band="context"]{--c:#17693f;--f:#fff}
 [data-band="exact"]{--c:#38a169;--f:#fff}
+[data-band="exact-review"]{--c:#8e44ad;--f:#fff}
 [data-band="repetition"]{--c:#3f7cc0;--f:#fff}
 [data-band="95-99"]{--c:#f2c14e;--f:#3d2c00}
 [data-band="85-94"]{--c:#e09a2c;--f:#2e1c00}
@@ -957,6 +975,24 @@ mod tests {
                 ("ja-JP".to_string(), vec![ja.to_string()]),
             ],
             forbidden: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn characters_html_forbids_are_shown_visibly() {
+        let cases = [
+            (
+                "a\u{b}b\u{c}c\u{0}\u{7f}",
+                "a\u{240b}b\u{240c}c\u{2400}\u{2421}",
+            ),
+            (
+                "\u{85}\u{fffe}\u{ffff}\u{1ffff}",
+                "[U+0085][U+FFFE][U+FFFF][U+1FFFF]",
+            ),
+            ("tab\tline\n\u{202e}rtl", "tab\tline\n\u{202e}rtl"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(esc(input), want, "{input:?}");
         }
     }
 
