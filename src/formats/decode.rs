@@ -42,6 +42,8 @@ pub struct DecodeReader<R> {
     failed: Option<DecodeError>,
     /// The last bytes of input consumed (at most four), to show a sequence cut across chunks.
     tail: Vec<u8>,
+    /// UTF-8 only: the start of a sequence cut at the end of the last chunk.
+    pending: Vec<u8>,
 }
 
 const OUT: usize = 64 * 1024;
@@ -61,6 +63,7 @@ impl<R: BufRead> DecodeReader<R> {
             eof: false,
             failed: None,
             tail: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -76,6 +79,9 @@ impl<R: BufRead> DecodeReader<R> {
 
     /// Decodes the next chunk into `out`; returns false at the end of the stream.
     fn refill(&mut self) -> io::Result<()> {
+        if self.encoding == encoding_rs::UTF_8 {
+            return self.refill_utf8();
+        }
         self.out.clear();
         self.pos = 0;
         while self.out.is_empty() && !self.eof {
@@ -121,6 +127,58 @@ impl<R: BufRead> DecodeReader<R> {
             self.inner.consume(read);
             self.raw_offset += read as u64;
             if last && matches!(result, DecoderResult::InputEmpty) {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// UTF-8 needs no transcoding, only validation: the standard library's validator (optimized
+    /// even in debug builds) checks a copy of each chunk, and an incomplete sequence at the end of a
+    /// chunk waits in `pending` for the rest.
+    fn refill_utf8(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        while self.out.is_empty() && !self.eof {
+            if let Some(e) = &self.failed {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, e.clone()));
+            }
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            let take = src.len().min(OUT);
+            // File offset of out[0].
+            let base = self.raw_offset - self.pending.len() as u64;
+            self.out.extend_from_slice(&self.pending);
+            self.out.extend_from_slice(&src[..take]);
+            self.pending.clear();
+            self.inner.consume(take);
+            self.raw_offset += take as u64;
+            if let Err(e) = std::str::from_utf8(&self.out) {
+                let valid = e.valid_up_to();
+                match e.error_len() {
+                    None if !last => {
+                        self.pending.extend_from_slice(&self.out[valid..]);
+                        self.out.truncate(valid);
+                    }
+                    bad => {
+                        let bad = bad.unwrap_or(self.out.len() - valid);
+                        let bytes = self.out[valid..valid + bad].to_vec();
+                        self.out.truncate(valid);
+                        self.count_written(valid);
+                        self.failed = Some(DecodeError {
+                            encoding: self.encoding.name(),
+                            offset: base + valid as u64,
+                            line: self.line,
+                            column: self.column,
+                            bytes,
+                        });
+                        continue;
+                    }
+                }
+            }
+            let n = self.out.len();
+            self.count_written(n);
+            if last {
                 self.eof = true;
             }
         }
@@ -254,6 +312,27 @@ mod tests {
             );
             assert_eq!(e.cause(), cause);
         }
+    }
+
+    #[test]
+    fn utf8_sequences_cut_between_chunks_are_joined() {
+        // A reader that hands out one byte at a time cuts every multi-byte sequence.
+        let text = "é日本語😀\nok";
+        let bytes = std::io::BufReader::with_capacity(1, text.as_bytes());
+        let mut out = String::new();
+        DecodeReader::new(bytes, encoding_rs::UTF_8, 0)
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, text);
+        let mut bad = "日本\n語".as_bytes().to_vec();
+        bad.extend_from_slice(b"\xE6\x97");
+        let reader = std::io::BufReader::with_capacity(1, &bad[..]);
+        let e = DecodeReader::new(reader, encoding_rs::UTF_8, 0)
+            .read_to_string(&mut String::new())
+            .unwrap_err();
+        let e = DecodeError::from_io(&e).unwrap();
+        assert_eq!((e.offset, e.line, e.column), (10, 2, 2));
+        assert_eq!(e.bytes, [0xE6, 0x97]);
     }
 
     #[test]
