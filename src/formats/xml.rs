@@ -602,6 +602,24 @@ impl Events {
         }
     }
 
+    /// Refuses the content of an element (started at `start`) that has grown past the segment
+    /// limit, however many events it came in: readers call it as they add to a text.
+    pub(crate) fn check_length(&self, start: &Location, element: &str, len: usize) -> Result<()> {
+        let max = self.limits.max_segment_bytes;
+        if len <= max {
+            return Ok(());
+        }
+        Err(ErrorKind::Limit {
+            location: start.clone(),
+            message: format!(
+                "<{element}> is longer than {}, the limit for one segment: raise the limit with \
+                 --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                describe_bytes(max)
+            ),
+        }
+        .into())
+    }
+
     /// A located error for input past one of the [`Limits`].
     pub(crate) fn limit_error(&self, message: String) -> Error {
         ErrorKind::Limit {

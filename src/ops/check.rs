@@ -357,10 +357,39 @@ pub fn check_each(
                 found: None,
             });
         }
+        // At most a few findings of one kind a pair, each quoting the pair: the rest are
+        // counted in one more, so that a segment with thousands of figures gives a report
+        // whose size follows the input's, not its square.
+        let mut per_kind: Vec<(FindingKind, Severity, usize)> = Vec::new();
         for f in buf.drain(..) {
-            if wants(f.kind, f.severity) {
+            if !wants(f.kind, f.severity) {
+                continue;
+            }
+            match per_kind.iter_mut().find(|k| k.0 == f.kind) {
+                Some(k) => k.2 += 1,
+                None => per_kind.push((f.kind, f.severity, 1)),
+            }
+            if per_kind.iter().any(|k| k.0 == f.kind && k.2 > PER_PAIR) {
+                continue;
+            }
+            summary.findings += 1;
+            emit(reported(p, f))?;
+        }
+        for (kind, severity, n) in per_kind {
+            if n > PER_PAIR {
                 summary.findings += 1;
-                emit(reported(p, f))?;
+                emit(reported(
+                    p,
+                    Finding::new(
+                        kind,
+                        severity,
+                        format!(
+                            "and {} more {} findings in this segment",
+                            n - PER_PAIR,
+                            kind.as_str()
+                        ),
+                    ),
+                ))?;
             }
         }
         if p.target.trim().is_empty() {
@@ -401,6 +430,9 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
         target_span: f.target_span,
     }
 }
+
+/// The most findings of one kind reported for one pair; the rest are counted in one more.
+const PER_PAIR: usize = 20;
 
 /// Sources scoring at least this against each other are the same sentence for the check that
 /// one translation serves two sources.

@@ -240,3 +240,113 @@ fn an_srx_pattern_over_the_limit_is_refused_with_its_rule() {
         ["One.", "Two."]
     );
 }
+
+#[test]
+fn xliff_and_tbx_texts_over_the_limit_are_refused_with_their_place() {
+    let w = Work::new();
+    // Many short pieces (text between references): the limit is on their sum.
+    let pieces = "a&amp;".repeat(50_000);
+    w.write(
+        "long.xlf",
+        format!(
+            "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file source-language=\"en\" \
+             target-language=\"zh-CN\" datatype=\"plaintext\" original=\"x\"><body>\n\
+             <trans-unit id=\"1\"><source>{pieces}</source><target>甲</target></trans-unit>\n\
+             </body></file></xliff>\n"
+        ),
+    );
+    let out = w.run([
+        "--max-segment-bytes",
+        "10000",
+        "check",
+        "--xliff",
+        "long.xlf",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "long.xlf:3:20: <source> is longer than 10000 bytes, the limit for one segment: \
+             raise the limit with --max-segment-bytes"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    w.write(
+        "long.tbx",
+        format!(
+            "<?xml version=\"1.0\"?>\n<martif type=\"TBX\" xml:lang=\"en\"><text><body>\n\
+             <termEntry id=\"c1\"><langSet xml:lang=\"en\"><tig><term>{pieces}</term></tig>\
+             </langSet></termEntry>\n</body></text></martif>\n"
+        ),
+    );
+    let out = w.run([
+        "--max-segment-bytes",
+        "10000",
+        "glossary",
+        "import",
+        "long.tbx",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("long.tbx:3:")
+            && stderr(&out).contains("<term> is longer than 10000 bytes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_pair_reports_twenty_findings_of_a_kind_and_counts_the_rest() {
+    let w = Work::new();
+    let source: Vec<String> = (1..=50).map(|i| (i * 7).to_string()).collect();
+    let target: Vec<String> = (1..=50).map(|i| (i * 7 + 1000).to_string()).collect();
+    w.write(
+        "numbers.tmx",
+        tmx(&[(
+            &format!("Figures {}.", source.join(", ")),
+            &format!("数字{}。", target.join("、")),
+        )]),
+    );
+    let out = w.run(["check", "--tmx", "numbers.tmx", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let numbers: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "number")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 21, "{numbers:#?}");
+    assert_eq!(numbers[0], "number 7 in the source is 1007 in the target");
+    assert_eq!(numbers[20], "and 30 more number findings in this segment");
+}
+
+#[test]
+fn a_glossary_row_over_the_limit_is_refused_with_its_line() {
+    let w = Work::new();
+    w.write(
+        "long.csv",
+        format!(
+            "en,zh-CN\nforum,论坛\nlong,\"{}\"\n",
+            "word ".repeat(400_000)
+        ),
+    );
+    let out = w.run(["glossary", "import", "long.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "long.csv:3:1: a row longer than 1 MiB, the limit for one segment: raise the limit \
+             with --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    w.ok([
+        "--max-segment-bytes",
+        "3000000",
+        "glossary",
+        "import",
+        "long.csv",
+    ]);
+}
