@@ -350,3 +350,21 @@ fn a_glossary_row_over_the_limit_is_refused_with_its_line() {
         "long.csv",
     ]);
 }
+
+#[test]
+fn a_long_chinese_segment_is_cut_on_a_character_boundary() {
+    // The reader stops buffering at the limit, in the middle of a three-byte character unless it
+    // steps back: the cut must leave valid UTF-8 (no "invalid UTF-8" error) and a unit problem.
+    let w = Work::new();
+    for limit in ["100000", "100001", "100002"] {
+        let long = "论坛".repeat(100_000);
+        w.write("zh.tmx", tmx(&[("Hello.", &long), ("Bye.", "再见。")]));
+        let out = w.run(["--max-segment-bytes", limit, "import", "zh.tmx"]);
+        assert_eq!(out.status.code(), Some(0), "{limit}: {}", stderr(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("zh.tmx:3:"),
+            "{limit}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
