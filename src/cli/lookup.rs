@@ -70,6 +70,7 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
             let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
             let done = segment::segment_bytes(&bytes, &rules, false)
                 .with_context(|| format!("cannot segment {}", file.display()))?;
+            segment::refuse_long_segments(&file.display().to_string(), &done.text, &done.segments)?;
             texts.extend(
                 done.segments
                     .iter()
@@ -83,6 +84,15 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
                     e.utf8_error().valid_up_to()
                 )
             })?;
+            let max = tmkit::model::Limits::current().max_segment_bytes;
+            let mut start = 0;
+            for line in content.split_inclusive('\n') {
+                if line.trim_end_matches(['\n', '\r']).len() > max {
+                    let name = file.display().to_string();
+                    return Err(segment::too_long(&name, &content, start, max).into());
+                }
+                start += line.len();
+            }
             texts.extend(
                 content
                     .lines()

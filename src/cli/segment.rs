@@ -98,6 +98,7 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
     let (name, bytes) = read_input(args.input.as_deref())?;
     let result = ops::segment_bytes(&bytes, &rules, args.lossy)
         .with_context(|| format!("{name} (--lossy replaces invalid bytes)"))?;
+    ops::refuse_long_segments(&name, &result.text, &result.segments)?;
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -368,3 +368,28 @@ fn a_long_chinese_segment_is_cut_on_a_character_boundary() {
         );
     }
 }
+
+#[test]
+fn lookup_prepare_and_segment_refuse_a_segment_over_the_limit_with_its_place() {
+    let w = bundled_memory();
+    let long = "all work and no play makes jack a dull boy ".repeat(30_000);
+    w.write("line.txt", format!("A first line.\n\n{long}\n"));
+    for args in [
+        vec!["lookup", "--file", "line.txt"],
+        vec!["lookup", "--file", "line.txt", "--segment"],
+        vec!["prepare", "line.txt", "--to", "zh-CN", "--out", "kit"],
+        vec!["segment", "line.txt"],
+    ] {
+        let out = w.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(
+                "line.txt:3:1: a segment longer than 1 MiB, the limit for one segment (is the \
+                 text missing its punctuation or line breaks?): raise the limit with \
+                 --max-segment-bytes"
+            ),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
