@@ -35,6 +35,8 @@ struct Outcome {
 
 /// Runs `bin args` in `dir` to completion (killed after [`KILL_AFTER`]), measuring its wall time
 /// and its own peak RSS.
+// The child is reaped by wait4, which also gives its resource usage.
+#[allow(clippy::zombie_processes)]
 fn run(bin: &Path, dir: &Path, args: &[&str]) -> Outcome {
     let out_path = dir.join("stdout.txt");
     let err_path = dir.join("stderr.txt");
@@ -169,8 +171,11 @@ struct Case {
     name: &'static str,
     what: String,
     /// Writes the inputs into the folder; returns the arguments of the run.
-    setup: Box<dyn Fn(&Path, &Path) -> Vec<String>>,
+    setup: Setup,
 }
+
+/// Writes a case's inputs into the folder (with the binary at hand); returns the run's arguments.
+type Setup = Box<dyn Fn(&Path, &Path) -> Vec<String>>;
 
 fn cases(big: usize) -> Vec<Case> {
     let mb = big >> 20;

@@ -641,11 +641,7 @@ impl Reader {
                     Event::Start(_) => stack.push(Inline {
                         name: String::new(),
                     }),
-                    Event::End(_) => {
-                        if stack.pop().is_none() {
-                            break;
-                        }
-                    }
+                    Event::End(_) if stack.pop().is_none() => break,
                     Event::Eof => {
                         return Err(self.xml.tmx_error(
                             "unexpected end of file: <seg> is never closed (the file may be truncated)",
