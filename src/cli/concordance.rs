@@ -7,7 +7,7 @@ use tmkit::ops::concordance::{Concordance, ConcordanceConfig, concordance};
 use tmkit::store::Store;
 
 use super::lookup::rebuild;
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Every unit whose text contains a phrase (case-insensitive; CJK phrases of any length), with the
@@ -69,8 +69,8 @@ fn highlight(text: &str, spans: &[(usize, usize)], style: Style) -> String {
     let mut out = String::new();
     let mut last = 0;
     for &(s, e) in spans {
-        out.push_str(&text[last..s]);
-        let hit = &text[s..e];
+        out.push_str(&safe(&text[last..s]));
+        let hit = &*safe(&text[s..e]);
         out.push_str(&if style.color {
             style.yellow(hit)
         } else {
@@ -78,7 +78,7 @@ fn highlight(text: &str, spans: &[(usize, usize)], style: Style) -> String {
         });
         last = e;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&safe(&text[last..]));
     out
 }
 
@@ -86,7 +86,7 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
     let mut out = String::new();
     out.push_str(&style.bold(&format!(
         "{} ({}): {} unit{}",
-        c.phrase,
+        safe(&c.phrase),
         c.lang,
         c.total,
         if c.total == 1 { "" } else { "s" }
@@ -103,7 +103,7 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
                 .iter()
                 .filter(|(t, _)| Lang::parse(t).is_ok_and(|l| lang.matches(&l)))
             {
-                out.push_str(&format!("    {tag:<6} {text}\n"));
+                out.push_str(&format!("    {:<6} {}\n", safe(tag), safe(text)));
             }
         }
     }
@@ -120,9 +120,9 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
         .map(|(lang, r)| {
             let items: Vec<String> = r
                 .iter()
-                .map(|x| format!("{} ({}/{})", x.text, x.count, c.sampled))
+                .map(|x| format!("{} ({}/{})", safe(&x.text), x.count, c.sampled))
                 .collect();
-            format!("  {lang:<6} {}", items.join(", "))
+            format!("  {:<6} {}", safe(lang), items.join(", "))
         })
         .collect();
     if !summary.is_empty() {

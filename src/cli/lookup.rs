@@ -13,7 +13,7 @@ use tmkit::ops::lookup::{Lookup, LookupConfig, Query, QueryResult};
 use tmkit::ops::segment;
 use tmkit::store::Store;
 
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Look segments up in the memory: exact and fuzzy matches with their translations.
@@ -70,6 +70,7 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
             let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
             let done = segment::segment_bytes(&bytes, &rules, false)
                 .with_context(|| format!("cannot segment {}", file.display()))?;
+            segment::refuse_long_segments(&file.display().to_string(), &done.text, &done.segments)?;
             texts.extend(
                 done.segments
                     .iter()
@@ -83,6 +84,15 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
                     e.utf8_error().valid_up_to()
                 )
             })?;
+            let max = tmkit::model::Limits::current().max_segment_bytes;
+            let mut start = 0;
+            for line in content.split_inclusive('\n') {
+                if line.trim_end_matches(['\n', '\r']).len() > max {
+                    let name = file.display().to_string();
+                    return Err(segment::too_long(&name, &content, start, max).into());
+                }
+                start += line.len();
+            }
             texts.extend(
                 content
                     .lines()
@@ -175,7 +185,7 @@ fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&style.bold(&format!("{}. {}", i + 1, r.query)));
+        out.push_str(&style.bold(&format!("{}. {}", i + 1, safe(&r.query))));
         out.push('\n');
         if r.matches.is_empty() {
             out.push_str("   no match\n");
@@ -207,16 +217,16 @@ fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
             for want in to {
                 for (lang, text) in &m.targets {
                     if Lang::parse(lang).is_ok_and(|l| want.matches(&l)) {
-                        out.push_str(&format!("       {lang:<6} {text}\n"));
+                        out.push_str(&format!("       {:<6} {}\n", safe(lang), safe(text)));
                     }
                 }
             }
             let mut about = Vec::new();
             if let Some(o) = &m.origin {
-                about.push(o.clone());
+                about.push(safe(o).into_owned());
             }
             if let Some(c) = &m.changed {
-                about.push(c.clone());
+                about.push(safe(c).into_owned());
             }
             if !about.is_empty() {
                 out.push_str(&format!("       {}\n", style.dim(&about.join(" · "))));
@@ -232,17 +242,19 @@ pub fn render_diff(pieces: &[Piece], style: Style) -> String {
     pieces
         .iter()
         .map(|p| match p {
-            Piece::Same(s) => s.clone(),
+            Piece::Same(s) => safe(s).into_owned(),
             Piece::Delete(s) => {
+                let s = safe(s);
                 if style.color {
-                    style.red_strike(s)
+                    style.red_strike(&s)
                 } else {
                     format!("[-{s}-]")
                 }
             }
             Piece::Insert(s) => {
+                let s = safe(s);
                 if style.color {
-                    style.green(s)
+                    style.green(&s)
                 } else {
                     format!("{{+{s}+}}")
                 }

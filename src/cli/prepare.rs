@@ -14,7 +14,7 @@ use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates};
 use tmkit::ops::segment::{self as seg, BadRules};
 use tmkit::store::Store;
 
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
 /// Prepare an article for translation: segment it, look every segment up, find its glossary
@@ -206,10 +206,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     out.push_str(&format!(
         "{} segments prepared into {}:\n",
         prepared.segments.len(),
-        style.bold(&out_dir.display().to_string())
+        style.bold(&safe(&out_dir.display().to_string()))
     ));
     for f in &files.files {
-        out.push_str(&format!("  {f}\n"));
+        out.push_str(&format!("  {}\n", safe(&f.to_string())));
     }
     print!("{out}");
     if !ctx.quiet && std::io::stderr().is_terminal() {
