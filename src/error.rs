@@ -163,6 +163,10 @@ pub enum ErrorKind {
         /// Byte offset of the first byte that is not valid UTF-8.
         offset: usize,
     },
+    /// The input goes past one of the resource limits (the longest segment, the deepest nesting,
+    /// the largest SRX rule); the message names the option that raises it.
+    #[error("{location}: {message}")]
+    Limit { location: Location, message: String },
     /// The input declares entities; tmkit never expands or fetches them.
     #[error(
         "{location}: the DOCTYPE declares entity {name:?}; tmkit never expands or fetches entities \

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, ValueEnum};
 use tmkit::model::{FindingKind, Severity};
@@ -10,7 +10,9 @@ use tmkit::ops::check::{self as ops, CheckConfig, CheckInput, Reported};
 use tmkit::ops::glossary as glossary_op;
 use tmkit::store::Store;
 
-use super::output::{Style, count, print_json};
+use std::io::Write;
+
+use super::output::{JsonArray, Style, count, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Check translations: glossary terms (missing approved terms, forbidden terms), numbers, inline
@@ -95,8 +97,30 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
         checks.check(p.source_markup, p.target_markup, p.lang, out);
     };
-    let report = ops::check(stores.first(), &input, &config, &pair_check)?;
-    if report.pairs == 0 && report.units > 0 {
+    // Findings are written as they come: a memory with millions of them never holds them all.
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let write_err = |e: std::io::Error| tmkit::Error::from(tmkit::ErrorKind::Write(e));
+    let summary = if args.format == Format::Json {
+        let mut json = JsonArray::new(out);
+        let summary = ops::check_each(stores.first(), &input, &config, &pair_check, &mut |r| {
+            json.push(&r).map_err(write_err)
+        })?;
+        if !(summary.pairs == 0 && summary.units > 0) {
+            json.finish().context("writing output")?;
+        }
+        summary
+    } else {
+        let mut text = TextReport::new(out, Style { color: ctx.color });
+        let summary = ops::check_each(stores.first(), &input, &config, &pair_check, &mut |r| {
+            text.push(r).map_err(write_err)
+        })?;
+        if !(summary.pairs == 0 && summary.units > 0) {
+            text.finish(&summary).context("writing output")?;
+        }
+        summary
+    };
+    if summary.pairs == 0 && summary.units > 0 {
         bail!(
             "no {from} source with a translation{} in {} units: check --from and --langs",
             if config.langs.is_empty() {
@@ -104,57 +128,87 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             } else {
                 format!(" in {}", args.langs.join(", "))
             },
-            report.units
+            summary.units
         );
     }
-    if args.format == Format::Json {
-        print_json(&report.findings)?;
-    } else {
-        print!("{}", render(&report, Style { color: ctx.color }));
-    }
-    Ok(if report.findings.is_empty() {
+    Ok(if summary.findings == 0 {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
 }
 
-/// Marks `span` of `text`: red on a terminal, »...« otherwise.
+/// Marks `span` of `text`: red on a terminal, »...« otherwise. Data is shown safely (see
+/// [`safe`]).
 fn highlight(text: &str, span: Option<(usize, usize)>, style: Style) -> String {
     let Some((a, b)) = span else {
-        return text.to_string();
+        return safe(text).into_owned();
     };
     let (Some(before), Some(mid), Some(after)) = (text.get(..a), text.get(a..b), text.get(b..))
     else {
-        return text.to_string();
+        return safe(text).into_owned();
     };
+    let mid = safe(mid);
     let mid = if style.color {
-        style.red(mid)
+        style.red(&mid)
     } else {
         format!("»{mid}«")
     };
-    format!("{before}{mid}{after}")
+    format!("{}{mid}{}", safe(before), safe(after))
 }
 
-fn render(report: &ops::CheckReport, style: Style) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    let f = &report.findings;
-    while i < f.len() {
-        // A group: the findings of one unit and language.
-        let mut j = i;
-        while j < f.len() && f[j].unit == f[i].unit && f[j].lang == f[i].lang {
-            j += 1;
+/// The text report, written a unit at a time: the findings of one unit and language under one
+/// heading with the source and target, then a count.
+struct TextReport<W: Write> {
+    out: W,
+    style: Style,
+    /// The findings of the unit and language being read.
+    group: Vec<Reported>,
+    errors: u64,
+    warnings: u64,
+}
+
+impl<W: Write> TextReport<W> {
+    fn new(out: W, style: Style) -> TextReport<W> {
+        TextReport {
+            out,
+            style,
+            group: Vec::new(),
+            errors: 0,
+            warnings: 0,
         }
-        let group: &[Reported] = &f[i..j];
-        let first = &group[0];
+    }
+
+    fn push(&mut self, r: Reported) -> std::io::Result<()> {
+        match r.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if self
+            .group
+            .first()
+            .is_some_and(|g| g.unit != r.unit || g.lang != r.lang)
+        {
+            self.flush_group()?;
+        }
+        self.group.push(r);
+        Ok(())
+    }
+
+    fn flush_group(&mut self) -> std::io::Result<()> {
+        let style = self.style;
+        let group = std::mem::take(&mut self.group);
+        let Some(first) = group.first() else {
+            return Ok(());
+        };
         let title = match &first.tuid {
-            Some(t) => format!("unit {} ({t})", first.unit),
+            Some(t) => format!("unit {} ({})", first.unit, safe(t)),
             None => format!("unit {}", first.unit),
         };
-        out.push_str(&format!("{}  {}\n", style.bold(&title), first.lang));
         let source_span = group.iter().find_map(|g| g.source_span);
         let target_span = group.iter().find_map(|g| g.target_span);
+        let mut out = String::new();
+        out.push_str(&format!("{}  {}\n", style.bold(&title), safe(&first.lang)));
         out.push_str(&format!(
             "  {}  {}\n",
             style.dim("source"),
@@ -165,24 +219,31 @@ fn render(report: &ops::CheckReport, style: Style) -> String {
             style.dim("target"),
             highlight(&first.target, target_span, style)
         ));
-        for g in group {
+        for g in &group {
             let sev = match g.severity {
                 Severity::Error => style.red("error  "),
                 Severity::Warning => style.yellow("warning"),
             };
-            out.push_str(&format!("  {sev} {:<15} {}\n", g.kind.as_str(), g.message));
+            out.push_str(&format!(
+                "  {sev} {:<15} {}\n",
+                g.kind.as_str(),
+                safe(&g.message)
+            ));
         }
         out.push('\n');
-        i = j;
+        self.out.write_all(out.as_bytes())
     }
-    let errors = f.iter().filter(|g| g.severity == Severity::Error).count() as u64;
-    let warnings = f.len() as u64 - errors;
-    out.push_str(&format!(
-        "{} units, {} pairs checked: {} errors, {} warnings\n",
-        count(report.units),
-        count(report.pairs),
-        count(errors),
-        count(warnings)
-    ));
-    out
+
+    fn finish(mut self, summary: &ops::CheckSummary) -> std::io::Result<()> {
+        self.flush_group()?;
+        writeln!(
+            self.out,
+            "{} units, {} pairs checked: {} errors, {} warnings",
+            count(summary.units),
+            count(summary.pairs),
+            count(self.errors),
+            count(self.warnings)
+        )?;
+        self.out.flush()
+    }
 }

@@ -6,7 +6,7 @@ use tmkit::ops::concordance::{Concordance, ConcordanceConfig, concordance};
 use tmkit::store::Store;
 
 use super::lookup::rebuild;
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Every unit whose text contains a phrase (case-insensitive; CJK phrases of any length), with the
@@ -19,14 +19,9 @@ pub struct Args {
     /// The language of the phrase.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
-    /// Languages to show translations in, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "zh-CN,ja-JP",
-        value_name = "LANGS"
-    )]
-    pub to: Vec<String>,
+    /// Languages to show translations in, comma-separated. [default: zh-CN,ja-JP]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub to: Option<Vec<String>>,
     /// The most hits listed (all are counted).
     #[arg(long, default_value_t = 20)]
     pub max: usize,
@@ -40,10 +35,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         anyhow::bail!("the phrase is empty: give the words to search for");
     }
     let lang = super::parse_lang("--lang", &args.lang)?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     let mut store = Store::open_existing(&ctx.db)?;
     super::require_langs(&[&store], "--lang", std::slice::from_ref(&lang))?;
-    super::require_langs(&[&store], "--to", &to)?;
+    if args.to.is_some() {
+        super::require_langs(&[&store], "--to", &to)?;
+    }
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }
@@ -70,8 +67,8 @@ fn highlight(text: &str, spans: &[(usize, usize)], style: Style) -> String {
     let mut out = String::new();
     let mut last = 0;
     for &(s, e) in spans {
-        out.push_str(&text[last..s]);
-        let hit = &text[s..e];
+        out.push_str(&safe(&text[last..s]));
+        let hit = &*safe(&text[s..e]);
         out.push_str(&if style.color {
             style.yellow(hit)
         } else {
@@ -79,7 +76,7 @@ fn highlight(text: &str, spans: &[(usize, usize)], style: Style) -> String {
         });
         last = e;
     }
-    out.push_str(&text[last..]);
+    out.push_str(&safe(&text[last..]));
     out
 }
 
@@ -87,7 +84,7 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
     let mut out = String::new();
     out.push_str(&style.bold(&format!(
         "{} ({}): {} unit{}",
-        c.phrase,
+        safe(&c.phrase),
         c.lang,
         c.total,
         if c.total == 1 { "" } else { "s" }
@@ -104,7 +101,7 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
                 .iter()
                 .filter(|(t, _)| Lang::parse(t).is_ok_and(|l| lang.matches(&l)))
             {
-                out.push_str(&format!("    {tag:<6} {text}\n"));
+                out.push_str(&format!("    {:<6} {}\n", safe(tag), safe(text)));
             }
         }
     }
@@ -121,9 +118,9 @@ fn render(c: &Concordance, to: &[Lang], style: Style) -> String {
         .map(|(lang, r)| {
             let items: Vec<String> = r
                 .iter()
-                .map(|x| format!("{} ({}/{})", x.text, x.count, c.sampled))
+                .map(|x| format!("{} ({}/{})", safe(&x.text), x.count, c.sampled))
                 .collect();
-            format!("  {lang:<6} {}", items.join(", "))
+            format!("  {:<6} {}", safe(lang), items.join(", "))
         })
         .collect();
     if !summary.is_empty() {

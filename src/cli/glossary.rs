@@ -11,7 +11,7 @@ use tmkit::model::{Lang, Term, TermEntry, TermStatus};
 use tmkit::ops::glossary as ops;
 use tmkit::store::Store;
 
-use super::output::{Style, Table, count, print_json};
+use super::output::{Style, Table, count, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Manage the termbase: named glossaries of concepts with terms in any languages.
@@ -227,11 +227,11 @@ fn list(args: ListArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             );
             for g in &glossaries {
                 t.row(vec![
-                    g.name.clone(),
+                    safe(&g.name).into_owned(),
                     count(g.concepts),
                     count(g.terms),
-                    g.langs.join(" "),
-                    g.created.clone(),
+                    safe(&g.langs.join(" ")).into_owned(),
+                    safe(&g.created).into_owned(),
                 ]);
             }
             print!("{}", t.render(style, ""));
@@ -267,7 +267,7 @@ fn list(args: ListArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         }
     }
     let mut header = vec!["id".to_string()];
-    header.extend(langs.iter().cloned());
+    header.extend(langs.iter().map(|l| safe(l).into_owned()));
     header.push("note".to_string());
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut right = vec![true];
@@ -281,15 +281,18 @@ fn list(args: ListArgs, ctx: &Ctx) -> anyhow::Result<i32> {
                 .terms
                 .iter()
                 .filter(|t| &t.lang.to_string() == l)
-                .map(|t| match t.status {
-                    TermStatus::Preferred => t.text.clone(),
-                    TermStatus::Admitted => format!("{} (admitted)", t.text),
-                    TermStatus::Forbidden => style.red_strike(&format!("{} (forbidden)", t.text)),
+                .map(|t| {
+                    let text = safe(&t.text);
+                    match t.status {
+                        TermStatus::Preferred => text.into_owned(),
+                        TermStatus::Admitted => format!("{text} (admitted)"),
+                        TermStatus::Forbidden => style.red_strike(&format!("{text} (forbidden)")),
+                    }
                 })
                 .collect();
             row.push(cell.join("; "));
         }
-        row.push(c.entry.note.clone().unwrap_or_default());
+        row.push(safe(c.entry.note.as_deref().unwrap_or_default()).into_owned());
         t.row(row);
     }
     print!("{}", t.render(style, ""));
@@ -368,7 +371,7 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     );
     for f in &report.files {
         t.row(vec![
-            f.path.clone(),
+            safe(&f.path).into_owned(),
             f.format.clone(),
             count(f.entries),
             count(f.skipped),
@@ -379,15 +382,19 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         if f.skipped == 0 {
             continue;
         }
-        out.push_str(&format!("\n{} skipped in {}:\n", count(f.skipped), f.path));
+        out.push_str(&format!(
+            "\n{} skipped in {}:\n",
+            count(f.skipped),
+            safe(&f.path)
+        ));
         for (reason, n) in &f.skipped_reasons {
-            out.push_str(&format!("  {:>8}  {reason}\n", count(*n)));
+            out.push_str(&format!("  {:>8}  {}\n", count(*n), safe(reason)));
         }
         for p in &f.problems {
             out.push_str(&format!(
                 "  {}: {}\n",
-                style.yellow(&p.location.to_string()),
-                p.message
+                style.yellow(&safe(&p.location.to_string())),
+                safe(&p.message)
             ));
         }
         let listed = f.problems.len() as u64;

@@ -11,7 +11,7 @@ use tmkit::model::Lang;
 use tmkit::ops::import::{self, ImportConfig, OnDuplicate, Progress};
 use tmkit::store::Store;
 
-use super::output::{Style, Table, count, print_json};
+use super::output::{Style, Table, count, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
 /// Import TMX files (1.1, 1.4, 1.4b; UTF-8, UTF-16 or a declared legacy encoding) and translated
@@ -144,9 +144,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     );
     for f in &report.files {
         t.row(vec![
-            f.path.clone(),
+            safe(&f.path).into_owned(),
             f.encoding.clone(),
-            f.tmx_version.clone().unwrap_or_else(|| "-".to_string()),
+            safe(f.tmx_version.as_deref().unwrap_or("-")).into_owned(),
             count(f.units_read),
             count(f.added),
             count(f.merged),
@@ -194,15 +194,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         if f.skipped_reasons.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{} skipped in {}:\n", count(f.skipped), f.path));
+        out.push_str(&format!(
+            "\n{} skipped in {}:\n",
+            count(f.skipped),
+            safe(&f.path)
+        ));
         for (reason, n) in &f.skipped_reasons {
-            out.push_str(&format!("  {:>8}  {reason}\n", count(*n)));
+            out.push_str(&format!("  {:>8}  {}\n", count(*n), safe(reason)));
         }
         for p in &f.problems {
             out.push_str(&format!(
                 "  {}: {}\n",
-                style.yellow(&p.location.to_string()),
-                p.message
+                style.yellow(&safe(&p.location.to_string())),
+                safe(&p.message)
             ));
         }
         let problems: u64 = f

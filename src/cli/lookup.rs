@@ -13,7 +13,7 @@ use tmkit::ops::lookup::{Lookup, LookupConfig, Query, QueryResult};
 use tmkit::ops::segment;
 use tmkit::store::Store;
 
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Look segments up in the memory: exact and fuzzy matches with their translations.
@@ -36,14 +36,9 @@ pub struct Args {
     /// The source language of the segments.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
-    /// Languages to show translations in, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "zh-CN,ja-JP",
-        value_name = "LANGS"
-    )]
-    pub to: Vec<String>,
+    /// Languages to show translations in, comma-separated. [default: zh-CN,ja-JP]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub to: Option<Vec<String>>,
     /// The lowest score shown.
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min: u8,
@@ -68,6 +63,7 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
             let engine = segment::default_engine()?;
             let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
             let done = segment::segment_file(&bytes, &file.display().to_string(), &rules, false)?;
+            segment::refuse_long_segments(&file.display().to_string(), &done.text, &done.segments)?;
             texts.extend(
                 done.segments
                     .iter()
@@ -75,6 +71,15 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
             );
         } else {
             let content = super::utf8_text(bytes, file)?;
+            let max = tmkit::model::Limits::current().max_segment_bytes;
+            let mut start = 0;
+            for line in content.split_inclusive('\n') {
+                if line.trim_end_matches(['\n', '\r']).len() > max {
+                    let name = file.display().to_string();
+                    return Err(segment::too_long(&name, &content, start, max).into());
+                }
+                start += line.len();
+            }
             texts.extend(
                 content
                     .lines()
@@ -98,11 +103,13 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let from = super::parse_lang("--from", &args.from)?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     let queries = read_queries(&args)?;
     let mut store = Store::open_existing(&ctx.db)?;
     super::require_langs(&[&store], "--from", std::slice::from_ref(&from))?;
-    super::require_langs(&[&store], "--to", &to)?;
+    if args.to.is_some() {
+        super::require_langs(&[&store], "--to", &to)?;
+    }
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }
@@ -169,7 +176,7 @@ fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&style.bold(&format!("{}. {}", i + 1, r.query)));
+        out.push_str(&style.bold(&format!("{}. {}", i + 1, safe(&r.query))));
         out.push('\n');
         if r.matches.is_empty() {
             out.push_str("   no match\n");
@@ -201,16 +208,16 @@ fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
             for want in to {
                 for (lang, text) in &m.targets {
                     if Lang::parse(lang).is_ok_and(|l| want.matches(&l)) {
-                        out.push_str(&format!("       {lang:<6} {text}\n"));
+                        out.push_str(&format!("       {:<6} {}\n", safe(lang), safe(text)));
                     }
                 }
             }
             let mut about = Vec::new();
             if let Some(o) = &m.origin {
-                about.push(o.clone());
+                about.push(safe(o).into_owned());
             }
             if let Some(c) = &m.changed {
-                about.push(c.clone());
+                about.push(safe(c).into_owned());
             }
             if !about.is_empty() {
                 out.push_str(&format!("       {}\n", style.dim(&about.join(" · "))));
@@ -226,17 +233,19 @@ pub fn render_diff(pieces: &[Piece], style: Style) -> String {
     pieces
         .iter()
         .map(|p| match p {
-            Piece::Same(s) => s.clone(),
+            Piece::Same(s) => safe(s).into_owned(),
             Piece::Delete(s) => {
+                let s = safe(s);
                 if style.color {
-                    style.red_strike(s)
+                    style.red_strike(&s)
                 } else {
                     format!("[-{s}-]")
                 }
             }
             Piece::Insert(s) => {
+                let s = safe(s);
                 if style.color {
-                    style.green(s)
+                    style.green(&s)
                 } else {
                     format!("{{+{s}+}}")
                 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use tmkit::model::Limits;
 
 mod add;
 mod check;
@@ -41,6 +42,22 @@ pub struct Cli {
     /// Print no progress bars or notes on standard error.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The longest segment (text and inline markup) read from a file, in bytes, and the longest
+    /// single XML tag, text or comment. A longer segment is skipped as a problem of its unit.
+    #[arg(long, global = true, env = "TMKIT_MAX_SEGMENT_BYTES", value_name = "BYTES",
+          default_value_t = Limits::DEFAULT.max_segment_bytes as u64,
+          value_parser = clap::value_parser!(u64).range(1..), help_heading = "Limits")]
+    pub max_segment_bytes: u64,
+    /// The deepest nesting of XML elements (inline codes included) in any file read.
+    #[arg(long, global = true, env = "TMKIT_MAX_DEPTH", value_name = "LEVELS",
+          default_value_t = Limits::DEFAULT.max_depth as u64,
+          value_parser = clap::value_parser!(u64).range(1..), help_heading = "Limits")]
+    pub max_depth: u64,
+    /// The longest SRX rule pattern (beforebreak or afterbreak), in bytes.
+    #[arg(long, global = true, env = "TMKIT_MAX_SRX_PATTERN_BYTES", value_name = "BYTES",
+          default_value_t = Limits::DEFAULT.max_srx_pattern_bytes as u64,
+          value_parser = clap::value_parser!(u64).range(1..), help_heading = "Limits")]
+    pub max_srx_pattern_bytes: u64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -100,6 +117,13 @@ pub fn run() -> i32 {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    Limits {
+        max_segment_bytes: size(cli.max_segment_bytes),
+        max_depth: size(cli.max_depth),
+        max_srx_pattern_bytes: size(cli.max_srx_pattern_bytes),
+    }
+    .set();
     let ctx = Ctx {
         db: cli.db,
         color,
@@ -125,10 +149,17 @@ pub fn run() -> i32 {
                 return EXIT_OK;
             }
             let e = about_the_memory(e, &ctx.db);
-            eprintln!("tmkit: {e:#}");
+            // Values from the input (file names, tags, text) are shown, not obeyed.
+            eprintln!("tmkit: {}", output::safe(&format!("{e:#}")));
             EXIT_ERROR
         }
     }
+}
+
+/// The target languages when `--to` is not given. Only languages the user names are required to
+/// be in the memory: a memory without Japanese still answers a lookup without `--to`.
+pub fn default_to() -> Vec<String> {
+    vec!["zh-CN".to_string(), "ja-JP".to_string()]
 }
 
 /// Parses the language tags given to an option (`--to`, `--langs`), naming the option on error.

@@ -1,6 +1,47 @@
 //! Rendering for people (aligned tables, colours on a terminal) and for programs (JSON).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// Makes text that comes from data (segments, terms, file names, values echoed in errors) safe
+/// to print on a terminal, the way ripgrep and git quote what they cannot show: a control
+/// character cannot move the cursor, change colours, ring the bell or set the window title, and a
+/// bidirectional override cannot reorder what the reader sees.
+///
+/// - C0 controls other than tab and line feed, DEL and C1 controls are written `\xHH` (ESC is
+///   `\x1b`, BEL `\x07`, a carriage return `\x0d`);
+/// - the bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+///   U+200E, U+200F, U+061C) are written `<U+202E>`.
+///
+/// Text without them comes back borrowed. Used by every text renderer; JSON output is exact and
+/// never goes through it.
+pub fn safe(s: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}') || is_bidi_control(c)
+    }
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if is_bidi_control(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The characters that change the direction text is shown in.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
 
 /// Writes a value as pretty JSON followed by a newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
@@ -10,6 +51,50 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     writeln!(out)?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes a JSON array one element at a time, exactly as [`print_json`] writes a whole `Vec`
+/// (pretty, two-space indent, `[]` when empty), so that a long report never sits in memory.
+pub struct JsonArray<W: Write> {
+    out: W,
+    count: u64,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> JsonArray<W> {
+    pub fn new(out: W) -> JsonArray<W> {
+        JsonArray {
+            out,
+            count: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes one element.
+    pub fn push<T: serde::Serialize>(&mut self, value: &T) -> io::Result<()> {
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, value)?;
+        self.out
+            .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        // Strings are escaped in JSON: every line break is the formatter's, and indenting each
+        // line nests the element one level down.
+        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"  ")?;
+            self.out.write_all(line)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Closes the array (and the line) and flushes.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()
+    }
 }
 
 /// Text styles used in terminal output.
@@ -169,4 +254,62 @@ pub fn count(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_shown_not_obeyed() {
+        let cases = [
+            ("plain 中文 text\tand\nlines", "plain 中文 text\tand\nlines"),
+            ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+            ("\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred"),
+            ("a\rb\x08\x7f\u{85}\u{9b}", "a\\x0db\\x08\\x7f\\x85\\x9b"),
+            (
+                "abc\u{202E}fed\u{2066}\u{200F}",
+                "abc<U+202E>fed<U+2066><U+200F>",
+            ),
+            ("\0", "\\x00"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(safe(input), want, "{input:?}");
+        }
+        assert!(matches!(safe("clean"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_json_array_written_piece_by_piece_is_the_pretty_vec() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            name: String,
+            span: Option<(usize, usize)>,
+            list: Vec<u8>,
+        }
+        let items = || {
+            vec![
+                Item {
+                    name: "a\nb \"c\"".into(),
+                    span: Some((3, 5)),
+                    list: vec![],
+                },
+                Item {
+                    name: "中文".into(),
+                    span: None,
+                    list: vec![1, 2],
+                },
+            ]
+        };
+        for n in 0..=2 {
+            let want = serde_json::to_string_pretty(&items()[..n]).unwrap() + "\n";
+            let mut got = Vec::new();
+            let mut a = JsonArray::new(&mut got);
+            for item in &items()[..n] {
+                a.push(item).unwrap();
+            }
+            a.finish().unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), want);
+        }
+    }
 }

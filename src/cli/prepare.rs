@@ -14,7 +14,7 @@ use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates};
 use tmkit::ops::segment::{self as seg, BadRules};
 use tmkit::store::Store;
 
-use super::output::{Style, print_json};
+use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
 /// Prepare an article for translation: segment it, look every segment up, find its glossary
@@ -32,9 +32,9 @@ pub struct Args {
     /// The article's language.
     #[arg(long, default_value = "en")]
     pub from: String,
-    /// Target languages, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "zh-CN,ja-JP")]
-    pub to: Vec<String>,
+    /// Target languages, comma-separated [default: zh-CN,ja-JP].
+    #[arg(long, value_delimiter = ',')]
+    pub to: Option<Vec<String>>,
     /// Where to write the kit (default: ARTICLE.prepared next to the article).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -81,7 +81,7 @@ fn default_out(article: &Path) -> PathBuf {
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let from = super::parse_lang("--from", &args.from)?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     if to.is_empty() {
         bail!("--to: give at least one target language, e.g. --to zh-CN,ja-JP");
     }
@@ -165,7 +165,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         anyhow::anyhow!("{e} (give --no-memory to prepare the kit without the memory)")
     };
     super::require_langs(&store_refs, "--from", std::slice::from_ref(&from)).map_err(hint)?;
-    super::require_langs(&store_refs, "--to", &to).map_err(hint)?;
+    if args.to.is_some() {
+        super::require_langs(&store_refs, "--to", &to).map_err(hint)?;
+    }
 
     // The glossary: the memory's termbase and the --glossary files.
     let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
@@ -217,10 +219,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     out.push_str(&format!(
         "{} segments prepared into {}:\n",
         prepared.segments.len(),
-        style.bold(&out_dir.display().to_string())
+        style.bold(&safe(&out_dir.display().to_string()))
     ));
     for f in &files.files {
-        out.push_str(&format!("  {f}\n"));
+        out.push_str(&format!("  {}\n", safe(&f.to_string())));
     }
     print!("{out}");
     if !ctx.quiet && std::io::stderr().is_terminal() {

@@ -9,6 +9,7 @@ use clap::ValueEnum;
 use tmkit::ops::segment::{self as ops, BadRules};
 use tmkit::text::segment::Segment;
 
+use super::output::safe;
 use super::{Ctx, EXIT_OK};
 
 /// Cut text into sentences (segments) with SRX rules.
@@ -82,19 +83,20 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
         "cannot compile the SRX rules (--skip-bad-rules leaves such rules out)".to_string()
     })?;
     for e in &skipped {
-        eprintln!("tmkit: warning: rule left out: {e}");
+        eprintln!("tmkit: warning: rule left out: {}", safe(&e.to_string()));
     }
     if rules.names().next().is_none() {
         eprintln!(
             "tmkit: warning: {}: no language rule applies to {:?}; only paragraphs, headings and \
              list items are cut",
-            engine.srx().path,
+            safe(&engine.srx().path),
             lang.as_str()
         );
     }
 
     let (name, bytes) = read_input(args.input.as_deref())?;
     let result = ops::segment_file(&bytes, &name, &rules, args.lossy)?;
+    ops::refuse_long_segments(&name, &result.text, &result.segments)?;
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -136,7 +138,9 @@ fn write(
     match format {
         Output::Text => {
             for s in segments {
-                let t = s.text(text);
+                // Text output is for people: controls in the text are shown, not obeyed (see
+                // `safe`); JSON and TSV keep the text exact.
+                let t = &*safe(s.text(text));
                 if t.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
                     let flat: String = t
                         .chars()

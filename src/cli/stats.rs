@@ -3,7 +3,7 @@
 use clap::Args as ClapArgs;
 use tmkit::store::Store;
 
-use super::output::{Style, Table, bytes, count, print_json};
+use super::output::{Style, Table, bytes, count, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
 /// Show units, variants per language, language pairs, origins and database size.
@@ -25,7 +25,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {} units, {} variants, {} (schema {})\n\n",
-        style.bold(&stats.path),
+        style.bold(&safe(&stats.path)),
         count(stats.units),
         count(stats.variants),
         bytes(stats.database_bytes),
@@ -48,7 +48,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         out.push('\n');
         let mut t = Table::new(&["origin", "imported", "units"], &[false, false, true]);
         for o in &stats.origins {
-            t.row(vec![o.path.clone(), o.imported_at.clone(), count(o.units)]);
+            t.row(vec![
+                safe(&o.path).into_owned(),
+                o.imported_at.clone(),
+                count(o.units),
+            ]);
         }
         out.push_str(&t.render(style, "  "));
     }
@@ -60,10 +64,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         );
         for g in &stats.glossaries {
             t.row(vec![
-                g.name.clone(),
+                safe(&g.name).into_owned(),
                 count(g.concepts),
                 count(g.terms),
-                g.langs.join(" "),
+                safe(&g.langs.join(" ")).into_owned(),
             ]);
         }
         out.push_str(&t.render(style, "  "));

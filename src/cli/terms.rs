@@ -8,7 +8,7 @@ use serde::Serialize;
 use tmkit::ops::glossary::{self as ops, Termbase};
 use tmkit::store::Store;
 
-use super::output::{Style, Table, print_json};
+use super::output::{Style, Table, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
 /// Find the glossary terms in a text and show their approved translations.
@@ -129,23 +129,23 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 let mut row = vec![
                     format!("{}-{}", f.char_start, f.char_end),
                     if f.text == f.term {
-                        style.bold(&f.text)
+                        style.bold(&safe(&f.text))
                     } else {
-                        format!("{} ({})", style.bold(&f.text), f.term)
+                        format!("{} ({})", style.bold(&safe(&f.text)), safe(&f.term))
                     },
                 ];
                 for l in &to {
                     row.push(
                         f.translations
                             .get(l.as_str())
-                            .map(|v| v.join(" / "))
+                            .map(|v| safe(&v.join(" / ")).into_owned())
                             .unwrap_or_default(),
                     );
                 }
                 let bad: Vec<String> = f
                     .forbidden
                     .iter()
-                    .map(|(l, v)| format!("{l}: {}", v.join(", ")))
+                    .map(|(l, v)| format!("{}: {}", safe(l), safe(&v.join(", "))))
                     .collect();
                 row.push(style.red(&bad.join("; ")));
                 t.row(row);

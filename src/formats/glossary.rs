@@ -312,10 +312,28 @@ struct Tape<R> {
     base: u64,
     /// Line number (1-based) at `base`.
     base_line: u64,
+    /// The most bytes one record may take (see [`crate::model::Limits`]): a longer one is
+    /// refused before it is held whole.
+    max_record: usize,
 }
+
+/// The I/O error [`Tape`] gives when a record grows past its limit.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record too long")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
 
 impl<R: Read> Read for Tape<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.kept.len() > self.max_record {
+            return Err(io::Error::other(RecordTooLong));
+        }
         let n = self.inner.read(buf)?;
         self.kept.extend_from_slice(&buf[..n]);
         Ok(n)
@@ -696,6 +714,7 @@ impl Reader {
             kept: Vec::new(),
             base: 0,
             base_line: 1,
+            max_record: crate::model::Limits::current().max_segment_bytes,
         };
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -857,6 +876,22 @@ impl Reader {
     fn csv_error(&self, e: csv::Error) -> Error {
         let message = e.to_string();
         match e.into_kind() {
+            csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|e| e.is::<RecordTooLong>()) => {
+                let tape = self.csv.get_ref();
+                ErrorKind::Limit {
+                    location: Location {
+                        path: self.name.clone(),
+                        line: tape.base_line,
+                        column: 1,
+                    },
+                    message: format!(
+                        "a row longer than {}, the limit for one segment: raise the limit with \
+                         --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                        crate::model::limits::describe_bytes(tape.max_record)
+                    ),
+                }
+                .into()
+            }
             csv::ErrorKind::Io(io) => Error::io(&self.name, io),
             _ => ErrorKind::Glossary {
                 location: Location {

@@ -16,6 +16,8 @@ use encoding_rs::Encoding;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::formats::decode::{DecodeError, DecodeReader};
+use crate::model::Limits;
+use crate::model::limits::describe_bytes;
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +160,26 @@ pub struct Counting<R> {
     consumed: u64,
     line: u64,
     column: u64,
+    /// Reading at or past this offset fails with [`LimitReached`], or with `skip_text` skips to
+    /// the next markup (set around one event, so that a huge text or tag is refused before it
+    /// is buffered whole).
+    stop_at: Option<u64>,
+    skip_text: bool,
+    /// Whether the rest of a text run was skipped at `stop_at`.
+    skipped: bool,
 }
+
+/// The I/O error [`Counting`] gives at its stop offset.
+#[derive(Debug)]
+struct LimitReached;
+
+impl std::fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("read limit reached")
+    }
+}
+
+impl std::error::Error for LimitReached {}
 
 impl<R: BufRead> Counting<R> {
     /// Wraps a reader positioned at the start of the document.
@@ -168,6 +189,29 @@ impl<R: BufRead> Counting<R> {
             consumed: 0,
             line: 1,
             column: 1,
+            stop_at: None,
+            skip_text: false,
+            skipped: false,
+        }
+    }
+
+    /// Skips to the next `<` or `&` (the end of a text run), counting lines as it goes.
+    fn skip_to_markup(&mut self) -> io::Result<()> {
+        loop {
+            let (n, found) = {
+                let buf = self.inner.fill_buf()?;
+                if buf.is_empty() {
+                    return Ok(());
+                }
+                match memchr::memchr2(b'<', b'&', buf) {
+                    Some(i) => (i, true),
+                    None => (buf.len(), false),
+                }
+            };
+            self.consume(n);
+            if found {
+                return Ok(());
+            }
         }
     }
 
@@ -201,6 +245,37 @@ impl<R: BufRead> Read for Counting<R> {
 
 impl<R: BufRead> BufRead for Counting<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let Some(stop) = self.stop_at else {
+            return self.inner.fill_buf();
+        };
+        // What may still be read before the stop, ending on a character boundary.
+        let left = stop.saturating_sub(self.consumed) as usize;
+        let allowed = {
+            let buf = self.inner.fill_buf()?;
+            if buf.len() <= left {
+                buf.len()
+            } else {
+                let mut n = left;
+                while n > 0 && (buf[n] & 0xC0) == 0x80 {
+                    n -= 1;
+                }
+                n
+            }
+        };
+        if allowed > 0 {
+            return Ok(&self.inner.fill_buf()?[..allowed]);
+        }
+        let at_end = self.inner.fill_buf()?.is_empty();
+        if at_end {
+            return Ok(&[]);
+        }
+        if !self.skip_text {
+            return Err(io::Error::other(LimitReached));
+        }
+        // The text run ends here for the parser: the rest of it is skipped.
+        self.stop_at = None;
+        self.skipped = true;
+        self.skip_to_markup()?;
         self.inner.fill_buf()
     }
 
@@ -562,6 +637,15 @@ pub(crate) struct Events {
     path: Option<std::path::PathBuf>,
     /// Line and column where the last event read started.
     mark: (u64, u64),
+    /// The limits in force when the input was opened.
+    limits: Limits,
+    /// Elements open at the current position.
+    depth: usize,
+    /// Whether a text longer than the segment limit is skipped (and reported by
+    /// [`Events::take_truncated`]) rather than refused: for readers that report it as a problem
+    /// of one unit.
+    pub(crate) skip_long_text: bool,
+    truncated: bool,
 }
 
 impl Events {
@@ -578,7 +662,22 @@ impl Events {
             name: input.name,
             path,
             mark: (1, 1),
+            limits: Limits::current(),
+            depth: 0,
+            skip_long_text: false,
+            truncated: false,
         }
+    }
+
+    /// The limits this input is read under.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Whether a text was cut short at the segment limit since the last call (its rest skipped,
+    /// the event holding its first part); only when [`Events::skip_long_text`] is set.
+    pub(crate) fn take_truncated(&mut self) -> bool {
+        std::mem::take(&mut self.truncated)
     }
 
     /// Reads the next event into `buf` (cleared first).
@@ -588,13 +687,54 @@ impl Events {
     ) -> Result<quick_xml::events::Event<'b>> {
         buf.clear();
         self.mark = self.reader.get_ref().line_column();
-        match self.reader.read_event_into(buf) {
+        // No event (a text run, a tag, a comment) is buffered past the segment limit.
+        let max = self.limits.max_segment_bytes;
+        let counting = self.reader.get_mut();
+        let text_next = match counting.fill_buf() {
+            Ok(b) => b.first().is_some_and(|&c| c != b'<' && c != b'&'),
+            Err(_) => false,
+        };
+        counting.stop_at = Some(counting.offset().saturating_add(max as u64));
+        counting.skip_text = text_next && self.skip_long_text;
+        let result = self.reader.read_event_into(buf);
+        let counting = self.reader.get_mut();
+        counting.stop_at = None;
+        self.truncated |= std::mem::take(&mut counting.skipped);
+        match result {
             Ok(ev) => {
+                match &ev {
+                    quick_xml::events::Event::Start(_) => {
+                        self.depth += 1;
+                        if self.depth > self.limits.max_depth {
+                            return Err(self.limit_error(format!(
+                                "elements are nested more than {} levels deep: raise the limit \
+                                 with --max-depth (or TMKIT_MAX_DEPTH)",
+                                self.limits.max_depth
+                            )));
+                        }
+                    }
+                    quick_xml::events::Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                }
                 if let quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) = &ev
                 {
                     self.check_unique_attributes(e)?;
                 }
                 Ok(ev)
+            }
+            Err(quick_xml::Error::Io(io))
+                if io.get_ref().is_some_and(|e| e.is::<LimitReached>()) =>
+            {
+                let what = if text_next {
+                    "a text"
+                } else {
+                    "a tag or comment"
+                };
+                Err(self.limit_error(format!(
+                    "{what} longer than {}, the limit for one segment: raise the limit with \
+                     --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                    describe_bytes(max)
+                )))
             }
             Err(e) => Err(self.xml_error(&e)),
         }
@@ -646,6 +786,33 @@ impl Events {
             seen.push(key);
         }
         Ok(())
+    }
+
+    /// Refuses the content of an element (started at `start`) that has grown past the segment
+    /// limit, however many events it came in: readers call it as they add to a text.
+    pub(crate) fn check_length(&self, start: &Location, element: &str, len: usize) -> Result<()> {
+        let max = self.limits.max_segment_bytes;
+        if len <= max {
+            return Ok(());
+        }
+        Err(ErrorKind::Limit {
+            location: start.clone(),
+            message: format!(
+                "<{element}> is longer than {}, the limit for one segment: raise the limit with \
+                 --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                describe_bytes(max)
+            ),
+        }
+        .into())
+    }
+
+    /// A located error for input past one of the [`Limits`].
+    pub(crate) fn limit_error(&self, message: String) -> Error {
+        ErrorKind::Limit {
+            location: self.here(),
+            message,
+        }
+        .into()
     }
 
     /// Where the last event read starts.

@@ -295,28 +295,65 @@ struct Seen {
     target: u64,
 }
 
-/// Runs the checks.
+/// What a check read and found, without the findings themselves (see [`check_each`]).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct CheckSummary {
+    /// Units read.
+    pub units: u64,
+    /// Source/target pairs checked.
+    pub pairs: u64,
+    /// Findings reported.
+    pub findings: u64,
+}
+
+/// Runs the checks and returns every finding, in unit order.
 pub fn check(
     store: Option<&Store>,
     input: &CheckInput,
     config: &CheckConfig,
     pair_check: &PairCheck<'_>,
 ) -> Result<CheckReport> {
-    let mut report = CheckReport::default();
-    let mut buf: Vec<Finding> = Vec::new();
-    let mut seen: Vec<Seen> = Vec::with_capacity(match (store, input) {
-        // Two targets a unit is the common case.
-        (Some(s), CheckInput::Memory) => (s.max_unit_id().unwrap_or(0).max(0) as usize) * 2,
-        _ => 0,
-    });
-    let mut langs: Vec<Lang> = Vec::new();
+    let mut findings = Vec::new();
+    let summary = check_each(store, input, config, pair_check, &mut |r| {
+        findings.push(r);
+        Ok(())
+    })?;
+    Ok(CheckReport {
+        units: summary.units,
+        pairs: summary.pairs,
+        findings,
+    })
+}
+
+/// Runs the checks and hands each finding to `emit` as soon as it is known, in unit order (a
+/// pair's own findings, then its inconsistencies): memory stays flat however many findings
+/// there are.
+///
+/// The consistency check compares pairs with each other, so it reads the input first: once for
+/// a hash of each pair's texts (grouped to find the inconsistent ones), once more for a few
+/// texts of each inconsistent group to quote when there are any; then the pairs are checked
+/// and reported in one last reading.
+pub fn check_each(
+    store: Option<&Store>,
+    input: &CheckInput,
+    config: &CheckConfig,
+    pair_check: &PairCheck<'_>,
+    emit: &mut dyn FnMut(Reported) -> Result<()>,
+) -> Result<CheckSummary> {
     let wants = |kind: FindingKind, severity: Severity| {
         (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
     };
-    let want_inconsistent = wants(FindingKind::Inconsistent, Severity::Warning);
-    let mut last_source: (Option<i64>, u64) = (None, 0);
-    report.units = for_each_pair(store, input, config, &mut |p| {
-        report.pairs += 1;
+    let consistency = if wants(FindingKind::Inconsistent, Severity::Warning) {
+        Consistency::read(store, input, config)?
+    } else {
+        None
+    };
+    let mut summary = CheckSummary::default();
+    let mut buf: Vec<Finding> = Vec::new();
+    // The place of a pair with a translation among those of the first reading.
+    let mut i = 0usize;
+    summary.units = for_each_pair(store, input, config, &mut |p| {
+        summary.pairs += 1;
         buf.clear();
         if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
             pair_check(p, &mut buf);
@@ -331,41 +368,54 @@ pub fn check(
                 found: None,
             });
         }
+        // At most a few findings of one kind a pair, each quoting the pair: the rest are
+        // counted in one more, so that a segment with thousands of figures gives a report
+        // whose size follows the input's, not its square.
+        let mut per_kind: Vec<(FindingKind, Severity, usize)> = Vec::new();
         for f in buf.drain(..) {
-            if wants(f.kind, f.severity) {
-                report.findings.push(reported(p, f));
+            if !wants(f.kind, f.severity) {
+                continue;
+            }
+            match per_kind.iter_mut().find(|k| k.0 == f.kind) {
+                Some(k) => k.2 += 1,
+                None => per_kind.push((f.kind, f.severity, 1)),
+            }
+            if per_kind.iter().any(|k| k.0 == f.kind && k.2 > PER_PAIR) {
+                continue;
+            }
+            summary.findings += 1;
+            emit(reported(p, f))?;
+        }
+        for (kind, severity, n) in per_kind {
+            if n > PER_PAIR {
+                summary.findings += 1;
+                emit(reported(
+                    p,
+                    Finding::new(
+                        kind,
+                        severity,
+                        format!(
+                            "and {} more {} findings in this segment",
+                            n - PER_PAIR,
+                            kind.as_str()
+                        ),
+                    ),
+                ))?;
             }
         }
-        if want_inconsistent && !p.target.trim().is_empty() {
-            let lang = match langs.iter().position(|l| l == p.lang) {
-                Some(i) => i,
-                None => {
-                    langs.push(p.lang.clone());
-                    langs.len() - 1
-                }
-            } as u32;
-            // A unit's targets share its source: its key is computed once.
-            let source = if last_source.0 == Some(p.unit) {
-                last_source.1
-            } else {
-                let k = consistency_key(p.source);
-                last_source = (Some(p.unit), k);
-                k
-            };
-            seen.push(Seen {
-                idx: seen.len() as u32,
-                lang,
-                source,
-                target: consistency_key(p.target),
-            });
+        if p.target.trim().is_empty() {
+            return Ok(());
         }
+        if let Some(c) = &consistency {
+            for r in c.findings(i, p) {
+                summary.findings += 1;
+                emit(r)?;
+            }
+        }
+        i += 1;
         Ok(())
     })?;
-    if want_inconsistent {
-        inconsistencies(store, input, config, &seen, &mut report)?;
-    }
-    report.findings.sort_by_key(|f| f.unit);
-    Ok(report)
+    Ok(summary)
 }
 
 fn reported(p: &Pair<'_>, f: Finding) -> Reported {
@@ -392,6 +442,9 @@ fn reported(p: &Pair<'_>, f: Finding) -> Reported {
     }
 }
 
+/// The most findings of one kind reported for one pair; the rest are counted in one more.
+const PER_PAIR: usize = 20;
+
 /// Sources scoring at least this against each other are the same sentence for the check that
 /// one translation serves two sources.
 const NEAR_SAME_SOURCE: u8 = 85;
@@ -405,13 +458,157 @@ const KEPT: usize = 16;
 /// How many other renderings an inconsistency message quotes.
 const QUOTED: usize = 3;
 
-fn inconsistencies(
-    store: Option<&Store>,
-    input: &CheckInput,
-    config: &CheckConfig,
-    seen: &[Seen],
-    report: &mut CheckReport,
-) -> Result<()> {
+/// What the consistency check knows after its readings: each pair's hashes and whether it is in
+/// an inconsistent group, and a few texts of each such group to quote.
+struct Consistency {
+    seen: Vec<Seen>,
+    /// (same source translated differently, same translation of different sources), by pair.
+    flagged: Vec<(bool, bool)>,
+    texts_by_source: HashMap<(u32, u64), Vec<Quoted>>,
+    texts_by_target: HashMap<(u32, u64), Vec<Quoted>>,
+}
+
+impl Consistency {
+    /// Reads the input for the hashes of its pairs, then, when some groups are inconsistent,
+    /// again for the texts to quote. `None` when nothing is inconsistent.
+    fn read(
+        store: Option<&Store>,
+        input: &CheckInput,
+        config: &CheckConfig,
+    ) -> Result<Option<Consistency>> {
+        let mut seen: Vec<Seen> = Vec::with_capacity(match (store, input) {
+            // Two targets a unit is the common case.
+            (Some(s), CheckInput::Memory) => (s.max_unit_id().unwrap_or(0).max(0) as usize) * 2,
+            _ => 0,
+        });
+        let mut langs: Vec<Lang> = Vec::new();
+        let mut last_source: (Option<i64>, u64) = (None, 0);
+        for_each_pair(store, input, config, &mut |p| {
+            if p.target.trim().is_empty() {
+                return Ok(());
+            }
+            let lang = match langs.iter().position(|l| l == p.lang) {
+                Some(i) => i,
+                None => {
+                    langs.push(p.lang.clone());
+                    langs.len() - 1
+                }
+            } as u32;
+            // A unit's targets share its source: its key is computed once.
+            let source = if last_source.0 == Some(p.unit) {
+                last_source.1
+            } else {
+                let k = consistency_key(p.source);
+                last_source = (Some(p.unit), k);
+                k
+            };
+            seen.push(Seen {
+                idx: seen.len() as u32,
+                lang,
+                source,
+                target: consistency_key(p.target),
+            });
+            Ok(())
+        })?;
+        let flagged = inconsistent_groups(&seen);
+        if !flagged.iter().any(|(a, b)| *a || *b) {
+            return Ok(None);
+        }
+        // Second reading: a few texts of each inconsistent group.
+        let mut texts_by_source: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
+        let mut texts_by_target: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
+        let mut i = 0usize;
+        for_each_pair(store, input, config, &mut |p| {
+            if p.target.trim().is_empty() {
+                return Ok(());
+            }
+            let Some(s) = seen.get(i) else {
+                return Ok(());
+            };
+            let (a, b) = flagged[i];
+            // Each group keeps a few distinct texts to quote, not all of them: a translation
+            // used for thousands of sources must not make the check quadratic.
+            if a {
+                let list = texts_by_source.entry((s.lang, s.source)).or_default();
+                if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.target) {
+                    list.push((p.unit, s.target, p.target.to_string()));
+                }
+            }
+            if b {
+                let list = texts_by_target.entry((s.lang, s.target)).or_default();
+                if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.source) {
+                    list.push((p.unit, s.source, p.source.to_string()));
+                }
+            }
+            i += 1;
+            Ok(())
+        })?;
+        Ok(Some(Consistency {
+            seen,
+            flagged,
+            texts_by_source,
+            texts_by_target,
+        }))
+    }
+
+    /// The inconsistency findings of the `i`th pair with a translation.
+    fn findings(&self, i: usize, p: &Pair<'_>) -> Vec<Reported> {
+        let (Some(s), Some(&(a, b))) = (self.seen.get(i), self.flagged.get(i)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let finding = |message: String| Reported {
+            tuid: p.tuid.map(str::to_string),
+            unit: p.unit,
+            lang: p.lang.to_string(),
+            kind: FindingKind::Inconsistent,
+            severity: Severity::Warning,
+            message,
+            source: p.source.to_string(),
+            target: p.target.to_string(),
+            term: None,
+            expected: None,
+            found: None,
+            source_span: None,
+            target_span: None,
+        };
+        if a && let Some(texts) = self.texts_by_source.get(&(s.lang, s.source)) {
+            let others: Vec<String> = texts
+                .iter()
+                .filter(|(_, k, _)| *k != s.target)
+                .take(QUOTED)
+                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
+                .collect();
+            out.push(finding(format!(
+                "the same source is translated differently elsewhere: {}",
+                others.join(", ")
+            )));
+        }
+        if b && let Some(texts) = self.texts_by_target.get(&(s.lang, s.target)) {
+            // Sources that are nearly the same sentence (a typo fixed, a tense changed) rightly
+            // share a translation: only materially different sources are reported.
+            let mine = Prepared::new(p.source, None);
+            let others: Vec<String> = texts
+                .iter()
+                .filter(|(_, k, _)| *k != s.source)
+                .filter(|(_, _, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
+                .take(QUOTED)
+                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
+                .collect();
+            if !others.is_empty() {
+                out.push(finding(format!(
+                    "the same translation is given to a different source: {}",
+                    others.join(", ")
+                )));
+            }
+        }
+        out
+    }
+}
+
+/// Whether each pair is in a group of pairs with the same source (and language) but different
+/// translations, and in a group with the same translation but different sources.
+fn inconsistent_groups(seen: &[Seen]) -> Vec<(bool, bool)> {
     // Group the pairs by (language, source) and by (language, target), sorting instead of
     // hashing: a group with more than one distinct other side is inconsistent. A pair whose key
     // no other pair has is in a group of one: a bit filter finds the keys seen more than once
@@ -480,113 +677,7 @@ fn inconsistencies(
             start = end;
         }
     }
-    if !flagged.iter().any(|(a, b)| *a || *b) {
-        return Ok(());
-    }
-    // Second pass: the texts of the pairs involved.
-    let mut texts_by_source: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
-    let mut texts_by_target: HashMap<(u32, u64), Vec<Quoted>> = HashMap::new();
-    let mut involved: Vec<(usize, i64, Option<String>, String, String, Lang)> = Vec::new();
-    let mut i = 0usize;
-    for_each_pair(store, input, config, &mut |p| {
-        if p.target.trim().is_empty() {
-            return Ok(());
-        }
-        let Some(s) = seen.get(i) else {
-            return Ok(());
-        };
-        let (a, b) = flagged[i];
-        // Each group keeps a few distinct texts to quote, not all of them: a translation used
-        // for thousands of sources must not make the check quadratic.
-        if a {
-            let list = texts_by_source.entry((s.lang, s.source)).or_default();
-            if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.target) {
-                list.push((p.unit, s.target, p.target.to_string()));
-            }
-        }
-        if b {
-            let list = texts_by_target.entry((s.lang, s.target)).or_default();
-            if list.len() < KEPT && !list.iter().any(|(_, k, _)| *k == s.source) {
-                list.push((p.unit, s.source, p.source.to_string()));
-            }
-        }
-        if a || b {
-            involved.push((
-                i,
-                p.unit,
-                p.tuid.map(str::to_string),
-                p.source.to_string(),
-                p.target.to_string(),
-                p.lang.clone(),
-            ));
-        }
-        i += 1;
-        Ok(())
-    })?;
-    for (i, unit, tuid, source, target, lang) in involved {
-        let s = &seen[i];
-        let (a, b) = std::mem::take(&mut flagged[i]);
-        if a {
-            let others: Vec<String> = texts_by_source[&(s.lang, s.source)]
-                .iter()
-                .filter(|(_, k, _)| *k != s.target)
-                .take(QUOTED)
-                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
-                .collect();
-            report.findings.push(Reported {
-                tuid: tuid.clone(),
-                unit,
-                lang: lang.to_string(),
-                kind: FindingKind::Inconsistent,
-                severity: Severity::Warning,
-                message: format!(
-                    "the same source is translated differently elsewhere: {}",
-                    others.join(", ")
-                ),
-                source: source.clone(),
-                target: target.clone(),
-                term: None,
-                expected: None,
-                found: None,
-                source_span: None,
-                target_span: None,
-            });
-        }
-        if b {
-            // Sources that are nearly the same sentence (a typo fixed, a tense changed) rightly
-            // share a translation: only materially different sources are reported.
-            let mine = Prepared::new(&source, None);
-            let others: Vec<String> = texts_by_target[&(s.lang, s.target)]
-                .iter()
-                .filter(|(_, k, _)| *k != s.source)
-                .filter(|(_, _, t)| score(&mine, &Prepared::new(t, None)).value < NEAR_SAME_SOURCE)
-                .take(QUOTED)
-                .map(|(u, _, t)| format!("“{t}” (unit {u})"))
-                .collect();
-            if others.is_empty() {
-                continue;
-            }
-            report.findings.push(Reported {
-                tuid,
-                unit,
-                lang: lang.to_string(),
-                kind: FindingKind::Inconsistent,
-                severity: Severity::Warning,
-                message: format!(
-                    "the same translation is given to a different source: {}",
-                    others.join(", ")
-                ),
-                source,
-                target,
-                term: None,
-                expected: None,
-                found: None,
-                source_span: None,
-                target_span: None,
-            });
-        }
-    }
-    Ok(())
+    flagged
 }
 
 /// Every per-pair check: the termbase's (`term`, `forbidden-term`) and the others (numbers,

@@ -186,10 +186,19 @@ impl LengthWindow {
         let lo = (0..=qlen)
             .find(|&l| required_shared(min, qlen, l).is_some())
             .unwrap_or(qlen);
-        let mut hi = qlen;
-        while required_shared(min, qlen, hi + 1).is_some() {
-            hi += 1;
-        }
+        // A candidate of `len` tokens is `len - qlen` edits away at least, and can still reach
+        // `min` only while that distance is within the share `100 - min` of its length: at
+        // `min` 0 every length can, and the window has no upper end.
+        let hi = if min == 0 {
+            usize::MAX
+        } else {
+            let bound = qlen.saturating_mul(100) / usize::from(min) + 1;
+            let mut hi = qlen;
+            while hi < bound && required_shared(min, qlen, hi + 1).is_some() {
+                hi += 1;
+            }
+            hi
+        };
         LengthWindow { min, qlen, lo, hi }
     }
 
@@ -214,11 +223,18 @@ impl LengthWindow {
 
     /// The fewest keys any candidate in the window must share.
     fn least_required(&self) -> usize {
-        (self.lo..=self.hi)
-            .filter_map(|l| required_shared(self.min, self.qlen, l))
-            .min()
-            .unwrap_or(0)
-            .max(1)
+        // Nothing is below 1: the walk stops there (the window of a low `min` is long, but its
+        // bound falls to 1 near the query's length).
+        let mut least = usize::MAX;
+        for l in self.lo..=self.hi {
+            if let Some(r) = required_shared(self.min, self.qlen, l) {
+                least = least.min(r.max(1));
+                if least == 1 {
+                    break;
+                }
+            }
+        }
+        if least == usize::MAX { 1 } else { least }
     }
 }
 

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::formats::srx;
+use crate::model::Limits;
+use crate::model::limits::describe_bytes;
 use crate::text::segment::{self, Segment};
 use crate::text::srx::{Engine, RuleSet};
 
@@ -95,4 +97,37 @@ pub fn segment_file<'a>(
         }
         _ => e,
     })
+}
+
+/// Refuses the first segment longer than the segment limit (see [`Limits`]), at its place in
+/// `name`: a "sentence" of megabytes (a file without punctuation or line breaks) would cost
+/// many times its size to look up or analyse, and no memory holds anything like it.
+pub fn refuse_long_segments(name: &str, text: &str, segments: &[Segment]) -> Result<()> {
+    let max = Limits::current().max_segment_bytes;
+    let Some(long) = segments.iter().find(|s| s.end - s.start > max) else {
+        return Ok(());
+    };
+    Err(too_long(name, text, long.start, max))
+}
+
+/// The error for a segment of `text` starting at byte `start` that is longer than `max`.
+pub fn too_long(name: &str, text: &str, start: usize, max: usize) -> Error {
+    let before = &text[..start.min(text.len())];
+    let line = 1 + memchr::memchr_iter(b'\n', before.as_bytes()).count() as u64;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = 1 + before[line_start..].chars().count() as u64;
+    ErrorKind::Limit {
+        location: Location {
+            path: name.to_string(),
+            line,
+            column,
+        },
+        message: format!(
+            "a segment longer than {}, the limit for one segment (is the text missing its \
+             punctuation or line breaks?): raise the limit with --max-segment-bytes (or \
+             TMKIT_MAX_SEGMENT_BYTES)",
+            describe_bytes(max)
+        ),
+    }
+    .into()
 }

@@ -226,3 +226,27 @@ fn lookup_segments_an_article_first() {
         .count();
     assert!(exact >= 8, "{exact} exact matches");
 }
+
+#[test]
+fn lookup_min_0_returns_the_matches_of_a_small_memory() {
+    // `--min 0` made the window of candidate lengths endless: the lookup never returned.
+    let w = Work::new();
+    w.ok([
+        "add",
+        "--lang",
+        "en",
+        "The forum opened in Beijing.",
+        "--lang",
+        "zh-CN",
+        "论坛在北京开幕。",
+    ]);
+    for query in ["The forum opened in Tokyo.", "Talks in Beijing ended."] {
+        let v = w.json(["lookup", "--min", "0", "--to", "zh-CN", query]);
+        let matches = v[0]["matches"].as_array().unwrap();
+        assert_eq!(matches.len(), 1, "{query}: {v}");
+        assert_eq!(matches[0]["source"], "The forum opened in Beijing.");
+        assert_eq!(matches[0]["targets"]["zh-CN"], "论坛在北京开幕。");
+    }
+    let text = w.ok(["lookup", "--min", "0", "The forum opened in Tokyo."]);
+    assert!(text.contains("论坛在北京开幕。"), "{text}");
+}

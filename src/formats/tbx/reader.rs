@@ -636,9 +636,11 @@ impl Reader {
     /// Reads the text content of an element up to its end tag, looking through inline markup
     /// (`<hi>`, `<foreign>`, ...), whitespace-normalized.
     fn read_text(&mut self, element: &str) -> Result<String> {
+        let start = self.xml.here();
         let mut out = String::new();
         let mut depth = 0usize;
         loop {
+            self.xml.ev.check_length(&start, element, out.len())?;
             match self.xml.next(&mut self.buf)? {
                 Event::Text(t) => {
                     let content = t.xml10_content();

@@ -591,19 +591,73 @@ impl Reader {
     }
 
     /// Reads a `<seg>`'s content: its plain text, and its markup when it has inline elements.
+    ///
+    /// A segment longer than the limit (see [`crate::model::Limits`]) is a problem of its unit:
+    /// the rest of it is read and dropped, never held.
     fn read_seg(&mut self) -> Result<Result<(String, Option<String>), Problem>> {
+        let seg_location = self.xml.here();
+        self.xml.ev.skip_long_text = true;
+        let result = self.read_seg_content(seg_location);
+        self.xml.ev.skip_long_text = false;
+        self.xml.ev.take_truncated();
+        result
+    }
+
+    fn read_seg_content(
+        &mut self,
+        seg_location: Location,
+    ) -> Result<Result<(String, Option<String>), Problem>> {
+        let max = self.xml.ev.limits().max_segment_bytes;
         let mut text = String::new();
         let mut markup: Option<String> = None;
         let mut stack: Vec<Inline> = Vec::new();
         let mut code_depth = 0usize;
-        let mut open_i: Vec<String> = Vec::new();
-        let mut seen_i: Vec<String> = Vec::new();
+        // `bpt` ids: how many are open, and the order they were opened in.
+        let mut open_i: std::collections::HashMap<String, usize> = Default::default();
+        let mut opened_i: Vec<String> = Vec::new();
+        let mut seen_i: std::collections::HashSet<String> = Default::default();
         let mut problem: Option<Problem> = None;
         // The content of an open character code, `None` once something else than text is in it.
         let mut char_code: Option<String> = None;
         let mut saw_char_code = false;
+        let mut too_long = false;
         loop {
+            if !too_long
+                && (self.xml.ev.take_truncated()
+                    || text.len() + markup.as_ref().map_or(0, String::len) > max)
+            {
+                // Past the limit: say so, free what was read, and read the rest without keeping it.
+                too_long = true;
+                text = String::new();
+                markup = None;
+                problem = Some(Problem {
+                    location: seg_location.clone(),
+                    message: format!(
+                        "<seg> is longer than {}, the limit for one segment: raise the \
+                         limit with --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                        crate::model::limits::describe_bytes(max)
+                    ),
+                });
+            }
             let ev = self.xml.next(&mut self.buf)?;
+            if too_long {
+                // Only the end of the segment matters now; the reader still checks the XML.
+                match ev {
+                    Event::Start(_) => stack.push(Inline {
+                        name: String::new(),
+                        char_code: false,
+                    }),
+                    Event::End(_) if stack.pop().is_none() => break,
+                    Event::Eof => {
+                        return Err(self.xml.tmx_error(
+                            "unexpected end of file: <seg> is never closed (the file may be truncated)",
+                        ));
+                    }
+                    Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
+                    _ => {}
+                }
+                continue;
+            }
             match ev {
                 Event::Text(t) => {
                     let content = t.xml10_content();
@@ -658,17 +712,18 @@ impl Reader {
                     let i = attrs.iter().find(|(k, _)| k == "i").map(|(_, v)| v.clone());
                     match (name.as_str(), &i) {
                         ("bpt", Some(i)) => {
-                            if seen_i.contains(i) {
+                            if !seen_i.insert(i.clone()) {
                                 problem.get_or_insert(self.xml.problem(format!(
                                     "<bpt i=\"{i}\"> repeats an i already used in this <seg>"
                                 )));
+                            } else {
+                                opened_i.push(i.clone());
                             }
-                            seen_i.push(i.clone());
-                            open_i.push(i.clone());
+                            *open_i.entry(i.clone()).or_default() += 1;
                         }
-                        ("ept", Some(i)) => match open_i.iter().position(|o| o == i) {
-                            Some(pos) => {
-                                open_i.remove(pos);
+                        ("ept", Some(i)) => match open_i.get_mut(i).filter(|n| **n > 0) {
+                            Some(n) => {
+                                *n -= 1;
                             }
                             None => {
                                 problem.get_or_insert(self.xml.problem(format!(
@@ -765,7 +820,10 @@ impl Reader {
                 markup = None;
             }
         }
-        if let Some(i) = open_i.first() {
+        if let Some(i) = opened_i
+            .iter()
+            .find(|i| open_i.get(*i).is_some_and(|n| *n > 0))
+        {
             problem.get_or_insert(self.xml.problem(format!(
                 "<bpt i=\"{i}\"> has no matching <ept> in its <seg>"
             )));

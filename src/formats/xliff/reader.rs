@@ -423,7 +423,7 @@ impl Reader {
                     let name = e.name().as_ref().to_string();
                     if local(self.prefix.as_deref(), &name) == Some("note") {
                         let attrs = self.ev.attributes(&e)?;
-                        let text = self.read_text()?;
+                        let text = self.read_text("note")?;
                         file.notes.push(make_note(&attrs, text));
                     } else {
                         self.skip_element()?;
@@ -477,10 +477,12 @@ impl Reader {
     }
 
     /// Reads text content up to the end tag, skipping any element inside.
-    fn read_text(&mut self) -> Result<String> {
+    fn read_text(&mut self, element: &str) -> Result<String> {
+        let start = self.ev.here();
         let mut out = String::new();
         let mut depth = 0usize;
         loop {
+            self.ev.check_length(&start, element, out.len())?;
             match self.ev.next(&mut self.buf)? {
                 Event::Text(t) => {
                     let content = t.xml10_content();
@@ -505,10 +507,19 @@ impl Reader {
 
     /// Reads element content as tokens, up to the element's end tag.
     fn read_tokens(&mut self, element: &str) -> Result<Vec<Tok>> {
+        let start = self.ev.here();
         let mut toks = Vec::new();
         let mut depth = 0usize;
+        // Bytes read so far (text, and about a tag's worth per element).
+        let mut size = 0usize;
         loop {
+            self.ev.check_length(&start, element, size)?;
             let ev = self.ev.next(&mut self.buf)?;
+            size += match &ev {
+                Event::Text(t) => t.len(),
+                Event::CData(c) => c.len(),
+                _ => 16,
+            };
             match ev {
                 Event::Text(t) => {
                     let content = t.xml10_content();
@@ -596,7 +607,7 @@ impl Reader {
                             }
                         },
                         (Some("note"), _) => {
-                            let text = self.read_text()?;
+                            let text = self.read_text("note")?;
                             raw.notes.push(make_note(&attrs, text));
                         }
                         (Some("context-group"), _) if get(&attrs, "name") == Some("tmkit") => {
@@ -877,10 +888,10 @@ impl Reader {
                     let attrs = self.ev.attributes(&e)?;
                     let is_context = local(self.prefix.as_deref(), &name) == Some("context");
                     if is_context && get(&attrs, "context-type") == Some(REPETITION_CONTEXT) {
-                        found = Some(self.read_text()?);
+                        found = Some(self.read_text("context")?);
                     } else if is_context && get(&attrs, "context-type") == Some(TEXT_AFTER_CONTEXT)
                     {
-                        after = Some(self.read_text()?);
+                        after = Some(self.read_text("context")?);
                     } else {
                         self.skip_element()?;
                     }

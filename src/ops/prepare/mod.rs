@@ -219,6 +219,7 @@ pub fn prepare(
         }
         .into());
     }
+    crate::ops::segment::refuse_long_segments(name, &text, segments)?;
     let lookup_config = LookupConfig {
         from: config.from.clone(),
         to: config.to.clone(),

@@ -7,7 +7,7 @@
 //! Unicode `\b` next to non-ASCII text, or a cache thrashing on a huge pattern) a PikeVM built
 //! on first need answers instead; both give the same answers.
 //!
-//! Depends only on `regex-automata` and `regex-syntax`.
+//! Depends only on `regex-automata` and `regex-syntax` (and the limits in `model`).
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::OnceLock;
@@ -138,10 +138,20 @@ impl Anchor {
     }
 }
 
+/// The most heap a compiled pattern may take: 512 times the longest pattern allowed
+/// ([`crate::model::Limits::max_srx_pattern_bytes`]), 32 MiB by default, far above what the
+/// merged rules of the OmegaT and LanguageTool rule sets need and far below what would hurt.
+pub fn compile_size_limit() -> usize {
+    crate::model::Limits::current()
+        .max_srx_pattern_bytes
+        .saturating_mul(512)
+}
+
 fn nfa(hir: &Hir, reverse: bool) -> Result<NFA, String> {
     thompson::Compiler::new()
         .configure(
             thompson::Config::new()
+                .nfa_size_limit(Some(compile_size_limit()))
                 .reverse(reverse)
                 .shrink(false)
                 .which_captures(WhichCaptures::None),

@@ -578,7 +578,28 @@ fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
         }
     };
 
+    let max = crate::model::Limits::current().max_srx_pattern_bytes;
     for (i, rule) in lang.rules.iter().enumerate() {
+        // A pattern past the limit is not even parsed: it is reported with its first characters.
+        if let Some(long) = [&rule.before, &rule.after]
+            .into_iter()
+            .find(|p| p.len() > max)
+        {
+            let mut shown: String = long.chars().take(40).collect();
+            shown.push('…');
+            problems.push(srx_error(
+                &rule.position,
+                &rule_label(i),
+                &shown,
+                &format!(
+                    "the pattern is {} bytes, over the limit of {}: raise the limit with \
+                     --max-srx-pattern-bytes (or TMKIT_MAX_SRX_PATTERN_BYTES)",
+                    long.len(),
+                    crate::model::limits::describe_bytes(max)
+                ),
+            ));
+            continue;
+        }
         let before = translate(&rule.before);
         let after = translate(&rule.after);
         // Parsing is much cheaper than compiling; a pattern that parses compiles (the run is
@@ -709,7 +730,9 @@ fn build_fancy_group(
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("(?:{before})\\z"))
+            fancy_regex::RegexBuilder::new(&format!("(?:{before})\\z"))
+                .delegate_size_limit(dfa::compile_size_limit())
+                .build()
                 .map(Box::new)
                 .map_err(|e| {
                     (
@@ -723,7 +746,9 @@ fn build_fancy_group(
         None
     } else {
         Some(
-            fancy_regex::Regex::new(&format!("\\G(?:{after})"))
+            fancy_regex::RegexBuilder::new(&format!("\\G(?:{after})"))
+                .delegate_size_limit(dfa::compile_size_limit())
+                .build()
                 .map(Box::new)
                 .map_err(|e| {
                     (
