@@ -21,6 +21,95 @@ impl fmt::Display for Location {
     }
 }
 
+impl Location {
+    /// The location of byte `offset` of `bytes`, the start of the file `path`: lines counted by
+    /// line feeds, columns in characters (UTF-8 continuation bytes do not count).
+    pub fn of_byte(path: &str, bytes: &[u8], offset: usize) -> Location {
+        let before = &bytes[..offset.min(bytes.len())];
+        let chars = |b: &[u8]| b.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        let (line, column) = match memchr::memrchr(b'\n', before) {
+            Some(last) => (
+                1 + memchr::memchr_iter(b'\n', before).count() as u64,
+                1 + chars(&before[last + 1..]),
+            ),
+            None => (1, 1 + chars(before)),
+        };
+        Location {
+            path: path.to_string(),
+            line,
+            column,
+        }
+    }
+}
+
+/// Where and why a byte stream is not valid in its encoding. Carried inside an [`std::io::Error`] of
+/// kind `InvalidData` by `formats::decode::DecodeReader`; see [`DecodeError::from_io`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// The encoding's name (`UTF-8`, `UTF-16LE`, `Shift_JIS`).
+    pub encoding: &'static str,
+    /// Byte offset of the first bad byte in the file (counting any byte-order mark).
+    pub offset: u64,
+    /// Line and column (1-based, columns in characters) where the bad bytes stand in the text.
+    pub line: u64,
+    pub column: u64,
+    /// The bad bytes themselves (at most four).
+    pub bytes: Vec<u8>,
+}
+
+impl DecodeError {
+    /// The decoding error an I/O error carries, if it carries one.
+    pub fn from_io(e: &std::io::Error) -> Option<&DecodeError> {
+        e.get_ref()?.downcast_ref::<DecodeError>()
+    }
+
+    /// What is wrong, without the location: `a lone UTF-16 surrogate (0xD800) at byte offset 42`.
+    pub fn cause(&self) -> String {
+        let hex = self
+            .bytes
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = if self.encoding.starts_with("UTF-16") && self.bytes.len() == 2 {
+            let unit = if self.encoding == "UTF-16LE" {
+                u16::from_le_bytes([self.bytes[0], self.bytes[1]])
+            } else {
+                u16::from_be_bytes([self.bytes[0], self.bytes[1]])
+            };
+            format!("a lone UTF-16 surrogate (0x{unit:04X}), which is not a character")
+        } else if self.encoding.starts_with("UTF-16") {
+            "an odd byte at the end of UTF-16 text".to_string()
+        } else if self.bytes.len() == 1 {
+            format!("byte {hex} is not valid {}", self.encoding)
+        } else {
+            format!("bytes {hex} are not valid {}", self.encoding)
+        };
+        format!("{what} (byte offset {})", self.offset)
+    }
+
+    /// The located error for the file `path`, with `advice` on what to do.
+    pub fn to_error(&self, path: &str, advice: &str) -> Error {
+        ErrorKind::Encoding {
+            location: Location {
+                path: path.to_string(),
+                line: self.line,
+                column: self.column,
+            },
+            message: format!("{}: {advice}", self.cause()),
+        }
+        .into()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.cause())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
 /// The library's error: a boxed [`ErrorKind`] so that `Result<T>` stays one word wide.
 #[derive(Debug)]
 pub struct Error(Box<ErrorKind>);
@@ -29,12 +118,13 @@ pub struct Error(Box<ErrorKind>);
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    /// Reading or writing a file failed. The message names the file and the cause once, in the
+    /// words of [`io_cause`] (`notes.txt: no such file`).
+    #[error("{}: {}", path.display(), io_cause(error))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        /// Not a `#[source]`: its text is already in the message, and a chain would repeat it.
+        error: std::io::Error,
     },
     /// The input is not well-formed XML.
     #[error("{location}: not well-formed XML: {message}")]
@@ -107,6 +197,21 @@ pub enum ErrorKind {
         found: i64,
         supported: i64,
     },
+    /// A stored unit cannot be decoded: the memory file is damaged.
+    #[error(
+        "{path}: unit {unit} is damaged: export what is readable and restore the memory from a \
+         backup (`sqlite3 {path} 'PRAGMA integrity_check'` shows the extent)"
+    )]
+    DamagedUnit {
+        /// The memory file.
+        path: String,
+        /// The unit, as `42 (tuid "a-1")`.
+        unit: String,
+    },
+    /// The memory file cannot be used for a reason outside tmkit: a full disk, a directory given
+    /// as the memory, no permission. `cause` is worded as for any file (see [`io_cause`]).
+    #[error("{path}: {cause}")]
+    Memory { path: String, cause: String },
     /// The memory can be read but not written by this user, and the work needs to write it.
     #[error("{path}: the memory is read-only ({cause}): {advice}")]
     ReadOnly {
@@ -126,8 +231,55 @@ pub enum ErrorKind {
     #[error("stored metadata: {0}")]
     Json(#[from] serde_json::Error),
     /// Writing output failed.
-    #[error("writing output: {0}")]
-    Write(#[source] std::io::Error),
+    #[error("writing output: {}", io_cause(.0))]
+    Write(std::io::Error),
+}
+
+/// One wording per cause of a failed file operation, so that every command says the same thing
+/// about the same problem; the text follows the file name (`FILE: no such file`).
+///
+/// | cause | wording |
+/// |---|---|
+/// | missing file | `no such file` |
+/// | no permission | `permission denied` |
+/// | a directory given for a file | `is a directory, not a file` |
+/// | a file given for a directory | `a part of the path is not a directory` |
+/// | full disk or quota | `disk full: free space on the disk and try again` |
+/// | read-only file system | `read-only file system` |
+/// | text not valid in its encoding | what [`DecodeError`] says |
+/// | anything else | the system's words, without `(os error N)` |
+///
+/// ```
+/// let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+/// assert_eq!(tmkit::error::io_cause(&e), "no such file");
+/// ```
+pub fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if let Some(bad) = DecodeError::from_io(e) {
+        return bad.to_string();
+    }
+    let words = match e.kind() {
+        K::NotFound => "no such file",
+        K::PermissionDenied => "permission denied",
+        K::IsADirectory => "is a directory, not a file",
+        K::NotADirectory => "a part of the path is not a directory",
+        K::StorageFull | K::QuotaExceeded => "disk full: free space on the disk and try again",
+        K::ReadOnlyFilesystem => "read-only file system",
+        K::BrokenPipe => "broken pipe",
+        _ => {
+            let text = e.to_string();
+            let text = match text.rfind(" (os error ") {
+                Some(i) if text.ends_with(')') => text[..i].to_string(),
+                _ => text,
+            };
+            let mut chars = text.chars();
+            return match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "input/output error".to_string(),
+            };
+        }
+    };
+    words.to_string()
 }
 
 fn srx_message(location: &Location, rule: &str, pattern: &str, message: &str) -> String {
@@ -156,17 +308,33 @@ impl Error {
     }
 
     /// An I/O error on `path`.
+    ///
+    /// Text that is not valid in its encoding (a [`DecodeError`] inside `source`) becomes a
+    /// located [`ErrorKind::Encoding`] error: `path:line:column: what is wrong: what to do`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        let path = path.into();
+        if let Some(bad) = DecodeError::from_io(&source) {
+            let advice = if bad.encoding == "UTF-8" {
+                "convert the file to UTF-8".to_string()
+            } else {
+                format!(
+                    "the file is damaged there or not in {}: fix the text there, or convert the \
+                     file to UTF-8",
+                    bad.encoding
+                )
+            };
+            return bad.to_error(&path.display().to_string(), &advice);
+        }
         ErrorKind::Io {
-            path: path.into(),
-            source,
+            path,
+            error: source,
         }
         .into()
     }
 
     /// Whether this is a broken pipe while writing output (the reader went away, as in `| head`).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(&*self.0, ErrorKind::Write(e) | ErrorKind::Io { source: e, .. }
+        matches!(&*self.0, ErrorKind::Write(e) | ErrorKind::Io { error: e, .. }
             if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
@@ -191,3 +359,65 @@ impl<E: Into<ErrorKind>> From<E> for Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind as K;
+
+    #[test]
+    fn one_wording_per_cause_naming_the_file_once() {
+        let cases = [
+            (std::io::Error::from(K::NotFound), "a.tmx: no such file"),
+            (K::PermissionDenied.into(), "a.tmx: permission denied"),
+            (K::IsADirectory.into(), "a.tmx: is a directory, not a file"),
+            (
+                // ENOSPC, as a write on a full disk returns it.
+                std::io::Error::from_raw_os_error(28),
+                "a.tmx: disk full: free space on the disk and try again",
+            ),
+            (std::io::Error::from_raw_os_error(2), "a.tmx: no such file"),
+            (
+                std::io::Error::from_raw_os_error(5),
+                "a.tmx: input/output error",
+            ),
+        ];
+        for (io, want) in cases {
+            let e = Error::io("a.tmx", io);
+            // anyhow prints the chain with {:#}: the cause must not come twice.
+            let shown = format!("{:#}", anyhow::Error::from(e));
+            assert_eq!(shown, want);
+        }
+    }
+
+    #[test]
+    fn decoding_errors_inside_io_errors_are_located() {
+        let bad = DecodeError {
+            encoding: "UTF-16LE",
+            offset: 40,
+            line: 3,
+            column: 7,
+            bytes: vec![0x00, 0xD8],
+        };
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, bad);
+        assert_eq!(
+            Error::io("g.csv", io).to_string(),
+            "g.csv:3:7: a lone UTF-16 surrogate (0xD800), which is not a character (byte offset \
+             40): the file is damaged there or not in UTF-16LE: fix the text there, or convert the \
+             file to UTF-8"
+        );
+    }
+
+    #[test]
+    fn a_location_of_a_byte_counts_lines_and_characters() {
+        let text = "ab\ncdé\nfg".as_bytes();
+        let at = |offset| {
+            let l = Location::of_byte("t", text, offset);
+            (l.line, l.column)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(3), (2, 1));
+        assert_eq!(at(7), (2, 4), "é is one column");
+        assert_eq!(at(9), (3, 2));
+    }
+}

@@ -682,13 +682,26 @@ fn bad_delimited_input_is_fatal_and_located() {
             .to_string();
         assert!(message.starts_with(want), "{text:?}: {message}");
     }
-    let message = read_bytes(b"en,zh-CN\nok,\xFF\n".to_vec(), GlossaryFormat::Csv)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        message.starts_with("mem.csv:2:4: not valid UTF-8"),
-        "{message}"
-    );
+    // The bad byte itself, not the start of its field.
+    for (bytes, want) in [
+        (
+            &b"en,zh-CN\nok,\xFF\n"[..],
+            "mem.csv:2:4: byte FF is not valid UTF-8",
+        ),
+        (
+            b"en,zh-CN\nok,ab\xFF\n",
+            "mem.csv:2:6: byte FF is not valid UTF-8",
+        ),
+        (
+            b"en,zh-CN\nok,\"a\xE9\"\n",
+            "mem.csv:2:6: byte E9 is not valid UTF-8",
+        ),
+    ] {
+        let message = read_bytes(bytes.to_vec(), GlossaryFormat::Csv)
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with(want), "{bytes:?}: {message}");
+    }
 }
 
 #[test]

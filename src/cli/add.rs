@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use tmkit::model::{Extra, Lang, Note, Prop, TranslationUnit, Variant};
+use tmkit::model::{Extra, Note, Prop, TranslationUnit, Variant};
 use tmkit::ops::import::{self, OnDuplicate, Outcome, now_tmx};
 use tmkit::store::Store;
 
@@ -47,7 +47,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         let [lang, text] = pair else {
             bail!("--lang takes a language and a text");
         };
-        let lang = Lang::parse(lang).with_context(|| format!("--lang {lang:?}"))?;
+        let lang = super::parse_lang("--lang", lang)?;
         if unit.variants.iter().any(|v| v.lang == lang) {
             bail!("--lang {lang} is given twice");
         }
@@ -58,7 +58,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     }
     unit.source = Some(match &args.source {
         Some(s) => {
-            let l = Lang::parse(s).with_context(|| format!("--source {s:?}"))?;
+            let l = super::parse_lang("--source", s)?;
             if !unit.variants.iter().any(|v| v.lang == l) {
                 bail!("--source {l} is not one of the --lang languages");
             }

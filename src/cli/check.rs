@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, ValueEnum};
-use tmkit::model::{FindingKind, Lang, Severity};
+use tmkit::model::{FindingKind, Severity};
 use tmkit::ops::check::{self as ops, CheckConfig, CheckInput, Reported};
 use tmkit::ops::glossary as glossary_op;
 use tmkit::store::Store;
@@ -64,7 +64,7 @@ pub enum Level {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let from = super::parse_lang("--from", &args.from)?;
     let langs = super::parse_langs("--langs", &args.langs)?;
     let input = match (&args.tmx, &args.xliff) {
         (Some(t), _) => CheckInput::Tmx(t.clone()),
@@ -72,7 +72,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         _ => CheckInput::Memory,
     };
     let store = match input {
-        CheckInput::Memory => Some(Store::open_existing(&ctx.db)?),
+        CheckInput::Memory => {
+            let store = Store::open_existing(&ctx.db)?;
+            super::require_langs(&[&store], "--from", std::slice::from_ref(&from))?;
+            super::require_langs(&[&store], "--langs", &langs)?;
+            Some(store)
+        }
         _ if ctx.db.exists() => Some(Store::open_existing(&ctx.db)?),
         _ => None,
     };

@@ -1,6 +1,5 @@
 //! `tmkit concordance`: every earlier use of a phrase.
 
-use anyhow::Context;
 use clap::Args as ClapArgs;
 use tmkit::model::Lang;
 use tmkit::ops::concordance::{Concordance, ConcordanceConfig, concordance};
@@ -20,14 +19,9 @@ pub struct Args {
     /// The language of the phrase.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
-    /// Languages to show translations in, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "zh-CN,ja-JP",
-        value_name = "LANGS"
-    )]
-    pub to: Vec<String>,
+    /// Languages to show translations in, comma-separated. [default: zh-CN,ja-JP]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub to: Option<Vec<String>>,
     /// The most hits listed (all are counted).
     #[arg(long, default_value_t = 20)]
     pub max: usize,
@@ -40,9 +34,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if args.phrase.trim().is_empty() {
         anyhow::bail!("the phrase is empty: give the words to search for");
     }
-    let lang = Lang::parse(&args.lang).with_context(|| format!("--lang {:?}", args.lang))?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let lang = super::parse_lang("--lang", &args.lang)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     let mut store = Store::open_existing(&ctx.db)?;
+    super::require_langs(&[&store], "--lang", std::slice::from_ref(&lang))?;
+    if args.to.is_some() {
+        super::require_langs(&[&store], "--to", &to)?;
+    }
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }

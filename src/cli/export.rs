@@ -4,9 +4,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args as ClapArgs;
-use tmkit::model::Lang;
 use tmkit::ops::export::{self, ExportConfig, parse_date};
 use tmkit::store::{Store, UnitFilter};
 
@@ -50,7 +48,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let srclang = args
         .srclang
         .as_deref()
-        .map(|s| Lang::parse(s).with_context(|| format!("--srclang {s:?}")))
+        .map(|s| super::parse_lang("--srclang", s))
         .transpose()?;
     let filter = UnitFilter {
         origin: args.origin.clone(),
@@ -63,6 +61,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         filter,
     };
     let store = Store::open_existing(&ctx.db)?;
+    super::require_langs(&[&store], "--langs", &config.langs)?;
+    super::require_langs(&[&store], "--srclang", config.srclang.as_slice())?;
     if args.out.as_os_str() == "-" {
         let stdout = std::io::stdout().lock();
         export::export(
@@ -74,17 +74,20 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     }
     // Write next to the target and rename, so a failed export never leaves half a file.
     let tmp = args.out.with_extension("tmx.partial");
-    let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let file = File::create(&tmp).map_err(|e| super::file_error(&args.out, e))?;
     let result = export::export(&store, &config, BufWriter::with_capacity(256 * 1024, file));
     let report = match result {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e.into());
+            // A failed write is a problem with the file the user named (a full disk, say).
+            return Err(match e.into_kind() {
+                tmkit::ErrorKind::Write(io) => super::file_error(&args.out, io),
+                kind => tmkit::Error::from(kind).into(),
+            });
         }
     };
-    std::fs::rename(&tmp, &args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::rename(&tmp, &args.out).map_err(|e| super::file_error(&args.out, e))?;
     if !ctx.quiet {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(

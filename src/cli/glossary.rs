@@ -177,7 +177,7 @@ fn parse_term(s: &str, status: TermStatus, args: &AddArgs) -> anyhow::Result<Ter
     let (lang, text) = s
         .split_once('=')
         .with_context(|| format!("{s:?}: expected LANG=TERM, e.g. zh-CN=王毅"))?;
-    let lang = Lang::parse(lang).with_context(|| format!("{s:?}"))?;
+    let lang = Lang::parse_given(lang).with_context(|| format!("{s:?}"))?;
     let text = text.trim();
     if text.is_empty() {
         bail!("{s:?}: the term is empty");
@@ -347,13 +347,13 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             FileFormat::Omegat => GlossaryFormat::OmegatTsv,
         }),
         source: match &args.from {
-            Some(from) => Lang::parse(from).with_context(|| format!("--from {from:?}"))?,
+            Some(from) => super::parse_lang("--from", from)?,
             None => langs
                 .first()
                 .cloned()
                 .unwrap_or_else(|| Lang::parse("en").expect("\"en\" is a valid language tag")),
         },
-        target: Lang::parse(&args.to).with_context(|| format!("--to {:?}", args.to))?,
+        target: super::parse_lang("--to", &args.to)?,
         langs,
         strict: args.strict,
         max_problems_listed: args.max_problems,
@@ -382,7 +382,11 @@ fn import(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         if f.skipped == 0 {
             continue;
         }
-        out.push_str(&format!("\n{} skipped in {}:\n", count(f.skipped), safe(&f.path)));
+        out.push_str(&format!(
+            "\n{} skipped in {}:\n",
+            count(f.skipped),
+            safe(&f.path)
+        ));
         for (reason, n) in &f.skipped_reasons {
             out.push_str(&format!("  {:>8}  {}\n", count(*n), safe(reason)));
         }
@@ -449,11 +453,11 @@ fn export(args: ExportArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             // Written next to the target and renamed, so a failed export leaves no half file.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
             let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(std::path::Path::new(".")))
-                .with_context(|| format!("{}: cannot write here", path.display()))?;
+                .map_err(|e| super::file_error(path, e))?;
             tmp.write_all(&bytes)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+                .map_err(|e| super::file_error(path, e))?;
             tmp.persist(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+                .map_err(|e| super::file_error(path, e.error))?;
             if !ctx.quiet {
                 eprintln!("{} concepts written to {}", count(n), path.display());
             }

@@ -78,8 +78,9 @@ fn parse_map(s: &str) -> anyhow::Result<(Lang, Lang)> {
         .split_once('=')
         .with_context(|| format!("--lang-map {s:?}: expected FROM=TO, e.g. zh=zh-CN"))?;
     Ok((
+        // The tag as files write it: lenient, so that a bad tag (`english`) can be mapped.
         Lang::parse(from).with_context(|| format!("--lang-map {s:?}"))?,
-        Lang::parse(to).with_context(|| format!("--lang-map {s:?}"))?,
+        super::parse_lang("--lang-map", to)?,
     ))
 }
 

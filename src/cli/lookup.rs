@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args as ClapArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use tmkit::matching::diff::{Piece, diff};
@@ -36,14 +36,9 @@ pub struct Args {
     /// The source language of the segments.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
-    /// Languages to show translations in, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "zh-CN,ja-JP",
-        value_name = "LANGS"
-    )]
-    pub to: Vec<String>,
+    /// Languages to show translations in, comma-separated. [default: zh-CN,ja-JP]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+    pub to: Option<Vec<String>>,
     /// The lowest score shown.
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub min: u8,
@@ -62,14 +57,12 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
         if file.as_os_str() == "-" {
             std::io::stdin().read_to_end(&mut bytes)?;
         } else {
-            bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            bytes = super::read_file(file)?;
         }
         if args.segment {
             let engine = segment::default_engine()?;
             let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
-            let done = segment::segment_bytes(&bytes, &rules, false)
-                .with_context(|| format!("cannot segment {}", file.display()))?;
+            let done = segment::segment_file(&bytes, &file.display().to_string(), &rules, false)?;
             segment::refuse_long_segments(&file.display().to_string(), &done.text, &done.segments)?;
             texts.extend(
                 done.segments
@@ -77,13 +70,7 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
                     .map(|s| s.text(&done.text).trim().to_string()),
             );
         } else {
-            let content = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: not valid UTF-8 at byte {}: convert the file to UTF-8",
-                    file.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            let content = super::utf8_text(bytes, file)?;
             let max = tmkit::model::Limits::current().max_segment_bytes;
             let mut start = 0;
             for line in content.split_inclusive('\n') {
@@ -115,10 +102,14 @@ fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let from = super::parse_lang("--from", &args.from)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     let queries = read_queries(&args)?;
     let mut store = Store::open_existing(&ctx.db)?;
+    super::require_langs(&[&store], "--from", std::slice::from_ref(&from))?;
+    if args.to.is_some() {
+        super::require_langs(&[&store], "--to", &to)?;
+    }
     if !store.index_ready()? {
         rebuild(&mut store, ctx)?;
     }

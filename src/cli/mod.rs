@@ -148,6 +148,7 @@ pub fn run() -> i32 {
             if is_broken_pipe(&e) {
                 return EXIT_OK;
             }
+            let e = about_the_memory(e, &ctx.db);
             // Values from the input (file names, tags, text) are shown, not obeyed.
             eprintln!("tmkit: {}", output::safe(&format!("{e:#}")));
             EXIT_ERROR
@@ -155,12 +156,100 @@ pub fn run() -> i32 {
     }
 }
 
+/// The target languages when `--to` is not given. Only languages the user names are required to
+/// be in the memory: a memory without Japanese still answers a lookup without `--to`.
+pub fn default_to() -> Vec<String> {
+    vec!["zh-CN".to_string(), "ja-JP".to_string()]
+}
+
 /// Parses the language tags given to an option (`--to`, `--langs`), naming the option on error.
 pub fn parse_langs(option: &str, tags: &[String]) -> anyhow::Result<Vec<tmkit::model::Lang>> {
+    tags.iter().map(|s| parse_lang(option, s)).collect()
+}
+
+/// Parses the language tag given to an option (see `Lang::parse_given`: `jp` and `chinese` are
+/// refused with the likely tag), naming the option on error.
+pub fn parse_lang(option: &str, tag: &str) -> anyhow::Result<tmkit::model::Lang> {
     use anyhow::Context;
-    tags.iter()
-        .map(|s| tmkit::model::Lang::parse(s).with_context(|| format!("{option} {s:?}")))
-        .collect()
+    tmkit::model::Lang::parse_given(tag).with_context(|| option.to_string())
+}
+
+/// Refuses, with exit code 2, a language the memory has no text in (`lookup --to ko` on an
+/// English-Chinese memory would otherwise answer "no match"): says which languages it has. A tag
+/// is enough when it matches a stored one or is matched by it (`en-US` and `en`). An empty memory
+/// has nothing to refuse.
+pub fn require_langs(
+    stores: &[&tmkit::store::Store],
+    option: &str,
+    wanted: &[tmkit::model::Lang],
+) -> anyhow::Result<()> {
+    let mut have: Vec<tmkit::model::Lang> = Vec::new();
+    for store in stores {
+        have.extend(store.lang_tags()?.into_values());
+    }
+    if have.is_empty() {
+        return Ok(());
+    }
+    have.sort();
+    have.dedup();
+    let names: Vec<String> = stores
+        .iter()
+        .map(|s| s.path().display().to_string())
+        .collect();
+    for w in wanted {
+        if !have.iter().any(|h| w.matches(h) || h.matches(w)) {
+            let list: Vec<&str> = have.iter().map(|l| l.as_str()).collect();
+            anyhow::bail!(
+                "{option} {w}: {} {} no text in {w}; {} {}",
+                names.join(" and "),
+                if names.len() == 1 { "has" } else { "have" },
+                if names.len() == 1 {
+                    "it has"
+                } else {
+                    "they have"
+                },
+                list.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reads a whole input file; errors name the file and the cause once (see `tmkit::error::io_cause`).
+pub fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| file_error(path, e))
+}
+
+/// A failed operation on the file `path`, in the one wording for its cause.
+pub fn file_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    tmkit::Error::io(path, e).into()
+}
+
+/// The bytes of the text file `path` as a string; invalid UTF-8 is refused at its line and
+/// column.
+pub fn utf8_text(bytes: Vec<u8>, path: &std::path::Path) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let name = path.display().to_string();
+        let bad = tmkit::formats::decode::check_bytes(e.as_bytes(), encoding_rs::UTF_8, 0)
+            .expect("from_utf8 failed, so the strict decoder fails too");
+        bad.to_error(&name, "convert the file to UTF-8").into()
+    })
+}
+
+/// A SQLite error that reached the top without context is about the memory: name it and say the
+/// cause in the words used for any file (`tmkit.db: disk full: ...`).
+fn about_the_memory(e: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
+    // Only a bare error: downcasting one with context would drop the context.
+    if e.chain().count() != 1 {
+        return e;
+    }
+    match e.downcast::<tmkit::Error>() {
+        Ok(te) => match te.into_kind() {
+            tmkit::ErrorKind::Sqlite(s) => tmkit::store::memory_error(db, s).into(),
+            kind => tmkit::Error::from(kind).into(),
+        },
+        Err(e) => e,
+    }
 }
 
 /// A reader that went away (`tmkit export - | head`) is not an error.

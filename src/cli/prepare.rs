@@ -32,9 +32,9 @@ pub struct Args {
     /// The article's language.
     #[arg(long, default_value = "en")]
     pub from: String,
-    /// Target languages, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "zh-CN,ja-JP")]
-    pub to: Vec<String>,
+    /// Target languages, comma-separated [default: zh-CN,ja-JP].
+    #[arg(long, value_delimiter = ',')]
+    pub to: Option<Vec<String>>,
     /// Where to write the kit (default: ARTICLE.prepared next to the article).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -80,8 +80,8 @@ fn default_out(article: &Path) -> PathBuf {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
-    let to = super::parse_langs("--to", &args.to)?;
+    let from = super::parse_lang("--from", &args.from)?;
+    let to = super::parse_langs("--to", args.to.as_deref().unwrap_or(&super::default_to()))?;
     if to.is_empty() {
         bail!("--to: give at least one target language, e.g. --to zh-CN,ja-JP");
     }
@@ -101,8 +101,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     }
 
     // The article.
-    let bytes = std::fs::read(&args.article)
-        .with_context(|| format!("{}: cannot read the article", args.article.display()))?;
+    let bytes = super::read_file(&args.article)?;
     let name = args
         .article
         .file_name()
@@ -128,9 +127,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let mut stores: Vec<Store> = Vec::new();
     let use_memory = !args.no_memory && (ctx.db.exists() || args.tm.is_empty());
     if use_memory {
-        let mut store = Store::open_existing(&ctx.db).with_context(|| {
-            "prepare needs a memory: import a TMX file first, or give --tm FILE.tmx".to_string()
-        })?;
+        if !ctx.db.exists() {
+            bail!(
+                "{}: no such file: prepare needs a memory: import a TMX file first, or give --tm \
+                 FILE.tmx",
+                ctx.db.display()
+            );
+        }
+        let mut store = Store::open_existing(&ctx.db)?;
         if !store.index_ready()? {
             super::lookup::rebuild(&mut store, ctx)?;
         }
@@ -155,6 +159,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         Some(dir)
     };
     let store_refs: Vec<&Store> = stores.iter().collect();
+    // A language none of the memories has would give a kit without a single match: refuse it,
+    // saying which languages there are (--no-memory prepares a kit from the article alone).
+    let hint = |e: anyhow::Error| {
+        anyhow::anyhow!("{e} (give --no-memory to prepare the kit without the memory)")
+    };
+    super::require_langs(&store_refs, "--from", std::slice::from_ref(&from)).map_err(hint)?;
+    if args.to.is_some() {
+        super::require_langs(&store_refs, "--to", &to).map_err(hint)?;
+    }
 
     // The glossary: the memory's termbase and the --glossary files.
     let glossary = glossary_op::load(&stores, &args.glossary, &from)?;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::ValueEnum;
 
-use tmkit::model::Lang;
 use tmkit::ops::segment::{self as ops, BadRules};
 use tmkit::text::segment::Segment;
 
@@ -66,7 +65,7 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
             Err(e) => Err(e).context("writing output"),
         };
     }
-    let lang = Lang::parse(&args.lang)?;
+    let lang = super::parse_lang("--lang", &args.lang)?;
     let owned;
     let engine = match &args.rules {
         Some(path) => {
@@ -96,8 +95,7 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
     }
 
     let (name, bytes) = read_input(args.input.as_deref())?;
-    let result = ops::segment_bytes(&bytes, &rules, args.lossy)
-        .with_context(|| format!("{name} (--lossy replaces invalid bytes)"))?;
+    let result = ops::segment_file(&bytes, &name, &rules, args.lossy)?;
     ops::refuse_long_segments(&name, &result.text, &result.segments)?;
 
     let stdout = std::io::stdout();
@@ -117,8 +115,7 @@ fn read_input(path: Option<&std::path::Path>) -> anyhow::Result<(String, Vec<u8>
             read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes))
         }
         Some(p) => {
-            let bytes =
-                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let bytes = super::read_file(p)?;
             Ok((p.display().to_string(), bytes))
         }
     }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use serde::Serialize;
-use tmkit::model::Lang;
 use tmkit::ops::glossary::{self as ops, Termbase};
 use tmkit::store::Store;
 
@@ -63,7 +62,7 @@ struct Found {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    let from = Lang::parse(&args.from).with_context(|| format!("--from {:?}", args.from))?;
+    let from = super::parse_lang("--from", &args.from)?;
     let to = super::parse_langs("--to", &args.to)?;
     let text = match &args.file {
         Some(p) if p.as_os_str() == "-" => {
@@ -72,8 +71,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 .context("<stdin>: cannot read")?;
             s
         }
-        Some(p) => std::fs::read_to_string(p)
-            .with_context(|| format!("{}: cannot read (it must be UTF-8 text)", p.display()))?,
+        Some(p) => super::utf8_text(super::read_file(p)?, p)?,
         None => args.text.join(" "),
     };
     if text.trim().is_empty() {

@@ -948,10 +948,26 @@ impl Reader {
         let bytes = self.record.get(i).unwrap_or(b"");
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.trim()),
-            Err(_) => Err(self.field_error(
-                i,
-                "not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a byte-order mark)",
-            )),
+            Err(e) => {
+                // Point at the bad byte: the field's start, past an opening quote, plus the
+                // valid text before it.
+                let start = self.scan.starts.get(i).copied().unwrap_or(self.scan.end);
+                let quoted = usize::from(self.raw.get(start) == Some(&b'"'));
+                let bad = &bytes[e.valid_up_to()..];
+                let shown = &bad[..e.error_len().unwrap_or(bad.len()).min(4)];
+                let hex: Vec<String> = shown.iter().map(|b| format!("{b:02X}")).collect();
+                let what = match hex.len() {
+                    1 => format!("byte {} is", hex[0]),
+                    _ => format!("bytes {} are", hex.join(" ")),
+                };
+                Err(self.error_at(
+                    start + quoted + e.valid_up_to(),
+                    format!(
+                        "{what} not valid UTF-8: save the glossary as UTF-8 (or UTF-16 with a \
+                         byte-order mark)"
+                    ),
+                ))
+            }
         }
     }
 
@@ -1253,13 +1269,16 @@ fn decode(inner: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
         _ => None,
     };
     if let Some(encoding) = utf16 {
-        return Ok(Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .bom_override(true)
-                .strip_bom(true)
-                .build(raw),
-        ));
+        // Strict: a lone surrogate is refused where it is, not replaced with U+FFFD.
+        let bom = if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+            2
+        } else {
+            0
+        };
+        raw.consume(bom);
+        return Ok(Box::new(crate::formats::decode::DecodeReader::new(
+            raw, encoding, bom as u64,
+        )));
     }
     if head.starts_with(b"\xEF\xBB\xBF") {
         raw.consume(3);

@@ -9,6 +9,7 @@ pub mod tbx;
 pub mod tmx;
 pub mod xliff;
 
+pub mod decode;
 pub mod xml;
 
 pub use glossary::GlossaryFormat;

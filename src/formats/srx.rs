@@ -9,10 +9,10 @@
 
 use std::path::Path;
 
-use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::formats::xml;
 use crate::model::{LanguageMap, LanguageRule, SrxPosition, SrxRule, SrxRules};
 
 /// The built-in rules, as shipped in `rules/default.srx`.
@@ -26,25 +26,11 @@ pub fn default_rules() -> Result<SrxRules> {
     parse(DEFAULT_SRX, DEFAULT_SRX_NAME)
 }
 
-/// Reads and parses the SRX file at `path`.
+/// Reads and parses the SRX file at `path`, in any encoding the XML readers accept (UTF-8, UTF-16
+/// with or without a byte-order mark, a declared legacy encoding).
 pub fn read_file(path: &Path) -> Result<SrxRules> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let name = path.display().to_string();
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let (line, column) = line_column(&String::from_utf8_lossy(&bytes), e.valid_up_to());
-        Error::from(ErrorKind::Encoding {
-            location: Location {
-                path: name.clone(),
-                line,
-                column,
-            },
-            message: format!(
-                "SRX file is not valid UTF-8 at byte offset {}",
-                e.valid_up_to()
-            ),
-        })
-    })?;
-    parse(text, &name)
+    let input = xml::open_input(path)?;
+    parse_input(input, Some(path))
 }
 
 /// Parses SRX from `text`; `path` names the file in messages.
@@ -61,10 +47,18 @@ pub fn read_file(path: &Path) -> Result<SrxRules> {
 /// assert!(!rules.language_rules[0].rules[0].is_break);
 /// ```
 pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::from_str(text);
+    let bytes = text.as_bytes().to_vec();
+    let input = xml::input_from_reader(Box::new(std::io::Cursor::new(bytes)), path.to_string())?;
+    parse_input(input, None)
+}
+
+/// Parses SRX from an opened XML input: the shared well-formed event source refuses what is not
+/// XML 1.0 (bad characters, duplicated attributes, a truncated file) with its location.
+fn parse_input(input: xml::Input, path: Option<&Path>) -> Result<SrxRules> {
+    let mut ev = xml::Events::new(input, path.map(Path::to_path_buf));
+    let mut buf = Vec::new();
     let mut rules = SrxRules {
-        path: path.to_string(),
+        path: ev.name.clone(),
         ..SrxRules::default()
     };
     let mut saw_srx = false;
@@ -72,19 +66,17 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
     let mut in_pattern: Option<bool> = None; // Some(true) = beforebreak
     let mut current_rule: Option<SrxRule> = None;
     let mut current_lang: Option<LanguageRule> = None;
-    let mut last_error_pos = 0u64;
+    // Open elements, to refuse a file that ends inside one.
+    let mut open: Vec<String> = Vec::new();
 
     loop {
-        let start = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let at = reader.error_position().max(last_error_pos);
-                return Err(xml_error(text, path, at, e.to_string()));
-            }
+        let event = ev.next(&mut buf)?;
+        let here = ev.here();
+        let at = || SrxPosition {
+            path: here.path.clone(),
+            line: here.line,
+            column: here.column,
         };
-        last_error_pos = start;
-        let at = || position(text, path, start);
         let (event, is_empty) = match event {
             Event::Empty(e) => (Event::Start(e), true),
             other => (other, false),
@@ -92,21 +84,44 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
         match event {
             Event::Start(e) => {
                 let name = local(&e);
+                if !is_empty {
+                    open.push(e.name().as_ref().to_string());
+                }
+                let attrs = ev.attributes(&e)?;
+                let attr = |name: &str| -> Option<String> {
+                    attrs
+                        .iter()
+                        .find(|(k, _)| k.rsplit(':').next() == Some(name))
+                        .map(|(_, v)| v.clone())
+                };
+                let yes_no = |name: &str, default: bool| -> Result<bool> {
+                    match attr(name) {
+                        None => Ok(default),
+                        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                            "yes" | "true" => Ok(true),
+                            "no" | "false" => Ok(false),
+                            _ => Err(srx_error(
+                                at(),
+                                "",
+                                "",
+                                &format!("{name}={v:?} is neither \"yes\" nor \"no\""),
+                            )),
+                        },
+                    }
+                };
                 match name.as_str() {
                     "srx" => {
                         saw_srx = true;
-                        rules.version = attr(&e, "version", text, path, start)?.unwrap_or_default();
+                        rules.version = attr("version").unwrap_or_default();
                     }
                     "header" => {
-                        rules.segment_subflows =
-                            yes_no(&e, "segmentsubflows", true, text, path, start)?;
-                        rules.cascade = yes_no(&e, "cascade", false, text, path, start)?;
+                        rules.segment_subflows = yes_no("segmentsubflows", true)?;
+                        rules.cascade = yes_no("cascade", false)?;
                     }
                     "languagerule" => {
-                        let name =
-                            attr(&e, "languagerulename", text, path, start)?.ok_or_else(|| {
-                                srx_error(at(), "", "", "<languagerule> has no languagerulename")
-                            })?;
+                        let name = attr("languagerulename").ok_or_else(|| {
+                            srx_error(at(), "", "", "<languagerule> has no languagerulename")
+                        })?;
                         let lang = LanguageRule {
                             name,
                             rules: Vec::new(),
@@ -118,7 +133,7 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                         }
                     }
                     "rule" => {
-                        let is_break = yes_no(&e, "break", true, text, path, start)?;
+                        let is_break = yes_no("break", true)?;
                         let rule = SrxRule {
                             is_break,
                             position: at(),
@@ -141,14 +156,12 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                         in_pattern = Some(name == "beforebreak");
                     }
                     "languagemap" => {
-                        let pattern =
-                            attr(&e, "languagepattern", text, path, start)?.ok_or_else(|| {
-                                srx_error(at(), "", "", "<languagemap> has no languagepattern")
-                            })?;
-                        let rule_name = attr(&e, "languagerulename", text, path, start)?
-                            .ok_or_else(|| {
-                                srx_error(at(), "", "", "<languagemap> has no languagerulename")
-                            })?;
+                        let pattern = attr("languagepattern").ok_or_else(|| {
+                            srx_error(at(), "", "", "<languagemap> has no languagepattern")
+                        })?;
+                        let rule_name = attr("languagerulename").ok_or_else(|| {
+                            srx_error(at(), "", "", "<languagemap> has no languagerulename")
+                        })?;
                         rules.maps.push(LanguageMap {
                             pattern,
                             rule_name,
@@ -159,6 +172,7 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                 }
             }
             Event::End(e) => {
+                open.pop();
                 let name = e.local_name().as_ref().to_string();
                 match name.as_str() {
                     "beforebreak" | "afterbreak" => in_pattern = None,
@@ -178,47 +192,63 @@ pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
                 }
             }
             Event::Text(t) => {
+                let t = t.xml10_content();
+                ev.check_chars(&t)?;
                 if let (Some(before), Some(rule)) = (in_pattern, current_rule.as_mut()) {
-                    push_pattern(rule, before, &t.xml10_content());
+                    push_pattern(rule, before, &t);
                 }
             }
             Event::CData(t) => {
+                let t = t.xml10_content();
+                ev.check_chars(&t)?;
                 if let (Some(before), Some(rule)) = (in_pattern, current_rule.as_mut()) {
-                    push_pattern(rule, before, &t.xml10_content());
+                    push_pattern(rule, before, &t);
                 }
             }
             Event::GeneralRef(r) => {
+                let c = ev.resolve_ref(&r)?;
                 if let (Some(before), Some(rule)) = (in_pattern, current_rule.as_mut()) {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => match &*r {
-                            "amp" => '&',
-                            "lt" => '<',
-                            "gt" => '>',
-                            "quot" => '"',
-                            "apos" => '\'',
-                            other => {
-                                return Err(srx_error(
-                                    at(),
-                                    "",
-                                    "",
-                                    &format!("unknown entity \"&{other};\""),
-                                ));
-                            }
-                        },
-                        Err(e) => return Err(srx_error(at(), "", "", &e.to_string())),
-                    };
                     let mut buf = [0u8; 4];
                     push_pattern(rule, before, c.encode_utf8(&mut buf));
                 }
             }
-            Event::Eof => break,
+            Event::DocType(d) => {
+                if let Some(name) = xml::declared_entity(&d) {
+                    return Err(ErrorKind::EntityDeclared {
+                        location: here,
+                        name,
+                    }
+                    .into());
+                }
+            }
+            Event::Eof => {
+                if let Some(name) = open.last() {
+                    return Err(ErrorKind::Xml {
+                        location: here,
+                        message: format!("<{name}> is never closed (the file may be truncated)"),
+                    }
+                    .into());
+                }
+                if ev.at_start() {
+                    return Err(srx_error(
+                        at(),
+                        "",
+                        "",
+                        "the file is empty: expected an SRX document",
+                    ));
+                }
+                break;
+            }
             _ => {}
         }
     }
     if !saw_srx {
         return Err(srx_error(
-            position(text, path, 0),
+            SrxPosition {
+                path: rules.path.clone(),
+                line: 1,
+                column: 1,
+            },
             "",
             "",
             "not an SRX file: no <srx> element",
@@ -239,48 +269,6 @@ fn local(e: &BytesStart<'_>) -> String {
     e.local_name().as_ref().to_string()
 }
 
-fn attr(
-    e: &BytesStart<'_>,
-    name: &str,
-    text: &str,
-    path: &str,
-    start: u64,
-) -> Result<Option<String>> {
-    for a in e.attributes() {
-        let a = a.map_err(|err| xml_error(text, path, start, err.to_string()))?;
-        if a.key.local_name().as_ref() == name {
-            let v = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| xml_error(text, path, start, err.to_string()))?;
-            return Ok(Some(v.into_owned()));
-        }
-    }
-    Ok(None)
-}
-
-fn yes_no(
-    e: &BytesStart<'_>,
-    name: &str,
-    default: bool,
-    text: &str,
-    path: &str,
-    start: u64,
-) -> Result<bool> {
-    match attr(e, name, text, path, start)? {
-        None => Ok(default),
-        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-            "yes" | "true" => Ok(true),
-            "no" | "false" => Ok(false),
-            _ => Err(srx_error(
-                position(text, path, start),
-                "",
-                "",
-                &format!("{name}={v:?} is neither \"yes\" nor \"no\""),
-            )),
-        },
-    }
-}
-
 fn srx_error(location: SrxPosition, rule: &str, pattern: &str, message: &str) -> Error {
     ErrorKind::Srx {
         location: Location {
@@ -293,59 +281,6 @@ fn srx_error(location: SrxPosition, rule: &str, pattern: &str, message: &str) ->
         message: message.to_string(),
     }
     .into()
-}
-
-fn xml_error(text: &str, path: &str, at: u64, message: String) -> Error {
-    let p = position(text, path, at);
-    ErrorKind::Xml {
-        location: Location {
-            path: p.path,
-            line: p.line,
-            column: p.column,
-        },
-        message,
-    }
-    .into()
-}
-
-fn position(text: &str, path: &str, at: u64) -> SrxPosition {
-    let at = usize::try_from(at).unwrap_or(usize::MAX);
-    let (line, column) = line_column(text, at);
-    SrxPosition {
-        path: path.to_string(),
-        line,
-        column,
-    }
-}
-
-/// 1-based line and character column of byte offset `at` in `text`.
-///
-/// Counting runs from the start of the line only; the line number comes from a cached index of
-/// line starts, so positions for every rule of a large file cost linear time overall.
-fn line_column(text: &str, at: usize) -> (u64, u64) {
-    thread_local! {
-        static INDEX: std::cell::RefCell<(usize, usize, Vec<usize>)> =
-            const { std::cell::RefCell::new((0, 0, Vec::new())) };
-    }
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    INDEX.with(|cell| {
-        let mut cache = cell.borrow_mut();
-        let key = (text.as_ptr() as usize, text.len());
-        if (cache.0, cache.1) != key {
-            let starts: Vec<usize> = std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-                .collect();
-            *cache = (key.0, key.1, starts);
-        }
-        let starts = &cache.2;
-        let line = starts.partition_point(|&s| s <= at);
-        let line_start = starts[line - 1];
-        let column = text[line_start..at].chars().count() as u64 + 1;
-        (line as u64, column)
-    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use encoding_rs::Encoding;
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::formats::decode::{DecodeError, DecodeReader};
 use crate::model::Limits;
 use crate::model::limits::describe_bytes;
 
@@ -96,10 +97,13 @@ pub fn sniff_encoding(head: &[u8], path: &str) -> Result<InputEncoding> {
         }
         _ => {}
     }
-    if head.contains(&0) {
+    if let Some(nul) = memchr::memchr(0, head) {
         return Err(ErrorKind::Encoding {
-            location: at_start(),
-            message: "this is a binary file, not XML: expected a TMX document".to_string(),
+            location: Location::of_byte(path, head, nul),
+            message: format!(
+                "byte offset {nul} is a NUL byte, which XML does not allow: this is a binary file, \
+                 or text damaged there"
+            ),
         }
         .into());
     }
@@ -318,22 +322,17 @@ pub fn input_from_reader(inner: Box<dyn Read + Send>, name: String) -> Result<In
     let mut raw = BufReader::with_capacity(256 * 1024, inner);
     let head = fill_head(&mut raw).map_err(|e| Error::io(&name, e))?;
     let encoding = sniff_encoding(&head, &name)?;
-    let reader: Box<dyn BufRead + Send> = match encoding {
-        InputEncoding::Utf8 { bom } => {
-            if bom {
-                raw.consume(3);
-            }
-            Box::new(raw)
-        }
-        InputEncoding::Decoded { encoding, .. } => {
-            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .bom_override(true)
-                .strip_bom(true)
-                .build(raw);
-            Box::new(BufReader::with_capacity(256 * 1024, decoder))
-        }
+    // Every encoding, UTF-8 included, goes through the strict decoder: the first byte sequence
+    // that is not valid in it (a lone UTF-16 surrogate, invalid UTF-8) is refused where it is.
+    let (decoding, skip) = match encoding {
+        InputEncoding::Utf8 { bom } => (encoding_rs::UTF_8, if bom { 3 } else { 0 }),
+        InputEncoding::Decoded { encoding, bom } => match Encoding::for_bom(&head) {
+            Some((e, n)) if bom && e == encoding => (encoding, n),
+            _ => (encoding, 0),
+        },
     };
+    raw.consume(skip);
+    let reader: Box<dyn BufRead + Send> = Box::new(DecodeReader::new(raw, decoding, skip as u64));
     Ok(Input {
         reader: Counting::new(reader),
         raw_bytes,
@@ -599,6 +598,36 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// What XML 1.0 forbids in a raw attribute value, if anything: a control character, or a
+/// character reference to one (`&#1;`, `&#xD800;`).
+fn forbidden_in_value(raw: &[u8]) -> Option<String> {
+    if let Some(&c) = raw
+        .iter()
+        .find(|&&b| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Some(format!(
+            "character U+{:04X} is not allowed in XML 1.0, so this is not an XML 1.0 file: \
+             remove the character or replace it",
+            c as u32
+        ));
+    }
+    let mut rest = raw;
+    while let Some(i) = memchr::memmem::find(rest, b"&#") {
+        rest = &rest[i + 2..];
+        let end = memchr::memchr(b';', rest)?;
+        let digits = std::str::from_utf8(&rest[..end]).ok()?;
+        let value = match digits.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => digits.parse::<u32>().ok(),
+        };
+        if !value.and_then(char::from_u32).is_some_and(is_xml_char) {
+            return Some(format!("&#{digits}; is not a character XML 1.0 allows"));
+        }
+        rest = &rest[end..];
+    }
+    None
+}
+
 /// An XML event source with its position bookkeeping: every event's start is known as
 /// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
 /// [`ErrorKind::Encoding`] errors. Shared by the TMX and XLIFF readers.
@@ -687,6 +716,10 @@ impl Events {
                     quick_xml::events::Event::End(_) => self.depth = self.depth.saturating_sub(1),
                     _ => {}
                 }
+                if let quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) = &ev
+                {
+                    self.check_unique_attributes(e)?;
+                }
                 Ok(ev)
             }
             Err(quick_xml::Error::Io(io))
@@ -705,6 +738,54 @@ impl Events {
             }
             Err(e) => Err(self.xml_error(&e)),
         }
+    }
+
+    /// What to do about a file that is not valid in its encoding.
+    fn advice(&self, bad: &DecodeError) -> String {
+        if bad.encoding == "UTF-8" {
+            "declare the file's real encoding in the XML declaration (encoding=\"...\") or \
+             convert it to UTF-8"
+                .to_string()
+        } else {
+            format!(
+                "the file is damaged or not in {}: fix the text there, or convert the file to UTF-8",
+                bad.encoding
+            )
+        }
+    }
+
+    /// Refuses a start tag that repeats an attribute (`<tu tuid="1" tuid="2">`), which XML 1.0
+    /// forbids (well-formedness constraint "Unique Att Spec"), or whose values hold a character
+    /// XML 1.0 does not allow, raw or as a reference, whatever the element.
+    fn check_unique_attributes(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
+        let mut seen: Vec<&str> = Vec::new();
+        for attr in e.attributes().with_checks(false) {
+            let attr = attr.map_err(|err| ErrorKind::Xml {
+                location: self.here(),
+                message: err.to_string(),
+            })?;
+            let key = attr.key.into_inner();
+            if let Some(bad) = forbidden_in_value(attr.value.as_bytes()) {
+                return Err(ErrorKind::Xml {
+                    location: self.here(),
+                    message: format!("<{}> attribute {key}: {bad}", e.name().as_ref()),
+                }
+                .into());
+            }
+            if seen.contains(&key) {
+                return Err(ErrorKind::Xml {
+                    location: self.here(),
+                    message: format!(
+                        "<{}> has the attribute {} twice: remove one of them",
+                        e.name().as_ref(),
+                        key
+                    ),
+                }
+                .into());
+            }
+            seen.push(key);
+        }
+        Ok(())
     }
 
     /// Refuses the content of an element (started at `start`) that has grown past the segment
@@ -772,6 +853,10 @@ impl Events {
                         .to_string(),
             }
             .into(),
+            quick_xml::Error::Io(io) if DecodeError::from_io(io).is_some() => {
+                let bad = DecodeError::from_io(io).expect("checked just above");
+                bad.to_error(&self.name, &self.advice(bad))
+            }
             quick_xml::Error::Io(io) => ErrorKind::Encoding {
                 location,
                 message: format!("cannot read the file: {io}"),
@@ -788,11 +873,22 @@ impl Events {
     /// Refuses control characters that XML 1.0 does not allow.
     pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
         let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
-        if let Some(&c) = s.as_bytes().iter().find(bad) {
+        if let Some(i) = s.as_bytes().iter().position(|b| bad(&b)) {
+            let c = s.as_bytes()[i];
+            let before = &s.as_bytes()[..i];
+            let mut location = self.here();
+            match memchr::memrchr(b'\n', before) {
+                Some(last) => {
+                    location.line += memchr::memchr_iter(b'\n', before).count() as u64;
+                    location.column = 1 + count_chars(&before[last + 1..]);
+                }
+                None => location.column += count_chars(before),
+            }
             return Err(ErrorKind::Xml {
-                location: self.here(),
+                location,
                 message: format!(
-                    "character U+{:04X} is not allowed in XML 1.0 (remove it or write the file as XML 1.1)",
+                    "character U+{:04X} is not allowed in XML 1.0, so this is not an XML 1.0 \
+                     file: remove the character or replace it (with a space, or an inline code)",
                     c as u32
                 ),
             }

@@ -12,6 +12,80 @@ use crate::error::{ErrorKind, Result};
 #[serde(transparent)]
 pub struct Lang(String);
 
+/// Tags people type that are not the language they mean: (what was typed, in lower case with `-`;
+/// the tag to use; why). Country codes that are not ISO 639 language codes, ISO 639-2 codes that
+/// BCP 47 replaces with the two-letter code, and language names. Codes that are both a country and
+/// another language (`tw` is Twi, `kr` Kanuri) are valid tags and are not listed.
+const MISTAKES: &[(&str, &str, &str)] = &[
+    (
+        "jp",
+        "ja-JP",
+        "JP is the country code of Japan; the language is ja",
+    ),
+    (
+        "jp-jp",
+        "ja-JP",
+        "JP is the country code of Japan; the language is ja",
+    ),
+    (
+        "cn",
+        "zh-CN",
+        "CN is the country code of China; the language is zh",
+    ),
+    ("zh-chn", "zh-CN", "the region is CN"),
+    ("hk", "zh-HK", "HK is a region code; the language is zh"),
+    ("us", "en-US", "US is a country code; the language is en"),
+    ("gb", "en-GB", "GB is a country code; the language is en"),
+    (
+        "dk",
+        "da",
+        "DK is the country code of Denmark; the language is da",
+    ),
+    (
+        "gr",
+        "el",
+        "GR is the country code of Greece; the language is el",
+    ),
+    (
+        "cz",
+        "cs",
+        "CZ is the country code of Czechia; the language is cs",
+    ),
+    (
+        "ua",
+        "uk",
+        "UA is the country code of Ukraine; the language is uk",
+    ),
+    (
+        "vn",
+        "vi",
+        "VN is the country code of Vietnam; the language is vi",
+    ),
+    ("eng", "en", "BCP 47 uses the two-letter code"),
+    ("jpn", "ja-JP", "BCP 47 uses the two-letter code ja"),
+    ("zho", "zh-CN", "BCP 47 uses the two-letter code zh"),
+    ("chi", "zh-CN", "BCP 47 uses the two-letter code zh"),
+    ("chs", "zh-CN", "CHS is not a language subtag"),
+    ("cht", "zh-TW", "CHT is not a language subtag"),
+    ("english", "en", "a language name, not a tag"),
+    (
+        "chinese",
+        "zh-CN",
+        "a language name, not a tag (zh-TW for traditional Chinese)",
+    ),
+    ("mandarin", "zh-CN", "a language name, not a tag"),
+    ("simplified-chinese", "zh-CN", "a language name, not a tag"),
+    ("traditional-chinese", "zh-TW", "a language name, not a tag"),
+    ("japanese", "ja-JP", "a language name, not a tag"),
+    ("英语", "en", "a language name, not a tag"),
+    ("英語", "en", "a language name, not a tag"),
+    ("中文", "zh-CN", "a language name, not a tag"),
+    ("汉语", "zh-CN", "a language name, not a tag"),
+    ("中国語", "zh-CN", "a language name, not a tag"),
+    ("日语", "ja-JP", "a language name, not a tag"),
+    ("日本語", "ja-JP", "a language name, not a tag"),
+];
+
 /// The two script families of written Chinese, which are never mixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChineseScript {
@@ -69,6 +143,39 @@ impl Lang {
             }
         }
         Ok(Lang(out))
+    }
+
+    /// Parses a tag a person typed (a command-line option), refusing what is not a BCP 47
+    /// language tag even where [`Lang::parse`], which reads tags from files, is lenient: a primary
+    /// language subtag that is not 2 or 3 letters (`english`), a language name (`中文`), or a common
+    /// mistake that is not an ISO 639 language (`jp`, `cn`). The error suggests the likely tag.
+    ///
+    /// ```
+    /// use tmkit::model::Lang;
+    /// assert_eq!(Lang::parse_given("zh_cn").unwrap().as_str(), "zh-CN");
+    /// let e = Lang::parse_given("jp").unwrap_err().to_string();
+    /// assert!(e.contains("did you mean ja-JP"), "{e}");
+    /// assert!(Lang::parse_given("chinese").is_err());
+    /// ```
+    pub fn parse_given(tag: &str) -> Result<Lang> {
+        let key = tag.trim().to_lowercase().replace('_', "-");
+        let bad = |reason: String| ErrorKind::Lang {
+            tag: tag.to_string(),
+            reason,
+        };
+        if let Some((_, suggestion, what)) = MISTAKES.iter().find(|m| m.0 == key) {
+            return Err(bad(format!("{what}: did you mean {suggestion}?")).into());
+        }
+        let lang = Lang::parse(tag)?;
+        let primary = lang.primary();
+        let letters = primary.bytes().all(|b| b.is_ascii_alphabetic());
+        if !(letters && (2..=3).contains(&primary.len()) || primary == "x" || primary == "i") {
+            return Err(bad(format!(
+                "{primary:?} is not a language subtag (2 or 3 letters, as in en, zh-CN, ja-JP)"
+            ))
+            .into());
+        }
+        Ok(lang)
     }
 
     /// The canonical tag.
@@ -232,6 +339,34 @@ mod tests {
                 want,
                 "{query} vs {candidate}"
             );
+        }
+    }
+
+    #[test]
+    fn given_tags_are_refused_with_the_likely_one() {
+        let refused = [
+            ("chinese", "did you mean zh-CN?"),
+            ("jp", "did you mean ja-JP?"),
+            ("JP", "did you mean ja-JP?"),
+            ("english", "did you mean en?"),
+            ("japanese", "did you mean ja-JP?"),
+            ("cn", "did you mean zh-CN?"),
+            ("中文", "did you mean zh-CN?"),
+            ("klingon", "\"klingon\" is not a language subtag"),
+            ("e", "\"e\" is not a language subtag"),
+            ("en US", "subtags are 1 to 8 letters or digits"),
+        ];
+        for (tag, want) in refused {
+            let e = Lang::parse_given(tag).unwrap_err().to_string();
+            assert!(e.contains(want), "{tag}: {e}");
+        }
+        for (tag, want) in [
+            ("zh_cn", "zh-CN"),
+            ("EN", "en"),
+            ("ja-jp", "ja-JP"),
+            ("yue", "yue"),
+        ] {
+            assert_eq!(Lang::parse_given(tag).unwrap().as_str(), want);
         }
     }
 }

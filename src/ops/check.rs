@@ -180,7 +180,18 @@ pub fn for_each_pair(
                         units += 1;
                         pairs_of_unit(units as i64, &unit, config, f)?;
                     }
-                    tmx::Item::Problem(_) => units += 1,
+                    // A unit import would skip cannot be checked either: refuse it where import
+                    // reports it, rather than check the rest and say nothing.
+                    tmx::Item::Problem(p) => {
+                        return Err(crate::ErrorKind::Rejected {
+                            location: p.location,
+                            message: format!(
+                                "{}; this unit cannot be checked (import skips it): fix it",
+                                p.message
+                            ),
+                        }
+                        .into());
+                    }
                     tmx::Item::End => break,
                 }
             }

@@ -69,6 +69,36 @@ pub fn segment_bytes<'a>(input: &'a [u8], rules: &RuleSet, lossy: bool) -> Resul
     Ok(Segmented { text, segments })
 }
 
+/// [`segment_bytes`] for the contents of the file `name`: invalid UTF-8 is refused with its
+/// location (`name:line:column`, and the byte offset).
+pub fn segment_file<'a>(
+    input: &'a [u8],
+    name: &str,
+    rules: &RuleSet,
+    lossy: bool,
+) -> Result<Segmented<'a>> {
+    segment_bytes(input, rules, lossy).map_err(|e| match e.kind() {
+        ErrorKind::Utf8 { offset } => {
+            let bad = crate::formats::decode::check_bytes(input, encoding_rs::UTF_8, 0);
+            let mut location = Location::of_byte(name, input, *offset);
+            let mut cause = format!("byte offset {offset} is not valid UTF-8");
+            if let Some(bad) = bad {
+                location.line = bad.line;
+                location.column = bad.column;
+                cause = bad.cause();
+            }
+            ErrorKind::Encoding {
+                location,
+                message: format!(
+                    "{cause}: convert the file to UTF-8 (or give --lossy to replace invalid bytes)"
+                ),
+            }
+            .into()
+        }
+        _ => e,
+    })
+}
+
 /// Refuses the first segment longer than the segment limit (see [`Limits`]), at its place in
 /// `name`: a "sentence" of megabytes (a file without punctuation or line breaks) would cost
 /// many times its size to look up or analyse, and no memory holds anything like it.

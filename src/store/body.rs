@@ -59,9 +59,10 @@ pub(super) fn iter(data: &[u8]) -> Iter<'_> {
 }
 
 fn corrupt() -> crate::Error {
-    ErrorKind::NotAMemory {
+    // The caller knows the memory and the unit, and fills them in (see `store::damaged`).
+    ErrorKind::DamagedUnit {
         path: String::new(),
-        reason: "a stored unit is damaged (run `PRAGMA integrity_check`)".to_string(),
+        unit: String::new(),
     }
     .into()
 }

@@ -277,6 +277,7 @@ impl Store {
     /// brings its schema up to date. A memory this user cannot write is refused with
     /// [`ErrorKind::ReadOnly`].
     pub fn open(path: &Path) -> Result<Store> {
+        refuse_directory(path)?;
         let store = Store::open_writable(path).map_err(|e| match e {
             Opened::ReadOnly(cause) => read_only_error(path, cause, READ_ONLY_ADVICE),
             Opened::Error(e) => e,
@@ -295,10 +296,13 @@ impl Store {
     /// with [`ErrorKind::ReadOnly`]; so does a memory of an older schema, which cannot be brought
     /// up to date.
     pub fn open_existing(path: &Path) -> Result<Store> {
+        refuse_directory(path)?;
         if !path.exists() {
-            return Err(ErrorKind::NotAMemory {
+            return Err(ErrorKind::Memory {
                 path: path.display().to_string(),
-                reason: "the file does not exist; import a TMX file first or give --db".to_string(),
+                cause: "no such file: import a TMX file first (`tmkit import FILE.tmx`), or give \
+                        --db"
+                    .to_string(),
             }
             .into());
         }
@@ -317,7 +321,7 @@ impl Store {
             if path.exists() && is_read_only_error(&e) {
                 Opened::ReadOnly(folder_cause(path))
             } else {
-                Opened::Error(e.into())
+                Opened::Error(memory_error(path, e))
             }
         })?;
         // SQLite opens a file it may not write read-only, without a word.
@@ -397,13 +401,8 @@ impl Store {
             if is_read_only_error(&e) {
                 Opened::ReadOnly(folder_cause(path))
             } else {
-                Opened::Error(
-                    ErrorKind::NotAMemory {
-                        path: path.display().to_string(),
-                        reason: e.to_string(),
-                    }
-                    .into(),
-                )
+                // A full disk is a full disk, not "not a tmkit memory (disk I/O error)".
+                Opened::Error(memory_error(path, e))
             }
         };
         conn.busy_timeout(Duration::from_secs(60)).map_err(fail)?;
@@ -514,7 +513,7 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut unit = TranslationUnit::default();
         while let Some(row) = rows.next()? {
-            read_unit_row(row, &langs, &mut unit)?;
+            read_unit_row(row, &langs, &mut unit, &self.path)?;
             f(&unit)?;
         }
         Ok(())
@@ -529,7 +528,7 @@ impl Store {
         let mut units = 0u64;
         let mut variants = 0u64;
         {
-            let mut stmt = c.prepare("SELECT srclang, body FROM units")?;
+            let mut stmt = c.prepare("SELECT srclang, body, id FROM units")?;
             let mut rows = stmt.query([])?;
             let mut seen: Vec<i64> = Vec::new();
             while let Some(row) = rows.next()? {
@@ -537,7 +536,10 @@ impl Store {
                 let src: i64 = row.get(0)?;
                 seen.clear();
                 for p in body::iter(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?) {
-                    let p = p?;
+                    let p = p.map_err(|e| {
+                        let id: i64 = row.get(2).unwrap_or_default();
+                        damaged(e, &self.path, &id.to_string())
+                    })?;
                     variants += 1;
                     *per_lang.entry(p.lang).or_default() += 1;
                     if p.lang != src && !seen.contains(&p.lang) {
@@ -695,7 +697,7 @@ impl Store {
         if let Some(row) = rows.next()? {
             let blob = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| damaged(e, &self.path, &id.to_string()))?;
                 if lang_ids.contains(&p.lang) {
                     f(p.text, p.markup);
                 }
@@ -723,7 +725,7 @@ impl Store {
             let mut rows = stmt.query([id])?;
             if let Some(row) = rows.next()? {
                 let mut unit = TranslationUnit::default();
-                read_unit_row(row, &langs, &mut unit)?;
+                read_unit_row(row, &langs, &mut unit, &self.path)?;
                 out.push((id, unit, row.get(10)?));
             }
         }
@@ -742,7 +744,7 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut unit = TranslationUnit::default();
         while let Some(row) = rows.next()? {
-            read_unit_row(row, &langs, &mut unit)?;
+            read_unit_row(row, &langs, &mut unit, &self.path)?;
             f(row.get(10)?, &unit)?;
         }
         Ok(())
@@ -773,7 +775,7 @@ impl Store {
             let blob = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
             let mut views: Vec<TextView<'_>> = Vec::with_capacity(4);
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| damaged(e, conn_path(&self.conn), &id.to_string()))?;
                 views.push(TextView {
                     lang: p.lang,
                     text: p.text,
@@ -833,6 +835,7 @@ fn read_unit_row(
     row: &rusqlite::Row<'_>,
     langs: &HashMap<i64, Lang>,
     unit: &mut TranslationUnit,
+    path: &Path,
 ) -> Result<()> {
     unit.clear();
     unit.tuid = row.get(0)?;
@@ -855,7 +858,82 @@ fn read_unit_row(
         unit.extras = e.extras;
     }
     let blob = row.get_ref(9)?.as_blob().map_err(rusqlite::Error::from)?;
-    body::decode(blob, langs, &mut unit.variants)
+    body::decode(blob, langs, &mut unit.variants).map_err(|e| {
+        let tuid = unit.tuid.as_deref().unwrap_or("");
+        damaged(e, path, &format!("with tuid {tuid:?}"))
+    })
+}
+
+/// What SQLite reports about the memory file at `path`, in the words used for any file (see
+/// [`crate::error::io_cause`]): `tmkit.db: disk full: free space on the disk and try again`
+/// rather than `database or disk is full`. Errors that are not about the file stay SQLite errors.
+pub fn memory_error(path: &Path, e: rusqlite::Error) -> crate::Error {
+    use rusqlite::ErrorCode as C;
+    let name = path.display().to_string();
+    let cause = match e.sqlite_error_code() {
+        Some(C::DiskFull) => crate::error::io_cause(&std::io::ErrorKind::StorageFull.into()),
+        Some(C::NotADatabase) => {
+            return ErrorKind::NotAMemory {
+                path: name,
+                reason: "it is not a SQLite database".to_string(),
+            }
+            .into();
+        }
+        Some(C::CannotOpen) => match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => crate::error::io_cause(&std::io::ErrorKind::IsADirectory.into()),
+            Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                "no such file, and it cannot be created: does its folder exist?".to_string()
+            }
+            Err(io) => crate::error::io_cause(&io),
+            Ok(_) => match std::fs::File::open(path) {
+                Err(io) => crate::error::io_cause(&io),
+                Ok(_) => "cannot be opened as a database".to_string(),
+            },
+        },
+        Some(C::DatabaseCorrupt) => "the memory is damaged: export what is readable and restore \
+                                     it from a backup"
+            .to_string(),
+        Some(C::SystemIoFailure) => {
+            "input/output error (a full or removed disk, or a network drive that went away)"
+                .to_string()
+        }
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
+            "locked by another program: try again when it is done".to_string()
+        }
+        _ => return e.into(),
+    };
+    ErrorKind::Memory { path: name, cause }.into()
+}
+
+/// A directory given as the memory is refused in the words used for any file, before SQLite
+/// (which would say "disk I/O error", or look read-only) sees it.
+fn refuse_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(ErrorKind::Memory {
+            path: path.display().to_string(),
+            cause: crate::error::io_cause(&std::io::ErrorKind::IsADirectory.into()),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Names the memory and the unit in a [`ErrorKind::DamagedUnit`] error from `body`; other errors
+/// pass unchanged.
+fn damaged(e: crate::Error, path: &Path, unit: &str) -> crate::Error {
+    match e.kind() {
+        ErrorKind::DamagedUnit { .. } => ErrorKind::DamagedUnit {
+            path: path.display().to_string(),
+            unit: unit.to_string(),
+        }
+        .into(),
+        _ => e,
+    }
+}
+
+/// The path of the database a connection (or transaction) has open.
+fn conn_path(conn: &Connection) -> &Path {
+    Path::new(conn.path().unwrap_or(""))
 }
 
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
@@ -972,7 +1050,10 @@ impl Writer<'_> {
         while let Some(row) = rows.next()? {
             let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
             for p in body::iter(blob) {
-                let p = p?;
+                let p = p.map_err(|e| {
+                    let id: i64 = row.get(0).unwrap_or_default();
+                    damaged(e, conn_path(&self.tx), &id.to_string())
+                })?;
                 if p.lang == lang_id && p.text == text {
                     out.push(row.get(0)?);
                     break;
@@ -990,7 +1071,7 @@ impl Writer<'_> {
         let mut rows = stmt.query([id])?;
         let mut unit = TranslationUnit::default();
         if let Some(row) = rows.next()? {
-            read_unit_row(row, &self.tags, &mut unit)?;
+            read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
         }
         Ok(unit)
     }
@@ -1121,7 +1202,7 @@ impl Writer<'_> {
                 let mut out = Vec::new();
                 while let Some(row) = rows.next()? {
                     let mut unit = TranslationUnit::default();
-                    read_unit_row(row, &self.tags, &mut unit)?;
+                    read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
                     out.push((row.get(10)?, unit));
                 }
                 out
@@ -1167,6 +1248,57 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sqlite(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// A full disk cannot be made in a test without mounting a small file system (which needs
+    /// root), so the mapping of SQLite's codes is tested here; by hand on a 200 KB tmpfs, import
+    /// and export said `FILE: disk full: free space on the disk and try again`.
+    #[test]
+    fn sqlite_errors_about_the_file_read_like_any_file_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("m.db");
+        let name = db.display().to_string();
+        let cases = [
+            (
+                sqlite(rusqlite::ffi::SQLITE_FULL),
+                format!("{name}: disk full: free space on the disk and try again"),
+            ),
+            (
+                sqlite(rusqlite::ffi::SQLITE_NOTADB),
+                format!("{name}: not a tmkit memory (it is not a SQLite database)"),
+            ),
+            (
+                sqlite(rusqlite::ffi::SQLITE_BUSY),
+                format!("{name}: locked by another program: try again when it is done"),
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(memory_error(&db, e).to_string(), want);
+        }
+        let e = memory_error(dir.path(), sqlite(rusqlite::ffi::SQLITE_CANTOPEN));
+        assert_eq!(
+            e.to_string(),
+            format!("{}: is a directory, not a file", dir.path().display())
+        );
+    }
+
+    #[test]
+    fn a_missing_memory_is_no_such_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("none.db");
+        let e = Store::open_existing(&db).err().expect("refused");
+        assert!(
+            e.to_string().starts_with(&format!(
+                "{}: no such file: import a TMX file first",
+                db.display()
+            )),
+            "{e}"
+        );
+        assert!(!db.exists());
+    }
 
     #[test]
     fn immutable_uris_escape_what_uris_reserve() {

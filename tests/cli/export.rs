@@ -138,6 +138,11 @@ fn export_of_a_missing_memory_is_an_error() {
     let w = Work::new();
     let out = w.run(["export", "x.tmx"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("tmkit: ")
+            && stderr(&out).contains("tmkit.db: no such file: import a TMX file first"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!w.path("x.tmx").exists());
 }

@@ -20,4 +20,5 @@ mod segment;
 mod stats;
 mod terminal;
 mod terms;
+mod wording;
 mod xml_output;

@@ -183,3 +183,324 @@ fn a_file_that_is_not_a_memory_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("other tables"), "{}", stderr(&out));
 }
+
+/// A small TMX document with `X` in the English text, for damaging.
+fn tmx_doc(encoding: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"{encoding}\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" \
+         segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\" creationtool=\"t\" \
+         creationtoolversion=\"1\"/><body>\n<tu><tuv xml:lang=\"en\"><seg>Hello X</seg></tuv>\
+         <tuv xml:lang=\"zh-CN\"><seg>你好</seg></tuv></tu>\n</body></tmx>\n"
+    )
+}
+
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+/// Replaces the UTF-16 code unit of `X` with `unit`.
+fn with_unit(mut bytes: Vec<u8>, little: bool, unit: u16) -> Vec<u8> {
+    let x: [u8; 2] = if little {
+        0x58u16.to_le_bytes()
+    } else {
+        0x58u16.to_be_bytes()
+    };
+    let at = bytes
+        .windows(2)
+        .position(|w| w == x)
+        .expect("an X in the text");
+    let u = if little {
+        unit.to_le_bytes()
+    } else {
+        unit.to_be_bytes()
+    };
+    bytes[at..at + 2].copy_from_slice(&u);
+    bytes
+}
+
+#[test]
+fn a_lone_utf16_surrogate_is_refused_at_its_place_not_replaced() {
+    let (w, before) = populated();
+    let doc = tmx_doc("UTF-16");
+    let cases = [
+        (
+            "lone-le.tmx",
+            with_unit(utf16(&doc, true), true, 0xD800),
+            "0xD800",
+            458,
+        ),
+        (
+            "lone-be.tmx",
+            with_unit(utf16(&doc, false), false, 0xDC01),
+            "0xDC01",
+            458,
+        ),
+    ];
+    for (name, bytes, unit, offset) in cases {
+        let file = w.write(name, bytes);
+        let out = w.run(["import".as_ref(), file.as_os_str()]);
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "tmkit: {}:3:35: a lone UTF-16 surrogate ({unit}), which is not a character (byte \
+                 offset {offset}): the file is damaged or not in UTF-16{}: fix the text there, or \
+                 convert the file to UTF-8\n",
+                file.display(),
+                if name.contains("le") { "LE" } else { "BE" }
+            )
+        );
+        assert_rejected(&w, &before, &file, "lone UTF-16 surrogate");
+    }
+    // A character reference to a surrogate is refused too.
+    let file = w.write("ref.tmx", tmx_doc("UTF-8").replace('X', "&#xD800;"));
+    assert_rejected(
+        &w,
+        &before,
+        &file,
+        ":3:35: not well-formed XML: &#xD800; is not",
+    );
+}
+
+#[test]
+fn bytes_that_are_not_in_a_legacy_encoding_are_refused_at_their_place() {
+    let (w, before) = populated();
+    let sjis = tmx_doc("Shift_JIS").replace("你好", "x").into_bytes();
+    let sjis: Vec<u8> = sjis
+        .iter()
+        .flat_map(|&b| if b == b'X' { vec![0x81, 0x20] } else { vec![b] })
+        .collect();
+    let file = w.write("sjis.tmx", sjis);
+    assert_rejected(
+        &w,
+        &before,
+        &file,
+        ":3:35: byte 81 is not valid Shift_JIS (byte offset 231)",
+    );
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_bad_byte() {
+    let (w, before) = populated();
+    let mut bad = tmx_doc("UTF-8").into_bytes();
+    let x = bad.iter().position(|&b| b == b'X').unwrap();
+    bad[x] = 0xE9;
+    let file = w.write("latin1.tmx", bad);
+    let out = w.run(["import".as_ref(), file.as_os_str()]);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "tmkit: {}:3:35: byte E9 is not valid UTF-8 (byte offset {x}): declare the file's real \
+             encoding in the XML declaration (encoding=\"...\") or convert it to UTF-8\n",
+            file.display()
+        )
+    );
+    assert_rejected(&w, &before, &file, ":3:35:");
+}
+
+/// One document per XML reader, with `ATTRS` in an element's start tag and `TEXT` in its text.
+fn xml_inputs() -> Vec<(&'static str, Vec<&'static str>, String)> {
+    let tmx = "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" segtype=\"sentence\" \
+        o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\" creationtool=\"t\" creationtoolversion=\"1\"/>\
+        <body>\n<tu ATTRS><tuv xml:lang=\"en\"><seg>Hello TEXT</seg></tuv><tuv xml:lang=\"zh-CN\">\
+        <seg>你好</seg></tuv></tu>\n</body></tmx>\n";
+    let xliff = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\
+        <file original=\"a.txt\" source-language=\"en\" target-language=\"zh-CN\" datatype=\"plaintext\"><body>\n\
+        <trans-unit id=\"1\" ATTRS><source>Hello TEXT</source><target>你好</target></trans-unit>\n\
+        </body></file></xliff>\n";
+    let tbx = "<?xml version=\"1.0\"?>\n<tbx type=\"TBX-Min\" style=\"dca\" xml:lang=\"en\" \
+        xmlns=\"urn:iso:std:iso:30042:ed-2\"><text><body>\n<conceptEntry id=\"c1\" ATTRS><langSec xml:lang=\"en\">\
+        <termSec><term>star TEXT</term></termSec></langSec><langSec xml:lang=\"zh-CN\"><termSec>\
+        <term>恒星</term></termSec></langSec></conceptEntry>\n</body></text></tbx>\n";
+    let srx = "<?xml version=\"1.0\"?>\n<srx version=\"2.0\" xmlns=\"http://www.lisa.org/srx20\">\
+        <header segmentsubflows=\"yes\" cascade=\"no\"/><body><languagerules>\n<languagerule \
+        languagerulename=\"Default\"><rule break=\"no\" ATTRS><beforebreak>Mr\\.TEXT</beforebreak>\
+        <afterbreak>\\s</afterbreak></rule></languagerule>\n</languagerules><maprules><languagemap \
+        languagepattern=\".*\" languagerulename=\"Default\"/></maprules></body></srx>\n";
+    vec![
+        ("in.tmx", vec!["import"], tmx.to_string()),
+        ("in.xlf", vec!["import"], xliff.to_string()),
+        ("in.tbx", vec!["glossary", "import"], tbx.to_string()),
+        ("in.srx", vec!["segment", "--rules"], srx.to_string()),
+    ]
+}
+
+/// Runs the command that reads `file`, and insists on exit 2 with `want` in a located message
+/// that names the file once.
+fn assert_refused(w: &Work, command: &[&str], file: &Path, want: &str) {
+    let mut args: Vec<std::ffi::OsString> = command.iter().map(|s| s.into()).collect();
+    args.push(file.as_os_str().to_owned());
+    if command[0] == "segment" {
+        args.push(w.write("text.txt", "Mr. Smith came.").into_os_string());
+    }
+    let out = w.run(&args);
+    let err = stderr(&out);
+    let name = file.display().to_string();
+    assert_eq!(out.status.code(), Some(2), "{command:?} {name}: {err}");
+    assert!(
+        err.starts_with(&format!("tmkit: {name}:")) && err.contains(want),
+        "{command:?} {name}: expected {want:?} in {err}"
+    );
+    assert_eq!(err.matches(&name).count(), 1, "{err}");
+}
+
+#[test]
+fn duplicated_attributes_are_refused_by_every_xml_reader() {
+    let w = Work::new();
+    for (name, command, doc) in xml_inputs() {
+        let attr = if name.ends_with(".srx") { "break" } else { "a" };
+        let doc = doc
+            .replace("ATTRS", &format!("{attr}=\"no\" {attr}=\"yes\""))
+            .replace("TEXT", "");
+        let file = w.write(name, doc);
+        assert_refused(&w, &command, &file, ": not well-formed XML: <");
+        assert_refused(
+            &w,
+            &command,
+            &file,
+            &format!("has the attribute {attr} twice: remove one of them"),
+        );
+    }
+    assert!(
+        !w.db().exists() || w.units().is_empty(),
+        "nothing was imported"
+    );
+}
+
+#[test]
+fn characters_xml_1_0_forbids_are_refused_by_every_xml_reader() {
+    let w = Work::new();
+    for (name, command, doc) in xml_inputs() {
+        // Line and column of the character: where TEXT stands once ATTRS is gone.
+        let doc = doc.replace("ATTRS", "");
+        let line3 = doc.lines().nth(2).unwrap();
+        let column = line3[..line3.find("TEXT").unwrap()].chars().count() + 1;
+        let at = format!(":3:{column}: ");
+        let cases = [
+            (
+                "\u{1}",
+                "not well-formed XML: character U+0001 is not allowed in XML 1.0",
+            ),
+            (
+                "\u{1b}",
+                "not well-formed XML: character U+001B is not allowed in XML 1.0",
+            ),
+            ("\u{0}", "is a NUL byte, which XML does not allow"),
+            ("&#1;", "&#1; is not a character XML 1.0 allows"),
+            ("&#x0;", "&#x0; is not a character XML 1.0 allows"),
+        ];
+        for (text, want) in cases {
+            let file = w.write(name, doc.replace("TEXT", text));
+            let refs = text.starts_with('&');
+            // A reference is reported where it starts; a raw character where it stands.
+            let want = if refs {
+                format!(":3:{}: not well-formed XML: {want}", column)
+            } else {
+                format!("{at}{}", want.trim_start_matches("not well-formed XML: "))
+            };
+            if refs {
+                assert_refused(&w, &command, &file, &want);
+            } else {
+                assert_refused(&w, &command, &file, want.trim_start_matches(&at));
+                assert_refused(&w, &command, &file, &at);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_advice_for_a_forbidden_character_is_to_remove_or_replace_it() {
+    let (w, before) = populated();
+    let file = w.write("c1.tmx", tmx_doc("UTF-8").replace('X', "\u{1}"));
+    let out = w.run(["import".as_ref(), file.as_os_str()]);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "tmkit: {}:3:35: not well-formed XML: character U+0001 is not allowed in XML 1.0, so \
+             this is not an XML 1.0 file: remove the character or replace it (with a space, or an \
+             inline code)\n",
+            file.display()
+        )
+    );
+    assert_rejected(&w, &before, &file, "U+0001");
+}
+
+#[test]
+fn glossaries_and_text_files_point_at_the_bad_byte() {
+    let w = Work::new();
+    let mut lone = vec![0xFF, 0xFE];
+    for u in "en,zh-CN\nstar,X\n".encode_utf16() {
+        let u = if u == u16::from(b'X') { 0xD800 } else { u };
+        lone.extend(u.to_le_bytes());
+    }
+    w.write("lone.csv", lone);
+    w.write("latin1.csv", b"en,zh-CN\nstar,\"caf\xe9\"\n");
+    w.write("latin1.txt", b"Fine.\nCaf\xe9 society.\n");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["glossary", "import", "lone.csv"],
+            "lone.csv:2:6: a lone UTF-16 surrogate (0xD800), which is not a character (byte offset \
+             30): the file is damaged there or not in UTF-16LE",
+        ),
+        (
+            &["glossary", "import", "latin1.csv"],
+            "latin1.csv:2:10: byte E9 is not valid UTF-8: save the glossary as UTF-8",
+        ),
+        (
+            &["lookup", "--file", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["lookup", "--file", "latin1.txt", "--segment"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["terms", "--file", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+        (
+            &["segment", "latin1.txt"],
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 9): convert the file to UTF-8",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = w.run(*args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with(&format!("tmkit: {want}")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn forbidden_characters_in_attribute_values_are_refused_by_every_xml_reader() {
+    let w = Work::new();
+    for (name, command, doc) in xml_inputs() {
+        let attr = if name.ends_with(".srx") { "break" } else { "a" };
+        for (value, want) in [
+            ("&#1;", "&#1; is not a character XML 1.0 allows"),
+            ("&#xD800;", "&#xD800; is not a character XML 1.0 allows"),
+            ("\u{1}", "character U+0001 is not allowed in XML 1.0"),
+        ] {
+            let doc = doc
+                .replace("ATTRS", &format!("{attr}=\"x{value}\""))
+                .replace("TEXT", "");
+            let file = w.write(name, doc);
+            assert_refused(&w, &command, &file, &format!("attribute {attr}: {want}"));
+            assert_refused(&w, &command, &file, ":3:");
+        }
+    }
+}

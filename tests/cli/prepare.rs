@@ -712,3 +712,56 @@ fn xliff_coming_back_wrong_is_reported_and_imports_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--xliff-states"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_analysis_names_the_real_source_language() {
+    let w = bundled_memory();
+    w.write("ja.txt", "北京・東京フォーラムが開かれた。\n");
+    let out = w.ok([
+        "prepare", "ja.txt", "--from", "ja", "--to", "zh-CN", "--out", "kit",
+    ]);
+    assert!(out.contains("Analysis: ja -> zh-CN"), "{out}");
+    assert!(!out.contains("Analysis: en"), "{out}");
+    let text = std::fs::read_to_string(w.path("kit/analysis.txt")).unwrap();
+    assert!(text.starts_with("Analysis: ja -> zh-CN\n"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("kit/analysis.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["source"], "ja");
+    let html = std::fs::read_to_string(w.path("kit/report.html")).unwrap();
+    assert!(html.contains("<caption>ja → "), "the report names ja");
+}
+
+#[test]
+fn article_encoding_errors_point_at_the_bad_bytes() {
+    let w = bundled_memory();
+    let mut lone = vec![0xFF, 0xFE];
+    for u in "First line.\nThen X here.".encode_utf16() {
+        let u = if u == u16::from(b'X') { 0xD83D } else { u };
+        lone.extend(u.to_le_bytes());
+    }
+    let cases: [(&str, Vec<u8>, &str); 2] = [
+        (
+            "latin1.txt",
+            b"First line.\nCaf\xe9 society.".to_vec(),
+            "latin1.txt:2:4: byte E9 is not valid UTF-8 (byte offset 15): convert the file to UTF-8, \
+             or name its encoding with --encoding",
+        ),
+        (
+            "lone.txt",
+            lone,
+            "lone.txt:2:6: a lone UTF-16 surrogate (0xD83D), which is not a character (byte offset 36)",
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        w.write(name, bytes);
+        let out = w.run(["prepare", name, "--out", "kit"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&out).starts_with(&format!("tmkit: {want}")),
+            "{name}: {}",
+            stderr(&out)
+        );
+        assert!(!w.path("kit").exists(), "{name}: no kit");
+    }
+}

@@ -83,21 +83,22 @@ fn empty_input_gives_no_segments_and_no_error() {
 }
 
 #[test]
-fn invalid_utf8_is_an_error_with_the_offset_unless_lossy() {
-    let input = b"Fine text. Then \xff\xfe bad bytes.";
+fn invalid_utf8_is_an_error_at_the_bad_byte_unless_lossy() {
+    let input = b"First line.\nFine text. Then \xff\xfe bad bytes.";
     let run = tmkit(&["segment"], input);
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.starts_with(
-            "tmkit: <stdin> (--lossy replaces invalid bytes): invalid UTF-8 at byte offset 16"
-        ),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "tmkit: <stdin>:2:17: byte FF is not valid UTF-8 (byte offset 28): convert the file to \
+         UTF-8 (or give --lossy to replace invalid bytes)\n"
     );
     let run = tmkit(&["segment", "--lossy"], input);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout, "Fine text.\nThen \u{fffd}\u{fffd} bad bytes.\n");
+    assert_eq!(
+        run.stdout,
+        "First line.\nFine text.\nThen \u{fffd}\u{fffd} bad bytes.\n"
+    );
 }
 
 #[test]
@@ -162,7 +163,8 @@ fn language_picks_the_rules() {
     let run = tmkit(&["segment", "--lang", "not a tag!"], b"x");
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.starts_with("tmkit: invalid language tag"),
+        run.stderr
+            .starts_with("tmkit: --lang: invalid language tag"),
         "{}",
         run.stderr
     );
@@ -325,4 +327,101 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A small SRX file with `X` inside a rule pattern, for damaging.
+const SRX: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<srx version=\"2.0\" \
+    xmlns=\"http://www.lisa.org/srx20\">\n<header segmentsubflows=\"yes\" cascade=\"no\"/>\n<body>\n\
+    <languagerules>\n<languagerule languagerulename=\"Default\">\n\
+    <rule break=\"no\"><beforebreak>Mr\\.</beforebreak><afterbreak>\\s</afterbreak></rule>\n\
+    <rule break=\"yes\"><beforebreak>[.?!]X</beforebreak><afterbreak>\\s</afterbreak></rule>\n\
+    </languagerule>\n</languagerules>\n<maprules><languagemap languagepattern=\".*\" \
+    languagerulename=\"Default\"/></maprules>\n</body>\n</srx>\n";
+
+#[test]
+fn srx_files_that_are_not_well_formed_xml_are_refused_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = SRX.replace('X', "");
+    let cut = good.find("<rule break=\"yes\">").unwrap();
+    let cases: [(&str, String, &str); 6] = [
+        (
+            "nul.srx",
+            SRX.replace('X', "\0"),
+            ":8:37: byte offset 322 is a NUL byte, which XML does not allow",
+        ),
+        (
+            "u1.srx",
+            SRX.replace('X', "\u{1}"),
+            ":8:37: not well-formed XML: character U+0001 is not allowed in XML 1.0",
+        ),
+        (
+            "ref.srx",
+            SRX.replace('X', "&#1;"),
+            ":8:37: not well-formed XML: &#1; is not a character XML 1.0 allows",
+        ),
+        (
+            "dup.srx",
+            good.replace("<rule break=\"no\">", "<rule break=\"no\" break=\"yes\">"),
+            ":7:1: not well-formed XML: <rule> has the attribute break twice",
+        ),
+        (
+            "truncated.srx",
+            good[..cut].to_string(),
+            ":8:1: not well-formed XML: <languagerule> is never closed (the file may be truncated)",
+        ),
+        (
+            "surrogate.srx",
+            String::new(),
+            ":8:37: a lone UTF-16 surrogate (0xDC00)",
+        ),
+    ];
+    for (name, doc, want) in cases {
+        let path = dir.path().join(name);
+        if name == "surrogate.srx" {
+            let mut bytes = vec![0xFF, 0xFE];
+            for u in SRX.replace("UTF-8", "UTF-16").encode_utf16() {
+                let u = if u == u16::from(b'X') { 0xDC00 } else { u };
+                bytes.extend(u.to_le_bytes());
+            }
+            std::fs::write(&path, bytes).unwrap();
+        } else {
+            std::fs::write(&path, doc).unwrap();
+        }
+        let p = path.display().to_string();
+        let run = tmkit(&["segment", "--rules", &p], b"Mr. Smith came. He left.");
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{name}: nothing is segmented");
+        assert!(
+            run.stderr.starts_with(&format!("tmkit: {p}{want}")),
+            "{name}: expected {want:?} in {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn utf16_srx_files_with_a_byte_order_mark_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = SRX.replace('X', "").replace("UTF-8", "UTF-16");
+    for little in [true, false] {
+        let mut bytes = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in doc.encode_utf16() {
+            bytes.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        let path = dir.path().join(if little { "le.srx" } else { "be.srx" });
+        std::fs::write(&path, bytes).unwrap();
+        let p = path.display().to_string();
+        let run = tmkit(&["segment", "--rules", &p], b"Mr. Smith came. He left.");
+        assert_eq!(run.code, 0, "{p}: {}", run.stderr);
+        assert_eq!(run.stdout, "Mr. Smith came.\nHe left.\n", "{p}");
+    }
 }

@@ -222,6 +222,8 @@ pub struct LangAnalysis {
 /// The analysis of an article: one table per target language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
+    /// The article's language (`--from`).
+    pub source: String,
     pub rates: Rates,
     pub languages: Vec<LangAnalysis>,
 }
@@ -289,7 +291,7 @@ impl Analysis {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&format!("Analysis: en -> {}\n", l.lang));
+            out.push_str(&format!("Analysis: {} -> {}\n", self.source, l.lang));
             out.push_str(&format!(
                 "{:<22}{:>9}{:>9}{:>12}{:>8}{:>12}\n",
                 "Band", "Segments", "Words", "Characters", "Rate", "Weighted"

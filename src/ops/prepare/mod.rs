@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{ErrorKind, Location, Result};
 use crate::matching::diff::{Piece, diff};
 use crate::model::{Finding, Lang, TermEntry};
 use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
@@ -338,6 +338,7 @@ pub fn prepare(
         });
     }
     let analysis = Analysis {
+        source: config.from.to_string(),
         rates: config.rates.clone(),
         languages: config
             .to
@@ -376,55 +377,64 @@ pub fn decode_article(bytes: &[u8], name: &str, encoding: Option<&str>) -> Resul
             "the file is empty: there is nothing to translate".to_string()
         ));
     }
-    let (enc, body): (&'static encoding_rs::Encoding, &[u8]) = if let Some(label) = encoding {
-        let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            bad(format!(
-                "unknown encoding {label:?}: use a name such as utf-8, utf-16le, windows-1252, \
-                 gb18030 or shift_jis"
-            ))
-        })?;
-        (enc, bytes)
-    } else if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        (enc, &bytes[bom..])
-    } else {
-        (encoding_rs::UTF_8, bytes)
+    let (enc, body, skip): (&'static encoding_rs::Encoding, &[u8], usize) =
+        if let Some(label) = encoding {
+            let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                bad(format!(
+                    "unknown encoding {label:?}: use a name such as utf-8, utf-16le, windows-1252, \
+                     gb18030 or shift_jis"
+                ))
+            })?;
+            (enc, bytes, 0)
+        } else if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+            (enc, &bytes[bom..], bom)
+        } else {
+            (encoding_rs::UTF_8, bytes, 0)
+        };
+    let located = |at: usize, message: String| -> crate::Error {
+        ErrorKind::Encoding {
+            location: Location::of_byte(name, body, at),
+            message,
+        }
+        .into()
     };
     if enc == encoding_rs::UTF_8
         || encoding.is_none() && enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE
     {
         let nul = memchr::memchr(0, body);
         if let Some(at) = nul {
-            return Err(bad(format!(
-                "byte {at} is a NUL byte: this looks like a binary file, or UTF-16 without a \
-                 byte-order mark (give --encoding utf-16le or utf-16be)"
-            )));
+            return Err(located(
+                at,
+                format!(
+                    "byte offset {} is a NUL byte: this looks like a binary file, or UTF-16 \
+                     without a byte-order mark (give --encoding utf-16le or utf-16be)",
+                    at + skip
+                ),
+            ));
         }
         if let Some(at) = body
             .iter()
             .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         {
-            return Err(bad(format!(
-                "byte {at} is the control character {:#04x}: this looks like a binary file, \
-                 not text",
-                body[at]
-            )));
+            return Err(located(
+                at,
+                format!(
+                    "byte offset {} is the control character {:#04x}: this looks like a binary \
+                     file, not text",
+                    at + skip,
+                    body[at]
+                ),
+            ));
         }
     }
-    let (text, had_errors) = enc.decode_without_bom_handling(body);
-    if had_errors {
-        let at = if enc == encoding_rs::UTF_8 {
-            std::str::from_utf8(body)
-                .err()
-                .map_or(0, |e| e.valid_up_to())
-        } else {
-            0
-        };
-        return Err(bad(format!(
-            "not valid {} (first bad byte at offset {at}): convert it to UTF-8, or name its \
-             encoding with --encoding (e.g. windows-1252, gb18030, shift_jis)",
-            enc.name()
-        )));
+    if let Some(e) = crate::formats::decode::check_bytes(body, enc, skip as u64) {
+        return Err(e.to_error(
+            name,
+            "convert the file to UTF-8, or name its encoding with --encoding (e.g. \
+             windows-1252, gb18030, shift_jis)",
+        ));
     }
+    let (text, _) = enc.decode_without_bom_handling(body);
     if text.trim().is_empty() {
         return Err(bad(
             "the file has only white space: there is nothing to translate".to_string(),
@@ -489,6 +499,42 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(e.contains(want) && e.contains("in.txt"), "{bytes:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn article_decoding_errors_point_at_the_bad_bytes() {
+        let mut lone: Vec<u8> = vec![0xff, 0xfe];
+        lone.extend("Hi.\nOk ".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        lone.extend([0x00, 0xd8]);
+        lone.extend("x.".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let cases: [(&[u8], Option<&str>, &str); 4] = [
+            (
+                b"Hello.\nWorld caf\xe9.",
+                None,
+                "in.txt:2:10: byte E9 is not valid UTF-8 (byte offset 16)",
+            ),
+            (
+                &lone,
+                None,
+                "in.txt:2:4: a lone UTF-16 surrogate (0xD800), which is not a character (byte offset 16)",
+            ),
+            (
+                b"ok.\n\x81\x20 no",
+                Some("shift_jis"),
+                "in.txt:2:1: byte 81 is not valid Shift_JIS (byte offset 4)",
+            ),
+            (
+                b"ok.\nab\0",
+                None,
+                "in.txt:2:3: byte offset 6 is a NUL byte",
+            ),
+        ];
+        for (bytes, enc, want) in cases {
+            let e = decode_article(bytes, "in.txt", enc)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(want), "{bytes:?}: {e}");
         }
     }
 

@@ -956,6 +956,7 @@ mod tests {
             segments,
             glossary: Vec::new(),
             analysis: Analysis {
+                source: "en".to_string(),
                 rates: Rates::default(),
                 languages: Vec::new(),
             },
