@@ -72,8 +72,30 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         )?;
         return Ok(EXIT_OK);
     }
+    // A device or a pipe (`/dev/stdout`, a FIFO) is written as it is: renaming over it would
+    // replace it with a file.
+    if std::fs::metadata(&args.out).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&args.out)
+            .map_err(|e| super::file_error(&args.out, e))?;
+        export::export(&store, &config, BufWriter::with_capacity(256 * 1024, file)).map_err(
+            |e| match e.into_kind() {
+                tmkit::ErrorKind::Write(io) => super::file_error(&args.out, io),
+                kind => anyhow::Error::from(tmkit::Error::from(kind)),
+            },
+        )?;
+        return Ok(EXIT_OK);
+    }
+    // A symbolic link keeps pointing at the file it names: the file is replaced, not the link.
+    let target = match std::fs::symlink_metadata(&args.out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(&args.out).map_err(|e| super::file_error(&args.out, e))?
+        }
+        _ => args.out.clone(),
+    };
     // Write next to the target and rename, so a failed export never leaves half a file.
-    let tmp = args.out.with_extension("tmx.partial");
+    let tmp = target.with_extension("tmx.partial");
     let file = File::create(&tmp).map_err(|e| super::file_error(&args.out, e))?;
     let result = export::export(&store, &config, BufWriter::with_capacity(256 * 1024, file));
     let report = match result {
@@ -87,7 +109,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             });
         }
     };
-    std::fs::rename(&tmp, &args.out).map_err(|e| super::file_error(&args.out, e))?;
+    std::fs::rename(&tmp, &target).map_err(|e| super::file_error(&args.out, e))?;
     if !ctx.quiet {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(

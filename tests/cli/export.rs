@@ -1,6 +1,7 @@
 //! `tmkit export`: valid, deterministic, filtered TMX 1.4b.
 
-use std::process::Stdio;
+use std::os::unix::fs::FileTypeExt;
+use std::process::{Command, Stdio};
 
 use crate::common::*;
 
@@ -145,4 +146,32 @@ fn export_of_a_missing_memory_is_an_error() {
         stderr(&out)
     );
     assert!(!w.path("x.tmx").exists());
+}
+
+/// Exporting to a device or a pipe writes into it; it never replaces it with a file (as root, a
+/// rename over `/dev/full` replaced the device). A symbolic link keeps naming its file.
+#[test]
+fn export_to_a_pipe_or_through_a_link_keeps_the_pipe_and_the_link() {
+    let w = bundled();
+    let reference = w.export("plain.tmx", &[]);
+
+    let fifo = w.path("pipe.tmx");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    w.ok(["export".as_ref(), fifo.as_os_str()]);
+    // Checked before joining: a reader whose pipe was replaced would wait for ever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by a file");
+    assert_eq!(reader.join().unwrap(), reference);
+
+    let real = w.write("real.tmx", "old");
+    let link = w.path("link.tmx");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    w.ok(["export".as_ref(), link.as_os_str()]);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(&real).unwrap(), reference);
 }
