@@ -84,3 +84,21 @@ fn terms_corpus() {
 fn check_corpus() {
     replay("check", targets::check);
 }
+
+/// Found by the `srx` target (fuzz/regressions/srx/): the SRX reader cached the line starts of the
+/// text it located errors in under the text's address and length, so a second file read into the
+/// same memory was located with the first one's lines: a wrong line, or a panic when the stale
+/// line start fell inside a character.
+#[test]
+fn srx_error_location_is_not_taken_from_an_earlier_file_in_the_same_memory() {
+    let first = format!("<srx>{}<bad", "\n。".repeat(200));
+    let e = tmkit::formats::srx::parse(&first, "t.srx").unwrap_err();
+    assert!(e.to_string().starts_with("t.srx:201:"), "{e}");
+    // The same allocation, the same length, other content: everything on line 1.
+    let mut bytes = first.into_bytes();
+    let end = bytes.len() - "<bad".len();
+    bytes[5..end].fill(b' ');
+    let second = String::from_utf8(bytes).expect("ASCII");
+    let e = tmkit::formats::srx::parse(&second, "t.srx").unwrap_err();
+    assert!(e.to_string().starts_with("t.srx:1:"), "{e}");
+}

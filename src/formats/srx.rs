@@ -31,6 +31,7 @@ pub fn read_file(path: &Path) -> Result<SrxRules> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
     let text = std::str::from_utf8(&bytes).map_err(|e| {
+        forget_line_starts();
         let (line, column) = line_column(&String::from_utf8_lossy(&bytes), e.valid_up_to());
         Error::from(ErrorKind::Encoding {
             location: Location {
@@ -61,6 +62,7 @@ pub fn read_file(path: &Path) -> Result<SrxRules> {
 /// assert!(!rules.language_rules[0].rules[0].is_break);
 /// ```
 pub fn parse(text: &str, path: &str) -> Result<SrxRules> {
+    forget_line_starts();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader::from_str(text);
     let mut rules = SrxRules {
@@ -318,15 +320,25 @@ fn position(text: &str, path: &str, at: u64) -> SrxPosition {
     }
 }
 
+thread_local! {
+    /// The line starts of the text last located in: its address, its length, the starts. The
+    /// address and length tell texts apart only while the text is borrowed, so every new text
+    /// (each [`parse`]) starts with [`forget_line_starts`]: another text may later sit at the same
+    /// address with the same length.
+    static INDEX: std::cell::RefCell<(usize, usize, Vec<usize>)> =
+        const { std::cell::RefCell::new((0, 0, Vec::new())) };
+}
+
+/// Drops the cached line starts (see [`INDEX`]).
+fn forget_line_starts() {
+    INDEX.with(|cell| *cell.borrow_mut() = (0, 0, Vec::new()));
+}
+
 /// 1-based line and character column of byte offset `at` in `text`.
 ///
 /// Counting runs from the start of the line only; the line number comes from a cached index of
 /// line starts, so positions for every rule of a large file cost linear time overall.
 fn line_column(text: &str, at: usize) -> (u64, u64) {
-    thread_local! {
-        static INDEX: std::cell::RefCell<(usize, usize, Vec<usize>)> =
-            const { std::cell::RefCell::new((0, 0, Vec::new())) };
-    }
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
