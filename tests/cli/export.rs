@@ -172,6 +172,11 @@ fn export_to_a_pipe_or_through_a_link_keeps_the_pipe_and_the_link() {
     let link = w.path("link.tmx");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     w.ok(["export".as_ref(), link.as_os_str()]);
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read(&real).unwrap(), reference);
 }
