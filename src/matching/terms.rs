@@ -3,7 +3,7 @@
 //! A [`TermIndex`] is compiled once per termbase and language from the *folded* forms of the
 //! terms, then searched in the folded form of each text; hits come back as byte ranges of the
 //! original text. Terms that begin with a letter or digit go into a trie walked from word starts
-//! only (see [`super::word_trie`]), the others (Chinese and Japanese terms, terms that begin with
+//! only (see the `word_trie` module), the others (Chinese and Japanese terms, terms that begin with
 //! punctuation) into an Aho-Corasick automaton run over the whole text. Pure functions, no I/O;
 //! depends on `model` and on `text::tokenize::is_cjk` (what counts as a Chinese or Japanese
 //! character), nothing else of the crate.
