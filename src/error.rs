@@ -25,21 +25,30 @@ impl Location {
     /// The location of byte `offset` of `bytes`, the start of the file `path`: lines counted by
     /// line feeds, columns in characters (UTF-8 continuation bytes do not count).
     pub fn of_byte(path: &str, bytes: &[u8], offset: usize) -> Location {
-        let before = &bytes[..offset.min(bytes.len())];
-        let chars = |b: &[u8]| b.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
-        let (line, column) = match memchr::memrchr(b'\n', before) {
-            Some(last) => (
-                1 + memchr::memchr_iter(b'\n', before).count() as u64,
-                1 + chars(&before[last + 1..]),
-            ),
-            None => (1, 1 + chars(before)),
-        };
+        let (mut line, mut column) = (1, 1);
+        advance_line_column(&mut line, &mut column, &bytes[..offset.min(bytes.len())]);
         Location {
             path: path.to_string(),
             line,
             column,
         }
     }
+}
+
+/// Moves a 1-based line and column (columns in characters) past `text`, UTF-8 that may end in
+/// the middle of a character (continuation bytes are not counted).
+pub(crate) fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8]) {
+    match memchr::memrchr(b'\n', text) {
+        Some(last) => {
+            *line += memchr::memchr_iter(b'\n', text).count() as u64;
+            *column = 1 + count_chars(&text[last + 1..]);
+        }
+        None => *column += count_chars(text),
+    }
+}
+
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
 }
 
 /// Where and why a byte stream is not valid in its encoding. Carried inside an [`std::io::Error`] of

@@ -68,13 +68,7 @@ impl<R: BufRead> DecodeReader<R> {
     }
 
     fn count(&mut self, text: &[u8]) {
-        match memchr::memrchr(b'\n', text) {
-            Some(last) => {
-                self.line += memchr::memchr_iter(b'\n', text).count() as u64;
-                self.column = 1 + count_chars(&text[last + 1..]);
-            }
-            None => self.column += count_chars(text),
-        }
+        crate::error::advance_line_column(&mut self.line, &mut self.column, text);
     }
 
     /// Decodes the next chunk into `out`; returns false at the end of the stream.
@@ -190,10 +184,6 @@ impl<R: BufRead> DecodeReader<R> {
         self.count(&out[..written]);
         self.out = out;
     }
-}
-
-fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
 }
 
 impl<R: BufRead> Read for DecodeReader<R> {

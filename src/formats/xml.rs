@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use encoding_rs::Encoding;
 
+use crate::error::advance_line_column;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::formats::decode::{DecodeError, DecodeReader};
 use crate::model::Limits;
@@ -226,10 +227,6 @@ impl<R: BufRead> Counting<R> {
     }
 }
 
-fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
-}
-
 impl<R: BufRead> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = {
@@ -282,13 +279,7 @@ impl<R: BufRead> BufRead for Counting<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let chunk = &buf[..amt.min(buf.len())];
-            match memchr::memrchr(b'\n', chunk) {
-                Some(last) => {
-                    self.line += memchr::memchr_iter(b'\n', chunk).count() as u64;
-                    self.column = 1 + count_chars(&chunk[last + 1..]);
-                }
-                None => self.column += count_chars(chunk),
-            }
+            advance_line_column(&mut self.line, &mut self.column, chunk);
         }
         self.consumed += amt as u64;
         self.inner.consume(amt);
@@ -375,13 +366,7 @@ pub fn locate_offset(path: &Path, offset: u64) -> Option<(u64, u64)> {
         }
         let n = buf.len().min(left as usize);
         let chunk = &buf[..n];
-        match chunk.iter().rposition(|&b| b == b'\n') {
-            Some(last) => {
-                line += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-                column = 1 + count_chars(&chunk[last + 1..]);
-            }
-            None => column += count_chars(chunk),
-        }
+        advance_line_column(&mut line, &mut column, chunk);
         input.reader.inner.consume(n);
         left -= n as u64;
     }
@@ -877,13 +862,7 @@ impl Events {
             let c = s.as_bytes()[i];
             let before = &s.as_bytes()[..i];
             let mut location = self.here();
-            match memchr::memrchr(b'\n', before) {
-                Some(last) => {
-                    location.line += memchr::memchr_iter(b'\n', before).count() as u64;
-                    location.column = 1 + count_chars(&before[last + 1..]);
-                }
-                None => location.column += count_chars(before),
-            }
+            advance_line_column(&mut location.line, &mut location.column, before);
             return Err(ErrorKind::Xml {
                 location,
                 message: format!(
