@@ -17,7 +17,7 @@
 //! | name | meaning |
 //! |---|---|
 //! | a BCP 47 tag (`en`, `en-US`, `zh-CN`, `ja-JP`; primary subtag of 2 or 3 letters) | terms in that language; a bare `zh` or `ja` is read as `zh-CN` or `ja-JP` |
-//! | a language name: `English`, `Chinese`, `Simplified Chinese`, `Traditional Chinese`, `Japanese`, `Korean`, `JP`, `CN`, `英语`, `英文`, `英語`, `中文`, `汉语`, `简体中文`, `中国語`, `繁體中文`, `日语`, `日文`, `日本語`... (spaces, hyphens and brackets ignored) | terms in `en`, `zh-CN`, `zh-TW`, `ja-JP`, `ko-KR`... (see `LANGUAGE_NAMES`) |
+//! | a language name: `English`, `Chinese`, `Simplified Chinese`, `Traditional Chinese`, `Japanese`, `Korean`, `JP`, `CN`, `英语`, `英文`, `英語`, `中文`, `汉语`, `简体中文`, `中国語`, `繁體中文`, `日语`, `日文`, `日本語`... (spaces, hyphens and brackets ignored) | terms in `en`, `zh-CN`, `zh-TW`, `ja-JP`, `ko-KR`... (see `Lang::named`) |
 //! | `source`, `target`, `term`, `translation` | terms in the language [`ReadOptions::langs`] gives for that term column (the k-th term column takes the k-th language); an error without one |
 //! | `<lang>:status`, `<lang>:pos`, `<lang>:note`, `<lang>:case` | status, part of speech, note, case flag of the nearest `<lang>` column on their left |
 //! | `status`, `pos` (or `part of speech`), `case` | the same for every term of the row that has no value of its own |
@@ -442,65 +442,6 @@ enum Field {
     Case,
 }
 
-/// Language names a header may use instead of a tag (compared without case, spaces, hyphens,
-/// underscores and brackets), and the tag each stands for. Bare `zh` and `ja` stand for `zh-CN`
-/// and `ja-JP`, the tags tmkit's commands use by default, since a bare `zh` matches neither
-/// Chinese script.
-const LANGUAGE_NAMES: [(&str, &str); 52] = [
-    ("english", "en"),
-    ("eng", "en"),
-    ("英语", "en"),
-    ("英文", "en"),
-    ("英語", "en"),
-    ("chinese", "zh-CN"),
-    ("simplifiedchinese", "zh-CN"),
-    ("chinesesimplified", "zh-CN"),
-    ("zh", "zh-CN"),
-    ("zho", "zh-CN"),
-    ("chi", "zh-CN"),
-    ("chs", "zh-CN"),
-    ("cn", "zh-CN"),
-    ("中文", "zh-CN"),
-    ("汉语", "zh-CN"),
-    ("简体中文", "zh-CN"),
-    ("中文简体", "zh-CN"),
-    ("简中", "zh-CN"),
-    ("中国語", "zh-CN"),
-    ("中国语", "zh-CN"),
-    ("中国語簡体字", "zh-CN"),
-    ("簡体字中国語", "zh-CN"),
-    ("traditionalchinese", "zh-TW"),
-    ("chinesetraditional", "zh-TW"),
-    ("cht", "zh-TW"),
-    ("繁體中文", "zh-TW"),
-    ("繁体中文", "zh-TW"),
-    ("中文繁體", "zh-TW"),
-    ("中文繁体", "zh-TW"),
-    ("正體中文", "zh-TW"),
-    ("繁中", "zh-TW"),
-    ("中国語繁体字", "zh-TW"),
-    ("繁体字中国語", "zh-TW"),
-    ("japanese", "ja-JP"),
-    ("ja", "ja-JP"),
-    ("jp", "ja-JP"),
-    ("jpn", "ja-JP"),
-    ("日语", "ja-JP"),
-    ("日文", "ja-JP"),
-    ("日本語", "ja-JP"),
-    ("日本语", "ja-JP"),
-    ("korean", "ko-KR"),
-    ("韩语", "ko-KR"),
-    ("韓国語", "ko-KR"),
-    ("한국어", "ko-KR"),
-    ("french", "fr"),
-    ("german", "de"),
-    ("spanish", "es"),
-    ("italian", "it"),
-    ("portuguese", "pt"),
-    ("russian", "ru"),
-    ("arabic", "ar"),
-];
-
 /// Header names of term columns whose language the file does not give.
 const UNTAGGED_NAMES: [&str; 6] = [
     "source",
@@ -511,7 +452,7 @@ const UNTAGGED_NAMES: [&str; 6] = [
     "targetterm",
 ];
 
-/// A header cell compared with [`LANGUAGE_NAMES`]: lower case, letters and digits only.
+/// A header cell compared with [`UNTAGGED_NAMES`]: lower case, letters and digits only.
 fn name_key(cell: &str) -> String {
     cell.chars()
         .filter(|c| c.is_alphanumeric())
@@ -519,13 +460,12 @@ fn name_key(cell: &str) -> String {
         .collect()
 }
 
-/// A header cell that names a language: a name from [`LANGUAGE_NAMES`] (`English`, `中文`,
+/// A header cell that names a language: a language name ([`Lang::named`]: `English`, `中文`,
 /// `日本語`), else a valid tag whose primary subtag has 2 or 3 letters (`en-US`, `zh-Hant`).
 fn language_column(cell: &str) -> Option<Lang> {
     let cell = cell.trim();
-    let key = name_key(cell);
-    if let Some((_, tag)) = LANGUAGE_NAMES.iter().find(|(name, _)| *name == key) {
-        return Lang::parse(tag).ok();
+    if let Some(lang) = Lang::named(cell) {
+        return Some(lang);
     }
     let primary = cell.split(['-', '_']).next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {

@@ -67,23 +67,71 @@ const MISTAKES: &[(&str, &str, &str)] = &[
     ("chi", "zh-CN", "BCP 47 uses the two-letter code zh"),
     ("chs", "zh-CN", "CHS is not a language subtag"),
     ("cht", "zh-TW", "CHT is not a language subtag"),
-    ("english", "en", "a language name, not a tag"),
     (
         "chinese",
         "zh-CN",
         "a language name, not a tag (zh-TW for traditional Chinese)",
     ),
-    ("mandarin", "zh-CN", "a language name, not a tag"),
-    ("simplified-chinese", "zh-CN", "a language name, not a tag"),
-    ("traditional-chinese", "zh-TW", "a language name, not a tag"),
-    ("japanese", "ja-JP", "a language name, not a tag"),
-    ("英语", "en", "a language name, not a tag"),
-    ("英語", "en", "a language name, not a tag"),
-    ("中文", "zh-CN", "a language name, not a tag"),
-    ("汉语", "zh-CN", "a language name, not a tag"),
-    ("中国語", "zh-CN", "a language name, not a tag"),
-    ("日语", "ja-JP", "a language name, not a tag"),
-    ("日本語", "ja-JP", "a language name, not a tag"),
+];
+
+/// Language names (in English, Chinese, Japanese and Korean) and common short forms that stand
+/// for a tag, for [`Lang::named`]: compared without case, spaces, hyphens, underscores and
+/// brackets. Bare `zh` and `ja` stand for `zh-CN` and `ja-JP`, the tags tmkit's commands use by
+/// default, since a bare `zh` matches neither Chinese script.
+const LANGUAGE_NAMES: &[(&str, &str)] = &[
+    ("english", "en"),
+    ("eng", "en"),
+    ("英语", "en"),
+    ("英文", "en"),
+    ("英語", "en"),
+    ("chinese", "zh-CN"),
+    ("mandarin", "zh-CN"),
+    ("simplifiedchinese", "zh-CN"),
+    ("chinesesimplified", "zh-CN"),
+    ("zh", "zh-CN"),
+    ("zho", "zh-CN"),
+    ("chi", "zh-CN"),
+    ("chs", "zh-CN"),
+    ("cn", "zh-CN"),
+    ("中文", "zh-CN"),
+    ("汉语", "zh-CN"),
+    ("简体中文", "zh-CN"),
+    ("中文简体", "zh-CN"),
+    ("简中", "zh-CN"),
+    ("中国語", "zh-CN"),
+    ("中国语", "zh-CN"),
+    ("中国語簡体字", "zh-CN"),
+    ("簡体字中国語", "zh-CN"),
+    ("traditionalchinese", "zh-TW"),
+    ("chinesetraditional", "zh-TW"),
+    ("cht", "zh-TW"),
+    ("繁體中文", "zh-TW"),
+    ("繁体中文", "zh-TW"),
+    ("中文繁體", "zh-TW"),
+    ("中文繁体", "zh-TW"),
+    ("正體中文", "zh-TW"),
+    ("繁中", "zh-TW"),
+    ("中国語繁体字", "zh-TW"),
+    ("繁体字中国語", "zh-TW"),
+    ("japanese", "ja-JP"),
+    ("ja", "ja-JP"),
+    ("jp", "ja-JP"),
+    ("jpn", "ja-JP"),
+    ("日语", "ja-JP"),
+    ("日文", "ja-JP"),
+    ("日本語", "ja-JP"),
+    ("日本语", "ja-JP"),
+    ("korean", "ko-KR"),
+    ("韩语", "ko-KR"),
+    ("韓国語", "ko-KR"),
+    ("한국어", "ko-KR"),
+    ("french", "fr"),
+    ("german", "de"),
+    ("spanish", "es"),
+    ("italian", "it"),
+    ("portuguese", "pt"),
+    ("russian", "ru"),
+    ("arabic", "ar"),
 ];
 
 /// The two script families of written Chinese, which are never mixed.
@@ -166,16 +214,52 @@ impl Lang {
         if let Some((_, suggestion, what)) = MISTAKES.iter().find(|m| m.0 == key) {
             return Err(bad(format!("{what}: did you mean {suggestion}?")).into());
         }
-        let lang = Lang::parse(tag)?;
+        let name = || {
+            Lang::named(tag).map(|l| {
+                ErrorKind::Lang {
+                    tag: tag.to_string(),
+                    reason: format!("a language name, not a tag: did you mean {l}?"),
+                }
+                .into()
+            })
+        };
+        let lang = match Lang::parse(tag) {
+            Ok(lang) => lang,
+            Err(e) => return Err(name().unwrap_or(e)),
+        };
         let primary = lang.primary();
         let letters = primary.bytes().all(|b| b.is_ascii_alphabetic());
         if !(letters && (2..=3).contains(&primary.len()) || primary == "x" || primary == "i") {
+            if let Some(e) = name() {
+                return Err(e);
+            }
             return Err(bad(format!(
                 "{primary:?} is not a language subtag (2 or 3 letters, as in en, zh-CN, ja-JP)"
             ))
             .into());
         }
         Ok(lang)
+    }
+
+    /// The tag a language name stands for (`English`, `中文`, `Traditional Chinese`, `日本語`, and
+    /// short forms such as `JP` or `ENG`), compared without case, spaces, hyphens, underscores
+    /// and brackets; `None` for anything else. For headers and other places where people write
+    /// names, not tags.
+    ///
+    /// ```
+    /// use tmkit::model::Lang;
+    /// assert_eq!(Lang::named("Simplified Chinese").unwrap().as_str(), "zh-CN");
+    /// assert_eq!(Lang::named("日本語").unwrap().as_str(), "ja-JP");
+    /// assert_eq!(Lang::named("Source"), None);
+    /// ```
+    pub fn named(name: &str) -> Option<Lang> {
+        let key: String = name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let (_, tag) = LANGUAGE_NAMES.iter().find(|(n, _)| *n == key)?;
+        Lang::parse(tag).ok()
     }
 
     /// The canonical tag.
