@@ -182,6 +182,11 @@ pub enum ErrorKind {
          (a defence against entity-expansion bombs and external entities): remove the declaration"
     )]
     EntityDeclared { location: Location, name: String },
+    /// A document (an article to prepare or finish) cannot be read or written: a format tmkit
+    /// does not translate, a damaged package, markup that cannot be read. `message` says what
+    /// and what to do, with `part:line:column` where there is one.
+    #[error("{name}: {message}")]
+    Document { name: String, message: String },
     /// A language tag that cannot be a BCP 47 tag.
     #[error("invalid language tag {tag:?}: {reason}")]
     Lang { tag: String, reason: String },

@@ -10,6 +10,7 @@ pub mod tmx;
 pub mod xliff;
 
 pub mod decode;
+pub mod document;
 pub mod xml;
 
 pub use glossary::GlossaryFormat;

@@ -1,0 +1,33 @@
+//! Html: not written yet.
+
+use super::{Extracted, Filter, Options, Piece};
+use crate::error::{ErrorKind, Result};
+use crate::model::Lang;
+
+/// The Html filter.
+pub struct HtmlFilter;
+
+impl Filter for HtmlFilter {
+    fn extract(&self, _document: &[u8], name: &str, _options: &Options) -> Result<Extracted> {
+        Err(ErrorKind::Document {
+            name: name.to_string(),
+            message: "not supported yet".to_string(),
+        }
+        .into())
+    }
+
+    fn merge(
+        &self,
+        _document: &[u8],
+        name: &str,
+        _options: &Options,
+        _blocks: &[Vec<Piece>],
+        _target: &Lang,
+    ) -> Result<Vec<u8>> {
+        Err(ErrorKind::Document {
+            name: name.to_string(),
+            message: "not supported yet".to_string(),
+        }
+        .into())
+    }
+}
