@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{ErrorKind, Location, Result};
+use crate::formats::document::{self, Extracted, Kind, Options as DocOptions};
 use crate::matching::diff::{Piece, diff};
 use crate::model::{Finding, Lang, TermEntry};
 use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
@@ -123,6 +124,27 @@ pub struct KitSegment {
     pub terms: Vec<KitTerm>,
     /// One per target language, in `--to` order.
     pub leverage: Vec<Leverage>,
+    /// In a document ([`Kit::document`]): the block (index into its blocks) the segment is in.
+    pub block: usize,
+    /// In a document: the segment's pieces (text and inline codes; codes at its edges are left
+    /// out, in the text between segments); empty for a plain-text article.
+    #[serde(skip)]
+    pub pieces: Vec<document::Piece>,
+    /// The segment's content in TMX inline markup when it has inline codes
+    /// ([`crate::formats::document::to_markup`]).
+    pub markup: Option<String>,
+}
+
+/// The document an article came from, when it is not plain text: what `finish` needs to rebuild
+/// it.
+#[derive(Debug, Clone)]
+pub struct KitDocument {
+    pub kind: Kind,
+    /// The original file, byte for byte.
+    pub bytes: Vec<u8>,
+    pub options: DocOptions,
+    /// Its blocks as extracted.
+    pub extracted: Extracted,
 }
 
 /// A prepared article.
@@ -141,6 +163,10 @@ pub struct Kit {
     #[serde(skip)]
     pub glossary: Vec<TermEntry>,
     pub analysis: Analysis,
+    /// The document (HTML, Markdown, DOCX) the article was extracted from; `None` for plain text,
+    /// whose segments and gaps rebuild [`Kit::text`].
+    #[serde(skip)]
+    pub document: Option<KitDocument>,
 }
 
 impl Kit {
@@ -335,6 +361,9 @@ pub fn prepare(
             repetition_of,
             terms,
             leverage,
+            block: 0,
+            pieces: Vec::new(),
+            markup: None,
         });
     }
     let analysis = Analysis {
@@ -356,6 +385,7 @@ pub fn prepare(
         segments: out,
         glossary,
         analysis,
+        document: None,
     })
 }
 

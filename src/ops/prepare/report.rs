@@ -943,6 +943,9 @@ mod tests {
             repetition_of: None,
             terms: Vec::new(),
             leverage,
+            block: 0,
+            pieces: Vec::new(),
+            markup: None,
         }
     }
 
@@ -955,6 +958,7 @@ mod tests {
             text: String::new(),
             segments,
             glossary: Vec::new(),
+            document: None,
             analysis: Analysis {
                 source: "en".to_string(),
                 rates: Rates::default(),
