@@ -37,7 +37,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formats::tmx::{Writer, WriterOptions};
 use crate::formats::xml::escape_text;
 use crate::model::{Lang, SrxRules, TermEntry, TermStatus, TranslationUnit, Variant};
-use crate::ops::prepare::Kit;
+use std::collections::HashMap;
+
+use crate::formats::document::{self, Code, Kind, Piece, Role};
+use crate::ops::prepare::{Kit, KitDocument, KitSegment};
 use crate::ops::segment::default_engine;
 use crate::text::srx::RuleSet;
 
@@ -125,16 +128,43 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
         &dir.join("omegat.project"),
         project_file(&kit.from, to).as_bytes(),
     )?;
-    write_file(&dir.join("source").join(&file_name), kit.text.as_bytes())?;
-    write_file(
-        &dir.join("omegat/filters.xml"),
-        filters_xml(&file_name).as_bytes(),
-    )?;
     let engine = default_engine()?;
-    let article = article_segmentation(kit, &engine.rules_for(&kit.from)?);
-    let conf = segmentation_conf(kit, article.rules)?;
+    let rules = engine.rules_for(&kit.from)?;
+    let document = kit
+        .document
+        .as_ref()
+        .filter(|d| matches!(d.kind, Kind::Html | Kind::Docx));
+    let (auto, fuzzy, article_rules) = match document {
+        Some(doc) => {
+            write_file(&dir.join("source").join(&file_name), &doc.bytes)?;
+            write_file(
+                &dir.join("omegat/filters.xml"),
+                document_filters_xml(doc, &file_name).as_bytes(),
+            )?;
+            let (paragraphs, tags) = document_paragraphs(kit, doc);
+            let article = article_segmentation(kit, &paragraphs, &rules, true);
+            let (auto, fuzzy) =
+                document_memories(kit, lang_index, &from_lang, &to_lang, &article.seen, &tags);
+            (auto, fuzzy, article.rules)
+        }
+        None => {
+            write_file(&dir.join("source").join(&file_name), kit.text.as_bytes())?;
+            write_file(
+                &dir.join("omegat/filters.xml"),
+                filters_xml(&file_name).as_bytes(),
+            )?;
+            let article = article_segmentation(kit, &plain_paragraphs(kit), &rules, false);
+            let seen: Vec<(usize, String)> = article
+                .seen
+                .iter()
+                .map(|s| (s.index, s.text.clone()))
+                .collect();
+            let (auto, fuzzy) = memories(kit, lang_index, &from_lang, &to_lang, &seen);
+            (auto, fuzzy, article.rules)
+        }
+    };
+    let conf = segmentation_conf(kit, article_rules)?;
     write_file(&dir.join("omegat/segmentation.conf"), conf.as_bytes())?;
-    let (auto, fuzzy) = memories(kit, lang_index, &from_lang, &to_lang, &article.omegat_texts);
     write_file(
         &dir.join("tm/auto").join(format!("{stem}.tmx")),
         &tmx_bytes(&auto, &kit.from)?,
@@ -293,6 +323,152 @@ fn memories(
         auto.into_iter().map(unit).collect(),
         fuzzy.into_iter().map(unit).collect(),
     )
+}
+
+/// The memories of a kit with a document: every source in OmegaT's form (see
+/// [`omegat_shortcuts`]), with the tags OmegaT keeps at its edges.
+///
+/// A 100% or 101% pretranslation that passes the checks goes into `tm/auto` when it carries the
+/// segment's inline codes (or the segment has none): its codes become OmegaT's tags, and the
+/// tags around the segment are put around it. One that lacks them (a memory of plain text for
+/// a segment with a bold word) goes into `tm/` instead: OmegaT would insert it and write the
+/// document without the bold or the link, where `tmkit finish` refuses it; in the Fuzzy
+/// Matches pane it is a 100% match the translator inserts and completes with the tags. The
+/// other matches keep the memory's source and target.
+fn document_memories(
+    kit: &Kit,
+    li: usize,
+    from: &Lang,
+    to: &Lang,
+    seen: &[SeenSegment],
+    tags: &[HashMap<(u32, Role), String>],
+) -> (Vec<TranslationUnit>, Vec<TranslationUnit>) {
+    let mut auto: Vec<(String, String)> = Vec::new();
+    let mut fuzzy: Vec<(String, String)> = Vec::new();
+    let push = |list: &mut Vec<(String, String)>, pair: (String, String)| {
+        if !list.contains(&pair) {
+            list.push(pair);
+        }
+    };
+    for (index, seg) in kit.segments.iter().enumerate() {
+        let Some(lev) = seg.leverage.get(li) else {
+            continue;
+        };
+        let exact = lev.best_score.is_some_and(|s| s >= 100) && !lev.needs_review();
+        let mut matches = lev.matches.iter();
+        if let (true, Some(target)) = (exact, &lev.target) {
+            matches.next();
+            let view = seen.iter().find(|s| s.index == index);
+            let form = translation_pieces(seg, target).and_then(|p| {
+                omegat_form(&p, tags.get(seg.block)?)
+            });
+            match (view, form) {
+                (Some(v), Some(form)) => push(
+                    &mut auto,
+                    (v.text.clone(), format!("{}{form}{}", v.prefix, v.suffix)),
+                ),
+                (Some(v), None) => push(&mut fuzzy, (v.text.clone(), target.clone())),
+                (None, _) => push(&mut fuzzy, (seg.text.clone(), target.clone())),
+            }
+        }
+        for m in matches {
+            let pair = (m.source.clone(), m.target.clone());
+            if !auto.contains(&pair) {
+                push(&mut fuzzy, pair);
+            }
+        }
+    }
+    let unit = |(s, t): (String, String)| TranslationUnit {
+        source: Some(from.clone()),
+        variants: vec![Variant::new(from.clone(), s), Variant::new(to.clone(), t)],
+        ..TranslationUnit::default()
+    };
+    (
+        auto.into_iter().map(unit).collect(),
+        fuzzy.into_iter().map(unit).collect(),
+    )
+}
+
+/// `omegat/filters.xml` for a kit with a document: the filter for its kind, taking the
+/// document by its name, in the encoding it was read in, with the options that make OmegaT's
+/// paragraphs and tags the ones [`omegat_shortcuts`] predicts (see the module documentation).
+fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
+    // HTML: every tag shown, so that numbering does not depend on OmegaT's choice of the tags
+    // it removes; DOCX: the markup at the ends of a paragraph is not shown.
+    let remove_tags = doc.kind == Kind::Docx;
+    let _ = writeln!(
+        out,
+        "<filters removeTags=\"{remove_tags}\" removeSpacesNonseg=\"true\" preserveSpaces=\"false\" ignoreFileContext=\"false\">"
+    );
+    let mask = |out: &mut String, encoding: Option<&str>| {
+        out.push_str("        <files sourceFilenameMask=\"");
+        crate::formats::xml::escape_attr(file_name, out);
+        out.push_str("\" targetFilenamePattern=\"${filename}\"");
+        if let Some(e) = encoding {
+            out.push_str(" sourceEncoding=\"");
+            crate::formats::xml::escape_attr(e, out);
+            out.push_str("\" targetEncoding=\"");
+            crate::formats::xml::escape_attr(e, out);
+            out.push('"');
+        }
+        out.push_str("/>\n");
+    };
+    let options: &[(&str, &str)] = match doc.kind {
+        Kind::Html => {
+            out.push_str(
+                "    <filter className=\"org.omegat.filters2.html2.HTMLFilter2\" enabled=\"true\">\n",
+            );
+            mask(&mut out, Some(doc.extracted.encoding));
+            &[
+                ("translateHref", "false"),
+                ("translateSrc", "false"),
+                ("translateLang", "false"),
+                ("translateHreflang", "false"),
+                ("translateValue", "false"),
+                ("translateButtonValue", "false"),
+                ("rewriteEncoding", "NEVER"),
+                ("paragraphOnBr", "false"),
+                ("skipRegExp", ""),
+                (
+                    "skipMeta",
+                    "http-equiv=refresh,name=robots,name=revisit-after,http-equiv=expires,\
+                     http-equiv=content-style-type,http-equiv=content-script-type,name=viewport,\
+                     name=keywords,name=author,name=generator",
+                ),
+                ("ignoreTags", ""),
+                ("removeComments", "false"),
+                ("compressWhitespace", "false"),
+            ]
+        }
+        _ => {
+            out.push_str(
+                "    <filter className=\"org.omegat.filters3.xml.openxml.OpenXMLFilter\" enabled=\"true\">\n",
+            );
+            mask(&mut out, None);
+            &[
+                ("translateHiddenText", "false"),
+                ("translateComments", "false"),
+                ("translateFootnotes", "true"),
+                ("translateEndnotes", "true"),
+                ("translateHeaders", "true"),
+                ("translateFooters", "true"),
+                ("translateFallbackText", "false"),
+                ("translateDiagrams", "false"),
+                ("translateDrawings", "false"),
+                ("translateWordArt", "false"),
+                ("aggregateTags", "true"),
+                ("preserveSpaces", "true"),
+                ("breakOnBr", "false"),
+            ]
+        }
+    };
+    for (name, value) in options {
+        let _ = writeln!(out, "        <option name=\"{name}\" value=\"{value}\"/>");
+    }
+    out.push_str("    </filter>\n</filters>\n");
+    out
 }
 
 fn tmx_bytes(units: &[TranslationUnit], from: &str) -> Result<Vec<u8>> {
@@ -726,13 +902,27 @@ fn omegat_paragraphs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// How OmegaT will cut the article: the rules made for it, and the texts of the segments that
-/// OmegaT will see differently from the kit (see [`java_is_whitespace`]).
+/// How OmegaT will cut the article: the rules made for it, and the texts of the segments as
+/// OmegaT will see them.
 #[derive(Debug, Default)]
 struct ArticleSegmentation {
     rules: Vec<OmegatRule>,
-    /// (index into `kit.segments`, the segment's text as OmegaT will have it).
-    omegat_texts: Vec<(usize, String)>,
+    /// The kit's segments as OmegaT will see them (for a plain-text article, only those whose
+    /// text differs from the kit's; see [`java_is_whitespace`]).
+    seen: Vec<SeenSegment>,
+}
+
+/// A kit segment as OmegaT will see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SeenSegment {
+    /// Index into `kit.segments`.
+    index: usize,
+    /// OmegaT's segment: the kit's segment with what OmegaT keeps around it (tags at its edges,
+    /// no-break spaces).
+    text: String,
+    /// What OmegaT's segment has before and after the kit's segment.
+    prefix: String,
+    suffix: String,
 }
 
 /// Whether Java's `Character.isWhitespace` holds, which is what OmegaT trims segments of: not
@@ -742,33 +932,71 @@ fn java_is_whitespace(c: char) -> bool {
         || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// One paragraph as OmegaT will segment it: its text, and where the kit's segments lie in it
+/// (index into `kit.segments`, byte range), in order, not overlapping.
+#[derive(Debug, Clone, Default)]
+struct OmegatParagraph {
+    text: String,
+    segs: Vec<(usize, usize, usize)>,
+}
+
+/// The plain-text article's paragraphs as OmegaT's text filter makes them.
+fn plain_paragraphs(kit: &Kit) -> Vec<OmegatParagraph> {
+    let text = kit.text.as_str();
+    omegat_paragraphs(text)
+        .into_iter()
+        .map(|(ps, pe)| OmegatParagraph {
+            text: text[ps..pe].to_string(),
+            segs: kit
+                .segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.start >= ps && s.end <= pe)
+                .map(|(i, s)| (i, s.start - ps, s.end - ps))
+                .collect(),
+        })
+        .collect()
+}
+
 /// Rules for the positions where tmkit's rules, run over OmegaT's paragraphs, would not give the
 /// kit's segments: a break where the kit cuts and the rules do not (headings, list items), a
-/// no-break where the rules cut and the kit does not.
-fn article_segmentation(kit: &Kit, rules: &RuleSet) -> ArticleSegmentation {
-    let text = kit.text.as_str();
+/// no-break where the rules cut and the kit does not. `all_seen`: list every segment's OmegaT
+/// text, not only those that differ from the kit's.
+fn article_segmentation(
+    kit: &Kit,
+    paragraphs: &[OmegatParagraph],
+    rules: &RuleSet,
+    all_seen: bool,
+) -> ArticleSegmentation {
     let mut out = ArticleSegmentation::default();
     let mut breaks = Vec::new();
-    for (ps, pe) in omegat_paragraphs(text) {
-        let segs: Vec<(usize, usize, usize)> = kit
-            .segments
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.start >= ps && s.end <= pe)
-            .map(|(i, s)| (i, s.start, s.end))
-            .collect();
+    for para in paragraphs {
+        let text = para.text.as_str();
+        let (ps, pe) = (0, text.len());
+        let segs = &para.segs;
         if segs.is_empty() {
             continue;
         }
+        let first_start = segs[0].1;
         let last_end = segs.last().map_or(pe, |s| s.2);
         breaks.clear();
-        rules.breaks(&text[ps..pe], &mut breaks);
+        rules.breaks(text, &mut breaks);
         // Where OmegaT will cut each gap between the kit's segments.
         let mut cuts: Vec<Option<usize>> = vec![None; segs.len().saturating_sub(1)];
         for &b in breaks.iter() {
-            let b = ps + b;
             if b >= last_end {
-                continue; // OmegaT glues a blank last piece to the one before
+                // OmegaT glues a blank last piece to the one before; one with tags in it would
+                // be a segment of its own.
+                if !text[b..].trim_matches(java_is_whitespace).is_empty() {
+                    out.rules.push(context_rule(text, ps, pe, b, false));
+                }
+                continue;
+            }
+            if b <= first_start {
+                if !text[..b].trim_matches(java_is_whitespace).is_empty() {
+                    out.rules.push(context_rule(text, ps, pe, b, false));
+                }
+                continue;
             }
             let gap = segs.windows(2).position(|w| w[0].2 <= b && b <= w[1].1);
             match gap {
@@ -778,26 +1006,57 @@ fn article_segmentation(kit: &Kit, rules: &RuleSet) -> ArticleSegmentation {
         }
         for (g, cut) in cuts.iter_mut().enumerate() {
             if cut.is_none() {
-                let at = segs[g].2;
+                let at = if all_seen {
+                    preferred_cut(text, segs[g].2, segs[g + 1].1)
+                } else {
+                    segs[g].2
+                };
                 out.rules.push(context_rule(text, ps, pe, at, true));
                 *cut = Some(at);
             }
         }
-        for (k, &(index, _, _)) in segs.iter().enumerate() {
+        for (k, &(index, start, end)) in segs.iter().enumerate() {
             let lo = if k == 0 {
                 ps
             } else {
                 cuts[k - 1].unwrap_or(ps)
             };
             let hi = cuts.get(k).copied().flatten().unwrap_or(pe);
-            let seen = text[lo..hi].trim_matches(java_is_whitespace);
-            if seen != kit.segments[index].text {
-                out.omegat_texts.push((index, seen.to_string()));
+            let piece = &text[lo..hi];
+            let seen = piece.trim_matches(java_is_whitespace);
+            let seen_start = lo + (piece.len() - piece.trim_start_matches(java_is_whitespace).len());
+            let seen_end = seen_start + seen.len();
+            let prefix = text.get(seen_start..start.max(seen_start)).unwrap_or("");
+            let suffix = text.get(end.min(seen_end)..seen_end).unwrap_or("");
+            if all_seen || seen != kit.segments[index].text {
+                out.seen.push(SeenSegment {
+                    index,
+                    text: seen.to_string(),
+                    prefix: prefix.to_string(),
+                    suffix: suffix.to_string(),
+                });
             }
         }
     }
     out.rules.dedup();
     out
+}
+
+/// Where to cut the gap `from..to` between two segments when tmkit's rules do not: at its first
+/// white space (tags before it stay with the segment before, tags after it go with the next),
+/// else before its first opening tag (`<b0>`), else at its end.
+fn preferred_cut(text: &str, from: usize, to: usize) -> usize {
+    let gap = &text[from..to];
+    if let Some(i) = gap.find(java_is_whitespace) {
+        return from + i;
+    }
+    let bytes = gap.as_bytes();
+    for (i, _) in gap.match_indices('<') {
+        if bytes.get(i + 1).is_some_and(|&b| b != b'/') {
+            return from + i;
+        }
+    }
+    to
 }
 
 /// A rule that applies at position `at` of the paragraph `ps..pe` only: it quotes up to
@@ -1076,4 +1335,293 @@ mod tests {
             assert_eq!(regex_literal(input), expected, "{input}");
         }
     }
+}
+/// OmegaT 3.6's tag shortcuts for the codes of a block (or of any run of pieces OmegaT reads as
+/// one paragraph), one entry per piece: `None` for text, `Some` for a code: the tag OmegaT shows
+/// for it, or the empty string for a code OmegaT does not show on its own.
+///
+/// - HTML (`HTMLFilter2`): one tag per code, `<` + `/` for a closing tag + the tag name's first
+///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
+///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
+///   `<img/>`). Numbers count the opening and standalone tags of the paragraph from 0; a closing
+///   tag takes the number of the nearest unclosed opening tag with the same name, or a new one.
+///   With the project's "remove leading and trailing tags" off (see [`write_omegat_project`]),
+///   every tag of the paragraph is shown.
+/// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
+///   standalone tag `<tN/>`, whatever it holds (the end of a run, the start of the next with
+///   its properties, a hyperlink, a field's code), numbered from 0; markup before the first text
+///   and after the last is not shown (the filter's "remove leading and trailing tags"). A tab
+///   (`w:tab`) ends OmegaT's paragraph: the tags of the text after it are numbered from 0 again.
+///   So the first code of each run of adjacent codes gets the tag and the others the empty
+///   string.
+/// - Other kinds: no tags (empty strings).
+pub fn omegat_shortcuts(kind: Kind, pieces: &[Piece]) -> Vec<Option<String>> {
+    match kind {
+        Kind::Html => html_shortcuts(pieces),
+        Kind::Docx => docx_shortcuts(pieces),
+        Kind::Text | Kind::Markdown => pieces
+            .iter()
+            .map(|p| matches!(p, Piece::Code(_)).then(String::new))
+            .collect(),
+    }
+}
+
+/// The name of the HTML tag a code stands for (lower case), from its native markup, else from
+/// its type.
+fn html_tag_name(code: &Code) -> String {
+    let native = code.native.trim_start();
+    if let Some(rest) = native.strip_prefix('<') {
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+            .collect();
+        if !name.is_empty() {
+            return name.to_ascii_lowercase();
+        }
+    }
+    match code.ctype.as_str() {
+        "bold" => "b",
+        "italic" => "i",
+        "underlined" => "u",
+        "link" => "a",
+        "image" => "img",
+        "lb" => "br",
+        "x-sup" => "sup",
+        "x-sub" => "sub",
+        "x-code" => "code",
+        _ => "span",
+    }
+    .to_string()
+}
+
+fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
+    // (name, closing, number) of the tags so far.
+    let mut tags: Vec<(String, bool, usize)> = Vec::new();
+    let mut next = 0;
+    pieces
+        .iter()
+        .map(|p| {
+            let Piece::Code(code) = p else { return None };
+            let name = html_tag_name(code);
+            let closing = code.role == Role::Close;
+            let mut number = None;
+            if closing {
+                let mut depth = 1;
+                for (n, c, num) in tags.iter().rev() {
+                    if *n == name {
+                        if *c {
+                            depth += 1;
+                        } else {
+                            depth -= 1;
+                            if depth == 0 {
+                                number = Some(*num);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            let number = number.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            let letter = if name == "br" {
+                "br".to_string()
+            } else {
+                name.chars().next().map_or("x".to_string(), |c| c.to_string())
+            };
+            let empty = !closing && code.native.trim_end().ends_with("/>");
+            tags.push((name, closing, number));
+            Some(format!(
+                "<{}{letter}{number}{}>",
+                if closing { "/" } else { "" },
+                if empty { "/" } else { "" }
+            ))
+        })
+        .collect()
+}
+
+/// Whether OmegaT's OpenXML filter ends a paragraph at this code (a tab).
+fn docx_breaks_paragraph(code: &Code) -> bool {
+    code.ctype == "x-tab" || code.native.contains("<w:tab/>") || code.native.contains("<w:tab ")
+}
+
+fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = pieces
+        .iter()
+        .map(|p| matches!(p, Piece::Code(_)).then(String::new))
+        .collect();
+    // OmegaT's paragraphs: the pieces between tabs.
+    let mut start = 0;
+    while start < pieces.len() {
+        let end = pieces[start..]
+            .iter()
+            .position(|p| matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)))
+            .map_or(pieces.len(), |i| start + i);
+        let part = &pieces[start..end];
+        let is_text = |p: &Piece| matches!(p, Piece::Text(t) if !t.is_empty());
+        if let (Some(first), Some(last)) = (
+            part.iter().position(is_text),
+            part.iter().rposition(is_text),
+        ) {
+            let mut number = 0;
+            for i in first..=last {
+                let head = matches!(part[i], Piece::Code(_))
+                    && matches!(part[i - 1], Piece::Text(_));
+                if head {
+                    out[start + i] = Some(format!("<t{number}/>"));
+                    number += 1;
+                }
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// The pieces of a translation as OmegaT shows them: text as it is, each code as its tag in
+/// `tags` (by id and role, from [`omegat_shortcuts`] on the source block); `None` when a code
+/// is not in the source.
+fn omegat_form(pieces: &[Piece], tags: &HashMap<(u32, Role), String>) -> Option<String> {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Code(c) => out.push_str(tags.get(&(c.id, c.role))?),
+        }
+    }
+    Some(out)
+}
+
+/// The tag of each code of a block, by id and role.
+fn tag_map(pieces: &[Piece], shortcuts: &[Option<String>]) -> HashMap<(u32, Role), String> {
+    pieces
+        .iter()
+        .zip(shortcuts)
+        .filter_map(|(p, s)| match (p, s) {
+            (Piece::Code(c), Some(s)) => Some(((c.id, c.role), s.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The document's blocks as OmegaT will read them (see [`omegat_shortcuts`]), with the kit's
+/// segments placed in them; and each block's tags by code.
+///
+/// Text: HTML white space (space, tab, line feed, carriage return, form feed) runs become one
+/// space, as OmegaT's HTML filter reads them; DOCX text is taken as it is. Each paragraph is
+/// trimmed of white space and no-break spaces at its ends (`removeSpacesNonseg`). A segment is
+/// found by its text in its block, after the segment before it; one that is not found, or that
+/// spans a tab of a DOCX block, is left out (OmegaT gets no pretranslation for it).
+fn document_paragraphs(
+    kit: &Kit,
+    doc: &KitDocument,
+) -> (Vec<OmegatParagraph>, Vec<HashMap<(u32, Role), String>>) {
+    let kind = doc.kind;
+    let mut paragraphs = Vec::new();
+    let mut maps = Vec::new();
+    for (b, block) in doc.extracted.blocks.iter().enumerate() {
+        let shortcuts = omegat_shortcuts(kind, &block.pieces);
+        maps.push(tag_map(&block.pieces, &shortcuts));
+        // Per byte of the block's plain text: (paragraph, start and end in its text).
+        let mut chars: Vec<(usize, usize, usize)> = Vec::new();
+        let mut plain = String::new();
+        let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
+        let mut collapsed = false;
+        for (piece, shortcut) in block.pieces.iter().zip(&shortcuts) {
+            match piece {
+                Piece::Text(t) => {
+                    for c in t.chars() {
+                        let para = paras.len() - 1;
+                        let text = &mut paras[para].text;
+                        let at = text.len();
+                        let span = if kind == Kind::Html
+                            && matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+                        {
+                            if !collapsed {
+                                text.push(' ');
+                            }
+                            collapsed = true;
+                            (text.len() - 1, text.len())
+                        } else {
+                            text.push(c);
+                            collapsed = false;
+                            (at, text.len())
+                        };
+                        for _ in 0..c.len_utf8() {
+                            chars.push((para, span.0, span.1));
+                        }
+                        plain.push(c);
+                    }
+                }
+                Piece::Code(code) => {
+                    collapsed = false;
+                    if kind == Kind::Docx && docx_breaks_paragraph(code) {
+                        paras.push(OmegatParagraph::default());
+                    } else if let Some(s) = shortcut {
+                        let para = paras.len() - 1;
+                        paras[para].text.push_str(s);
+                    }
+                }
+            }
+        }
+        // The kit's segments of this block, in order.
+        let mut cursor = 0;
+        for (index, seg) in kit.segments.iter().enumerate().filter(|(_, s)| s.block == b) {
+            let seg_text = if seg.pieces.is_empty() {
+                seg.text.clone()
+            } else {
+                document::plain_text(&seg.pieces)
+            };
+            if seg_text.is_empty() {
+                continue;
+            }
+            let Some(found) = plain[cursor..].find(&seg_text) else {
+                continue;
+            };
+            let (s, e) = (cursor + found, cursor + found + seg_text.len());
+            cursor = e;
+            let (pa, start, _) = chars[s];
+            let (pb, _, end) = chars[e - 1];
+            if pa == pb {
+                paras[pa].segs.push((index, start, end));
+            }
+        }
+        for mut para in paras {
+            let lead = para.text.len()
+                - para
+                    .text
+                    .trim_start_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
+                    .len();
+            let kept = para
+                .text
+                .trim_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
+                .to_string();
+            let len = kept.len();
+            para.segs = para
+                .segs
+                .iter()
+                .filter(|(_, s, e)| *s >= lead && *e <= lead + len && s < e)
+                .map(|&(i, s, e)| (i, s - lead, e - lead))
+                .collect();
+            para.text = kept;
+            paragraphs.push(para);
+        }
+    }
+    (paragraphs, maps)
+}
+
+/// A translation's pieces: its text, or, for a segment with inline codes, its TMX inline markup
+/// read back; `None` when the translation does not carry exactly the segment's codes (a memory
+/// holding the plain text): OmegaT would insert it without them.
+fn translation_pieces(seg: &KitSegment, target: &str) -> Option<Vec<Piece>> {
+    let has_codes = seg.pieces.iter().any(|p| matches!(p, Piece::Code(_)));
+    if !has_codes {
+        return Some(vec![Piece::Text(target.to_string())]);
+    }
+    let pieces = document::from_markup(target).ok()?;
+    document::check_codes(&seg.pieces, &pieces)
+        .is_empty()
+        .then_some(pieces)
 }
