@@ -93,6 +93,7 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
         source_lang: Lang::parse(&kit.from)?,
         target_lang: Some(lang.clone()),
         datatype: "plaintext".to_string(),
+        skeleton: None,
         notes: vec![xliff::XNote {
             from: Some("tmkit".to_string()),
             text: format!(

@@ -3,6 +3,7 @@
 //! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
 
 mod analysis;
+pub mod document;
 pub mod kit;
 pub mod omegat;
 mod report;
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::document::{self, Extracted, Kind, Options as DocOptions};
+use crate::formats::document::{Extracted, Kind, Options as DocOptions, Piece as DocPiece};
 use crate::matching::diff::{Piece, diff};
 use crate::model::{Finding, Lang, TermEntry};
 use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
@@ -129,7 +130,7 @@ pub struct KitSegment {
     /// In a document: the segment's pieces (text and inline codes; codes at its edges are left
     /// out, in the text between segments); empty for a plain-text article.
     #[serde(skip)]
-    pub pieces: Vec<document::Piece>,
+    pub pieces: Vec<DocPiece>,
     /// The segment's content in TMX inline markup when it has inline codes
     /// ([`crate::formats::document::to_markup`]).
     pub markup: Option<String>,
