@@ -123,12 +123,12 @@ impl Split {
                 match p {
                     Piece::Text(t) if between => {
                         let cjk = matches!(target.primary(), "zh" | "ja");
-                        let kept = if kind != Kind::Text && cjk && t.chars().all(char::is_whitespace)
-                        {
-                            String::new()
-                        } else {
-                            document::gap_for(t, target)
-                        };
+                        let kept =
+                            if kind != Kind::Text && cjk && t.chars().all(char::is_whitespace) {
+                                String::new()
+                            } else {
+                                document::gap_for(t, target)
+                            };
                         push(&mut out, Piece::Text(kept));
                     }
                     p => push(&mut out, p.clone()),
@@ -178,7 +178,10 @@ pub fn split_block(pieces: &[Piece], ranges: &[(usize, usize)]) -> Split {
                         }
                     };
                     let cut = end.min(b);
-                    push(&mut buckets[bucket], Piece::Text(t[at - a..cut - a].to_string()));
+                    push(
+                        &mut buckets[bucket],
+                        Piece::Text(t[at - a..cut - a].to_string()),
+                    );
                     at = cut;
                 }
                 offset = b;
@@ -186,7 +189,9 @@ pub fn split_block(pieces: &[Piece], ranges: &[(usize, usize)]) -> Split {
             Piece::Code(c) => {
                 let p = offset;
                 let inside = ranges.iter().position(|&(s, e)| {
-                    (s < p && p < e) || (p == s && c.role == Role::Open) || (p == e && c.role == Role::Close)
+                    (s < p && p < e)
+                        || (p == s && c.role == Role::Open)
+                        || (p == e && c.role == Role::Close)
                 });
                 let bucket = match inside {
                     Some(i) => 2 * i + 1,
@@ -281,7 +286,10 @@ fn strip_last(seg: &[Piece], last: &document::Code) -> bool {
 /// character that is not white space after the previous one, and after the last one only white
 /// space is left. `texts` are the segments' plain texts (from a kit's XLIFF). The error gives the
 /// index of the first segment that does not fit, and what the block has there.
-pub fn locate(plain: &str, texts: &[&str]) -> std::result::Result<Vec<(usize, usize)>, (usize, String)> {
+pub fn locate(
+    plain: &str,
+    texts: &[&str],
+) -> std::result::Result<Vec<(usize, usize)>, (usize, String)> {
     let mut ranges = Vec::with_capacity(texts.len());
     let mut cursor = 0usize;
     for (i, t) in texts.iter().enumerate() {
@@ -296,7 +304,11 @@ pub fn locate(plain: &str, texts: &[&str]) -> std::result::Result<Vec<(usize, us
         cursor = start + t.len();
     }
     if !plain[cursor..].chars().all(is_space) {
-        let here: String = plain[cursor..].trim_start_matches(is_space).chars().take(60).collect();
+        let here: String = plain[cursor..]
+            .trim_start_matches(is_space)
+            .chars()
+            .take(60)
+            .collect();
         return Err((texts.len(), here));
     }
     Ok(ranges)
@@ -365,7 +377,13 @@ mod tests {
         assert_eq!(split.segments[0], vec![t("First one.")]);
         assert_eq!(
             split.segments[1],
-            vec![t("Second "), c(2, Role::Open), t("two"), c(2, Role::Close), t(".")]
+            vec![
+                t("Second "),
+                c(2, Role::Open),
+                t("two"),
+                c(2, Role::Close),
+                t(".")
+            ]
         );
         assert_eq!(split.segments[2], vec![t("Third.")]);
         assert_eq!(split.gaps[0], vec![c(1, Role::Open)]);
@@ -388,8 +406,14 @@ mod tests {
         ];
         let plain = plain_text(&pieces);
         let split = split_block(&pieces, &ranges_of(&plain, &["One two.", "Three four."]));
-        assert_eq!(split.segments[0], vec![t("One "), c(1, Role::Open), t("two.")]);
-        assert_eq!(split.segments[1], vec![t("Three"), c(1, Role::Close), t(" four.")]);
+        assert_eq!(
+            split.segments[0],
+            vec![t("One "), c(1, Role::Open), t("two.")]
+        );
+        assert_eq!(
+            split.segments[1],
+            vec![t("Three"), c(1, Role::Close), t(" four.")]
+        );
         let (_, markup) = document::to_markup(&split.segments[0]);
         assert!(markup.unwrap().contains("<it x=\"1\" pos=\"begin\""));
     }
@@ -421,7 +445,10 @@ mod tests {
 
     #[test]
     fn segments_that_do_not_fit_the_block_are_named() {
-        assert_eq!(locate("A. B.", &["A.", "B."]).unwrap(), vec![(0, 2), (3, 5)]);
+        assert_eq!(
+            locate("A. B.", &["A.", "B."]).unwrap(),
+            vec![(0, 2), (3, 5)]
+        );
         assert_eq!(locate("A. B.", &["A.", "C."]).unwrap_err().0, 1);
         assert_eq!(locate("A. B.", &["A."]).unwrap_err(), (1, "B.".to_string()));
     }
