@@ -166,6 +166,7 @@ proptest! {
             source_lang: lang("en"),
             target_lang: Some(lang("zh-CN")),
             datatype: "plaintext".to_string(),
+            skeleton: None,
             notes: vec![],
             groups: vec![Group { units: vec![unit.clone()], ..Group::default() }],
         };

@@ -122,6 +122,7 @@ fn generated() -> Vec<File> {
         source_lang: lang("en"),
         target_lang: Some(lang("ja-JP")),
         datatype: "plaintext".into(),
+        skeleton: None,
         notes: vec![XNote {
             text: "prepared by tmkit".into(),
             ..XNote::default()
@@ -152,6 +153,7 @@ fn generated() -> Vec<File> {
         source_lang: lang("en"),
         target_lang: Some(lang("zh-CN")),
         datatype: "plaintext".into(),
+        skeleton: None,
         notes: vec![],
         groups: vec![Group {
             id: Some("p1".into()),
@@ -599,6 +601,7 @@ fn control_characters_round_trip_as_codes() {
         source_lang: lang("en"),
         target_lang: Some(lang("zh-CN")),
         datatype: "plaintext".into(),
+        skeleton: None,
         notes: vec![],
         groups: vec![Group {
             units: vec![plain, mixed],

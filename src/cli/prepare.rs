@@ -6,12 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use tmkit::model::Lang;
-use tmkit::ops::check as check_op;
-use tmkit::ops::glossary as glossary_op;
-use tmkit::ops::import::{self as import_op, ImportConfig, NoProgress};
-use tmkit::ops::prepare::{self as ops, Article, PrepareConfig, Rates};
-use tmkit::ops::segment::{self as seg, BadRules};
+use tmkit::formats::document::Options as DocOptions;
+use tmkit::ops::prepare::{self as ops, PrepareConfig, Rates, workflow};
 use tmkit::store::Store;
 
 use super::output::{Style, print_json, safe};
@@ -26,8 +22,9 @@ use super::{Ctx, EXIT_OK, Format};
 /// analysis.txt), which is also printed.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// The article: a plain-text file (UTF-8, UTF-16 with a byte-order mark, or --encoding).
-    #[arg(value_name = "ARTICLE.txt")]
+    /// The article: plain text (UTF-8, UTF-16 with a byte-order mark, or --encoding), an HTML
+    /// page, a Markdown file or a Word document (DOCX); the format is told from the content.
+    #[arg(value_name = "ARTICLE")]
     pub article: PathBuf,
     /// The article's language.
     #[arg(long, default_value = "en")]
@@ -63,7 +60,7 @@ pub struct Args {
     #[arg(long, value_name = "GRID")]
     pub rates: Option<String>,
     /// The article's encoding when it is not UTF-8 and has no byte-order mark (windows-1252,
-    /// gb18030, shift_jis, utf-16le...).
+    /// gb18030, shift_jis, utf-16le...); for an HTML page it overrides its <meta charset>.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
     /// SRX rules to segment with instead of the built-in ones.
@@ -100,28 +97,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         );
     }
 
-    // The article.
-    let bytes = super::read_file(&args.article)?;
-    let name = args
-        .article
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.article.display().to_string());
-    let text = ops::decode_article(
-        &bytes,
-        &args.article.display().to_string(),
-        args.encoding.as_deref(),
-    )?;
-    let owned;
-    let engine = match &args.rules {
-        Some(path) => {
-            owned = seg::engine_from_file(path)?;
-            &owned
-        }
-        None => seg::default_engine()?,
+    // The article, in whatever format it comes.
+    let options = DocOptions {
+        encoding: args.encoding.clone(),
     };
-    let (rules, _) = seg::rules_for(engine, from.as_str(), BadRules::Fail)?;
-    let segments = tmkit::text::segment::segment(&text, &rules);
+    let article = workflow::read_article(&args.article, &options)?;
 
     // The memories: the memory itself, and the --tm files in a scratch memory.
     let mut stores: Vec<Store> = Vec::new();
@@ -140,66 +120,39 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         stores.push(store);
     }
-    let scratch = if args.tm.is_empty() {
-        None
-    } else {
-        let dir = tempfile::tempdir().context("cannot create a scratch memory for --tm")?;
-        let mut store = Store::open(&dir.path().join("tm.db"))?;
-        import_op::import(
-            &mut store,
-            &ImportConfig {
-                files: args.tm.clone(),
-                max_problems_listed: 10,
-                ..ImportConfig::default()
-            },
-            &NoProgress,
-        )
-        .context("--tm")?;
-        stores.push(store);
-        Some(dir)
+    let scratch = match workflow::scratch_memory(&args.tm).context("--tm")? {
+        Some((scratch, store)) => {
+            stores.push(store);
+            Some(scratch)
+        }
+        None => None,
     };
-    let store_refs: Vec<&Store> = stores.iter().collect();
-    // A language none of the memories has would give a kit without a single match: refuse it,
-    // saying which languages there are (--no-memory prepares a kit from the article alone).
-    let hint = |e: anyhow::Error| {
-        anyhow::anyhow!("{e} (give --no-memory to prepare the kit without the memory)")
-    };
-    super::require_langs(&store_refs, "--from", std::slice::from_ref(&from)).map_err(hint)?;
-    if args.to.is_some() {
-        super::require_langs(&store_refs, "--to", &to).map_err(hint)?;
+    {
+        let store_refs: Vec<&Store> = stores.iter().collect();
+        // A language none of the memories has would give a kit without a single match: refuse
+        // it, saying which languages there are (--no-memory prepares a kit from the article
+        // alone).
+        let hint = |e: anyhow::Error| {
+            anyhow::anyhow!("{e} (give --no-memory to prepare the kit without the memory)")
+        };
+        super::require_langs(&store_refs, "--from", std::slice::from_ref(&from)).map_err(hint)?;
+        if args.to.is_some() {
+            super::require_langs(&store_refs, "--to", &to).map_err(hint)?;
+        }
     }
-
-    // The glossary: the memory's termbase and the --glossary files.
-    let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
-    let termbase = glossary_op::Termbase::new(glossary, &from);
-    let checks = check_op::PairChecks::new(Some(&termbase), &from);
-    let to_langs = to.clone();
-    let finder = |text: &str| termbase.kit_terms(text, &to_langs);
-    let checker = |source: &str, target: &str, lang: &Lang| {
-        let mut out = Vec::new();
-        checks.check(source, target, lang, &mut out);
-        out
-    };
-
-    let config = PrepareConfig {
-        from: from.clone(),
-        to: to.clone(),
-        min: args.min,
-        max_matches: args.max_matches,
-        rates,
-    };
-    let prepared = ops::prepare(
-        Article {
-            name: &name,
-            text,
-            segments: &segments,
-        },
-        &store_refs,
-        &config,
-        ops::Helpers {
-            glossary: termbase.entries.clone(),
-            find_terms: &finder,
-            check: &checker,
+    let prepared = workflow::build_kit(
+        article,
+        &stores,
+        &workflow::Build {
+            config: PrepareConfig {
+                from: from.clone(),
+                to: to.clone(),
+                min: args.min,
+                max_matches: args.max_matches,
+                rates,
+            },
+            rules: args.rules.as_deref(),
+            glossaries: &args.glossary,
         },
     )?;
 

@@ -157,7 +157,7 @@ fn bad_articles_get_a_clear_message_and_no_kit() {
     let cases: [(&str, &[u8], &str); 4] = [
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n ", "white space"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a PNG image"),
         ("latin1.txt", b"Caf\xe9 society.", "--encoding"),
     ];
     for (name, bytes, want) in cases {

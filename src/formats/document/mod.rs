@@ -61,6 +61,23 @@ impl Kind {
         }
     }
 
+    /// The format's name in files and options: `text`, `html`, `markdown`, `docx`.
+    pub fn extension_name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Html => "html",
+            Kind::Markdown => "markdown",
+            Kind::Docx => "docx",
+        }
+    }
+
+    /// The kind named by [`Kind::extension_name`].
+    pub fn from_name(name: &str) -> Option<Kind> {
+        [Kind::Text, Kind::Html, Kind::Markdown, Kind::Docx]
+            .into_iter()
+            .find(|k| k.extension_name() == name)
+    }
+
     /// The XLIFF 1.2 `datatype` of the `<file>`.
     pub fn datatype(self) -> &'static str {
         match self {

@@ -324,8 +324,11 @@ pub struct File {
     pub original: String,
     pub source_lang: Lang,
     pub target_lang: Option<Lang>,
-    /// `plaintext` for files written by tmkit.
+    /// `plaintext`, `html`, `x-markdown` or `x-docx` for files written by tmkit.
     pub datatype: String,
+    /// The skeleton: the `href` of `<header><skl><external-file>`, the document the file was
+    /// extracted from (tmkit's kits point at the original document, kept beside the file).
+    pub skeleton: Option<String>,
     /// Notes in the `<header>`.
     pub notes: Vec<XNote>,
     pub groups: Vec<Group>,

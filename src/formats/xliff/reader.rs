@@ -380,6 +380,7 @@ impl Reader {
             source_lang,
             target_lang,
             datatype: get(&attrs, "datatype").unwrap_or_default().to_string(),
+            skeleton: None,
             notes: Vec::new(),
             groups: Vec::new(),
         };
@@ -425,10 +426,21 @@ impl Reader {
                         let attrs = self.ev.attributes(&e)?;
                         let text = self.read_text("note")?;
                         file.notes.push(make_note(&attrs, text));
+                    } else if local(self.prefix.as_deref(), &name) == Some("skl") {
+                        continue;
                     } else {
                         self.skip_element()?;
                     }
                 }
+                Event::Empty(e) => {
+                    let name = e.name().as_ref().to_string();
+                    if local(self.prefix.as_deref(), &name) == Some("external-file") {
+                        let attrs = self.ev.attributes(&e)?;
+                        file.skeleton = get(&attrs, "href").map(str::to_string);
+                    }
+                }
+                Event::End(e)
+                    if local(self.prefix.as_deref(), e.name().as_ref()) == Some("skl") => {}
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
                     return Err(self.error(

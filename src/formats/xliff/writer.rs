@@ -45,6 +45,7 @@ enum At {
 ///     source_lang: Lang::parse("en").unwrap(),
 ///     target_lang: Some(Lang::parse("ja-JP").unwrap()),
 ///     datatype: "plaintext".into(),
+///     skeleton: None,
 ///     notes: vec![],
 ///     groups: vec![Group {
 ///         id: Some("p1".into()),
@@ -137,7 +138,13 @@ impl<W: Write> Writer<W> {
             push_attr(buf, "target-language", t.as_str());
         }
         push_attr(buf, "datatype", &file.datatype);
-        buf.push_str(">\n    <header>\n      <tool tool-id=\"tmkit\" tool-name=\"tmkit\"");
+        buf.push_str(">\n    <header>\n");
+        if let Some(href) = &file.skeleton {
+            buf.push_str("      <skl><external-file");
+            push_attr(buf, "href", href);
+            buf.push_str("/></skl>\n");
+        }
+        buf.push_str("      <tool tool-id=\"tmkit\" tool-name=\"tmkit\"");
         push_attr(buf, "tool-version", &self.tool_version);
         buf.push_str("/>\n");
         for note in &file.notes {

@@ -224,6 +224,10 @@ pub struct LangAnalysis {
 pub struct Analysis {
     /// The article's language (`--from`).
     pub source: String,
+    /// The article's format: `text`, `html`, `markdown` or `docx`.
+    pub format: String,
+    /// What the project manager should know about the document (tracked changes...).
+    pub warnings: Vec<String>,
     pub rates: Rates,
     pub languages: Vec<LangAnalysis>,
 }
@@ -287,6 +291,12 @@ impl Analysis {
     /// `prepare` prints).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
+        for w in &self.warnings {
+            out.push_str(&format!("Warning: {w}\n"));
+        }
+        if !self.warnings.is_empty() {
+            out.push('\n');
+        }
         for (i, l) in self.languages.iter().enumerate() {
             if i > 0 {
                 out.push('\n');

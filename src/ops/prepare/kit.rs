@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::{Band, Kit};
 use crate::error::Result;
+use crate::formats::document::Kind;
 use crate::formats::tmx::{Writer, WriterOptions};
 use crate::formats::xliff;
 use crate::model::{Extra, Lang, Prop, TranslationUnit, Variant};
@@ -57,8 +58,9 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
         let next = kit.segments.get(i + 1).map_or("", |n| n.text.as_str());
         unit.extras.push(prop("x-context-prev", prev));
         unit.extras.push(prop("x-context-next", next));
-        unit.variants
-            .push(Variant::new(from.clone(), seg.text.clone()));
+        let mut source = Variant::new(from.clone(), seg.text.clone());
+        source.markup = seg.markup.clone();
+        unit.variants.push(source);
         for lev in &seg.leverage {
             let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) else {
                 continue;
@@ -92,7 +94,13 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
         original: kit.name.clone(),
         source_lang: Lang::parse(&kit.from)?,
         target_lang: Some(lang.clone()),
-        datatype: "plaintext".to_string(),
+        datatype: kit
+            .document
+            .as_ref()
+            .map_or("plaintext", |d| d.kind.datatype())
+            .to_string(),
+        // The original document is kept in the kit beside the XLIFF files.
+        skeleton: kit.document.as_ref().map(|_| kit.name.clone()),
         notes: vec![xliff::XNote {
             from: Some("tmkit".to_string()),
             text: format!(
@@ -107,7 +115,10 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
     };
     let mut w = xliff::Writer::new(out, &xliff::WriterOptions::default())?;
     w.start_file(&file)?;
-    if !kit.gap_before(0).is_empty() {
+    // Plain text is rebuilt from the XLIFF file alone (the text between segments is in each
+    // unit's context); a document is rebuilt from the original, its skeleton.
+    let plain = kit.document.as_ref().is_none_or(|d| d.kind == Kind::Text);
+    if plain && !kit.gap_before(0).is_empty() {
         // Text before the first segment has nowhere else to go: a note in the header would be
         // lost, so the first group carries it as a non-translatable unit.
         let mut lead = xliff::Unit::new("0", xliff::Content::plain(""));
@@ -128,25 +139,39 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
                 w.end_group()?;
             }
             paragraph = seg.paragraph;
+            let block = kit
+                .document
+                .as_ref()
+                .filter(|d| d.kind != Kind::Text)
+                .and_then(|d| d.extracted.blocks.get(seg.block));
             w.start_group(&xliff::Group {
                 id: Some(format!("p{}", seg.paragraph + 1)),
                 restype: Some(
-                    if seg.heading {
-                        "x-heading"
-                    } else {
-                        "x-paragraph"
+                    match block {
+                        Some(b) => b.restype,
+                        None if seg.heading => "x-heading",
+                        None => "x-paragraph",
                     }
                     .to_string(),
                 ),
+                resname: block.map(|b| b.name.clone()),
                 ..xliff::Group::default()
             })?;
         }
         let lev = &seg.leverage[lang_index];
-        let mut unit =
-            xliff::Unit::new(seg.id.to_string(), xliff::Content::plain(seg.text.clone()));
+        let mut unit = xliff::Unit::new(
+            seg.id.to_string(),
+            xliff::Content {
+                text: seg.text.clone(),
+                markup: seg.markup.clone(),
+            },
+        );
+        // A match from the memory is plain text: when the segment has inline codes, a translator
+        // must put them in before the translation can go into the document.
+        let codes_to_place = seg.markup.is_some() && lev.target.is_some();
         if let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) {
             let exact = best.score >= 100;
-            let review = lev.needs_review();
+            let review = lev.needs_review() || codes_to_place;
             unit.approved = (exact && !review).then_some(true);
             unit.target = Some(xliff::Target {
                 content: xliff::Content::plain(target.clone()),
@@ -171,6 +196,17 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
                 source: Some(xliff::Content::plain(m.source.clone())),
                 target: xliff::Content::plain(m.target.clone()),
                 lang: Lang::parse(&m.target_lang).ok(),
+            });
+        }
+        if codes_to_place {
+            unit.notes.push(xliff::XNote {
+                from: Some("tmkit".to_string()),
+                annotates: Some("target".to_string()),
+                priority: Some(1),
+                text: "the source has inline codes (formatting, links) that the memory's \
+                       translation lacks: put them in place before finishing"
+                    .to_string(),
+                ..xliff::XNote::default()
             });
         }
         if lev.band == Band::Context {
@@ -227,7 +263,7 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
         }
         unit.repetition_of = seg.repetition_of.map(|r| r.to_string());
         let after = kit.gap_before(i + 1);
-        unit.text_after = (!after.is_empty()).then(|| after.to_string());
+        unit.text_after = (plain && !after.is_empty()).then(|| after.to_string());
         w.write_unit(&unit)?;
     }
     if paragraph != usize::MAX {
@@ -235,6 +271,55 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
     }
     w.end_file()?;
     w.finish()
+}
+
+/// The kit's manifest file: what `finish` needs to know about the kit.
+pub const MANIFEST: &str = "kit.json";
+
+/// What `kit.json` says: the article (the original document, kept in the kit folder under this
+/// name), its format and encoding, the languages, and the files per target language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// Always 1 for this layout.
+    pub kit: u32,
+    pub article: String,
+    /// `text`, `html`, `markdown` or `docx`.
+    pub format: String,
+    /// The encoding given with `--encoding`, if any.
+    pub encoding: Option<String>,
+    pub from: String,
+    pub to: Vec<String>,
+    /// The XLIFF file per target language, in `to` order.
+    pub xliff: Vec<String>,
+    /// The OmegaT project folder per target language, in `to` order.
+    pub omegat: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest of a kit.
+    pub fn of(kit: &Kit) -> Manifest {
+        let stem = stem(kit);
+        Manifest {
+            kit: 1,
+            article: kit.name.clone(),
+            format: kit
+                .document
+                .as_ref()
+                .map_or(Kind::Text, |d| d.kind)
+                .extension_name()
+                .to_string(),
+            encoding: kit
+                .document
+                .as_ref()
+                .and_then(|d| d.options.encoding.clone()),
+            from: kit.from.clone(),
+            to: kit.to.clone(),
+            xliff: kit.to.iter().map(|l| format!("{stem}.{l}.xlf")).collect(),
+            omegat: (0..kit.to.len())
+                .map(|i| super::omegat::project_dir_name(kit, i))
+                .collect(),
+        }
+    }
 }
 
 /// The files a kit is made of, relative to its folder, in the order they are written.
@@ -258,6 +343,12 @@ fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8], files: &mut KitFi
 pub fn write_kit(kit: &Kit, dir: &std::path::Path) -> Result<KitFiles> {
     let mut files = KitFiles::default();
     let stem = stem(kit);
+    if let Some(doc) = &kit.document {
+        write_file(dir, &kit.name, &doc.bytes, &mut files)?;
+    }
+    let mut manifest = serde_json::to_vec_pretty(&Manifest::of(kit))?;
+    manifest.push(b'\n');
+    write_file(dir, MANIFEST, &manifest, &mut files)?;
     for (i, lang) in kit.to.iter().enumerate() {
         let xlf = write_xliff(kit, i, Vec::new())?;
         write_file(dir, &format!("{stem}.{lang}.xlf"), &xlf, &mut files)?;

@@ -3,10 +3,12 @@
 //! what the kit writers turn into XLIFF, TMX, an OmegaT project and the review page.
 
 mod analysis;
+pub mod document;
 pub mod kit;
 pub mod omegat;
 mod report;
 mod staging;
+pub mod workflow;
 
 pub use analysis::{Analysis, Band, BandCount, LangAnalysis, Rates};
 pub use report::render_report;
@@ -16,8 +18,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::error::{ErrorKind, Location, Result};
-use crate::formats::document::{self, Extracted, Kind, Options as DocOptions};
+use crate::error::{ErrorKind, Result};
+use crate::formats::document::{Extracted, Kind, Options as DocOptions, Piece as DocPiece};
 use crate::matching::diff::{Piece, diff};
 use crate::model::{Finding, Lang, TermEntry};
 use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
@@ -129,7 +131,7 @@ pub struct KitSegment {
     /// In a document: the segment's pieces (text and inline codes; codes at its edges are left
     /// out, in the text between segments); empty for a plain-text article.
     #[serde(skip)]
-    pub pieces: Vec<document::Piece>,
+    pub pieces: Vec<DocPiece>,
     /// The segment's content in TMX inline markup when it has inline codes
     /// ([`crate::formats::document::to_markup`]).
     pub markup: Option<String>,
@@ -368,6 +370,8 @@ pub fn prepare(
     }
     let analysis = Analysis {
         source: config.from.to_string(),
+        format: "text".to_string(),
+        warnings: Vec::new(),
         rates: config.rates.clone(),
         languages: config
             .to
@@ -389,88 +393,36 @@ pub fn prepare(
     })
 }
 
+/// Attaches the document a kit's article was extracted from: each segment gets its block, its
+/// pieces and its inline markup (from `places`, one per segment, as [`document::segment_document`]
+/// gave them), and paragraphs that are headings in the document are headings in the kit.
+pub fn attach_document(kit: &mut Kit, doc: KitDocument, places: &[document::Place]) {
+    let splits = document::splits(&doc.extracted.blocks, places);
+    let mut next_in_block = vec![0usize; splits.len()];
+    for (seg, place) in kit.segments.iter_mut().zip(places) {
+        let k = next_in_block[place.block];
+        next_in_block[place.block] += 1;
+        let pieces = splits[place.block].segments[k].clone();
+        let (_, markup) = crate::formats::document::to_markup(&pieces);
+        seg.block = place.block;
+        seg.markup = markup;
+        seg.pieces = pieces;
+        if doc.kind != Kind::Text {
+            seg.heading = matches!(
+                doc.extracted.blocks[place.block].restype,
+                "x-heading" | "x-title"
+            );
+        }
+    }
+    kit.document = Some(doc);
+}
+
 /// Decodes an article: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark,
 /// or the encoding named by `encoding` (a WHATWG label such as `windows-1252`, `gb18030`,
 /// `shift_jis`). Refuses an empty file, a binary file and text that is not valid in its encoding,
 /// saying where and what to do.
 pub fn decode_article(bytes: &[u8], name: &str, encoding: Option<&str>) -> Result<String> {
-    let bad = |reason: String| -> crate::Error {
-        ErrorKind::Invalid {
-            what: "article",
-            value: name.to_string(),
-            reason,
-        }
-        .into()
-    };
-    if bytes.is_empty() {
-        return Err(bad(
-            "the file is empty: there is nothing to translate".to_string()
-        ));
-    }
-    let (enc, body, skip): (&'static encoding_rs::Encoding, &[u8], usize) =
-        if let Some(label) = encoding {
-            let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-                bad(format!(
-                    "unknown encoding {label:?}: use a name such as utf-8, utf-16le, windows-1252, \
-                     gb18030 or shift_jis"
-                ))
-            })?;
-            (enc, bytes, 0)
-        } else if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-            (enc, &bytes[bom..], bom)
-        } else {
-            (encoding_rs::UTF_8, bytes, 0)
-        };
-    let located = |at: usize, message: String| -> crate::Error {
-        ErrorKind::Encoding {
-            location: Location::of_byte(name, body, at),
-            message,
-        }
-        .into()
-    };
-    if enc == encoding_rs::UTF_8
-        || encoding.is_none() && enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE
-    {
-        let nul = memchr::memchr(0, body);
-        if let Some(at) = nul {
-            return Err(located(
-                at,
-                format!(
-                    "byte offset {} is a NUL byte: this looks like a binary file, or UTF-16 \
-                     without a byte-order mark (give --encoding utf-16le or utf-16be)",
-                    at + skip
-                ),
-            ));
-        }
-        if let Some(at) = body
-            .iter()
-            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
-        {
-            return Err(located(
-                at,
-                format!(
-                    "byte offset {} is the control character {:#04x}: this looks like a binary \
-                     file, not text",
-                    at + skip,
-                    body[at]
-                ),
-            ));
-        }
-    }
-    if let Some(e) = crate::formats::decode::check_bytes(body, enc, skip as u64) {
-        return Err(e.to_error(
-            name,
-            "convert the file to UTF-8, or name its encoding with --encoding (e.g. \
-             windows-1252, gb18030, shift_jis)",
-        ));
-    }
-    let (text, _) = enc.decode_without_bom_handling(body);
-    if text.trim().is_empty() {
-        return Err(bad(
-            "the file has only white space: there is nothing to translate".to_string(),
-        ));
-    }
-    Ok(text.into_owned())
+    crate::formats::document::text::decode(bytes, name, encoding).map(|d| d.text)
 }
 
 /// Two segments are the same for repetitions when they differ only in white space.

@@ -961,6 +961,8 @@ mod tests {
             document: None,
             analysis: Analysis {
                 source: "en".to_string(),
+                format: "text".to_string(),
+                warnings: Vec::new(),
                 rates: Rates::default(),
                 languages: Vec::new(),
             },

@@ -1,0 +1,455 @@
+//! Articles as documents: reading one (detecting its format and extracting its blocks), cutting
+//! each block into sentences with their inline codes, and putting translated sentences back into
+//! blocks.
+//!
+//! A block is cut into `n` segments and `n + 1` gaps: `gap 0, segment 1, gap 1, ..., segment n,
+//! gap n`, which concatenated give the block's pieces exactly. Gaps hold the white space between
+//! sentences and the codes that belong to no sentence: codes at a sentence's edges (a link or bold
+//! wrapping the whole sentence, an image before it, a line break after it) are moved out of the
+//! sentence into the gap next to it, so that a match from the memory (plain text) fits without
+//! them; a span that a sentence boundary cuts stays in both sentences as isolated codes.
+//!
+//! Plain text is one block (the whole file): its paragraphs and gaps are the segmenter's, as for
+//! `tmkit segment`. In the other formats each block is one paragraph; line breaks inside it are
+//! white space (the formats collapse them), so the segmenter sees them as spaces.
+//!
+//! Depends on `formats::document` (the filters and the model), `text` (the segmenter) and
+//! `model`; never prints.
+
+use crate::error::{ErrorKind, Result};
+use crate::formats::document::{self, Block, Extracted, Kind, Options, Piece, Role};
+use crate::model::Lang;
+use crate::text::segment::{Segment, is_space, segment};
+use crate::text::srx::RuleSet;
+
+/// A document read for preparing.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub kind: Kind,
+    pub extracted: Extracted,
+}
+
+/// Detects the format of `bytes` (the file `name`) and extracts its blocks.
+pub fn read(bytes: &[u8], name: &str, options: &Options) -> Result<Read> {
+    let kind = document::detect(bytes, name)?;
+    let extracted = kind.filter().extract(bytes, name, options)?;
+    Ok(Read { kind, extracted })
+}
+
+/// Where a segment is in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub block: usize,
+    /// Byte range in the block's plain text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A document cut into segments: the text the rest of `prepare` works on (the blocks' plain texts
+/// joined by blank lines, so that segments and gaps still tile one text) and, per segment, its
+/// place in the document.
+#[derive(Debug, Clone)]
+pub struct Segmented {
+    pub text: String,
+    pub segments: Vec<Segment>,
+    pub places: Vec<Place>,
+}
+
+/// Cuts every block of a document into sentences with `rules`.
+pub fn segment_document(kind: Kind, extracted: &Extracted, rules: &RuleSet) -> Segmented {
+    let mut text = String::new();
+    let mut segments = Vec::new();
+    let mut places = Vec::new();
+    let mut chars = 0usize;
+    for (b, block) in extracted.blocks.iter().enumerate() {
+        let plain = block.plain_text();
+        if b > 0 {
+            text.push_str("\n\n");
+            chars += 2;
+        }
+        let base = text.len();
+        let found = if kind == Kind::Text {
+            segment(&plain, rules)
+        } else {
+            // Line breaks inside a paragraph are white space in these formats.
+            let view: String = plain
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                .collect();
+            segment(&view, rules)
+        };
+        for s in found {
+            places.push(Place {
+                block: b,
+                start: s.start,
+                end: s.end,
+            });
+            segments.push(Segment {
+                paragraph: if kind == Kind::Text { s.paragraph } else { b },
+                index: segments.len(),
+                start: base + s.start,
+                end: base + s.end,
+                char_start: chars + s.char_start,
+                char_end: chars + s.char_end,
+            });
+        }
+        chars += plain.chars().count();
+        text.push_str(&plain);
+    }
+    Segmented {
+        text,
+        segments,
+        places,
+    }
+}
+
+/// A block cut into segments: `gaps.len() == segments.len() + 1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub gaps: Vec<Vec<Piece>>,
+    pub segments: Vec<Vec<Piece>>,
+}
+
+impl Split {
+    /// The block again, with `segments` in place of the split's own (one per segment, e.g. the
+    /// translations), and the text between sentences made to fit `target` (see
+    /// [`document::gap_for`]; in formats that collapse white space, any white space between two
+    /// sentences is dropped for Chinese and Japanese).
+    pub fn join(&self, segments: &[Vec<Piece>], kind: Kind, target: &Lang) -> Vec<Piece> {
+        let mut out: Vec<Piece> = Vec::new();
+        for (i, gap) in self.gaps.iter().enumerate() {
+            let between = i > 0 && i < self.gaps.len() - 1;
+            for p in gap {
+                match p {
+                    Piece::Text(t) if between => {
+                        let cjk = matches!(target.primary(), "zh" | "ja");
+                        let kept =
+                            if kind != Kind::Text && cjk && t.chars().all(char::is_whitespace) {
+                                String::new()
+                            } else {
+                                document::gap_for(t, target)
+                            };
+                        push(&mut out, Piece::Text(kept));
+                    }
+                    p => push(&mut out, p.clone()),
+                }
+            }
+            if let Some(seg) = segments.get(i) {
+                for p in seg {
+                    push(&mut out, p.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn push(out: &mut Vec<Piece>, p: Piece) {
+    match p {
+        Piece::Text(t) if t.is_empty() => {}
+        Piece::Text(t) => match out.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(&t),
+            _ => out.push(Piece::Text(t)),
+        },
+        code => out.push(code),
+    }
+}
+
+/// Cuts a block's pieces at the segments' byte ranges in its plain text (sorted, not
+/// overlapping), moving codes at the segments' edges into the gaps (see the module docs).
+pub fn split_block(pieces: &[Piece], ranges: &[(usize, usize)]) -> Split {
+    let n = ranges.len();
+    // Buckets: 2i is gap i, 2i + 1 is segment i.
+    let mut buckets: Vec<Vec<Piece>> = vec![Vec::new(); 2 * n + 1];
+    let gap_of = |p: usize| ranges.iter().take_while(|r| r.1 <= p).count();
+    let mut offset = 0usize;
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => {
+                let (a, b) = (offset, offset + t.len());
+                let mut at = a;
+                while at < b {
+                    // The bucket holding byte `at`, and where it ends.
+                    let (bucket, end) = match ranges.iter().position(|r| r.0 <= at && at < r.1) {
+                        Some(i) => (2 * i + 1, ranges[i].1),
+                        None => {
+                            let g = gap_of(at);
+                            (2 * g, ranges.get(g).map_or(usize::MAX, |r| r.0))
+                        }
+                    };
+                    let cut = end.min(b);
+                    push(
+                        &mut buckets[bucket],
+                        Piece::Text(t[at - a..cut - a].to_string()),
+                    );
+                    at = cut;
+                }
+                offset = b;
+            }
+            Piece::Code(c) => {
+                let p = offset;
+                let inside = ranges.iter().position(|&(s, e)| {
+                    (s < p && p < e)
+                        || (p == s && c.role == Role::Open)
+                        || (p == e && c.role == Role::Close)
+                });
+                let bucket = match inside {
+                    Some(i) => 2 * i + 1,
+                    None => {
+                        // A code at a segment's end goes after it; at its start, before it.
+                        let g = ranges.iter().take_while(|r| r.1 <= p).count();
+                        2 * g
+                    }
+                };
+                buckets[bucket].push(piece.clone());
+            }
+        }
+    }
+    // Edge codes out of the segments.
+    for i in 0..n {
+        let mut seg = std::mem::take(&mut buckets[2 * i + 1]);
+        let mut lead: Vec<Piece> = Vec::new();
+        let mut trail: Vec<Piece> = Vec::new();
+        loop {
+            let moved = match (seg.first(), seg.last()) {
+                (Some(Piece::Code(first)), _) if strip_first(&seg, first) => {
+                    lead.push(seg.remove(0));
+                    true
+                }
+                (_, Some(Piece::Code(last))) if strip_last(&seg, last) => {
+                    trail.insert(0, seg.pop().expect("seg has a last piece"));
+                    true
+                }
+                (Some(Piece::Code(first)), Some(Piece::Code(last)))
+                    if seg.len() > 1
+                        && first.role == Role::Open
+                        && last.role == Role::Close
+                        && first.id == last.id =>
+                {
+                    // A span around the whole sentence.
+                    lead.push(seg.remove(0));
+                    trail.insert(0, seg.pop().expect("seg has a last piece"));
+                    true
+                }
+                _ => false,
+            };
+            if !moved {
+                break;
+            }
+        }
+        buckets[2 * i].extend(lead);
+        let next = &mut buckets[2 * i + 2];
+        let mut after = trail;
+        after.append(next);
+        *next = after;
+        buckets[2 * i + 1] = seg;
+    }
+    let mut gaps = Vec::with_capacity(n + 1);
+    let mut segments = Vec::with_capacity(n);
+    for (k, b) in buckets.into_iter().enumerate() {
+        let mut joined = Vec::new();
+        for p in b {
+            push(&mut joined, p);
+        }
+        if k % 2 == 0 {
+            gaps.push(joined);
+        } else {
+            segments.push(joined);
+        }
+    }
+    Split { gaps, segments }
+}
+
+fn partner_in(seg: &[Piece], id: u32, role: Role) -> bool {
+    seg.iter()
+        .any(|p| matches!(p, Piece::Code(c) if c.id == id && c.role == role))
+}
+
+/// Whether the first code of a segment goes out: a standalone code, a close (its span began
+/// before), or an open whose close is not in the segment.
+fn strip_first(seg: &[Piece], first: &document::Code) -> bool {
+    match first.role {
+        Role::Standalone | Role::Close => true,
+        Role::Open => !partner_in(seg, first.id, Role::Close),
+    }
+}
+
+/// Whether the last code of a segment goes out (the mirror of [`strip_first`]).
+fn strip_last(seg: &[Piece], last: &document::Code) -> bool {
+    match last.role {
+        Role::Standalone | Role::Open => true,
+        Role::Close => !partner_in(seg, last.id, Role::Open),
+    }
+}
+
+/// Finds each segment of a block in its plain text, in order: every segment starts at the first
+/// character that is not white space after the previous one, and after the last one only white
+/// space is left. `texts` are the segments' plain texts (from a kit's XLIFF). The error gives the
+/// index of the first segment that does not fit, and what the block has there.
+pub fn locate(
+    plain: &str,
+    texts: &[&str],
+) -> std::result::Result<Vec<(usize, usize)>, (usize, String)> {
+    let mut ranges = Vec::with_capacity(texts.len());
+    let mut cursor = 0usize;
+    for (i, t) in texts.iter().enumerate() {
+        let rest = &plain[cursor..];
+        let skipped = rest.len() - rest.trim_start_matches(is_space).len();
+        let start = cursor + skipped;
+        if t.is_empty() || !plain[start..].starts_with(t) {
+            let here: String = plain[start..].chars().take(60).collect();
+            return Err((i, here));
+        }
+        ranges.push((start, start + t.len()));
+        cursor = start + t.len();
+    }
+    if !plain[cursor..].chars().all(is_space) {
+        let here: String = plain[cursor..]
+            .trim_start_matches(is_space)
+            .chars()
+            .take(60)
+            .collect();
+        return Err((texts.len(), here));
+    }
+    Ok(ranges)
+}
+
+/// The error for a document whose blocks do not match the kit.
+pub fn mismatch(name: &str, message: String) -> crate::Error {
+    ErrorKind::Document {
+        name: name.to_string(),
+        message,
+    }
+    .into()
+}
+
+/// The segments of every block of `blocks`, cut at the kit's places (see [`segment_document`]).
+pub fn splits(blocks: &[Block], places: &[Place]) -> Vec<Split> {
+    let mut per_block: Vec<Vec<(usize, usize)>> = vec![Vec::new(); blocks.len()];
+    for p in places {
+        if let Some(v) = per_block.get_mut(p.block) {
+            v.push((p.start, p.end));
+        }
+    }
+    blocks
+        .iter()
+        .zip(&per_block)
+        .map(|(b, ranges)| split_block(&b.pieces, ranges))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::document::{Code, plain_text};
+
+    fn t(s: &str) -> Piece {
+        Piece::Text(s.to_string())
+    }
+
+    fn c(id: u32, role: Role) -> Piece {
+        Piece::Code(Code::new(id, role, ""))
+    }
+
+    fn ranges_of(plain: &str, texts: &[&str]) -> Vec<(usize, usize)> {
+        locate(plain, texts).unwrap()
+    }
+
+    #[test]
+    fn codes_at_sentence_edges_move_into_the_gaps() {
+        // <p><b>First one.</b> Second <i>two</i>. <img>Third.<br></p>
+        let pieces = vec![
+            c(1, Role::Open),
+            t("First one."),
+            c(1, Role::Close),
+            t(" Second "),
+            c(2, Role::Open),
+            t("two"),
+            c(2, Role::Close),
+            t(". "),
+            c(3, Role::Standalone),
+            t("Third."),
+            c(4, Role::Standalone),
+        ];
+        let plain = plain_text(&pieces);
+        let ranges = ranges_of(&plain, &["First one.", "Second two.", "Third."]);
+        let split = split_block(&pieces, &ranges);
+        assert_eq!(split.segments[0], vec![t("First one.")]);
+        assert_eq!(
+            split.segments[1],
+            vec![
+                t("Second "),
+                c(2, Role::Open),
+                t("two"),
+                c(2, Role::Close),
+                t(".")
+            ]
+        );
+        assert_eq!(split.segments[2], vec![t("Third.")]);
+        assert_eq!(split.gaps[0], vec![c(1, Role::Open)]);
+        assert_eq!(split.gaps[1], vec![c(1, Role::Close), t(" ")]);
+        assert_eq!(split.gaps[2], vec![t(" "), c(3, Role::Standalone)]);
+        assert_eq!(split.gaps[3], vec![c(4, Role::Standalone)]);
+        // Joined unchanged, the block comes back.
+        let en = Lang::parse("en").unwrap();
+        assert_eq!(split.join(&split.segments, Kind::Html, &en), pieces);
+    }
+
+    #[test]
+    fn a_span_cut_by_a_boundary_is_isolated_in_both_sentences() {
+        let pieces = vec![
+            t("One "),
+            c(1, Role::Open),
+            t("two. Three"),
+            c(1, Role::Close),
+            t(" four."),
+        ];
+        let plain = plain_text(&pieces);
+        let split = split_block(&pieces, &ranges_of(&plain, &["One two.", "Three four."]));
+        assert_eq!(
+            split.segments[0],
+            vec![t("One "), c(1, Role::Open), t("two.")]
+        );
+        assert_eq!(
+            split.segments[1],
+            vec![t("Three"), c(1, Role::Close), t(" four.")]
+        );
+        let (_, markup) = document::to_markup(&split.segments[0]);
+        assert!(markup.unwrap().contains("<it x=\"1\" pos=\"begin\""));
+    }
+
+    #[test]
+    fn chinese_and_japanese_drop_the_space_between_sentences() {
+        let pieces = vec![t("One. Two.\n\nThree.")];
+        let plain = plain_text(&pieces);
+        let split = split_block(&pieces, &ranges_of(&plain, &["One.", "Two.", "Three."]));
+        let zh = Lang::parse("zh-CN").unwrap();
+        let translated = vec![vec![t("一。")], vec![t("二。")], vec![t("三。")]];
+        assert_eq!(
+            split.join(&translated, Kind::Text, &zh),
+            vec![t("一。二。\n\n三。")]
+        );
+        // In HTML a line break between sentences is a space: dropped too.
+        let html = vec![t("One.\n  Two.")];
+        let split = split_block(&html, &ranges_of("One.\n  Two.", &["One.", "Two."]));
+        assert_eq!(
+            split.join(&translated[..2], Kind::Html, &zh),
+            vec![t("一。二。")]
+        );
+        let de = Lang::parse("de").unwrap();
+        assert_eq!(
+            split.join(&translated[..2], Kind::Html, &de),
+            vec![t("一。\n  二。")]
+        );
+    }
+
+    #[test]
+    fn segments_that_do_not_fit_the_block_are_named() {
+        assert_eq!(
+            locate("A. B.", &["A.", "B."]).unwrap(),
+            vec![(0, 2), (3, 5)]
+        );
+        assert_eq!(locate("A. B.", &["A.", "C."]).unwrap_err().0, 1);
+        assert_eq!(locate("A. B.", &["A."]).unwrap_err(), (1, "B.".to_string()));
+    }
+}
