@@ -1521,7 +1521,11 @@ fn document_paragraphs(
     let kind = doc.kind;
     let mut paragraphs = Vec::new();
     let mut maps = Vec::new();
+    let mut base = 0;
     for (b, block) in doc.extracted.blocks.iter().enumerate() {
+        if b > 0 {
+            base += 2; // the blank line between blocks in the kit's text
+        }
         let shortcuts = omegat_shortcuts(kind, &block.pieces);
         maps.push(tag_map(&block.pieces, &shortcuts));
         // Per byte of the block's plain text: (paragraph, start and end in its text).
@@ -1529,6 +1533,8 @@ fn document_paragraphs(
         let mut plain = String::new();
         let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
         let mut collapsed = false;
+        // Per code: (offset in the plain text, paragraph, start and end of its tag).
+        let mut codes: Vec<(usize, usize, usize, usize)> = Vec::new();
         for (piece, shortcut) in block.pieces.iter().zip(&shortcuts) {
             match piece {
                 Piece::Text(t) => {
@@ -1559,34 +1565,51 @@ fn document_paragraphs(
                     collapsed = false;
                     if kind == Kind::Docx && docx_breaks_paragraph(code) {
                         paras.push(OmegatParagraph::default());
-                    } else if let Some(s) = shortcut {
+                    } else {
                         let para = paras.len() - 1;
-                        paras[para].text.push_str(s);
+                        let at = paras[para].text.len();
+                        paras[para].text.push_str(shortcut.as_deref().unwrap_or(""));
+                        codes.push((plain.len(), para, at, paras[para].text.len()));
                     }
                 }
             }
         }
-        // The kit's segments of this block, in order.
-        let mut cursor = 0;
+        // The kit's segments of this block: their plain text is at `start..end` of the kit's
+        // text, where the block's plain text starts at `base`.
         for (index, seg) in kit.segments.iter().enumerate().filter(|(_, s)| s.block == b) {
-            let seg_text = if seg.pieces.is_empty() {
-                seg.text.clone()
-            } else {
-                document::plain_text(&seg.pieces)
-            };
-            if seg_text.is_empty() {
-                continue;
-            }
-            let Some(found) = plain[cursor..].find(&seg_text) else {
+            let (Some(s), Some(e)) = (seg.start.checked_sub(base), seg.end.checked_sub(base))
+            else {
                 continue;
             };
-            let (s, e) = (cursor + found, cursor + found + seg_text.len());
-            cursor = e;
-            let (pa, start, _) = chars[s];
-            let (pb, _, end) = chars[e - 1];
-            if pa == pb {
-                paras[pa].segs.push((index, start, end));
+            if s >= e || plain.get(s..e) != kit.text.get(seg.start..seg.end) {
+                continue;
             }
+            let (pa, mut start, _) = chars[s];
+            let (pb, _, mut end) = chars[e - 1];
+            if pa != pb {
+                continue;
+            }
+            // Codes at the segment's edges that the segment keeps (a span it holds whole) are
+            // in its content: the last ones before its first character, the first ones after
+            // its last.
+            let lead = seg.pieces.iter().take_while(|p| matches!(p, Piece::Code(_))).count();
+            let trail = seg
+                .pieces
+                .iter()
+                .rev()
+                .take_while(|p| matches!(p, Piece::Code(_)))
+                .count();
+            let before: Vec<&(usize, usize, usize, usize)> =
+                codes.iter().filter(|c| c.0 == s && c.1 == pa).collect();
+            if lead > 0 && lead <= before.len() {
+                start = before[before.len() - lead].2;
+            }
+            let after: Vec<&(usize, usize, usize, usize)> =
+                codes.iter().filter(|c| c.0 == e && c.1 == pa).collect();
+            if trail > 0 && trail <= after.len() && lead + trail < seg.pieces.len() {
+                end = after[trail - 1].3;
+            }
+            paras[pa].segs.push((index, start, end));
         }
         for mut para in paras {
             let lead = para.text.len()
@@ -1608,6 +1631,7 @@ fn document_paragraphs(
             para.text = kept;
             paragraphs.push(para);
         }
+        base += plain.len();
     }
     (paragraphs, maps)
 }
