@@ -26,7 +26,53 @@
 //! own rules are worked out from tmkit's engine, so they do not make up for that. Files with
 //! `\r\n` line ends have not been tried with OmegaT.
 //!
-//! Depends on `formats` (TMX writer, XML escaping), `ops::segment` (the built-in SRX engine),
+//! # Documents (HTML, DOCX)
+//!
+//! A kit made from an HTML page or a DOCX gets the original document in `source/`, and OmegaT
+//! reads it with its own filter; OmegaT then writes the translated document itself
+//! (`console-translate`). What OmegaT 3.6 does, found by running it (`tests/omegat_documents.rs`
+//! checks it), and how the project makes it agree with tmkit:
+//!
+//! - **HTML** (`HTMLFilter2`). Paragraphs end at block tags (`p`, `h1`-`h6`, `li`, `td`, `div`,
+//!   `title`, ...; HTML5 `section`, `article`, `header`, `figure` are *inline* to it). Inline
+//!   tags become shortcuts: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (see
+//!   [`omegat_shortcuts`] for the letter and number rule). Its defaults translate `href`, `src`,
+//!   `lang`, `hreflang` and `value` attributes and rewrite the encoding declaration: the project
+//!   turns all of that off. `alt`, `title`, `summary`, `placeholder`, `label`, `abbr` and `meta`
+//!   contents are their own segments (before the paragraph holding the tag); those tmkit does
+//!   not translate stay as they are. White space runs are read as one space; entities are
+//!   decoded; a no-break space stays. By default OmegaT removes the tags at a paragraph's ends,
+//!   with heuristics of its own (a `<br>` at the end stays when another `<br>` is in the
+//!   paragraph, since it pairs tags by name) and numbers the rest from 0: the project turns that
+//!   off (`removeTags="false"`), so every tag is shown and numbered predictably.
+//! - **DOCX** (`OpenXMLFilter`, tags aggregated). The markup between two pieces of text is one
+//!   standalone tag `<tN/>`; a tab (`w:tab`) ends OmegaT's paragraph; `w:br` does too by default
+//!   (`breakOnBr`), which the project turns off. The markup at a paragraph's ends is removed
+//!   (`removeTags="true"` for DOCX). Comments (translated by default) are turned off. White space
+//!   is kept as it is.
+//! - **Segments.** OmegaT cuts the paragraph *with its tags in the text*, so tmkit's rules see
+//!   `Monday.</b0> Leaders` and do not cut there: the article's own rules are made on OmegaT's
+//!   text with tags, as for plain text. A cut goes at the first white space between two
+//!   sentences (tags before it stay with the sentence before, tags after go with the next), so
+//!   OmegaT's segment keeps the tags tmkit moved out of it: `<b0>The forum opened on
+//!   Monday.</b0>`. The pretranslation is written with them around it. Tags inside a sentence
+//!   are numbered over the whole paragraph: the second sentence starts at `<i1>`.
+//! - **Pretranslations.** `tm/auto` gets a 100%/101% match in OmegaT's form only when it
+//!   carries the segment's codes (a target in TMX inline markup), or the segment has none. A
+//!   plain-text match for a segment with codes goes into `tm/` (a 100% fuzzy match the
+//!   translator inserts and completes), since OmegaT would insert it and write the document
+//!   without the bold or the link, which `tmkit finish` refuses.
+//! - **Between segments** OmegaT drops the space between two translated sentences for a Chinese
+//!   target (seen with `【...】` translations), as `finish` does.
+//!
+//! Known limits: a DOCX whose runs are split without a formatting change (revision ids, proofing
+//! marks, bookmarks) shows OmegaT tags that tmkit has no code for: such a sentence's
+//! pretranslation does not land (OmegaT sees other text). HTML5 sectioning elements with text
+//! directly inside are one OmegaT paragraph with the text around them. A DOCX segment that spans
+//! a tab gets no pretranslation. A Markdown kit's project holds the article's plain text, as for
+//! a text article (OmegaT 3.6 has no Markdown filter).
+//!
+//! Depends on `formats` (TMX writer, XML escaping, the document model), `ops::segment` (the built-in SRX engine),
 //! `text::srx` and `model`; never prints.
 
 use std::fmt::Write as _;
@@ -83,7 +129,9 @@ fn article_stem(name: &str) -> String {
 ///
 /// - `omegat.project`: source and target languages, their tokenizers, sentence segmentation on,
 ///   the default folders;
-/// - `source/ARTICLE`: the article, byte for byte (UTF-8);
+/// - `source/ARTICLE`: the article, byte for byte (UTF-8); for a kit made from an HTML page or a
+///   DOCX, the original document, read by OmegaT's HTML or OpenXML filter (see the module
+///   documentation), the pretranslations in OmegaT's tag form;
 /// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations that pass the checks, which OmegaT
 ///   puts into the segments when it loads the project;
 /// - `tm/STEM-fuzzy.tmx`: every other match of the kit (fuzzy pretranslations, alternatives),
@@ -341,7 +389,7 @@ fn document_memories(
     from: &Lang,
     to: &Lang,
     seen: &[SeenSegment],
-    tags: &[HashMap<(u32, Role), String>],
+    tags: &[TagMap],
 ) -> (Vec<TranslationUnit>, Vec<TranslationUnit>) {
     let mut auto: Vec<(String, String)> = Vec::new();
     let mut fuzzy: Vec<(String, String)> = Vec::new();
@@ -359,9 +407,8 @@ fn document_memories(
         if let (true, Some(target)) = (exact, &lev.target) {
             matches.next();
             let view = seen.iter().find(|s| s.index == index);
-            let form = translation_pieces(seg, target).and_then(|p| {
-                omegat_form(&p, tags.get(seg.block)?)
-            });
+            let form =
+                translation_pieces(seg, target).and_then(|p| omegat_form(&p, tags.get(seg.block)?));
             match (view, form) {
                 (Some(v), Some(form)) => push(
                     &mut auto,
@@ -434,8 +481,9 @@ fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
                 (
                     "skipMeta",
                     "http-equiv=refresh,name=robots,name=revisit-after,http-equiv=expires,\
-                     http-equiv=content-style-type,http-equiv=content-script-type,name=viewport,\
-                     name=keywords,name=author,name=generator",
+                     http-equiv=content-style-type,http-equiv=content-script-type,\
+                     http-equiv=content-type,name=viewport,name=keywords,name=author,\
+                     name=generator",
                 ),
                 ("ignoreTags", ""),
                 ("removeComments", "false"),
@@ -1024,7 +1072,8 @@ fn article_segmentation(
             let hi = cuts.get(k).copied().flatten().unwrap_or(pe);
             let piece = &text[lo..hi];
             let seen = piece.trim_matches(java_is_whitespace);
-            let seen_start = lo + (piece.len() - piece.trim_start_matches(java_is_whitespace).len());
+            let seen_start =
+                lo + (piece.len() - piece.trim_start_matches(java_is_whitespace).len());
             let seen_end = seen_start + seen.len();
             let prefix = text.get(seen_start..start.max(seen_start)).unwrap_or("");
             let suffix = text.get(end.min(seen_end)..seen_end).unwrap_or("");
@@ -1122,6 +1171,332 @@ fn srx_bean_xml(maps: &[(String, String, Vec<OmegatRule>)]) -> String {
     string(&mut out, "  ", "version", "0.2.2");
     out.push_str(" </object>\n</java>\n");
     out
+}
+
+/// OmegaT's tag for each code of a block, by the code's id and role.
+type TagMap = HashMap<(u32, Role), String>;
+
+/// OmegaT 3.6's tag shortcuts for the codes of a block (or of any run of pieces OmegaT reads as
+/// one paragraph), one entry per piece: `None` for text, `Some` for a code: the tag OmegaT shows
+/// for it, or the empty string for a code OmegaT does not show on its own.
+///
+/// - HTML (`HTMLFilter2`): one tag per code, `<` + `/` for a closing tag + the tag name's first
+///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
+///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
+///   `<img/>`). Numbers count the opening and standalone tags of the paragraph from 0; a closing
+///   tag takes the number of the nearest unclosed opening tag with the same name, or a new one.
+///   With the project's "remove leading and trailing tags" off (see [`write_omegat_project`]),
+///   every tag of the paragraph is shown.
+/// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
+///   standalone tag `<tN/>`, whatever it holds (the end of a run, the start of the next with
+///   its properties, a hyperlink, a field's code), numbered from 0; markup before the first text
+///   and after the last is not shown (the filter's "remove leading and trailing tags"). A tab
+///   (`w:tab`) ends OmegaT's paragraph: the tags of the text after it are numbered from 0 again.
+///   So the first code of each run of adjacent codes gets the tag and the others the empty
+///   string.
+/// - Other kinds: no tags (empty strings).
+pub fn omegat_shortcuts(kind: Kind, pieces: &[Piece]) -> Vec<Option<String>> {
+    match kind {
+        Kind::Html => html_shortcuts(pieces),
+        Kind::Docx => docx_shortcuts(pieces),
+        Kind::Text | Kind::Markdown => pieces
+            .iter()
+            .map(|p| matches!(p, Piece::Code(_)).then(String::new))
+            .collect(),
+    }
+}
+
+/// The name of the HTML tag a code stands for (lower case), from its native markup, else from
+/// its type.
+fn html_tag_name(code: &Code) -> String {
+    let native = code.native.trim_start();
+    if let Some(rest) = native.strip_prefix('<') {
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+            .collect();
+        if !name.is_empty() {
+            return name.to_ascii_lowercase();
+        }
+    }
+    match code.ctype.as_str() {
+        "bold" => "b",
+        "italic" => "i",
+        "underlined" => "u",
+        "link" => "a",
+        "image" => "img",
+        "lb" => "br",
+        "x-sup" => "sup",
+        "x-sub" => "sub",
+        "x-code" => "code",
+        _ => "span",
+    }
+    .to_string()
+}
+
+fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
+    // (name, closing, number) of the tags so far.
+    let mut tags: Vec<(String, bool, usize)> = Vec::new();
+    let mut next = 0;
+    pieces
+        .iter()
+        .map(|p| {
+            let Piece::Code(code) = p else { return None };
+            let name = html_tag_name(code);
+            let closing = code.role == Role::Close;
+            let mut number = None;
+            if closing {
+                let mut depth = 1;
+                for (n, c, num) in tags.iter().rev() {
+                    if *n == name {
+                        if *c {
+                            depth += 1;
+                        } else {
+                            depth -= 1;
+                            if depth == 0 {
+                                number = Some(*num);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            let number = number.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            let letter = if name == "br" {
+                "br".to_string()
+            } else {
+                name.chars()
+                    .next()
+                    .map_or("x".to_string(), |c| c.to_string())
+            };
+            let empty = !closing && code.native.trim_end().ends_with("/>");
+            tags.push((name, closing, number));
+            Some(format!(
+                "<{}{letter}{number}{}>",
+                if closing { "/" } else { "" },
+                if empty { "/" } else { "" }
+            ))
+        })
+        .collect()
+}
+
+/// Whether OmegaT's OpenXML filter ends a paragraph at this code (a tab).
+fn docx_breaks_paragraph(code: &Code) -> bool {
+    code.ctype == "x-tab" || code.native.contains("<w:tab/>") || code.native.contains("<w:tab ")
+}
+
+fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = pieces
+        .iter()
+        .map(|p| matches!(p, Piece::Code(_)).then(String::new))
+        .collect();
+    // OmegaT's paragraphs: the pieces between tabs.
+    let mut start = 0;
+    while start < pieces.len() {
+        let end = pieces[start..]
+            .iter()
+            .position(|p| matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)))
+            .map_or(pieces.len(), |i| start + i);
+        let part = &pieces[start..end];
+        let is_text = |p: &Piece| matches!(p, Piece::Text(t) if !t.is_empty());
+        if let (Some(first), Some(last)) = (
+            part.iter().position(is_text),
+            part.iter().rposition(is_text),
+        ) {
+            let mut number = 0;
+            for i in first..=last {
+                let head =
+                    matches!(part[i], Piece::Code(_)) && matches!(part[i - 1], Piece::Text(_));
+                if head {
+                    out[start + i] = Some(format!("<t{number}/>"));
+                    number += 1;
+                }
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// The pieces of a translation as OmegaT shows them: text as it is, each code as its tag in
+/// `tags` (by id and role, from [`omegat_shortcuts`] on the source block); `None` when a code
+/// is not in the source.
+fn omegat_form(pieces: &[Piece], tags: &TagMap) -> Option<String> {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Code(c) => out.push_str(tags.get(&(c.id, c.role))?),
+        }
+    }
+    Some(out)
+}
+
+/// The tag of each code of a block, by id and role.
+fn tag_map(pieces: &[Piece], shortcuts: &[Option<String>]) -> TagMap {
+    pieces
+        .iter()
+        .zip(shortcuts)
+        .filter_map(|(p, s)| match (p, s) {
+            (Piece::Code(c), Some(s)) => Some(((c.id, c.role), s.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The document's blocks as OmegaT will read them (see [`omegat_shortcuts`]), with the kit's
+/// segments placed in them; and each block's tags by code.
+///
+/// Text: HTML white space (space, tab, line feed, carriage return, form feed) runs become one
+/// space, as OmegaT's HTML filter reads them; DOCX text is taken as it is. Each paragraph is
+/// trimmed of white space and no-break spaces at its ends (`removeSpacesNonseg`). A segment is
+/// found by its text in its block, after the segment before it; one that is not found, or that
+/// spans a tab of a DOCX block, is left out (OmegaT gets no pretranslation for it).
+/// Segments are placed by their byte ranges in the kit's text (blocks joined by blank lines).
+fn document_paragraphs(kit: &Kit, doc: &KitDocument) -> (Vec<OmegatParagraph>, Vec<TagMap>) {
+    let kind = doc.kind;
+    let mut paragraphs = Vec::new();
+    let mut maps = Vec::new();
+    let mut base = 0;
+    for (b, block) in doc.extracted.blocks.iter().enumerate() {
+        if b > 0 {
+            base += 2; // the blank line between blocks in the kit's text
+        }
+        let shortcuts = omegat_shortcuts(kind, &block.pieces);
+        maps.push(tag_map(&block.pieces, &shortcuts));
+        // Per byte of the block's plain text: (paragraph, start and end in its text).
+        let mut chars: Vec<(usize, usize, usize)> = Vec::new();
+        let mut plain = String::new();
+        let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
+        let mut collapsed = false;
+        // Per code: (offset in the plain text, paragraph, start and end of its tag).
+        let mut codes: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (piece, shortcut) in block.pieces.iter().zip(&shortcuts) {
+            match piece {
+                Piece::Text(t) => {
+                    for c in t.chars() {
+                        let para = paras.len() - 1;
+                        let text = &mut paras[para].text;
+                        let at = text.len();
+                        let span = if kind == Kind::Html
+                            && matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+                        {
+                            if !collapsed {
+                                text.push(' ');
+                            }
+                            collapsed = true;
+                            (text.len() - 1, text.len())
+                        } else {
+                            text.push(c);
+                            collapsed = false;
+                            (at, text.len())
+                        };
+                        for _ in 0..c.len_utf8() {
+                            chars.push((para, span.0, span.1));
+                        }
+                        plain.push(c);
+                    }
+                }
+                Piece::Code(code) => {
+                    collapsed = false;
+                    if kind == Kind::Docx && docx_breaks_paragraph(code) {
+                        paras.push(OmegatParagraph::default());
+                    } else {
+                        let para = paras.len() - 1;
+                        let at = paras[para].text.len();
+                        paras[para].text.push_str(shortcut.as_deref().unwrap_or(""));
+                        codes.push((plain.len(), para, at, paras[para].text.len()));
+                    }
+                }
+            }
+        }
+        // The kit's segments of this block: their plain text is at `start..end` of the kit's
+        // text, where the block's plain text starts at `base`.
+        for (index, seg) in kit
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.block == b)
+        {
+            let (Some(s), Some(e)) = (seg.start.checked_sub(base), seg.end.checked_sub(base))
+            else {
+                continue;
+            };
+            if s >= e || plain.get(s..e) != kit.text.get(seg.start..seg.end) {
+                continue;
+            }
+            let (pa, mut start, _) = chars[s];
+            let (pb, _, mut end) = chars[e - 1];
+            if pa != pb {
+                continue;
+            }
+            // Codes at the segment's edges that the segment keeps (a span it holds whole) are
+            // in its content: the last ones before its first character, the first ones after
+            // its last.
+            let lead = seg
+                .pieces
+                .iter()
+                .take_while(|p| matches!(p, Piece::Code(_)))
+                .count();
+            let trail = seg
+                .pieces
+                .iter()
+                .rev()
+                .take_while(|p| matches!(p, Piece::Code(_)))
+                .count();
+            let before: Vec<&(usize, usize, usize, usize)> =
+                codes.iter().filter(|c| c.0 == s && c.1 == pa).collect();
+            if lead > 0 && lead <= before.len() {
+                start = before[before.len() - lead].2;
+            }
+            let after: Vec<&(usize, usize, usize, usize)> =
+                codes.iter().filter(|c| c.0 == e && c.1 == pa).collect();
+            if trail > 0 && trail <= after.len() && lead + trail < seg.pieces.len() {
+                end = after[trail - 1].3;
+            }
+            paras[pa].segs.push((index, start, end));
+        }
+        for mut para in paras {
+            let lead = para.text.len()
+                - para
+                    .text
+                    .trim_start_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
+                    .len();
+            let kept = para
+                .text
+                .trim_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
+                .to_string();
+            let len = kept.len();
+            para.segs = para
+                .segs
+                .iter()
+                .filter(|(_, s, e)| *s >= lead && *e <= lead + len && s < e)
+                .map(|&(i, s, e)| (i, s - lead, e - lead))
+                .collect();
+            para.text = kept;
+            paragraphs.push(para);
+        }
+        base += plain.len();
+    }
+    (paragraphs, maps)
+}
+
+/// A translation's pieces: its text, or, for a segment with inline codes, its TMX inline markup
+/// read back; `None` when the translation does not carry exactly the segment's codes (a memory
+/// holding the plain text): OmegaT would insert it without them.
+fn translation_pieces(seg: &KitSegment, target: &str) -> Option<Vec<Piece>> {
+    let has_codes = seg.pieces.iter().any(|p| matches!(p, Piece::Code(_)));
+    if !has_codes {
+        return Some(vec![Piece::Text(target.to_string())]);
+    }
+    let pieces = document::from_markup(target).ok()?;
+    document::check_codes(&seg.pieces, &pieces)
+        .is_empty()
+        .then_some(pieces)
 }
 
 #[cfg(test)]
@@ -1335,317 +1710,4 @@ mod tests {
             assert_eq!(regex_literal(input), expected, "{input}");
         }
     }
-}
-/// OmegaT 3.6's tag shortcuts for the codes of a block (or of any run of pieces OmegaT reads as
-/// one paragraph), one entry per piece: `None` for text, `Some` for a code: the tag OmegaT shows
-/// for it, or the empty string for a code OmegaT does not show on its own.
-///
-/// - HTML (`HTMLFilter2`): one tag per code, `<` + `/` for a closing tag + the tag name's first
-///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
-///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
-///   `<img/>`). Numbers count the opening and standalone tags of the paragraph from 0; a closing
-///   tag takes the number of the nearest unclosed opening tag with the same name, or a new one.
-///   With the project's "remove leading and trailing tags" off (see [`write_omegat_project`]),
-///   every tag of the paragraph is shown.
-/// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
-///   standalone tag `<tN/>`, whatever it holds (the end of a run, the start of the next with
-///   its properties, a hyperlink, a field's code), numbered from 0; markup before the first text
-///   and after the last is not shown (the filter's "remove leading and trailing tags"). A tab
-///   (`w:tab`) ends OmegaT's paragraph: the tags of the text after it are numbered from 0 again.
-///   So the first code of each run of adjacent codes gets the tag and the others the empty
-///   string.
-/// - Other kinds: no tags (empty strings).
-pub fn omegat_shortcuts(kind: Kind, pieces: &[Piece]) -> Vec<Option<String>> {
-    match kind {
-        Kind::Html => html_shortcuts(pieces),
-        Kind::Docx => docx_shortcuts(pieces),
-        Kind::Text | Kind::Markdown => pieces
-            .iter()
-            .map(|p| matches!(p, Piece::Code(_)).then(String::new))
-            .collect(),
-    }
-}
-
-/// The name of the HTML tag a code stands for (lower case), from its native markup, else from
-/// its type.
-fn html_tag_name(code: &Code) -> String {
-    let native = code.native.trim_start();
-    if let Some(rest) = native.strip_prefix('<') {
-        let rest = rest.strip_prefix('/').unwrap_or(rest);
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
-            .collect();
-        if !name.is_empty() {
-            return name.to_ascii_lowercase();
-        }
-    }
-    match code.ctype.as_str() {
-        "bold" => "b",
-        "italic" => "i",
-        "underlined" => "u",
-        "link" => "a",
-        "image" => "img",
-        "lb" => "br",
-        "x-sup" => "sup",
-        "x-sub" => "sub",
-        "x-code" => "code",
-        _ => "span",
-    }
-    .to_string()
-}
-
-fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
-    // (name, closing, number) of the tags so far.
-    let mut tags: Vec<(String, bool, usize)> = Vec::new();
-    let mut next = 0;
-    pieces
-        .iter()
-        .map(|p| {
-            let Piece::Code(code) = p else { return None };
-            let name = html_tag_name(code);
-            let closing = code.role == Role::Close;
-            let mut number = None;
-            if closing {
-                let mut depth = 1;
-                for (n, c, num) in tags.iter().rev() {
-                    if *n == name {
-                        if *c {
-                            depth += 1;
-                        } else {
-                            depth -= 1;
-                            if depth == 0 {
-                                number = Some(*num);
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            let number = number.unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-            let letter = if name == "br" {
-                "br".to_string()
-            } else {
-                name.chars().next().map_or("x".to_string(), |c| c.to_string())
-            };
-            let empty = !closing && code.native.trim_end().ends_with("/>");
-            tags.push((name, closing, number));
-            Some(format!(
-                "<{}{letter}{number}{}>",
-                if closing { "/" } else { "" },
-                if empty { "/" } else { "" }
-            ))
-        })
-        .collect()
-}
-
-/// Whether OmegaT's OpenXML filter ends a paragraph at this code (a tab).
-fn docx_breaks_paragraph(code: &Code) -> bool {
-    code.ctype == "x-tab" || code.native.contains("<w:tab/>") || code.native.contains("<w:tab ")
-}
-
-fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
-    let mut out: Vec<Option<String>> = pieces
-        .iter()
-        .map(|p| matches!(p, Piece::Code(_)).then(String::new))
-        .collect();
-    // OmegaT's paragraphs: the pieces between tabs.
-    let mut start = 0;
-    while start < pieces.len() {
-        let end = pieces[start..]
-            .iter()
-            .position(|p| matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)))
-            .map_or(pieces.len(), |i| start + i);
-        let part = &pieces[start..end];
-        let is_text = |p: &Piece| matches!(p, Piece::Text(t) if !t.is_empty());
-        if let (Some(first), Some(last)) = (
-            part.iter().position(is_text),
-            part.iter().rposition(is_text),
-        ) {
-            let mut number = 0;
-            for i in first..=last {
-                let head = matches!(part[i], Piece::Code(_))
-                    && matches!(part[i - 1], Piece::Text(_));
-                if head {
-                    out[start + i] = Some(format!("<t{number}/>"));
-                    number += 1;
-                }
-            }
-        }
-        start = end + 1;
-    }
-    out
-}
-
-/// The pieces of a translation as OmegaT shows them: text as it is, each code as its tag in
-/// `tags` (by id and role, from [`omegat_shortcuts`] on the source block); `None` when a code
-/// is not in the source.
-fn omegat_form(pieces: &[Piece], tags: &HashMap<(u32, Role), String>) -> Option<String> {
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Code(c) => out.push_str(tags.get(&(c.id, c.role))?),
-        }
-    }
-    Some(out)
-}
-
-/// The tag of each code of a block, by id and role.
-fn tag_map(pieces: &[Piece], shortcuts: &[Option<String>]) -> HashMap<(u32, Role), String> {
-    pieces
-        .iter()
-        .zip(shortcuts)
-        .filter_map(|(p, s)| match (p, s) {
-            (Piece::Code(c), Some(s)) => Some(((c.id, c.role), s.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The document's blocks as OmegaT will read them (see [`omegat_shortcuts`]), with the kit's
-/// segments placed in them; and each block's tags by code.
-///
-/// Text: HTML white space (space, tab, line feed, carriage return, form feed) runs become one
-/// space, as OmegaT's HTML filter reads them; DOCX text is taken as it is. Each paragraph is
-/// trimmed of white space and no-break spaces at its ends (`removeSpacesNonseg`). A segment is
-/// found by its text in its block, after the segment before it; one that is not found, or that
-/// spans a tab of a DOCX block, is left out (OmegaT gets no pretranslation for it).
-fn document_paragraphs(
-    kit: &Kit,
-    doc: &KitDocument,
-) -> (Vec<OmegatParagraph>, Vec<HashMap<(u32, Role), String>>) {
-    let kind = doc.kind;
-    let mut paragraphs = Vec::new();
-    let mut maps = Vec::new();
-    let mut base = 0;
-    for (b, block) in doc.extracted.blocks.iter().enumerate() {
-        if b > 0 {
-            base += 2; // the blank line between blocks in the kit's text
-        }
-        let shortcuts = omegat_shortcuts(kind, &block.pieces);
-        maps.push(tag_map(&block.pieces, &shortcuts));
-        // Per byte of the block's plain text: (paragraph, start and end in its text).
-        let mut chars: Vec<(usize, usize, usize)> = Vec::new();
-        let mut plain = String::new();
-        let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
-        let mut collapsed = false;
-        // Per code: (offset in the plain text, paragraph, start and end of its tag).
-        let mut codes: Vec<(usize, usize, usize, usize)> = Vec::new();
-        for (piece, shortcut) in block.pieces.iter().zip(&shortcuts) {
-            match piece {
-                Piece::Text(t) => {
-                    for c in t.chars() {
-                        let para = paras.len() - 1;
-                        let text = &mut paras[para].text;
-                        let at = text.len();
-                        let span = if kind == Kind::Html
-                            && matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
-                        {
-                            if !collapsed {
-                                text.push(' ');
-                            }
-                            collapsed = true;
-                            (text.len() - 1, text.len())
-                        } else {
-                            text.push(c);
-                            collapsed = false;
-                            (at, text.len())
-                        };
-                        for _ in 0..c.len_utf8() {
-                            chars.push((para, span.0, span.1));
-                        }
-                        plain.push(c);
-                    }
-                }
-                Piece::Code(code) => {
-                    collapsed = false;
-                    if kind == Kind::Docx && docx_breaks_paragraph(code) {
-                        paras.push(OmegatParagraph::default());
-                    } else {
-                        let para = paras.len() - 1;
-                        let at = paras[para].text.len();
-                        paras[para].text.push_str(shortcut.as_deref().unwrap_or(""));
-                        codes.push((plain.len(), para, at, paras[para].text.len()));
-                    }
-                }
-            }
-        }
-        // The kit's segments of this block: their plain text is at `start..end` of the kit's
-        // text, where the block's plain text starts at `base`.
-        for (index, seg) in kit.segments.iter().enumerate().filter(|(_, s)| s.block == b) {
-            let (Some(s), Some(e)) = (seg.start.checked_sub(base), seg.end.checked_sub(base))
-            else {
-                continue;
-            };
-            if s >= e || plain.get(s..e) != kit.text.get(seg.start..seg.end) {
-                continue;
-            }
-            let (pa, mut start, _) = chars[s];
-            let (pb, _, mut end) = chars[e - 1];
-            if pa != pb {
-                continue;
-            }
-            // Codes at the segment's edges that the segment keeps (a span it holds whole) are
-            // in its content: the last ones before its first character, the first ones after
-            // its last.
-            let lead = seg.pieces.iter().take_while(|p| matches!(p, Piece::Code(_))).count();
-            let trail = seg
-                .pieces
-                .iter()
-                .rev()
-                .take_while(|p| matches!(p, Piece::Code(_)))
-                .count();
-            let before: Vec<&(usize, usize, usize, usize)> =
-                codes.iter().filter(|c| c.0 == s && c.1 == pa).collect();
-            if lead > 0 && lead <= before.len() {
-                start = before[before.len() - lead].2;
-            }
-            let after: Vec<&(usize, usize, usize, usize)> =
-                codes.iter().filter(|c| c.0 == e && c.1 == pa).collect();
-            if trail > 0 && trail <= after.len() && lead + trail < seg.pieces.len() {
-                end = after[trail - 1].3;
-            }
-            paras[pa].segs.push((index, start, end));
-        }
-        for mut para in paras {
-            let lead = para.text.len()
-                - para
-                    .text
-                    .trim_start_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
-                    .len();
-            let kept = para
-                .text
-                .trim_matches(|c| java_is_whitespace(c) || c == '\u{a0}')
-                .to_string();
-            let len = kept.len();
-            para.segs = para
-                .segs
-                .iter()
-                .filter(|(_, s, e)| *s >= lead && *e <= lead + len && s < e)
-                .map(|&(i, s, e)| (i, s - lead, e - lead))
-                .collect();
-            para.text = kept;
-            paragraphs.push(para);
-        }
-        base += plain.len();
-    }
-    (paragraphs, maps)
-}
-
-/// A translation's pieces: its text, or, for a segment with inline codes, its TMX inline markup
-/// read back; `None` when the translation does not carry exactly the segment's codes (a memory
-/// holding the plain text): OmegaT would insert it without them.
-fn translation_pieces(seg: &KitSegment, target: &str) -> Option<Vec<Piece>> {
-    let has_codes = seg.pieces.iter().any(|p| matches!(p, Piece::Code(_)));
-    if !has_codes {
-        return Some(vec![Piece::Text(target.to_string())]);
-    }
-    let pieces = document::from_markup(target).ok()?;
-    document::check_codes(&seg.pieces, &pieces)
-        .is_empty()
-        .then_some(pieces)
 }
