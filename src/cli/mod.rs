@@ -13,6 +13,7 @@ mod add;
 mod check;
 mod concordance;
 mod export;
+mod finish;
 mod glossary;
 mod import;
 mod lookup;
@@ -88,6 +89,7 @@ pub enum Command {
     Concordance(concordance::Args),
     Segment(segment::Args),
     Prepare(prepare::Args),
+    Finish(finish::Args),
     Glossary(glossary::Args),
     Check(check::Args),
     Terms(terms::Args),
@@ -138,6 +140,7 @@ pub fn run() -> i32 {
         Command::Concordance(args) => concordance::run(args, &ctx),
         Command::Segment(args) => segment::run(args, &ctx),
         Command::Prepare(args) => prepare::run(args, &ctx),
+        Command::Finish(args) => finish::run(args, &ctx),
         Command::Glossary(args) => glossary::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),
         Command::Terms(args) => terms::run(args, &ctx),

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod concordance;
 pub mod export;
+pub mod finish;
 pub mod glossary;
 pub mod import;
 pub mod lookup;

@@ -8,6 +8,7 @@ mod add;
 mod check;
 mod common;
 mod export;
+mod finish;
 mod glossary;
 mod import;
 mod limits;

@@ -282,6 +282,96 @@ fn strip_last(seg: &[Piece], last: &document::Code) -> bool {
     }
 }
 
+/// Puts a segment's inline codes into a plain translation (a memory match), where it can be done
+/// without guessing: every code is a span (open and close in the segment) around a text whose
+/// translation occurs exactly once in the target, either a glossary term (`anchors`: the term as
+/// it stands in the segment and its approved translations) or the same text (a number, a name
+/// kept in Latin letters). Spans must nest in the target as in the source. `None` when a code
+/// cannot be placed (a standalone or isolated code, a span around other words): a translator
+/// places it.
+pub fn transfer_codes(
+    source: &[Piece],
+    target: &str,
+    anchors: &[(&str, Vec<&str>)],
+) -> Option<Vec<Piece>> {
+    // The spans of the source: (id, wrapped plain text).
+    let mut spans: Vec<(u32, String)> = Vec::new();
+    let mut open: Vec<(u32, String)> = Vec::new();
+    for p in source {
+        match p {
+            Piece::Text(t) => {
+                for (_, text) in &mut open {
+                    text.push_str(t);
+                }
+            }
+            Piece::Code(c) => match c.role {
+                Role::Standalone => return None,
+                Role::Open => open.push((c.id, String::new())),
+                Role::Close => {
+                    let at = open.iter().rposition(|(id, _)| *id == c.id)?;
+                    let (id, text) = open.remove(at);
+                    spans.push((id, text));
+                }
+            },
+        }
+    }
+    if !open.is_empty() {
+        return None;
+    }
+    if spans.is_empty() {
+        return Some(vec![Piece::Text(target.to_string())]);
+    }
+    // Where each span goes in the target.
+    let mut placed: Vec<(u32, usize, usize)> = Vec::new();
+    for (id, wrapped) in &spans {
+        let wrapped = wrapped.trim();
+        let mut candidates: Vec<&str> = anchors
+            .iter()
+            .filter(|(term, _)| term.trim() == wrapped)
+            .flat_map(|(_, tr)| tr.iter().copied())
+            .collect();
+        candidates.push(wrapped);
+        let found = candidates.into_iter().find_map(|c| {
+            if c.is_empty() {
+                return None;
+            }
+            let mut hits = target.match_indices(c);
+            let first = hits.next()?;
+            hits.next()
+                .is_none()
+                .then_some((first.0, first.0 + c.len()))
+        })?;
+        placed.push((*id, found.0, found.1));
+    }
+    // Spans must nest or be apart.
+    for (i, a) in placed.iter().enumerate() {
+        for b in &placed[i + 1..] {
+            let apart = a.2 <= b.1 || b.2 <= a.1;
+            let nested = (a.1 <= b.1 && b.2 <= a.2) || (b.1 <= a.1 && a.2 <= b.2);
+            if !apart && !nested {
+                return None;
+            }
+        }
+    }
+    // Insertion points: closes before opens at one place; the longer span outside.
+    let mut marks: Vec<(usize, u8, isize, u32, Role)> = Vec::new();
+    for &(id, s, e) in &placed {
+        let len = (e - s) as isize;
+        marks.push((s, 1, -len, id, Role::Open));
+        marks.push((e, 0, len, id, Role::Close));
+    }
+    marks.sort_by_key(|m| (m.0, m.1, m.2, m.3));
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (pos, _, _, id, role) in marks {
+        push(&mut out, Piece::Text(target[at..pos].to_string()));
+        out.push(Piece::Code(document::Code::new(id, role, "")));
+        at = pos;
+    }
+    push(&mut out, Piece::Text(target[at..].to_string()));
+    Some(out)
+}
+
 /// Finds each segment of a block in its plain text, in order: every segment starts at the first
 /// character that is not white space after the previous one, and after the last one only white
 /// space is left. `texts` are the segments' plain texts (from a kit's XLIFF). The error gives the
@@ -440,6 +530,52 @@ mod tests {
         assert_eq!(
             split.join(&translated[..2], Kind::Html, &de),
             vec![t("一。\n  二。")]
+        );
+    }
+
+    #[test]
+    fn codes_around_terms_and_names_are_placed_in_a_plain_translation() {
+        let source = vec![
+            t("Minister "),
+            c(1, Role::Open),
+            t("Wang Yi"),
+            c(1, Role::Close),
+            t(" met the "),
+            c(2, Role::Open),
+            t("RCEP"),
+            c(2, Role::Close),
+            t(" team."),
+        ];
+        let anchors = [("Wang Yi", vec!["王毅"])];
+        let placed = transfer_codes(&source, "王毅外长会见了RCEP团队。", &anchors).unwrap();
+        assert_eq!(
+            placed,
+            vec![
+                c(1, Role::Open),
+                t("王毅"),
+                c(1, Role::Close),
+                t("外长会见了"),
+                c(2, Role::Open),
+                t("RCEP"),
+                c(2, Role::Close),
+                t("团队。"),
+            ]
+        );
+        assert_eq!(document::check_codes(&source, &placed), vec![]);
+        // Not placed: a term whose translation is missing or there twice, a standalone code.
+        assert_eq!(
+            transfer_codes(&source, "外长会见了RCEP团队。", &anchors),
+            None
+        );
+        assert_eq!(
+            transfer_codes(&source, "王毅与王毅会见了RCEP。", &anchors),
+            None
+        );
+        let image = vec![t("A "), c(3, Role::Standalone), t("B.")];
+        assert_eq!(transfer_codes(&image, "甲乙。", &[]), None);
+        assert_eq!(
+            transfer_codes(&[t("Plain.")], "平。", &[]),
+            Some(vec![t("平。")])
         );
     }
 

@@ -66,6 +66,7 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
                 continue;
             };
             let mut v = Variant::new(Lang::parse(&lev.lang)?, target.clone());
+            v.markup = lev.target_markup.clone();
             v.extras.push(prop("x-match-score", best.score.to_string()));
             unit.variants.push(v);
         }
@@ -168,13 +169,17 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
         );
         // A match from the memory is plain text: when the segment has inline codes, a translator
         // must put them in before the translation can go into the document.
-        let codes_to_place = seg.markup.is_some() && lev.target.is_some();
+        let codes_to_place =
+            seg.markup.is_some() && lev.target.is_some() && lev.target_markup.is_none();
         if let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) {
             let exact = best.score >= 100;
             let review = lev.needs_review() || codes_to_place;
             unit.approved = (exact && !review).then_some(true);
             unit.target = Some(xliff::Target {
-                content: xliff::Content::plain(target.clone()),
+                content: xliff::Content {
+                    text: target.clone(),
+                    markup: lev.target_markup.clone(),
+                },
                 state: Some(if review {
                     // A match that fails a check: a translator must look at it.
                     xliff::State::NeedsReviewTranslation

@@ -90,6 +90,10 @@ pub struct Leverage {
     pub matches: Vec<KitMatch>,
     /// Check findings on the pretranslation.
     pub findings: Vec<Finding>,
+    /// The pretranslation with the segment's inline codes put in place, in TMX inline markup,
+    /// when the segment has codes and all of them could be placed (see
+    /// [`document::transfer_codes`]).
+    pub target_markup: Option<String>,
 }
 
 impl Leverage {
@@ -344,6 +348,7 @@ pub fn prepare(
                 target,
                 matches: kit_matches,
                 findings,
+                target_markup: None,
             };
             if matches!(band, Band::Context | Band::Exact) && lev.needs_review() {
                 lev.band = Band::ExactReview;
@@ -405,6 +410,25 @@ pub fn attach_document(kit: &mut Kit, doc: KitDocument, places: &[document::Plac
         let pieces = splits[place.block].segments[k].clone();
         let (_, markup) = crate::formats::document::to_markup(&pieces);
         seg.block = place.block;
+        if markup.is_some() {
+            for (li, lev) in seg.leverage.iter_mut().enumerate() {
+                let Some(target) = &lev.target else { continue };
+                let anchors: Vec<(&str, Vec<&str>)> = seg
+                    .terms
+                    .iter()
+                    .map(|t| {
+                        let tr = t
+                            .translations
+                            .get(li)
+                            .map(|(_, v)| v.iter().map(String::as_str).collect())
+                            .unwrap_or_default();
+                        (t.text.as_str(), tr)
+                    })
+                    .collect();
+                lev.target_markup = document::transfer_codes(&pieces, target, &anchors)
+                    .and_then(|p| crate::formats::document::to_markup(&p).1);
+            }
+        }
         seg.markup = markup;
         seg.pieces = pieces;
         if doc.kind != Kind::Text {

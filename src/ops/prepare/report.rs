@@ -927,6 +927,7 @@ mod tests {
             target: target.map(str::to_string),
             matches: Vec::new(),
             findings: Vec::new(),
+            target_markup: None,
         }
     }
 
