@@ -8,14 +8,16 @@
 //! OmegaT and LibreOffice are required: without them the test fails and says how to install
 //! them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tmkit::formats::document::{self, Block, Extracted, Kind, Options, Piece, to_markup};
 use tmkit::model::Lang;
 use tmkit::ops::prepare::document::{segment_document, splits};
-use tmkit::ops::prepare::omegat::{omegat_shortcuts, write_omegat_project};
+use tmkit::ops::prepare::omegat::{
+    DocSegment, omegat_segments, omegat_shortcuts, write_omegat_project,
+};
 use tmkit::ops::prepare::{
     Article, Band, Helpers, Kit, KitDocument, KitMatch, PrepareConfig, Rates, attach_document,
     prepare,
@@ -66,7 +68,8 @@ fn run(mut cmd: Command, what: &str, install: &str) {
 }
 
 /// A Groovy script for `--script`: lists OmegaT's segments (source, then translation or the
-/// empty string) in `omegat/segments.txt`, one per line, with line breaks as `\n`.
+/// empty string) in `omegat/segments.txt`, one per line, with line breaks as `\n`, and saves the
+/// project memory (`omegat/project_save.tmx`; console mode does not save it).
 const LIST_SCRIPT: &str = r#"if (eventType.toString() == 'COMPILE') {
     def p = org.omegat.core.Core.getProject()
     def props = p.getProjectProperties()
@@ -77,6 +80,7 @@ const LIST_SCRIPT: &str = r#"if (eventType.toString() == 'COMPILE') {
         sb.append(e.getSrcText().replace('\n', '\\n')).append('\t').append(tr.replace('\n', '\\n')).append('\n')
     }
     new File(props.getProjectInternal(), 'segments.txt').setText(sb.toString(), 'UTF-8')
+    p.projectTMX.save(props, new File(props.getProjectInternal(), 'project_save.tmx').getPath(), true)
 }
 "#;
 
@@ -120,8 +124,8 @@ fn translate(pieces: &[Piece]) -> Vec<Piece> {
 }
 
 /// The kit for a document read into `extracted`, with every segment pretranslated at 100% by
-/// [`translate`] (in TMX inline markup when it has codes, as a memory with inline codes gives
-/// it), to zh-CN.
+/// [`translate`] (with its codes in place, as `prepare` gives a match whose codes it could
+/// place), to zh-CN.
 fn document_kit(name: &str, bytes: Vec<u8>, extracted: Extracted, dir: &Path) -> Kit {
     let store = Store::open(&dir.join("empty.db")).unwrap();
     let (rules, _) = rules_for(default_engine().unwrap(), "en", BadRules::Fail).unwrap();
@@ -164,15 +168,15 @@ fn document_kit(name: &str, bytes: Vec<u8>, extracted: Extracted, dir: &Path) ->
     for seg in &mut kit.segments {
         let translated = translate(&seg.pieces);
         let (text, markup) = to_markup(&translated);
-        let target = markup.unwrap_or(text);
         let lev = &mut seg.leverage[0];
         lev.band = Band::Exact;
         lev.best_score = Some(100);
-        lev.target = Some(target.clone());
+        lev.target = Some(text.clone());
+        lev.target_markup = markup;
         lev.matches = vec![KitMatch {
             score: 100,
             source: seg.text.clone(),
-            target,
+            target: text,
             target_lang: "zh-CN".to_string(),
             origin: None,
             changed: None,
@@ -230,25 +234,6 @@ fn block_start(kit: &Kit, b: usize) -> usize {
         .iter()
         .map(|bl| bl.plain_text().len() + 2)
         .sum()
-}
-
-/// The visible text of a document, block by block, as tmkit's filter extracts it, white space
-/// runs made one space.
-fn visible_text(kind: Kind, bytes: &[u8], name: &str) -> Vec<String> {
-    let extracted = kind
-        .filter()
-        .extract(bytes, name, &Options::default())
-        .unwrap();
-    extracted
-        .blocks
-        .iter()
-        .map(|b| {
-            b.plain_text()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
 }
 
 fn code(id: u32, role: document::Role, ctype: &str, native: &str) -> Piece {
@@ -498,6 +483,7 @@ fn omegat_writes_the_translated_html_page_as_tmkit_does() {
         );
     }
     check_omegat_segments(&kit, &segments);
+    check_read_back(&kit, &project);
     let written = std::fs::read_to_string(project.join("target/forum.html"))
         .expect("OmegaT wrote no translated page");
     assert!(
@@ -542,13 +528,58 @@ fn tmkit_merge_or_expected(kit: &Kit) -> String {
     )
 }
 
-#[allow(dead_code)]
-fn visible(kind: Kind, bytes: &[u8], name: &str) -> Vec<String> {
-    visible_text(kind, bytes, name)
+/// OmegaT's project memory, read back through [`omegat_segments`], gives every segment's
+/// translation with its codes, as `finish` takes it.
+fn check_read_back(kit: &Kit, project: &Path) {
+    let doc = kit.document.as_ref().unwrap();
+    let segments: Vec<DocSegment<'_>> = kit
+        .segments
+        .iter()
+        .map(|s| {
+            let base = block_start(kit, s.block);
+            DocSegment {
+                block: s.block,
+                start: s.start - base,
+                end: s.end - base,
+                pieces: &s.pieces,
+            }
+        })
+        .collect();
+    let views = omegat_segments(doc.kind, &doc.extracted.blocks, &kit.from, &segments).unwrap();
+    let saved = read_tmx(&project.join("omegat/project_save.tmx"));
+    for (seg, view) in kit.segments.iter().zip(&views) {
+        let view = view.as_ref().expect("every segment is one OmegaT segment");
+        let translation = saved
+            .iter()
+            .find(|(s, _)| *s == view.source)
+            .unwrap_or_else(|| panic!("no {:?} in project_save.tmx: {saved:#?}", view.source));
+        assert_eq!(
+            view.read_translation(&translation.1),
+            translate(&seg.pieces),
+            "{:?}",
+            translation
+        );
+    }
 }
 
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}
+/// A TMX file's (source, target) texts.
+fn read_tmx(path: &Path) -> Vec<(String, String)> {
+    let input = tmkit::formats::open_input(path).unwrap();
+    let mut reader = tmkit::formats::tmx::Reader::from_input(input).unwrap();
+    let mut unit = tmkit::model::TranslationUnit::default();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_unit(&mut unit).unwrap() {
+            tmkit::formats::tmx::Item::Unit => {
+                if let [s, t, ..] = &unit.variants[..] {
+                    out.push((s.text.clone(), t.text.clone()));
+                }
+            }
+            tmkit::formats::tmx::Item::Problem(p) => panic!("{}: {p:?}", path.display()),
+            tmkit::formats::tmx::Item::End => return out,
+        }
+    }
+}
 
 /// The page LibreOffice turns into the DOCX of [`omegat_writes_the_translated_docx_as_tmkit_does`].
 const DOCX_PAGE: &str = "<html><body>
@@ -668,6 +699,7 @@ fn omegat_writes_the_translated_docx_as_tmkit_does() {
         );
     }
     check_omegat_segments(&kit, &segments);
+    check_read_back(&kit, &project);
     let written =
         std::fs::read(project.join("target/forum.docx")).expect("OmegaT wrote no translated DOCX");
     let ours: Vec<String> = match std::panic::catch_unwind(|| tmkit_merge(&kit)) {

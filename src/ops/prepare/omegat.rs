@@ -83,9 +83,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formats::tmx::{Writer, WriterOptions};
 use crate::formats::xml::escape_text;
 use crate::model::{Lang, SrxRules, TermEntry, TermStatus, TranslationUnit, Variant};
-use std::collections::HashMap;
 
-use crate::formats::document::{self, Code, Kind, Piece, Role};
+use crate::formats::document::{self, Block, Code, Kind, Piece, Role};
 use crate::ops::prepare::{Kit, KitDocument, KitSegment};
 use crate::ops::segment::default_engine;
 use crate::text::srx::RuleSet;
@@ -189,11 +188,11 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
                 &dir.join("omegat/filters.xml"),
                 document_filters_xml(doc, &file_name).as_bytes(),
             )?;
-            let (paragraphs, tags) = document_paragraphs(kit, doc);
-            let article = article_segmentation(kit, &paragraphs, &rules, true);
-            let (auto, fuzzy) =
-                document_memories(kit, lang_index, &from_lang, &to_lang, &article.seen, &tags);
-            (auto, fuzzy, article.rules)
+            let segments = kit_doc_segments(kit, doc);
+            let (article_rules, seen) =
+                document_view(doc.kind, &doc.extracted.blocks, &segments, &rules);
+            let (auto, fuzzy) = document_memories(kit, lang_index, &from_lang, &to_lang, &seen);
+            (auto, fuzzy, article_rules)
         }
         None => {
             write_file(&dir.join("source").join(&file_name), kit.text.as_bytes())?;
@@ -201,7 +200,8 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
                 &dir.join("omegat/filters.xml"),
                 filters_xml(&file_name).as_bytes(),
             )?;
-            let article = article_segmentation(kit, &plain_paragraphs(kit), &rules, false);
+            let texts: Vec<&str> = kit.segments.iter().map(|s| s.text.as_str()).collect();
+            let article = article_segmentation(&plain_paragraphs(kit), &rules, Some(&texts));
             let seen: Vec<(usize, String)> = article
                 .seen
                 .iter()
@@ -388,8 +388,7 @@ fn document_memories(
     li: usize,
     from: &Lang,
     to: &Lang,
-    seen: &[SeenSegment],
-    tags: &[TagMap],
+    seen: &[Option<OmegatSegment>],
 ) -> (Vec<TranslationUnit>, Vec<TranslationUnit>) {
     let mut auto: Vec<(String, String)> = Vec::new();
     let mut fuzzy: Vec<(String, String)> = Vec::new();
@@ -406,15 +405,17 @@ fn document_memories(
         let mut matches = lev.matches.iter();
         if let (true, Some(target)) = (exact, &lev.target) {
             matches.next();
-            let view = seen.iter().find(|s| s.index == index);
-            let form =
-                translation_pieces(seg, target).and_then(|p| omegat_form(&p, tags.get(seg.block)?));
+            let view = seen.get(index).and_then(Option::as_ref);
+            let form = view.and_then(|v| {
+                v.omegat_translation(&translation_pieces(
+                    seg,
+                    target,
+                    lev.target_markup.as_deref(),
+                )?)
+            });
             match (view, form) {
-                (Some(v), Some(form)) => push(
-                    &mut auto,
-                    (v.text.clone(), format!("{}{form}{}", v.prefix, v.suffix)),
-                ),
-                (Some(v), None) => push(&mut fuzzy, (v.text.clone(), target.clone())),
+                (Some(v), Some(form)) => push(&mut auto, (v.source.clone(), form)),
+                (Some(v), None) => push(&mut fuzzy, (v.source.clone(), target.clone())),
                 (None, _) => push(&mut fuzzy, (seg.text.clone(), target.clone())),
             }
         }
@@ -1008,14 +1009,16 @@ fn plain_paragraphs(kit: &Kit) -> Vec<OmegatParagraph> {
 
 /// Rules for the positions where tmkit's rules, run over OmegaT's paragraphs, would not give the
 /// kit's segments: a break where the kit cuts and the rules do not (headings, list items), a
-/// no-break where the rules cut and the kit does not. `all_seen`: list every segment's OmegaT
-/// text, not only those that differ from the kit's.
+/// no-break where the rules cut and the kit does not. With `plain_texts` (a plain-text article:
+/// the kit's segment texts), only the segments OmegaT sees with other text are listed, and a cut
+/// the rules do not make goes at the segment's end; without (a document), every segment is
+/// listed, and such a cut goes at the first white space between the segments.
 fn article_segmentation(
-    kit: &Kit,
     paragraphs: &[OmegatParagraph],
     rules: &RuleSet,
-    all_seen: bool,
+    plain_texts: Option<&[&str]>,
 ) -> ArticleSegmentation {
+    let all_seen = plain_texts.is_none();
     let mut out = ArticleSegmentation::default();
     let mut breaks = Vec::new();
     for para in paragraphs {
@@ -1077,7 +1080,7 @@ fn article_segmentation(
             let seen_end = seen_start + seen.len();
             let prefix = text.get(seen_start..start.max(seen_start)).unwrap_or("");
             let suffix = text.get(end.min(seen_end)..seen_end).unwrap_or("");
-            if all_seen || seen != kit.segments[index].text {
+            if plain_texts.is_none_or(|t| t.get(index).is_none_or(|t| *t != seen)) {
                 out.seen.push(SeenSegment {
                     index,
                     text: seen.to_string(),
@@ -1172,9 +1175,6 @@ fn srx_bean_xml(maps: &[(String, String, Vec<OmegatRule>)]) -> String {
     out.push_str(" </object>\n</java>\n");
     out
 }
-
-/// OmegaT's tag for each code of a block, by the code's id and role.
-type TagMap = HashMap<(u32, Role), String>;
 
 /// OmegaT 3.6's tag shortcuts for the codes of a block (or of any run of pieces OmegaT reads as
 /// one paragraph), one entry per piece: `None` for text, `Some` for a code: the tag OmegaT shows
@@ -1322,55 +1322,246 @@ fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
     out
 }
 
-/// The pieces of a translation as OmegaT shows them: text as it is, each code as its tag in
-/// `tags` (by id and role, from [`omegat_shortcuts`] on the source block); `None` when a code
-/// is not in the source.
-fn omegat_form(pieces: &[Piece], tags: &TagMap) -> Option<String> {
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Code(c) => out.push_str(tags.get(&(c.id, c.role))?),
+/// A document's segment, placed: its block, the byte range of its text in the block's plain
+/// text, and its pieces (as `prepare` cut them: codes at its edges left out, in the gaps).
+#[derive(Debug, Clone, Copy)]
+pub struct DocSegment<'a> {
+    pub block: usize,
+    pub start: usize,
+    pub end: usize,
+    pub pieces: &'a [Piece],
+}
+
+/// A document's segment as OmegaT shows it in the kit's project, and the way between OmegaT's
+/// tags and the segment's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OmegatSegment {
+    /// OmegaT's source: the segment's text with OmegaT's tags, and the tags OmegaT keeps at its
+    /// edges (codes `prepare` moved out of the segment), as `project_save.tmx` has it.
+    pub source: String,
+    /// What `source` has before and after the segment's own content.
+    prefix: String,
+    suffix: String,
+    /// The block's codes by OmegaT tag (a DOCX tag stands for several codes), in order.
+    tags: Vec<(String, Vec<Code>)>,
+    /// The segment's codes that OmegaT does not show (markup at the ends of a DOCX paragraph):
+    /// before its text, and after.
+    hidden_before: Vec<Code>,
+    hidden_after: Vec<Code>,
+    /// The segment's own codes.
+    own: Vec<(u32, Role)>,
+}
+
+impl OmegatSegment {
+    /// A translation of the segment (its pieces, with the segment's codes) as OmegaT shows it:
+    /// with the tags around the segment and each code as its tag. `None` when a code is not one
+    /// of the block's.
+    pub fn omegat_translation(&self, pieces: &[Piece]) -> Option<String> {
+        let mut out = self.prefix.clone();
+        for p in pieces {
+            match p {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Code(c) => {
+                    if self
+                        .hidden_before
+                        .iter()
+                        .chain(&self.hidden_after)
+                        .any(|h| h.id == c.id && h.role == c.role)
+                    {
+                        continue;
+                    }
+                    let tag = self.tags.iter().find(|(_, codes)| {
+                        codes.iter().any(|k| k.id == c.id && k.role == c.role)
+                    })?;
+                    // A DOCX tag standing for several codes is written once, at its first.
+                    if tag
+                        .1
+                        .first()
+                        .is_some_and(|k| k.id == c.id && k.role == c.role)
+                    {
+                        out.push_str(&tag.0);
+                    }
+                }
+            }
+        }
+        out.push_str(&self.suffix);
+        Some(out)
+    }
+
+    /// OmegaT's translation of the segment (from `project_save.tmx`) as the segment's pieces:
+    /// each of OmegaT's tags becomes the codes it stands for, those of the segment kept (the
+    /// tags around the segment are the gaps' codes, which stay where the document has them);
+    /// the codes OmegaT does not show go back before or after the text; anything else is text.
+    /// The caller checks the codes against the source ([`document::check_codes`]): a tag the
+    /// translator deleted is a missing code.
+    pub fn read_translation(&self, omegat: &str) -> Vec<Piece> {
+        let mut out: Vec<Piece> = self
+            .hidden_before
+            .iter()
+            .cloned()
+            .map(Piece::Code)
+            .collect();
+        let mut text = String::new();
+        let mut rest = omegat;
+        while !rest.is_empty() {
+            let found = rest.starts_with('<').then(|| {
+                self.tags
+                    .iter()
+                    .filter(|(tag, _)| rest.starts_with(tag.as_str()))
+                    .max_by_key(|(tag, _)| tag.len())
+            });
+            match found.flatten() {
+                Some((tag, codes)) => {
+                    if !text.is_empty() {
+                        out.push(Piece::Text(std::mem::take(&mut text)));
+                    }
+                    out.extend(
+                        codes
+                            .iter()
+                            .filter(|c| self.own.contains(&(c.id, c.role)))
+                            .cloned()
+                            .map(Piece::Code),
+                    );
+                    rest = &rest[tag.len()..];
+                }
+                None => {
+                    let c = rest.chars().next().expect("rest is not empty");
+                    text.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        if !text.is_empty() {
+            out.push(Piece::Text(text));
+        }
+        out.extend(self.hidden_after.iter().cloned().map(Piece::Code));
+        out
+    }
+}
+
+/// Every segment of a document as OmegaT shows it in the kit's project (see
+/// [`write_omegat_project`]): `segments` are the document's segments in order, `from` the
+/// source language. `None` for a segment OmegaT does not show as one segment (one that spans a
+/// tab of a DOCX paragraph, or whose place does not fit its block).
+///
+/// `finish` reads an OmegaT project's translations back with it: the entry of
+/// `project_save.tmx` whose source is [`OmegatSegment::source`] holds the translation, and
+/// [`OmegatSegment::read_translation`] gives its pieces.
+pub fn omegat_segments(
+    kind: Kind,
+    blocks: &[Block],
+    from: &str,
+    segments: &[DocSegment<'_>],
+) -> Result<Vec<Option<OmegatSegment>>> {
+    let engine = default_engine()?;
+    let rules = engine.rules_for(from)?;
+    Ok(document_view(kind, blocks, segments, &rules).1)
+}
+
+/// The rules that make OmegaT cut a document's paragraphs into its segments, and the segments
+/// as OmegaT shows them.
+fn document_view(
+    kind: Kind,
+    blocks: &[Block],
+    segments: &[DocSegment<'_>],
+    rules: &RuleSet,
+) -> (Vec<OmegatRule>, Vec<Option<OmegatSegment>>) {
+    let (paragraphs, tables) = document_paragraphs(kind, blocks, segments);
+    let article = article_segmentation(&paragraphs, rules, None);
+    let mut out: Vec<Option<OmegatSegment>> = vec![None; segments.len()];
+    for seen in article.seen {
+        let seg = &segments[seen.index];
+        let Some(table) = tables.get(seg.block) else {
+            continue;
+        };
+        let own: Vec<(u32, Role)> = seg
+            .pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Code(c) => Some((c.id, c.role)),
+                Piece::Text(_) => None,
+            })
+            .collect();
+        let owned = |codes: &[Code]| -> Vec<Code> {
+            codes
+                .iter()
+                .filter(|c| own.contains(&(c.id, c.role)))
+                .cloned()
+                .collect()
+        };
+        out[seen.index] = Some(OmegatSegment {
+            source: seen.text,
+            prefix: seen.prefix,
+            suffix: seen.suffix,
+            tags: table.tags.clone(),
+            hidden_before: owned(&table.hidden_before),
+            hidden_after: owned(&table.hidden_after),
+            own,
+        });
+    }
+    (article.rules, out)
+}
+
+/// A block's codes as OmegaT shows them.
+#[derive(Debug, Clone, Default)]
+struct BlockTags {
+    /// Each tag and the codes it stands for.
+    tags: Vec<(String, Vec<Code>)>,
+    /// Codes OmegaT does not show, before the block's (or a DOCX paragraph's) text and after it.
+    hidden_before: Vec<Code>,
+    hidden_after: Vec<Code>,
+}
+
+/// The tags of a block from its shortcuts ([`omegat_shortcuts`]): a code with an empty shortcut
+/// right after a tagged code (no text between) belongs to that tag; the others are hidden.
+fn block_tags(pieces: &[Piece], shortcuts: &[Option<String>]) -> BlockTags {
+    let mut out = BlockTags::default();
+    let mut seen_text = false;
+    let mut open_group = false;
+    for (p, s) in pieces.iter().zip(shortcuts) {
+        match (p, s) {
+            (Piece::Text(_), _) => {
+                seen_text = true;
+                open_group = false;
+            }
+            (Piece::Code(c), Some(s)) if !s.is_empty() => {
+                out.tags.push((s.clone(), vec![c.clone()]));
+                open_group = true;
+            }
+            (Piece::Code(c), _) => {
+                if open_group && let Some(last) = out.tags.last_mut() {
+                    last.1.push(c.clone());
+                } else if seen_text {
+                    out.hidden_after.push(c.clone());
+                } else {
+                    out.hidden_before.push(c.clone());
+                }
+            }
         }
     }
-    Some(out)
+    out
 }
 
-/// The tag of each code of a block, by id and role.
-fn tag_map(pieces: &[Piece], shortcuts: &[Option<String>]) -> TagMap {
-    pieces
-        .iter()
-        .zip(shortcuts)
-        .filter_map(|(p, s)| match (p, s) {
-            (Piece::Code(c), Some(s)) => Some(((c.id, c.role), s.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The document's blocks as OmegaT will read them (see [`omegat_shortcuts`]), with the kit's
-/// segments placed in them; and each block's tags by code.
+/// The document's blocks as OmegaT will read them (see [`omegat_shortcuts`]), with the
+/// segments placed in them (indices into `segments`); and each block's tags.
 ///
 /// Text: HTML white space (space, tab, line feed, carriage return, form feed) runs become one
 /// space, as OmegaT's HTML filter reads them; DOCX text is taken as it is. Each paragraph is
-/// trimmed of white space and no-break spaces at its ends (`removeSpacesNonseg`). A segment is
-/// found by its text in its block, after the segment before it; one that is not found, or that
-/// spans a tab of a DOCX block, is left out (OmegaT gets no pretranslation for it).
-/// Segments are placed by their byte ranges in the kit's text (blocks joined by blank lines).
-fn document_paragraphs(kit: &Kit, doc: &KitDocument) -> (Vec<OmegatParagraph>, Vec<TagMap>) {
-    let kind = doc.kind;
+/// trimmed of white space and no-break spaces at its ends (`removeSpacesNonseg`). A segment
+/// whose place does not fit its block, or that spans a tab of a DOCX block, is left out.
+fn document_paragraphs(
+    kind: Kind,
+    blocks: &[Block],
+    segments: &[DocSegment<'_>],
+) -> (Vec<OmegatParagraph>, Vec<BlockTags>) {
     let mut paragraphs = Vec::new();
-    let mut maps = Vec::new();
-    let mut base = 0;
-    for (b, block) in doc.extracted.blocks.iter().enumerate() {
-        if b > 0 {
-            base += 2; // the blank line between blocks in the kit's text
-        }
+    let mut tables = Vec::new();
+    for (b, block) in blocks.iter().enumerate() {
         let shortcuts = omegat_shortcuts(kind, &block.pieces);
-        maps.push(tag_map(&block.pieces, &shortcuts));
+        tables.push(block_tags(&block.pieces, &shortcuts));
         // Per byte of the block's plain text: (paragraph, start and end in its text).
         let mut chars: Vec<(usize, usize, usize)> = Vec::new();
-        let mut plain = String::new();
+        let mut plain_len = 0;
         let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
         let mut collapsed = false;
         // Per code: (offset in the plain text, paragraph, start and end of its tag).
@@ -1398,7 +1589,7 @@ fn document_paragraphs(kit: &Kit, doc: &KitDocument) -> (Vec<OmegatParagraph>, V
                         for _ in 0..c.len_utf8() {
                             chars.push((para, span.0, span.1));
                         }
-                        plain.push(c);
+                        plain_len += c.len_utf8();
                     }
                 }
                 Piece::Code(code) => {
@@ -1409,24 +1600,14 @@ fn document_paragraphs(kit: &Kit, doc: &KitDocument) -> (Vec<OmegatParagraph>, V
                         let para = paras.len() - 1;
                         let at = paras[para].text.len();
                         paras[para].text.push_str(shortcut.as_deref().unwrap_or(""));
-                        codes.push((plain.len(), para, at, paras[para].text.len()));
+                        codes.push((plain_len, para, at, paras[para].text.len()));
                     }
                 }
             }
         }
-        // The kit's segments of this block: their plain text is at `start..end` of the kit's
-        // text, where the block's plain text starts at `base`.
-        for (index, seg) in kit
-            .segments
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.block == b)
-        {
-            let (Some(s), Some(e)) = (seg.start.checked_sub(base), seg.end.checked_sub(base))
-            else {
-                continue;
-            };
-            if s >= e || plain.get(s..e) != kit.text.get(seg.start..seg.end) {
+        for (index, seg) in segments.iter().enumerate().filter(|(_, s)| s.block == b) {
+            let (s, e) = (seg.start, seg.end);
+            if s >= e || e > plain_len {
                 continue;
             }
             let (pa, mut start, _) = chars[s];
@@ -1480,20 +1661,54 @@ fn document_paragraphs(kit: &Kit, doc: &KitDocument) -> (Vec<OmegatParagraph>, V
             para.text = kept;
             paragraphs.push(para);
         }
-        base += plain.len();
     }
-    (paragraphs, maps)
+    (paragraphs, tables)
 }
 
-/// A translation's pieces: its text, or, for a segment with inline codes, its TMX inline markup
-/// read back; `None` when the translation does not carry exactly the segment's codes (a memory
-/// holding the plain text): OmegaT would insert it without them.
-fn translation_pieces(seg: &KitSegment, target: &str) -> Option<Vec<Piece>> {
+/// The kit's segments as placed document segments (`None` for one whose text is not where its
+/// place says: left out).
+fn kit_doc_segments<'a>(kit: &'a Kit, doc: &KitDocument) -> Vec<DocSegment<'a>> {
+    // Where each block's plain text starts in the kit's text (blocks joined by blank lines).
+    let mut bases = Vec::with_capacity(doc.extracted.blocks.len());
+    let mut base = 0;
+    for (b, block) in doc.extracted.blocks.iter().enumerate() {
+        if b > 0 {
+            base += 2;
+        }
+        bases.push(base);
+        base += block.plain_text().len();
+    }
+    kit.segments
+        .iter()
+        .map(|seg| {
+            let base = bases.get(seg.block).copied().unwrap_or(usize::MAX);
+            let fits = seg.start >= base
+                && kit.text.get(seg.start..seg.end).is_some_and(|t| {
+                    doc.extracted.blocks[seg.block]
+                        .plain_text()
+                        .get(seg.start - base..seg.end - base)
+                        == Some(t)
+                });
+            DocSegment {
+                block: seg.block,
+                start: if fits { seg.start - base } else { 0 },
+                end: if fits { seg.end - base } else { 0 },
+                pieces: &seg.pieces,
+            }
+        })
+        .collect()
+}
+
+/// A pretranslation's pieces: for a segment with inline codes, the target with the codes put in
+/// place ([`Leverage::target_markup`](crate::ops::prepare::Leverage)), or the target itself when
+/// it is TMX inline markup carrying them; `None` when it does not carry exactly the segment's
+/// codes (a memory holding the plain text): OmegaT would insert it without them.
+fn translation_pieces(seg: &KitSegment, target: &str, markup: Option<&str>) -> Option<Vec<Piece>> {
     let has_codes = seg.pieces.iter().any(|p| matches!(p, Piece::Code(_)));
     if !has_codes {
         return Some(vec![Piece::Text(target.to_string())]);
     }
-    let pieces = document::from_markup(target).ok()?;
+    let pieces = document::from_markup(markup.unwrap_or(target)).ok()?;
     document::check_codes(&seg.pieces, &pieces)
         .is_empty()
         .then_some(pieces)
