@@ -286,6 +286,47 @@ fn html_tags_are_numbered_as_omegat_numbers_them() {
 }
 
 #[test]
+fn html_tags_around_the_text_that_do_not_pair_with_it_are_not_shown() {
+    use document::Role::*;
+    let shown = |pieces: &[Piece]| -> Vec<String> {
+        omegat_shortcuts(Kind::Html, pieces)
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    // <figure><img><figcaption>Caption</figcaption></figure> as a block of the caption's
+    // paragraph with its wrappers: nothing shown.
+    let wrapped = [
+        code(1, Open, "x-span", "<em>"),
+        code(2, Standalone, "image", "<img src=\"a\">"),
+        t("Caption."),
+        code(1, Close, "x-span", "</em>"),
+    ];
+    assert_eq!(shown(&wrapped), ["", "", ""]);
+    // A leading span closed inside the text is shown; a trailing image is not; numbers start
+    // from the first shown tag.
+    let partly = [
+        code(1, Standalone, "image", "<img src=\"a\">"),
+        code(2, Open, "bold", "<b>"),
+        t("Bold"),
+        code(2, Close, "bold", "</b>"),
+        t(" text "),
+        code(3, Standalone, "image", "<img src=\"b\">"),
+    ];
+    assert_eq!(shown(&partly), ["", "<b0>", "</b0>", ""]);
+    // A <br> after the text pairs, by name, with one inside it: shown.
+    let brs = [
+        t("B"),
+        code(1, Standalone, "lb", "<br>"),
+        code(2, Open, "bold", "<b>"),
+        t("x y"),
+        code(2, Close, "bold", "</b>"),
+        code(3, Standalone, "lb", "<br>"),
+    ];
+    assert_eq!(shown(&brs), ["<br0>", "<b1>", "</b1>", "<br2>"]);
+}
+
+#[test]
 fn docx_markup_between_texts_is_one_tag() {
     use document::Role::*;
     let pieces = vec![
@@ -318,16 +359,22 @@ fn docx_markup_between_texts_is_one_tag() {
 
 /// A news page as a site publishes it: a title, a headline with a bold name, a byline with a
 /// link, a paragraph whose first sentence is bold and whose second has italic and a link, an
-/// image with alt text, a paragraph with a line break.
+/// paragraph with a line break, a paragraph in italics, a figure: an image with alt text and a
+/// caption (HTML5 elements OmegaT 3.6 takes as inline tags).
 const PAGE: &str = "<!DOCTYPE html>
 <html lang=\"en\">
-<head><meta charset=\"utf-8\"><title>Beijing-Tokyo Forum opens</title></head>
+<head><meta charset=\"utf-8\"><title>Beijing-Tokyo Forum opens</title>
+<meta name=\"description\" content=\"The forum opened online.\"></head>
 <body>
 <h1>The <b>Beijing-Tokyo</b> Forum opens</h1>
 <p>By <a href=\"https://example.com/staff\">Li Wei</a>, staff reporter</p>
 <p><b>The forum opened on Monday.</b> Leaders spoke about <i>trade</i> and <a href=\"https://example.com/c\">climate</a>. More talks follow.</p>
 <p>Delegates met in Beijing.<br>They will meet again in Tokyo next year.</p>
 <p><em>Both sides agreed on a statement.</em></p>
+<figure>
+  <img src=\"wang-yi.jpg\" alt=\"Wang Yi speaks at the opening\">
+  <figcaption>Wang Yi, State Councilor.</figcaption>
+</figure>
 </body>
 </html>
 ";
@@ -337,6 +384,11 @@ fn page_blocks() -> Vec<Block> {
     use document::Role::*;
     vec![
         Block::text("x-title", "title", "Beijing-Tokyo Forum opens"),
+        Block::text(
+            "x-attribute",
+            "meta description",
+            "The forum opened online.",
+        ),
         Block {
             restype: "x-heading",
             name: "h1".to_string(),
@@ -395,6 +447,8 @@ fn page_blocks() -> Vec<Block> {
                 code(1, Close, "italic", "</em>"),
             ],
         },
+        Block::text("x-attribute", "img alt", "Wang Yi speaks at the opening"),
+        Block::text("x-paragraph", "figcaption", "Wang Yi, State Councilor."),
     ]
 }
 
@@ -475,7 +529,10 @@ fn omegat_writes_the_translated_html_page_as_tmkit_does() {
         "<b0>The forum opened on Monday.</b0>",
         "Leaders spoke about <i1>trade</i1> and <a2>climate</a2>.",
         "More talks follow.",
-        "<e0>Both sides agreed on a statement.</e0>",
+        "Both sides agreed on a statement.",
+        "Wang Yi, State Councilor.",
+        "Wang Yi speaks at the opening",
+        "The forum opened online.",
     ] {
         assert!(
             sources.contains(&expected),
@@ -525,6 +582,10 @@ fn tmkit_merge_or_expected(kit: &Kit) -> String {
     .replace(
         "<em>Both sides agreed on a statement.</em>",
         "<em>【Both sides agreed on a statement.】</em>",
+    )
+    .replace(
+        "<figcaption>Wang Yi, State Councilor.</figcaption>",
+        "<figcaption>【Wang Yi, State Councilor.】</figcaption>",
     )
 }
 

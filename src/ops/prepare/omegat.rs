@@ -41,14 +41,15 @@
 //!   turns all of that off. `alt`, `title`, `summary`, `placeholder`, `label`, `abbr` and `meta`
 //!   contents are their own segments (before the paragraph holding the tag); those tmkit does
 //!   not translate stay as they are. White space runs are read as one space; entities are
-//!   decoded; a no-break space stays. By default OmegaT removes the tags at a paragraph's ends,
-//!   with heuristics of its own (a `<br>` at the end stays when another `<br>` is in the
-//!   paragraph, since it pairs tags by name) and numbers the rest from 0: the project turns that
-//!   off (`removeTags="false"`), so every tag is shown and numbered predictably.
+//!   decoded; a no-break space stays. OmegaT does not show the tags at a paragraph's ends that
+//!   do not pair with its text (`removeTags`, on), pairing tags by name (a `<br>` at the end
+//!   stays when another `<br>` is in the paragraph), and numbers the others from 0; tmkit
+//!   follows the same steps ([`omegat_shortcuts`]). This also hides the HTML5 elements OmegaT
+//!   takes as inline (`figure`, `article`, `section` around a paragraph).
 //! - **DOCX** (`OpenXMLFilter`, tags aggregated). The markup between two pieces of text is one
 //!   standalone tag `<tN/>`; a tab (`w:tab`) ends OmegaT's paragraph; `w:br` does too by default
-//!   (`breakOnBr`), which the project turns off. The markup at a paragraph's ends is removed
-//!   (`removeTags="true"` for DOCX). Comments (translated by default) are turned off. White space
+//!   (`breakOnBr`), which the project turns off. The markup at a paragraph's ends is not shown.
+//!   Comments (translated by default) are turned off. White space
 //!   is kept as it is.
 //! - **Segments.** OmegaT cuts the paragraph *with its tags in the text*, so tmkit's rules see
 //!   `Monday.</b0> Leaders` and do not cut there: the article's own rules are made on OmegaT's
@@ -67,8 +68,8 @@
 //!
 //! Known limits: a DOCX whose runs are split without a formatting change (revision ids, proofing
 //! marks, bookmarks) shows OmegaT tags that tmkit has no code for: such a sentence's
-//! pretranslation does not land (OmegaT sees other text). HTML5 sectioning elements with text
-//! directly inside are one OmegaT paragraph with the text around them. A DOCX segment that spans
+//! pretranslation does not land (OmegaT sees other text). Text directly inside an HTML5
+//! sectioning element, next to other text, is one OmegaT paragraph with it. A DOCX segment that spans
 //! a tab gets no pretranslation. A Markdown kit's project holds the article's plain text, as for
 //! a text article (OmegaT 3.6 has no Markdown filter).
 //!
@@ -443,12 +444,10 @@ fn document_memories(
 fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
-    // HTML: every tag shown, so that numbering does not depend on OmegaT's choice of the tags
-    // it removes; DOCX: the markup at the ends of a paragraph is not shown.
-    let remove_tags = doc.kind == Kind::Docx;
-    let _ = writeln!(
-        out,
-        "<filters removeTags=\"{remove_tags}\" removeSpacesNonseg=\"true\" preserveSpaces=\"false\" ignoreFileContext=\"false\">"
+    // The tags at a paragraph's ends that do not pair with its text are not shown (OmegaT's
+    // default), nor the white space around it.
+    out.push_str(
+        "<filters removeTags=\"true\" removeSpacesNonseg=\"true\" preserveSpaces=\"false\" ignoreFileContext=\"false\">\n",
     );
     let mask = |out: &mut String, encoding: Option<&str>| {
         out.push_str("        <files sourceFilenameMask=\"");
@@ -1183,10 +1182,10 @@ fn srx_bean_xml(maps: &[(String, String, Vec<OmegatRule>)]) -> String {
 /// - HTML (`HTMLFilter2`): one tag per code, `<` + `/` for a closing tag + the tag name's first
 ///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
 ///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
-///   `<img/>`). Numbers count the opening and standalone tags of the paragraph from 0; a closing
-///   tag takes the number of the nearest unclosed opening tag with the same name, or a new one.
-///   With the project's "remove leading and trailing tags" off (see [`write_omegat_project`]),
-///   every tag of the paragraph is shown.
+///   `<img/>`). The tags before and after the paragraph's text that do not pair with it are not
+///   shown (empty strings; see [`html_kept_range`]). Numbers count the shown opening and
+///   standalone tags from 0; a closing tag takes the number of the nearest unclosed opening tag
+///   with the same name, or a new one.
 /// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
 ///   standalone tag `<tN/>`, whatever it holds (the end of a run, the start of the next with
 ///   its properties, a hyperlink, a field's code), numbered from 0; markup before the first text
@@ -1236,20 +1235,34 @@ fn html_tag_name(code: &Code) -> String {
 }
 
 fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
-    // (name, closing, number) of the tags so far.
-    let mut tags: Vec<(String, bool, usize)> = Vec::new();
+    let names: Vec<Option<String>> = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Code(c) => Some(html_tag_name(c)),
+            Piece::Text(_) => None,
+        })
+        .collect();
+    let (first, last) = html_kept_range(pieces, &names);
+    // (name, closing, number) of the tags shown so far.
+    let mut tags: Vec<(&str, bool, usize)> = Vec::new();
     let mut next = 0;
     pieces
         .iter()
-        .map(|p| {
-            let Piece::Code(code) = p else { return None };
-            let name = html_tag_name(code);
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (p, name))| {
+            let (Piece::Code(code), Some(name)) = (p, name) else {
+                return None;
+            };
+            if i < first || i > last {
+                return Some(String::new());
+            }
             let closing = code.role == Role::Close;
             let mut number = None;
             if closing {
                 let mut depth = 1;
                 for (n, c, num) in tags.iter().rev() {
-                    if *n == name {
+                    if n == name {
                         if *c {
                             depth += 1;
                         } else {
@@ -1282,6 +1295,69 @@ fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
             ))
         })
         .collect()
+}
+
+/// The pieces OmegaT's HTML filter keeps in a paragraph with "remove leading and trailing
+/// tags" on (`FilterVisitor.endup`): from the first tag before the text whose closing tag (by
+/// name, counting nesting) is inside the text, to the last tag after the text whose opening tag
+/// (by name) is inside it. Tags before and after the text that do not pair with it (a wrapping
+/// `<em>`, an image before the text, a `<br>` after it, and the HTML5 elements OmegaT takes as
+/// inline: `figure`, `article`, `section`) are not shown. Standalone tags count as opening
+/// ones, as OmegaT does: a `<br>` after the text stays when another `<br>` is in it.
+fn html_kept_range(pieces: &[Piece], names: &[Option<String>]) -> (usize, usize) {
+    // Java's `String.trim`: U+0000-U+0020 only (a no-break space is text).
+    let is_text =
+        |p: &Piece| matches!(p, Piece::Text(t) if !t.trim_matches(|c| c <= ' ').is_empty());
+    let (Some(first_text), Some(last_text)) = (
+        pieces.iter().position(is_text),
+        pieces.iter().rposition(is_text),
+    ) else {
+        return (pieces.len(), 0);
+    };
+    let closing = |i: usize| matches!(&pieces[i], Piece::Code(c) if c.role == Role::Close);
+    let mut first = first_text;
+    'leading: for i in 0..first_text {
+        let Some(name) = &names[i] else { continue };
+        let mut depth = 1;
+        for j in i + 1..=last_text {
+            if names[j].as_ref() == Some(name) {
+                if closing(j) {
+                    depth -= 1;
+                    if depth == 0 {
+                        if j >= first_text {
+                            first = i;
+                            break 'leading;
+                        }
+                        break;
+                    }
+                } else {
+                    depth += 1;
+                }
+            }
+        }
+    }
+    let mut last = last_text;
+    'trailing: for k in (last_text + 1..pieces.len()).rev() {
+        let Some(name) = &names[k] else { continue };
+        let mut depth = 1;
+        for i in (first_text..k).rev() {
+            if names[i].as_ref() == Some(name) {
+                if closing(i) {
+                    depth += 1;
+                } else {
+                    depth -= 1;
+                    if depth == 0 {
+                        if i <= last_text {
+                            last = k;
+                            break 'trailing;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    (first, last)
 }
 
 /// Whether OmegaT's OpenXML filter ends a paragraph at this code (a tab).
