@@ -1319,8 +1319,8 @@ fn html_kept_range(pieces: &[Piece], names: &[Option<String>]) -> (usize, usize)
     'leading: for i in 0..first_text {
         let Some(name) = &names[i] else { continue };
         let mut depth = 1;
-        for j in i + 1..=last_text {
-            if names[j].as_ref() == Some(name) {
+        for (j, other) in names.iter().enumerate().take(last_text + 1).skip(i + 1) {
+            if other.as_ref() == Some(name) {
                 if closing(j) {
                     depth -= 1;
                     if depth == 0 {
