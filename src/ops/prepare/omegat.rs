@@ -66,9 +66,14 @@
 //! - **Between segments** OmegaT drops the space between two translated sentences for a Chinese
 //!   target (seen with `【...】` translations), as `finish` does.
 //!
-//! Known limits: a DOCX whose runs are split without a formatting change (revision ids, proofing
-//! marks, bookmarks) shows OmegaT tags that tmkit has no code for: such a sentence's
-//! pretranslation does not land (OmegaT sees other text). Text directly inside an HTML5
+//! - **DOCX runs split without a formatting change** (revision ids, proofing marks, bookmarks,
+//!   or nothing, as Word and LibreOffice leave them): tmkit joins the runs, OmegaT shows a tag
+//!   between them. tmkit finds these places in the package's XML (each block matched by its text
+//!   to a `w:p` of its part) and puts the tag in OmegaT's source; the pretranslation carries it
+//!   at its end (the runs on both sides look the same), and reading OmegaT's translation back
+//!   drops it.
+//!
+//! Known limits: text directly inside an HTML5
 //! sectioning element, next to other text, is one OmegaT paragraph with it. A DOCX segment that spans
 //! a tab gets no pretranslation. A Markdown kit's project holds the article's plain text, as for
 //! a text article (OmegaT 3.6 has no Markdown filter).
@@ -190,8 +195,13 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
                 document_filters_xml(doc, &file_name).as_bytes(),
             )?;
             let segments = kit_doc_segments(kit, doc);
-            let (article_rules, seen) =
-                document_view(doc.kind, &doc.extracted.blocks, &segments, &rules);
+            let (article_rules, seen) = document_view(
+                doc.kind,
+                &doc.bytes,
+                &doc.extracted.blocks,
+                &segments,
+                &rules,
+            );
             let (auto, fuzzy) = document_memories(kit, lang_index, &from_lang, &to_lang, &seen);
             (auto, fuzzy, article_rules)
         }
@@ -1378,7 +1388,9 @@ fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
             .position(|p| matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)))
             .map_or(pieces.len(), |i| start + i);
         let part = &pieces[start..end];
-        let is_text = |p: &Piece| matches!(p, Piece::Text(t) if !t.is_empty());
+        // White space before the first text and after the last goes with the markup there.
+        let is_text =
+            |p: &Piece| matches!(p, Piece::Text(t) if !t.trim_matches(|c| c <= ' ').is_empty());
         if let (Some(first), Some(last)) = (
             part.iter().position(is_text),
             part.iter().rposition(is_text),
@@ -1460,6 +1472,14 @@ impl OmegatSegment {
                 }
             }
         }
+        // Tags that stand for no code (a DOCX run split without a formatting change) go at the
+        // end: the runs on both sides look the same.
+        let content = &self.source[self.prefix.len()..self.source.len() - self.suffix.len()];
+        for (tag, codes) in &self.tags {
+            if codes.iter().all(|c| c.id == RUN_SPLIT) && content.contains(tag.as_str()) {
+                out.push_str(tag);
+            }
+        }
         out.push_str(&self.suffix);
         Some(out)
     }
@@ -1516,8 +1536,8 @@ impl OmegatSegment {
 }
 
 /// Every segment of a document as OmegaT shows it in the kit's project (see
-/// [`write_omegat_project`]): `segments` are the document's segments in order, `from` the
-/// source language. `None` for a segment OmegaT does not show as one segment (one that spans a
+/// [`write_omegat_project`]): `document` is the original file, `blocks` its blocks as
+/// extracted, `segments` its segments in order, `from` the source language. `None` for a segment OmegaT does not show as one segment (one that spans a
 /// tab of a DOCX paragraph, or whose place does not fit its block).
 ///
 /// `finish` reads an OmegaT project's translations back with it: the entry of
@@ -1525,23 +1545,32 @@ impl OmegatSegment {
 /// [`OmegatSegment::read_translation`] gives its pieces.
 pub fn omegat_segments(
     kind: Kind,
+    document: &[u8],
     blocks: &[Block],
     from: &str,
     segments: &[DocSegment<'_>],
 ) -> Result<Vec<Option<OmegatSegment>>> {
     let engine = default_engine()?;
     let rules = engine.rules_for(from)?;
-    Ok(document_view(kind, blocks, segments, &rules).1)
+    Ok(document_view(kind, document, blocks, segments, &rules).1)
 }
 
 /// The rules that make OmegaT cut a document's paragraphs into its segments, and the segments
 /// as OmegaT shows them.
 fn document_view(
     kind: Kind,
+    document: &[u8],
     blocks: &[Block],
     segments: &[DocSegment<'_>],
     rules: &RuleSet,
 ) -> (Vec<OmegatRule>, Vec<Option<OmegatSegment>>) {
+    let split_blocks;
+    let blocks = if kind == Kind::Docx {
+        split_blocks = with_run_splits(blocks, &docx_run_splits(document, blocks));
+        &split_blocks[..]
+    } else {
+        blocks
+    };
     let (paragraphs, tables) = document_paragraphs(kind, blocks, segments);
     let article = article_segmentation(&paragraphs, rules, None);
     let mut out: Vec<Option<OmegatSegment>> = vec![None; segments.len()];
@@ -1576,6 +1605,174 @@ fn document_view(
         });
     }
     (article.rules, out)
+}
+
+/// The id of the codes standing for a place where a DOCX run ends and the next begins with the
+/// same formatting (tmkit joins the runs; OmegaT shows a tag): no code of a block has it.
+const RUN_SPLIT: u32 = 0;
+
+/// Where OmegaT's OpenXML filter sees a tag that tmkit has no code for, per block: the byte
+/// offsets in the block's plain text where one `w:t` ends and the next begins with no code of
+/// the block there (runs split by revision ids, proofing marks, bookmarks, or nothing). Each
+/// block is matched to the first paragraph (`w:p`) of its part, after the previous block's,
+/// whose text is the block's; a block with none gets no offsets. Unreadable parts give none.
+fn docx_run_splits(document: &[u8], blocks: &[Block]) -> Vec<Vec<usize>> {
+    let mut parts: Vec<(String, Vec<(String, Vec<usize>)>, usize)> = Vec::new();
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let part = if block.name.ends_with(".xml") {
+            block.name.as_str()
+        } else {
+            "word/document.xml"
+        };
+        if !parts.iter().any(|(name, _, _)| name == part) {
+            let paragraphs = docx_part_paragraphs(document, part).unwrap_or_default();
+            parts.push((part.to_string(), paragraphs, 0));
+        }
+        let Some((_, paragraphs, next)) = parts.iter_mut().find(|(name, _, _)| name == part) else {
+            out.push(Vec::new());
+            continue;
+        };
+        let plain = block.plain_text();
+        let found = paragraphs[*next..]
+            .iter()
+            .position(|(text, _)| *text == plain);
+        let Some(found) = found else {
+            out.push(Vec::new());
+            continue;
+        };
+        *next += found + 1;
+        let boundaries = &paragraphs[*next - 1].1;
+        let mut code_offsets = Vec::new();
+        let mut at = 0;
+        for p in &block.pieces {
+            match p {
+                Piece::Text(t) => at += t.len(),
+                Piece::Code(_) => code_offsets.push(at),
+            }
+        }
+        out.push(
+            boundaries
+                .iter()
+                .copied()
+                .filter(|b| *b > 0 && *b < plain.len() && !code_offsets.contains(b))
+                .collect(),
+        );
+    }
+    out
+}
+
+/// The paragraphs of a DOCX part: the text of their `w:t` elements, and the byte offsets in it
+/// where a `w:t` begins after another one. A paragraph inside another (a text box) is its own.
+fn docx_part_paragraphs(document: &[u8], part: &str) -> Option<Vec<(String, Vec<usize>)>> {
+    use quick_xml::events::Event;
+    /// The most a part may hold when read for this (the filter has read it already).
+    const LIMIT: u64 = 256 << 20;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(document)).ok()?;
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(archive.by_name(part).ok()?, LIMIT),
+        &mut xml,
+    )
+    .ok()?;
+    let mut reader = quick_xml::Reader::from_reader(&xml[..]);
+    let mut buf = Vec::new();
+    let mut done: Vec<(String, Vec<usize>)> = Vec::new();
+    // Open paragraphs: (index in `done`, whether a `w:t` ended since the last text).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut in_t = false;
+    loop {
+        let event = reader.read_event_into(&mut buf).ok()?;
+        match &event {
+            Event::Start(e) if e.name().as_ref() == "w:p" => {
+                done.push((String::new(), Vec::new()));
+                open.push((done.len() - 1, false));
+            }
+            Event::End(e) if e.name().as_ref() == "w:p" => {
+                open.pop();
+            }
+            Event::Start(e) if e.name().as_ref() == "w:t" => {
+                in_t = true;
+                if let Some((i, ended)) = open.last_mut() {
+                    if *ended && !done[*i].0.is_empty() {
+                        let at = done[*i].0.len();
+                        done[*i].1.push(at);
+                    }
+                    *ended = false;
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "w:t" => {
+                in_t = false;
+                if let Some((_, ended)) = open.last_mut() {
+                    *ended = true;
+                }
+            }
+            Event::Text(t) if in_t => {
+                if let Some((i, _)) = open.last() {
+                    done[*i].0.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_t => {
+                if let Some((i, _)) = open.last() {
+                    let c = match r.resolve_char_ref().ok().flatten() {
+                        Some(c) => c,
+                        None => match &r[..] {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "apos" => '\'',
+                            "quot" => '"',
+                            _ => continue,
+                        },
+                    };
+                    done[*i].0.push(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Some(done)
+}
+
+/// The blocks with a code of id [`RUN_SPLIT`] at each of `splits` (offsets in their plain text).
+fn with_run_splits(blocks: &[Block], splits: &[Vec<usize>]) -> Vec<Block> {
+    blocks
+        .iter()
+        .zip(splits.iter().chain(std::iter::repeat(&Vec::new())))
+        .map(|(block, offsets)| {
+            if offsets.is_empty() {
+                return block.clone();
+            }
+            let split = Piece::Code(Code::new(RUN_SPLIT, Role::Standalone, "x-run-split"));
+            let mut pieces = Vec::with_capacity(block.pieces.len() + offsets.len());
+            let mut at = 0;
+            for p in &block.pieces {
+                match p {
+                    Piece::Text(t) => {
+                        let mut rest = t.as_str();
+                        let mut start = at;
+                        for &o in offsets.iter().filter(|&&o| o > at && o < at + t.len()) {
+                            let (head, tail) = rest.split_at(o - start);
+                            pieces.push(Piece::Text(head.to_string()));
+                            pieces.push(split.clone());
+                            rest = tail;
+                            start = o;
+                        }
+                        pieces.push(Piece::Text(rest.to_string()));
+                        at += t.len();
+                    }
+                    code => pieces.push(code.clone()),
+                }
+            }
+            Block {
+                restype: block.restype,
+                name: block.name.clone(),
+                pieces,
+            }
+        })
+        .collect()
 }
 
 /// A block's codes as OmegaT shows them.
