@@ -1617,7 +1617,8 @@ const RUN_SPLIT: u32 = 0;
 /// block is matched to the first paragraph (`w:p`) of its part, after the previous block's,
 /// whose text is the block's; a block with none gets no offsets. Unreadable parts give none.
 fn docx_run_splits(document: &[u8], blocks: &[Block]) -> Vec<Vec<usize>> {
-    let mut parts: Vec<(String, Vec<(String, Vec<usize>)>, usize)> = Vec::new();
+    // (part name, its paragraphs, the first not yet matched).
+    let mut parts: Vec<(String, Vec<XmlParagraph>, usize)> = Vec::new();
     let mut out = Vec::with_capacity(blocks.len());
     for block in blocks {
         let part = if block.name.ends_with(".xml") {
@@ -1662,9 +1663,12 @@ fn docx_run_splits(document: &[u8], blocks: &[Block]) -> Vec<Vec<usize>> {
     out
 }
 
+/// A `w:p`: its text, and where a `w:t` begins after another.
+type XmlParagraph = (String, Vec<usize>);
+
 /// The paragraphs of a DOCX part: the text of their `w:t` elements, and the byte offsets in it
 /// where a `w:t` begins after another one. A paragraph inside another (a text box) is its own.
-fn docx_part_paragraphs(document: &[u8], part: &str) -> Option<Vec<(String, Vec<usize>)>> {
+fn docx_part_paragraphs(document: &[u8], part: &str) -> Option<Vec<XmlParagraph>> {
     use quick_xml::events::Event;
     /// The most a part may hold when read for this (the filter has read it already).
     const LIMIT: u64 = 256 << 20;
@@ -1677,7 +1681,7 @@ fn docx_part_paragraphs(document: &[u8], part: &str) -> Option<Vec<(String, Vec<
     .ok()?;
     let mut reader = quick_xml::Reader::from_reader(&xml[..]);
     let mut buf = Vec::new();
-    let mut done: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut done: Vec<XmlParagraph> = Vec::new();
     // Open paragraphs: (index in `done`, whether a `w:t` ended since the last text).
     let mut open: Vec<(usize, bool)> = Vec::new();
     let mut in_t = false;
