@@ -815,3 +815,103 @@ fn omegat_writes_the_translated_docx_as_tmkit_does() {
     };
     assert_eq!(docx_paragraphs(&written), ours);
 }
+
+/// What OmegaT did with one document of [`omegat_corpus_check`].
+#[derive(Debug)]
+pub struct CorpusResult {
+    pub file: String,
+    /// The kit's segments.
+    pub segments: usize,
+    /// OmegaT's segments, and those it left without the pretranslation (source shown).
+    pub omegat_segments: usize,
+    pub untranslated: Vec<String>,
+    /// Whether OmegaT's translated document has the same text as tmkit's merge (paragraph by
+    /// paragraph for DOCX, block by block of a re-extraction for HTML).
+    pub same_text: bool,
+    /// Why the document was not checked (refused, no segments), if it was not.
+    pub skipped: Option<String>,
+}
+
+/// Prepares every HTML and DOCX file of `dir` (every segment pretranslated by [`translate`],
+/// with its codes), writes its OmegaT project, runs OmegaT's console-translate on it and
+/// compares: every kit segment should be an OmegaT segment that got its pretranslation, and
+/// OmegaT's document should have the text of tmkit's. For the bench binary and for checking a
+/// folder of real documents by hand.
+pub fn omegat_corpus_check(dir: &Path) -> Vec<CorpusResult> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "html" | "htm" | "docx"))
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|f| corpus_file(f)).collect()
+}
+
+fn corpus_file(path: &Path) -> CorpusResult {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut result = CorpusResult {
+        file: name.clone(),
+        segments: 0,
+        omegat_segments: 0,
+        untranslated: Vec::new(),
+        same_text: false,
+        skipped: None,
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let read = match tmkit::ops::prepare::document::read(&bytes, &name, &Options::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            result.skipped = Some(e.to_string());
+            return result;
+        }
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = document_kit(&name, bytes, read.extracted, tmp.path());
+    result.segments = kit.segments.len();
+    if kit.segments.is_empty() {
+        result.skipped = Some("no segments".to_string());
+        return result;
+    }
+    let project = tmp.path().join("project.omegat");
+    write_omegat_project(&kit, 0, &project).unwrap();
+    let segments = omegat_translate(&project, tmp.path());
+    result.omegat_segments = segments.len();
+    result.untranslated = segments
+        .iter()
+        .filter(|(_, t)| t.is_empty())
+        .map(|(s, _)| s.clone())
+        .collect();
+    let Ok(written) = std::fs::read(project.join("target").join(&name)) else {
+        return result;
+    };
+    let ours = tmkit_merge(&kit);
+    let kind = kit.document.as_ref().unwrap().kind;
+    result.same_text = match kind {
+        Kind::Docx => docx_paragraphs(&written) == docx_paragraphs(&ours),
+        _ => {
+            let text = |b: &[u8]| {
+                Kind::Html
+                    .filter()
+                    .extract(b, &name, &Options::default())
+                    .map(|e| {
+                        e.blocks
+                            .iter()
+                            .map(|b| {
+                                b.plain_text()
+                                    .split_whitespace()
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .ok()
+            };
+            text(&written).is_some() && text(&written) == text(&ours)
+        }
+    };
+    result
+}
