@@ -72,6 +72,21 @@ fn every_fixture_rebuilds_identically_and_libreoffice_reads_the_same_text() {
             "{row:?}"
         );
         assert_eq!(row.same_text, Some(true), "{}", row.file);
+        // Rebuilding every paragraph from its pieces changes nothing LibreOffice shows, but
+        // for a tracked deletion, which goes to the end of its paragraph.
+        match &row.rebuilt_text {
+            Some(Ok(())) => {}
+            Some(Err((before, after))) if row.file.contains("text-reference") => {
+                let moved = |t: &str| t.replace("track edits  changes", "track changes");
+                assert_eq!(
+                    moved(before).replace("add comments.", "add comments.edits  "),
+                    moved(after),
+                    "{}",
+                    row.file
+                );
+            }
+            other => panic!("{}: {other:?}", row.file),
+        }
     }
 }
 

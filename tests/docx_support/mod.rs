@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tmkit::formats::document::docx::{DocxFilter, identity_check};
+use tmkit::formats::document::docx::{DocxFilter, identity_check, rebuild_all};
 use tmkit::formats::document::{Filter, Options, Piece};
 use tmkit::model::Lang;
 
@@ -120,6 +120,10 @@ pub struct CorpusRow {
     /// LibreOffice's text of the original equals that of the rebuilt file (`None` without
     /// LibreOffice or when refused).
     pub same_text: Option<bool>,
+    /// LibreOffice's text of the original equals that of the document with every paragraph
+    /// rebuilt from its own pieces (as merge rebuilds translated paragraphs); `Some(false)`
+    /// keeps both texts for the report.
+    pub rebuilt_text: Option<Result<(), (String, String)>>,
     /// Time to extract, and to merge a pseudo-translation (every text piece changed).
     pub extract: Duration,
     pub merge: Duration,
@@ -143,8 +147,10 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
     files.sort();
     let work = tempfile::tempdir().expect("a temporary folder");
     let (orig_dir, back_dir) = (work.path().join("orig"), work.path().join("back"));
-    std::fs::create_dir_all(&orig_dir).unwrap();
-    std::fs::create_dir_all(&back_dir).unwrap();
+    let all_dir = work.path().join("all");
+    for d in [&orig_dir, &back_dir, &all_dir] {
+        std::fs::create_dir_all(d).unwrap();
+    }
     let mut rows = Vec::new();
     let mut converted = Vec::new();
     for (i, path) in files.iter().enumerate() {
@@ -160,6 +166,7 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
             identical_file: false,
             changed_parts: Vec::new(),
             same_text: None,
+            rebuilt_text: None,
             extract,
             merge: Duration::ZERO,
         };
@@ -203,6 +210,8 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
                         .merge(&bytes, &row.file, &Options::default(), &blocks, &lang)
                         .expect("an identity merge");
                     std::fs::write(back_dir.join(&n), back).unwrap();
+                    let all = rebuild_all(&bytes, &row.file).expect("a full rebuild");
+                    std::fs::write(all_dir.join(&n), all).unwrap();
                     converted.push((rows.len(), n));
                 }
             }
@@ -214,8 +223,10 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
         let names: Vec<PathBuf> = converted.iter().map(|(_, n)| PathBuf::from(n)).collect();
         let out_a = work.path().join("text-orig");
         let out_b = work.path().join("text-back");
-        std::fs::create_dir_all(&out_a).unwrap();
-        std::fs::create_dir_all(&out_b).unwrap();
+        let out_c = work.path().join("text-all");
+        for d in [&out_a, &out_b, &out_c] {
+            std::fs::create_dir_all(d).unwrap();
+        }
         let a = lo.convert(
             &names.iter().map(|n| orig_dir.join(n)).collect::<Vec<_>>(),
             "txt:Text",
@@ -226,8 +237,15 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
             "txt:Text",
             &out_b,
         );
-        for ((row, _), (a, b)) in converted.iter().zip(a.iter().zip(&b)) {
-            rows[*row].same_text = Some(read_text(a) == read_text(b));
+        let c = lo.convert(
+            &names.iter().map(|n| all_dir.join(n)).collect::<Vec<_>>(),
+            "txt:Text",
+            &out_c,
+        );
+        for (((row, _), (a, b)), c) in converted.iter().zip(a.iter().zip(&b)).zip(&c) {
+            let (a, b, c) = (read_text(a), read_text(b), read_text(c));
+            rows[*row].same_text = Some(a == b);
+            rows[*row].rebuilt_text = Some(if a == c { Ok(()) } else { Err((a, c)) });
         }
     }
     rows

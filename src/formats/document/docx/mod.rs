@@ -110,101 +110,127 @@ impl Filter for DocxFilter {
         blocks: &[Vec<Piece>],
         target: &Lang,
     ) -> Result<Vec<u8>> {
-        let mut pkg = Package::open(document, name)?;
-        let parts = pkg.text_parts()?;
-        let styles = pkg.styles()?;
-        let lang = LangEdit::new(target);
-        let mut replaced: HashMap<String, Vec<u8>> = HashMap::new();
-        let mut next = 0usize;
-        for part in &parts {
-            let doc = PartDoc::read(part, &styles.headings, name)?;
-            let first = next;
-            let own: Vec<usize> = doc
-                .paras
-                .iter()
-                .filter_map(|e| match e.source {
-                    Source::Own(k) => Some(k),
-                    _ => None,
-                })
-                .collect();
-            next += own.len();
-            let Some(translated) = blocks.get(first..next) else {
-                return Err(err(
-                    name,
-                    format!(
-                        "the translation has {} blocks, the document more: the translation is \
-                         not of this document",
-                        blocks.len()
-                    ),
-                ));
-            };
-            let sources: Vec<&[Piece]> = doc
-                .paras
-                .iter()
-                .filter(|e| matches!(e.source, Source::Own(_)))
-                .map(|e| e.para.pieces.as_slice())
-                .collect();
-            if translated
-                .iter()
-                .zip(&sources)
-                .all(|(t, s)| same_pieces(t, s))
-            {
-                continue;
-            }
-            let mut r = PartRender {
-                tree: &doc.tree,
-                paras: &doc.paras,
-                sources: &sources,
-                translated,
-                lang: &lang,
-                cache: HashMap::new(),
-            };
-            let root = &doc.tree.nodes[doc.tree.root];
-            let mut out = Vec::with_capacity(part.bytes.len() + part.bytes.len() / 4);
-            out.extend_from_slice(&part.bytes[..root.start]);
-            r.range(root.start, root.end, &mut out);
-            out.extend_from_slice(&part.bytes[root.end..]);
-            replaced.insert(part.name.clone(), out);
-        }
-        if next != blocks.len() {
+        merge(document, name, blocks, target, false)
+    }
+}
+
+/// The document with every paragraph that has text rebuilt from its own pieces, as merge
+/// rebuilds a translated one (merge keeps an unchanged paragraph's bytes): for checking that
+/// rebuilding loses nothing a reader sees.
+pub fn rebuild_all(document: &[u8], name: &str) -> Result<Vec<u8>> {
+    let x = DocxFilter.extract(document, name, &Options::default())?;
+    let blocks: Vec<Vec<Piece>> = x.blocks.into_iter().map(|b| b.pieces).collect();
+    let lang = x
+        .lang
+        .as_deref()
+        .and_then(|l| Lang::parse(l).ok())
+        .unwrap_or_else(|| Lang::parse("en").expect("en is a language tag"));
+    merge(document, name, &blocks, &lang, true)
+}
+
+fn merge(
+    document: &[u8],
+    name: &str,
+    blocks: &[Vec<Piece>],
+    target: &Lang,
+    force: bool,
+) -> Result<Vec<u8>> {
+    let mut pkg = Package::open(document, name)?;
+    let parts = pkg.text_parts()?;
+    let styles = pkg.styles()?;
+    let lang = LangEdit::new(target);
+    let mut replaced: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut next = 0usize;
+    for part in &parts {
+        let doc = PartDoc::read(part, &styles.headings, name)?;
+        let first = next;
+        let own: Vec<usize> = doc
+            .paras
+            .iter()
+            .filter_map(|e| match e.source {
+                Source::Own(k) => Some(k),
+                _ => None,
+            })
+            .collect();
+        next += own.len();
+        let Some(translated) = blocks.get(first..next) else {
             return Err(err(
                 name,
                 format!(
-                    "the translation has {} blocks, the document {next}: the translation is not \
-                     of this document",
+                    "the translation has {} blocks, the document more: the translation is \
+                         not of this document",
                     blocks.len()
                 ),
             ));
+        };
+        let sources: Vec<&[Piece]> = doc
+            .paras
+            .iter()
+            .filter(|e| matches!(e.source, Source::Own(_)))
+            .map(|e| e.para.pieces.as_slice())
+            .collect();
+        if !force
+            && translated
+                .iter()
+                .zip(&sources)
+                .all(|(t, s)| same_pieces(t, s))
+        {
+            continue;
         }
-        // The language metadata follows the target, unless the document already declares it.
-        let declared = styles.lang.as_deref().and_then(|l| Lang::parse(l).ok());
-        let same_lang = declared.is_some_and(|d| d.as_str().eq_ignore_ascii_case(&lang.tag))
-            && !lang.east_asian;
-        for (part, edit) in [
-            (
-                styles.part.as_ref(),
-                edit_styles as fn(&Tree<'_>, &LangEdit) -> Option<Vec<u8>>,
-            ),
-            (pkg.settings_part.clone().as_ref(), edit_settings),
-        ] {
-            let Some(part) = part.filter(|_| !same_lang) else {
-                continue;
-            };
-            let Some(bytes) = pkg.read(part)? else {
-                continue;
-            };
-            let tree = Tree::parse(&bytes, part).map_err(|m| err(name, m))?;
-            if let Some(new) = edit(&tree, &lang)
-                && new != bytes
-            {
-                replaced.insert(part.clone(), new);
-            }
-        }
-        if replaced.is_empty() {
-            return Ok(document.to_vec());
-        }
-        pkg.write(&replaced)
+        let mut r = PartRender {
+            tree: &doc.tree,
+            paras: &doc.paras,
+            sources: &sources,
+            translated,
+            lang: &lang,
+            cache: HashMap::new(),
+            force,
+        };
+        let root = &doc.tree.nodes[doc.tree.root];
+        let mut out = Vec::with_capacity(part.bytes.len() + part.bytes.len() / 4);
+        out.extend_from_slice(&part.bytes[..root.start]);
+        r.range(root.start, root.end, &mut out);
+        out.extend_from_slice(&part.bytes[root.end..]);
+        replaced.insert(part.name.clone(), out);
     }
+    if next != blocks.len() {
+        return Err(err(
+            name,
+            format!(
+                "the translation has {} blocks, the document {next}: the translation is not \
+                     of this document",
+                blocks.len()
+            ),
+        ));
+    }
+    // The language metadata follows the target, unless the document already declares it.
+    let declared = styles.lang.as_deref().and_then(|l| Lang::parse(l).ok());
+    let same_lang =
+        declared.is_some_and(|d| d.as_str().eq_ignore_ascii_case(&lang.tag)) && !lang.east_asian;
+    for (part, edit) in [
+        (
+            styles.part.as_ref(),
+            edit_styles as fn(&Tree<'_>, &LangEdit) -> Option<Vec<u8>>,
+        ),
+        (pkg.settings_part.clone().as_ref(), edit_settings),
+    ] {
+        let Some(part) = part.filter(|_| !same_lang) else {
+            continue;
+        };
+        let Some(bytes) = pkg.read(part)? else {
+            continue;
+        };
+        let tree = Tree::parse(&bytes, part).map_err(|m| err(name, m))?;
+        if let Some(new) = edit(&tree, &lang)
+            && new != bytes
+        {
+            replaced.insert(part.clone(), new);
+        }
+    }
+    if replaced.is_empty() {
+        return Ok(document.to_vec());
+    }
+    pkg.write(&replaced)
 }
 
 /// The result of [`identity_check`]: how a document compares with itself merged back unchanged.
@@ -465,6 +491,10 @@ fn normalize(parts: Vec<&str>) -> String {
 
 impl<'d> Package<'d> {
     fn open(document: &'d [u8], name: &'d str) -> Result<Package<'d>> {
+        if !document.starts_with(b"PK") {
+            // Not a ZIP: an encrypted or legacy Word document, a PDF...: say what it is.
+            super::detect(document, name)?;
+        }
         let archive = zip::ZipArchive::new(Cursor::new(document)).map_err(|e| {
             err(
                 name,
@@ -951,19 +981,27 @@ struct PartRender<'r, 'p> {
     translated: &'r [Vec<Piece>],
     lang: &'r LangEdit,
     cache: HashMap<usize, Vec<u8>>,
+    /// Rebuild paragraphs even when their translation equals their source.
+    force: bool,
 }
 
 impl PartRender<'_, '_> {
     fn para(&mut self, i: usize, out: &mut Vec<u8>) {
-        let (paras, translated, sources, tree) =
-            (self.paras, self.translated, self.sources, self.tree);
+        let (paras, translated, sources, tree, force) = (
+            self.paras,
+            self.translated,
+            self.sources,
+            self.tree,
+            self.force,
+        );
         let e = &paras[i];
         let pieces: Option<&[Piece]> = match e.source {
             Source::Own(k) => {
-                Some(translated[k].as_slice()).filter(|t| !same_pieces(t, sources[k]))
+                Some(translated[k].as_slice()).filter(|t| force || !same_pieces(t, sources[k]))
             }
-            Source::Mirror(k) => Some(translated[k].as_slice())
-                .filter(|t| same_pieces(&e.para.pieces, sources[k]) && !same_pieces(t, sources[k])),
+            Source::Mirror(k) => Some(translated[k].as_slice()).filter(|t| {
+                same_pieces(&e.para.pieces, sources[k]) && (force || !same_pieces(t, sources[k]))
+            }),
             Source::None => None,
         };
         match pieces {

@@ -171,7 +171,7 @@ fn translated_codes_are_rebuilt_in_any_order() {
         c(2, Role::Close),
         t("开幕。"),
     ];
-    let out = merge(&package, &[zh.clone()], "zh-CN");
+    let out = merge(&package, std::slice::from_ref(&zh), "zh-CN");
     let xml = read_part(&out, "word/document.xml");
     assert!(
         xml.contains(r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:hyperlink r:id="rId9" w:history="1"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>北京</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>论坛</w:t></w:r></w:hyperlink><w:r><w:t>开幕。</w:t></w:r></w:p>"#),
@@ -282,6 +282,68 @@ fn smart_tags_and_content_controls_unwrap_to_their_runs() {
             "x-paragraph"
         )]
     );
+}
+
+#[test]
+fn japanese_table_cells_split_into_runs_rejoin() {
+    // As Word 2007 writes Japanese: every few characters a run with another rsid and East Asian
+    // language tags that do not match the script; soft line breaks and a link mid-sentence.
+    let run = |rsid: &str, s: &str| {
+        format!(
+            r#"<w:r w:rsidR="{rsid}"><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:eastAsia="zh-CN"/></w:rPr><w:t>{s}</w:t></w:r>"#
+        )
+    };
+    let body = format!(
+        r#"<w:tbl><w:tblGrid><w:gridCol w:w="100"/><w:gridCol w:w="100"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p>{}{}{}<w:r><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:eastAsia="zh-TW"/></w:rPr><w:br/></w:r>{}<w:hyperlink r:id="rId7"><w:r><w:rPr><w:rStyle w:val="a3"/><w:rFonts w:hint="eastAsia"/></w:rPr><w:t>こちら</w:t></w:r></w:hyperlink>{}</w:p></w:tc></w:tr></w:tbl>"#,
+        run("00A1", "("),
+        run("00B2", "詳しくは"),
+        run("00C3", "36"),
+        run("00D4", "ページを参照下さい)"),
+        run("00E5", "をご覧ください。")
+    );
+    let package = docx(&body, &[("rId7", "hyperlink", "http://x.jp/")], &[]);
+    assert_eq!(
+        blocks_of(&package),
+        vec![(
+            r#"(詳しくは36<ph x="1" type="lb">&lt;w:br/&gt;</ph>ページを参照下さい)<bpt i="2" type="link">&lt;w:hyperlink r:id="rId7"&gt;</bpt>こちら<ept i="2">&lt;/w:hyperlink&gt;</ept>をご覧ください。"#.to_string(),
+            "x-table-cell"
+        )]
+    );
+    let en = vec![
+        t("(See page 36"),
+        c(1, Role::Standalone),
+        t(") or "),
+        c(2, Role::Open),
+        t("here"),
+        c(2, Role::Close),
+        t("."),
+    ];
+    let out = merge(&package, &[en], "en-US");
+    let xml = read_part(&out, "word/document.xml");
+    assert!(xml.contains(r#"<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>"#));
+    assert!(
+        xml.contains(r#"<w:r><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:eastAsia="zh-CN" w:val="en-US"/></w:rPr><w:t>(See page 36</w:t></w:r><w:r><w:rPr><w:rFonts w:hint="eastAsia"/><w:lang w:eastAsia="zh-TW"/></w:rPr><w:br/></w:r>"#),
+        "{xml}"
+    );
+}
+
+#[test]
+fn a_word_2007_text_box_without_alternate_content_is_translated() {
+    let body = r#"<w:p><w:r><w:pict><v:shape id="s1"><v:textbox><w:txbxContent><w:p><w:r><w:t>Contact us</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p><w:p><w:bookmarkStart w:id="1" w:name="b"/><w:r><w:t>After.</w:t></w:r><w:bookmarkEnd w:id="1"/></w:p>"#;
+    let package = docx(body, &[], &[]);
+    assert_eq!(
+        blocks_of(&package),
+        vec![
+            ("Contact us".to_string(), "x-text-box"),
+            ("After.".to_string(), "x-paragraph")
+        ]
+    );
+    let out = merge(&package, &[vec![t("联系我们")], vec![t("之后。")]], "zh-CN");
+    let xml = read_part(&out, "word/document.xml");
+    assert!(
+        xml.contains(r#"<w:txbxContent><w:p><w:r><w:t>联系我们</w:t></w:r></w:p></w:txbxContent>"#)
+    );
+    assert!(xml.contains(r#"<w:p><w:bookmarkStart w:id="1" w:name="b"/><w:r><w:t>之后。</w:t></w:r><w:bookmarkEnd w:id="1"/></w:p>"#));
 }
 
 #[test]
@@ -597,7 +659,7 @@ fn merge_survives_codes_dropped_duplicated_or_crossed() {
         ],
         vec![c(2, Role::Standalone), c(3, Role::Open), t("z")],
     ] {
-        let out = merge(&package, &[tr.clone()], "zh-CN");
+        let out = merge(&package, std::slice::from_ref(&tr), "zh-CN");
         let y = extract(&out);
         assert_eq!(
             y.blocks.first().map(|b| b.plain_text()).unwrap_or_default(),
@@ -635,6 +697,14 @@ fn a_damaged_document_is_refused_with_its_place() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("not a readable DOCX package"), "{e}");
+    // An encrypted document is named as such.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    let e = DocxFilter
+        .extract(&ole, "in.docx", &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("encrypted (password-protected)"), "{e}");
 }
 
 /// A raw deflate stream of `len` zero bytes, written by hand (fixed Huffman codes: one literal,
