@@ -370,47 +370,81 @@ fn push_attr_value(value: &str, out: &mut Vec<u8>) {
 }
 
 /// `word/styles.xml` with the default language set: `w:docDefaults/w:rPrDefault/w:rPr/w:lang`
-/// changed, or added to the default run properties.
+/// changed, or added to the default run properties. For Chinese, Japanese and Korean, every
+/// style that names an East Asian language (Word's heading styles often say `en-US`) gets the
+/// target too, so that proofing and fonts follow it.
 fn edit_styles(tree: &Tree<'_>, lang: &LangEdit) -> Option<Vec<u8>> {
     let w = tree.prefix(tree.root);
-    let rpr = tree
+    let ws = String::from_utf8_lossy(w).into_owned();
+    let attr = lang.attr(&ws);
+    let bytes = tree.bytes;
+    // (start, end, replacement), in document order.
+    let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    let default_rpr = tree
         .child(tree.root, w, b"docDefaults")
         .and_then(|d| tree.child(d, w, b"rPrDefault"))
-        .and_then(|d| tree.child(d, w, b"rPr"))?;
-    let ws = String::from_utf8_lossy(w).into_owned();
-    let bytes = tree.bytes;
+        .and_then(|d| tree.child(d, w, b"rPr"));
+    let default_lang = default_rpr.and_then(|r| tree.child(r, w, b"lang"));
+    match (default_rpr, default_lang) {
+        (_, Some(l)) => {
+            let n = &tree.nodes[l];
+            edits.push((n.start, n.head_end, with_attr(tree, l, &attr, &lang.tag)));
+        }
+        (Some(rpr), None) if tree.nodes[rpr].head_end != tree.nodes[rpr].end => {
+            // w:lang comes before these in CT_RPr.
+            let node = &tree.nodes[rpr];
+            let at = tree
+                .elems(rpr)
+                .find(|&c| {
+                    matches!(
+                        tree.local(c),
+                        b"eastAsianLayout" | b"specVanish" | b"oMath" | b"rPrChange"
+                    )
+                })
+                .map_or(node.tail_start, |c| tree.nodes[c].start);
+            let pre = if ws.is_empty() {
+                String::new()
+            } else {
+                format!("{ws}:")
+            };
+            let mut s = String::new();
+            crate::formats::xml::escape_attr(&lang.tag, &mut s);
+            edits.push((at, at, format!("<{pre}lang {attr}=\"{s}\"/>").into_bytes()));
+        }
+        _ => {}
+    }
+    if lang.east_asian {
+        let mut stack: Vec<usize> = tree
+            .elems(tree.root)
+            .filter(|&c| tree.is(c, w, b"style"))
+            .collect();
+        while let Some(n) = stack.pop() {
+            if tree.is(n, w, b"lang") {
+                if tree.attr(n, &attr).is_some() {
+                    let node = &tree.nodes[n];
+                    edits.push((
+                        node.start,
+                        node.head_end,
+                        with_attr(tree, n, &attr, &lang.tag),
+                    ));
+                }
+            } else {
+                stack.extend(tree.elems(n));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| e.0);
     let mut out = Vec::with_capacity(bytes.len() + 64);
-    if let Some(l) = tree.child(rpr, w, b"lang") {
-        let n = &tree.nodes[l];
-        out.extend_from_slice(&bytes[..n.start]);
-        out.extend(with_attr(tree, l, &lang.attr(&ws), &lang.tag));
-        out.extend_from_slice(&bytes[n.head_end..]);
-        return Some(out);
+    let mut pos = 0;
+    for (start, end, new) in edits {
+        out.extend_from_slice(&bytes[pos..start]);
+        out.extend(new);
+        pos = end;
     }
-    // w:lang comes before these in CT_RPr.
-    let node = &tree.nodes[rpr];
-    if node.head_end == node.end {
-        return None; // <w:rPr/>: leave it
-    }
-    let at = tree
-        .elems(rpr)
-        .find(|&c| {
-            matches!(
-                tree.local(c),
-                b"eastAsianLayout" | b"specVanish" | b"oMath" | b"rPrChange"
-            )
-        })
-        .map_or(node.tail_start, |c| tree.nodes[c].start);
-    let pre = if ws.is_empty() {
-        String::new()
-    } else {
-        format!("{ws}:")
-    };
-    let mut s = String::new();
-    crate::formats::xml::escape_attr(&lang.tag, &mut s);
-    out.extend_from_slice(&bytes[..at]);
-    out.extend_from_slice(format!("<{pre}lang {}=\"{s}\"/>", lang.attr(&ws)).as_bytes());
-    out.extend_from_slice(&bytes[at..]);
+    out.extend_from_slice(&bytes[pos..]);
     Some(out)
 }
 

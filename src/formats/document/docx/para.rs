@@ -439,8 +439,9 @@ pub(super) fn analyse(tree: &Tree<'_>, p: usize) -> Para {
         match uses[i] {
             Use::Grouped { group } if group != i => continue,
             Use::Grouped { .. } => {
+                // A group is a contiguous run of atoms.
                 let members: Vec<usize> = (i..atoms.len())
-                    .filter(|&k| uses[k] == Use::Grouped { group: i })
+                    .take_while(|&k| uses[k] == Use::Grouped { group: i })
                     .filter(|&k| !matches!(atoms[k].kind, Kind::Drop))
                     .collect();
                 items.push(Item::Standalone(members, "x-field"));

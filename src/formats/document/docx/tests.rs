@@ -528,7 +528,35 @@ fn headers_footers_and_notes_are_found_through_relationships() {
     assert_eq!(texts, vec!["文本。", "页眉", "第1页", "注释。", "尾注。"]);
 }
 
-const STYLES: &str = r#"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:asciiTheme="minorHAnsi"/><w:sz w:val="22"/><w:lang w:val="en-GB" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>"#;
+#[test]
+fn without_relationships_the_content_types_name_the_parts() {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/f.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "word/document.xml",
+            part_xml("document", "<w:body><w:p><w:r><w:t>Body</w:t></w:r></w:p></w:body>"),
+        ),
+        ("word/f.xml", part_xml("ftr", "<w:p><w:r><w:t>Foot</w:t></w:r></w:p>")),
+    ] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    let package = w.finish().unwrap().into_inner();
+    assert_eq!(
+        blocks_of(&package),
+        vec![
+            ("Body".to_string(), "x-paragraph"),
+            ("Foot".to_string(), "x-footer")
+        ]
+    );
+}
+
+const STYLES: &str = r#"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:asciiTheme="minorHAnsi"/><w:sz w:val="22"/><w:lang w:val="en-GB" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/><w:rPr><w:lang w:eastAsia="en-US"/></w:rPr></w:style><w:style w:type="character" w:styleId="Code"><w:name w:val="Code"/><w:rPr><w:lang w:val="en-US"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>"#;
 
 #[test]
 fn headings_follow_the_styles_and_the_language_follows_the_target() {
@@ -570,6 +598,12 @@ fn headings_follow_the_styles_and_the_language_follows_the_target() {
         read_part(&out, "word/styles.xml")
             .contains(r#"<w:lang w:val="en-GB" w:eastAsia="zh-CN" w:bidi="ar-SA"/>"#)
     );
+    let styles_out = read_part(&out, "word/styles.xml");
+    assert!(
+        styles_out
+            .contains(r#"<w:name w:val="heading 1"/><w:rPr><w:lang w:eastAsia="zh-CN"/></w:rPr>"#)
+    );
+    assert!(styles_out.contains(r#"<w:name w:val="Code"/><w:rPr><w:lang w:val="en-US"/></w:rPr>"#));
     assert!(
         read_part(&out, "word/settings.xml")
             .contains(r#"<w:themeFontLang w:val="en-GB" w:eastAsia="zh-CN"/>"#)

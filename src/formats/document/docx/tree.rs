@@ -39,6 +39,10 @@ pub(super) struct Node {
     pub children: Vec<Child>,
 }
 
+/// How deep elements may nest (Word's deepest, tables in tables in text boxes, are a few dozen
+/// levels); the filter walks the tree recursively.
+const MAX_DEPTH: usize = 512;
+
 /// A parsed part: its bytes and its elements (`nodes[root]` is the root element).
 pub(super) struct Tree<'a> {
     pub bytes: &'a [u8],
@@ -109,6 +113,17 @@ impl<'a> Tree<'a> {
                     }
                     if !empty {
                         stack.push(idx);
+                        if stack.len() > MAX_DEPTH {
+                            return Err(located(
+                                part,
+                                bytes,
+                                at,
+                                &format!(
+                                    "elements nested more than {MAX_DEPTH} deep: no word processor \
+                                     writes that; the file is damaged or hostile"
+                                ),
+                            ));
+                        }
                     }
                     continue;
                 }
@@ -360,9 +375,17 @@ mod tests {
             (b"<a>&foo;</a>", "unknown reference &foo;"),
             (b"<a/><b/>", "second root"),
             (b"", "no XML element"),
+            (&b"<a><b>\xff</b></a>"[..], "x.xml:1:"),
+            (b"<a \xff=\"1\"/>", "x.xml:1:"),
         ] {
             let e = Tree::parse(xml, "x.xml").err().unwrap();
             assert!(e.contains(want), "{e}");
         }
+        let deep = "<a>".repeat(100_000);
+        let e = Tree::parse(deep.as_bytes(), "x.xml").err().unwrap();
+        assert!(
+            e.contains("x.xml:1:1537: elements nested more than 512 deep"),
+            "{e}"
+        );
     }
 }
