@@ -120,6 +120,61 @@ fn blocks_survive_the_trip_through_tmx_markup() {
 }
 
 #[test]
+fn translating_one_paragraph_changes_only_that_paragraph() {
+    let name = "okapi-word2007-text-reference-v1_2.docx";
+    let bytes = fixture(name);
+    let x = extract(&bytes, name);
+    let source = part(&bytes, "word/document.xml");
+    for k in 0..x.blocks.len() {
+        if x.blocks[k].name != "word/document.xml" {
+            continue;
+        }
+        let mut tr: Vec<Vec<Piece>> = x.blocks.iter().map(|b| b.pieces.clone()).collect();
+        tr[k].push(Piece::Text("〔译〕".to_string()));
+        let out = merge(&bytes, name, &tr, "zh-CN");
+        let xml = part(&out, "word/document.xml");
+        let prefix = source
+            .bytes()
+            .zip(xml.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = source
+            .bytes()
+            .rev()
+            .zip(xml.bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        // The bytes that differ are inside one paragraph of the original.
+        let start = source[..prefix]
+            .rfind("<w:p ")
+            .max(source[..prefix].rfind("<w:p>"));
+        let end = source.len() - suffix;
+        let changed = &source[start.unwrap()..end.max(prefix)];
+        assert_eq!(
+            changed.matches("<w:p ").count() + changed.matches("<w:p>").count(),
+            1,
+            "block {k}: {changed}"
+        );
+        assert!(xml.contains("〔译〕"));
+        // Every other part is the original entry.
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+        let mut b = zip::ZipArchive::new(std::io::Cursor::new(&out[..])).unwrap();
+        assert_eq!(a.len(), b.len());
+        for i in 0..a.len() {
+            let (fa, fb) = (a.by_index_raw(i).unwrap(), b.by_index_raw(i).unwrap());
+            assert_eq!(fa.name().unwrap(), fb.name().unwrap());
+            // The language metadata follows the target.
+            if !["word/document.xml", "word/styles.xml", "word/settings.xml"]
+                .contains(&&*fa.name().unwrap())
+            {
+                assert_eq!(fa.crc32(), fb.crc32(), "{}", fa.name().unwrap());
+                assert_eq!(fa.compressed_size(), fb.compressed_size());
+            }
+        }
+    }
+}
+
+#[test]
 fn per_character_chinese_runs_rejoin_into_one_block() {
     let name = "okapi-word2010-zh-symbols-runs-per-char-851.docx";
     let bytes = fixture(name);
