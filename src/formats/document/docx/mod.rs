@@ -11,11 +11,18 @@
 //! footnotes, endnotes (each kind by part name). Comments (`word/comments.xml`) are not read.
 //!
 //! Merge copies every ZIP entry it does not change as its raw compressed bytes, in the original
-//! order; a changed part is the original bytes with only the changed paragraphs rebuilt (see
-//! [`para`]); a paragraph whose translation equals its source is copied as it was. The language
-//! follows the target in the rebuilt runs' `w:lang`, in `word/styles.xml` (`w:docDefaults`) and
-//! in `word/settings.xml` (`w:themeFontLang`): Chinese, Japanese and Korean targets set the East
-//! Asian language (`w:eastAsia`), as Word does when one types Chinese, other targets `w:val`.
+//! order; a changed part is the original bytes with only the changed paragraphs rebuilt (see the
+//! `para` module); a paragraph whose translation equals its source is copied as it was. The
+//! language follows the target in the rebuilt runs' `w:lang`, in `word/styles.xml`
+//! (`w:docDefaults`, and for Chinese, Japanese and Korean every style naming an East Asian
+//! language) and in `word/settings.xml` (`w:themeFontLang`): Chinese, Japanese and Korean targets
+//! set the East Asian language (`w:eastAsia`), as Word does when one types Chinese, other targets
+//! `w:val`.
+//!
+//! Characters XML cannot hold, in a translation: a tab is a `w:tab`, a line feed or U+000B a
+//! `w:br`, U+000C a page break; other control characters are dropped (a `<?tmkit-char?>`
+//! processing instruction would keep them, but LibreOffice drops it silently and Word's handling
+//! of processing instructions in a document is not documented).
 //!
 //! Text boxes stored twice (`mc:AlternateContent`: DrawingML in `mc:Choice`, VML in
 //! `mc:Fallback`) are extracted once, from the first choice, and the translation is written into
@@ -45,7 +52,7 @@ use crate::model::Lang;
 pub const PART_LIMIT: u64 = 128 << 20;
 /// The largest inflated size of all the parts read together.
 pub const TOTAL_LIMIT: u64 = 384 << 20;
-/// A part of more than [`RATIO_FROM`] bytes that inflates more than this many times is refused.
+/// A part of more than 4 MiB that inflates more than this many times is refused.
 pub const RATIO_LIMIT: u64 = 100;
 const RATIO_FROM: u64 = 4 << 20;
 
