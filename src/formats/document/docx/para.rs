@@ -530,21 +530,24 @@ fn resolve_fields(atoms: &[Atom]) -> Vec<Use> {
     // (begin, separate, end)
     let mut fields: Vec<(usize, Option<usize>, Option<usize>)> = Vec::new();
     let mut stack: Vec<usize> = Vec::new(); // indexes into fields
-    let mut stray: Vec<usize> = Vec::new();
     for (i, a) in atoms.iter().enumerate() {
         match a.kind {
             Kind::FldBegin => {
                 stack.push(fields.len());
                 fields.push((i, None, None));
             }
-            Kind::FldSep => match stack.last() {
-                Some(&f) if fields[f].1.is_none() => fields[f].1 = Some(i),
-                _ => stray.push(i),
-            },
-            Kind::FldEnd => match stack.pop() {
-                Some(f) => fields[f].2 = Some(i),
-                None => stray.push(i),
-            },
+            Kind::FldSep => {
+                if let Some(&f) = stack.last()
+                    && fields[f].1.is_none()
+                {
+                    fields[f].1 = Some(i);
+                }
+            }
+            Kind::FldEnd => {
+                if let Some(f) = stack.pop() {
+                    fields[f].2 = Some(i);
+                }
+            }
             _ => {}
         }
     }
@@ -586,9 +589,8 @@ fn resolve_fields(atoms: &[Atom]) -> Vec<Use> {
             _ => {}
         }
     }
-    // Instructions outside a resolved field (a field from another paragraph) are never text:
-    // each stray field atom stays a standalone code (Free atoms of field kinds become codes).
-    let _ = stray;
+    // Separators, ends and instructions of a field begun in another paragraph stay free: each
+    // becomes a standalone code, never text.
     uses
 }
 

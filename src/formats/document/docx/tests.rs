@@ -233,6 +233,57 @@ fn hyperlink_fields_and_other_fields_keep_their_instruction() {
 }
 
 #[test]
+fn a_field_across_paragraphs_leaves_its_parts_as_codes() {
+    // A table of contents: begun in the first paragraph, ended in the last.
+    let body = r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-3" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Intro</w:t></w:r><w:r><w:tab/><w:t>1</w:t></w:r></w:p><w:p><w:r><w:t>Method</w:t></w:r><w:r><w:tab/><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p><w:p><w:r><w:instrText>STRAY</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Last</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>UNFINISHED</w:instrText></w:r></w:p>"#;
+    let package = docx(body, &[], &[]);
+    let got = blocks_of(&package);
+    assert_eq!(
+        got,
+        vec![
+            (
+                r#"<ph x="1" type="x-field">&lt;w:fldChar w:fldCharType="begin"/&gt; TOC \o "1-3" &lt;w:fldChar w:fldCharType="separate"/&gt;</ph>Intro<ph x="2" type="x-tab">&lt;w:tab/&gt;</ph>1"#.to_string(),
+                "x-paragraph"
+            ),
+            (
+                r#"Method<ph x="1" type="x-tab">&lt;w:tab/&gt;</ph>2<ph x="2" type="x-field">&lt;w:fldChar w:fldCharType="end"/&gt;</ph>"#.to_string(),
+                "x-paragraph"
+            ),
+            (
+                r#"<ph x="1" type="x-field">STRAY</ph><ph x="2" type="x-field">&lt;w:fldChar w:fldCharType="separate"/&gt;</ph>Last<ph x="3" type="x-field">&lt;w:fldChar w:fldCharType="begin"/&gt; UNFINISHED</ph>"#.to_string(),
+                "x-paragraph"
+            ),
+        ]
+    );
+    let x = extract(&package);
+    let tr: Vec<Vec<Piece>> = x
+        .blocks
+        .iter()
+        .map(|b| {
+            b.pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(s) if s.len() > 1 => Piece::Text(format!("«{s}»")),
+                    p => p.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let out = merge(&package, &tr, "fr");
+    let xml = read_part(&out, "word/document.xml");
+    assert!(xml.contains(r#"<w:r><w:instrText xml:space="preserve"> TOC \o "1-3" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>«Intro»</w:t></w:r>"#), "{xml}");
+    assert!(xml.contains(r#"<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#));
+    assert_eq!(
+        extract(&out)
+            .blocks
+            .iter()
+            .map(|b| b.plain_text())
+            .collect::<Vec<_>>(),
+        vec!["«Intro»1", "«Method»2", "«Last»"]
+    );
+}
+
+#[test]
 fn tabs_breaks_hyphens_and_objects_are_codes() {
     let body = r#"<w:p><w:r><w:t>Name</w:t><w:tab/><w:t>Value</w:t><w:br/><w:t>next</w:t><w:cr/><w:t>line</w:t><w:br w:type="page"/><w:t>e</w:t><w:noBreakHyphen/><w:t>mail soft</w:t><w:softHyphen/><w:t>ware</w:t><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/><w:sym w:font="Wingdings" w:char="F0E0"/></w:r><w:r><w:drawing><wp:inline xmlns:wp="urn:x"/></w:drawing></w:r><m:oMath><m:r><m:t>x</m:t></m:r></m:oMath></w:p>"#;
     let package = docx(body, &[], &[]);
