@@ -615,18 +615,25 @@ fn check_read_back(kit: &Kit, project: &Path) {
     )
     .unwrap();
     let saved = read_tmx(&project.join("omegat/project_save.tmx"));
-    for (seg, view) in kit.segments.iter().zip(&views) {
-        let view = view.as_ref().expect("every segment is one OmegaT segment");
-        let translation = saved
-            .iter()
-            .find(|(s, _)| *s == view.source)
-            .unwrap_or_else(|| panic!("no {:?} in project_save.tmx: {saved:#?}", view.source));
-        assert_eq!(
-            view.read_translation(&translation.1),
-            translate(&seg.pieces),
-            "{:?}",
-            translation
-        );
+    for (seg, parts) in kit.segments.iter().zip(&views) {
+        assert!(!parts.is_empty(), "{:?} is not shown by OmegaT", seg.text);
+        let mut pieces: Vec<Piece> = Vec::new();
+        for part in parts {
+            let translation = saved
+                .iter()
+                .find(|(s, _)| *s == part.source)
+                .unwrap_or_else(|| panic!("no {:?} in project_save.tmx: {saved:#?}", part.source));
+            pieces.extend(part.read_translation(&translation.1));
+        }
+        // Text pieces split at tags are joined for the comparison.
+        let mut joined: Vec<Piece> = Vec::new();
+        for p in pieces {
+            match (joined.last_mut(), p) {
+                (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
+                (_, p) => joined.push(p),
+            }
+        }
+        assert_eq!(joined, translate(&seg.pieces), "{parts:?}");
     }
 }
 
@@ -828,6 +835,8 @@ pub struct CorpusResult {
     /// Whether OmegaT's translated document has the same text as tmkit's merge (paragraph by
     /// paragraph for DOCX, block by block of a re-extraction for HTML).
     pub same_text: bool,
+    /// The first paragraph (or block) that differs: OmegaT's, tmkit's.
+    pub first_difference: Option<(String, String)>,
     /// Why the document was not checked (refused, no segments), if it was not.
     pub skipped: Option<String>,
 }
@@ -859,6 +868,7 @@ fn corpus_file(path: &Path) -> CorpusResult {
         omegat_segments: 0,
         untranslated: Vec::new(),
         same_text: false,
+        first_difference: None,
         skipped: None,
     };
     let bytes = std::fs::read(path).unwrap();
@@ -890,28 +900,183 @@ fn corpus_file(path: &Path) -> CorpusResult {
     };
     let ours = tmkit_merge(&kit);
     let kind = kit.document.as_ref().unwrap().kind;
-    result.same_text = match kind {
-        Kind::Docx => docx_paragraphs(&written) == docx_paragraphs(&ours),
-        _ => {
-            let text = |b: &[u8]| {
-                Kind::Html
-                    .filter()
-                    .extract(b, &name, &Options::default())
-                    .map(|e| {
-                        e.blocks
-                            .iter()
-                            .map(|b| {
-                                b.plain_text()
-                                    .split_whitespace()
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .ok()
-            };
-            text(&written).is_some() && text(&written) == text(&ours)
+    let text = |b: &[u8]| -> Vec<String> {
+        match kind {
+            Kind::Docx => docx_paragraphs(b),
+            _ => Kind::Html
+                .filter()
+                .extract(b, &name, &Options::default())
+                .map(|e| {
+                    e.blocks
+                        .iter()
+                        .map(|b| {
+                            b.plain_text()
+                                .split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     };
+    let (theirs, ours) = (text(&written), text(&ours));
+    result.same_text = !theirs.is_empty() && theirs == ours;
+    result.first_difference = theirs
+        .iter()
+        .zip(&ours)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .or_else(|| {
+            (theirs.len() != ours.len()).then(|| {
+                (
+                    format!("{} paragraphs", theirs.len()),
+                    format!("{} paragraphs", ours.len()),
+                )
+            })
+        });
     result
+}
+
+/// What OmegaT did with one document of [`omegat_corpus_check`].
+#[derive(Debug)]
+pub struct CorpusResult {
+    pub file: String,
+    /// The kit's segments.
+    pub segments: usize,
+    /// OmegaT's segments, and those it left without the pretranslation (source shown).
+    pub omegat_segments: usize,
+    pub untranslated: Vec<String>,
+    /// Whether OmegaT's translated document has the same text as tmkit's merge (paragraph by
+    /// paragraph for DOCX, block by block of a re-extraction for HTML).
+    pub same_text: bool,
+    /// The first paragraph (or block) that differs: OmegaT's, tmkit's.
+    pub first_difference: Option<(String, String)>,
+    /// Why the document was not checked (refused, no segments), if it was not.
+    pub skipped: Option<String>,
+}
+
+/// Prepares every HTML and DOCX file of `dir` (every segment pretranslated by [`translate`],
+/// with its codes), writes its OmegaT project, runs OmegaT's console-translate on it and
+/// compares: every kit segment should be an OmegaT segment that got its pretranslation, and
+/// OmegaT's document should have the text of tmkit's. For the bench binary and for checking a
+/// folder of real documents by hand.
+pub fn omegat_corpus_check(dir: &Path) -> Vec<CorpusResult> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "html" | "htm" | "docx"))
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|f| corpus_file(f)).collect()
+}
+
+fn corpus_file(path: &Path) -> CorpusResult {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut result = CorpusResult {
+        file: name.clone(),
+        segments: 0,
+        omegat_segments: 0,
+        untranslated: Vec::new(),
+        same_text: false,
+        first_difference: None,
+        skipped: None,
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let read = match tmkit::ops::prepare::document::read(&bytes, &name, &Options::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            result.skipped = Some(e.to_string());
+            return result;
+        }
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = document_kit(&name, bytes, read.extracted, tmp.path());
+    result.segments = kit.segments.len();
+    if kit.segments.is_empty() {
+        result.skipped = Some("no segments".to_string());
+        return result;
+    }
+    let project = tmp.path().join("project.omegat");
+    write_omegat_project(&kit, 0, &project).unwrap();
+    let segments = omegat_translate(&project, tmp.path());
+    result.omegat_segments = segments.len();
+    result.untranslated = segments
+        .iter()
+        .filter(|(_, t)| t.is_empty())
+        .map(|(s, _)| s.clone())
+        .collect();
+    let Ok(written) = std::fs::read(project.join("target").join(&name)) else {
+        return result;
+    };
+    let ours = tmkit_merge(&kit);
+    let kind = kit.document.as_ref().unwrap().kind;
+    let text = |b: &[u8]| -> Vec<String> {
+        match kind {
+            Kind::Docx => docx_paragraphs(b),
+            _ => Kind::Html
+                .filter()
+                .extract(b, &name, &Options::default())
+                .map(|e| {
+                    e.blocks
+                        .iter()
+                        .map(|b| {
+                            b.plain_text()
+                                .split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    };
+    let (theirs, ours) = (text(&written), text(&ours));
+    result.same_text = !theirs.is_empty() && theirs == ours;
+    result.first_difference = theirs
+        .iter()
+        .zip(&ours)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .or_else(|| {
+            (theirs.len() != ours.len()).then(|| {
+                (
+                    format!("{} paragraphs", theirs.len()),
+                    format!("{} paragraphs", ours.len()),
+                )
+            })
+        });
+    result
+}
+
+#[test]
+fn zz_corpus_tmp() {
+    let dir = std::env::var("OMEGAT_CORPUS").unwrap_or_default();
+    if dir.is_empty() {
+        return;
+    }
+    for r in omegat_corpus_check(Path::new(&dir)) {
+        println!(
+            "{}: kit {} omegat {} untranslated {} same_text {} skipped {:?}",
+            r.file,
+            r.segments,
+            r.omegat_segments,
+            r.untranslated.len(),
+            r.same_text,
+            r.skipped
+        );
+        for u in r.untranslated.iter().take(6) {
+            println!(
+                "    UNTRANSLATED {:?}",
+                u.chars().take(120).collect::<String>()
+            );
+        }
+        if let Some((a, b)) = &r.first_difference {
+            println!("    OMEGAT {a:?}\n    TMKIT  {b:?}");
+        }
+    }
 }

@@ -399,7 +399,7 @@ fn document_memories(
     li: usize,
     from: &Lang,
     to: &Lang,
-    seen: &[Option<OmegatSegment>],
+    seen: &[Vec<OmegatSegment>],
 ) -> (Vec<TranslationUnit>, Vec<TranslationUnit>) {
     let mut auto: Vec<(String, String)> = Vec::new();
     let mut fuzzy: Vec<(String, String)> = Vec::new();
@@ -416,17 +416,23 @@ fn document_memories(
         let mut matches = lev.matches.iter();
         if let (true, Some(target)) = (exact, &lev.target) {
             matches.next();
-            let view = seen.get(index).and_then(Option::as_ref);
-            let form = view.and_then(|v| {
-                v.omegat_translation(&translation_pieces(
-                    seg,
-                    target,
-                    lev.target_markup.as_deref(),
-                )?)
-            });
-            match (view, form) {
-                (Some(v), Some(form)) => push(&mut auto, (v.source.clone(), form)),
-                (Some(v), None) => push(&mut fuzzy, (v.source.clone(), target.clone())),
+            let parts = seen.get(index).map_or(&[][..], Vec::as_slice);
+            let forms = translation_pieces(seg, target, lev.target_markup.as_deref())
+                .and_then(|p| split_at_tabs(&p, parts.len()))
+                .and_then(|chunks| {
+                    parts
+                        .iter()
+                        .zip(&chunks)
+                        .map(|(part, chunk)| part.omegat_translation(chunk))
+                        .collect::<Option<Vec<String>>>()
+                });
+            match (parts.first(), forms) {
+                (Some(_), Some(forms)) => {
+                    for (part, form) in parts.iter().zip(forms) {
+                        push(&mut auto, (part.source.clone(), form));
+                    }
+                }
+                (Some(first), None) => push(&mut fuzzy, (first.source.clone(), target.clone())),
                 (None, _) => push(&mut fuzzy, (seg.text.clone(), target.clone())),
             }
         }
@@ -512,7 +518,9 @@ fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
                 ("translateEndnotes", "true"),
                 ("translateHeaders", "true"),
                 ("translateFooters", "true"),
-                ("translateFallbackText", "false"),
+                // Text boxes are in the package twice (DrawingML and its VML fallback); tmkit
+                // writes the translation into both, so OmegaT has to as well.
+                ("translateFallbackText", "true"),
                 ("translateDiagrams", "false"),
                 ("translateDrawings", "false"),
                 ("translateWordArt", "false"),
@@ -981,6 +989,8 @@ struct SeenSegment {
     /// What OmegaT's segment has before and after the kit's segment.
     prefix: String,
     suffix: String,
+    /// The paragraph's number in its block ([`OmegatParagraph::part`]).
+    part: usize,
 }
 
 /// Whether Java's `Character.isWhitespace` holds, which is what OmegaT trims segments of: not
@@ -996,6 +1006,8 @@ fn java_is_whitespace(c: char) -> bool {
 struct OmegatParagraph {
     text: String,
     segs: Vec<(usize, usize, usize)>,
+    /// Its number in its block (a DOCX block is cut at its tabs).
+    part: usize,
 }
 
 /// The plain-text article's paragraphs as OmegaT's text filter makes them.
@@ -1003,17 +1015,39 @@ fn plain_paragraphs(kit: &Kit) -> Vec<OmegatParagraph> {
     let text = kit.text.as_str();
     omegat_paragraphs(text)
         .into_iter()
-        .map(|(ps, pe)| OmegatParagraph {
-            text: text[ps..pe].to_string(),
-            segs: kit
-                .segments
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.start >= ps && s.end <= pe)
-                .map(|(i, s)| (i, s.start - ps, s.end - ps))
-                .collect(),
+        .map(|(ps, pe)| {
+            let (normalized, map) = nfc_chars(&text[ps..pe]);
+            OmegatParagraph {
+                part: 0,
+                text: normalized,
+                segs: kit
+                    .segments
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.start >= ps && s.end <= pe)
+                    .map(|(i, s)| (i, map[s.start - ps], map[s.end - ps]))
+                    .collect(),
+            }
         })
         .collect()
+}
+
+/// `text` with each character in Unicode normalization form C, as OmegaT reads every paragraph
+/// (`StringUtil.normalizeUnicode`): `Ω` (U+2126 OHM SIGN) becomes `Ω` (U+03A9), a CJK
+/// compatibility ideograph its unified one. Character by character, so that offsets map (a
+/// letter followed by a combining accent, which OmegaT composes, is left as it is); the map
+/// gives, for each byte offset of `text` (and its end), the offset in the result.
+fn nfc_chars(text: &str) -> (String, Vec<usize>) {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        let at = out.len();
+        map.extend(std::iter::repeat_n(at, c.len_utf8()));
+        out.extend(std::iter::once(c).nfc());
+    }
+    map.push(out.len());
+    (out, map)
 }
 
 /// Rules for the positions where tmkit's rules, run over OmegaT's paragraphs, would not give the
@@ -1059,15 +1093,22 @@ fn article_segmentation(
                 continue;
             }
             let gap = segs.windows(2).position(|w| w[0].2 <= b && b <= w[1].1);
+            // In a document, only a cut at the gap's white space keeps the tags on both sides
+            // out of it and leaves the space between OmegaT's segments, where OmegaT drops it
+            // for a Chinese or Japanese target, as `finish` does.
+            let fits = |g: usize| {
+                let (lo, hi) = preferred_cut(text, segs[g].2, segs[g + 1].1);
+                plain_texts.is_some() || (lo <= b && b <= hi)
+            };
             match gap {
-                Some(g) if cuts[g].is_none() => cuts[g] = Some(b),
+                Some(g) if cuts[g].is_none() && fits(g) => cuts[g] = Some(b),
                 _ => out.rules.push(context_rule(text, ps, pe, b, false)),
             }
         }
         for (g, cut) in cuts.iter_mut().enumerate() {
             if cut.is_none() {
                 let at = if all_seen {
-                    preferred_cut(text, segs[g].2, segs[g + 1].1)
+                    preferred_cut(text, segs[g].2, segs[g + 1].1).0
                 } else {
                     segs[g].2
                 };
@@ -1091,6 +1132,7 @@ fn article_segmentation(
             let suffix = text.get(end.min(seen_end)..seen_end).unwrap_or("");
             if plain_texts.is_none_or(|t| t.get(index).is_none_or(|t| *t != seen)) {
                 out.seen.push(SeenSegment {
+                    part: para.part,
                     index,
                     text: seen.to_string(),
                     prefix: prefix.to_string(),
@@ -1103,21 +1145,23 @@ fn article_segmentation(
     out
 }
 
-/// Where to cut the gap `from..to` between two segments when tmkit's rules do not: at its first
+/// Where to cut the gap `from..to` between two segments of a document: in its first run of
 /// white space (tags before it stay with the segment before, tags after it go with the next),
-/// else before its first opening tag (`<b0>`), else at its end.
-fn preferred_cut(text: &str, from: usize, to: usize) -> usize {
+/// else before its first opening tag (`<b0>`), else at its end. The range of positions that
+/// do (the run of white space), the first being where a cut is made.
+fn preferred_cut(text: &str, from: usize, to: usize) -> (usize, usize) {
     let gap = &text[from..to];
     if let Some(i) = gap.find(java_is_whitespace) {
-        return from + i;
+        let run = gap[i..].len() - gap[i..].trim_start_matches(java_is_whitespace).len();
+        return (from + i, from + i + run);
     }
     let bytes = gap.as_bytes();
     for (i, _) in gap.match_indices('<') {
         if bytes.get(i + 1).is_some_and(|&b| b != b'/') {
-            return from + i;
+            return (from + i, from + i);
         }
     }
-    to
+    (to, to)
 }
 
 /// A rule that applies at position `at` of the paragraph `ps..pe` only: it quotes up to
@@ -1371,8 +1415,13 @@ fn html_kept_range(pieces: &[Piece], names: &[Option<String>]) -> (usize, usize)
 }
 
 /// Whether OmegaT's OpenXML filter ends a paragraph at this code (a tab).
+/// A positional tab (`w:ptab`, in headers and footers) does not.
 fn docx_breaks_paragraph(code: &Code) -> bool {
-    code.ctype == "x-tab" || code.native.contains("<w:tab/>") || code.native.contains("<w:tab ")
+    if code.native.is_empty() {
+        code.ctype == "x-tab"
+    } else {
+        code.native.contains("<w:tab/>") || code.native.contains("<w:tab ")
+    }
 }
 
 fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
@@ -1537,19 +1586,21 @@ impl OmegatSegment {
 
 /// Every segment of a document as OmegaT shows it in the kit's project (see
 /// [`write_omegat_project`]): `document` is the original file, `blocks` its blocks as
-/// extracted, `segments` its segments in order, `from` the source language. `None` for a segment OmegaT does not show as one segment (one that spans a
-/// tab of a DOCX paragraph, or whose place does not fit its block).
+/// extracted, `segments` its segments in order, `from` the source language. Each segment is one
+/// OmegaT segment, or several when it spans tabs of a DOCX paragraph (OmegaT ends a paragraph
+/// at a tab), in order; none when its place does not fit its block.
 ///
 /// `finish` reads an OmegaT project's translations back with it: the entry of
-/// `project_save.tmx` whose source is [`OmegatSegment::source`] holds the translation, and
-/// [`OmegatSegment::read_translation`] gives its pieces.
+/// `project_save.tmx` whose source is a part's [`OmegatSegment::source`] holds that part's
+/// translation; [`OmegatSegment::read_translation`] of each part, joined, gives the segment's
+/// pieces (the tab between two parts comes back with the first).
 pub fn omegat_segments(
     kind: Kind,
     document: &[u8],
     blocks: &[Block],
     from: &str,
     segments: &[DocSegment<'_>],
-) -> Result<Vec<Option<OmegatSegment>>> {
+) -> Result<Vec<Vec<OmegatSegment>>> {
     let engine = default_engine()?;
     let rules = engine.rules_for(from)?;
     Ok(document_view(kind, document, blocks, segments, &rules).1)
@@ -1563,7 +1614,7 @@ fn document_view(
     blocks: &[Block],
     segments: &[DocSegment<'_>],
     rules: &RuleSet,
-) -> (Vec<OmegatRule>, Vec<Option<OmegatSegment>>) {
+) -> (Vec<OmegatRule>, Vec<Vec<OmegatSegment>>) {
     let split_blocks;
     let blocks = if kind == Kind::Docx {
         split_blocks = with_run_splits(blocks, &docx_run_splits(document, blocks));
@@ -1573,7 +1624,7 @@ fn document_view(
     };
     let (paragraphs, tables) = document_paragraphs(kind, blocks, segments);
     let article = article_segmentation(&paragraphs, rules, None);
-    let mut out: Vec<Option<OmegatSegment>> = vec![None; segments.len()];
+    let mut out: Vec<Vec<OmegatSegment>> = vec![Vec::new(); segments.len()];
     for seen in article.seen {
         let seg = &segments[seen.index];
         let Some(table) = tables.get(seg.block) else {
@@ -1587,20 +1638,23 @@ fn document_view(
                 Piece::Text(_) => None,
             })
             .collect();
-        let owned = |codes: &[Code]| -> Vec<Code> {
-            codes
+        let hidden = |before: bool| -> Vec<Code> {
+            table
+                .hidden
                 .iter()
-                .filter(|c| own.contains(&(c.id, c.role)))
-                .cloned()
+                .filter(|(c, part, b)| {
+                    *part == seen.part && *b == before && own.contains(&(c.id, c.role))
+                })
+                .map(|(c, _, _)| c.clone())
                 .collect()
         };
-        out[seen.index] = Some(OmegatSegment {
+        out[seen.index].push(OmegatSegment {
+            hidden_before: hidden(true),
+            hidden_after: hidden(false),
             source: seen.text,
             prefix: seen.prefix,
             suffix: seen.suffix,
             tags: table.tags.clone(),
-            hidden_before: owned(&table.hidden_before),
-            hidden_after: owned(&table.hidden_after),
             own,
         });
     }
@@ -1784,21 +1838,23 @@ fn with_run_splits(blocks: &[Block], splits: &[Vec<usize>]) -> Vec<Block> {
 struct BlockTags {
     /// Each tag and the codes it stands for.
     tags: Vec<(String, Vec<Code>)>,
-    /// Codes OmegaT does not show, before the block's (or a DOCX paragraph's) text and after it.
-    hidden_before: Vec<Code>,
-    hidden_after: Vec<Code>,
+    /// Codes OmegaT does not show: the number of the paragraph of the block they are in (a DOCX
+    /// block is cut at its tabs; a tab is in the paragraph it ends), and whether they are before
+    /// its text.
+    hidden: Vec<(Code, usize, bool)>,
 }
 
 /// The tags of a block from its shortcuts ([`omegat_shortcuts`]): a code with an empty shortcut
 /// right after a tagged code (no text between) belongs to that tag; the others are hidden.
-fn block_tags(pieces: &[Piece], shortcuts: &[Option<String>]) -> BlockTags {
+fn block_tags(kind: Kind, pieces: &[Piece], shortcuts: &[Option<String>]) -> BlockTags {
     let mut out = BlockTags::default();
     let mut seen_text = false;
     let mut open_group = false;
+    let mut part = 0;
     for (p, s) in pieces.iter().zip(shortcuts) {
         match (p, s) {
-            (Piece::Text(_), _) => {
-                seen_text = true;
+            (Piece::Text(t), _) => {
+                seen_text |= !t.trim_matches(|c| c <= ' ').is_empty();
                 open_group = false;
             }
             (Piece::Code(c), Some(s)) if !s.is_empty() => {
@@ -1808,10 +1864,13 @@ fn block_tags(pieces: &[Piece], shortcuts: &[Option<String>]) -> BlockTags {
             (Piece::Code(c), _) => {
                 if open_group && let Some(last) = out.tags.last_mut() {
                     last.1.push(c.clone());
-                } else if seen_text {
-                    out.hidden_after.push(c.clone());
                 } else {
-                    out.hidden_before.push(c.clone());
+                    out.hidden.push((c.clone(), part, !seen_text));
+                }
+                if kind == Kind::Docx && docx_breaks_paragraph(c) {
+                    part += 1;
+                    seen_text = false;
+                    open_group = false;
                 }
             }
         }
@@ -1835,11 +1894,15 @@ fn document_paragraphs(
     let mut tables = Vec::new();
     for (b, block) in blocks.iter().enumerate() {
         let shortcuts = omegat_shortcuts(kind, &block.pieces);
-        tables.push(block_tags(&block.pieces, &shortcuts));
+        tables.push(block_tags(kind, &block.pieces, &shortcuts));
         // Per byte of the block's plain text: (paragraph, start and end in its text).
         let mut chars: Vec<(usize, usize, usize)> = Vec::new();
         let mut plain_len = 0;
         let mut paras: Vec<OmegatParagraph> = vec![OmegatParagraph::default()];
+        let new_para = |paras: &Vec<OmegatParagraph>| OmegatParagraph {
+            part: paras.len(),
+            ..OmegatParagraph::default()
+        };
         let mut collapsed = false;
         // Per code: (offset in the plain text, paragraph, start and end of its tag).
         let mut codes: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -1859,7 +1922,9 @@ fn document_paragraphs(
                             collapsed = true;
                             (text.len() - 1, text.len())
                         } else {
-                            text.push(c);
+                            // OmegaT reads paragraphs in normalization form C (see
+                            // [`nfc_chars`]).
+                            text.push_str(&nfc_chars(c.encode_utf8(&mut [0; 4])).0);
                             collapsed = false;
                             (at, text.len())
                         };
@@ -1872,7 +1937,8 @@ fn document_paragraphs(
                 Piece::Code(code) => {
                     collapsed = false;
                     if kind == Kind::Docx && docx_breaks_paragraph(code) {
-                        paras.push(OmegatParagraph::default());
+                        let next = new_para(&paras);
+                        paras.push(next);
                     } else {
                         let para = paras.len() - 1;
                         let at = paras[para].text.len();
@@ -1889,9 +1955,6 @@ fn document_paragraphs(
             }
             let (pa, mut start, _) = chars[s];
             let (pb, _, mut end) = chars[e - 1];
-            if pa != pb {
-                continue;
-            }
             // Codes at the segment's edges that the segment keeps (a span it holds whole) are
             // in its content: the last ones before its first character, the first ones after
             // its last.
@@ -1912,11 +1975,16 @@ fn document_paragraphs(
                 start = before[before.len() - lead].2;
             }
             let after: Vec<&(usize, usize, usize, usize)> =
-                codes.iter().filter(|c| c.0 == e && c.1 == pa).collect();
+                codes.iter().filter(|c| c.0 == e && c.1 == pb).collect();
             if trail > 0 && trail <= after.len() && lead + trail < seg.pieces.len() {
                 end = after[trail - 1].3;
             }
-            paras[pa].segs.push((index, start, end));
+            // A segment across a tab of a DOCX block is one OmegaT segment per paragraph.
+            for (p, para) in paras.iter_mut().enumerate().take(pb + 1).skip(pa) {
+                let from = if p == pa { start } else { 0 };
+                let to = if p == pb { end } else { para.text.len() };
+                para.segs.push((index, from, to));
+            }
         }
         for mut para in paras {
             let lead = para.text.len()
@@ -1974,6 +2042,22 @@ fn kit_doc_segments<'a>(kit: &'a Kit, doc: &KitDocument) -> Vec<DocSegment<'a>> 
             }
         })
         .collect()
+}
+
+/// A translation cut into `parts` at the tabs that end OmegaT's DOCX paragraphs (each tab stays
+/// at the end of the part before it); `None` when it does not have `parts - 1` of them.
+fn split_at_tabs(pieces: &[Piece], parts: usize) -> Option<Vec<Vec<Piece>>> {
+    let mut out = vec![Vec::new()];
+    for p in pieces {
+        let Some(last) = out.last_mut() else {
+            return None;
+        };
+        last.push(p.clone());
+        if parts > 1 && matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)) {
+            out.push(Vec::new());
+        }
+    }
+    (out.len() == parts).then_some(out)
 }
 
 /// A pretranslation's pieces: for a segment with inline codes, the target with the codes put in
