@@ -55,6 +55,7 @@
 //! (`[译文][Markdown site]`) when their text is translated, so that they still find their
 //! definition.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options as MdOptions, Parser, Tag, TagEnd};
@@ -185,15 +186,6 @@ impl SrcBlock {
                 })
                 .collect(),
         }
-    }
-
-    fn code(&self, id: u32, role: Role) -> Option<(&Code, &Range<usize>, &CodeKind)> {
-        self.pieces.iter().find_map(|p| match p {
-            SrcPiece::Code { code, merge, kind } if code.id == id && code.role == role => {
-                Some((code, merge, kind))
-            }
-            _ => None,
-        })
     }
 }
 
@@ -874,10 +866,11 @@ fn pair_html(pieces: &mut [SrcPiece]) {
             match open {
                 Some(true) => stack.push(Entry::Html(k, name)),
                 Some(false) => {
-                    // The nearest open tag of that name above the innermost open span; the
-                    // unclosed tags above it stay standalone.
+                    // The nearest open tag of that name above the innermost open span (among
+                    // the 64 innermost: the search stays linear); the unclosed tags above it
+                    // stay standalone.
                     let mut found = None;
-                    for (d, e) in stack.iter().enumerate().rev() {
+                    for (d, e) in stack.iter().enumerate().rev().take(64) {
                         match e {
                             Entry::Html(o, n) if *n == name => {
                                 found = Some((d, *o));
@@ -928,19 +921,19 @@ fn pair_html(pieces: &mut [SrcPiece]) {
     }
     // Number ids in order: a close takes its open's.
     let mut next = 0u32;
-    let mut map: Vec<(u32, u32)> = Vec::new();
+    let mut map: HashMap<u32, u32> = HashMap::new();
     for p in pieces.iter_mut() {
         if let SrcPiece::Code { code, .. } = p {
             match code.role {
                 Role::Open | Role::Standalone => {
                     next += 1;
                     if code.role == Role::Open {
-                        map.push((code.id, next));
+                        map.insert(code.id, next);
                     }
                     code.id = next;
                 }
                 Role::Close => {
-                    if let Some(&(_, new)) = map.iter().rev().find(|(old, _)| *old == code.id) {
+                    if let Some(&new) = map.get(&code.id) {
                         code.id = new;
                     }
                 }
@@ -1357,6 +1350,16 @@ fn render_block(
     if let Some(Piece::Text(s)) = pieces.last_mut() {
         *s = s.trim_end().to_string();
     }
+    let codes: HashMap<(u32, Role), (&Range<usize>, &CodeKind)> = b
+        .pieces
+        .iter()
+        .filter_map(|p| match p {
+            SrcPiece::Code { code, merge, kind } => Some(((code.id, code.role), (merge, kind))),
+            SrcPiece::Text(_) => None,
+        })
+        .collect();
+    // The translated alt texts of the block's images, in document order.
+    let inner: Vec<&(Range<usize>, String)> = inner.iter().flatten().collect();
     let mut out = String::new();
     let mut line_start = matches!(b.style, Style::Flow { .. });
     // (position in out, length, id, role, ch, html)
@@ -1369,19 +1372,23 @@ fn render_block(
                 escape_text(s, &b.style, &mut out, &mut line_start, before_code);
             }
             Piece::Code(c) => {
-                let Some((_, merge, kind)) = b.code(c.id, c.role) else {
+                let Some(&(merge, kind)) = codes.get(&(c.id, c.role)) else {
                     let at = Location::of_byte(name, src.as_bytes(), b.range.start);
                     return Err(ErrorKind::Document {
                         name: name.to_string(),
                         message: format!(
-                            "{}:{}: block {} ({}): the translation has a code {} ({:?}) that is not \
+                            "{}:{}: block {} ({}): the translation has a code {} ({}) that is not \
                              in the source",
                             at.line,
                             at.column,
                             index + 1,
                             b.name,
                             c.id,
-                            c.role
+                            match c.role {
+                                Role::Open => "the start of a span",
+                                Role::Close => "the end of a span",
+                                Role::Standalone => "standalone",
+                            }
                         ),
                     }
                     .into());
@@ -1397,7 +1404,11 @@ fn render_block(
                         out.push(']');
                     }
                     _ => {
-                        let nested = inner.iter().flatten();
+                        let from = inner.partition_point(|(r, _)| r.start < merge.start);
+                        let nested = inner[from..]
+                            .iter()
+                            .take_while(|(r, _)| r.start < merge.end)
+                            .copied();
                         let s = splice(src, merge.clone(), nested);
                         // Two code spans side by side would read as one.
                         if out.ends_with('`') && s.starts_with('`') {
@@ -1412,14 +1423,16 @@ fn render_block(
     }
     // Emphasis that would not parse is written as HTML, pair by pair.
     let mut replace: Vec<(usize, usize, &'static str)> = Vec::new();
+    let closes: HashMap<u32, (usize, usize, u32, Role, char, &'static str)> = delims
+        .iter()
+        .filter(|d| d.3 == Role::Close)
+        .map(|d| (d.2, *d))
+        .collect();
     for &(at, len, id, role, ch, html) in &delims {
         if role != Role::Open {
             continue;
         }
-        let close = delims
-            .iter()
-            .find(|d| d.2 == id && d.3 == Role::Close)
-            .copied();
+        let close = closes.get(&id).copied();
         let ok = !html_all
             && can_open(&out, at, at + len, ch)
             && close.is_none_or(|(cat, clen, ..)| cat > at && can_close(&out, cat, cat + clen, ch));
@@ -2000,7 +2013,7 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "a.md: 3:1: block 2 (p): the translation has a code 7 (Standalone) that is not in the source"
+            "a.md: 3:1: block 2 (p): the translation has a code 7 (standalone) that is not in the source"
         );
     }
 
