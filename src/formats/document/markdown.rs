@@ -8,6 +8,10 @@
 //!   (`x-table-cell`, `th`/`td`), footnote paragraphs (`x-footnote`).
 //! - The `alt` text of an image (`![alt](src)`) is its own block (`x-attribute`, `img alt`),
 //!   after the block holding the image; the image itself is a standalone `image` code.
+//! - The title of an inline link or image (`[text](url "title")`) is its own block too
+//!   (`x-attribute`, `link title` or `img title`), unless the source writes it with a backslash
+//!   escape or an entity (it then stays as it is, in the code). Titles of reference definitions
+//!   are not translated.
 //! - A YAML front matter's top-level `title` and `description` scalars (`x-front-matter`).
 //!
 //! # Inline codes
@@ -17,7 +21,7 @@
 //! | `*em*`, `_em_` | `italic` pair, native `*` / `_` |
 //! | `**strong**`, `__strong__` | `bold` pair, native `**` / `__` |
 //! | `~~strike~~` | `x-strike` pair, native `~~` |
-//! | `[text](url "title")`, `[text][ref]`, `[text]` | `link` pair, native `[` and `](url "title")`: the text is translated, the URL and the title are kept |
+//! | `[text](url "title")`, `[text][ref]`, `[text]` | `link` pair, native `[` and `](url "title")`: the text is translated, the URL kept |
 //! | `<http://...>` autolink | standalone `link` |
 //! | `` `code` `` | standalone `x-code` |
 //! | `![alt](src)` | standalone `image` (the alt text is its own block) |
@@ -30,7 +34,7 @@
 //! # Not translated (kept byte for byte)
 //!
 //! Code blocks (fenced and indented), HTML blocks, link reference definitions, thematic breaks,
-//! task-list markers, link URLs and titles, and every front-matter key and value other than
+//! task-list markers, link URLs, and every front-matter key and value other than
 //! `title` and `description`. A front-matter `lang` or `language` value is the document's
 //! language: merge sets it to the target.
 //!
@@ -121,6 +125,8 @@ enum Style {
     Line { hash: bool },
     /// A front-matter scalar, written in its quoting style.
     Front(Quote),
+    /// A link or image title between quotes (`"`, `'`) or parentheses (`)`).
+    Title(char),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,6 +379,8 @@ enum SpanKind {
     },
     Link {
         label: bool,
+        /// The title of an inline link.
+        title: Option<String>,
     },
 }
 
@@ -666,7 +674,9 @@ impl<'a> Walker<'a> {
                             },
                         });
                     }
-                    Tag::Link { link_type, .. } => match link_type {
+                    Tag::Link {
+                        link_type, title, ..
+                    } => match link_type {
                         LinkType::Autolink | LinkType::Email => {
                             let id = acc.new_id();
                             acc.code(
@@ -691,10 +701,12 @@ impl<'a> Walker<'a> {
                                     | LinkType::Collapsed
                                     | LinkType::CollapsedUnknown
                             );
+                            let title = (link_type == LinkType::Inline && !title.is_empty())
+                                .then(|| title.to_string());
                             open.push(OpenSpan {
                                 id,
                                 start: r.start,
-                                kind: SpanKind::Link { label },
+                                kind: SpanKind::Link { label, title },
                             });
                         }
                     },
@@ -713,7 +725,9 @@ impl<'a> Walker<'a> {
                         self.skip();
                         continue;
                     }
-                    Tag::Image { .. } => {
+                    Tag::Image {
+                        link_type, title, ..
+                    } => {
                         self.i += 1;
                         self.depth += 1;
                         let alt = self.inline(Stop::End);
@@ -724,7 +738,7 @@ impl<'a> Walker<'a> {
                             Role::Standalone,
                             "image",
                             &src[r.clone()],
-                            r,
+                            r.clone(),
                             CodeKind::Plain,
                         );
                         if let Some(first) = alt.first {
@@ -742,6 +756,9 @@ impl<'a> Walker<'a> {
                             acc.children = children;
                         } else {
                             acc.children.extend(alt.children);
+                        }
+                        if link_type == LinkType::Inline {
+                            title_block(src, &mut acc, "img title", r, &title);
                         }
                         continue;
                     }
@@ -774,7 +791,7 @@ impl<'a> Walker<'a> {
                                     },
                                 );
                             }
-                            SpanKind::Link { label } => {
+                            SpanKind::Link { label, title } => {
                                 let from = acc.last.max(span.start + 1).min(r.end);
                                 let close = src[from..r.end].find(']').map_or(from, |k| from + k);
                                 let label = label.then(|| (span.start + 1).min(close)..close);
@@ -786,6 +803,9 @@ impl<'a> Walker<'a> {
                                     close..r.end,
                                     CodeKind::LinkClose { label },
                                 );
+                                if let Some(title) = title {
+                                    title_block(src, &mut acc, "link title", close..r.end, &title);
+                                }
                             }
                         }
                     } else {
@@ -800,6 +820,39 @@ impl<'a> Walker<'a> {
         }
         acc
     }
+}
+
+/// The title of an inline link or image (`[text](url "title")`, `'title'`, `(title)`) as a
+/// block of its own, when the source writes it as it reads (no escape, no entity): the bytes
+/// between its quotes are replaced on merge.
+fn title_block(src: &str, acc: &mut Acc, name: &str, range: Range<usize>, title: &str) {
+    let s = &src[range.clone()];
+    let Some(body) = s.strip_suffix(')') else {
+        return;
+    };
+    let body = body.trim_end();
+    let (open, close) = match body.chars().last() {
+        Some('"') => ('"', '"'),
+        Some('\'') => ('\'', '\''),
+        Some(')') => ('(', ')'),
+        _ => return,
+    };
+    let end = body.len() - 1;
+    let Some(start) = body[..end].rfind(open) else {
+        return;
+    };
+    let content = &body[start + 1..end];
+    if content != title || content.trim().is_empty() {
+        return;
+    }
+    acc.children.push(SrcBlock {
+        restype: "x-attribute",
+        name: name.to_string(),
+        pieces: vec![SrcPiece::Text(content.to_string())],
+        range: range.start + start + 1..range.start + end,
+        style: Style::Title(close),
+        descendants: 0,
+    });
 }
 
 /// The tag name of inline HTML and whether it opens (`Some(true)`), closes (`Some(false)`) or
@@ -1340,8 +1393,10 @@ fn render_block(
     inner: &[Option<(Range<usize>, String)>],
     html_all: bool,
 ) -> Result<String> {
-    if let Style::Front(q) = b.style {
-        return Ok(render_scalar(&plain_text(t), q));
+    match b.style {
+        Style::Front(q) => return Ok(render_scalar(&plain_text(t), q)),
+        Style::Title(close) => return Ok(render_title(&plain_text(t), close)),
+        _ => {}
     }
     let mut pieces = joined(t);
     if let Some(Piece::Text(s)) = pieces.first_mut() {
@@ -1565,6 +1620,28 @@ fn escape_text(s: &str, style: &Style, out: &mut String, line_start: &mut bool, 
     }
 }
 
+/// A link title written between its delimiters: one line, backslashes and delimiters escaped.
+fn render_title(value: &str, close: char) -> String {
+    let chars: Vec<char> = value
+        .trim()
+        .chars()
+        .filter(|c| *c != '\r')
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\\'
+            || c == close
+            || (close == ')' && c == '(')
+            || (c == '&' && entity_like(&chars[i + 1..]))
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Whether the characters after a `&` would make an entity or a character reference.
 fn entity_like(after: &[char]) -> bool {
     let n = after
@@ -1658,12 +1735,25 @@ mod tests {
     #[test]
     fn blocks_and_codes_are_extracted() {
         type Case<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str)]);
-        let table: [Case; 8] = [
+        let table: [Case; 9] = [
             (
                 "# Title *em* #\n\nPara with **bold** and [link](http://x \"T\").\n",
                 &[
                     ("x-heading", "h1", "Title {1}em{/1}"),
                     ("x-paragraph", "p", "Para with {1}bold{/1} and {2}link{/2}."),
+                    ("x-attribute", "link title", "T"),
+                ],
+            ),
+            // Titles written with an escape or an entity stay in the code.
+            (
+                "[a](u 'T1') [b](u (T2)) [c](u \"x\\\"y\") ![d](i \"T&amp;\") ![e](i \"T3\")\n",
+                &[
+                    ("x-paragraph", "p", "{1}a{/1} {2}b{/2} {3}c{/3} {4/} {5/}"),
+                    ("x-attribute", "link title", "T1"),
+                    ("x-attribute", "link title", "T2"),
+                    ("x-attribute", "img alt", "d"),
+                    ("x-attribute", "img alt", "e"),
+                    ("x-attribute", "img title", "T3"),
                 ],
             ),
             (
@@ -1857,9 +1947,9 @@ mod tests {
         let table: [(&str, &[&str], &str, &str); 21] = [
             (
                 "# Hello *world*\n\nSee [the site](http://x.org \"T\") now.\n",
-                &["你好{1}世界{/1}", "现在看{1}网站{/1}。"],
+                &["你好{1}世界{/1}", "现在看{1}网站{/1}。", "标题"],
                 "zh-CN",
-                "# 你好*世界*\n\n现在看[网站](http://x.org \"T\")。\n",
+                "# 你好*世界*\n\n现在看[网站](http://x.org \"标题\")。\n",
             ),
             // Emphasis that stays emphasis between ideographs is kept as written.
             (
@@ -1932,10 +2022,16 @@ mod tests {
             ),
             ("# Head\n", &["第 #1 号 #"], "zh-CN", "# 第 \\#1 号 \\#\n"),
             (
-                "![A cat](cat.png \"t\") sits.\n",
-                &["{1/}坐着。", "一只猫"],
+                "![A cat](cat.png \"t\") sits. [a](u (T)) [b](v 'U')\n",
+                &[
+                    "{1/}坐着。{2}甲{/2}{3}乙{/3}",
+                    "一只猫",
+                    "标 \"题\" \\",
+                    "题(2)",
+                    "It's",
+                ],
                 "zh-CN",
-                "![一只猫](cat.png \"t\")坐着。\n",
+                "![一只猫](cat.png \"标 \\\"题\\\" \\\\\")坐着。[甲](u (题\\(2\\)))[乙](v 'It\\'s')\n",
             ),
             // Only the alt text is translated: the paragraph is left as it is.
             (
