@@ -55,6 +55,9 @@
 //! for pairs that would not parse; then it parses the merged document again and, for any block
 //! whose text or codes did not come back as translated, writes all its emphasis as HTML.
 //!
+//! Two code spans that a translation puts side by side get a space between them (`` `a``b` ``
+//! would be one span).
+//!
 //! Shortcut and collapsed reference links (`[Markdown site]`, `[site][]`) become full ones
 //! (`[译文][Markdown site]`) when their text is translated, so that they still find their
 //! definition.
