@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use docx_support::{Soffice, corpus_round_trip, read_text, run};
-use tmkit::formats::document::docx::DocxFilter;
+use docx_support::{Soffice, corpus_round_trip, raw_zip, read_text, run, zeros_deflated};
+use tmkit::formats::document::docx::{self, DocxFilter};
 use tmkit::formats::document::{
     Block, Code, Extracted, Filter, Options, Piece, Role, check_codes, from_markup, to_markup,
 };
@@ -574,4 +574,50 @@ fn libreoffice_shows_the_translation_with_its_formatting() {
     let png = prefix.with_extension("png");
     let head = std::fs::read(&png).unwrap();
     assert!(head.starts_with(b"\x89PNG"), "{}", png.display());
+}
+
+#[test]
+fn a_zip_bomb_is_refused_with_bounded_memory() {
+    let before = max_rss();
+    // 1 GiB of zeros in 6.5 MB.
+    let data = zeros_deflated(1 << 30);
+    // It says what it is.
+    let honest = raw_zip("word/document.xml", &data, 1 << 30);
+    let e = DocxFilter
+        .extract(&honest, "bomb.docx", &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("declares") && e.contains("ZIP bomb"), "{e}");
+    // It lies about its size: reading stops at the cap.
+    let liar = raw_zip("word/document.xml", &data, 1000);
+    let e = DocxFilter
+        .extract(&liar, "bomb.docx", &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("word/document.xml: the part inflates to more than the 1000 bytes it declares")
+            && e.contains("ZIP bomb"),
+        "{e}"
+    );
+    // A large part that inflates far more than XML does.
+    let dense = zeros_deflated(8 << 20);
+    let ratio = raw_zip("word/document.xml", &dense, 8 << 20);
+    let e = DocxFilter
+        .extract(&ratio, "bomb.docx", &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("times") && e.contains("ZIP bomb"), "{e}");
+    const { assert!(docx::PART_LIMIT < 1 << 30 && docx::RATIO_LIMIT < 150) };
+    // Nothing near the 1 GiB, or even the 128 MiB cap, was inflated.
+    let grown = max_rss().saturating_sub(before);
+    assert!(grown < 96 << 20, "memory grew by {grown} bytes");
+}
+
+/// The peak resident memory of this process, in bytes.
+fn max_rss() -> u64 {
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    assert_eq!(rc, 0);
+    usage.ru_maxrss as u64 * 1024
 }

@@ -20,7 +20,10 @@ use super::{Ctx, EXIT_OK};
 /// --print-rules: change a copy and pass it with --rules.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The text file to segment; `-` or nothing reads standard input.
+    /// The text file to segment; `-` or nothing reads standard input. An HTML page, a DOCX or
+    /// a Markdown file (.md) is read as prepare reads it: the text of each block (paragraph,
+    /// heading, list item, cell, translatable attribute), without markup; offsets then refer to
+    /// the blocks' text joined by blank lines.
     pub input: Option<PathBuf>,
     /// Language of the text (BCP 47: en, en-US, zh-CN, ja...): picks the language rules.
     #[arg(long, short = 'l', default_value = "en")]
@@ -95,7 +98,10 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
     }
 
     let (name, bytes) = read_input(args.input.as_deref())?;
-    let result = ops::segment_file(&bytes, &name, &rules, args.lossy)?;
+    let result = match ops::segment_document(&bytes, &name, &rules)? {
+        Some(doc) => doc,
+        None => ops::segment_file(&bytes, &name, &rules, args.lossy)?,
+    };
     ops::refuse_long_segments(&name, &result.text, &result.segments)?;
 
     let stdout = std::io::stdout();

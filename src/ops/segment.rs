@@ -99,6 +99,39 @@ pub fn segment_file<'a>(
     })
 }
 
+/// Segments a document (HTML, DOCX, or Markdown named `.md`) when `input` is one: its blocks are
+/// extracted by the document's filter and cut into sentences as `prepare` does; the text
+/// returned is the blocks' plain text joined by blank lines, which the segments' offsets refer
+/// to. `None` for anything else (plain text, to segment as it is).
+pub fn segment_document(
+    input: &[u8],
+    name: &str,
+    rules: &RuleSet,
+) -> Result<Option<Segmented<'static>>> {
+    use crate::formats::document::{self, Kind};
+    let kind = match document::detect(input, name) {
+        Ok(k) => k,
+        // Anything detect refuses that is not a document is left to the text path, which
+        // says what is wrong with it as text.
+        Err(_) if !input.starts_with(b"PK") && !input.starts_with(&[0xD0, 0xCF]) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let md_name = name.ends_with(".md") || name.ends_with(".markdown");
+    if kind == Kind::Text || (kind == Kind::Markdown && !md_name) {
+        return Ok(None);
+    }
+    let extracted = kind
+        .filter()
+        .extract(input, name, &document::Options::default())?;
+    let cut = crate::ops::prepare::document::segment_document(kind, &extracted, rules);
+    Ok(Some(Segmented {
+        text: Cow::Owned(cut.text),
+        segments: cut.segments,
+    }))
+}
+
 /// Refuses the first segment longer than the segment limit (see [`Limits`]), at its place in
 /// `name`: a "sentence" of megabytes (a file without punctuation or line breaks) would cost
 /// many times its size to look up or analyse, and no memory holds anything like it.

@@ -197,3 +197,40 @@ fn an_xliff_of_another_article_is_refused_naming_the_unit() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("kit.json"), "{}", stderr(&out));
 }
+
+#[test]
+fn translated_xliff_files_and_the_original_are_enough_without_the_kit() {
+    let w = Work::new();
+    let article = "One sentence here. Another one.\n\nA second paragraph.\n";
+    w.write("note.en.txt", article);
+    w.ok([
+        "prepare",
+        "note.en.txt",
+        "--no-memory",
+        "--to",
+        "fr-FR",
+        "--out",
+        "kit",
+    ]);
+    translate_xliff(&w.path("kit/note.en.fr-FR.xlf"), |u| {
+        Some((Content::plain(format!("[{}]", u.source.text)), State::Final))
+    });
+    // What a client sends back: the translated XLIFF, beside the original.
+    std::fs::create_dir(w.path("back")).unwrap();
+    std::fs::copy(
+        w.path("kit/note.en.fr-FR.xlf"),
+        w.path("back/note.en.fr-FR.xlf"),
+    )
+    .unwrap();
+    std::fs::copy(w.path("note.en.txt"), w.path("back/note.en.txt")).unwrap();
+    let (code, report) = finish_json(&w, &["back", "--xliff", "back/note.en.fr-FR.xlf"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["languages"][0]["approved"]["segments"], 3,
+        "final is approved"
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("back/note.fr-FR.txt")).unwrap(),
+        "[One sentence here.] [Another one.]\n\n[A second paragraph.]\n"
+    );
+}

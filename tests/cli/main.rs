@@ -7,6 +7,7 @@ mod fixtures;
 mod add;
 mod check;
 mod common;
+mod documents;
 mod export;
 mod finish;
 mod glossary;

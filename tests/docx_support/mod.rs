@@ -250,3 +250,95 @@ pub fn corpus_round_trip(dir: &Path, libreoffice: bool) -> Vec<CorpusRow> {
     }
     rows
 }
+
+/// A raw deflate stream of `len` zero bytes, written by hand (fixed Huffman codes: one literal,
+/// then back-references of 258 bytes), so that a bomb costs nothing to build.
+pub fn zeros_deflated(len: u64) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+    impl Bits {
+        fn put(&mut self, value: u64, bits: u32) {
+            self.acc |= value << self.n;
+            self.n += bits;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// Huffman codes are written most significant bit first.
+        fn code(&mut self, code: u64, bits: u32) {
+            let mut rev = 0;
+            for i in 0..bits {
+                rev |= ((code >> i) & 1) << (bits - 1 - i);
+            }
+            self.put(rev, bits);
+        }
+    }
+    let mut b = Bits {
+        out: Vec::new(),
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // final block
+    b.put(1, 2); // fixed Huffman
+    b.code(0x30, 8); // literal 0
+    let copies = (len - 1) / 258;
+    for _ in 0..copies {
+        b.code(0b11000101, 8); // length 258 (code 285)
+        b.code(0, 5); // distance 1
+    }
+    for _ in 0..(len - 1) % 258 {
+        b.code(0x30, 8);
+    }
+    b.code(0, 7); // end of block
+    b.put(0, 7);
+    b.out
+}
+
+/// A ZIP with one deflated entry whose headers declare `declared` bytes.
+pub fn raw_zip(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
+    let mut z = Vec::new();
+    let n = name.as_bytes();
+    let local = |z: &mut Vec<u8>| {
+        z.extend(0x04034b50u32.to_le_bytes());
+        z.extend(20u16.to_le_bytes());
+        z.extend(0u16.to_le_bytes());
+        z.extend(8u16.to_le_bytes());
+        z.extend([0, 0, 0x21, 0]); // time, date
+        z.extend(0u32.to_le_bytes()); // crc
+        z.extend((data.len() as u32).to_le_bytes());
+        z.extend(declared.to_le_bytes());
+        z.extend((n.len() as u16).to_le_bytes());
+        z.extend(0u16.to_le_bytes());
+        z.extend(n);
+    };
+    local(&mut z);
+    z.extend(data);
+    let cd = z.len();
+    z.extend(0x02014b50u32.to_le_bytes());
+    z.extend(20u16.to_le_bytes());
+    z.extend(20u16.to_le_bytes());
+    z.extend(0u16.to_le_bytes());
+    z.extend(8u16.to_le_bytes());
+    z.extend([0, 0, 0x21, 0]);
+    z.extend(0u32.to_le_bytes());
+    z.extend((data.len() as u32).to_le_bytes());
+    z.extend(declared.to_le_bytes());
+    z.extend((n.len() as u16).to_le_bytes());
+    z.extend([0u8; 12]); // extra, comment, disk, attrs
+    z.extend(0u32.to_le_bytes()); // offset
+    z.extend(n);
+    let cd_len = z.len() - cd;
+    z.extend(0x06054b50u32.to_le_bytes());
+    z.extend([0u8; 4]);
+    z.extend(1u16.to_le_bytes());
+    z.extend(1u16.to_le_bytes());
+    z.extend((cd_len as u32).to_le_bytes());
+    z.extend((cd as u32).to_le_bytes());
+    z.extend(0u16.to_le_bytes());
+    z
+}
