@@ -423,7 +423,7 @@ fn document_memories(
                     parts
                         .iter()
                         .zip(&chunks)
-                        .map(|(part, chunk)| part.omegat_translation(chunk))
+                        .map(|(part, chunk)| part.omegat_translation(chunk, to))
                         .collect::<Option<Vec<String>>>()
                 });
             match (parts.first(), forms) {
@@ -1490,11 +1490,21 @@ pub struct OmegatSegment {
 }
 
 impl OmegatSegment {
-    /// A translation of the segment (its pieces, with the segment's codes) as OmegaT shows it:
-    /// with the tags around the segment and each code as its tag. `None` when a code is not one
-    /// of the block's.
-    pub fn omegat_translation(&self, pieces: &[Piece]) -> Option<String> {
-        let mut out = self.prefix.clone();
+    /// A translation of the segment into `target` (its pieces, with the segment's codes) as
+    /// OmegaT shows it: with the tags around the segment and each code as its tag. For Chinese
+    /// and Japanese the white space around the segment (a no-break space OmegaT keeps in it) is
+    /// left out, as `finish` drops the white space between sentences. `None` when a code is
+    /// not one of the block's.
+    pub fn omegat_translation(&self, pieces: &[Piece], target: &Lang) -> Option<String> {
+        let cjk = matches!(target.primary(), "zh" | "ja");
+        let around = |s: &str| -> String {
+            if cjk {
+                s.chars().filter(|c| !c.is_whitespace()).collect()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = around(&self.prefix);
         for p in pieces {
             match p {
                 Piece::Text(t) => out.push_str(t),
@@ -1529,7 +1539,7 @@ impl OmegatSegment {
                 out.push_str(tag);
             }
         }
-        out.push_str(&self.suffix);
+        out.push_str(&around(&self.suffix));
         Some(out)
     }
 
