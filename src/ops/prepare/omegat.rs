@@ -2059,10 +2059,7 @@ fn kit_doc_segments<'a>(kit: &'a Kit, doc: &KitDocument) -> Vec<DocSegment<'a>> 
 fn split_at_tabs(pieces: &[Piece], parts: usize) -> Option<Vec<Vec<Piece>>> {
     let mut out = vec![Vec::new()];
     for p in pieces {
-        let Some(last) = out.last_mut() else {
-            return None;
-        };
-        last.push(p.clone());
+        out.last_mut()?.push(p.clone());
         if parts > 1 && matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)) {
             out.push(Vec::new());
         }
