@@ -418,7 +418,7 @@ fn document_memories(
             matches.next();
             let parts = seen.get(index).map_or(&[][..], Vec::as_slice);
             let forms = translation_pieces(seg, target, lev.target_markup.as_deref())
-                .and_then(|p| split_at_tabs(&p, parts.len()))
+                .and_then(|p| split_at_tabs(&p, parts))
                 .and_then(|chunks| {
                     parts
                         .iter()
@@ -2054,17 +2054,24 @@ fn kit_doc_segments<'a>(kit: &'a Kit, doc: &KitDocument) -> Vec<DocSegment<'a>> 
         .collect()
 }
 
-/// A translation cut into `parts` at the tabs that end OmegaT's DOCX paragraphs (each tab stays
-/// at the end of the part before it); `None` when it does not have `parts - 1` of them.
-fn split_at_tabs(pieces: &[Piece], parts: usize) -> Option<Vec<Vec<Piece>>> {
+/// A translation cut into one piece per part of its segment, at the tabs that end OmegaT's DOCX
+/// paragraphs (the codes the parts end with; each tab stays at the end of the part before it);
+/// `None` when it does not have them.
+fn split_at_tabs(pieces: &[Piece], parts: &[OmegatSegment]) -> Option<Vec<Vec<Piece>>> {
+    let tabs: Vec<(u32, Role)> = parts
+        .iter()
+        .flat_map(|p| &p.hidden_after)
+        .filter(|c| docx_breaks_paragraph(c))
+        .map(|c| (c.id, c.role))
+        .collect();
     let mut out = vec![Vec::new()];
     for p in pieces {
         out.last_mut()?.push(p.clone());
-        if parts > 1 && matches!(p, Piece::Code(c) if docx_breaks_paragraph(c)) {
+        if matches!(p, Piece::Code(c) if tabs.contains(&(c.id, c.role))) {
             out.push(Vec::new());
         }
     }
-    (out.len() == parts).then_some(out)
+    (out.len() == parts.len()).then_some(out)
 }
 
 /// A pretranslation's pieces: for a segment with inline codes, the target with the codes put in
@@ -2291,6 +2298,171 @@ mod tests {
         ];
         for (input, expected) in table {
             assert_eq!(regex_literal(input), expected, "{input}");
+        }
+    }
+
+    fn code(id: u32, role: Role, native: &str) -> Piece {
+        Piece::Code(Code {
+            id,
+            role,
+            ctype: String::new(),
+            native: native.to_string(),
+        })
+    }
+
+    fn text(s: &str) -> Piece {
+        Piece::Text(s.to_string())
+    }
+
+    /// The segments of one block cut at `ranges` (byte ranges of its plain text), as prepare
+    /// cuts them, shown as OmegaT shows them.
+    fn view(kind: Kind, block: Block, ranges: &[(usize, usize)]) -> Vec<Vec<OmegatSegment>> {
+        let split = crate::ops::prepare::document::split_block(&block.pieces, ranges);
+        let segments: Vec<DocSegment<'_>> = ranges
+            .iter()
+            .zip(&split.segments)
+            .map(|(&(start, end), pieces)| DocSegment {
+                block: 0,
+                start,
+                end,
+                pieces,
+            })
+            .collect();
+        omegat_segments(kind, b"", &[block.clone()], "en", &segments).unwrap()
+    }
+
+    #[test]
+    fn html_segments_keep_their_edge_tags_and_read_back_to_their_codes() {
+        // <p><b>First one.</b> Second <i>two</i>.</p>
+        let block = Block {
+            restype: "x-paragraph",
+            name: "p".to_string(),
+            pieces: vec![
+                code(1, Role::Open, "<b>"),
+                text("First one."),
+                code(1, Role::Close, "</b>"),
+                text(" Second "),
+                code(2, Role::Open, "<i>"),
+                text("two"),
+                code(2, Role::Close, "</i>"),
+                text("."),
+            ],
+        };
+        let views = view(Kind::Html, block, &[(0, 10), (11, 22)]);
+        let sources: Vec<&str> = views.iter().map(|v| v[0].source.as_str()).collect();
+        assert_eq!(sources, ["<b0>First one.</b0>", "Second <i1>two</i1>."]);
+        let zh = Lang::parse("zh-CN").unwrap();
+        // The first segment's bold is the gap's: around the translation, not in it.
+        assert_eq!(
+            views[0][0].omegat_translation(&[text("第一。")], &zh),
+            Some("<b0>第一。</b0>".to_string())
+        );
+        let second = [
+            code(2, Role::Open, ""),
+            text("二"),
+            code(2, Role::Close, ""),
+            text("第二。"),
+        ];
+        assert_eq!(
+            views[1][0].omegat_translation(&second, &zh),
+            Some("<i1>二</i1>第二。".to_string())
+        );
+        // Read back: OmegaT's tags become the segment's codes; the tags around the segment (the
+        // gap's codes) are left out; an unknown tag is text.
+        assert_eq!(
+            views[1][0].read_translation("<i1>二</i1>第二<x9>。"),
+            vec![
+                code(2, Role::Open, "<i>"),
+                text("二"),
+                code(2, Role::Close, "</i>"),
+                text("第二<x9>。"),
+            ]
+        );
+        assert_eq!(
+            views[0][0].read_translation("<b0>第一。</b0>"),
+            vec![text("第一。")]
+        );
+    }
+
+    #[test]
+    fn a_docx_sentence_across_a_tab_is_one_omegat_segment_per_paragraph() {
+        // Name:<tab>John <b>Smith</b>.
+        let block = Block {
+            restype: "x-paragraph",
+            name: "word/document.xml".to_string(),
+            pieces: vec![
+                text("Name:"),
+                code(1, Role::Standalone, "<w:tab/>"),
+                text("John "),
+                code(2, Role::Open, "<w:r><w:rPr><w:b/></w:rPr>"),
+                text("Smith"),
+                code(2, Role::Close, "</w:r>"),
+                text("."),
+            ],
+        };
+        let views = view(Kind::Docx, block, &[(0, 16)]);
+        let sources: Vec<&str> = views[0].iter().map(|v| v.source.as_str()).collect();
+        assert_eq!(sources, ["Name:", "John <t0/>Smith<t1/>."]);
+        let back: Vec<Piece> = views[0]
+            .iter()
+            .zip(["名前：", "<t0/>スミス<t1/>・ジョン。"])
+            .flat_map(|(v, t)| v.read_translation(t))
+            .collect();
+        assert_eq!(
+            back,
+            vec![
+                text("名前："),
+                code(1, Role::Standalone, "<w:tab/>"),
+                code(2, Role::Open, "<w:r><w:rPr><w:b/></w:rPr>"),
+                text("スミス"),
+                code(2, Role::Close, "</w:r>"),
+                text("・ジョン。"),
+            ]
+        );
+        let target = [
+            text("名前："),
+            code(1, Role::Standalone, ""),
+            code(2, Role::Open, ""),
+            text("スミス"),
+            code(2, Role::Close, ""),
+            text("・ジョン。"),
+        ];
+        let parts = split_at_tabs(&target, &views[0]).unwrap();
+        let ja = Lang::parse("ja-JP").unwrap();
+        let forms: Vec<Option<String>> = views[0]
+            .iter()
+            .zip(&parts)
+            .map(|(v, p)| v.omegat_translation(p, &ja))
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                Some("名前：".to_string()),
+                Some("<t0/>スミス<t1/>・ジョン。".to_string())
+            ]
+        );
+        assert_eq!(split_at_tabs(&[text("名前：スミス")], &views[0]), None);
+    }
+
+    #[test]
+    fn paragraphs_are_read_in_normalization_form_c_with_offsets_mapped() {
+        let (text, map) = nfc_chars("a\u{2126}b");
+        assert_eq!(text, "a\u{3a9}b");
+        assert_eq!(map, [0, 1, 1, 1, 3, 4]);
+    }
+
+    #[test]
+    fn a_cut_between_sentences_goes_at_their_white_space() {
+        let table = [
+            ("a.</b0> <i1>b", (7, 8)),
+            // A no-break space is not white space to OmegaT: it stays in a segment.
+            ("a.\u{a0}b", (4, 4)),
+            ("a.</b0><i1>b", (7, 7)),
+            ("a.</b0>b", (7, 7)),
+        ];
+        for (text, expected) in table {
+            let last = text.len() - 1;
+            assert_eq!(preferred_cut(text, 2, last), expected, "{text}");
         }
     }
 }
