@@ -2328,7 +2328,7 @@ mod tests {
                 pieces,
             })
             .collect();
-        omegat_segments(kind, b"", &[block.clone()], "en", &segments).unwrap()
+        omegat_segments(kind, b"", std::slice::from_ref(&block), "en", &segments).unwrap()
     }
 
     #[test]
