@@ -47,36 +47,51 @@
 //!   follows the same steps ([`omegat_shortcuts`]). This also hides the HTML5 elements OmegaT
 //!   takes as inline (`figure`, `article`, `section` around a paragraph).
 //! - **DOCX** (`OpenXMLFilter`, tags aggregated). The markup between two pieces of text is one
-//!   standalone tag `<tN/>`; a tab (`w:tab`) ends OmegaT's paragraph; `w:br` does too by default
-//!   (`breakOnBr`), which the project turns off. The markup at a paragraph's ends is not shown.
-//!   Comments (translated by default) are turned off. White space
-//!   is kept as it is.
-//! - **Segments.** OmegaT cuts the paragraph *with its tags in the text*, so tmkit's rules see
-//!   `Monday.</b0> Leaders` and do not cut there: the article's own rules are made on OmegaT's
-//!   text with tags, as for plain text. A cut goes at the first white space between two
-//!   sentences (tags before it stay with the sentence before, tags after go with the next), so
-//!   OmegaT's segment keeps the tags tmkit moved out of it: `<b0>The forum opened on
-//!   Monday.</b0>`. The pretranslation is written with them around it. Tags inside a sentence
-//!   are numbered over the whole paragraph: the second sentence starts at `<i1>`.
-//! - **Pretranslations.** `tm/auto` gets a 100%/101% match in OmegaT's form only when it
-//!   carries the segment's codes (a target in TMX inline markup), or the segment has none. A
-//!   plain-text match for a segment with codes goes into `tm/` (a 100% fuzzy match the
-//!   translator inserts and completes), since OmegaT would insert it and write the document
-//!   without the bold or the link, which `tmkit finish` refuses.
-//! - **Between segments** OmegaT drops the space between two translated sentences for a Chinese
-//!   target (seen with `【...】` translations), as `finish` does.
-//!
+//!   standalone tag `<tN/>`, numbered from 0; the markup at a paragraph's ends (with the white
+//!   space there) is not shown. A tab (`w:tab`, not a positional `w:ptab`) ends OmegaT's
+//!   paragraph: a sentence across a tab is one OmegaT segment per paragraph, its pretranslation
+//!   cut at the tab. `w:br` ends one too by default (`breakOnBr`), which the project turns off.
+//!   Comments (translated by default) are turned off; the VML fallback copy of a text box is
+//!   turned on, since tmkit translates both copies. White space is kept as it is.
 //! - **DOCX runs split without a formatting change** (revision ids, proofing marks, bookmarks,
 //!   or nothing, as Word and LibreOffice leave them): tmkit joins the runs, OmegaT shows a tag
 //!   between them. tmkit finds these places in the package's XML (each block matched by its text
 //!   to a `w:p` of its part) and puts the tag in OmegaT's source; the pretranslation carries it
 //!   at its end (the runs on both sides look the same), and reading OmegaT's translation back
 //!   drops it.
+//! - **Text** is read in Unicode normalization form C (`StringUtil.normalizeUnicode`): `Ω`
+//!   (U+2126 OHM SIGN) becomes `Ω` (U+03A9), and OmegaT writes it so. tmkit normalizes the texts
+//!   it predicts character by character (a letter followed by a combining accent, which OmegaT
+//!   composes, is not predicted).
+//! - **Segments.** OmegaT cuts the paragraph *with its tags in the text*, so tmkit's rules see
+//!   `Monday.</b0> Leaders` and do not cut there: the article's own rules are made on OmegaT's
+//!   text with tags, as for plain text. A cut always goes at the first white space between two
+//!   sentences (tags before it stay with the sentence before, tags after go with the next), so
+//!   OmegaT's segment keeps the tags tmkit moved out of it: `<b0>The forum opened on
+//!   Monday.</b0>`. The pretranslation is written with them around it. Tags inside a sentence
+//!   are numbered over the whole paragraph: the second sentence starts at `<i1>`.
+//! - **Between segments** (`Segmenter.glue`), for a Chinese or Japanese target, OmegaT drops the
+//!   white space between two translated sentences, as `finish` does, unless it holds a line
+//!   break or a tab, or the sentence before ends with `.`. A no-break space is not white space
+//!   to OmegaT: it stays in the next segment, so for Chinese and Japanese the pretranslation
+//!   leaves it out (as `finish` drops it).
+//! - **Pretranslations.** `tm/auto` gets a 100%/101% match in OmegaT's form only when it
+//!   carries the segment's codes (the codes `prepare` placed, or a target in TMX inline markup),
+//!   or the segment has none. A plain-text match for a segment with codes goes into `tm/` (a
+//!   100% fuzzy match the translator inserts and completes), since OmegaT would insert it and
+//!   write the document without the bold or the link, which `tmkit finish` refuses.
+//! - **Reading back.** [`omegat_segments`] gives each segment's source as OmegaT shows it (the
+//!   key of `omegat/project_save.tmx`) and reads OmegaT's translation back into the segment's
+//!   pieces, for `finish`.
 //!
-//! Known limits: text directly inside an HTML5
-//! sectioning element, next to other text, is one OmegaT paragraph with it. A DOCX segment that spans
-//! a tab gets no pretranslation. A Markdown kit's project holds the article's plain text, as for
-//! a text article (OmegaT 3.6 has no Markdown filter).
+//! Known limits, where a sentence's pretranslation does not land (OmegaT shows other text):
+//! a DOCX with tracked changes (OmegaT shows deleted text tmkit leaves out: accept or reject
+//! the changes first, as the analysis says); a sentence holding an equation (OMML), whose text
+//! OmegaT shows and tmkit leaves out; non-breaking and soft hyphens (`w:noBreakHyphen`,
+//! `w:softHyphen`), characters to tmkit and markup to OmegaT. HTML text directly inside a
+//! sectioning element, next to other text, is one OmegaT paragraph with it. A Markdown kit's
+//! project holds the article's plain text, as for a text article (OmegaT 3.6 has no Markdown
+//! filter): OmegaT's target is the translated text, and `finish` writes the Markdown.
 //!
 //! Depends on `formats` (TMX writer, XML escaping, the document model), `ops::segment` (the built-in SRX engine),
 //! `text::srx` and `model`; never prints.
