@@ -1252,7 +1252,7 @@ fn srx_bean_xml(maps: &[(String, String, Vec<OmegatRule>)]) -> String {
 ///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
 ///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
 ///   `<img/>`). The tags before and after the paragraph's text that do not pair with it are not
-///   shown (empty strings; see [`html_kept_range`]). Numbers count the shown opening and
+///   shown (empty strings), as OmegaT decides (`FilterVisitor.endup`). Numbers count the shown opening and
 ///   standalone tags from 0; a closing tag takes the number of the nearest unclosed opening tag
 ///   with the same name, or a new one.
 /// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
