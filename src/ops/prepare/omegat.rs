@@ -93,8 +93,9 @@
 //! project holds the article's plain text, as for a text article (OmegaT 3.6 has no Markdown
 //! filter): OmegaT's target is the translated text, and `finish` writes the Markdown.
 //!
-//! Depends on `formats` (TMX writer, XML escaping, the document model), `ops::segment` (the built-in SRX engine),
-//! `text::srx` and `model`; never prints.
+//! Depends on `formats` (TMX writer, XML escaping, the document model), `ops::segment` (the
+//! built-in SRX engine), `text::srx` and `model`, and reads DOCX packages with `zip` and
+//! `quick-xml`; never prints.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -1252,9 +1253,9 @@ fn srx_bean_xml(maps: &[(String, String, Vec<OmegatRule>)]) -> String {
 ///   letter, lower-cased (`br` for `<br>`) + a number + `/` when the document wrote the tag as
 ///   an empty XML element (`<br/>`) + `>`: `<b0>`, `</b0>`, `<a1>`, `<br2>`, `<i3/>` (an
 ///   `<img/>`). The tags before and after the paragraph's text that do not pair with it are not
-///   shown (empty strings), as OmegaT decides (`FilterVisitor.endup`). Numbers count the shown opening and
-///   standalone tags from 0; a closing tag takes the number of the nearest unclosed opening tag
-///   with the same name, or a new one.
+///   shown (empty strings), as OmegaT decides (`FilterVisitor.endup`). Numbers count the shown
+///   opening and standalone tags from 0; a closing tag takes the number of the nearest unclosed
+///   opening tag with the same name, or a new one.
 /// - DOCX (`OpenXMLFilter`, tags aggregated): the markup between two pieces of text is one
 ///   standalone tag `<tN/>`, whatever it holds (the end of a run, the start of the next with
 ///   its properties, a hyperlink, a field's code), numbered from 0; markup before the first text
