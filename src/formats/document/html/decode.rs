@@ -97,6 +97,9 @@ pub(super) fn decode<'a>(document: &'a [u8], name: &str, user: Option<&str>) -> 
     })
 }
 
+/// The most bytes decoded at once.
+const CHUNK: usize = 4096;
+
 /// Decodes character by character, recording where the shape of characters changes.
 fn decode_mapped(
     body: &[u8],
@@ -114,17 +117,31 @@ fn decode_mapped(
                 _ => runs.push((dec, orig, d, o)),
             }
         };
+    // Decoded a little at a time into a small buffer (decode_to_string would touch the whole
+    // spare capacity of the text at each call).
+    let mut buf = vec![0u8; 4 * CHUNK + 64];
+    let mut decode = |decoder: &mut encoding_rs::Decoder,
+                      text: &mut String,
+                      src: &[u8],
+                      last: bool|
+     -> (usize, usize) {
+        let (_, read, written, _) = decoder.decode_to_utf8(src, &mut buf, last);
+        text.push_str(std::str::from_utf8(&buf[..written]).unwrap_or("\u{fffd}"));
+        (read, written)
+    };
     let mut i = 0;
     let mut pending_from = 0; // the first byte of the character being decoded
     let mut clean = true; // no byte is waiting in the decoder
     while i < body.len() {
         if clean && ascii_compatible {
-            let run = body[i..].iter().take_while(|b| b.is_ascii()).count();
+            let run = body[i..]
+                .iter()
+                .take(CHUNK)
+                .take_while(|b| b.is_ascii())
+                .count();
             if run > 0 {
                 let before = text.len();
-                text.reserve(run);
-                let (_, read, _) = decoder.decode_to_string(&body[i..i + run], &mut text, false);
-                let written = text.len() - before;
+                let (read, written) = decode(&mut decoder, &mut text, &body[i..i + run], false);
                 if read == written {
                     push(&mut runs, before, i, 1, 1);
                 } else {
@@ -136,10 +153,8 @@ fn decode_mapped(
             }
         }
         let before = text.len();
-        text.reserve(16);
-        let (_, read, _) = decoder.decode_to_string(&body[i..i + 1], &mut text, false);
+        let (read, written) = decode(&mut decoder, &mut text, &body[i..i + 1], false);
         i += read.max(1);
-        let written = text.len() - before;
         if written > 0 {
             push(&mut runs, before, pending_from, written, i - pending_from);
             pending_from = i;
@@ -149,8 +164,7 @@ fn decode_mapped(
         }
     }
     let before = text.len();
-    text.reserve(16);
-    let _ = decoder.decode_to_string(b"", &mut text, true);
+    decode(&mut decoder, &mut text, b"", true);
     if text.len() > before {
         push(
             &mut runs,

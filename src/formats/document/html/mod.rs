@@ -226,6 +226,8 @@ struct Walker<'t> {
     attrs: Vec<TagAttr>,
     n_attrs: usize,
     skip_attr: bool,
+    /// The ids of the codes of the block being built (kept to spare an allocation per block).
+    ids: Vec<u32>,
 }
 
 /// An emitter that asks the tokenizer for no parse errors (tmkit reads what a browser reads and
@@ -259,6 +261,7 @@ fn parse(text: &str, places: bool) -> Parsed {
         attrs: Vec::new(),
         n_attrs: 0,
         skip_attr: false,
+        ids: Vec::new(),
     };
     {
         let mut emitter = CallbackEmitter::new(
@@ -707,7 +710,10 @@ impl Walker<'_> {
     }
 
     fn text_token(&mut self, value: &[u8], start: usize, end: usize) {
-        let value = String::from_utf8_lossy(value);
+        let value = match std::str::from_utf8(value) {
+            Ok(v) => std::borrow::Cow::Borrowed(v),
+            Err(_) => String::from_utf8_lossy(value),
+        };
         let run = &mut self.run;
         if !run.has_text && !value.chars().all(char::is_whitespace) {
             run.has_text = true;
@@ -787,9 +793,11 @@ impl Walker<'_> {
         };
         let last = items.iter().rposition(|it| !blank(it)).unwrap_or(first);
         let text = self.text.as_bytes();
-        let mut ids = vec![0u32; items.len()];
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
+        ids.resize(items.len(), 0);
         let mut next = 0u32;
-        let mut pieces = Vec::new();
+        let mut pieces = Vec::with_capacity(last + 1 - first);
         let mut codes = Vec::new();
         let (mut block_start, mut block_end) = (items[first].start, items[last].end);
         for (i, it) in items.iter().enumerate().take(last + 1).skip(first) {
@@ -839,6 +847,7 @@ impl Walker<'_> {
                 }
             }
         }
+        self.ids = ids;
         let context = run.context.as_ref().map_or("body", Name::as_str);
         self.out.blocks.push(Block {
             restype: tags::restype(context),
