@@ -709,7 +709,33 @@ impl Walker<'_> {
         }
     }
 
+    /// A text token; server tags in it (`<% ... %>`, JSP and ASP, which HTML reads as text)
+    /// are standalone codes.
     fn text_token(&mut self, value: &[u8], start: usize, end: usize) {
+        let raw = &self.text.as_bytes()[start..end];
+        if memchr::memmem::find(raw, b"<%").is_none() {
+            self.text_item(value, start, end);
+            return;
+        }
+        let mut at = start;
+        while let Some(open) = memchr::memmem::find(&self.text.as_bytes()[at..end], b"<%") {
+            let s = at + open;
+            let e = memchr::memmem::find(&self.text.as_bytes()[s + 2..end], b"%>")
+                .map_or(end, |c| s + 2 + c + 2);
+            if s > at {
+                let decoded = decode_fragment(&self.text[at..s]);
+                self.text_item(decoded.as_bytes(), at, s);
+            }
+            self.push_code(ItemKind::Standalone, s, e, "x-server");
+            at = e;
+        }
+        if at < end {
+            let decoded = decode_fragment(&self.text[at..end]);
+            self.text_item(decoded.as_bytes(), at, end);
+        }
+    }
+
+    fn text_item(&mut self, value: &[u8], start: usize, end: usize) {
         let value = match std::str::from_utf8(value) {
             Ok(v) => std::borrow::Cow::Borrowed(v),
             Err(_) => String::from_utf8_lossy(value),
@@ -872,6 +898,23 @@ impl Walker<'_> {
         self.opaque = None;
         self.flush();
     }
+}
+
+/// The text of a piece of a text token (its character references resolved), read by the
+/// tokenizer again.
+fn decode_fragment(raw: &str) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    {
+        let emitter =
+            CallbackEmitter::new(|event: CallbackEvent<'_>, _span: Span<()>| -> Option<()> {
+                if let CallbackEvent::String { value } = event {
+                    out.extend_from_slice(value);
+                }
+                None
+            });
+        for _ in Tokenizer::new_with_emitter(raw.as_bytes(), Quiet(emitter)) {}
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn escape_text(s: &str, out: &mut String) {

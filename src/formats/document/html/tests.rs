@@ -75,6 +75,11 @@ fn text_of_blocks_with_inline_codes() {
         ("<p>a <!-- note --> b</p><!-- c -->", &["p: a {1/} b"]),
         ("<title>T &amp; <i>x</i></title>", &["title: T & <i>x</i>"]),
         ("plain <b>text</b>", &["body: plain {1}text{/1}"]),
+        // Server tags are not text.
+        (
+            "<%@ page language=\"java\" %>\n<p>Hi <%= name %> &amp; bye<% } %></p>",
+            &["p: Hi {1/} & bye{2/}"],
+        ),
     ];
     for (html, want) in table {
         assert_eq!(&blocks(html), want, "{html}");
@@ -187,4 +192,40 @@ fn translated_blocks_are_written_with_the_original_markup() {
         String::from_utf8(out).unwrap(),
         "<html lang=zh-CN><p title=\"问候 &quot;x&quot; &amp; y\"><br><a href='/w?a=1&amp;b=2' title=\"去\">世界</a>你好&lt;<b class=x>大</b></p></html>"
     );
+}
+
+#[test]
+fn utf16_pages_with_a_byte_order_mark_round_trip_and_take_translations() {
+    let page = "<html lang=en><p>Hello <b>wörld</b></p></html>";
+    let mut doc = vec![0xff, 0xfe];
+    doc.extend(page.encode_utf16().flat_map(u16::to_le_bytes));
+    let x = HtmlFilter
+        .extract(&doc, "t.html", &Options::default())
+        .unwrap();
+    assert_eq!(x.encoding, "UTF-16LE");
+    assert_eq!(shown(&x.blocks[0]), "Hello {1}wörld{/1}");
+    let same: Vec<Vec<Piece>> = x.blocks.iter().map(|b| b.pieces.clone()).collect();
+    let en = Lang::parse("en").unwrap();
+    let back = HtmlFilter
+        .merge(&doc, "t.html", &Options::default(), &same, &en)
+        .unwrap();
+    assert_eq!(back, doc);
+    let zh = vec![vec![
+        Piece::Code(Code::new(1, Role::Open, "")),
+        Piece::Text("世界".into()),
+        Piece::Code(Code::new(1, Role::Close, "")),
+        Piece::Text("你好".into()),
+    ]];
+    let out = HtmlFilter
+        .merge(
+            &doc,
+            "t.html",
+            &Options::default(),
+            &zh,
+            &Lang::parse("zh-CN").unwrap(),
+        )
+        .unwrap();
+    let (text, _, bad) = encoding_rs::UTF_16LE.decode(&out);
+    assert!(!bad && out.starts_with(&[0xff, 0xfe]));
+    assert_eq!(text, "<html lang=zh-CN><p><b>世界</b>你好</p></html>");
 }
