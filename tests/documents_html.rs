@@ -419,6 +419,10 @@ fn the_target_language_is_set_on_the_page() {
             "<html xml:lang=en lang=en><meta http-equiv=Content-Language content='en'>",
             "<html xml:lang=ja-JP lang=ja-JP><meta http-equiv=Content-Language content='ja-JP'>",
         ),
+        (
+            "<html><body lang=\"en-GB\"><p>x",
+            "<html lang=\"ja-JP\"><body lang=\"ja-JP\"><p>x",
+        ),
     ];
     for (doc, want) in table {
         let x = extract(doc.as_bytes());
@@ -577,6 +581,55 @@ proptest! {
     }
 }
 
+/// The pieces with each text in brackets (the codes kept, in place).
+fn bracketed(pieces: &[Piece]) -> Vec<Piece> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Piece::Text(format!("[{t}]")),
+            p => p.clone(),
+        })
+        .collect()
+}
+
+/// Texts, and codes by id and role (a translation's codes have no native markup).
+fn comparable(pieces: &[Piece]) -> Vec<(String, u32, Option<Role>)> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => (t.clone(), 0, None),
+            Piece::Code(c) => (String::new(), c.id, Some(c.role)),
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Merge writes sound HTML: the translated page reads back as the translation.
+    #[test]
+    fn translated_pages_read_back_as_their_translation(
+        parts in proptest::collection::vec(fragment(), 0..40),
+        encoding in prop_oneof![Just("utf-8"), Just("gbk")],
+    ) {
+        let page: String = parts.concat();
+        let page = if encoding == "utf-8" {
+            page
+        } else {
+            format!("<meta charset={encoding}>{page}")
+        };
+        let enc = encoding_rs::Encoding::for_label(encoding.as_bytes()).unwrap();
+        let bytes = enc.encode(&page).0.into_owned();
+        let x = extract(&bytes);
+        let translated: Vec<Vec<Piece>> = x.blocks.iter().map(|b| bracketed(&b.pieces)).collect();
+        let merged = merge(&bytes, &translated, "zh-CN");
+        let again = extract(&merged);
+        let got: Vec<_> = again.blocks.iter().map(|b| comparable(&b.pieces)).collect();
+        let want: Vec<_> = translated.iter().map(|b| comparable(b)).collect();
+        prop_assert_eq!(got, want, "merged: {}", String::from_utf8_lossy(&merged));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Headless Chromium shows the translated page.
 
@@ -732,6 +785,12 @@ fn chromium_shows_the_translated_page_with_its_links_images_and_language() {
 #[test]
 fn corpus_pages_round_trip_byte_for_byte() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/documents");
+    if !dir.is_dir() {
+        eprintln!(
+            "{} is not there: the real pages are not checked (the fixtures are)",
+            dir.display()
+        );
+    }
     let results = corpus::round_trip_folder(&dir);
     for r in &results {
         eprintln!(
@@ -752,4 +811,14 @@ fn corpus_pages_round_trip_byte_for_byte() {
     let failed: Vec<&corpus::PageResult> =
         results.iter().filter(|r| r.difference.is_some()).collect();
     assert!(failed.is_empty(), "{failed:#?}");
+    // Translated (each text in brackets), each page reads back as its translation.
+    for r in &results {
+        let doc = std::fs::read(dir.join(&r.file)).unwrap();
+        let x = extract(&doc);
+        let translated: Vec<Vec<Piece>> = x.blocks.iter().map(|b| bracketed(&b.pieces)).collect();
+        let again = extract(&merge(&doc, &translated, "zh-CN"));
+        let got: Vec<_> = again.blocks.iter().map(|b| comparable(&b.pieces)).collect();
+        let want: Vec<_> = translated.iter().map(|b| comparable(b)).collect();
+        assert_eq!(got, want, "{}", r.file);
+    }
 }

@@ -37,8 +37,9 @@
 //! Each block remembers the bytes it covers. A block whose translation equals its source is
 //! written as the original bytes; otherwise its text is escaped (`&`, `<`, `>`; `"` in
 //! attributes) and each code is written as the original markup with the same id, in the
-//! translated order. The page's `lang` (and `xml:lang`, and a `content-language` meta) is set to
-//! the target; a page without `<html>` gets `<html lang="...">` after its doctype. The page is
+//! translated order. The page's `lang` (and `xml:lang`, the `lang` of `body` and a
+//! `content-language` meta, where present) is set to the target; a page without `lang` gets
+//! one on `<html>`, or `<html lang="...">` after its doctype when it has no `<html>`. The page is
 //! written in its own encoding, characters it cannot hold as numeric character references.
 
 mod decode;
@@ -127,6 +128,9 @@ struct Parsed {
     html_insert: Option<usize>,
     html_lang: Option<AttrSite>,
     xml_lang: Option<AttrSite>,
+    /// `lang` and `xml:lang` of the first `body` (set to the target when present).
+    body_lang: Vec<AttrSite>,
+    body_seen: bool,
     /// The `content` of `<meta http-equiv="content-language">`.
     meta_language: Vec<AttrSite>,
     doctype_end: Option<usize>,
@@ -283,11 +287,16 @@ fn is_space(c: char) -> bool {
 
 /// White space collapsed to single spaces, as a browser shows text.
 fn collapse(s: &str, out: &mut String) {
-    let b = s.as_bytes();
-    let plain = !b
-        .iter()
-        .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | b'\x0c'))
-        && memchr::memmem::find(b, b"  ").is_none();
+    let mut plain = true;
+    let mut after_space = false;
+    for &c in s.as_bytes() {
+        match c {
+            b'\t' | b'\n' | b'\r' | b'\x0c' => plain = false,
+            b' ' if after_space => plain = false,
+            _ => {}
+        }
+        after_space = c == b' ';
+    }
     if plain {
         out.push_str(s);
         return;
@@ -464,6 +473,14 @@ impl Walker<'_> {
                     .filter(|l| !l.is_empty());
                 if lang.is_some() {
                     self.out.lang = lang;
+                }
+            }
+            "body" if !self.out.body_seen => {
+                self.out.body_seen = true;
+                for name in [b"lang".as_slice(), b"xml:lang"] {
+                    if let Some(site) = self.site(name) {
+                        self.out.body_lang.push(site);
+                    }
                 }
             }
             "meta" => {
@@ -1056,7 +1073,7 @@ fn merge(
         edits.push(lang_edit(site, lang, &enc, &orig));
         lang_set = true;
     }
-    for site in &parsed.meta_language {
+    for site in parsed.meta_language.iter().chain(&parsed.body_lang) {
         edits.push(lang_edit(site, lang, &enc, &orig));
     }
     if !lang_set {
