@@ -1,17 +1,19 @@
 //! HTML: the text a reader of the page sees, as blocks with inline codes, and the translated page
 //! written back with everything else kept byte for byte.
 //!
+//! Depends on `model` and `error`, like the rest of `formats`, and on html5gum (the tokenizer).
+//!
 //! # Reading
 //!
-//! The page is decoded the way a browser decodes it ([`decode`]: byte-order mark, the encoding
+//! The page is decoded the way a browser decodes it (`decode.rs`: byte-order mark, the encoding
 //! the user names, `<meta charset>`, UTF-8, windows-1252) and tokenized by html5gum, a WHATWG
 //! HTML5 tokenizer that gives the byte span of every token. No tree of the page is built: a
 //! stack of the open block elements (with the parser's implied end tags: a `<p>` closed by the
 //! next block, an `<li>` by the next `<li>`, a cell by the next cell) is enough to know where a
-//! text is, so memory stays close to the size of the page.
+//! text is: beyond the page and the extracted blocks, memory stays small.
 //!
 //! - **Blocks.** Every block element (`p`, `h1`..`h6`, `li`, `td`, `th`, `dt`, `dd`, `caption`,
-//!   `title`, `div`, `blockquote`, `option`, `button`, `legend`, `summary`, ...; see [`tags`])
+//!   `title`, `div`, `blockquote`, `option`, `button`, `legend`, `summary`, ...; see `tags.rs`)
 //!   starts and ends a run of text; a run with text that is not white space is a [`Block`]. Its
 //!   white space is collapsed to single spaces, as a browser shows it.
 //! - **Inline codes.** Inline elements (`b`, `strong`, `i`, `em`, `u`, `a`, `span`, `sup`, `sub`,
@@ -25,7 +27,8 @@
 //!   `object`, `video`, `audio`, `canvas`, and any element with `translate="no"` or the class
 //!   `notranslate` (attributes included). Not translated and ending the text: `pre`, `listing`,
 //!   `xmp`, `plaintext`, `template`, `noscript`, `noembed`, `noframes`. Comments, the doctype,
-//!   processing instructions and CDATA sections are never text.
+//!   processing instructions and CDATA sections are never text; JSP/ASP server tags
+//!   (`<% ... %>`, which HTML reads as text) are standalone codes.
 //! - **Attributes** a reader sees are blocks of their own (restype `x-attribute`, named like
 //!   `img alt`): `alt`, `title`, `placeholder`, `aria-label`, `label` of `option`, `value` of
 //!   `input type=submit|button|reset`, and the `content` of `<meta name=description|keywords>`,
@@ -374,6 +377,12 @@ impl Walker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// The decoded text between two token boundaries (empty if they are not character
+    /// boundaries, which the tokenizer's spans always are).
+    fn slice(&self, start: usize, end: usize) -> &str {
+        self.text.get(start..end).unwrap_or_default()
     }
 
     fn attr(&self, name: &[u8]) -> Option<&TagAttr> {
@@ -740,14 +749,14 @@ impl Walker<'_> {
             let e = memchr::memmem::find(&self.text.as_bytes()[s + 2..end], b"%>")
                 .map_or(end, |c| s + 2 + c + 2);
             if s > at {
-                let decoded = decode_fragment(&self.text[at..s]);
+                let decoded = decode_fragment(self.slice(at, s));
                 self.text_item(decoded.as_bytes(), at, s);
             }
             self.push_code(ItemKind::Standalone, s, e, "x-server");
             at = e;
         }
         if at < end {
-            let decoded = decode_fragment(&self.text[at..end]);
+            let decoded = decode_fragment(self.slice(at, end));
             self.text_item(decoded.as_bytes(), at, end);
         }
     }
@@ -882,7 +891,7 @@ impl Walker<'_> {
                         id,
                         role,
                         ctype: it.ctype.to_string(),
-                        native: self.text[it.start..it.end].to_string(),
+                        native: self.slice(it.start, it.end).to_string(),
                     }));
                     if self.places {
                         codes.push((id, role, it.start, it.end));
