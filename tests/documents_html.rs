@@ -419,6 +419,12 @@ fn the_target_language_is_set_on_the_page() {
             "<html xml:lang=en lang=en><meta http-equiv=Content-Language content='en'>",
             "<html xml:lang=ja-JP lang=ja-JP><meta http-equiv=Content-Language content='ja-JP'>",
         ),
+        // A doctype after the content does not start the page (regression: `<html lang>`
+        // written after it changed how the rest was read).
+        (
+            "<p>x<!DOCTYPE html></p>",
+            "<html lang=\"ja-JP\"><p>x<!DOCTYPE html></p>",
+        ),
         (
             "<html><body lang=\"en-GB\"><p>x",
             "<html lang=\"ja-JP\"><body lang=\"ja-JP\"><p>x",
@@ -610,7 +616,7 @@ proptest! {
     #[test]
     fn translated_pages_read_back_as_their_translation(
         parts in proptest::collection::vec(fragment(), 0..40),
-        encoding in prop_oneof![Just("utf-8"), Just("gbk")],
+        encoding in prop_oneof![Just("utf-8"), Just("gbk"), Just("shift_jis"), Just("windows-1252")],
     ) {
         let page: String = parts.concat();
         let page = if encoding == "utf-8" {

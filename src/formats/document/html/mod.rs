@@ -235,6 +235,8 @@ struct Walker<'t> {
     skip_attr: bool,
     /// The ids of the codes of the block being built (kept to spare an allocation per block).
     ids: Vec<u32>,
+    /// A tag or text was read (a doctype after it does not start the page).
+    content_seen: bool,
 }
 
 /// An emitter that asks the tokenizer for no parse errors (tmkit reads what a browser reads and
@@ -269,6 +271,7 @@ fn parse(text: &str, places: bool) -> Parsed {
         n_attrs: 0,
         skip_attr: false,
         ids: Vec::new(),
+        content_seen: false,
     };
     {
         let mut emitter = CallbackEmitter::new(
@@ -327,6 +330,7 @@ impl Walker<'_> {
         };
         match event {
             CallbackEvent::OpenStartTag { name } => {
+                self.content_seen = true;
                 self.in_start = true;
                 self.tag_start = span.start;
                 self.tag_name.clear();
@@ -361,11 +365,15 @@ impl Walker<'_> {
                 self.start_tag(span.end, self_closing);
             }
             CallbackEvent::EndTag { name } => {
+                self.content_seen = true;
                 self.in_start = false;
                 self.end_tag(name, span.start, span.end);
             }
-            CallbackEvent::String { .. } if self.opaque.is_some() => {}
+            CallbackEvent::String { value } if self.opaque.is_some() => {
+                self.content_seen |= !value.trim_ascii().is_empty();
+            }
             CallbackEvent::String { value } => {
+                self.content_seen |= !value.trim_ascii().is_empty();
                 self.text_token(value, span.start, span.end);
             }
             CallbackEvent::Comment { .. } if self.opaque.is_none() => {
@@ -373,7 +381,11 @@ impl Walker<'_> {
             }
             CallbackEvent::Doctype { .. } if self.opaque.is_none() => {
                 self.flush();
-                self.out.doctype_end.get_or_insert(span.end);
+                // Where `<html lang>` goes in a page without `<html>`: after a doctype that
+                // starts the page.
+                if !self.content_seen {
+                    self.out.doctype_end.get_or_insert(span.end);
+                }
             }
             _ => {}
         }
@@ -541,8 +553,11 @@ impl Walker<'_> {
             Class::Block if protected => self.start_opaque(tag_name, start, None),
             Class::Block => {
                 if let Some(name) = Name::new(tag_name) {
+                    // A second html, head or body adds nothing to the tree.
+                    let again =
+                        matches!(tag, "html" | "head" | "body") && self.stack.contains(&name);
                     self.implied_end_tags(name.as_str());
-                    if self.stack.len() < MAX_DEPTH {
+                    if self.stack.len() < MAX_DEPTH && !again {
                         self.stack.push(name);
                     }
                 }
