@@ -257,10 +257,14 @@ impl<E: Emitter> ForwardingEmitter for Quiet<E> {
 
 /// Reads a page; `places` says whether to note where each block is (for merge).
 fn parse(text: &str, places: bool) -> Parsed {
+    let mut out = Parsed::default();
+    // About one block per hundred bytes of a page: reserved once rather than grown (and
+    // copied) many times.
+    out.blocks.reserve(text.len() / 128);
     let mut w = Walker {
         text,
         places,
-        out: Parsed::default(),
+        out,
         stack: Vec::new(),
         run: Run::default(),
         opaque: None,
