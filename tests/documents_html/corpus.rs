@@ -3,6 +3,9 @@
 //! original byte for byte. Shared by `tests/documents_html.rs` and the benches
 //! (`#[path = "../tests/documents_html/corpus.rs"] mod corpus;`).
 
+// Included by several binaries, each of which reads only some of the results.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
