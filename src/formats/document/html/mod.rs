@@ -217,7 +217,10 @@ struct TagAttr {
     value_span: Option<(usize, usize)>,
 }
 
+/// The most open block elements kept (browsers stop nesting about there too).
 const MAX_DEPTH: usize = 512;
+/// The most open inline elements in one text.
+const MAX_OPEN_INLINE: usize = 256;
 
 struct Walker<'t> {
     text: &'t str,
@@ -577,6 +580,11 @@ impl Walker<'_> {
             }
             Class::Inline(_) if protected => {
                 self.start_opaque(tag_name, start, Some("x-protected"))
+            }
+            Class::Inline(ctype) if self.run.open.len() >= MAX_OPEN_INLINE => {
+                // So deep it can only be broken markup: a standalone code (and closing stays
+                // linear).
+                self.push_code(ItemKind::Standalone, start, tag_end, ctype);
             }
             Class::Inline(ctype) => {
                 let at = self.run.items.len();

@@ -1,4 +1,5 @@
 use super::*;
+use crate::formats::document::check_nesting;
 
 fn extract(html: &str) -> Extracted {
     HtmlFilter
@@ -228,4 +229,16 @@ fn utf16_pages_with_a_byte_order_mark_round_trip_and_take_translations() {
     let (text, _, bad) = encoding_rs::UTF_16LE.decode(&out);
     assert!(!bad && out.starts_with(&[0xff, 0xfe]));
     assert_eq!(text, "<html lang=zh-CN><p><b>世界</b>你好</p></html>");
+}
+
+#[test]
+fn thousands_of_unclosed_inline_tags_are_read_in_linear_time() {
+    // 20,000 <b> never closed, then 20,000 </i> that close nothing: each end tag looks at a
+    // bounded number of open elements.
+    let page = format!("<p>x{}{}</p>", "<b>".repeat(20_000), "</i>".repeat(20_000));
+    let x = extract(&page);
+    let b = &x.blocks[0];
+    assert_eq!(b.codes().count(), 40_000);
+    assert!(b.codes().all(|c| c.role == Role::Standalone));
+    assert_eq!(check_nesting(&b.pieces), None);
 }
