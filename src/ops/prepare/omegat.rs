@@ -506,7 +506,7 @@ fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
                 ("translateLang", "false"),
                 ("translateHreflang", "false"),
                 ("translateValue", "false"),
-                ("translateButtonValue", "false"),
+                ("translateButtonValue", "true"),
                 ("rewriteEncoding", "NEVER"),
                 ("paragraphOnBr", "false"),
                 ("skipRegExp", ""),
@@ -514,8 +514,8 @@ fn document_filters_xml(doc: &KitDocument, file_name: &str) -> String {
                     "skipMeta",
                     "http-equiv=refresh,name=robots,name=revisit-after,http-equiv=expires,\
                      http-equiv=content-style-type,http-equiv=content-script-type,\
-                     http-equiv=content-type,name=viewport,name=keywords,name=author,\
-                     name=generator",
+                     http-equiv=content-type,http-equiv=content-language,name=viewport,\
+                     name=author,name=generator",
                 ),
                 ("ignoreTags", ""),
                 ("removeComments", "false"),
@@ -1314,7 +1314,7 @@ fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
         .collect();
     let (first, last) = html_kept_range(pieces, &names);
     // (name, closing, number) of the tags shown so far.
-    let mut tags: Vec<(&str, bool, usize)> = Vec::new();
+    let mut tags: Vec<(String, bool, usize)> = Vec::new();
     let mut next = 0;
     pieces
         .iter()
@@ -1327,44 +1327,197 @@ fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
             if i < first || i > last {
                 return Some(String::new());
             }
-            let closing = code.role == Role::Close;
-            let mut number = None;
-            if closing {
-                let mut depth = 1;
-                for (n, c, num) in tags.iter().rev() {
-                    if n == name {
-                        if *c {
-                            depth += 1;
-                        } else {
-                            depth -= 1;
-                            if depth == 0 {
-                                number = Some(*num);
-                                break;
+            let tokens = html_native_tokens(code).unwrap_or_else(|| {
+                vec![HtmlToken::Tag {
+                    name: name.clone(),
+                    closing: code.role == Role::Close,
+                    empty: false,
+                }]
+            });
+            let mut out = String::new();
+            for token in tokens {
+                let (name, closing, empty) = match token {
+                    HtmlToken::Text(t) => {
+                        out.push_str(&t);
+                        continue;
+                    }
+                    HtmlToken::Comment => {
+                        let _ = write!(out, "<c{next}/>");
+                        tags.push((String::new(), false, next));
+                        next += 1;
+                        continue;
+                    }
+                    HtmlToken::Tag {
+                        name,
+                        closing,
+                        empty,
+                    } => (name, closing, empty),
+                };
+                let mut number = None;
+                if closing {
+                    let mut depth = 1;
+                    for (n, c, num) in tags.iter().rev() {
+                        if *n == name {
+                            if *c {
+                                depth += 1;
+                            } else {
+                                depth -= 1;
+                                if depth == 0 {
+                                    number = Some(*num);
+                                    break;
+                                }
                             }
                         }
                     }
                 }
+                let number = number.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                });
+                let letter = if name == "br" {
+                    "br".to_string()
+                } else {
+                    name.chars()
+                        .next()
+                        .map_or("x".to_string(), |c| c.to_string())
+                };
+                let _ = write!(
+                    out,
+                    "<{}{letter}{number}{}>",
+                    if closing { "/" } else { "" },
+                    if empty { "/" } else { "" }
+                );
+                tags.push((name, closing, number));
             }
-            let number = number.unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-            let letter = if name == "br" {
-                "br".to_string()
-            } else {
-                name.chars()
-                    .next()
-                    .map_or("x".to_string(), |c| c.to_string())
-            };
-            let empty = !closing && code.native.trim_end().ends_with("/>");
-            tags.push((name, closing, number));
-            Some(format!(
-                "<{}{letter}{number}{}>",
-                if closing { "/" } else { "" },
-                if empty { "/" } else { "" }
-            ))
+            Some(out)
         })
         .collect()
+}
+
+/// What the native markup of an HTML code holds, as OmegaT's parser sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HtmlToken {
+    Tag {
+        name: String,
+        closing: bool,
+        /// Written as an empty XML element (`<br/>`).
+        empty: bool,
+    },
+    Comment,
+    /// Text, as OmegaT shows it: entities decoded, white space runs made one space.
+    Text(String),
+}
+
+/// The tags, comments and text of a code's native markup (`<code>b</code>`, an element tmkit
+/// does not translate, is three tokens to OmegaT, whose text it shows); `None` when the code
+/// has no native markup that starts with a tag.
+fn html_native_tokens(code: &Code) -> Option<Vec<HtmlToken>> {
+    let native = code.native.as_str();
+    if !native.starts_with('<') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = native;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let end = after.find("-->").map_or(after.len(), |e| e + 3);
+            out.push(HtmlToken::Comment);
+            rest = &after[end..];
+        } else if rest.starts_with('<') {
+            // The tag ends at the first `>` outside a quoted attribute value.
+            let mut quote = None;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| match (quote, c) {
+                    (None, '"' | '\'') => {
+                        quote = Some(c);
+                        false
+                    }
+                    (Some(q), c) if c == q => {
+                        quote = None;
+                        false
+                    }
+                    (None, '>') => true,
+                    _ => false,
+                })
+                .map_or(rest.len(), |(e, _)| e + 1);
+            let tag = &rest[1..end.saturating_sub(1).max(1)];
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+                .collect();
+            if name.is_empty() {
+                out.push(HtmlToken::Text(rest[..end].to_string()));
+            } else {
+                out.push(HtmlToken::Tag {
+                    name: name.to_ascii_lowercase(),
+                    closing,
+                    empty: !closing && tag.ends_with('/'),
+                });
+            }
+            rest = &rest[end..];
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = decode_html_text(&rest[..end]);
+            let mut compressed = String::new();
+            for c in text.chars() {
+                if java_is_whitespace(c) {
+                    if !compressed.ends_with(' ') {
+                        compressed.push(' ');
+                    }
+                } else {
+                    compressed.push(c);
+                }
+            }
+            out.push(HtmlToken::Text(compressed));
+            rest = &rest[end..];
+        }
+    }
+    Some(out)
+}
+
+/// HTML text with its character references decoded (the common named ones and numeric ones),
+/// as OmegaT shows text inside a tag tmkit keeps as a code.
+fn decode_html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+            } else if let Some(dec) = name.strip_prefix('#') {
+                dec.parse().ok().and_then(char::from_u32)
+            } else {
+                match name {
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "amp" => Some('&'),
+                    "quot" => Some('"'),
+                    "nbsp" => Some('\u{a0}'),
+                    _ => None,
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The pieces OmegaT's HTML filter keeps in a paragraph with "remove leading and trailing
@@ -1375,9 +1528,17 @@ fn html_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
 /// inline: `figure`, `article`, `section`) are not shown. Standalone tags count as opening
 /// ones, as OmegaT does: a `<br>` after the text stays when another `<br>` is in it.
 fn html_kept_range(pieces: &[Piece], names: &[Option<String>]) -> (usize, usize) {
-    // Java's `String.trim`: U+0000-U+0020 only (a no-break space is text).
-    let is_text =
-        |p: &Piece| matches!(p, Piece::Text(t) if !t.trim_matches(|c| c <= ' ').is_empty());
+    // Java's `String.trim`: U+0000-U+0020 only (a no-break space is text). A code whose markup
+    // holds text (`<code>b</code>`) is text to OmegaT.
+    let has_text = |t: &str| !t.trim_matches(|c| c <= ' ').is_empty();
+    let is_text = |p: &Piece| match p {
+        Piece::Text(t) => has_text(t),
+        Piece::Code(c) => html_native_tokens(c).is_some_and(|tokens| {
+            tokens
+                .iter()
+                .any(|t| matches!(t, HtmlToken::Text(t) if has_text(t)))
+        }),
+    };
     let (Some(first_text), Some(last_text)) = (
         pieces.iter().position(is_text),
         pieces.iter().rposition(is_text),
@@ -1939,9 +2100,9 @@ fn document_paragraphs(
                         let para = paras.len() - 1;
                         let text = &mut paras[para].text;
                         let at = text.len();
-                        let span = if kind == Kind::Html
-                            && matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
-                        {
+                        // OmegaT makes every run of Java white space one space
+                        // (`StringUtil.compressSpaces`), U+3000 included, U+00A0 not.
+                        let span = if kind == Kind::Html && java_is_whitespace(c) {
                             if !collapsed {
                                 text.push(' ');
                             }
