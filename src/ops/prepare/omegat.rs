@@ -151,17 +151,20 @@ fn article_stem(name: &str) -> String {
 /// - `omegat.project`: source and target languages, their tokenizers, sentence segmentation on,
 ///   the default folders;
 /// - `source/ARTICLE`: the article, byte for byte (UTF-8); for a kit made from an HTML page or a
-///   DOCX, the original document, read by OmegaT's HTML or OpenXML filter (see the module
-///   documentation), the pretranslations in OmegaT's tag form;
+///   DOCX, the original document, byte for byte, which OmegaT reads with its HTML or OpenXML
+///   filter and writes translated into `target/` (see the module documentation);
 /// - `tm/auto/STEM.tmx`: the 100% and 101% pretranslations that pass the checks, which OmegaT
-///   puts into the segments when it loads the project;
+///   puts into the segments when it loads the project; for a document, source and target in
+///   OmegaT's form (its tag shortcuts, the tags it keeps around the sentence), and only those
+///   that carry the sentence's inline codes;
 /// - `tm/STEM-fuzzy.tmx`: every other match of the kit (fuzzy pretranslations, alternatives),
 ///   shown in OmegaT's Fuzzy Matches pane;
 /// - `glossary/glossary.txt`: the kit's glossary entries for the language, tab-separated
 ///   (source, target, comment): preferred and admitted terms, forbidden ones in the comment
 ///   (`do not use: ...`); entries without an approved translation are left out;
 /// - `omegat/filters.xml`: the plain-text filter reads the article as UTF-8 and takes blank
-///   lines as paragraph ends, as tmkit does;
+///   lines as paragraph ends, as tmkit does; for a document, the HTML or OpenXML filter with the
+///   options that make OmegaT's paragraphs and tags the ones tmkit predicts;
 /// - `omegat/segmentation.conf`: tmkit's built-in sentence rules for the source language,
 ///   converted, plus rules for this article (see the module documentation);
 /// - empty `target/`, `dictionary/` and `tm/` folders otherwise.
