@@ -4,13 +4,14 @@
 //!
 //! Needs Chromium (`apt-get install chromium`); set `CHROMIUM` to use another binary.
 
+#[path = "common/chromium.rs"]
+mod chromium;
 #[path = "documents_html/corpus.rs"]
 mod corpus;
+use chromium::dump_dom;
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use proptest::prelude::*;
 use tmkit::formats::document::{
@@ -799,66 +800,6 @@ fn html2po_finds_the_same_units_but_for_the_differences_explained_here() {
 
 // ---------------------------------------------------------------------------------------------
 // Headless Chromium shows the translated page.
-
-fn chromium_binary() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.is_file(),
-        "this test loads the translated page in headless Chromium, which is not at {}: \
-         apt-get install chromium (or set CHROMIUM to its path)",
-        path.display()
-    );
-    path
-}
-
-/// The DOM of a page after Chromium loaded it (and ran its scripts).
-fn dump_dom(page: &Path, profile: &Path) -> String {
-    let mut child = Command::new(chromium_binary())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-extensions",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        out.read_to_string(&mut s).map(|_| s)
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        err.read_to_string(&mut s).map(|_| s)
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(180) {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("chromium did not finish within 180 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let (dom, log) = (out.join().unwrap().unwrap(), err.join().unwrap().unwrap());
-    assert!(status.success(), "chromium: {status}\n{log}");
-    dom
-}
 
 /// What the page's own script saw in the DOM, as tab-separated lines.
 const PROBE: &str = r#"<script>

@@ -325,3 +325,47 @@ fn libreoffice_text(w: &Work, doc: &std::path::Path) -> String {
     let stem = doc.file_stem().unwrap().to_string_lossy().into_owned();
     std::fs::read_to_string(out_dir.join(format!("{stem}.txt"))).unwrap()
 }
+
+/// The example news page with the bundled memory and termbase, finished in Chinese and loaded in
+/// headless Chromium: the page reads as the translation, with its links, image and language.
+#[test]
+fn the_example_page_is_finished_in_chinese_and_chromium_shows_it() {
+    let w = bundled_memory();
+    std::fs::copy(
+        repo_file("glossary/beijing-tokyo-forum.tbx"),
+        w.path("forum.tbx"),
+    )
+    .unwrap();
+    w.ok(["glossary", "import", "forum.tbx"]);
+    std::fs::copy(
+        repo_file("examples/beijing-tokyo-forum.en.html"),
+        w.path("forum.html"),
+    )
+    .unwrap();
+    w.ok(["prepare", "forum.html", "--to", "zh-CN", "--out", "kit"]);
+    let (code, report) = finish_json(&w, &["kit"]);
+    assert_eq!(code, 1, "new sentences are missing: {report}");
+    assert_eq!(
+        report["languages"][0]["code_faults"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let page = w.path("kit/forum.zh-CN.html");
+    let original = std::fs::read_to_string(w.path("forum.html")).unwrap();
+    let dom = crate::chromium::dump_dom(&page, &w.path("chromium-profile"));
+    assert!(dom.contains("<html lang=\"zh-CN\">"), "{dom}");
+    assert!(dom.contains("<title>北京－东京论坛：后疫情时代中日关系将得到加强</title>"));
+    assert!(dom.contains("<h1>北京－东京论坛：后疫情时代中日关系将得到加强</h1>"));
+    // The link placed around the term's translation, with its address.
+    assert!(
+        dom.contains("<a href=\"https://www.genron-npo.net/en/\">北京－东京论坛</a>"),
+        "{dom}"
+    );
+    assert_eq!(dom.matches("<a ").count(), original.matches("<a ").count());
+    assert!(dom.contains("src=\"wang-yi.jpg\""));
+    // Two sentences of one paragraph, joined without a space.
+    assert!(dom.contains("作用。上周"), "{dom}");
+    assert!(!dom.contains("Digital technology is increasingly"));
+}

@@ -6,6 +6,8 @@ mod fixtures;
 
 mod add;
 mod check;
+#[path = "../common/chromium.rs"]
+mod chromium;
 mod common;
 mod documents;
 mod export;
