@@ -16,7 +16,7 @@ use tmkit::formats::document::{self, Block, Extracted, Kind, Options, Piece, to_
 use tmkit::model::Lang;
 use tmkit::ops::prepare::document::{segment_document, splits};
 use tmkit::ops::prepare::omegat::{
-    DocSegment, omegat_segments, omegat_shortcuts, write_omegat_project,
+    DocSegment, omegat_segments, omegat_shortcuts, read_omegat_translations, write_omegat_project,
 };
 use tmkit::ops::prepare::{
     Article, Band, Helpers, Kit, KitDocument, KitMatch, PrepareConfig, Rates, attach_document,
@@ -496,6 +496,16 @@ fn check_read_back(kit: &Kit, project: &Path) {
             }
         })
         .collect();
+    let translations = read_omegat_translations(
+        project,
+        &lang("zh-CN"),
+        doc.kind,
+        &doc.bytes,
+        &doc.extracted.blocks,
+        &kit.from,
+        &segments,
+    )
+    .unwrap();
     let views = omegat_segments(
         doc.kind,
         &doc.bytes,
@@ -505,25 +515,20 @@ fn check_read_back(kit: &Kit, project: &Path) {
     )
     .unwrap();
     let saved = read_tmx(&project.join("omegat/project_save.tmx"));
-    for (seg, parts) in kit.segments.iter().zip(&views) {
+    for ((seg, parts), translation) in kit.segments.iter().zip(&views).zip(&translations) {
         assert!(!parts.is_empty(), "{:?} is not shown by OmegaT", seg.text);
-        let mut pieces: Vec<Piece> = Vec::new();
         for part in parts {
-            let translation = saved
-                .iter()
-                .find(|(s, _)| *s == part.source)
-                .unwrap_or_else(|| panic!("no {:?} in project_save.tmx: {saved:#?}", part.source));
-            pieces.extend(part.read_translation(&translation.1));
+            assert!(
+                saved.iter().any(|(s, _)| *s == part.source),
+                "no {:?} in project_save.tmx: {saved:#?}",
+                part.source
+            );
         }
-        // Text pieces split at tags are joined for the comparison.
-        let mut joined: Vec<Piece> = Vec::new();
-        for p in pieces {
-            match (joined.last_mut(), p) {
-                (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
-                (_, p) => joined.push(p),
-            }
-        }
-        assert_eq!(joined, translate(&seg.pieces), "{parts:?}");
+        assert_eq!(
+            translation.as_ref(),
+            Some(&translate(&seg.pieces)),
+            "{parts:?}"
+        );
     }
 }
 

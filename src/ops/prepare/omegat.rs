@@ -1796,6 +1796,67 @@ pub fn omegat_segments(
     Ok(document_view(kind, document, blocks, segments, &rules).1)
 }
 
+/// The translations of a document's segments in an OmegaT project of its kit (the project's
+/// `omegat/project_save.tmx`, into `target`): per segment (see [`omegat_segments`] for the
+/// arguments), its translated pieces, with the codes OmegaT's tags stand for, or `None` when
+/// OmegaT has no translation for it (or for one of its parts). A project without a
+/// `project_save.tmx` (never saved) gives none. The caller checks the codes against the
+/// source's ([`document::check_codes`]).
+pub fn read_omegat_translations(
+    project: &Path,
+    target: &Lang,
+    kind: Kind,
+    document: &[u8],
+    blocks: &[Block],
+    from: &str,
+    segments: &[DocSegment<'_>],
+) -> Result<Vec<Option<Vec<Piece>>>> {
+    let path = project.join("omegat").join("project_save.tmx");
+    let mut saved: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    if path.exists() {
+        let mut reader = crate::formats::tmx::Reader::open(&path)?;
+        let mut unit = TranslationUnit::default();
+        loop {
+            match reader.read_unit(&mut unit)? {
+                crate::formats::tmx::Item::End => break,
+                crate::formats::tmx::Item::Problem(_) => continue,
+                crate::formats::tmx::Item::Unit => {
+                    let source = unit.variants.iter().find(|v| !target.matches(&v.lang));
+                    let translation = unit.variants.iter().find(|v| target.matches(&v.lang));
+                    if let (Some(s), Some(t)) = (source, translation)
+                        && !t.text.is_empty()
+                    {
+                        saved.insert(s.text.clone(), t.text.clone());
+                    }
+                }
+            }
+        }
+    }
+    let views = omegat_segments(kind, document, blocks, from, segments)?;
+    Ok(views
+        .iter()
+        .map(|parts| {
+            if parts.is_empty() {
+                return None;
+            }
+            let mut pieces = Vec::new();
+            for part in parts {
+                pieces.extend(part.read_translation(saved.get(&part.source)?));
+            }
+            // Text pieces cut by the parts' tags are joined.
+            let mut joined: Vec<Piece> = Vec::with_capacity(pieces.len());
+            for p in pieces {
+                match (joined.last_mut(), p) {
+                    (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
+                    (_, Piece::Text(b)) if b.is_empty() => {}
+                    (_, p) => joined.push(p),
+                }
+            }
+            Some(joined)
+        })
+        .collect())
+}
+
 /// The rules that make OmegaT cut a document's paragraphs into its segments, and the segments
 /// as OmegaT shows them.
 fn document_view(
