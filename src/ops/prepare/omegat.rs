@@ -82,7 +82,7 @@
 //!   write the document without the bold or the link, which `tmkit finish` refuses.
 //! - **Reading back.** [`omegat_segments`] gives each segment's source as OmegaT shows it (the
 //!   key of `omegat/project_save.tmx`) and reads OmegaT's translation back into the segment's
-//!   pieces, for `finish`.
+//!   pieces; [`read_omegat_translations`] does it for a whole project, for `finish`.
 //!
 //! Known limits, where a sentence's pretranslation does not land (OmegaT shows other text):
 //! a DOCX with tracked changes (OmegaT shows deleted text tmkit leaves out: accept or reject
