@@ -871,7 +871,8 @@ fn omegat_translates_real_documents_as_tmkit_does() {
 
 /// Runs the `tmkit` binary in `dir`; fails the test with its output unless it exits with one of
 /// `codes`.
-fn tmkit(dir: &Path, args: &[&str], codes: &[i32]) {
+/// Runs tmkit, asserts its exit code is one of `codes`, returns its standard output.
+fn tmkit(dir: &Path, args: &[&str], codes: &[i32]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_tmkit"))
         .args(args)
         .current_dir(dir)
@@ -885,6 +886,7 @@ fn tmkit(dir: &Path, args: &[&str], codes: &[i32]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Text as both writers should have it, but for one rule of OmegaT's (`Segmenter.glue`): for a
@@ -980,6 +982,41 @@ fn omegat_and_tmkit_finish_write_the_same_example_article() {
             "no translation in tmkit's {name}"
         );
         assert_eq!(theirs, ours, "{name}");
+        // finish --omegat reads OmegaT's saved translations back, with their tags as the
+        // document's codes: with no XLIFF state accepted (--states final), every translation
+        // comes from OmegaT, and the document is the same.
+        let from_omegat = tmp.path().join("from-omegat");
+        let report = tmkit(
+            tmp.path(),
+            &[
+                "finish",
+                "--db",
+                db,
+                "--omegat",
+                "--states",
+                "final",
+                "--allow-incomplete",
+                "--format",
+                "json",
+                "--out",
+                from_omegat.to_str().unwrap(),
+                kit.to_str().unwrap(),
+            ],
+            &[0, 1],
+        );
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let zh = &report["languages"][0];
+        assert!(zh["from_omegat"].as_u64().unwrap() >= 40, "{name}: {zh}");
+        assert_eq!(zh["from_xliff"], 0);
+        assert_eq!(
+            zh["code_faults"].as_array().unwrap().len(),
+            0,
+            "{name}: {zh}"
+        );
+        let via_omegat =
+            std::fs::read(from_omegat.join(format!("beijing-tokyo-forum.zh-CN.{ext}"))).unwrap();
+        assert_eq!(text(&via_omegat), ours, "{name}: finish --omegat");
+        std::fs::remove_dir_all(&from_omegat).unwrap();
         std::fs::remove_dir_all(&kit).unwrap();
         std::fs::remove_dir_all(&out).unwrap();
     }

@@ -36,6 +36,7 @@ use crate::ops::lookup::{Lookup, LookupConfig, Query};
 use crate::ops::prepare::count_words;
 use crate::ops::prepare::document::{Place, splits};
 use crate::ops::prepare::kit::{MANIFEST, Manifest};
+use crate::ops::prepare::omegat::{DocSegment, read_omegat_translations};
 use crate::store::Store;
 
 /// What to finish.
@@ -387,9 +388,47 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
         let places = place_units(&plains, &units, &xlf.display().to_string())?;
         let block_splits = splits(&extracted.blocks, &places);
         let mut seg_of_block = vec![0usize; block_splits.len()];
-        let omegat = match (config.omegat, omegat_dir) {
-            (true, Some(dir)) => omegat_translations(dir, lang)?,
-            _ => HashMap::new(),
+        // OmegaT's translations, per unit: a document's sentences are read back through
+        // OmegaT's view of them (its tags are the document's codes); plain text by its source.
+        let omegat: Vec<Option<Vec<Piece>>> = match (config.omegat, omegat_dir) {
+            (true, Some(dir)) if matches!(kind, Kind::Html | Kind::Docx) => {
+                let mut k_of = vec![0usize; block_splits.len()];
+                let segs: Vec<DocSegment<'_>> = places
+                    .iter()
+                    .map(|p| {
+                        let k = k_of[p.block];
+                        k_of[p.block] += 1;
+                        DocSegment {
+                            block: p.block,
+                            start: p.start,
+                            end: p.end,
+                            pieces: &block_splits[p.block].segments[k],
+                        }
+                    })
+                    .collect();
+                read_omegat_translations(
+                    dir,
+                    lang,
+                    kind,
+                    &original,
+                    &extracted.blocks,
+                    &manifest.from,
+                    &segs,
+                )?
+            }
+            (true, Some(dir)) => {
+                let map = omegat_translations(dir, lang)?;
+                units
+                    .iter()
+                    // OmegaT has the text only (no Markdown filter): sentences without codes.
+                    .map(|u| {
+                        map.get(&u.source_text)
+                            .filter(|_| u.source_markup.is_none())
+                            .map(|t| vec![Piece::Text(t.clone())])
+                    })
+                    .collect()
+            }
+            _ => vec![None; units.len()],
         };
         let mut lookup = match (config.from_memory, memory) {
             (true, Some(store)) => Some(Lookup::new(
@@ -449,9 +488,8 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
             let chosen = choose(
                 unit,
                 &config.policy,
-                &omegat,
+                omegat[u].clone(),
                 lookup.as_mut(),
-                source,
                 &mut report,
                 words,
             )?;
@@ -569,13 +607,11 @@ fn location_of(s: &str) -> crate::error::Location {
     crate::error::Location { path, line, column }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn choose(
     unit: &ReadUnit,
     policy: &ImportPolicy,
-    omegat: &HashMap<String, String>,
+    omegat: Option<Vec<Piece>>,
     lookup: Option<&mut Lookup<'_>>,
-    source: &[Piece],
     report: &mut LangReport,
     words: u64,
 ) -> Result<Option<Chosen>> {
@@ -611,12 +647,9 @@ fn choose(
             }
         }
     }
-    let plain_source = !source.iter().any(|p| matches!(p, Piece::Code(_)));
-    if let Some(t) = omegat.get(&unit.source_text)
-        && plain_source
-    {
+    if let Some(pieces) = omegat {
         return Ok(Some(Chosen {
-            pieces: vec![Piece::Text(t.clone())],
+            pieces,
             approved: false,
             origin: Origin::Omegat,
             location: "omegat/project_save.tmx".to_string(),
