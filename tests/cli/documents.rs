@@ -369,3 +369,62 @@ fn the_example_page_is_finished_in_chinese_and_chromium_shows_it() {
     assert!(dom.contains("作用。上周"), "{dom}");
     assert!(!dom.contains("Digital technology is increasingly"));
 }
+
+/// Issue 7's policy in a Word document: a translation holding characters XML cannot hold still
+/// gives a well-formed document; a vertical tab (Word's manual line break) becomes a line break,
+/// other controls are left out.
+#[test]
+fn control_characters_in_a_translation_make_a_well_formed_docx() {
+    let w = Work::new();
+    std::fs::copy(
+        repo_file("examples/beijing-tokyo-forum.en.docx"),
+        w.path("forum.docx"),
+    )
+    .unwrap();
+    w.ok([
+        "prepare",
+        "forum.docx",
+        "--no-memory",
+        "--to",
+        "zh-CN",
+        "--out",
+        "kit",
+    ]);
+    translate_xliff(&w.path("kit/forum.zh-CN.xlf"), |u| {
+        if u.id == "3" {
+            Some((
+                Content::plain("第一行\u{b}第二行\u{1}。"),
+                State::Translated,
+            ))
+        } else {
+            same(u)
+        }
+    });
+    let xlf = std::fs::read_to_string(w.path("kit/forum.zh-CN.xlf")).unwrap();
+    assert!(
+        xlf.contains("U+000B") && xlf.contains("U+0001"),
+        "kept as codes in the XLIFF"
+    );
+    let (code, report) = finish_json(&w, &["kit"]);
+    assert_eq!(code, 0, "{report}");
+    let docx = w.path("kit/forum.zh-CN.docx");
+    let document = unzip_part(&docx, "word/document.xml");
+    std::fs::write(w.path("document.xml"), &document).unwrap();
+    let lint = std::process::Command::new("xmllint")
+        .args(["--noout"])
+        .arg(w.path("document.xml"))
+        .output()
+        .expect("xmllint (Debian libxml2-utils) is installed");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    assert!(
+        document.contains("第一行</w:t></w:r><w:r><w:br/>")
+            || document.contains("第一行</w:t><w:br/>"),
+        "{document}"
+    );
+    assert!(!document.contains('\u{1}'));
+    assert!(libreoffice_text(&w, &docx).contains("第二行。"));
+}
