@@ -103,27 +103,29 @@ fn measure(
     (median(walls), rss as f64 / 1000.0, code)
 }
 
-/// A page of about `bytes` bytes: the example page with its article repeated.
-fn big_page(example: &str, bytes: usize) -> String {
-    let start = example
-        .find("<article>")
-        .expect("the example has an article");
-    let end = example
-        .find("</article>")
-        .expect("the example has an article")
-        + "</article>".len();
+/// Writes a page of about `bytes` bytes to `path`: the example page with its article repeated,
+/// streamed, so that this process never holds the page (a child forked from it would count the
+/// pages it shares with it in its peak RSS). Returns the page's size.
+fn write_page(path: &Path, example: &str, bytes: usize) -> usize {
+    use std::io::Write;
+    let start = example.find("<article>").expect("the example has an article");
+    let end = example.find("</article>").expect("the example has an article") + "</article>".len();
     let (head, article, tail) = (&example[..start], &example[start..end], &example[end..]);
-    let mut out = String::with_capacity(bytes + article.len());
-    out.push_str(head);
+    let mut out = std::io::BufWriter::new(File::create(path).expect("page file"));
+    let mut written = head.len();
+    out.write_all(head.as_bytes()).unwrap();
     let mut n = 0;
-    while out.len() < bytes {
+    while written < bytes {
         n += 1;
         // Numbered, so that the page is not one repetition of itself for the memory.
-        out.push_str(&article.replace("<h1>", &format!("<h1>Part {n}: ")));
-        out.push('\n');
+        let part = article.replace("<h1>", &format!("<h1>Part {n}: "));
+        out.write_all(part.as_bytes()).unwrap();
+        out.write_all(b"\n").unwrap();
+        written += part.len() + 1;
     }
-    out.push_str(tail);
-    out
+    out.write_all(tail.as_bytes()).unwrap();
+    out.flush().unwrap();
+    written + tail.len()
 }
 
 fn which(tool: &str) -> Option<PathBuf> {
@@ -204,14 +206,8 @@ fn main() {
     println!("| page | median wall | MB/s | peak RSS | exit |\n|---|---|---|---|---|");
     let sizes = [mb << 18, mb << 20, mb << 22];
     for bytes in sizes {
-        // Written, then dropped before the runs: a child forked from this process counts the
-        // pages it shares with it in its peak RSS.
-        let (name, len) = {
-            let page = big_page(&example, bytes);
-            let name = format!("page-{}.html", page.len());
-            std::fs::write(dir.join(&name), &page).unwrap();
-            (name, page.len())
-        };
+        let name = format!("page-{bytes}.html");
+        let len = write_page(&dir.join(&name), &example, bytes);
         let (wall, rss, code) = measure(
             &bin,
             dir,
@@ -227,9 +223,9 @@ fn main() {
     }
 
     println!("\n## tmkit against translate-toolkit on the same pages\n");
-    std::fs::write(dir.join("big.html"), big_page(&example, mb << 20)).unwrap();
+    write_page(&dir.join("big.html"), &example, mb << 20);
     std::fs::write(dir.join("example.html"), &example).unwrap();
-    std::fs::write(dir.join("1mb.html"), big_page(&example, 1 << 20)).unwrap();
+    write_page(&dir.join("1mb.html"), &example, 1 << 20);
     let html2po = which("html2po");
     let po2html = which("po2html");
     println!("| page | tool | step | median wall | peak RSS | exit |\n|---|---|---|---|---|---|");
