@@ -108,8 +108,13 @@ fn measure(
 /// pages it shares with it in its peak RSS). Returns the page's size.
 fn write_page(path: &Path, example: &str, bytes: usize) -> usize {
     use std::io::Write;
-    let start = example.find("<article>").expect("the example has an article");
-    let end = example.find("</article>").expect("the example has an article") + "</article>".len();
+    let start = example
+        .find("<article>")
+        .expect("the example has an article");
+    let end = example
+        .find("</article>")
+        .expect("the example has an article")
+        + "</article>".len();
     let (head, article, tail) = (&example[..start], &example[start..end], &example[end..]);
     let mut out = std::io::BufWriter::new(File::create(path).expect("page file"));
     let mut written = head.len();
