@@ -9,7 +9,8 @@
 //! - the same pages through translate-toolkit's `html2po` and `po2html` (when installed), and
 //!   tmkit's own pipeline on them (`prepare --no-memory`, then `finish`), with the ratio.
 //!
-//! `cargo bench --bench documents`. `TMKIT_DOCS_MB=10` sets the size of the big page.
+//! `cargo bench --bench documents`. `TMKIT_DOCS_MB=10` sets the size of the big page;
+//! `TMKIT_DOCS_ONLY=kit|extraction|peers` runs one of the three parts.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -172,61 +173,68 @@ fn main() {
     );
     assert_eq!(o.code, 0, "import the bundled memory");
 
-    println!("## prepare and finish on the example article (bundled memory), {runs} runs\n");
-    println!("| article | step | median wall | peak RSS | exit |\n|---|---|---|---|---|");
-    for ext in ["docx", "html", "txt"] {
-        let name = format!("beijing-tokyo-forum.en.{ext}");
-        std::fs::copy(root.join("examples").join(&name), dir.join(&name)).unwrap();
-        let kit = format!("kit-{ext}");
-        let (wall, rss, code) = measure(
-            &bin,
-            dir,
-            &[
-                "--db", "bench.db", "--quiet", "prepare", &name, "--out", &kit, "--force",
-            ],
-            runs,
-            &|| {},
-        );
-        println!("| {name} | prepare | {wall:.1} ms | {rss:.1} MB | {code} |");
-        let (wall, rss, code) = measure(
-            &bin,
-            dir,
-            &[
-                "--db",
-                "bench.db",
-                "--quiet",
-                "finish",
-                &kit,
-                "--allow-incomplete",
-            ],
-            runs,
-            &|| {},
-        );
-        println!("| {name} | finish | {wall:.1} ms | {rss:.1} MB | {code} |");
+    let only = std::env::var("TMKIT_DOCS_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only == name;
+    if part("kit") {
+        println!("## prepare and finish on the example article (bundled memory), {runs} runs\n");
+        println!("| article | step | median wall | peak RSS | exit |\n|---|---|---|---|---|");
+        for ext in ["docx", "html", "txt"] {
+            let name = format!("beijing-tokyo-forum.en.{ext}");
+            std::fs::copy(root.join("examples").join(&name), dir.join(&name)).unwrap();
+            let kit = format!("kit-{ext}");
+            let (wall, rss, code) = measure(
+                &bin,
+                dir,
+                &[
+                    "--db", "bench.db", "--quiet", "prepare", &name, "--out", &kit, "--force",
+                ],
+                runs,
+                &|| {},
+            );
+            println!("| {name} | prepare | {wall:.1} ms | {rss:.1} MB | {code} |");
+            let (wall, rss, code) = measure(
+                &bin,
+                dir,
+                &[
+                    "--db",
+                    "bench.db",
+                    "--quiet",
+                    "finish",
+                    &kit,
+                    "--allow-incomplete",
+                ],
+                runs,
+                &|| {},
+            );
+            println!("| {name} | finish | {wall:.1} ms | {rss:.1} MB | {code} |");
+        }
     }
-
     let example = std::fs::read_to_string(root.join("examples/beijing-tokyo-forum.en.html"))
         .expect("the example page");
-    println!("\n## HTML extraction, whole process: `tmkit segment PAGE --format json`\n");
-    println!("| page | median wall | MB/s | peak RSS | exit |\n|---|---|---|---|---|");
-    let sizes = [mb << 18, mb << 20, mb << 22];
-    for bytes in sizes {
-        let name = format!("page-{bytes}.html");
-        let len = write_page(&dir.join(&name), &example, bytes);
-        let (wall, rss, code) = measure(
-            &bin,
-            dir,
-            &["segment", &name, "--format", "json"],
-            runs,
-            &|| {},
-        );
-        println!(
-            "| {:.1} MB | {wall:.0} ms | {:.1} | {rss:.1} MB | {code} |",
-            len as f64 / 1e6,
-            len as f64 / 1e6 / (wall / 1000.0)
-        );
+    if part("extraction") {
+        println!("\n## HTML extraction, whole process: `tmkit segment PAGE --format json`\n");
+        println!("| page | median wall | MB/s | peak RSS | exit |\n|---|---|---|---|---|");
+        let sizes = [mb << 18, mb << 20, mb << 22];
+        for bytes in sizes {
+            let name = format!("page-{bytes}.html");
+            let len = write_page(&dir.join(&name), &example, bytes);
+            let (wall, rss, code) = measure(
+                &bin,
+                dir,
+                &["segment", &name, "--format", "json"],
+                runs,
+                &|| {},
+            );
+            println!(
+                "| {:.1} MB | {wall:.0} ms | {:.1} | {rss:.1} MB | {code} |",
+                len as f64 / 1e6,
+                len as f64 / 1e6 / (wall / 1000.0)
+            );
+        }
     }
-
+    if !part("peers") {
+        return;
+    }
     println!("\n## tmkit against translate-toolkit on the same pages\n");
     write_page(&dir.join("big.html"), &example, mb << 20);
     std::fs::write(dir.join("example.html"), &example).unwrap();
