@@ -405,7 +405,15 @@ proptest! {
             prop_assert!(!text.contains("<?tmkit-char"), "{}", f);
         }
         let sources: Vec<String> = read_tmx(&tmx_files[0]).iter().map(|u| u.variants[0].text.clone()).collect();
-        let want: Vec<String> = segmented.segments.iter().map(|s| s.text(&article).to_string()).collect();
+        // One unit per distinct segment: a repetition (the same text up to white space) is not
+        // written again.
+        let mut seen = std::collections::HashSet::new();
+        let want: Vec<String> = segmented
+            .segments
+            .iter()
+            .map(|s| s.text(&article).to_string())
+            .filter(|t| seen.insert(t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            .collect();
         prop_assert_eq!(sources, want);
         // The review page holds nothing HTML forbids.
         let html = std::fs::read_to_string(out.join("report.html")).unwrap();
