@@ -163,8 +163,9 @@ pub fn split_block(pieces: &[Piece], ranges: &[(usize, usize)]) -> Split {
     let mut buckets: Vec<Vec<Piece>> = vec![Vec::new(); 2 * n + 1];
     let gap_of = |p: usize| ranges.iter().take_while(|r| r.1 <= p).count();
     let mut offset = 0usize;
-    for piece in pieces {
-        match piece {
+    let mut i = 0;
+    while i < pieces.len() {
+        match &pieces[i] {
             Piece::Text(t) => {
                 let (a, b) = (offset, offset + t.len());
                 let mut at = a;
@@ -185,23 +186,53 @@ pub fn split_block(pieces: &[Piece], ranges: &[(usize, usize)]) -> Split {
                     at = cut;
                 }
                 offset = b;
+                i += 1;
             }
-            Piece::Code(c) => {
+            Piece::Code(_) => {
+                // A run of codes at one place, kept in its order: inside a segment, all of it
+                // goes there; at a segment's end, the closes that lead the run stay in it; at a
+                // segment's start, the opens that end the run go into it; the rest is the gap.
+                let run_end = pieces[i..]
+                    .iter()
+                    .position(|p| matches!(p, Piece::Text(_)))
+                    .map_or(pieces.len(), |k| i + k);
+                let run = &pieces[i..run_end];
                 let p = offset;
-                let inside = ranges.iter().position(|&(s, e)| {
-                    (s < p && p < e)
-                        || (p == s && c.role == Role::Open)
-                        || (p == e && c.role == Role::Close)
-                });
-                let bucket = match inside {
-                    Some(i) => 2 * i + 1,
-                    None => {
-                        // A code at a segment's end goes after it; at its start, before it.
-                        let g = ranges.iter().take_while(|r| r.1 <= p).count();
-                        2 * g
-                    }
+                let role = |x: &Piece| match x {
+                    Piece::Code(c) => Some(c.role),
+                    Piece::Text(_) => None,
                 };
-                buckets[bucket].push(piece.clone());
+                if let Some(seg) = ranges.iter().position(|&(s, e)| s < p && p < e) {
+                    buckets[2 * seg + 1].extend(run.iter().cloned());
+                } else {
+                    let before = ranges.iter().position(|&(_, e)| e == p);
+                    let after = ranges.iter().position(|&(s, _)| s == p);
+                    let lead = if before.is_some() {
+                        run.iter()
+                            .take_while(|x| role(x) == Some(Role::Close))
+                            .count()
+                    } else {
+                        0
+                    };
+                    let tail = if after.is_some() {
+                        run[lead..]
+                            .iter()
+                            .rev()
+                            .take_while(|x| role(x) == Some(Role::Open))
+                            .count()
+                    } else {
+                        0
+                    };
+                    let gap = 2 * ranges.iter().take_while(|r| r.1 <= p).count();
+                    if let Some(b) = before {
+                        buckets[2 * b + 1].extend(run[..lead].iter().cloned());
+                    }
+                    buckets[gap].extend(run[lead..run.len() - tail].iter().cloned());
+                    if let Some(a) = after {
+                        buckets[2 * a + 1].extend(run[run.len() - tail..].iter().cloned());
+                    }
+                }
+                i = run_end;
             }
         }
     }
@@ -486,6 +517,48 @@ mod tests {
     }
 
     #[test]
+    fn codes_at_one_place_keep_their_order() {
+        // <li><strong><code>font</code></strong>, which could be used. Old sites.</li>: the
+        // bold span holds no text, and must not be torn apart.
+        let pieces = vec![
+            c(1, Role::Open),
+            c(2, Role::Standalone),
+            c(1, Role::Close),
+            t(", which could be used. Old sites."),
+        ];
+        let plain = plain_text(&pieces);
+        let split = split_block(
+            &pieces,
+            &ranges_of(&plain, &[", which could be used.", "Old sites."]),
+        );
+        assert_eq!(
+            split.gaps[0],
+            vec![c(1, Role::Open), c(2, Role::Standalone), c(1, Role::Close)]
+        );
+        assert_eq!(split.segments[0], vec![t(", which could be used.")]);
+        let en = Lang::parse("en").unwrap();
+        assert_eq!(split.join(&split.segments, Kind::Html, &en), pieces);
+        // Adjacent sentences (no space between): a close ends one, an open starts the next.
+        let cjk = vec![
+            c(1, Role::Open),
+            t("一。"),
+            c(1, Role::Close),
+            c(2, Role::Standalone),
+            c(3, Role::Open),
+            t("二"),
+            c(3, Role::Close),
+            t("三。"),
+        ];
+        let split = split_block(&cjk, &ranges_of("一。二三。", &["一。", "二三。"]));
+        assert_eq!(
+            split.gaps[1],
+            vec![c(1, Role::Close), c(2, Role::Standalone)]
+        );
+        assert_eq!(split.segments[1][0], c(3, Role::Open));
+        assert_eq!(split.join(&split.segments, Kind::Html, &en), cjk);
+    }
+
+    #[test]
     fn a_span_cut_by_a_boundary_is_isolated_in_both_sentences() {
         let pieces = vec![
             t("One "),
@@ -577,6 +650,73 @@ mod tests {
             transfer_codes(&[t("Plain.")], "平。", &[]),
             Some(vec![t("平。")])
         );
+    }
+
+    /// A well-nested block from a plan: 0 text, 1 open, 2 close (the innermost), 3 standalone.
+    fn block_of(plan: &[u8]) -> Vec<Piece> {
+        let mut out = Vec::new();
+        let mut open: Vec<u32> = Vec::new();
+        let mut next = 1;
+        for (k, &step) in plan.iter().enumerate() {
+            match step {
+                0 => push(&mut out, t(["A. ", "b c", ". ", "D", "e. F"][k % 5])),
+                1 => {
+                    out.push(c(next, Role::Open));
+                    open.push(next);
+                    next += 1;
+                }
+                2 => {
+                    if let Some(id) = open.pop() {
+                        out.push(c(id, Role::Close));
+                    }
+                }
+                _ => {
+                    out.push(c(next, Role::Standalone));
+                    next += 1;
+                }
+            }
+        }
+        while let Some(id) = open.pop() {
+            out.push(c(id, Role::Close));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Cut anywhere into sentences, a block joins back into itself, its codes in order.
+        #[test]
+        fn any_block_cut_into_sentences_joins_back_unchanged(
+            plan in proptest::collection::vec(0u8..4, 1..24),
+            cuts in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..4),
+        ) {
+            let pieces = block_of(&plan);
+            let plain = plain_text(&pieces);
+            // Sentences: the non-blank stretches between chosen cut points.
+            let mut points: Vec<usize> = cuts
+                .iter()
+                .map(|i| i.index(plain.len() + 1))
+                .filter(|&p| plain.is_char_boundary(p))
+                .collect();
+            points.push(0);
+            points.push(plain.len());
+            points.sort();
+            points.dedup();
+            let mut ranges = Vec::new();
+            for w in points.windows(2) {
+                let part = &plain[w[0]..w[1]];
+                let lead = part.len() - part.trim_start().len();
+                let body = part.trim();
+                if !body.is_empty() {
+                    ranges.push((w[0] + lead, w[0] + lead + body.len()));
+                }
+            }
+            let split = split_block(&pieces, &ranges);
+            let en = Lang::parse("en").unwrap();
+            proptest::prop_assert_eq!(split.join(&split.segments, Kind::Html, &en), pieces);
+            for (seg, r) in split.segments.iter().zip(&ranges) {
+                proptest::prop_assert_eq!(plain_text(seg), &plain[r.0..r.1]);
+            }
+        }
     }
 
     #[test]
