@@ -21,23 +21,22 @@
 //! Depends on `formats` (XLIFF, TMX, the document filters), `store` and `ops` (lookup, checks,
 //! prepare's document layout); never prints.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::formats::document::{self, Kind, Options, Piece, check_codes, check_nesting};
-use crate::formats::tmx;
 use crate::formats::xliff::{self, ImportPolicy, Item};
-use crate::model::{Lang, Severity, TranslationUnit};
+use crate::model::{Lang, Severity};
 use crate::ops::check::PairChecks;
 use crate::ops::lookup::{Lookup, LookupConfig, Query};
 use crate::ops::prepare::count_words;
-use crate::ops::prepare::document::{Place, splits};
+use crate::ops::prepare::document::{Place, place_at, splits};
 use crate::ops::prepare::kit::{MANIFEST, Manifest};
-use crate::ops::prepare::omegat::{DocSegment, read_omegat_translations};
+use crate::ops::prepare::omegat::{DocSegment, read_omegat_translations, saved_translations};
 use crate::store::Store;
+use crate::text::segment::is_space;
 
 /// What to finish.
 #[derive(Debug, Clone)]
@@ -183,7 +182,7 @@ struct ReadUnit {
     source_text: String,
     source_markup: Option<String>,
     unit: xliff::Unit,
-    location: String,
+    location: Location,
 }
 
 fn read_xliff(path: &Path) -> Result<(xliff::File, Vec<ReadUnit>)> {
@@ -213,7 +212,7 @@ fn read_xliff(path: &Path) -> Result<(xliff::File, Vec<ReadUnit>)> {
                     source_text: unit.source.text.clone(),
                     source_markup: unit.source.markup.clone(),
                     unit: unit.clone(),
-                    location: reader.unit_location().to_string(),
+                    location: reader.unit_location().clone(),
                 });
             }
         }
@@ -234,33 +233,6 @@ fn pieces_of(content: &xliff::Content) -> std::result::Result<Vec<Piece>, String
         Some(m) => document::from_markup(m),
         None => Ok(vec![Piece::Text(content.text.clone())]),
     }
-}
-
-/// The OmegaT translations of a project: source text to target text, for the language.
-fn omegat_translations(project: &Path, lang: &Lang) -> Result<HashMap<String, String>> {
-    let path = project.join("omegat").join("project_save.tmx");
-    let mut out = HashMap::new();
-    if !path.exists() {
-        return Ok(out);
-    }
-    let mut reader = tmx::Reader::open(&path)?;
-    let mut unit = TranslationUnit::default();
-    loop {
-        match reader.read_unit(&mut unit)? {
-            tmx::Item::End => break,
-            tmx::Item::Problem(_) => continue,
-            tmx::Item::Unit => {
-                let source = unit.variants.iter().find(|v| !lang.matches(&v.lang));
-                let target = unit.variants.iter().find(|v| lang.matches(&v.lang));
-                if let (Some(s), Some(t)) = (source, target)
-                    && !t.text.is_empty()
-                {
-                    out.insert(s.text.clone(), t.text.clone());
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// What became of a segment.
@@ -284,6 +256,13 @@ struct Chosen {
 ///
 /// `memory` is used for `from_memory` and for the term checks on the final text.
 pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishReport> {
+    // The XLIFF files given, read once: they name their language (and, without kit.json, the
+    // original).
+    let given: Vec<(PathBuf, xliff::File, Vec<ReadUnit>)> = config
+        .xliff
+        .iter()
+        .map(|p| read_xliff(p).map(|(file, units)| (p.clone(), file, units)))
+        .collect::<Result<_>>()?;
     let manifest_path = config.kit.join(MANIFEST);
     let manifest: Manifest = if manifest_path.exists() {
         let bytes = std::fs::read(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
@@ -295,7 +274,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
             })
         })?
     } else {
-        manifest_from_xliff(config)?
+        manifest_from_xliff(config, given.first())?
     };
     let kind = Kind::from_name(&manifest.format).ok_or_else(|| {
         Error::from(ErrorKind::Invalid {
@@ -316,17 +295,17 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
     let from = Lang::parse(&manifest.from)?;
 
     // The XLIFF file per language.
-    let mut jobs: Vec<(Lang, PathBuf, Option<PathBuf>)> = Vec::new();
-    if config.xliff.is_empty() {
+    type Parsed = (xliff::File, Vec<ReadUnit>);
+    let mut jobs: Vec<(Lang, PathBuf, Option<PathBuf>, Option<Parsed>)> = Vec::new();
+    if given.is_empty() {
         for (i, l) in manifest.to.iter().enumerate() {
             let lang = Lang::parse(l)?;
             let xlf = config.kit.join(&manifest.xliff[i]);
             let omegat = manifest.omegat.get(i).map(|d| config.kit.join(d));
-            jobs.push((lang, xlf, omegat));
+            jobs.push((lang, xlf, omegat, None));
         }
     } else {
-        for path in &config.xliff {
-            let (file, _) = read_xliff(path)?;
+        for (path, file, units) in given {
             let lang = file.target_lang.clone().ok_or_else(|| {
                 Error::from(ErrorKind::Invalid {
                     what: "XLIFF file",
@@ -340,11 +319,11 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
                 .position(|t| Lang::parse(t).is_ok_and(|t| t.matches(&lang)))
                 .and_then(|i| manifest.omegat.get(i))
                 .map(|d| config.kit.join(d));
-            jobs.push((lang, path.clone(), omegat));
+            jobs.push((lang, path, omegat, Some((file, units))));
         }
     }
     if !config.only.is_empty() {
-        jobs.retain(|(l, _, _)| config.only.iter().any(|o| o.matches(l)));
+        jobs.retain(|(l, _, _, _)| config.only.iter().any(|o| o.matches(l)));
         if jobs.is_empty() {
             return Err(ErrorKind::Invalid {
                 what: "--to",
@@ -372,8 +351,12 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
 
     let mut reports = Vec::new();
     let mut documents: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (lang, xlf, omegat_dir) in &jobs {
-        let (file, units) = read_xliff(xlf)?;
+    for (lang, xlf, omegat_dir, parsed) in jobs {
+        let lang = &lang;
+        let (file, units) = match parsed {
+            Some(p) => p,
+            None => read_xliff(&xlf)?,
+        };
         if let Some(t) = &file.target_lang
             && !t.matches(lang)
         {
@@ -392,6 +375,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
         // OmegaT's view of them (its tags are the document's codes); plain text by its source.
         let omegat: Vec<Option<Vec<Piece>>> = match (config.omegat, omegat_dir) {
             (true, Some(dir)) if matches!(kind, Kind::Html | Kind::Docx) => {
+                let dir = dir.as_path();
                 let mut k_of = vec![0usize; block_splits.len()];
                 let segs: Vec<DocSegment<'_>> = places
                     .iter()
@@ -417,7 +401,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
                 )?
             }
             (true, Some(dir)) => {
-                let map = omegat_translations(dir, lang)?;
+                let map = saved_translations(&dir, lang)?;
                 units
                     .iter()
                     // OmegaT has the text only (no Markdown filter): sentences without codes.
@@ -473,7 +457,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
                 let theirs = document::from_markup(m).unwrap_or_default();
                 if !check_codes(source, &theirs).is_empty() {
                     return Err(ErrorKind::Xliff {
-                        location: location_of(&unit.location),
+                        location: unit.location.clone(),
                         message: format!(
                             "unit {}: its source's inline codes are not the document's: the unit \
                              does not belong to this kit (another article, or an edited \
@@ -538,7 +522,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
                             status[u] = Status::Fault;
                             report.code_faults.push(CodeFault {
                                 segment: units[u].id.clone(),
-                                location: units[u].location.clone(),
+                                location: units[u].location.to_string(),
                                 origin,
                                 problems: vec![format!(
                                     "{p} in the paragraph its sentence makes with the others"
@@ -598,15 +582,6 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
     Ok(report)
 }
 
-fn location_of(s: &str) -> crate::error::Location {
-    // "file:line:column" as the reader wrote it.
-    let mut parts = s.rsplitn(3, ':');
-    let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-    let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-    let path = parts.next().unwrap_or(s).to_string();
-    crate::error::Location { path, line, column }
-}
-
 fn choose(
     unit: &ReadUnit,
     policy: &ImportPolicy,
@@ -621,7 +596,7 @@ fn choose(
             let target = u.target.as_ref().expect("an accepted unit has a target");
             let pieces = pieces_of(&target.content).map_err(|m| {
                 Error::from(ErrorKind::Xliff {
-                    location: location_of(&unit.location),
+                    location: unit.location.clone(),
                     message: format!("unit {}: its target's inline markup: {m}", unit.id),
                 })
             })?;
@@ -634,7 +609,7 @@ fn choose(
                 pieces,
                 approved,
                 origin: Origin::Xliff,
-                location: unit.location.clone(),
+                location: unit.location.to_string(),
             }));
         }
         Err(_) => {
@@ -681,7 +656,7 @@ fn place_units(plains: &[String], units: &[ReadUnit], xlf: &str) -> Result<Vec<P
     let mut places = Vec::with_capacity(units.len());
     let mut block = 0usize;
     let mut cursor = 0usize;
-    let blank = |s: &str| s.chars().all(crate::text::segment::is_space);
+    let blank = |s: &str| s.chars().all(is_space);
     for unit in units {
         while block < plains.len() && blank(&plains[block][cursor..]) {
             block += 1;
@@ -690,7 +665,7 @@ fn place_units(plains: &[String], units: &[ReadUnit], xlf: &str) -> Result<Vec<P
         let misfit = |here: &str| -> Error {
             let here: String = here.chars().take(60).collect();
             ErrorKind::Xliff {
-                location: location_of(&unit.location),
+                location: unit.location.clone(),
                 message: format!(
                     "unit {} does not belong to this kit: its source {:?} is not the document's \
                      text at this point ({:?}); finish needs the XLIFF files prepare wrote for \
@@ -705,15 +680,9 @@ fn place_units(plains: &[String], units: &[ReadUnit], xlf: &str) -> Result<Vec<P
         let Some(plain) = plains.get(block) else {
             return Err(misfit("the end of the document"));
         };
-        let rest = &plain[cursor..];
-        let start = cursor
-            + (rest.len()
-                - rest
-                    .trim_start_matches(crate::text::segment::is_space)
-                    .len());
-        if unit.source_text.is_empty() || !plain[start..].starts_with(&unit.source_text) {
-            return Err(misfit(&plain[start..]));
-        }
+        let Some(start) = place_at(plain, cursor, &unit.source_text) else {
+            return Err(misfit(plain[cursor..].trim_start_matches(is_space)));
+        };
         places.push(Place {
             block,
             start,
@@ -727,7 +696,7 @@ fn place_units(plains: &[String], units: &[ReadUnit], xlf: &str) -> Result<Vec<P
     }
     if let Some(plain) = plains.get(block) {
         let here: String = plain[cursor..]
-            .trim_start_matches(crate::text::segment::is_space)
+            .trim_start_matches(is_space)
             .chars()
             .take(60)
             .collect();
@@ -746,8 +715,11 @@ fn place_units(plains: &[String], units: &[ReadUnit], xlf: &str) -> Result<Vec<P
 
 /// A manifest for a folder without `kit.json`: the translated XLIFF files given name the
 /// original (`<file original>`, kept beside them or in the folder) and the languages.
-fn manifest_from_xliff(config: &FinishConfig) -> Result<Manifest> {
-    let Some(first) = config.xliff.first() else {
+fn manifest_from_xliff(
+    config: &FinishConfig,
+    first: Option<&(PathBuf, xliff::File, Vec<ReadUnit>)>,
+) -> Result<Manifest> {
+    let Some((_, file, _)) = first else {
         return Err(ErrorKind::Invalid {
             what: "kit folder",
             value: config.kit.display().to_string(),
@@ -758,13 +730,7 @@ fn manifest_from_xliff(config: &FinishConfig) -> Result<Manifest> {
         }
         .into());
     };
-    let (file, _) = read_xliff(first)?;
-    let kind = match file.datatype.as_str() {
-        "html" => Kind::Html,
-        "x-markdown" => Kind::Markdown,
-        "x-docx" => Kind::Docx,
-        _ => Kind::Text,
-    };
+    let kind = Kind::from_datatype(&file.datatype).unwrap_or(Kind::Text);
     Ok(Manifest {
         kit: 1,
         article: file.skeleton.clone().unwrap_or(file.original.clone()),

@@ -71,11 +71,17 @@ impl Kind {
         }
     }
 
+    /// Every format.
+    pub const ALL: [Kind; 4] = [Kind::Text, Kind::Html, Kind::Markdown, Kind::Docx];
+
     /// The kind named by [`Kind::extension_name`].
     pub fn from_name(name: &str) -> Option<Kind> {
-        [Kind::Text, Kind::Html, Kind::Markdown, Kind::Docx]
-            .into_iter()
-            .find(|k| k.extension_name() == name)
+        Kind::ALL.into_iter().find(|k| k.extension_name() == name)
+    }
+
+    /// The kind whose XLIFF `datatype` is `datatype` ([`Kind::datatype`]).
+    pub fn from_datatype(datatype: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.datatype() == datatype)
     }
 
     /// The XLIFF 1.2 `datatype` of the `<file>`.

@@ -16,7 +16,7 @@
 //! Depends on `formats::document` (the filters and the model), `text` (the segmenter) and
 //! `model`; never prints.
 
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::formats::document::{self, Block, Extracted, Kind, Options, Piece, Role};
 use crate::model::Lang;
 use crate::text::segment::{Segment, is_space, segment};
@@ -403,45 +403,13 @@ pub fn transfer_codes(
     Some(out)
 }
 
-/// Finds each segment of a block in its plain text, in order: every segment starts at the first
-/// character that is not white space after the previous one, and after the last one only white
-/// space is left. `texts` are the segments' plain texts (from a kit's XLIFF). The error gives the
-/// index of the first segment that does not fit, and what the block has there.
-pub fn locate(
-    plain: &str,
-    texts: &[&str],
-) -> std::result::Result<Vec<(usize, usize)>, (usize, String)> {
-    let mut ranges = Vec::with_capacity(texts.len());
-    let mut cursor = 0usize;
-    for (i, t) in texts.iter().enumerate() {
-        let rest = &plain[cursor..];
-        let skipped = rest.len() - rest.trim_start_matches(is_space).len();
-        let start = cursor + skipped;
-        if t.is_empty() || !plain[start..].starts_with(t) {
-            let here: String = plain[start..].chars().take(60).collect();
-            return Err((i, here));
-        }
-        ranges.push((start, start + t.len()));
-        cursor = start + t.len();
-    }
-    if !plain[cursor..].chars().all(is_space) {
-        let here: String = plain[cursor..]
-            .trim_start_matches(is_space)
-            .chars()
-            .take(60)
-            .collect();
-        return Err((texts.len(), here));
-    }
-    Ok(ranges)
-}
-
-/// The error for a document whose blocks do not match the kit.
-pub fn mismatch(name: &str, message: String) -> crate::Error {
-    ErrorKind::Document {
-        name: name.to_string(),
-        message,
-    }
-    .into()
+/// Where a segment whose text is `text` starts in a block's plain text, looking from `cursor`:
+/// at the first character after it that is not white space, if `text` is there (`None`
+/// otherwise: the segment does not belong there).
+pub fn place_at(plain: &str, cursor: usize, text: &str) -> Option<usize> {
+    let rest = plain.get(cursor..)?;
+    let start = cursor + (rest.len() - rest.trim_start_matches(is_space).len());
+    (!text.is_empty() && plain[start..].starts_with(text)).then_some(start)
 }
 
 /// The segments of every block of `blocks`, cut at the kit's places (see [`segment_document`]).
@@ -470,6 +438,26 @@ mod tests {
 
     fn c(id: u32, role: Role) -> Piece {
         Piece::Code(Code::new(id, role, ""))
+    }
+
+    /// Each segment of a block in its plain text, in order (see [`place_at`]); the error gives
+    /// the index of the first that does not fit, and what the block has there.
+    fn locate(plain: &str, texts: &[&str]) -> Result<Vec<(usize, usize)>, (usize, String)> {
+        let mut ranges = Vec::with_capacity(texts.len());
+        let mut cursor = 0usize;
+        for (i, t) in texts.iter().enumerate() {
+            let Some(start) = place_at(plain, cursor, t) else {
+                let rest = plain[cursor..].trim_start_matches(is_space);
+                return Err((i, rest.chars().take(60).collect()));
+            };
+            ranges.push((start, start + t.len()));
+            cursor = start + t.len();
+        }
+        let rest = plain[cursor..].trim_start_matches(is_space);
+        if !rest.is_empty() {
+            return Err((texts.len(), rest.chars().take(60).collect()));
+        }
+        Ok(ranges)
     }
 
     fn ranges_of(plain: &str, texts: &[&str]) -> Vec<(usize, usize)> {

@@ -1796,6 +1796,37 @@ pub fn omegat_segments(
     Ok(document_view(kind, document, blocks, segments, &rules).1)
 }
 
+/// The translations an OmegaT project saved (`omegat/project_save.tmx`), source text (with
+/// OmegaT's tags) to translation, for `target`; none when the project was never saved.
+pub fn saved_translations(
+    project: &Path,
+    target: &Lang,
+) -> Result<std::collections::HashMap<String, String>> {
+    let path = project.join("omegat").join("project_save.tmx");
+    let mut saved = std::collections::HashMap::new();
+    if !path.exists() {
+        return Ok(saved);
+    }
+    let mut reader = crate::formats::tmx::Reader::open(&path)?;
+    let mut unit = TranslationUnit::default();
+    loop {
+        match reader.read_unit(&mut unit)? {
+            crate::formats::tmx::Item::End => break,
+            crate::formats::tmx::Item::Problem(_) => continue,
+            crate::formats::tmx::Item::Unit => {
+                let source = unit.variants.iter().find(|v| !target.matches(&v.lang));
+                let translation = unit.variants.iter().find(|v| target.matches(&v.lang));
+                if let (Some(s), Some(t)) = (source, translation)
+                    && !t.text.is_empty()
+                {
+                    saved.insert(s.text.clone(), t.text.clone());
+                }
+            }
+        }
+    }
+    Ok(saved)
+}
+
 /// The translations of a document's segments in an OmegaT project of its kit (the project's
 /// `omegat/project_save.tmx`, into `target`): per segment (see [`omegat_segments`] for the
 /// arguments), its translated pieces, with the codes OmegaT's tags stand for, or `None` when
@@ -1811,27 +1842,7 @@ pub fn read_omegat_translations(
     from: &str,
     segments: &[DocSegment<'_>],
 ) -> Result<Vec<Option<Vec<Piece>>>> {
-    let path = project.join("omegat").join("project_save.tmx");
-    let mut saved: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    if path.exists() {
-        let mut reader = crate::formats::tmx::Reader::open(&path)?;
-        let mut unit = TranslationUnit::default();
-        loop {
-            match reader.read_unit(&mut unit)? {
-                crate::formats::tmx::Item::End => break,
-                crate::formats::tmx::Item::Problem(_) => continue,
-                crate::formats::tmx::Item::Unit => {
-                    let source = unit.variants.iter().find(|v| !target.matches(&v.lang));
-                    let translation = unit.variants.iter().find(|v| target.matches(&v.lang));
-                    if let (Some(s), Some(t)) = (source, translation)
-                        && !t.text.is_empty()
-                    {
-                        saved.insert(s.text.clone(), t.text.clone());
-                    }
-                }
-            }
-        }
-    }
+    let saved = saved_translations(project, target)?;
     let views = omegat_segments(kind, document, blocks, from, segments)?;
     Ok(views
         .iter()
