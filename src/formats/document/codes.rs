@@ -21,7 +21,7 @@ use quick_xml::events::Event;
 
 use super::{Code, Piece, Role};
 use crate::formats::xml::{
-    CHAR_CODE_TYPE, escape_attr, escape_segment, escape_text, parse_char_code,
+    CHAR_CODE_TYPE, escape_attr, escape_segment, escape_text, parse_char_code, resolve_ref,
 };
 
 fn tmx_type(ctype: &str) -> &str {
@@ -127,23 +127,11 @@ pub fn from_markup(markup: &str) -> Result<Vec<Piece>, String> {
             Event::Eof => break,
             Event::Text(t) => Some(t.xml10_content().into_owned()),
             Event::CData(c) => Some(c.xml10_content().into_owned()),
-            Event::GeneralRef(r) => {
-                let name: &str = r;
-                let c = if r.is_char_ref() {
-                    r.resolve_char_ref().ok().flatten()
-                } else {
-                    match name {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "apos" => Some('\''),
-                        "quot" => Some('"'),
-                        _ => None,
-                    }
-                }
-                .ok_or_else(|| format!("unknown reference &{name}; in the inline markup"))?;
-                Some(c.to_string())
-            }
+            Event::GeneralRef(r) => Some(
+                resolve_ref(r)
+                    .map_err(|why| format!("the inline markup has {why}"))?
+                    .to_string(),
+            ),
             _ => None,
         };
         if let Some(s) = text {
