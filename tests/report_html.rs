@@ -5,10 +5,13 @@
 //!
 //! Needs Chromium (`apt-get install chromium`); set `CHROMIUM` to use another binary.
 
-use std::io::Read;
+// This test runs Chromium with its own arguments (screenshots); dump_dom is for the others.
+#[allow(dead_code)]
+#[path = "common/chromium.rs"]
+mod chromium;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tmkit::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermStatus};
 use tmkit::ops::import::{self, ImportConfig};
@@ -198,66 +201,6 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-fn chromium_binary() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.is_file(),
-        "this test loads the review page in headless Chromium, which is not at {}: \
-         apt-get install chromium (or set CHROMIUM to its path)",
-        path.display()
-    );
-    path
-}
-
-/// Runs headless Chromium with a fresh profile; returns (stdout, stderr).
-fn chromium(profile: &Path, args: &[String]) -> (String, String) {
-    let mut cmd = Command::new(chromium_binary());
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-extensions",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--enable-logging=stderr",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .args(args)
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("chromium starts");
-    let mut pipe_out = child.stdout.take().unwrap();
-    let mut pipe_err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        pipe_out.read_to_string(&mut s).map(|_| s)
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        pipe_err.read_to_string(&mut s).map(|_| s)
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(120) {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("chromium {args:?} did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let (stdout, stderr) = (out.join().unwrap().unwrap(), err.join().unwrap().unwrap());
-    assert!(status.success(), "chromium {args:?}: {status}\n{stderr}");
-    (stdout, stderr)
-}
-
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -341,7 +284,7 @@ fn review_page_shows_every_segment_badge_term_and_finding_in_chromium() {
     let url = format!("file://{}", page.display());
 
     let started = Instant::now();
-    let (dom, log) = chromium(
+    let (dom, log) = chromium::run(
         &dir.path().join("profile-dom"),
         &["--dump-dom".into(), url.clone()],
     );
@@ -426,7 +369,7 @@ fn review_page_shows_every_segment_badge_term_and_finding_in_chromium() {
     // A screenshot for people to look at.
     let png = out.join("report.png");
     std::fs::remove_file(&png).ok();
-    chromium(
+    chromium::run(
         &dir.path().join("profile-png"),
         &[
             format!("--screenshot={}", png.display()),

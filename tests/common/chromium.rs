@@ -1,5 +1,5 @@
-//! Headless Chromium for tests: the DOM of a page after Chromium loaded it. Shared by the test
-//! binaries that include it with `#[path]`.
+//! Headless Chromium for tests, shared by the test binaries that include it with `#[path]`.
+//! Needs Chromium (`apt-get install chromium`); set `CHROMIUM` to use another binary.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -12,15 +12,16 @@ fn chromium_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     assert!(
         path.is_file(),
-        "this test loads the translated page in headless Chromium, which is not at {}: \
-         apt-get install chromium (or set CHROMIUM to its path)",
+        "this test loads a page in headless Chromium, which is not at {}: apt-get install \
+         chromium (or set CHROMIUM to its path)",
         path.display()
     );
     path
 }
 
-/// The DOM of a page after Chromium loaded it (and ran its scripts).
-pub fn dump_dom(page: &Path, profile: &Path) -> String {
+/// Runs headless Chromium with the profile folder `profile` and `args`; returns (stdout,
+/// stderr). A run that takes over three minutes fails the test.
+pub fn run(profile: &Path, args: &[String]) -> (String, String) {
     let mut child = Command::new(chromium_binary())
         .args([
             "--headless",
@@ -30,24 +31,25 @@ pub fn dump_dom(page: &Path, profile: &Path) -> String {
             "--disable-background-networking",
             "--disable-extensions",
             "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("chromium starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
+    let mut pipe_out = child.stdout.take().unwrap();
+    let mut pipe_err = child.stderr.take().unwrap();
     let out = std::thread::spawn(move || {
         let mut s = String::new();
-        out.read_to_string(&mut s).map(|_| s)
+        pipe_out.read_to_string(&mut s).map(|_| s)
     });
     let err = std::thread::spawn(move || {
         let mut s = String::new();
-        err.read_to_string(&mut s).map(|_| s)
+        pipe_err.read_to_string(&mut s).map(|_| s)
     });
     let started = Instant::now();
     let status = loop {
@@ -57,11 +59,23 @@ pub fn dump_dom(page: &Path, profile: &Path) -> String {
         if started.elapsed() > Duration::from_secs(180) {
             child.kill().ok();
             child.wait().ok();
-            panic!("chromium did not finish within 180 s");
+            panic!("chromium {args:?} did not finish within 180 s");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let (dom, log) = (out.join().unwrap().unwrap(), err.join().unwrap().unwrap());
-    assert!(status.success(), "chromium: {status}\n{log}");
-    dom
+    let (stdout, stderr) = (out.join().unwrap().unwrap(), err.join().unwrap().unwrap());
+    assert!(status.success(), "chromium {args:?}: {status}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// The DOM of a page after Chromium loaded it (and ran its scripts).
+pub fn dump_dom(page: &Path, profile: &Path) -> String {
+    run(
+        profile,
+        &[
+            "--dump-dom".to_string(),
+            format!("file://{}", page.display()),
+        ],
+    )
+    .0
 }
