@@ -12,74 +12,29 @@
 //! `cargo bench --bench documents`. `TMKIT_DOCS_MB=10` sets the size of the big page;
 //! `TMKIT_DOCS_ONLY=kit|extraction|peers` runs one of the three parts.
 
+#[path = "common/process.rs"]
+mod process;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A run taking longer is killed, and reported as such (translate-toolkit on large pages).
 const KILL_AFTER: Duration = Duration::from_secs(600);
 
-struct Outcome {
-    code: i32,
-    wall: Duration,
-    rss_kb: u64,
-}
-
 /// Runs a program to completion in `dir`, measuring its wall time and peak RSS.
-// The child is reaped by wait4, which also gives its resource usage.
-#[allow(clippy::zombie_processes)]
-fn run(program: &Path, dir: &Path, args: &[&str]) -> Outcome {
-    let start = Instant::now();
-    let child = Command::new(program)
-        .current_dir(dir)
-        .args(args)
-        .env_remove("TMKIT_DB")
-        .stdin(Stdio::null())
-        .stdout(File::create(dir.join("stdout.txt")).expect("stdout file"))
-        .stderr(File::create(dir.join("stderr.txt")).expect("stderr file"))
-        .spawn()
-        .expect("the program runs");
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let mut killed = false;
-    loop {
-        // SAFETY: waits for our own child, with pointers to live locals.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break;
-        }
-        assert_eq!(r, 0, "wait4 failed");
-        if !killed && start.elapsed() > KILL_AFTER {
-            // SAFETY: signals our own child, not yet reaped.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            killed = true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let wall = start.elapsed();
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -9
-    };
-    Outcome {
-        code,
-        wall,
-        rss_kb: usage.ru_maxrss as u64,
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+fn run(program: &Path, dir: &Path, args: &[&str]) -> process::Measured {
+    process::measure(
+        Command::new(program)
+            .current_dir(dir)
+            .args(args)
+            .env_remove("TMKIT_DB")
+            .stdin(Stdio::null())
+            .stdout(File::create(dir.join("stdout.txt")).expect("stdout file"))
+            .stderr(File::create(dir.join("stderr.txt")).expect("stderr file")),
+        KILL_AFTER,
+    )
 }
 
 /// Runs `args` `runs` times (after `before` each time); the median wall time in ms, the largest
@@ -101,7 +56,7 @@ fn measure(
         rss = rss.max(o.rss_kb);
         code = o.code;
     }
-    (median(walls), rss as f64 / 1000.0, code)
+    (process::median(walls), rss as f64 / 1000.0, code)
 }
 
 /// Writes a page of about `bytes` bytes to `path`: the example page with its article repeated,

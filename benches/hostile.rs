@@ -7,11 +7,15 @@
 //! `cargo bench --bench hostile` (builds the release binary first). `TMKIT_HOSTILE=name,name`
 //! runs only the cases named; `TMKIT_HOSTILE_MB=20` makes the 200 MB inputs that size instead.
 
+#[allow(dead_code)]
+#[path = "common/process.rs"]
+mod process;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TMX_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header \
      creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" \
@@ -35,51 +39,24 @@ struct Outcome {
 
 /// Runs `bin args` in `dir` to completion (killed after [`KILL_AFTER`]), measuring its wall time
 /// and its own peak RSS.
-// The child is reaped by wait4, which also gives its resource usage.
-#[allow(clippy::zombie_processes)]
 fn run(bin: &Path, dir: &Path, args: &[&str]) -> Outcome {
     let out_path = dir.join("stdout.txt");
     let err_path = dir.join("stderr.txt");
-    let start = Instant::now();
-    let child = Command::new(bin)
-        .current_dir(dir)
-        .args(["--db", "hostile.db", "--quiet"])
-        .args(args)
-        .env_remove("TMKIT_DB")
-        .stdin(Stdio::null())
-        .stdout(File::create(&out_path).expect("stdout file"))
-        .stderr(File::create(&err_path).expect("stderr file"))
-        .spawn()
-        .expect("tmkit runs");
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let mut killed = false;
-    loop {
-        // SAFETY: waits for our own child, with pointers to live locals.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break;
-        }
-        assert!(r == 0, "wait4 failed");
-        if !killed && start.elapsed() > KILL_AFTER {
-            // SAFETY: signals our own child, not yet reaped.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            killed = true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let wall = start.elapsed();
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
+    let m = process::measure(
+        Command::new(bin)
+            .current_dir(dir)
+            .args(["--db", "hostile.db", "--quiet"])
+            .args(args)
+            .env_remove("TMKIT_DB")
+            .stdin(Stdio::null())
+            .stdout(File::create(&out_path).expect("stdout file"))
+            .stderr(File::create(&err_path).expect("stderr file")),
+        KILL_AFTER,
+    );
     Outcome {
-        code,
-        wall,
-        rss_kb: usage.ru_maxrss as u64,
+        code: m.code,
+        wall: m.wall,
+        rss_kb: m.rss_kb,
         stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
         stdout_bytes: std::fs::metadata(&out_path).map(|m| m.len()).unwrap_or(0),
     }
