@@ -4,8 +4,11 @@
 //!
 //! OmegaT is required: without it the test fails and says how to install it.
 
+#[path = "common/tool.rs"]
+mod tool;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tmkit::formats::open_input;
@@ -116,40 +119,12 @@ fn run_omegat(project: &Path, config_dir: &Path, args: &[String]) {
         .arg("--no-team")
         .arg("--quiet")
         .arg(project)
-        .env("JAVA_TOOL_OPTIONS", "-Djava.awt.headless=true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => panic!(
-            "cannot run `omegat` ({e}): OmegaT is needed for this test; install it with \
-             `apt-get install omegat`"
-        ),
-    };
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if started.elapsed() > OMEGAT_TIMEOUT {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "omegat {args:?} took more than {OMEGAT_TIMEOUT:?}:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "omegat {args:?} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        .env("JAVA_TOOL_OPTIONS", "-Djava.awt.headless=true");
+    tool::run(
+        cmd,
+        &format!("omegat {args:?}"),
+        "install it with `apt-get install omegat`",
+        OMEGAT_TIMEOUT,
     );
 }
 

@@ -8,9 +8,12 @@
 //! OmegaT and LibreOffice are required: without them the test fails and says how to install
 //! them.
 
+#[path = "common/tool.rs"]
+mod tool;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use tmkit::formats::document::{self, Block, Extracted, Kind, Options, Piece, to_markup};
 use tmkit::model::Lang;
@@ -31,40 +34,9 @@ fn lang(tag: &str) -> Lang {
     Lang::parse(tag).unwrap()
 }
 
-/// Runs a tool with a time limit; fails the test with its output if it is missing, fails or
-/// hangs.
-fn run(mut cmd: Command, what: &str, install: &str) {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => panic!("cannot run `{what}` ({e}): it is needed for this test; {install}"),
-    };
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if started.elapsed() > OMEGAT_TIMEOUT {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{what} took more than {OMEGAT_TIMEOUT:?}:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// Runs a tool with OmegaT's time limit (see `common/tool.rs`).
+fn run(cmd: Command, what: &str, install: &str) {
+    tool::run(cmd, what, install, OMEGAT_TIMEOUT);
 }
 
 /// A Groovy script for `--script`: lists OmegaT's segments (source, then translation or the
