@@ -530,17 +530,15 @@ fn read_zip_part(document: &[u8], part: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The space between two sentences of one block in the target language: white space without a
-/// line break between two sentences is left out in Chinese and Japanese (which put no space
-/// between sentences); anything else is kept.
-pub fn gap_for(gap: &str, target: &Lang) -> String {
+/// The space between two sentences of one block in the target language: in Chinese and
+/// Japanese (which put no space between sentences) white space there is left out: any white
+/// space in the formats that show it as one space (HTML, Markdown, DOCX), white space without a
+/// line break in plain text, where line breaks are the text's own. Anything else is kept.
+pub fn gap_for(gap: &str, target: &Lang, kind: Kind) -> String {
     let cjk = matches!(target.primary(), "zh" | "ja");
-    if cjk
-        && !gap.is_empty()
-        && gap
-            .chars()
-            .all(|c| c.is_whitespace() && c != '\n' && c != '\r')
-    {
+    let collapsible =
+        |c: char| c.is_whitespace() && (kind != Kind::Text || (c != '\n' && c != '\r'));
+    if cjk && !gap.is_empty() && gap.chars().all(collapsible) {
         String::new()
     } else {
         gap.to_string()
@@ -592,9 +590,10 @@ mod tests {
     fn sentence_gaps_follow_the_target_language() {
         let zh = Lang::parse("zh-CN").unwrap();
         let en = Lang::parse("en-GB").unwrap();
-        assert_eq!(gap_for(" ", &zh), "");
-        assert_eq!(gap_for("\u{a0} ", &zh), "");
-        assert_eq!(gap_for("\n", &zh), "\n");
-        assert_eq!(gap_for(" ", &en), " ");
+        assert_eq!(gap_for(" ", &zh, Kind::Text), "");
+        assert_eq!(gap_for("\u{a0} ", &zh, Kind::Text), "");
+        assert_eq!(gap_for("\n", &zh, Kind::Text), "\n");
+        assert_eq!(gap_for("\n  ", &zh, Kind::Html), "");
+        assert_eq!(gap_for(" ", &en, Kind::Html), " ");
     }
 }

@@ -122,14 +122,7 @@ impl Split {
             for p in gap {
                 match p {
                     Piece::Text(t) if between => {
-                        let cjk = matches!(target.primary(), "zh" | "ja");
-                        let kept =
-                            if kind != Kind::Text && cjk && t.chars().all(char::is_whitespace) {
-                                String::new()
-                            } else {
-                                document::gap_for(t, target)
-                            };
-                        push(&mut out, Piece::Text(kept));
+                        push(&mut out, Piece::Text(document::gap_for(t, target, kind)));
                     }
                     p => push(&mut out, p.clone()),
                 }
