@@ -436,11 +436,8 @@ fn looks_like_markdown(document: &[u8]) -> bool {
 }
 
 fn detect_zip(document: &[u8], name: &str) -> Result<Kind> {
-    let names: Vec<String> = match zip::ZipArchive::new(Cursor::new(document)) {
-        Ok(archive) => archive
-            .file_names()
-            .filter_map(|n| n.ok().map(|n| n.into_owned()))
-            .collect(),
+    let mut archive = match zip::ZipArchive::new(Cursor::new(document)) {
+        Ok(archive) => archive,
         Err(e) => {
             return Err(ErrorKind::Document {
                 name: name.to_string(),
@@ -452,8 +449,12 @@ fn detect_zip(document: &[u8], name: &str) -> Result<Kind> {
             .into());
         }
     };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
     let has = |n: &str| names.iter().any(|x| x == n);
-    let types = read_zip_part(document, "[Content_Types].xml").unwrap_or_default();
+    let types = read_zip_part(&mut archive, "[Content_Types].xml").unwrap_or_default();
     let types = String::from_utf8_lossy(&types);
     if has("word/document.xml") || types.contains("wordprocessingml.document.main") {
         if types.contains("macroEnabled") {
@@ -473,7 +474,7 @@ fn detect_zip(document: &[u8], name: &str) -> Result<Kind> {
         return Ok(Kind::Docx);
     }
     if has("mimetype") {
-        let mime = read_zip_part(document, "mimetype").unwrap_or_default();
+        let mime = read_zip_part(&mut archive, "mimetype").unwrap_or_default();
         let mime = String::from_utf8_lossy(&mime);
         if mime.contains("opendocument.text") {
             return Err(refused(
@@ -521,9 +522,8 @@ fn detect_zip(document: &[u8], name: &str) -> Result<Kind> {
 
 /// Reads one part of a ZIP package, at most 1 MB (enough for `[Content_Types].xml` and
 /// `mimetype`); `None` when it is missing or unreadable.
-fn read_zip_part(document: &[u8], part: &str) -> Option<Vec<u8>> {
+fn read_zip_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, part: &str) -> Option<Vec<u8>> {
     use std::io::Read;
-    let mut archive = zip::ZipArchive::new(Cursor::new(document)).ok()?;
     let file = archive.by_name(part).ok()?;
     let mut out = Vec::new();
     file.take(1 << 20).read_to_end(&mut out).ok()?;
