@@ -1,8 +1,13 @@
 //! tmkit: a translation memory for people who prepare Chinese and Japanese translations of English text.
 //!
-//! Layering (see the project's style guide): `model` at the bottom; `formats`, `store`, `matching` and
-//! `text` side by side, never importing each other; `ops` combines them into workflows; the binary's
-//! `cli` module sits on top and is the only place that prints.
+//! Layering (see the project's style guide), dependencies pointing one way:
+//!
+//! - `model`: plain data types, at the bottom;
+//! - `text`: pure text algorithms (segmentation, tokenization, numbers), on `model`;
+//! - `formats`, `store` and `matching` side by side, never importing each other: `formats` and
+//!   `store` depend on `model` only, `matching` on `model` and `text`;
+//! - `ops`: the workflows that combine them;
+//! - the binary's `cli` module on top, the only place that prints.
 
 pub mod error;
 pub mod formats;

@@ -195,9 +195,12 @@ impl Table {
     }
 }
 
-/// Display width: East Asian wide and full-width characters take two columns; terminal colour
-/// sequences (`ESC [ ... m`) take none.
+/// Display width in a terminal: East Asian wide and full-width characters take two columns,
+/// combining marks and other zero-width characters none (Unicode's East Asian Width and general
+/// categories, through the `unicode-width` crate); terminal colour sequences (`ESC [ ... m`) take
+/// none.
 pub fn unicode_width(s: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
     let mut in_escape = false;
     s.chars()
         .map(|c| {
@@ -209,20 +212,7 @@ pub fn unicode_width(s: &str) -> usize {
                 in_escape = true;
                 return 0;
             }
-            let c = c as u32;
-            if (0x1100..=0x115F).contains(&c)
-                || (0x2E80..=0xA4CF).contains(&c)
-                || (0xAC00..=0xD7A3).contains(&c)
-                || (0xF900..=0xFAFF).contains(&c)
-                || (0xFE30..=0xFE4F).contains(&c)
-                || (0xFF00..=0xFF60).contains(&c)
-                || (0xFFE0..=0xFFE6).contains(&c)
-                || (0x20000..=0x3FFFD).contains(&c)
-            {
-                2
-            } else {
-                1
-            }
+            c.width().unwrap_or(0)
         })
         .sum()
 }
@@ -259,6 +249,25 @@ pub fn count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_width_counts_terminal_columns() {
+        assert_eq!(unicode_width("memory"), 6);
+        assert_eq!(unicode_width("记忆库"), 6);
+        assert_eq!(unicode_width("ﾒﾓﾘ"), 3, "half-width katakana");
+        assert_eq!(unicode_width("Ｍ１"), 4, "full-width forms");
+        assert_eq!(
+            unicode_width("e\u{301}"),
+            1,
+            "a combining accent takes no column"
+        );
+        assert_eq!(
+            unicode_width("\x1b[1m北京\x1b[0m"),
+            4,
+            "colour codes take none"
+        );
+        assert_eq!(unicode_width("𠀋"), 2, "CJK extension B");
+    }
 
     #[test]
     fn controls_and_bidi_overrides_are_shown_not_obeyed() {

@@ -1,4 +1,5 @@
-//! Workflows that combine formats, store and matching: import, export, stats, add.
+//! Workflows that combine formats, store and matching: import, export, lookup, concordance,
+//! prepare, finish, check, glossary and segment.
 //!
 //! They take a typed config and return a typed report; they never print.
 
