@@ -11,11 +11,8 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_tmkit")
 }
 
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+/// A path under `tests/fixtures/` (the one helper all integration tests share).
+pub use crate::fixtures::fixture;
 
 pub fn repo_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
@@ -220,22 +217,10 @@ pub fn generated_tmx(n: usize, tag: &str) -> String {
     s
 }
 
-/// Compares `actual` with the golden file `tests/fixtures/golden/NAME`; with `BLESS=1` in the
-/// environment, writes it instead. Shows both on a mismatch.
+/// Compares `actual` with the golden file `tests/fixtures/golden/NAME` (see
+/// [`crate::fixtures::golden`]; `BLESS=1` rewrites it).
 pub fn assert_golden(name: &str, actual: &str) {
-    let path = fixture(&format!("golden/{name}"));
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run the test with BLESS=1", path.display()));
-    assert!(
-        expected == actual,
-        "output differs from {} (BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
+    crate::fixtures::golden(&format!("golden/{name}"), actual);
 }
 
 /// A memory with the bundled article memory, imported under a relative name so that output is the

@@ -11,10 +11,13 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-/// Compares `actual` with the golden file `tests/fixtures/<rel>`; with `BLESS=1` rewrites it.
+/// Compares `actual` with the golden file `tests/fixtures/<rel>`, showing the first lines that
+/// differ; with `BLESS=1` in the environment, writes it instead (creating its folder). The one
+/// golden-file helper of the integration tests: review a blessed diff like code.
 pub fn golden(rel: &str, actual: &str) {
     let path = fixture(rel);
     if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         return;
     }
