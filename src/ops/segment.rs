@@ -132,6 +132,40 @@ pub fn segment_document(
     }))
 }
 
+/// Whether [`segment_page`] reads this input: an HTML page, by its first bytes `head` (8 KiB,
+/// or the whole input when shorter) and its name, as [`segment_document`] detects it.
+pub fn is_page(head: &[u8], name: &str) -> bool {
+    use crate::formats::document::{self, Kind};
+    matches!(document::detect(head, name), Ok(Kind::Html))
+}
+
+/// Segments an HTML page as [`segment_document`] does, reading it a block at a time, so that
+/// memory holds one block (and a few buffers) whatever the size of the page: `each` gets each
+/// block's plain text, where it starts in the blocks' text joined by blank lines, and its
+/// segments, numbered and with offsets in that joined text exactly as [`segment_document`]
+/// gives them. The first error of `each` stops the reading and is returned.
+///
+/// A block longer than the segment limit (see [`Limits`]) is refused, located at its start in
+/// the page; no segment can then be longer than the limit either.
+pub fn segment_page(
+    input: &mut dyn crate::formats::document::Input,
+    name: &str,
+    rules: &RuleSet,
+    each: &mut dyn FnMut(&str, usize, &[Segment]) -> Result<()>,
+) -> Result<()> {
+    use crate::formats::document::{Kind, Options};
+    use crate::ops::prepare::document::Cutter;
+    let mut cutter = Cutter::default();
+    Kind::Html
+        .filter()
+        .extract_each(input, name, &Options::default(), &mut |block| {
+            let plain = block.plain_text();
+            let (start, segments) = cutter.cut(Kind::Html, &plain, rules);
+            each(&plain, start, &segments)
+        })?;
+    Ok(())
+}
+
 /// Refuses the first segment longer than the segment limit (see [`Limits`]), at its place in
 /// `name`: a "sentence" of megabytes (a file without punctuation or line breaks) would cost
 /// many times its size to look up or analyse, and no memory holds anything like it.
