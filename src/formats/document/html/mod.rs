@@ -597,8 +597,8 @@ impl<'t, 's> Walker<'t, 's> {
                     column,
                 },
                 message: format!(
-                    "the text of a <{context}> longer than {}, the limit for one segment (is \
-                     the page missing its paragraph tags?): raise the limit with \
+                    "a block of text in <{context}> is longer than {}, the limit for one \
+                     segment (is the page missing its paragraph tags?): raise the limit with \
                      --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
                     describe_bytes(max)
                 ),
