@@ -330,8 +330,8 @@ fn write_row(
                 char_start: s.char_start,
                 char_end: s.char_end,
             };
-            let json = serde_json::to_string(&row).map_err(std::io::Error::other)?;
-            write!(out, "{}  {json}", if first { "[\n" } else { ",\n" })
+            out.write_all(if first { b"[\n  " } else { b",\n  " })?;
+            serde_json::to_writer(&mut *out, &row).map_err(std::io::Error::other)
         }
         Output::Tsv => {
             let mut e = String::with_capacity(t.len());

@@ -105,7 +105,7 @@ impl Cutter {
             self.bytes += 2;
             self.chars += 2;
         }
-        let found = if kind == Kind::Text {
+        let found = if kind == Kind::Text || !plain.contains(['\n', '\r']) {
             segment(plain, rules)
         } else {
             // Line breaks inside a paragraph are white space in these formats.

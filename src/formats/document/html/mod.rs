@@ -143,9 +143,10 @@ fn stream_blocks(
         })?;
     input.seek(SeekFrom::Start(bom as u64)).map_err(io)?;
     let limit = Limits::current().max_segment_bytes;
-    // The raw text of a token of up to `limit` characters stays in the window (a character
-    // reference or a CR LF is longer than what it stands for).
-    let window = Rc::new(RefCell::new(Window::new(limit.saturating_mul(4))));
+    // The raw text of a token of up to `limit` bytes stays in the window, unless it is longer
+    // than what it stands for by more than two chunks (character references, CR LF): such a
+    // token is refused as over the limit.
+    let window = Rc::new(RefCell::new(Window::new(limit.saturating_add(128 << 10))));
     let mut reader = &mut *input;
     let decoded = stream::Decoded::new(
         &mut reader,

@@ -6,7 +6,7 @@
 //! valid UTF-8, as the rule asks, and the page is then read again from its start.
 //!
 //! The tokenizer gets the decoded text from [`Decoded`], which also copies it into a [`Window`]:
-//! the latest part of the decoded text (at least twice the segment limit), which the walker reads
+//! the latest part of the decoded text (at least the segment limit), which the walker reads
 //! token markup from (the raw text of a text token, the quotes around an attribute value), and
 //! which locates a position as `line:column` for messages.
 
@@ -35,10 +35,12 @@ pub(super) struct Window {
 
 impl Window {
     pub(super) fn new(keep: usize) -> Window {
+        let keep = keep.max(CHUNK);
         Window {
-            text: Vec::new(),
+            // Allocated once: grown, it would be copied to new memory several times.
+            text: Vec::with_capacity(2 * keep + CHUNK),
             base: 0,
-            keep: keep.max(CHUNK),
+            keep,
             at: 0,
             line: 1,
             column: 1,
