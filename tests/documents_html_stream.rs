@@ -54,12 +54,17 @@ fn streamed(doc: &[u8], rules: &RuleSet) -> (Extracted, Vec<Row>) {
         .expect("HTML is never refused");
     x.blocks = blocks;
     let mut rows = Vec::new();
-    segment_page(&mut Cursor::new(doc), "page.html", rules, &mut |text, start, segs| {
-        for s in segs {
-            rows.push((s.clone(), text[s.start - start..s.end - start].to_string()));
-        }
-        Ok(())
-    })
+    segment_page(
+        &mut Cursor::new(doc),
+        "page.html",
+        rules,
+        &mut |text, start, segs| {
+            for s in segs {
+                rows.push((s.clone(), text[s.start - start..s.end - start].to_string()));
+            }
+            Ok(())
+        },
+    )
     .expect("HTML is never refused");
     (x, rows)
 }
@@ -181,7 +186,10 @@ fn every_way_of_naming_an_encoding_streams_to_the_same_segments() {
     // UTF-8 if all of it is, else windows-1252, with a warning.
     let padding = format!("<!-- {} -->", "x".repeat(1100));
     let late = format!("<html><head>{padding}<meta charset=shift_jis></head>{body}");
-    assert_eq!(assert_same(late.as_bytes(), "late meta, UTF-8").encoding, "UTF-8");
+    assert_eq!(
+        assert_same(late.as_bytes(), "late meta, UTF-8").encoding,
+        "UTF-8"
+    );
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&late);
     let x = assert_same(&sjis, "late meta, Shift_JIS bytes");
     assert_eq!(x.encoding, "windows-1252");
@@ -205,10 +213,15 @@ fn the_other_formats_hand_out_their_extracted_blocks_one_by_one() {
     let whole = filter.extract(&md, "a.md", &Options::default()).unwrap();
     let mut blocks = Vec::new();
     let rest = filter
-        .extract_each(&mut Cursor::new(&md), "a.md", &Options::default(), &mut |b| {
-            blocks.push(b);
-            Ok(())
-        })
+        .extract_each(
+            &mut Cursor::new(&md),
+            "a.md",
+            &Options::default(),
+            &mut |b| {
+                blocks.push(b);
+                Ok(())
+            },
+        )
         .unwrap();
     assert!(rest.blocks.is_empty());
     assert_eq!(blocks, whole.blocks);
@@ -288,8 +301,27 @@ fn tmkit_segment_writes_the_same_bytes_for_a_page_read_a_block_at_a_time() {
             );
         }
     }
-    let empty = tmkit(&["segment", "empty.html", "--format", "json"], None, dir.path());
+    let empty = tmkit(
+        &["segment", "empty.html", "--format", "json"],
+        None,
+        dir.path(),
+    );
     assert_eq!(String::from_utf8_lossy(&empty.stdout), "[]\n");
+    // A page named by a path that is a pipe (which cannot be read twice) is read whole.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tmkit"))
+        .args(["segment", "/dev/stdin", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let page = pages[0].1.clone();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &page));
+    let piped = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let file = tmkit(&["segment", "example.html", "--format", "json"], None, dir.path());
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(piped.stdout == file.stdout, "a piped page differs");
 }
 
 #[test]
@@ -325,7 +357,11 @@ fn a_block_longer_than_the_segment_limit_is_refused_at_its_place_in_the_page() {
     // Text with no tag at all (one text token), and the value of an alt attribute.
     for (name, page, place) in [
         // The text starts right after the doctype, with its line break.
-        ("text.html", format!("<!DOCTYPE html>\n{long}"), "text.html:1:16:"),
+        (
+            "text.html",
+            format!("<!DOCTYPE html>\n{long}"),
+            "text.html:1:16:",
+        ),
         (
             "alt.html",
             format!("<!DOCTYPE html>\n<p>Before.</p>\n<img alt=\"{long}\">"),

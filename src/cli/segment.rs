@@ -24,6 +24,8 @@ pub struct Args {
     /// a Markdown file (.md) is read as prepare reads it: the text of each block (paragraph,
     /// heading, list item, cell, translatable attribute), without markup; offsets then refer to
     /// the blocks' text joined by blank lines.
+    /// An HTML file is read and written a block at a time, so memory stays flat however large
+    /// the page; a block longer than the segment limit (--max-segment-bytes) is refused.
     pub input: Option<PathBuf>,
     /// Language of the text (BCP 47: en, en-US, zh-CN, ja...): picks the language rules.
     #[arg(long, short = 'l', default_value = "en")]
@@ -236,9 +238,13 @@ fn segment_page(
     rules: &tmkit::text::srx::RuleSet,
 ) -> anyhow::Result<Option<i32>> {
     use std::io::{Seek, SeekFrom};
+    // Only a regular file can be read again from its start (not a pipe or a device).
     let Ok(mut file) = std::fs::File::open(path) else {
         return Ok(None);
     };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
     let mut head = Vec::with_capacity(8192);
     if (&mut file).take(8192).read_to_end(&mut head).is_err() {
         return Ok(None);
@@ -252,7 +258,8 @@ fn segment_page(
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut rows = 0usize;
-    let written = |r: std::io::Result<()>| r.map_err(|e| tmkit::Error::from(tmkit::ErrorKind::Write(e)));
+    let written =
+        |r: std::io::Result<()>| r.map_err(|e| tmkit::Error::from(tmkit::ErrorKind::Write(e)));
     if format == Output::Tsv {
         written(writeln!(
             out,

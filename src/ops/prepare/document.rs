@@ -105,16 +105,17 @@ impl Cutter {
             self.bytes += 2;
             self.chars += 2;
         }
-        let found = if kind == Kind::Text || !plain.contains(['\n', '\r']) {
-            segment(plain, rules)
-        } else {
-            // Line breaks inside a paragraph are white space in these formats.
-            let view: String = plain
-                .chars()
-                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-                .collect();
-            segment(&view, rules)
-        };
+        let found =
+            if kind == Kind::Text || memchr::memchr2(b'\n', b'\r', plain.as_bytes()).is_none() {
+                segment(plain, rules)
+            } else {
+                // Line breaks inside a paragraph are white space in these formats.
+                let view: String = plain
+                    .chars()
+                    .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                    .collect();
+                segment(&view, rules)
+            };
         let block = self.blocks;
         let start = self.bytes;
         let out = found
@@ -122,7 +123,11 @@ impl Cutter {
             .map(|s| {
                 self.segments += 1;
                 Segment {
-                    paragraph: if kind == Kind::Text { s.paragraph } else { block },
+                    paragraph: if kind == Kind::Text {
+                        s.paragraph
+                    } else {
+                        block
+                    },
                     index: self.segments - 1,
                     start: self.bytes + s.start,
                     end: self.bytes + s.end,

@@ -72,7 +72,12 @@ impl Filter for HtmlFilter {
     fn extract(&self, document: &[u8], name: &str, options: &Options) -> Result<Extracted> {
         let source = decode::decode(document, name, options.encoding.as_deref())?;
         let parsed = parse(&source.text, false);
-        Ok(extracted(parsed.blocks, parsed.lang, &source.encoding, source.origin))
+        Ok(extracted(
+            parsed.blocks,
+            parsed.lang,
+            &source.encoding,
+            source.origin,
+        ))
     }
 
     /// Reads the page a chunk at a time: beyond the block being read, memory holds a few
@@ -136,11 +141,10 @@ fn stream_blocks(
         .take(1024)
         .read_to_end(&mut head)
         .map_err(io)?;
-    let (encoding, bom, origin) =
-        decode::choose(&head, name, options.encoding.as_deref(), || {
-            input.seek(SeekFrom::Start(0)).map_err(io)?;
-            stream::is_utf8(&mut &mut *input).map_err(io)
-        })?;
+    let (encoding, bom, origin) = decode::choose(&head, name, options.encoding.as_deref(), || {
+        input.seek(SeekFrom::Start(0)).map_err(io)?;
+        stream::is_utf8(&mut &mut *input).map_err(io)
+    })?;
     input.seek(SeekFrom::Start(bom as u64)).map_err(io)?;
     let limit = Limits::current().max_segment_bytes;
     // The raw text of a token of up to `limit` bytes stays in the window, unless it is longer
@@ -447,7 +451,10 @@ impl ForwardingEmitter for Feed<'_, '_, '_> {
 }
 
 /// Runs the tokenizer over `reader`, feeding the walker, until the page ends or the walker fails.
-fn walk<R: html5gum::Reader>(w: &mut Walker<'_, '_>, reader: R) -> std::result::Result<(), R::Error> {
+fn walk<R: html5gum::Reader>(
+    w: &mut Walker<'_, '_>,
+    reader: R,
+) -> std::result::Result<(), R::Error> {
     let mut emitter = CallbackEmitter::new(Events(w));
     emitter.naively_switch_states(true);
     // The tokenizer yields a token only when the walker has failed.
@@ -581,7 +588,9 @@ impl<'t, 's> Walker<'t, 's> {
                 let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
                 (
                     1 + memchr::memchr_iter(b'\n', before).count() as u64,
-                    1 + String::from_utf8_lossy(&before[line_start..]).chars().count() as u64,
+                    1 + String::from_utf8_lossy(&before[line_start..])
+                        .chars()
+                        .count() as u64,
                 )
             }
         };
@@ -782,10 +791,9 @@ impl<'t, 's> Walker<'t, 's> {
         match tag {
             "html" if self.out.html_insert.is_none() => {
                 let start = self.tag_start;
-                if self
-                    .text
-                    .with(start, start + 5, |b| b.is_some_and(|b| b.eq_ignore_ascii_case(b"<html")))
-                {
+                if self.text.with(start, start + 5, |b| {
+                    b.is_some_and(|b| b.eq_ignore_ascii_case(b"<html"))
+                }) {
                     self.out.html_insert = Some(self.tag_start + 5);
                 }
                 self.out.html_lang = self.site(b"lang");
@@ -1063,7 +1071,7 @@ impl<'t, 's> Walker<'t, 's> {
     /// are standalone codes.
     fn text_token(&mut self, value: &[u8], start: usize, end: usize) {
         let server = self.text.with(start, end, |raw| {
-            raw.map(|raw| memchr::memmem::find(raw, b"<%").is_some())
+            raw.map(|raw| memchr::memchr_iter(b'<', raw).any(|i| raw.get(i + 1) == Some(&b'%')))
         });
         match server {
             Some(false) => return self.text_item(value, start, end),
@@ -1076,8 +1084,8 @@ impl<'t, 's> Walker<'t, 's> {
         let mut at = start;
         while let Some(open) = memchr::memmem::find(&raw[at - start..], b"<%") {
             let s = at + open;
-            let e = memchr::memmem::find(&raw[s + 2 - start..], b"%>")
-                .map_or(end, |c| s + 2 + c + 2);
+            let e =
+                memchr::memmem::find(&raw[s + 2 - start..], b"%>").map_or(end, |c| s + 2 + c + 2);
             if s > at {
                 let decoded = decode_fragment(&self.slice(at, s));
                 self.text_item(decoded.as_bytes(), at, s);
