@@ -54,17 +54,12 @@ fn streamed(doc: &[u8], rules: &RuleSet) -> (Extracted, Vec<Row>) {
         .expect("HTML is never refused");
     x.blocks = blocks;
     let mut rows = Vec::new();
-    segment_page(
-        &mut Cursor::new(doc),
-        "page.html",
-        rules,
-        &mut |text, start, segs| {
-            for s in segs {
-                rows.push((s.clone(), text[s.start - start..s.end - start].to_string()));
-            }
-            Ok(())
-        },
-    )
+    segment_page(&mut Cursor::new(doc), "page.html", rules, &mut |block| {
+        for s in block.segments {
+            rows.push((s.clone(), block.text_of(s).to_string()));
+        }
+        Ok(())
+    })
     .expect("HTML is never refused");
     (x, rows)
 }
@@ -319,7 +314,11 @@ fn tmkit_segment_writes_the_same_bytes_for_a_page_read_a_block_at_a_time() {
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &page));
     let piped = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    let file = tmkit(&["segment", "example.html", "--format", "json"], None, dir.path());
+    let file = tmkit(
+        &["segment", "example.html", "--format", "json"],
+        None,
+        dir.path(),
+    );
     assert_eq!(piped.status.code(), Some(0));
     assert!(piped.stdout == file.stdout, "a piped page differs");
 }

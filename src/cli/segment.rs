@@ -266,9 +266,9 @@ fn segment_page(
             "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext"
         ))?;
     }
-    let result = ops::segment_page(&mut file, &name, rules, &mut |text, start, segments| {
-        for s in segments {
-            let t = &text[s.start - start..s.end - start];
+    let result = ops::segment_page(&mut file, &name, rules, &mut |block| {
+        for s in block.segments {
+            let t = block.text_of(s);
             written(write_row(&mut out, format, t, s, rows == 0))?;
             rows += 1;
         }

@@ -139,11 +139,29 @@ pub fn is_page(head: &[u8], name: &str) -> bool {
     matches!(document::detect(head, name), Ok(Kind::Html))
 }
 
+/// One block of a page cut into segments, as [`segment_page`] hands it out.
+#[derive(Debug, Clone, Copy)]
+pub struct PageBlock<'a> {
+    /// The block's plain text.
+    pub text: &'a str,
+    /// Where it starts in the blocks' text joined by blank lines, in bytes.
+    pub start: usize,
+    /// Its segments, numbered and with offsets in that joined text.
+    pub segments: &'a [Segment],
+}
+
+impl<'a> PageBlock<'a> {
+    /// The text of one of the block's segments.
+    pub fn text_of(&self, s: &Segment) -> &'a str {
+        &self.text[s.start - self.start..s.end - self.start]
+    }
+}
+
 /// Segments an HTML page as [`segment_document`] does, reading it a block at a time, so that
 /// memory holds one block (and a few buffers) whatever the size of the page: `each` gets each
-/// block's plain text, where it starts in the blocks' text joined by blank lines, and its
-/// segments, numbered and with offsets in that joined text exactly as [`segment_document`]
-/// gives them. The first error of `each` stops the reading and is returned.
+/// block with its segments, numbered and with offsets in the blocks' text joined by blank lines
+/// exactly as [`segment_document`] gives them. The first error of `each` stops the reading and
+/// is returned.
 ///
 /// A block longer than the segment limit (see [`Limits`]) is refused, located at its start in
 /// the page; no segment can then be longer than the limit either.
@@ -151,7 +169,7 @@ pub fn segment_page(
     input: &mut dyn crate::formats::document::Input,
     name: &str,
     rules: &RuleSet,
-    each: &mut dyn FnMut(&str, usize, &[Segment]) -> Result<()>,
+    each: &mut dyn FnMut(PageBlock<'_>) -> Result<()>,
 ) -> Result<()> {
     use crate::formats::document::{Kind, Options};
     use crate::ops::prepare::document::Cutter;
@@ -161,7 +179,11 @@ pub fn segment_page(
         .extract_each(input, name, &Options::default(), &mut |block| {
             let plain = block.plain_text();
             let (start, segments) = cutter.cut(Kind::Html, &plain, rules);
-            each(&plain, start, &segments)
+            each(PageBlock {
+                text: &plain,
+                start,
+                segments: &segments,
+            })
         })?;
     Ok(())
 }
