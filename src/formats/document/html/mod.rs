@@ -44,6 +44,16 @@
 //! `content-language` meta, where present) is set to the target; a page without `lang` gets
 //! one on `<html>`, or `<html lang="...">` after its doctype when it has no `<html>`. The page is
 //! written in its own encoding, characters it cannot hold as numeric character references.
+//!
+//! # Reading a page a chunk at a time
+//!
+//! [`Filter::extract_each`] (`tmkit segment`) runs the same walker over the page decoded a
+//! chunk at a time (`stream.rs`), handing each block out as soon as it ends: memory holds the
+//! block being read and a few buffers, whatever the size of the page. The emitter buffers
+//! nothing the walker does not read (the text of scripts and other elements not translated,
+//! comments, attributes not translated), so scripts and comments of any size cost nothing; a
+//! block, or a text or attribute value being read, longer than the segment limit is refused,
+//! with its place in the page. The codes get no native markup there (segmenting needs none).
 
 mod decode;
 mod stream;
@@ -75,7 +85,7 @@ impl Filter for HtmlFilter {
         Ok(extracted(
             parsed.blocks,
             parsed.lang,
-            &source.encoding,
+            source.encoding,
             source.origin,
         ))
     }
@@ -112,7 +122,7 @@ impl Filter for HtmlFilter {
 fn extracted(
     blocks: Vec<Block>,
     lang: Option<String>,
-    encoding: &&'static encoding_rs::Encoding,
+    encoding: &'static encoding_rs::Encoding,
     origin: Origin,
 ) -> Extracted {
     let mut out = Extracted::new(Kind::Html, blocks);
@@ -168,7 +178,7 @@ fn stream_blocks(
         return Err(e);
     }
     let lang = w.out.lang.take();
-    Ok(extracted(Vec::new(), lang, &encoding, origin))
+    Ok(extracted(Vec::new(), lang, encoding, origin))
 }
 
 /// Where a quoted attribute value is.
