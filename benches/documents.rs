@@ -5,12 +5,15 @@
 //! - `prepare` and `finish` on the example article as DOCX, HTML and text, with the bundled
 //!   memory (target: under 150 ms each for the DOCX);
 //! - extraction of a generated HTML page of 10 MB (`tmkit segment page.html --format json`),
-//!   and of 2.5 and 40 MB to show that memory follows the input, not more (target: 50 MB/s);
+//!   and of 2.5 and 40 MB to show that memory stays flat whatever the size of the page
+//!   (target: 50 MB/s);
 //! - the same pages through translate-toolkit's `html2po` and `po2html` (when installed), and
 //!   tmkit's own pipeline on them (`prepare --no-memory`, then `finish`), with the ratio.
 //!
 //! `cargo bench --bench documents`. `TMKIT_DOCS_MB=10` sets the size of the big page;
-//! `TMKIT_DOCS_ONLY=kit|extraction|peers` runs one of the three parts.
+//! `TMKIT_DOCS_ONLY=kit|extraction|peers` runs one of the three parts; `TMKIT_BENCH_BIN=PATH`
+//! measures that `tmkit` binary instead of building this one (a baseline from another commit,
+//! run in the same session).
 
 #[path = "common/process.rs"]
 mod process;
@@ -99,13 +102,20 @@ fn which(tool: &str) -> Option<PathBuf> {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "tmkit"])
-        .current_dir(&root)
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo build --release");
-    let bin = root.join("target/release/tmkit");
+    // Another build to measure (an older commit, for a comparison in the same session).
+    let bin = match std::env::var_os("TMKIT_BENCH_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => {
+            let status = Command::new("cargo")
+                .args(["build", "--release", "--quiet", "--bin", "tmkit"])
+                .current_dir(&root)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build --release");
+            root.join("target/release/tmkit")
+        }
+    };
+    println!("binary: {}\n", bin.display());
     let runs: usize = std::env::var("TMKIT_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -24,6 +24,8 @@ pub struct Args {
     /// a Markdown file (.md) is read as prepare reads it: the text of each block (paragraph,
     /// heading, list item, cell, translatable attribute), without markup; offsets then refer to
     /// the blocks' text joined by blank lines.
+    /// An HTML file is read and written a block at a time, so memory stays flat however large
+    /// the page; a block longer than the segment limit (--max-segment-bytes) is refused.
     pub input: Option<PathBuf>,
     /// Language of the text (BCP 47: en, en-US, zh-CN, ja...): picks the language rules.
     #[arg(long, short = 'l', default_value = "en")]
@@ -97,6 +99,11 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
         );
     }
 
+    if let Some(path) = args.input.as_deref().filter(|p| p.as_os_str() != "-")
+        && let Some(code) = segment_page(path, args.format, &rules)?
+    {
+        return Ok(code);
+    }
     let (name, bytes) = read_input(args.input.as_deref())?;
     let result = match ops::segment_document(&bytes, &name, &rules)? {
         Some(doc) => doc,
@@ -220,4 +227,135 @@ fn write(
         }
     }
     Ok(())
+}
+
+/// An HTML page, read and written a block at a time (`ops::segment_page`): the output is the
+/// same as for the page read whole, and memory stays flat whatever the size of the page.
+/// `None` when `path` is not an HTML page (or cannot be opened: the whole-file path says why).
+fn segment_page(
+    path: &std::path::Path,
+    format: Output,
+    rules: &tmkit::text::srx::RuleSet,
+) -> anyhow::Result<Option<i32>> {
+    use std::io::{Seek, SeekFrom};
+    // Only a regular file can be read again from its start (not a pipe or a device).
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(8192);
+    if (&mut file).take(8192).read_to_end(&mut head).is_err() {
+        return Ok(None);
+    }
+    let name = path.display().to_string();
+    if !ops::is_page(&head, &name) {
+        return Ok(None);
+    }
+    let io = |e| tmkit::Error::io(path, e);
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut rows = 0usize;
+    let written =
+        |r: std::io::Result<()>| r.map_err(|e| tmkit::Error::from(tmkit::ErrorKind::Write(e)));
+    if format == Output::Tsv {
+        written(writeln!(
+            out,
+            "paragraph\tindex\tstart\tend\tchar_start\tchar_end\ttext"
+        ))?;
+    }
+    let result = ops::segment_page(&mut file, &name, rules, &mut |block| {
+        for s in block.segments {
+            let t = block.text_of(s);
+            written(write_row(&mut out, format, t, s, rows == 0))?;
+            rows += 1;
+        }
+        Ok(())
+    })
+    .and_then(|()| {
+        written(match format {
+            Output::Json if rows == 0 => writeln!(out, "[]"),
+            Output::Json => writeln!(out, "\n]"),
+            _ => Ok(()),
+        })
+    })
+    .and_then(|()| written(out.flush()));
+    match result {
+        Ok(()) => Ok(Some(EXIT_OK)),
+        Err(e) if e.is_broken_pipe() => Ok(Some(EXIT_OK)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One segment of a page as [`write`] writes it (the JSON array opened by the first row and
+/// closed by the caller).
+fn write_row(
+    out: &mut impl Write,
+    format: Output,
+    t: &str,
+    s: &Segment,
+    first: bool,
+) -> std::io::Result<()> {
+    match format {
+        Output::Text => {
+            let t = &*safe(t);
+            if t.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
+                let flat: String = t
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                writeln!(out, "{flat}")
+            } else {
+                writeln!(out, "{t}")
+            }
+        }
+        Output::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                paragraph: usize,
+                index: usize,
+                text: &'a str,
+                start: usize,
+                end: usize,
+                char_start: usize,
+                char_end: usize,
+            }
+            let row = Row {
+                paragraph: s.paragraph,
+                index: s.index,
+                text: t,
+                start: s.start,
+                end: s.end,
+                char_start: s.char_start,
+                char_end: s.char_end,
+            };
+            out.write_all(if first { b"[\n  " } else { b",\n  " })?;
+            serde_json::to_writer(&mut *out, &row).map_err(std::io::Error::other)
+        }
+        Output::Tsv => {
+            let mut e = String::with_capacity(t.len());
+            for c in t.chars() {
+                match c {
+                    '\t' => e.push_str("\\t"),
+                    '\n' => e.push_str("\\n"),
+                    '\r' => e.push_str("\\r"),
+                    '\\' => e.push_str("\\\\"),
+                    c => e.push(c),
+                }
+            }
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                s.paragraph, s.index, s.start, s.end, s.char_start, s.char_end, e
+            )
+        }
+    }
 }

@@ -132,6 +132,62 @@ pub fn segment_document(
     }))
 }
 
+/// Whether [`segment_page`] reads this input: an HTML page, by its first bytes `head` (8 KiB,
+/// or the whole input when shorter) and its name, as [`segment_document`] detects it.
+pub fn is_page(head: &[u8], name: &str) -> bool {
+    use crate::formats::document::{self, Kind};
+    matches!(document::detect(head, name), Ok(Kind::Html))
+}
+
+/// One block of a page cut into segments, as [`segment_page`] hands it out.
+#[derive(Debug, Clone, Copy)]
+pub struct PageBlock<'a> {
+    /// The block's plain text.
+    pub text: &'a str,
+    /// Where it starts in the blocks' text joined by blank lines, in bytes.
+    pub start: usize,
+    /// Its segments, numbered and with offsets in that joined text.
+    pub segments: &'a [Segment],
+}
+
+impl<'a> PageBlock<'a> {
+    /// The text of one of the block's segments.
+    pub fn text_of(&self, s: &Segment) -> &'a str {
+        &self.text[s.start - self.start..s.end - self.start]
+    }
+}
+
+/// Segments an HTML page as [`segment_document`] does, reading it a block at a time, so that
+/// memory holds one block (and a few buffers) whatever the size of the page: `each` gets each
+/// block with its segments, numbered and with offsets in the blocks' text joined by blank lines
+/// exactly as [`segment_document`] gives them. The first error of `each` stops the reading and
+/// is returned.
+///
+/// A block longer than the segment limit (see [`Limits`]) is refused, located at its start in
+/// the page; no segment can then be longer than the limit either.
+pub fn segment_page(
+    input: &mut dyn crate::formats::document::Input,
+    name: &str,
+    rules: &RuleSet,
+    each: &mut dyn FnMut(PageBlock<'_>) -> Result<()>,
+) -> Result<()> {
+    use crate::formats::document::{Kind, Options};
+    use crate::ops::prepare::document::Cutter;
+    let mut cutter = Cutter::default();
+    Kind::Html
+        .filter()
+        .extract_each(input, name, &Options::default(), &mut |block| {
+            let plain = block.plain_text();
+            let (start, segments) = cutter.cut(Kind::Html, &plain, rules);
+            each(PageBlock {
+                text: &plain,
+                start,
+                segments: &segments,
+            })
+        })?;
+    Ok(())
+}
+
 /// Refuses the first segment longer than the segment limit (see [`Limits`]), at its place in
 /// `name`: a "sentence" of megabytes (a file without punctuation or line breaks) would cost
 /// many times its size to look up or analyse, and no memory holds anything like it.

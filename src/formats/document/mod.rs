@@ -273,7 +273,40 @@ pub trait Filter: Sync {
         blocks: &[Vec<Piece>],
         target: &Lang,
     ) -> Result<Vec<u8>>;
+
+    /// The blocks of a document read from `input`, handed to `sink` one at a time in document
+    /// order, as [`Filter::extract`] gives them except that the codes' `native` markup may be
+    /// left empty; returns the rest of the extraction (its `blocks` empty). The first error of
+    /// `sink` stops the reading and is returned.
+    ///
+    /// Formats that can read a document a piece at a time (HTML) hold only the block being
+    /// read, and refuse a block longer than the segment limit
+    /// ([`Limits`](crate::model::Limits)); the others read the whole document and extract it.
+    fn extract_each(
+        &self,
+        input: &mut dyn Input,
+        name: &str,
+        options: &Options,
+        sink: &mut dyn FnMut(Block) -> Result<()>,
+    ) -> Result<Extracted> {
+        let mut document = Vec::new();
+        input
+            .read_to_end(&mut document)
+            .map_err(|e| crate::Error::io(name, e))?;
+        let mut extracted = self.extract(&document, name, options)?;
+        for block in std::mem::take(&mut extracted.blocks) {
+            sink(block)?;
+        }
+        Ok(extracted)
+    }
 }
+
+/// What a document is read from when it is read a piece at a time: a file, or bytes in memory
+/// (a `Cursor`). Seeking lets a filter read the start again (HTML: to check that a page that
+/// declares no encoding is UTF-8 throughout before reading it as UTF-8).
+pub trait Input: std::io::Read + std::io::Seek {}
+
+impl<T: std::io::Read + std::io::Seek + ?Sized> Input for T {}
 
 /// What the user says about a document that its content does not.
 #[derive(Debug, Clone, Default)]

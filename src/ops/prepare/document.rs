@@ -60,46 +60,86 @@ pub fn segment_document(kind: Kind, extracted: &Extracted, rules: &RuleSet) -> S
     let mut text = String::new();
     let mut segments = Vec::new();
     let mut places = Vec::new();
-    let mut chars = 0usize;
+    let mut cutter = Cutter::default();
     for (b, block) in extracted.blocks.iter().enumerate() {
         let plain = block.plain_text();
         if b > 0 {
             text.push_str("\n\n");
-            chars += 2;
         }
-        let base = text.len();
-        let found = if kind == Kind::Text {
-            segment(&plain, rules)
-        } else {
-            // Line breaks inside a paragraph are white space in these formats.
-            let view: String = plain
-                .chars()
-                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-                .collect();
-            segment(&view, rules)
-        };
+        let (base, found) = cutter.cut(kind, &plain, rules);
+        debug_assert_eq!(base, text.len());
         for s in found {
             places.push(Place {
                 block: b,
-                start: s.start,
-                end: s.end,
+                start: s.start - base,
+                end: s.end - base,
             });
-            segments.push(Segment {
-                paragraph: if kind == Kind::Text { s.paragraph } else { b },
-                index: segments.len(),
-                start: base + s.start,
-                end: base + s.end,
-                char_start: chars + s.char_start,
-                char_end: chars + s.char_end,
-            });
+            segments.push(s);
         }
-        chars += plain.chars().count();
         text.push_str(&plain);
     }
     Segmented {
         text,
         segments,
         places,
+    }
+}
+
+/// Cuts the blocks of a document into sentences one at a time, numbering the segments as
+/// [`segment_document`] does: offsets in the blocks' plain texts joined by blank lines, counted
+/// rather than kept, so that a document read a block at a time needs no more than its block.
+#[derive(Debug, Clone, Default)]
+pub struct Cutter {
+    blocks: usize,
+    segments: usize,
+    /// The length of the joined text so far, in bytes and in characters.
+    bytes: usize,
+    chars: usize,
+}
+
+impl Cutter {
+    /// The segments of the next block, whose plain text is `plain`, with offsets in the joined
+    /// text; and where the block starts in it (in bytes).
+    pub fn cut(&mut self, kind: Kind, plain: &str, rules: &RuleSet) -> (usize, Vec<Segment>) {
+        if self.blocks > 0 {
+            self.bytes += 2;
+            self.chars += 2;
+        }
+        let found =
+            if kind == Kind::Text || memchr::memchr2(b'\n', b'\r', plain.as_bytes()).is_none() {
+                segment(plain, rules)
+            } else {
+                // Line breaks inside a paragraph are white space in these formats.
+                let view: String = plain
+                    .chars()
+                    .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                    .collect();
+                segment(&view, rules)
+            };
+        let block = self.blocks;
+        let start = self.bytes;
+        let out = found
+            .into_iter()
+            .map(|s| {
+                self.segments += 1;
+                Segment {
+                    paragraph: if kind == Kind::Text {
+                        s.paragraph
+                    } else {
+                        block
+                    },
+                    index: self.segments - 1,
+                    start: self.bytes + s.start,
+                    end: self.bytes + s.end,
+                    char_start: self.chars + s.char_start,
+                    char_end: self.chars + s.char_end,
+                }
+            })
+            .collect();
+        self.blocks += 1;
+        self.bytes += plain.len();
+        self.chars += plain.chars().count();
+        (start, out)
     }
 }
 

@@ -55,26 +55,9 @@ impl Source<'_> {
 /// `<meta charset>` (the WHATWG prescan of the first 1024 bytes), then UTF-8 if the page is
 /// valid UTF-8, else windows-1252 (what browsers assume for Western pages).
 pub(super) fn decode<'a>(document: &'a [u8], name: &str, user: Option<&str>) -> Result<Source<'a>> {
-    let (encoding, bom, origin) = if let Some((enc, bom)) = Encoding::for_bom(document) {
-        (enc, bom, Origin::Bom)
-    } else if let Some(label) = user {
-        let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            crate::Error::from(ErrorKind::Document {
-                name: name.to_string(),
-                message: format!(
-                    "unknown encoding {label:?}: use a name such as utf-8, windows-1252, gb18030 \
-                     or shift_jis"
-                ),
-            })
-        })?;
-        (enc, 0, Origin::User)
-    } else if let Some(enc) = prescan(document) {
-        (enc, 0, Origin::Meta)
-    } else if simdutf8::basic::from_utf8(document).is_ok() {
-        (UTF_8, 0, Origin::Utf8)
-    } else {
-        (WINDOWS_1252, 0, Origin::Guessed)
-    };
+    let (encoding, bom, origin) = choose(document, name, user, || {
+        Ok(simdutf8::basic::from_utf8(document).is_ok())
+    })?;
     let body = &document[bom..];
     if encoding == UTF_8
         && let Ok(text) = simdutf8::basic::from_utf8(body)
@@ -94,6 +77,39 @@ pub(super) fn decode<'a>(document: &'a [u8], name: &str, user: Option<&str>) -> 
         origin,
         bom,
         runs,
+    })
+}
+
+/// The encoding of a page, how it was chosen and the length of its byte-order mark, from the
+/// page's first bytes (`head`: at least its first 1024 bytes, or all of it): the byte-order mark,
+/// then the encoding the user named, then the page's `<meta charset>` (the WHATWG prescan of the
+/// first 1024 bytes), then UTF-8 if `valid_utf8` says the whole page is valid UTF-8, else
+/// windows-1252 (what browsers assume for Western pages).
+pub(super) fn choose(
+    head: &[u8],
+    name: &str,
+    user: Option<&str>,
+    valid_utf8: impl FnOnce() -> Result<bool>,
+) -> Result<(&'static Encoding, usize, Origin)> {
+    Ok(if let Some((enc, bom)) = Encoding::for_bom(head) {
+        (enc, bom, Origin::Bom)
+    } else if let Some(label) = user {
+        let enc = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            crate::Error::from(ErrorKind::Document {
+                name: name.to_string(),
+                message: format!(
+                    "unknown encoding {label:?}: use a name such as utf-8, windows-1252, gb18030 \
+                     or shift_jis"
+                ),
+            })
+        })?;
+        (enc, 0, Origin::User)
+    } else if let Some(enc) = prescan(head) {
+        (enc, 0, Origin::Meta)
+    } else if valid_utf8()? {
+        (UTF_8, 0, Origin::Utf8)
+    } else {
+        (WINDOWS_1252, 0, Origin::Guessed)
     })
 }
 

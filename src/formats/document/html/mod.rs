@@ -44,19 +44,35 @@
 //! `content-language` meta, where present) is set to the target; a page without `lang` gets
 //! one on `<html>`, or `<html lang="...">` after its doctype when it has no `<html>`. The page is
 //! written in its own encoding, characters it cannot hold as numeric character references.
+//!
+//! # Reading a page a chunk at a time
+//!
+//! [`Filter::extract_each`] (`tmkit segment`) runs the same walker over the page decoded a
+//! chunk at a time (`stream.rs`), handing each block out as soon as it ends: memory holds the
+//! block being read and a few buffers, whatever the size of the page. The emitter buffers
+//! nothing the walker does not read (the text of scripts and other elements not translated,
+//! comments, attributes not translated), so scripts and comments of any size cost nothing; a
+//! block, or a text or attribute value being read, longer than the segment limit is refused,
+//! with its place in the page. The codes get no native markup there (segmenting needs none).
 
 mod decode;
+mod stream;
 mod tags;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::{Read, SeekFrom};
+use std::rc::Rc;
 
-use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
 use html5gum::{Emitter, ForwardingEmitter, Span, Tokenizer};
 
-use super::{Block, Code, Extracted, Filter, Kind, Options, Piece, Role};
-use crate::error::{ErrorKind, Result};
-use crate::model::Lang;
+use super::{Block, Code, Extracted, Filter, Input, Kind, Options, Piece, Role};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::model::limits::describe_bytes;
+use crate::model::{Lang, Limits};
 use decode::{Origin, Source};
+use stream::Window;
 use tags::Class;
 
 /// The HTML filter.
@@ -66,17 +82,26 @@ impl Filter for HtmlFilter {
     fn extract(&self, document: &[u8], name: &str, options: &Options) -> Result<Extracted> {
         let source = decode::decode(document, name, options.encoding.as_deref())?;
         let parsed = parse(&source.text, false);
-        let mut out = Extracted::new(Kind::Html, parsed.blocks);
-        out.encoding = source.encoding.name();
-        out.lang = parsed.lang;
-        if source.origin == Origin::Guessed {
-            out.warnings.push(
-                "the page declares no encoding and is not UTF-8: it was read as windows-1252; if \
-                 its text looks wrong, name its encoding with --encoding"
-                    .to_string(),
-            );
-        }
-        Ok(out)
+        Ok(extracted(
+            parsed.blocks,
+            parsed.lang,
+            source.encoding,
+            source.origin,
+        ))
+    }
+
+    /// Reads the page a chunk at a time: beyond the block being read, memory holds a few
+    /// buffers of the page (see `stream.rs`), whatever its size. The codes' `native` markup is
+    /// left empty. A block longer than the segment limit ([`Limits`]) is refused, located at its
+    /// start in the page.
+    fn extract_each(
+        &self,
+        input: &mut dyn Input,
+        name: &str,
+        options: &Options,
+        sink: &mut dyn FnMut(Block) -> Result<()>,
+    ) -> Result<Extracted> {
+        stream_blocks(input, name, options, sink)
     }
 
     fn merge(
@@ -91,6 +116,69 @@ impl Filter for HtmlFilter {
         let parsed = parse(&source.text, true);
         merge(document, name, &source, &parsed, blocks, target)
     }
+}
+
+/// What extraction gives besides the blocks.
+fn extracted(
+    blocks: Vec<Block>,
+    lang: Option<String>,
+    encoding: &'static encoding_rs::Encoding,
+    origin: Origin,
+) -> Extracted {
+    let mut out = Extracted::new(Kind::Html, blocks);
+    out.encoding = encoding.name();
+    out.lang = lang;
+    if origin == Origin::Guessed {
+        out.warnings.push(
+            "the page declares no encoding and is not UTF-8: it was read as windows-1252; if its \
+             text looks wrong, name its encoding with --encoding"
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// Reads a page from `input` a chunk at a time, handing each block to `sink`.
+fn stream_blocks(
+    input: &mut dyn Input,
+    name: &str,
+    options: &Options,
+    sink: &mut dyn FnMut(Block) -> Result<()>,
+) -> Result<Extracted> {
+    let io = |e: std::io::Error| Error::io(name, e);
+    let mut head = Vec::with_capacity(1024);
+    (&mut *input)
+        .take(1024)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let (encoding, bom, origin) = decode::choose(&head, name, options.encoding.as_deref(), || {
+        input.seek(SeekFrom::Start(0)).map_err(io)?;
+        stream::is_utf8(&mut &mut *input).map_err(io)
+    })?;
+    input.seek(SeekFrom::Start(bom as u64)).map_err(io)?;
+    let limit = Limits::current().max_segment_bytes;
+    // The raw text of a token of up to `limit` bytes stays in the window, unless it is longer
+    // than what it stands for by more than two chunks (character references, CR LF): such a
+    // token is refused as over the limit.
+    let window = Rc::new(RefCell::new(Window::new(limit.saturating_add(128 << 10))));
+    let mut reader = &mut *input;
+    let decoded = stream::Decoded::new(
+        &mut reader,
+        encoding.new_decoder_without_bom_handling(),
+        window.clone(),
+    );
+    let mut w = Walker::new(Text::Window(window), name, false, Some(limit), sink);
+    let read = walk(&mut w, decoded);
+    if let Some(e) = w.failed.take() {
+        return Err(e);
+    }
+    read.map_err(io)?;
+    w.finish();
+    if let Some(e) = w.failed.take() {
+        return Err(e);
+    }
+    let lang = w.out.lang.take();
+    Ok(extracted(Vec::new(), lang, encoding, origin))
 }
 
 /// Where a quoted attribute value is.
@@ -222,9 +310,50 @@ const MAX_DEPTH: usize = 512;
 /// The most open inline elements in one text.
 const MAX_OPEN_INLINE: usize = 256;
 
-struct Walker<'t> {
-    text: &'t str,
+/// The decoded text the walker reads token markup from: the whole page, or (when streaming)
+/// the latest part of it.
+enum Text<'t> {
+    Whole(&'t str),
+    Window(Rc<RefCell<Window>>),
+}
+
+impl Text<'_> {
+    /// The length of the text read so far.
+    fn len(&self) -> usize {
+        match self {
+            Text::Whole(t) => t.len(),
+            Text::Window(w) => w.borrow().len(),
+        }
+    }
+
+    /// `f` of the bytes `start..end`, or of `None` when they are no longer (or not) there.
+    fn with<R>(&self, start: usize, end: usize, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+        match self {
+            Text::Whole(t) => f(t.as_bytes().get(start..end)),
+            Text::Window(w) => f(w.borrow().get(start, end)),
+        }
+    }
+
+    fn byte(&self, i: usize) -> Option<u8> {
+        self.with(i, i + 1, |b| b.map(|b| b[0]))
+    }
+}
+
+struct Walker<'t, 's> {
+    text: Text<'t>,
+    name: &'t str,
     places: bool,
+    /// Whether codes get their native markup (not when streaming).
+    natives: bool,
+    /// The most bytes of a block (when streaming): the segment limit.
+    limit: Option<usize>,
+    /// Bytes the tokenizer has buffered for the token being read.
+    pending: usize,
+    /// The end of the last token.
+    last_end: usize,
+    /// What stopped the reading: the sink's error, or a block over the limit.
+    failed: Option<Error>,
+    sink: &'s mut dyn FnMut(Block) -> Result<()>,
     out: Parsed,
     stack: Vec<Name>,
     run: Run,
@@ -246,6 +375,105 @@ struct Walker<'t> {
 /// reports none), which spares it checking every character.
 struct Quiet<E>(E);
 
+/// The walker as the tokenizer's callback.
+struct Events<'a, 't, 's>(&'a mut Walker<'t, 's>);
+
+impl Callback<(), usize> for Events<'_, '_, '_> {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) -> Option<()> {
+        self.0.event(event, span);
+        None
+    }
+}
+
+/// The emitter feeding the walker: [`Quiet`], and it does not buffer what the walker never reads
+/// (the text of scripts, styles and other elements not translated, comments, the values of
+/// attributes not translated), keeps what it buffers within the limit when streaming, and stops
+/// the tokenizer when the walker has failed.
+struct Feed<'a, 't, 's>(CallbackEmitter<Events<'a, 't, 's>, (), usize>);
+
+impl<'t, 's> Feed<'_, 't, 's> {
+    fn walker(&mut self) -> &mut Walker<'t, 's> {
+        self.0.callback_mut().0
+    }
+
+    /// Counts `n` more bytes buffered; false when they are over the limit.
+    fn buffer(&mut self, n: usize) -> bool {
+        let w = self.walker();
+        if w.failed.is_some() {
+            return false;
+        }
+        w.pending += n;
+        match w.limit {
+            Some(limit) if w.pending > limit => {
+                w.refuse(w.last_end);
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
+impl ForwardingEmitter for Feed<'_, '_, '_> {
+    type Token = ();
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
+    fn pop_token(&mut self) -> Option<()> {
+        if self.walker().failed.is_some() {
+            return Some(());
+        }
+        self.0.pop_token()
+    }
+
+    fn emit_string(&mut self, s: &[u8]) {
+        let keep = self.walker().opaque.is_none() && self.buffer(s.len());
+        self.0.emit_string(if keep { s } else { b"" });
+    }
+
+    fn push_comment(&mut self, _: &[u8]) {}
+
+    fn push_tag_name(&mut self, s: &[u8]) {
+        if self.buffer(s.len()) {
+            self.0.push_tag_name(s);
+        }
+    }
+
+    fn push_attribute_name(&mut self, s: &[u8]) {
+        if self.buffer(s.len()) {
+            self.0.push_attribute_name(s);
+        }
+    }
+
+    fn push_attribute_value(&mut self, s: &[u8]) {
+        // The name first: the walker says whether it reads the value.
+        self.0.push_attribute_value(b"");
+        let w = self.walker();
+        if w.in_start && !w.skip_attr && self.buffer(s.len()) {
+            self.0.push_attribute_value(s);
+        }
+    }
+}
+
+/// Runs the tokenizer over `reader`, feeding the walker, until the page ends or the walker fails.
+fn walk<R: html5gum::Reader>(
+    w: &mut Walker<'_, '_>,
+    reader: R,
+) -> std::result::Result<(), R::Error> {
+    let mut emitter = CallbackEmitter::new(Events(w));
+    emitter.naively_switch_states(true);
+    // The tokenizer yields a token only when the walker has failed.
+    if let Some(r) = Tokenizer::new_with_emitter(reader, Feed(emitter)).next() {
+        r?;
+    }
+    Ok(())
+}
+
 impl<E: Emitter> ForwardingEmitter for Quiet<E> {
     type Token = E::Token;
 
@@ -260,38 +488,22 @@ impl<E: Emitter> ForwardingEmitter for Quiet<E> {
 
 /// Reads a page; `places` says whether to note where each block is (for merge).
 fn parse(text: &str, places: bool) -> Parsed {
-    let mut out = Parsed::default();
     // About one block per hundred bytes of a page: reserved once rather than grown (and
     // copied) many times.
-    out.blocks.reserve(text.len() / 128);
-    let mut w = Walker {
-        text,
-        places,
-        out,
-        stack: Vec::new(),
-        run: Run::default(),
-        opaque: None,
-        in_start: false,
-        tag_start: 0,
-        tag_name: Vec::new(),
-        attrs: Vec::new(),
-        n_attrs: 0,
-        skip_attr: false,
-        ids: Vec::new(),
-        content_seen: false,
+    let mut blocks = Vec::with_capacity(text.len() / 128);
+    let mut sink = |b: Block| -> Result<()> {
+        blocks.push(b);
+        Ok(())
     };
-    {
-        let mut emitter = CallbackEmitter::new(
-            |event: CallbackEvent<'_>, span: Span<usize>| -> Option<()> {
-                w.event(event, span);
-                None
-            },
-        );
-        emitter.naively_switch_states(true);
-        for _ in Tokenizer::new_with_emitter(text.as_bytes(), Quiet(emitter)) {}
-    }
-    w.finish();
-    w.out
+    let mut out = {
+        let mut w = Walker::new(Text::Whole(text), "", places, None, &mut sink);
+        // Reading a string cannot fail, and without a limit neither can the walker.
+        let Ok(()) = walk(&mut w, html5gum::Readable::to_reader(text.as_bytes()));
+        w.finish();
+        w.out
+    };
+    out.blocks = blocks;
+    out
 }
 
 fn is_space(c: char) -> bool {
@@ -328,13 +540,111 @@ fn collapse(s: &str, out: &mut String) {
     }
 }
 
-impl Walker<'_> {
+impl<'t, 's> Walker<'t, 's> {
+    fn new(
+        text: Text<'t>,
+        name: &'t str,
+        places: bool,
+        limit: Option<usize>,
+        sink: &'s mut dyn FnMut(Block) -> Result<()>,
+    ) -> Walker<'t, 's> {
+        Walker {
+            natives: matches!(text, Text::Whole(_)),
+            text,
+            name,
+            places,
+            limit,
+            pending: 0,
+            last_end: 0,
+            failed: None,
+            sink,
+            out: Parsed::default(),
+            stack: Vec::new(),
+            run: Run::default(),
+            opaque: None,
+            in_start: false,
+            tag_start: 0,
+            tag_name: Vec::new(),
+            attrs: Vec::new(),
+            n_attrs: 0,
+            skip_attr: false,
+            ids: Vec::new(),
+            content_seen: false,
+        }
+    }
+
+    /// Hands a block out; the first error stops the reading.
+    fn emit(&mut self, block: Block) {
+        if self.failed.is_none()
+            && let Err(e) = (self.sink)(block)
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Stops the reading: the block being read (or, before it has anything, the token at `at`)
+    /// is longer than the limit.
+    #[cold]
+    fn refuse(&mut self, at: usize) {
+        if self.failed.is_some() {
+            return;
+        }
+        let max = self.limit.unwrap_or(0);
+        let at = self.run.items.first().map_or(at, |it| it.start);
+        let (line, column) = match &self.text {
+            Text::Window(w) => w.borrow_mut().locate(at),
+            Text::Whole(t) => {
+                let before = &t.as_bytes()[..at.min(t.len())];
+                let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+                (
+                    1 + memchr::memchr_iter(b'\n', before).count() as u64,
+                    1 + String::from_utf8_lossy(&before[line_start..])
+                        .chars()
+                        .count() as u64,
+                )
+            }
+        };
+        let context = self
+            .run
+            .context
+            .or(self.stack.last().copied())
+            .map_or("body".to_string(), |n| n.as_str().to_string());
+        self.failed = Some(
+            ErrorKind::Limit {
+                location: Location {
+                    path: self.name.to_string(),
+                    line,
+                    column,
+                },
+                message: format!(
+                    "a block of text in <{context}> is longer than {}, the limit for one \
+                     segment (is the page missing its paragraph tags?): raise the limit with \
+                     --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
+                    describe_bytes(max)
+                ),
+            }
+            .into(),
+        );
+    }
+
+    /// Refuses the block being read when it is over the limit: its text, and a few bytes for
+    /// each of its items.
+    fn check_run(&mut self) {
+        if let Some(limit) = self.limit
+            && self.run.buf.len() + 8 * self.run.items.len() > limit
+        {
+            self.refuse(self.last_end);
+        }
+    }
+
     fn event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) {
         let len = self.text.len();
         let span = Span {
             start: span.start.min(len),
             end: span.end.min(len),
         };
+        self.pending = 0;
+        self.last_end = span.end;
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.content_seen = true;
@@ -399,9 +709,13 @@ impl Walker<'_> {
     }
 
     /// The decoded text between two token boundaries (empty if they are not character
-    /// boundaries, which the tokenizer's spans always are).
-    fn slice(&self, start: usize, end: usize) -> &str {
-        self.text.get(start..end).unwrap_or_default()
+    /// boundaries, which the tokenizer's spans always are, or no longer held).
+    fn slice(&self, start: usize, end: usize) -> String {
+        self.text.with(start, end, |b| {
+            b.and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default()
+                .to_string()
+        })
     }
 
     fn attr(&self, name: &[u8]) -> Option<&TagAttr> {
@@ -411,28 +725,28 @@ impl Walker<'_> {
     /// Where the value of an attribute is, quoted or not (an empty value has no span from the
     /// tokenizer: it is found after the `=`).
     fn value_site(&self, a: &TagAttr) -> Option<ValueSite> {
-        let b = self.text.as_bytes();
+        let b = |i: usize| self.text.byte(i);
         if let Some((start, end)) = a.value_span {
-            let before = start.checked_sub(1).map(|i| b[i]);
-            let quote = match (before, b.get(end)) {
-                (Some(q @ (b'"' | b'\'')), Some(&q2)) if q == q2 => q,
+            let before = start.checked_sub(1).and_then(b);
+            let quote = match (before, b(end)) {
+                (Some(q @ (b'"' | b'\'')), Some(q2)) if q == q2 => q,
                 _ => 0,
             };
             return Some(ValueSite { start, end, quote });
         }
         let mut i = a.name_end;
-        while i < b.len() && b[i].is_ascii_whitespace() {
+        while b(i).is_some_and(|c| c.is_ascii_whitespace()) {
             i += 1;
         }
-        if b.get(i) != Some(&b'=') {
+        if b(i) != Some(b'=') {
             return None;
         }
         i += 1;
-        while i < b.len() && b[i].is_ascii_whitespace() {
+        while b(i).is_some_and(|c| c.is_ascii_whitespace()) {
             i += 1;
         }
-        match (b.get(i), b.get(i + 1)) {
-            (Some(&q @ (b'"' | b'\'')), Some(&q2)) if q == q2 => Some(ValueSite {
+        match (b(i), b(i + 1)) {
+            (Some(q @ (b'"' | b'\'')), Some(q2)) if q == q2 => Some(ValueSite {
                 start: i + 1,
                 end: i + 1,
                 quote: q,
@@ -486,10 +800,10 @@ impl Walker<'_> {
         let tag = std::str::from_utf8(tag_name).unwrap_or("");
         match tag {
             "html" if self.out.html_insert.is_none() => {
-                let b = self.text.as_bytes();
-                if b.len() >= self.tag_start + 5
-                    && b[self.tag_start..self.tag_start + 5].eq_ignore_ascii_case(b"<html")
-                {
+                let start = self.tag_start;
+                if self.text.with(start, start + 5, |b| {
+                    b.is_some_and(|b| b.eq_ignore_ascii_case(b"<html"))
+                }) {
                     self.out.html_insert = Some(self.tag_start + 5);
                 }
                 self.out.html_lang = self.site(b"lang");
@@ -737,6 +1051,7 @@ impl Walker<'_> {
             end,
             ctype,
         });
+        self.check_run();
     }
 
     /// An inline end tag: closes the innermost open element of that name in the text; the
@@ -765,25 +1080,31 @@ impl Walker<'_> {
     /// A text token; server tags in it (`<% ... %>`, JSP and ASP, which HTML reads as text)
     /// are standalone codes.
     fn text_token(&mut self, value: &[u8], start: usize, end: usize) {
-        let raw = &self.text.as_bytes()[start..end];
-        if memchr::memmem::find(raw, b"<%").is_none() {
-            self.text_item(value, start, end);
-            return;
+        let server = self.text.with(start, end, |raw| {
+            raw.map(|raw| memchr::memchr_iter(b'<', raw).any(|i| raw.get(i + 1) == Some(&b'%')))
+        });
+        match server {
+            Some(false) => return self.text_item(value, start, end),
+            Some(true) => {}
+            // Streaming, a token longer than the window holds: over the limit.
+            None => return self.refuse(start),
         }
+        let raw = self.slice(start, end);
+        let raw = raw.as_bytes();
         let mut at = start;
-        while let Some(open) = memchr::memmem::find(&self.text.as_bytes()[at..end], b"<%") {
+        while let Some(open) = memchr::memmem::find(&raw[at - start..], b"<%") {
             let s = at + open;
-            let e = memchr::memmem::find(&self.text.as_bytes()[s + 2..end], b"%>")
-                .map_or(end, |c| s + 2 + c + 2);
+            let e =
+                memchr::memmem::find(&raw[s + 2 - start..], b"%>").map_or(end, |c| s + 2 + c + 2);
             if s > at {
-                let decoded = decode_fragment(self.slice(at, s));
+                let decoded = decode_fragment(&self.slice(at, s));
                 self.text_item(decoded.as_bytes(), at, s);
             }
             self.push_code(ItemKind::Standalone, s, e, "x-server");
             at = e;
         }
         if at < end {
-            let decoded = decode_fragment(self.slice(at, end));
+            let decoded = decode_fragment(&self.slice(at, end));
             self.text_item(decoded.as_bytes(), at, end);
         }
     }
@@ -809,6 +1130,7 @@ impl Walker<'_> {
             end,
             ctype: "",
         });
+        self.check_run();
     }
 
     fn attribute_block(&mut self, name: String, value: &str, site: Option<ValueSite>) {
@@ -819,9 +1141,7 @@ impl Walker<'_> {
         if text.chars().all(char::is_whitespace) {
             return;
         }
-        self.out
-            .blocks
-            .push(Block::text("x-attribute", name, text.to_string()));
+        self.emit(Block::text("x-attribute", name, text.to_string()));
         if self.places {
             self.out.places.push(Place::Attr(site));
         }
@@ -871,8 +1191,8 @@ impl Walker<'_> {
             return;
         };
         let last = items.iter().rposition(|it| !blank(it)).unwrap_or(first);
-        let text = self.text.as_bytes();
         let mut ids = std::mem::take(&mut self.ids);
+        let space = |i: usize| self.text.byte(i).is_some_and(|c| c.is_ascii_whitespace());
         ids.clear();
         ids.resize(items.len(), 0);
         let mut next = 0u32;
@@ -885,13 +1205,13 @@ impl Walker<'_> {
                     let mut t = &run.buf[from..to];
                     if i == first {
                         t = t.trim_start_matches(is_space);
-                        while block_start < block_end && text[block_start].is_ascii_whitespace() {
+                        while self.places && block_start < block_end && space(block_start) {
                             block_start += 1;
                         }
                     }
                     if i == last {
                         t = t.trim_end_matches(is_space);
-                        while block_end > block_start && text[block_end - 1].is_ascii_whitespace() {
+                        while self.places && block_end > block_start && space(block_end - 1) {
                             block_end -= 1;
                         }
                     }
@@ -918,7 +1238,11 @@ impl Walker<'_> {
                         id,
                         role,
                         ctype: it.ctype.to_string(),
-                        native: self.slice(it.start, it.end).to_string(),
+                        native: if self.natives {
+                            self.slice(it.start, it.end)
+                        } else {
+                            String::new()
+                        },
                     }));
                     if self.places {
                         codes.push((id, role, it.start, it.end));
@@ -928,7 +1252,7 @@ impl Walker<'_> {
         }
         self.ids = ids;
         let context = run.context.as_ref().map_or("body", Name::as_str);
-        self.out.blocks.push(Block {
+        self.emit(Block {
             restype: tags::restype(context),
             name: context.to_string(),
             pieces,
