@@ -44,7 +44,12 @@ pub struct Args {
     #[arg(long, default_value_t = 16 << 10, value_name = "BYTES", help_heading = "Limits")]
     pub max_header: u64,
     /// Seconds a client may take to send the request head, or pause while sending a body.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS", help_heading = "Limits")]
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "SECONDS",
+        help_heading = "Limits"
+    )]
     pub client_timeout: u64,
     /// Uploads received at once (more are refused with 503).
     #[arg(long, default_value_t = 2, value_name = "N", help_heading = "Limits")]

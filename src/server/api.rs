@@ -153,7 +153,9 @@ async fn lookup_one(
         next: None,
     };
     let check_to = p.get("to").is_some();
-    Ok(Json(run_lookup(&state, config, vec![query], check_to).await?))
+    Ok(Json(
+        run_lookup(&state, config, vec![query], check_to).await?,
+    ))
 }
 
 /// Languages given as a JSON list or a comma-separated string.
@@ -271,6 +273,13 @@ async fn tmserver_unit(
         ));
     }
     let from = client_lang("source language", &slang)?;
+    // `en_US` asks for English text: the region of a source language narrows nothing in a
+    // memory (Chinese keeps its script: zh_TW text is not zh_CN text).
+    let from = if from.chinese_script().is_none() && !from.is_bare() {
+        parse_lang("source language", from.primary())?
+    } else {
+        from
+    };
     let to = client_lang("target language", &tlang)?;
     if text.trim().is_empty() {
         return Ok(Json(Vec::new()));
@@ -413,7 +422,11 @@ async fn check_post(
             Ok(Json(findings).into_response())
         }
         Some(f @ ("tmx" | "xliff")) => {
-            let default = if f == "tmx" { "upload.tmx" } else { "upload.xlf" };
+            let default = if f == "tmx" {
+                "upload.tmx"
+            } else {
+                "upload.xlf"
+            };
             let name = plain_name("name", p.get("name").unwrap_or(default))?;
             let from = p.lang("from", "en")?;
             let langs = p.langs("langs", &[])?;
@@ -682,7 +695,13 @@ async fn export_get(
 ) -> ApiResult<Response> {
     let p = Params::parse(
         raw.as_deref(),
-        &["langs", "srclang", "origin", "changed_since", "changed_before"],
+        &[
+            "langs",
+            "srclang",
+            "origin",
+            "changed_since",
+            "changed_before",
+        ],
     )?;
     let date = |key: &str| -> ApiResult<Option<String>> {
         p.get(key)
@@ -691,7 +710,10 @@ async fn export_get(
     };
     let config = ExportConfig {
         langs: p.langs("langs", &[])?,
-        srclang: p.get("srclang").map(|s| parse_lang("srclang", s)).transpose()?,
+        srclang: p
+            .get("srclang")
+            .map(|s| parse_lang("srclang", s))
+            .transpose()?,
         filter: UnitFilter {
             origin: p.get("origin").map(str::to_string),
             changed_since: date("changed_since")?,

@@ -160,7 +160,9 @@ impl Auth {
             if self.loopback {
                 return Ok(anonymous());
             }
-            return Err(unauthorized("the memory has no token: add one with `tmkit token add`"));
+            return Err(unauthorized(
+                "the memory has no token: add one with `tmkit token add`",
+            ));
         }
         let Some(given) = given else {
             return Err(unauthorized(
@@ -241,7 +243,11 @@ pub async fn gate(AxState(state): AxState<Arc<State>>, mut req: Request, next: N
     let path = req.uri().path().to_string();
     let mut who = "-".to_string();
     let response = if state.shutting_down.load(Ordering::SeqCst) {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down").into_response()
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down",
+        )
+        .into_response()
     } else {
         match required(&method, &path) {
             None => next.run(req).await,
@@ -361,8 +367,10 @@ pub fn split_langs(key: &str, list: &str) -> std::result::Result<Vec<Lang>, ApiE
 
 /// The next chunk of a body, within the pause a client is allowed.
 async fn next_chunk(
-    stream: &mut (impl futures_util::Stream<Item = std::result::Result<axum::body::Bytes, axum::Error>>
-              + Unpin),
+    stream: &mut (
+             impl futures_util::Stream<Item = std::result::Result<axum::body::Bytes, axum::Error>>
+             + Unpin
+         ),
     state: &State,
 ) -> std::result::Result<Option<axum::body::Bytes>, ApiError> {
     match tokio::time::timeout(state.limits.body_timeout, stream.next()).await {
@@ -450,17 +458,15 @@ pub async fn spool(
     body: Body,
     name: &str,
 ) -> std::result::Result<Upload, ApiError> {
-    let permit = state
-        .uploads_permit()
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "{} uploads are being received already: try again when one is done",
-                    state.limits.uploads
-                ),
-            )
-        })?;
+    let permit = state.uploads_permit().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{} uploads are being received already: try again when one is done",
+                state.limits.uploads
+            ),
+        )
+    })?;
     let limit = state.limits.max_upload;
     if let Some(n) = content_length(headers)
         && n > limit
