@@ -741,3 +741,93 @@ fn tmserver_api_answers_like_translate_toolkits_tmserver() {
     ));
     assert_eq!(r.json()[0]["target"], "无法打开文件。");
 }
+
+#[allow(dead_code)]
+#[path = "common/chromium.rs"]
+mod chromium;
+
+/// The DOM of the search page after Chromium ran it on `query` (the page fills its form from
+/// `?q=...&to=...` and submits it, as typing the query and pressing Search does).
+fn page_dom(s: &Server, query: &str, dir: &std::path::Path) -> String {
+    let url = format!("http://{}/?q={}&to=zh-CN", s.addr, enc(query));
+    chromium::run(
+        &dir.join("profile"),
+        &[
+            "--virtual-time-budget=20000".to_string(),
+            "--dump-dom".to_string(),
+            url,
+        ],
+    )
+    .0
+}
+
+#[test]
+fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_text() {
+    let (dir, db) = setup(50);
+    let (code, _, err) = cli(
+        &db,
+        &["glossary", "add", "en=file", "zh-CN=文件", "-n", "ui"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let s = Server::start(&db, &[]);
+
+    // Self-contained, under a strict CSP.
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    let csp = r
+        .header("content-security-policy")
+        .expect("a CSP header")
+        .to_string();
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'self'; style-src 'self'"),
+        "{csp}"
+    );
+    for part in ["/", "/page.js", "/page.css"] {
+        let r = s.get(part);
+        assert_eq!(r.status, 200, "{part}");
+        assert_eq!(r.header("content-security-policy"), Some(csp.as_str()));
+        let text = r.text();
+        assert!(
+            !text.contains("http:") && !text.contains("https:") && !text.contains("url("),
+            "{part} loads nothing from elsewhere"
+        );
+    }
+    assert!(!r.text().contains("innerHTML"));
+
+    let dom = page_dom(&s, "Open the files.", dir.path());
+    let results = &dom[dom.find("<div id=\"results\">").expect("results")..];
+    assert!(
+        results.contains("<p class=\"label\">Text</p><p class=\"text\">Open the <mark"),
+        "{results}"
+    );
+    // The match, its score, the word diff and the translation.
+    assert!(
+        dom.contains("data-band=\"85-94\"") || dom.contains("data-band=\"75-84\""),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("<ins title=\"in the text, not in the memory's source\">files</ins>")
+            || dom.contains("<del title=\"in the memory's source, not in the text\">file</del>"),
+        "{dom}"
+    );
+    assert!(dom.contains("打开文件。"), "{dom}");
+    // The term, highlighted in the query, and listed with its translation.
+    assert!(
+        dom.contains("<mark class=\"term\" title=\"file\">files</mark>"),
+        "{dom}"
+    );
+    assert!(dom.contains("<span lang=\"zh-CN\">文件</span>"), "{dom}");
+
+    // A unit whose text is markup stays text.
+    let dom = page_dom(&s, "<script>alert(1)</script>", dir.path());
+    assert!(
+        dom.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(dom.contains("data-band=\"exact\""), "{dom}");
+    assert_eq!(
+        dom.matches("<script").count(),
+        1,
+        "only the page's own script: {dom}"
+    );
+}

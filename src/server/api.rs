@@ -31,6 +31,8 @@ type ApiResult<T> = std::result::Result<T, ApiError>;
 pub fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/", get(super::page::page))
+        .route("/page.js", get(super::page::script))
+        .route("/page.css", get(super::page::style))
         .route("/healthz", get(healthz))
         .route("/api/v1/lookup", get(lookup_one).post(lookup_batch))
         .route("/api/v1/concordance", get(concordance_get))
@@ -129,12 +131,26 @@ fn run_lookup(
     }
 }
 
-const LOOKUP_PARAMS: &[&str] = &["q", "from", "to", "min", "max"];
+const LOOKUP_PARAMS: &[&str] = &["q", "from", "to", "min", "max", "diff"];
+
+/// A match with the word diff of its source against the query (`diff=true`, for the page).
+#[derive(Serialize)]
+struct DiffedMatch<'a> {
+    #[serde(flatten)]
+    m: &'a crate::ops::lookup::Match,
+    diff: Vec<crate::matching::diff::Piece>,
+}
+
+#[derive(Serialize)]
+struct DiffedResult<'a> {
+    query: &'a str,
+    matches: Vec<DiffedMatch<'a>>,
+}
 
 async fn lookup_one(
     AxState(state): AxState<Arc<State>>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Vec<QueryResult>>> {
+) -> ApiResult<Response> {
     let p = Params::parse(raw.as_deref(), LOOKUP_PARAMS)?;
     let text = p.get("q").unwrap_or("");
     if text.trim().is_empty() {
@@ -153,9 +169,25 @@ async fn lookup_one(
         next: None,
     };
     let check_to = p.get("to").is_some();
-    Ok(Json(
-        run_lookup(&state, config, vec![query], check_to).await?,
-    ))
+    let results = run_lookup(&state, config, vec![query], check_to).await?;
+    if !p.flag("diff")? {
+        return Ok(Json(results).into_response());
+    }
+    let diffed: Vec<DiffedResult<'_>> = results
+        .iter()
+        .map(|r| DiffedResult {
+            query: &r.query,
+            matches: r
+                .matches
+                .iter()
+                .map(|m| DiffedMatch {
+                    m,
+                    diff: crate::matching::diff::diff(&m.source, &r.query),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(diffed).into_response())
 }
 
 /// Languages given as a JSON list or a comma-separated string.

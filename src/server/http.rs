@@ -219,7 +219,7 @@ fn unauthorized(message: &str) -> ApiError {
 
 /// The role a request needs, or `None` for what anyone may fetch (the page, `/healthz`).
 fn required(method: &Method, path: &str) -> Option<Role> {
-    if path == "/" || path == "/healthz" {
+    if matches!(path, "/" | "/healthz" | "/page.js" | "/page.css") {
         return None;
     }
     let write = *method != Method::GET && *method != Method::HEAD;

@@ -4,6 +4,7 @@
 //! SQLite call ever blocks the async runtime.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +22,7 @@ use crate::store::Store;
 pub struct Reader<'s> {
     pub store: &'s Store,
     lookup: Option<Lookup<'s>>,
-    termbase: Option<(Lang, i64, Arc<Termbase>)>,
+    termbase: Option<(Lang, i64, Rc<Termbase>)>,
 }
 
 impl<'s> Reader<'s> {
@@ -43,7 +44,7 @@ impl<'s> Reader<'s> {
     }
 
     /// The memory's termbase for source language `from`, compiled once per change of the memory.
-    pub fn termbase(&mut self, from: &Lang) -> Result<Arc<Termbase>> {
+    pub fn termbase(&mut self, from: &Lang) -> Result<Rc<Termbase>> {
         let version = self.store.data_version()?;
         if let Some((l, v, t)) = &self.termbase
             && l == from
@@ -52,7 +53,7 @@ impl<'s> Reader<'s> {
             return Ok(t.clone());
         }
         let entries = crate::ops::glossary::load(std::slice::from_ref(self.store), &[], from)?;
-        let t = Arc::new(Termbase::new(entries, from));
+        let t = Rc::new(Termbase::new(entries, from));
         self.termbase = Some((from.clone(), version, t.clone()));
         Ok(t)
     }
