@@ -831,3 +831,75 @@ fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_
         "only the page's own script: {dom}"
     );
 }
+
+#[test]
+fn the_command_line_and_the_server_share_the_memory_and_lookups_answer_during_an_import() {
+    let (_dir, db) = setup(0);
+    let s = Server::start(&db, &[]);
+    let q = "/api/v1/lookup?q=Written+by+the+command+line.&to=zh-CN";
+    // Read once, so that the reader's caches hold the index as it was.
+    for _ in 0..8 {
+        assert_eq!(s.get(q).json()[0]["matches"], serde_json::json!([]));
+    }
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "add",
+            "--lang",
+            "en",
+            "Written by the command line.",
+            "--lang",
+            "zh-CN",
+            "由命令行写入。",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // Every reader sees the change (its caches are dropped when the memory changes).
+    for _ in 0..8 {
+        assert_eq!(
+            s.get(q).json()[0]["matches"][0]["targets"]["zh-CN"],
+            "由命令行写入。"
+        );
+    }
+
+    // While an import runs, lookups answer from the last commit: never half of the import.
+    let body = tmx(20_000, &[]);
+    let addr = s.addr;
+    let up = std::thread::spawn(move || {
+        request(
+            addr,
+            "POST",
+            "/api/v1/import?name=big.tmx",
+            &[],
+            body.as_bytes(),
+        )
+    });
+    let probe = format!(
+        "/api/v1/lookup?q={}&to=zh-CN&max=1",
+        enc("The server sends the server to the server number 0.")
+    );
+    let mut during = 0;
+    while !up.is_finished() {
+        let r = s.get(&probe);
+        assert_eq!(r.status, 200, "{}", r.text());
+        let m = &r.json()[0]["matches"];
+        if m.as_array().unwrap().is_empty() {
+            during += 1;
+            // Not yet committed: the unit imported last is not there either.
+            let last = s.get(&format!(
+                "/api/v1/lookup?q={}&to=zh-CN&min=100",
+                enc("The picture sends the picture to the picture number 19999.")
+            ));
+            assert_eq!(
+                last.json()[0]["matches"],
+                serde_json::json!([]),
+                "half an import seen"
+            );
+        }
+    }
+    let r = up.join().unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(during > 0, "no lookup answered while the import ran");
+    let r = s.get(&probe);
+    assert_eq!(r.json()[0]["matches"][0]["score"], 100);
+}
