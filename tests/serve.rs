@@ -302,6 +302,34 @@ fn tokens_and_roles() {
     assert_eq!(s.post_as("/api/v1/glossary/g", &admin, concept).status, 200);
     assert_eq!(s.get_as("/api/v1/glossary", &read).json()[0]["name"], "g");
 
+    // Tokens over HTTP: admin only.
+    let r = s.post_as(
+        "/api/v1/tokens",
+        &write,
+        r#"{"name": "intern", "role": "read"}"#,
+    );
+    assert_eq!(r.status, 403);
+    let r = s.post_as(
+        "/api/v1/tokens",
+        &admin,
+        r#"{"name": "intern", "role": "read"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let intern = r.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(s.get_as("/api/v1/stats", &intern).status, 200);
+    let r = s.get_as("/api/v1/tokens", &admin);
+    assert_eq!(r.json().as_array().unwrap().len(), 4);
+    assert!(!r.text().contains("tmk_"));
+    let r = request(
+        s.addr,
+        "DELETE",
+        "/api/v1/tokens/intern",
+        &[("Authorization", &format!("Bearer {admin}"))],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(s.get_as("/api/v1/stats", &intern).status, 401);
+
     // A removed token is refused from the next request on.
     let (code, _, err) = cli(&db, &["token", "remove", "reader"]);
     assert_eq!(code, 0, "{err}");

@@ -48,6 +48,11 @@ pub fn router(state: Arc<State>) -> Router {
             get(glossary_entries).post(glossary_add),
         )
         .route("/api/v1/glossary/{name}/import", post(glossary_import))
+        .route("/api/v1/tokens", get(tokens_list).post(tokens_add))
+        .route(
+            "/api/v1/tokens/{name}",
+            axum::routing::delete(tokens_remove),
+        )
         .route("/tmserver/{slang}/{tlang}/unit/{*text}", get(tmserver_unit))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -948,4 +953,54 @@ async fn glossary_import(
         f.path = shown.clone();
     }
     Ok(Json(report).into_response())
+}
+
+// ---- tokens (admin) ----
+
+async fn tokens_list(
+    AxState(state): AxState<Arc<State>>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    Params::parse(raw.as_deref(), &[])?;
+    let list = state
+        .pool
+        .read(|r| crate::ops::token::list(r.store))
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+    role: String,
+}
+
+/// `POST /api/v1/tokens`: `{"name", "role"}`; the answer holds the token, the only time it is
+/// shown.
+async fn tokens_add(
+    AxState(state): AxState<Arc<State>>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let new: NewToken = json_body(&state, &headers, body).await?;
+    let role = crate::ops::token::Role::parse(&new.role)?;
+    let name = new.name.clone();
+    let token = state
+        .pool
+        .write(move |store| crate::ops::token::add(store, &name, role))
+        .await?;
+    Ok(Json(serde_json::json!({ "name": new.name, "role": role, "token": token })).into_response())
+}
+
+async fn tokens_remove(
+    AxState(state): AxState<Arc<State>>,
+    AxPath(name): AxPath<String>,
+) -> ApiResult<Response> {
+    let gone = name.clone();
+    state
+        .pool
+        .write(move |store| crate::ops::token::remove(store, &gone))
+        .await?;
+    Ok(Json(serde_json::json!({ "removed": name })).into_response())
 }
