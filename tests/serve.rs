@@ -931,3 +931,42 @@ fn the_command_line_and_the_server_share_the_memory_and_lookups_answer_during_an
     let r = s.get(&probe);
     assert_eq!(r.json()[0]["matches"][0]["score"], 100);
 }
+
+#[test]
+fn uploads_at_once_are_limited() {
+    let (_dir, db) = setup(0);
+    let s = Server::start(&db, &["--max-uploads", "1"]);
+    let body = tmx(5, &[]);
+    let mut slow = TcpStream::connect(s.addr).unwrap();
+    write!(
+        slow,
+        "POST /api/v1/import?name=slow.tmx HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    slow.write_all(&body.as_bytes()[..10]).unwrap();
+    slow.flush().unwrap();
+    // The first upload holds the only slot (its log line is written when it ends).
+    let mut refused = None;
+    for _ in 0..100 {
+        let r = s.post("/api/v1/import?name=second.tmx", body.as_bytes());
+        if r.status == 503 {
+            refused = Some(r);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let r = refused.expect("a second upload at once is refused");
+    assert!(
+        r.error().contains("1 uploads are being received already"),
+        "{}",
+        r.error()
+    );
+    // Lookups are not uploads.
+    assert_eq!(s.get("/api/v1/stats").status, 200);
+    slow.write_all(&body.as_bytes()[10..]).unwrap();
+    let r = read_response(&mut slow);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.post("/api/v1/import?name=third.tmx", body.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+}
