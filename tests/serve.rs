@@ -198,6 +198,13 @@ fn every_endpoint_answers_with_the_objects_of_the_command_line() {
     let r = s.get("/api/v1/nothing");
     assert_eq!(r.status, 404);
     assert!(r.error().contains("no such endpoint"));
+    let r = s.get("/api/v1/import");
+    assert_eq!(r.status, 405);
+    assert!(
+        r.error().starts_with("GET is not allowed here"),
+        "{}",
+        r.error()
+    );
 
     // One structured log line per request, with the token name.
     let log = s.log_lines();

@@ -55,6 +55,7 @@ pub fn router(state: Arc<State>) -> Router {
         )
         .route("/tmserver/{slang}/{tlang}/unit/{*text}", get(tmserver_unit))
         .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::http::gate,
@@ -66,6 +67,13 @@ async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no such endpoint: see the README for /api/v1/...",
+    )
+}
+
+async fn wrong_method(method: axum::http::Method) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not allowed here: see the README for the methods of each endpoint"),
     )
 }
 
