@@ -337,7 +337,8 @@ fn load(
                 let q = &queries[i % queries.len()];
                 i += 1;
                 let path = path_of(q);
-                let timeout = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(30);
+                let timeout =
+                    deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(30);
                 let t = Instant::now();
                 let r = if keep_alive {
                     conn.request("GET", &path, b"", timeout).map(|(s, _)| s)
@@ -421,12 +422,24 @@ fn tmserver_path(q: &str) -> String {
 }
 
 /// The lookup load on `db` while one client imports the batches; returns the lookups per second.
-fn phase(name: &str, bin: &str, db: &Path, queries: &Arc<Vec<String>>, batches: &[PathBuf], secs: f64) -> f64 {
+fn phase(
+    name: &str,
+    bin: &str,
+    db: &Path,
+    queries: &Arc<Vec<String>>,
+    batches: &[PathBuf],
+    secs: f64,
+) -> f64 {
     let t = Instant::now();
     let server = start_server(bin, db);
     let mut c = Conn::new(server.addr);
     let (status, _) = c
-        .request("GET", &tmkit_path(&queries[0]), b"", Duration::from_secs(600))
+        .request(
+            "GET",
+            &tmkit_path(&queries[0]),
+            b"",
+            Duration::from_secs(600),
+        )
         .expect("first answer");
     assert_eq!(status, 200);
     println!(
@@ -523,7 +536,13 @@ fn main() {
         .map(|i| {
             let p = dir.join(format!("serve-import-{i}.tmx"));
             if !p.exists() {
-                write_tmx(&p, IMPORT_BATCH, &pool, 0xBA7C_0000 + i as u64, Some(&format!("import {i}")));
+                write_tmx(
+                    &p,
+                    IMPORT_BATCH,
+                    &pool,
+                    0xBA7C_0000 + i as u64,
+                    Some(&format!("import {i}")),
+                );
             }
             p
         })
@@ -533,7 +552,14 @@ fn main() {
     if wants("gettext") {
         let db = dir.join("serve-gettext.db");
         import(bin, &db, &gettext_tmx);
-        tmkit_62k = Some(phase("tmkit, 62k gettext memory", bin, &db, &queries, &batches, secs));
+        tmkit_62k = Some(phase(
+            "tmkit, 62k gettext memory",
+            bin,
+            &db,
+            &queries,
+            &batches,
+            secs,
+        ));
     }
     if wants("1m") {
         let base = dir.join("serve-1m-base.db");
@@ -565,7 +591,16 @@ fn main() {
             .arg(&tmdb)
             .arg("-f")
             .arg(&gettext_tmx)
-            .args(["-s", "en", "-t", "zh_CN", "-b", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-s",
+                "en",
+                "-t",
+                "zh_CN",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -585,7 +620,10 @@ fn main() {
         let _ = child.wait();
         if let Some(ours) = tmkit_62k {
             if rate > 0.0 {
-                println!("ratio on the 62k memory: tmkit {:.0}x tmserver's throughput", ours / rate);
+                println!(
+                    "ratio on the 62k memory: tmkit {:.0}x tmserver's throughput",
+                    ours / rate
+                );
             } else {
                 println!("ratio on the 62k memory: tmserver answered nothing in {secs} s");
             }
