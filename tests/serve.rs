@@ -596,18 +596,23 @@ fn an_upload_cut_off_mid_way_leaves_the_memory_unchanged() {
 #[test]
 fn sigterm_lets_a_batch_lookup_finish_and_refuses_new_requests() {
     let (_dir, db) = setup(2000);
-    let mut s = Server::start(&db, &[]);
-    let segments: Vec<String> = (0..3000)
+    // A grace period longer than the batch takes on a loaded machine.
+    let mut s = Server::start(&db, &["--grace", "300"]);
+    let segments: Vec<String> = (0..1000)
         .map(|i| format!("The window sends the memory to the folder number {i}."))
         .collect();
     let body = serde_json::to_vec(&serde_json::json!({ "segments": segments, "max": 1 })).unwrap();
     let addr = s.addr;
     let batch = std::thread::spawn(move || request(addr, "POST", "/api/v1/lookup", &[], &body));
+    // Connections are accepted in order: once a later one is answered, the batch's is being
+    // served (its lookups take seconds).
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(s.get("/healthz").status, 200);
     std::thread::sleep(Duration::from_millis(300));
     s.term();
     let r = batch.join().unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.json().as_array().unwrap().len(), 3000);
+    assert_eq!(r.json().as_array().unwrap().len(), 1000);
     assert_eq!(s.wait(), 0);
     assert!(TcpStream::connect(addr).is_err(), "it stopped listening");
     let log = s.log_lines().join("\n");
@@ -909,61 +914,68 @@ fn the_command_line_and_the_server_share_the_memory_and_lookups_answer_during_an
             body.as_bytes(),
         )
     });
-    let probe = format!(
-        "/api/v1/lookup?q={}&to=zh-CN&max=1",
-        enc("The server sends the server to the server number 0.")
-    );
+    // Two units of the import, looked up in one batch (one snapshot): both or neither.
+    let probes = serde_json::to_vec(&serde_json::json!({
+        "segments": [
+            "The server sends the server to the server number 0.",
+            "The picture sends the picture to the picture number 19999."
+        ],
+        "to": "zh-CN",
+        "min": 100
+    }))
+    .unwrap();
     let mut during = 0;
     while !up.is_finished() {
-        let r = s.get(&probe);
+        let r = s.post("/api/v1/lookup", &probes);
         assert_eq!(r.status, 200, "{}", r.text());
-        let m = &r.json()[0]["matches"];
-        if m.as_array().unwrap().is_empty() {
+        let v = r.json();
+        let first = v[0]["matches"].as_array().unwrap().is_empty();
+        let last = v[1]["matches"].as_array().unwrap().is_empty();
+        assert_eq!(first, last, "half an import seen: {v}");
+        if first {
             during += 1;
-            // Not yet committed: the unit imported last is not there either.
-            let last = s.get(&format!(
-                "/api/v1/lookup?q={}&to=zh-CN&min=100",
-                enc("The picture sends the picture to the picture number 19999.")
-            ));
-            assert_eq!(
-                last.json()[0]["matches"],
-                serde_json::json!([]),
-                "half an import seen"
-            );
         }
     }
     let r = up.join().unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(during > 0, "no lookup answered while the import ran");
-    let r = s.get(&probe);
-    assert_eq!(r.json()[0]["matches"][0]["score"], 100);
+    let v = s.post("/api/v1/lookup", &probes).json();
+    assert!(v[0]["matches"][0]["score"].as_u64().unwrap() >= 100, "{v}");
+    assert!(v[1]["matches"][0]["score"].as_u64().unwrap() >= 100, "{v}");
 }
 
 #[test]
 fn uploads_at_once_are_limited() {
     let (_dir, db) = setup(0);
-    let s = Server::start(&db, &["--max-uploads", "1"]);
+    let s = Server::start(&db, &["--max-uploads", "1", "--client-timeout", "120"]);
     let body = tmx(5, &[]);
-    let mut slow = TcpStream::connect(s.addr).unwrap();
-    write!(
-        slow,
-        "POST /api/v1/import?name=slow.tmx HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    slow.write_all(&body.as_bytes()[..10]).unwrap();
-    slow.flush().unwrap();
-    // The first upload holds the only slot (its log line is written when it ends).
-    let mut refused = None;
-    for _ in 0..100 {
-        let r = s.post("/api/v1/import?name=second.tmx", body.as_bytes());
-        if r.status == 503 {
-            refused = Some(r);
+    // A slow upload takes the only slot; one that got there too late was refused at once
+    // (nothing to read yet means it holds the slot).
+    let mut slow = None;
+    for _ in 0..50 {
+        let mut c = TcpStream::connect(s.addr).unwrap();
+        write!(
+            c,
+            "POST /api/v1/import?name=slow.tmx HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        c.write_all(&body.as_bytes()[..10]).unwrap();
+        c.flush().unwrap();
+        assert_eq!(s.get("/healthz").status, 200);
+        std::thread::sleep(Duration::from_millis(200));
+        c.set_nonblocking(true).unwrap();
+        let mut probe = [0u8; 1];
+        let answered = std::io::Read::read(&mut c, &mut probe).is_ok();
+        c.set_nonblocking(false).unwrap();
+        if !answered {
+            slow = Some(c);
             break;
         }
-        std::thread::sleep(Duration::from_millis(50));
     }
-    let r = refused.expect("a second upload at once is refused");
+    let mut slow = slow.expect("a slow upload holds the slot");
+    let r = s.post("/api/v1/import?name=second.tmx", body.as_bytes());
+    assert_eq!(r.status, 503, "{}", r.text());
     assert!(
         r.error().contains("1 uploads are being received already"),
         "{}",
