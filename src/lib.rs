@@ -14,6 +14,7 @@ pub mod formats;
 pub mod matching;
 pub mod model;
 pub mod ops;
+pub mod server;
 pub mod store;
 pub mod text;
 

@@ -104,6 +104,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             Some(list) => ImportPolicy::with_states(list).context("--xliff-states")?,
             None => ImportPolicy::default(),
         },
+        names: Vec::new(),
     };
     let mut store = Store::open(&ctx.db)?;
     let show_bar = std::io::stderr().is_terminal() && !ctx.quiet;

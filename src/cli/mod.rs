@@ -20,8 +20,10 @@ mod lookup;
 mod output;
 mod prepare;
 mod segment;
+mod serve;
 mod stats;
 mod terms;
+mod token;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -93,6 +95,8 @@ pub enum Command {
     Glossary(glossary::Args),
     Check(check::Args),
     Terms(terms::Args),
+    Serve(serve::Args),
+    Token(token::Args),
 }
 
 /// What every subcommand gets besides its own arguments.
@@ -144,6 +148,8 @@ pub fn run() -> i32 {
         Command::Glossary(args) => glossary::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),
         Command::Terms(args) => terms::run(args, &ctx),
+        Command::Serve(args) => serve::run(args, &ctx),
+        Command::Token(args) => token::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use serde::Serialize;
 use tmkit::ops::glossary::{self as ops, Termbase};
 use tmkit::store::Store;
 
@@ -39,28 +38,6 @@ pub struct Args {
     pub format: Format,
 }
 
-/// A term found, as `--format json` gives it.
-#[derive(Debug, Serialize)]
-struct Found {
-    /// Byte range in the text.
-    start: usize,
-    end: usize,
-    /// Character range in the text.
-    char_start: usize,
-    char_end: usize,
-    /// The text as it stands.
-    text: String,
-    /// The glossary's term.
-    term: String,
-    /// The concept's id in its glossary file, if it has one.
-    concept: Option<String>,
-    note: Option<String>,
-    /// Approved translations (preferred first), by language.
-    translations: std::collections::BTreeMap<String, Vec<String>>,
-    /// Forbidden translations, by language.
-    forbidden: std::collections::BTreeMap<String, Vec<String>>,
-}
-
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let from = super::parse_lang("--from", &args.from)?;
     let to = super::parse_langs("--to", &args.to)?;
@@ -90,28 +67,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let entries = ops::load(&stores, &args.glossary, &from)?;
     let termbase = Termbase::new(entries, &from);
-    let hits = termbase.kit_terms(&text, &to);
-    let mut found = Vec::with_capacity(hits.len());
-    for h in &hits {
-        let entry = &termbase.entries[h.entry];
-        found.push(Found {
-            start: h.start,
-            end: h.end,
-            char_start: text[..h.start].chars().count(),
-            char_end: text[..h.end].chars().count(),
-            text: h.text.clone(),
-            term: h.term.clone(),
-            concept: entry.id.clone(),
-            note: entry.note.clone(),
-            translations: h.translations.iter().cloned().collect(),
-            forbidden: h
-                .forbidden
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .cloned()
-                .collect(),
-        });
-    }
+    let found = ops::find_terms(&termbase, &text, &to);
     if args.format == Format::Json {
         print_json(&found)?;
     } else {

@@ -375,6 +375,55 @@ pub fn load(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Vec<Term
     Ok(out)
 }
 
+/// A term found in a text, as `tmkit terms --format json` and the server's `terms` give it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FoundTerm {
+    /// Byte range in the text.
+    pub start: usize,
+    pub end: usize,
+    /// Character range in the text.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// The text as it stands.
+    pub text: String,
+    /// The glossary's term.
+    pub term: String,
+    /// The concept's id in its glossary file, if it has one.
+    pub concept: Option<String>,
+    pub note: Option<String>,
+    /// Approved translations (preferred first), by language.
+    pub translations: std::collections::BTreeMap<String, Vec<String>>,
+    /// Forbidden translations, by language.
+    pub forbidden: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The glossary terms in `text`, longest first, with their translations in `to`.
+pub fn find_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<FoundTerm> {
+    termbase
+        .kit_terms(text, to)
+        .into_iter()
+        .map(|h| {
+            let entry = &termbase.entries[h.entry];
+            FoundTerm {
+                start: h.start,
+                end: h.end,
+                char_start: text[..h.start].chars().count(),
+                char_end: text[..h.end].chars().count(),
+                text: h.text,
+                term: h.term,
+                concept: entry.id.clone(),
+                note: entry.note.clone(),
+                translations: h.translations.into_iter().collect(),
+                forbidden: h
+                    .forbidden
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// A concept as `glossary list --format json` shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListedEntry {

@@ -42,6 +42,20 @@ pub struct ImportConfig {
     pub max_problems_listed: usize,
     /// Which targets of XLIFF files are imported (default: translated and later states).
     pub xliff_policy: ImportPolicy,
+    /// The names `files` are reported and recorded under, in the same order (a server's upload is
+    /// received under another path); a file without one goes by its path.
+    pub names: Vec<String>,
+}
+
+/// The name a file is reported and recorded under (see [`ImportConfig::names`]).
+fn display_name(config: &ImportConfig, path: &std::path::Path) -> String {
+    config
+        .files
+        .iter()
+        .position(|f| f == path)
+        .and_then(|i| config.names.get(i))
+        .cloned()
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Hooks for a progress display; every method has a default that does nothing.
@@ -264,7 +278,7 @@ fn import_xliff_file(
     let size = std::fs::metadata(path).ok().map(|m| m.len());
     progress.start_file(&path.display().to_string(), size);
     let mut report = FileReport {
-        path: path.display().to_string(),
+        path: display_name(config, path),
         ..FileReport::default()
     };
     let mut reader = xliff::Reader::open(path)?;
@@ -385,7 +399,7 @@ fn import_file(
     // Real TMX spends at least 150 bytes on a unit; size the duplicate filter for that many.
     writer.expect_units(size.unwrap_or(0) / 150);
     let mut report = FileReport {
-        path: path.display().to_string(),
+        path: display_name(config, path),
         ..FileReport::default()
     };
     let mut first_problem: Option<Problem> = None;

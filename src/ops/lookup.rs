@@ -78,7 +78,9 @@ pub struct Lookup<'a> {
     scratch: Scratch,
     /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
-    _session: ReadSession<'a>,
+    session: Option<ReadSession<'a>>,
+    /// The memory's data version when `cache` was filled (see [`Lookup::renew`]).
+    data_version: i64,
 }
 
 /// Per-unit counts of shared keys, in arrays indexed by unit id (reset through the list of units
@@ -258,11 +260,13 @@ impl<'a> Lookup<'a> {
         let max_id = store.max_unit_id()?;
         let counter = Counter::new(max_id);
         let session = store.read_session()?;
+        let data_version = store.data_version()?;
         let marks = Marks::new(max_id);
         Ok(Lookup {
             marks,
             scratch: Scratch::default(),
-            _session: session,
+            session: Some(session),
+            data_version,
             store,
             config,
             from_ids,
@@ -270,6 +274,30 @@ impl<'a> Lookup<'a> {
             counter,
             last_candidates: 0,
         })
+    }
+
+    /// Starts over with another configuration on a fresh snapshot of the memory, keeping what
+    /// was read from the index while nobody has changed the memory since (a server answers many
+    /// requests with one session this way: the bucket lists and the per-unit arrays are not read
+    /// and allocated again for each).
+    pub fn renew(&mut self, config: LookupConfig) -> Result<()> {
+        // End the old read transaction before the next one begins.
+        self.session = None;
+        self.session = Some(self.store.read_session()?);
+        let version = self.store.data_version()?;
+        if version != self.data_version {
+            self.cache = ListCache::default();
+            self.data_version = version;
+        }
+        self.from_ids = self.store.lang_ids_matching(&config.from)?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Ends the session's read transaction (the memory's log can then be checkpointed past it);
+    /// the caches stay for [`Lookup::renew`].
+    pub fn end_snapshot(&mut self) {
+        self.session = None;
     }
 
     /// Looks one segment up through the index.

@@ -12,6 +12,7 @@ pub mod import;
 pub mod lookup;
 pub mod prepare;
 pub mod segment;
+pub mod token;
 
 /// The reason of a problem message, for counting problems by kind: quoted values become `"…"`
 /// (`<tuv> has an invalid xml:lang "…"`).

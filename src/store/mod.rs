@@ -15,6 +15,7 @@ mod body;
 mod index;
 mod schema;
 mod terms;
+mod tokens;
 
 pub use index::{LONG, ListCache, bucket, decode as decode_postings};
 
@@ -45,6 +46,7 @@ use crate::model::{Admin, Extra, Lang, TranslationUnit, Variant};
 
 pub use schema::SCHEMA_VERSION;
 pub use terms::{GlossaryInfo, StoredEntry};
+pub use tokens::TokenInfo;
 
 /// The key of a unit's source in the index: xxh3 of the text seeded with the language id, as a
 /// signed SQLite integer (one integer column compares faster than a pair).
@@ -313,6 +315,39 @@ impl Store {
         };
         schema::migrate(&store.conn, path)?;
         Ok(store)
+    }
+
+    /// Opens a memory that a writer has open (in WAL mode) for reading only, as a server's
+    /// readers do: each read transaction sees the last commit before it began, while the writer
+    /// goes on.
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| memory_error(path, e))?;
+        conn.busy_timeout(Duration::from_secs(60))?;
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
+        schema::check_current(&conn, path, |found| {
+            read_only_error(
+                path,
+                ReadOnly::File,
+                &format!("it has schema version {found}, from an older tmkit"),
+            )
+        })?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: Some(ReadOnly::File),
+        })
+    }
+
+    /// A number that changes whenever another connection commits a change to the memory
+    /// (SQLite's `data_version`): caches of what was read stay valid while it stays the same.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Opens the memory for writing; `Opened::ReadOnly` says why it cannot be written.

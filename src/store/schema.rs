@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::error::{ErrorKind, Result};
 
 /// The schema version this tmkit writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migration `i` brings a database from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -86,6 +86,16 @@ const MIGRATIONS: &[&str] = &[
         variants TEXT
     );
     CREATE INDEX terms_concept ON terms(concept);
+    ",
+    // 3 -> 4: the access tokens of `tmkit serve`: only a hash of each token is kept.
+    "
+    CREATE TABLE tokens(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
     ",
 ];
 

@@ -7,6 +7,8 @@ pub mod document;
 pub mod kit;
 pub mod omegat;
 mod report;
+/// The style of report.html, which the search page of `tmkit serve` shares.
+pub(crate) use report::CSS as REPORT_CSS;
 mod staging;
 pub mod workflow;
 

@@ -790,7 +790,7 @@ fn is_html_forbidden(c: char) -> bool {
 }
 
 /// The page's style: system fonts only, a grid that stacks on narrow screens, print rules.
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--paper:#fff;--tint:#f5f7fa;--accent:#2f5d8a;
 --sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans","Liberation Sans",Arial,sans-serif}
 *{box-sizing:border-box}

@@ -1,0 +1,198 @@
+//! The threads that own the memory's connections: a pool of readers (read-only connections, each
+//! read transaction a consistent snapshot of the last commit, while the writer goes on, as WAL
+//! allows) and one writer. Request handlers send them closures and await the answer, so that no
+//! SQLite call ever blocks the async runtime.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+use crate::error::Result;
+use crate::model::Lang;
+use crate::ops::glossary::Termbase;
+use crate::ops::lookup::{Lookup, LookupConfig};
+use crate::store::Store;
+
+/// What a reader thread keeps between requests: its connection, a lookup session whose index
+/// caches (bucket lists, per-unit arrays) live as long as nobody changes the memory, and the
+/// compiled termbase of the last source language asked for.
+pub struct Reader<'s> {
+    pub store: &'s Store,
+    lookup: Option<Lookup<'s>>,
+    termbase: Option<(Lang, i64, Rc<Termbase>)>,
+}
+
+impl<'s> Reader<'s> {
+    /// The lookup session, renewed for `config` on a fresh snapshot. Call
+    /// [`Reader::end_snapshot`] when done, so that the writer's log can be checkpointed.
+    pub fn lookup(&mut self, config: LookupConfig) -> Result<&mut Lookup<'s>> {
+        match &mut self.lookup {
+            Some(l) => l.renew(config)?,
+            None => self.lookup = Some(Lookup::new(self.store, config)?),
+        }
+        Ok(self.lookup.as_mut().expect("the session was just set"))
+    }
+
+    /// Ends the snapshot of the lookup session (its caches stay).
+    pub fn end_snapshot(&mut self) {
+        if let Some(l) = &mut self.lookup {
+            l.end_snapshot();
+        }
+    }
+
+    /// The memory's termbase for source language `from`, compiled once per change of the memory.
+    pub fn termbase(&mut self, from: &Lang) -> Result<Rc<Termbase>> {
+        let version = self.store.data_version()?;
+        if let Some((l, v, t)) = &self.termbase
+            && l == from
+            && *v == version
+        {
+            return Ok(t.clone());
+        }
+        let entries = crate::ops::glossary::load(std::slice::from_ref(self.store), &[], from)?;
+        let t = Rc::new(Termbase::new(entries, from));
+        self.termbase = Some((from.clone(), version, t.clone()));
+        Ok(t)
+    }
+}
+
+type ReadJob = Box<dyn for<'s> FnOnce(&mut Reader<'s>) + Send>;
+type WriteJob = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// Why a job got no answer.
+#[derive(Debug)]
+pub enum PoolError {
+    /// Every reader is busy and the queue is full, or the threads are gone (shutting down).
+    Busy,
+    /// The memory cannot be written (`--read-only`).
+    ReadOnly,
+    Failed(crate::Error),
+}
+
+impl From<crate::Error> for PoolError {
+    fn from(e: crate::Error) -> Self {
+        PoolError::Failed(e)
+    }
+}
+
+/// The reader threads and the writer thread.
+pub struct Pool {
+    read: mpsc::SyncSender<ReadJob>,
+    write: Option<mpsc::Sender<WriteJob>>,
+    pub path: PathBuf,
+}
+
+/// How many read jobs may wait for a reader before requests are refused as busy.
+const QUEUE: usize = 4096;
+
+impl Pool {
+    /// Opens `readers` read-only connections (and the writer, unless `read_only`) on `path`.
+    pub fn start(path: &Path, readers: usize, read_only: bool) -> Result<Pool> {
+        let write = if read_only {
+            None
+        } else {
+            let mut store = Store::open(path)?;
+            // Built once here, not by the first request that needs it.
+            if !store.index_ready()? {
+                let mut w = store.writer()?;
+                crate::ops::import::ensure_index(&mut w, &|_, _| {})?;
+                w.commit()?;
+            }
+            let (tx, rx) = mpsc::channel::<WriteJob>();
+            std::thread::Builder::new()
+                .name("tmkit-writer".into())
+                .spawn(move || {
+                    while let Ok(job) = rx.recv() {
+                        job(&mut store);
+                    }
+                })
+                .map_err(|e| crate::Error::io(path, e))?;
+            Some(tx)
+        };
+        let (tx, rx) = mpsc::sync_channel::<ReadJob>(QUEUE);
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..readers.max(1) {
+            let store = if read_only {
+                Store::open_existing(path)?
+            } else {
+                Store::open_reader(path)?
+            };
+            if read_only && !store.index_ready()? {
+                return Err(crate::ErrorKind::Invalid {
+                    what: "memory",
+                    value: path.display().to_string(),
+                    reason: "its lookup index must be built once: run `tmkit lookup` on it, or \
+                             serve it without --read-only"
+                        .to_string(),
+                }
+                .into());
+            }
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("tmkit-reader-{i}"))
+                .spawn(move || {
+                    let mut reader = Reader {
+                        store: &store,
+                        lookup: None,
+                        termbase: None,
+                    };
+                    loop {
+                        let job = {
+                            let Ok(rx) = rx.lock() else { return };
+                            match rx.recv() {
+                                Ok(job) => job,
+                                Err(_) => return,
+                            }
+                        };
+                        job(&mut reader);
+                        reader.end_snapshot();
+                    }
+                })
+                .map_err(|e| crate::Error::io(path, e))?;
+        }
+        Ok(Pool {
+            read: tx,
+            write,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Whether the memory may be written through this pool.
+    pub fn writable(&self) -> bool {
+        self.write.is_some()
+    }
+
+    /// Runs `f` on a reader thread.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl for<'s> FnOnce(&mut Reader<'s>) -> Result<T> + Send + 'static,
+    ) -> std::result::Result<T, PoolError> {
+        let (tx, rx) = oneshot::channel();
+        self.read
+            .try_send(Box::new(move |r: &mut Reader<'_>| {
+                let _ = tx.send(f(r));
+            }))
+            .map_err(|_| PoolError::Busy)?;
+        Ok(rx.await.map_err(|_| PoolError::Busy)??)
+    }
+
+    /// Runs `f` on the writer thread.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    ) -> std::result::Result<T, PoolError> {
+        let Some(write) = &self.write else {
+            return Err(PoolError::ReadOnly);
+        };
+        let (tx, rx) = oneshot::channel();
+        write
+            .send(Box::new(move |s: &mut Store| {
+                let _ = tx.send(f(s));
+            }))
+            .map_err(|_| PoolError::Busy)?;
+        Ok(rx.await.map_err(|_| PoolError::Busy)??)
+    }
+}
