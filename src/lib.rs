@@ -7,6 +7,7 @@
 //! - `formats`, `store` and `matching` side by side, never importing each other: `formats` and
 //!   `store` depend on `model` only, `matching` on `model` and `text`;
 //! - `ops`: the workflows that combine them;
+//! - `server`: `tmkit serve`, the workflows over HTTP (it calls `ops`, never SQL);
 //! - the binary's `cli` module on top, the only place that prints.
 
 pub mod error;

@@ -1,5 +1,5 @@
 //! Workflows that combine formats, store and matching: import, export, lookup, concordance,
-//! prepare, finish, check, glossary and segment.
+//! prepare, finish, check, glossary, segment and the server's access tokens.
 //!
 //! They take a typed config and return a typed report; they never print.
 
