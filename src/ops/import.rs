@@ -391,9 +391,13 @@ fn import_file(
     let mut first_problem: Option<Problem> = None;
     let mut problems = 0u64;
     let result = std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(32);
+        // Three stages, each in its own thread, joined by bounded queues: parsing, then the
+        // index keys of each unit (tokenizing every variant), then the database.
+        let (tx, parsed) = mpsc::sync_channel::<Vec<Msg>>(16);
+        let (keyed, rx) = mpsc::sync_channel::<Vec<Msg>>(16);
         let lang_map = &config.lang_map;
         scope.spawn(move || read_file(path, lang_map, tx, progress));
+        scope.spawn(move || add_keys(parsed, keyed));
         let mut origin = None;
         for batch in rx {
             for msg in batch {
@@ -490,7 +494,6 @@ fn read_file(
     let encoding = reader.encoding().name().to_string();
     let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
     let mut unit = TranslationUnit::default();
-    let mut tokens = Vec::new();
     let mut batch_bytes = 0usize;
     loop {
         let msg = match reader.read_unit(&mut unit) {
@@ -514,15 +517,8 @@ fn read_file(
                         ),
                     })
                 } else {
-                    let buckets = unit
-                        .variants
-                        .iter()
-                        .map(|v| {
-                            let g = text_grams(&v.text, &mut tokens);
-                            (g.len, buckets_of(&v.lang, &g.keys))
-                        })
-                        .collect();
-                    Msg::Unit(std::mem::take(&mut unit), buckets)
+                    // The keys are added by the next stage (see `add_keys`).
+                    Msg::Unit(std::mem::take(&mut unit), Vec::new())
                 }
             }
             Ok(Item::Problem(p)) => Msg::Problem(p),
@@ -554,6 +550,29 @@ fn read_file(
     }
     progress.advance(reader.bytes_read());
     let _ = tx.send(batch);
+}
+
+/// Runs in its own thread, between `read_file` and the database: computes the index buckets of
+/// every variant of the units in each batch.
+fn add_keys(rx: mpsc::Receiver<Vec<Msg>>, tx: mpsc::SyncSender<Vec<Msg>>) {
+    let mut tokens = Vec::new();
+    for mut batch in rx {
+        for msg in &mut batch {
+            if let Msg::Unit(unit, buckets) = msg {
+                *buckets = unit
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let g = text_grams(&v.text, &mut tokens);
+                        (g.len, buckets_of(&v.lang, &g.keys))
+                    })
+                    .collect();
+            }
+        }
+        if tx.send(batch).is_err() {
+            return;
+        }
+    }
 }
 
 /// What happened to one unit.

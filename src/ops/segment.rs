@@ -220,6 +220,8 @@ struct Pieces {
     file: std::fs::File,
     carry: Vec<u8>,
     eof: bool,
+    /// Bytes read at a time.
+    chunk: usize,
 }
 
 /// What [`Pieces::next`] found.
@@ -239,8 +241,8 @@ impl Pieces {
         let mut searched = 0;
         loop {
             if !self.eof {
-                let want = buf.len() + CHUNK;
-                buf.reserve(CHUNK);
+                let want = buf.len() + self.chunk;
+                buf.reserve(self.chunk);
                 while buf.len() < want {
                     let n = (&self.file)
                         .take((want - buf.len()) as u64)
@@ -273,11 +275,12 @@ impl Pieces {
 /// Whether the whole file is UTF-8 without a run of more than `max` bytes between blank lines:
 /// then no segment can be over the limit, nothing can fail, and the file can be segmented piece
 /// by piece.
-fn streamable(file: std::fs::File, max: usize) -> std::io::Result<bool> {
+fn streamable(file: std::fs::File, max: usize, chunk: usize) -> std::io::Result<bool> {
     let mut pieces = Pieces {
         file,
         carry: Vec::new(),
         eof: false,
+        chunk,
     };
     let mut buf = Vec::new();
     loop {
@@ -329,6 +332,18 @@ pub fn stream_text_file(
     render: &Render<'_>,
     write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::result::Result<Option<u64>, StreamError> {
+    stream_in_chunks(path, name, rules, render, write, CHUNK)
+}
+
+/// [`stream_text_file`] reading `chunk` bytes at a time.
+fn stream_in_chunks(
+    path: &Path,
+    name: &str,
+    rules: &RuleSet,
+    render: &Render<'_>,
+    write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    chunk: usize,
+) -> std::result::Result<Option<u64>, StreamError> {
     use std::io::{Read, Seek};
     let Ok(mut file) = std::fs::File::open(path) else {
         return Ok(None);
@@ -345,7 +360,7 @@ pub fn stream_text_file(
         f.rewind()?;
         Ok(f)
     });
-    match second.and_then(|f| streamable(f, max)) {
+    match second.and_then(|f| streamable(f, max, chunk)) {
         Ok(true) => {}
         _ => return Ok(None),
     }
@@ -355,6 +370,7 @@ pub fn stream_text_file(
         file,
         carry: Vec::new(),
         eof: false,
+        chunk,
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -472,4 +488,116 @@ pub fn stream_text_file(
         drop(job_tx);
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Streams `input` from a file in pieces of `chunk` bytes; the segments rendered as lines,
+    /// in both rendering modes. `None` when the file is left to the whole-file path.
+    fn streamed(input: &[u8], chunk: usize, rules: &RuleSet) -> Option<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.txt");
+        std::fs::write(&path, input).unwrap();
+        let run = |text_only: bool| {
+            let render = |p: &Piece<'_>, buf: &mut Vec<u8>| {
+                for s in p.segments {
+                    let t = &p.text[s.start - p.base..s.end - p.base];
+                    let line = if text_only {
+                        format!("{t:?}\n")
+                    } else {
+                        format!("{s:?} {t:?}\n")
+                    };
+                    buf.extend_from_slice(line.as_bytes());
+                }
+            };
+            let how = Render {
+                render: &render,
+                text_only,
+            };
+            let mut out = Vec::new();
+            let mut write = |b: &[u8]| -> std::io::Result<()> {
+                out.extend_from_slice(b);
+                Ok(())
+            };
+            let n = stream_in_chunks(&path, "in.txt", rules, &how, &mut write, chunk).unwrap();
+            n.map(|_| String::from_utf8(out).unwrap())
+        };
+        Some((run(true)?, run(false)?))
+    }
+
+    /// The same lines from segmenting the whole text.
+    fn whole(text: &str, rules: &RuleSet) -> (String, String) {
+        let segments = segment::segment(text, rules);
+        let mut plain = String::new();
+        let mut full = String::new();
+        for s in &segments {
+            plain.push_str(&format!("{:?}\n", s.text(text)));
+            full.push_str(&format!("{s:?} {:?}\n", s.text(text)));
+        }
+        (plain, full)
+    }
+
+    const PIECES: &[&str] = &[
+        "Mr. Smith met Dr. Wu at 10 a.m. They talked.",
+        "Wang said: \u{201c}Yes.\u{201d} ",
+        "中日两国可以加强沟通。他说。",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r\n\r\n",
+        " \n",
+        "\u{a0}\n",
+        "\u{3000}\n\n",
+        "\u{feff}",
+        "\u{b}",
+        "\u{c}",
+        "\u{b}\u{b}",
+        "- item one\n- item two\n",
+        "1) first 2) second",
+        "Heading\nText follows here.",
+        "Lead-in:\n",
+        "\u{2028}",
+        "\u{202e}x",
+        "\t",
+        "é",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn streaming_in_pieces_segments_as_the_whole_text(
+            parts in prop::collection::vec(0..PIECES.len(), 0..60),
+            chunk in 1usize..64,
+        ) {
+            let rules = default_engine().unwrap().rules_for("en").unwrap();
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let got = streamed(text.as_bytes(), chunk, &rules).expect("plain UTF-8 text streams");
+            prop_assert_eq!(got, whole(&text, &rules));
+        }
+    }
+
+    #[test]
+    fn files_for_the_whole_file_path_are_left_to_it() {
+        let rules = default_engine().unwrap().rules_for("en").unwrap();
+        // Not UTF-8 (at the end, after pieces that could have been written), UTF-16, HTML.
+        let mut late = "Fine text.\n\n".repeat(100).into_bytes();
+        late.extend_from_slice(b"bad \xff byte");
+        assert!(streamed(&late, 16, &rules).is_none());
+        let utf16: Vec<u8> = "\u{feff}Hi. There."
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(streamed(&utf16, 16, &rules).is_none());
+        assert!(streamed(b"<html><body><p>Hi.</p></body></html>", 16, &rules).is_none());
+        // More than the segment limit between two blank lines: a segment might be over it.
+        let max = Limits::current().max_segment_bytes;
+        let long = format!("Short.\n\n{}\n\nEnd.", "word ".repeat(max / 5 + 1));
+        assert!(streamed(long.as_bytes(), 4096, &rules).is_none());
+        // Under it, with the same shape: streamed.
+        let fine = format!("Short.\n\n{}\n\nEnd.", "word. ".repeat(1000));
+        assert!(streamed(fine.as_bytes(), 64, &rules).is_some());
+    }
 }
