@@ -358,3 +358,46 @@ fn text_line(t: &str, buf: &mut Vec<u8>) {
     buf.extend_from_slice(&b[from..]);
     buf.push(b'\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The text writer as it was before the fast one: `safe`, then line breaks flattened.
+    fn old_line(t: &str) -> String {
+        let t = &*safe(t);
+        let flat: String = t
+            .chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        format!("{flat}\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #[test]
+        fn the_text_writer_writes_what_it_wrote_before(
+            chars in prop::collection::vec(prop_oneof![
+                any::<char>(),
+                prop::sample::select(vec![
+                    '\0', '\t', '\n', '\r', '\u{b}', '\u{1b}', '\u{7f}', '\u{80}', '\u{85}',
+                    '\u{9f}', '\u{a0}', '\u{061c}', '\u{200e}', '\u{200f}', '\u{2019}',
+                    '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{202f}', '\u{2066}',
+                    '\u{2069}', '\u{206a}', '\u{2100}', 'a', ' ', '中',
+                ]),
+            ], 0..40),
+        ) {
+            let t: String = chars.into_iter().collect();
+            let mut buf = Vec::new();
+            text_line(&t, &mut buf);
+            prop_assert_eq!(String::from_utf8(buf).unwrap(), old_line(&t));
+        }
+    }
+}
