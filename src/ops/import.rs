@@ -1,5 +1,18 @@
 //! Import TMX files and translated XLIFF 1.2 files into the memory: one transaction for the whole command, duplicates merged,
 //! problems in single units counted and reported.
+//!
+//! A TMX file goes through three threads joined by bounded queues (so memory stays bounded
+//! whatever the file's size): the parser (`read_file`), the index keys of every variant
+//! (`add_keys`: tokenizing, bigram keys and their buckets), and the database (this thread:
+//! duplicate rules, rows, and postings gathered in memory and written in sorted batches, see
+//! `store::index`).
+//!
+//! What a kill leaves behind, at any stage: nothing. Everything, rows and postings alike, is
+//! written inside the one write transaction that [`import`] opens first and commits last; the
+//! memory is in WAL mode, so until the commit record is in the log, a killed process (while
+//! parsing, while flushing postings, while committing) leaves only log frames that SQLite
+//! ignores and discards the next time the memory is opened: the memory is exactly as before.
+//! The Bloom filter, the pending postings and the queues live in memory only.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

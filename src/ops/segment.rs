@@ -165,8 +165,8 @@ pub fn too_long(name: &str, text: &str, start: usize, max: usize) -> Error {
     .into()
 }
 
-/// Bytes read from a streamed file at a time.
-const CHUNK: usize = 1 << 20;
+/// Bytes read from a streamed file at a time: pieces of about this size are segmented in parallel.
+const CHUNK: usize = 256 << 10;
 
 /// One piece of a streamed text file and its segments.
 #[derive(Debug)]
@@ -318,7 +318,7 @@ struct Done {
 /// Segments the plain-text file `path` (named `name` in messages) piece by piece, as
 /// [`segment_file`] segments the whole: the same segments, offsets, paragraph numbers and
 /// indexes, handed to `render` and the bytes it gives to `write`, in order. Memory stays at a few
-/// pieces of about 1 MiB whatever the file's size, and the pieces are segmented on every core.
+/// pieces of about 256 KiB whatever the file's size, and the pieces are segmented on every core.
 ///
 /// `Ok(None)`, having written nothing, when the file is not for this path: not a regular file, a
 /// document (see [`is_plain_text`]), not valid UTF-8, or with more than the segment limit between

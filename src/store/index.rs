@@ -1,8 +1,8 @@
 //! The candidate index: for every variant, its keys (token bigrams and a skeleton key, computed by
 //! the caller) point to the unit. A bucket is a hash of (language tag, key) cut to [`BUCKET_BITS`]
-//! bits; postings are gathered in memory per bucket and written as one row per bucket and flush to
-//! `grams`, so a write never rewrites what is stored and the number of rows stays bounded by the
-//! flushes. Keys that share a bucket only add candidates, never lose one: every candidate is scored
+//! bits; postings are gathered in memory (see [`Accumulator`]) and written as one row per bucket
+//! and flush to `grams`, so a write never rewrites what is stored and the number of rows stays
+//! bounded by the flushes. Keys that share a bucket only add candidates, never lose one: every candidate is scored
 //! exactly.
 //!
 //! A bucket's list is the concatenation of its rows, each a segment: a varint count, then per

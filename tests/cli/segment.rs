@@ -426,7 +426,7 @@ fn utf16_srx_files_with_a_byte_order_mark_are_read() {
     }
 }
 
-/// Pieces of text that the streamed path (a file read about 1 MiB at a time and cut after blank
+/// Pieces of text that the streamed path (a file read 256 KiB at a time and cut after blank
 /// lines) must segment as the whole-input path does: CRLF line ends, a byte-order mark, blank
 /// lines of spaces and no-break spaces, U+000B and U+000C, controls, bidirectional controls,
 /// line and paragraph separators, tabs, backslashes, lists, headings, CJK.
@@ -475,7 +475,7 @@ mod streamed {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
-        /// Files of more than a piece (1 MiB) give the same output as the whole text does.
+        /// Files of several pieces (256 KiB each) give the same output as the whole text does.
         #[test]
         fn files_segment_as_standard_input_does_in_every_format(
             parts in prop::collection::vec(0..PIECES.len(), 1..80),
