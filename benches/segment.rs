@@ -137,10 +137,14 @@ fn whole_processes(root: &Path, article: &str, runs: usize) {
         .status()
         .is_ok_and(|s| s.success());
     if !sentencex {
-        println!("sentencex: not installed ({python} -c \"import sentencex\" failed): pip install sentencex");
+        println!(
+            "sentencex: not installed ({python} -c \"import sentencex\" failed): pip install sentencex"
+        );
     }
-    let mut tmkits: Vec<(String, PathBuf)> =
-        vec![("tmkit".to_string(), PathBuf::from(env!("CARGO_BIN_EXE_tmkit")))];
+    let mut tmkits: Vec<(String, PathBuf)> = vec![(
+        "tmkit".to_string(),
+        PathBuf::from(env!("CARGO_BIN_EXE_tmkit")),
+    )];
     if let Some(base) = std::env::var_os("TMKIT_BENCH_BASE") {
         tmkits.push(("base tmkit".to_string(), PathBuf::from(base)));
     }
@@ -187,7 +191,11 @@ fn whole_processes(root: &Path, article: &str, runs: usize) {
                 t * 1e3,
                 bytes / 1e6 / t,
                 rss[i] / 1024,
-                if i > 0 { format!(", {:.2}x the time of this tmkit", t / ours) } else { String::new() }
+                if i > 0 {
+                    format!(", {:.2}x the time of this tmkit", t / ours)
+                } else {
+                    String::new()
+                }
             );
         }
         if sentencex {

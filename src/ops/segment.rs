@@ -254,7 +254,11 @@ impl Pieces {
                 }
             }
             if self.eof {
-                return Ok(if buf.is_empty() { Next::End } else { Next::Piece });
+                return Ok(if buf.is_empty() {
+                    Next::End
+                } else {
+                    Next::Piece
+                });
             }
             // A blank line ending in the new bytes starts at or after the last line start of the
             // bytes already searched.
@@ -375,9 +379,8 @@ fn stream_in_chunks(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(u64, Vec<u8>, Vec<Segment>, Vec<u8>)>(
-        2 * workers,
-    );
+    let (job_tx, job_rx) =
+        std::sync::mpsc::sync_channel::<(u64, Vec<u8>, Vec<Segment>, Vec<u8>)>(2 * workers);
     let job_rx = std::sync::Mutex::new(job_rx);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Option<Done>>();
     std::thread::scope(|scope| {

@@ -519,7 +519,10 @@ fn a_large_file_with_a_bad_byte_at_the_end_writes_nothing_and_names_its_place() 
     );
     let (file, stdin) = file_and_stdin(&input, &["--lossy"]);
     assert_eq!(file.code, 0, "{}", file.stderr);
-    assert!(file.stdout.ends_with("Fine text.\nMore text.\nThen \u{fffd} bad.\n"));
+    assert!(
+        file.stdout
+            .ends_with("Fine text.\nMore text.\nThen \u{fffd} bad.\n")
+    );
     assert!(file.stdout == stdin.stdout);
 }
 
