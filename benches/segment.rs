@@ -4,11 +4,21 @@
 //! - a 100 MB single line (the article's paragraphs joined with spaces), built-in rules;
 //! - the article repeated to 1 MB with the OmegaT, Okapi and LanguageTool SRX files (their
 //!   English rules, and the German ones with thousands of rules);
-//! - the time to parse and compile the built-in English rules.
+//! - the time to parse and compile the built-in English rules;
+//! - first, whole processes as a user runs them: `tmkit segment FILE > OUT` on the article
+//!   repeated to 4.6 MB and 23 MB, text output to a file, and a Python process printing every
+//!   sentence of the same file with sentencex (PyPI `sentencex`; reported as not installed when
+//!   `python3 -c "import sentencex"` fails; `TMKIT_BENCH_PYTHON` names another interpreter),
+//!   with the ratio. `TMKIT_BENCH_BASE=/path/to/an/older/tmkit` measures that binary too, its
+//!   runs interleaved with this one's.
 //!
 //! Set `TMKIT_BENCH_QUICK=1` for fewer, smaller runs.
 
-use std::path::Path;
+#[path = "common/process.rs"]
+mod process;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tmkit::formats::srx;
@@ -20,6 +30,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let article = std::fs::read_to_string(root.join("examples/beijing-tokyo-forum.en.txt"))
         .expect("the seed article is in examples/");
+    whole_processes(root, &article, if quick { 3 } else { 7 });
 
     let t = Instant::now();
     let engine = Engine::new(srx::default_rules().expect("built-in rules parse"));
@@ -107,4 +118,96 @@ fn report(name: &str, text: &str, rules: &RuleSet, runs: usize) {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
+}
+
+/// The sentencex run: reads the file, prints every sentence on a line of its own.
+const SENTENCEX: &str = "import sys, sentencex\n\
+text = open(sys.argv[1], encoding='utf-8').read()\n\
+sys.stdout.writelines(s.strip() + '\\n' for s in sentencex.segment('en', text))\n";
+
+/// `tmkit segment` (and sentencex) as whole processes, output to a file.
+fn whole_processes(root: &Path, article: &str, runs: usize) {
+    let dir = root.join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let out = dir.join("segment-out.txt");
+    let python = std::env::var("TMKIT_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let sentencex = Command::new(&python)
+        .args(["-c", "import sentencex"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !sentencex {
+        println!(
+            "sentencex: not installed ({python} -c \"import sentencex\" failed): pip install sentencex"
+        );
+    }
+    let mut tmkits: Vec<(String, PathBuf)> = vec![(
+        "tmkit".to_string(),
+        PathBuf::from(env!("CARGO_BIN_EXE_tmkit")),
+    )];
+    if let Some(base) = std::env::var_os("TMKIT_BENCH_BASE") {
+        tmkits.push(("base tmkit".to_string(), PathBuf::from(base)));
+    }
+    for (mb, size) in [(4.6, 4_600_000usize), (23.0, 23_000_000)] {
+        let file = dir.join(format!("article-{mb}MB.txt"));
+        if !file.exists() {
+            let unit = article.to_string() + "\n\n";
+            std::fs::write(&file, unit.repeat(size.div_ceil(unit.len()))).expect("write input");
+        }
+        let bytes = std::fs::metadata(&file).expect("input").len() as f64;
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); tmkits.len() + 1];
+        let mut rss = vec![0u64; tmkits.len()];
+        for _ in 0..runs {
+            for (i, (_, bin)) in tmkits.iter().enumerate() {
+                let m = process::measure(
+                    Command::new(bin)
+                        .arg("segment")
+                        .arg(&file)
+                        .stdout(std::fs::File::create(&out).expect("output file")),
+                    Duration::from_secs(600),
+                );
+                assert_eq!(m.code, 0, "tmkit segment failed");
+                times[i].push(m.wall.as_secs_f64());
+                rss[i] = rss[i].max(m.rss_kb);
+            }
+            if sentencex {
+                let m = process::measure(
+                    Command::new(&python)
+                        .args(["-c", SENTENCEX])
+                        .arg(&file)
+                        .stdout(std::fs::File::create(&out).expect("output file")),
+                    Duration::from_secs(600),
+                );
+                assert_eq!(m.code, 0, "sentencex failed");
+                times[tmkits.len()].push(m.wall.as_secs_f64());
+            }
+        }
+        let ours = process::median(times[0].clone());
+        for (i, (name, _)) in tmkits.iter().enumerate() {
+            let t = process::median(times[i].clone());
+            println!(
+                "whole process, {name} segment {:.1} MB > file: median {:.1} ms = {:.0} MB/s, peak RSS {} MB ({runs} runs){}",
+                bytes / 1e6,
+                t * 1e3,
+                bytes / 1e6 / t,
+                rss[i] / 1024,
+                if i > 0 {
+                    format!(", {:.2}x the time of this tmkit", t / ours)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        if sentencex {
+            let t = process::median(times[tmkits.len()].clone());
+            println!(
+                "whole process, sentencex {:.1} MB > file: median {:.1} ms = {:.0} MB/s; tmkit is {:.1}x faster",
+                bytes / 1e6,
+                t * 1e3,
+                bytes / 1e6 / t,
+                t / ours
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&out);
 }

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use tmkit::model::{Lang, TranslationUnit, Variant};
-use tmkit::ops::import::{OnDuplicate, add_unit};
+use tmkit::ops::import::{ImportConfig, NoProgress, OnDuplicate, add_unit, import};
 use tmkit::ops::lookup::{Lookup, LookupConfig, Query};
 use tmkit::store::Store;
 
@@ -104,6 +104,64 @@ proptest! {
             // With --max, the first matches are the brute force's first ones.
             let top3: Vec<(i64, u8)> = top.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
             prop_assert_eq!(&top3[..], &want[..want.len().min(3)], "top 3 of {:?}", q);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    /// A memory imported from a TMX file (the index gathered over the whole import and written in
+    /// sorted batches) gives the same lookups as the same units added one at a time (the index
+    /// written unit by unit), whatever the duplicate policy.
+    #[test]
+    fn an_imported_memory_looks_up_as_one_built_unit_by_unit(
+        memory in prop::collection::vec((sentence(), 0u8..3), 1..40),
+        picks in prop::collection::vec((0usize..40, prop::collection::vec((0u8..3, 0usize..20, 0..WORDS.len()), 0..4)), 1..6),
+        policy in prop::sample::select(vec![OnDuplicate::Keep, OnDuplicate::Overwrite, OnDuplicate::Skip]),
+        min in prop::sample::select(vec![70u8, 85, 100]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let en = Lang::parse("en").unwrap();
+        let zh = Lang::parse("zh-CN").unwrap();
+        // Translations repeat, so that some units are duplicates (merged, kept, overwritten).
+        let units: Vec<TranslationUnit> = memory.iter().map(|(ids, t)| {
+            let mut unit = TranslationUnit::default();
+            unit.variants.push(Variant::new(en.clone(), text(ids)));
+            unit.variants.push(Variant::new(zh.clone(), format!("译文{t}")));
+            unit.source = Some(en.clone());
+            unit
+        }).collect();
+        let mut tmx = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n\
+            <header creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" \
+            adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n<body>\n");
+        for u in &units {
+            tmx.push_str("<tu>");
+            for v in &u.variants {
+                tmx.push_str(&format!("<tuv xml:lang=\"{}\"><seg>{}</seg></tuv>", v.lang.as_str(), v.text));
+            }
+            tmx.push_str("</tu>\n");
+        }
+        tmx.push_str("</body>\n</tmx>\n");
+        let file = dir.path().join("m.tmx");
+        std::fs::write(&file, tmx).unwrap();
+        let mut imported = Store::open(&dir.path().join("imported.db")).unwrap();
+        let config = ImportConfig { files: vec![file], on_duplicate: policy, ..ImportConfig::default() };
+        import(&mut imported, &config, &NoProgress).unwrap();
+        let mut added = Store::open(&dir.path().join("added.db")).unwrap();
+        for u in &units {
+            add_unit(&mut added, u, policy).unwrap();
+        }
+        let config = LookupConfig { from: en.clone(), to: vec![zh.clone()], min, max: usize::MAX };
+        let mut a = Lookup::new(&imported, config.clone()).unwrap();
+        let mut b = Lookup::new(&added, config).unwrap();
+        for (i, edits) in &picks {
+            let q = text(&edit(&memory[i % memory.len()].0, edits));
+            let query = Query { text: q.clone(), ..Query::default() };
+            let got: Vec<(i64, u8)> = a.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            let want: Vec<(i64, u8)> = b.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            prop_assert_eq!(&got, &want, "query {:?} at {}", q, min);
+            let brute: Vec<(i64, u8)> = a.brute_force(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+            prop_assert_eq!(&got, &brute, "brute force, query {:?}", q);
         }
     }
 }

@@ -147,7 +147,10 @@ impl<R: BufRead> DecodeReader<R> {
             self.pending.clear();
             self.inner.consume(take);
             self.raw_offset += take as u64;
-            if let Err(e) = std::str::from_utf8(&self.out) {
+            // The vectorized check first: nearly every buffer is valid.
+            if simdutf8::basic::from_utf8(&self.out).is_err()
+                && let Err(e) = std::str::from_utf8(&self.out)
+            {
                 let valid = e.valid_up_to();
                 match e.error_len() {
                     None if !last => {

@@ -1,5 +1,18 @@
 //! Import TMX files and translated XLIFF 1.2 files into the memory: one transaction for the whole command, duplicates merged,
 //! problems in single units counted and reported.
+//!
+//! A TMX file goes through three threads joined by bounded queues (so memory stays bounded
+//! whatever the file's size): the parser (`read_file`), the index keys of every variant
+//! (`add_keys`: tokenizing, bigram keys and their buckets), and the database (this thread:
+//! duplicate rules, rows, and postings gathered in memory and written in sorted batches, see
+//! `store::index`).
+//!
+//! What a kill leaves behind, at any stage: nothing. Everything, rows and postings alike, is
+//! written inside the one write transaction that [`import`] opens first and commits last; the
+//! memory is in WAL mode, so until the commit record is in the log, a killed process (while
+//! parsing, while flushing postings, while committing) leaves only log frames that SQLite
+//! ignores and discards the next time the memory is opened: the memory is exactly as before.
+//! The Bloom filter, the pending postings and the queues live in memory only.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -405,9 +418,13 @@ fn import_file(
     let mut first_problem: Option<Problem> = None;
     let mut problems = 0u64;
     let result = std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(32);
+        // Three stages, each in its own thread, joined by bounded queues: parsing, then the
+        // index keys of each unit (tokenizing every variant), then the database.
+        let (tx, parsed) = mpsc::sync_channel::<Vec<Msg>>(16);
+        let (keyed, rx) = mpsc::sync_channel::<Vec<Msg>>(16);
         let lang_map = &config.lang_map;
         scope.spawn(move || read_file(path, lang_map, tx, progress));
+        scope.spawn(move || add_keys(parsed, keyed));
         let mut origin = None;
         for batch in rx {
             for msg in batch {
@@ -504,7 +521,6 @@ fn read_file(
     let encoding = reader.encoding().name().to_string();
     let mut batch = vec![Msg::Header(reader.header().clone(), encoding)];
     let mut unit = TranslationUnit::default();
-    let mut tokens = Vec::new();
     let mut batch_bytes = 0usize;
     loop {
         let msg = match reader.read_unit(&mut unit) {
@@ -528,15 +544,8 @@ fn read_file(
                         ),
                     })
                 } else {
-                    let buckets = unit
-                        .variants
-                        .iter()
-                        .map(|v| {
-                            let g = text_grams(&v.text, &mut tokens);
-                            (g.len, buckets_of(&v.lang, &g.keys))
-                        })
-                        .collect();
-                    Msg::Unit(std::mem::take(&mut unit), buckets)
+                    // The keys are added by the next stage (see `add_keys`).
+                    Msg::Unit(std::mem::take(&mut unit), Vec::new())
                 }
             }
             Ok(Item::Problem(p)) => Msg::Problem(p),
@@ -568,6 +577,29 @@ fn read_file(
     }
     progress.advance(reader.bytes_read());
     let _ = tx.send(batch);
+}
+
+/// Runs in its own thread, between `read_file` and the database: computes the index buckets of
+/// every variant of the units in each batch.
+fn add_keys(rx: mpsc::Receiver<Vec<Msg>>, tx: mpsc::SyncSender<Vec<Msg>>) {
+    let mut tokens = Vec::new();
+    for mut batch in rx {
+        for msg in &mut batch {
+            if let Msg::Unit(unit, buckets) = msg {
+                *buckets = unit
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let g = text_grams(&v.text, &mut tokens);
+                        (g.len, buckets_of(&v.lang, &g.keys))
+                    })
+                    .collect();
+            }
+        }
+        if tx.send(batch).is_err() {
+            return;
+        }
+    }
 }
 
 /// What happened to one unit.

@@ -220,3 +220,443 @@ pub fn too_long(name: &str, text: &str, start: usize, max: usize) -> Error {
     }
     .into()
 }
+
+/// Bytes read from a streamed file at a time: pieces of about this size are segmented in parallel.
+const CHUNK: usize = 256 << 10;
+
+/// One piece of a streamed text file and its segments.
+#[derive(Debug)]
+pub struct Piece<'a> {
+    /// The piece's text: whole paragraphs (and the blank lines after them).
+    pub text: &'a str,
+    /// The byte offset of `text` in the segments' offsets: `segments[i].start - base` indexes
+    /// `text`.
+    pub base: usize,
+    /// The piece's segments.
+    pub segments: &'a [Segment],
+}
+
+/// How [`stream_text_file`] hands its segments on.
+pub struct Render<'r> {
+    /// Appends what a piece's segments give to the output buffer.
+    pub render: &'r (dyn Fn(&Piece<'_>, &mut Vec<u8>) + Sync),
+    /// Whether `render` only needs the segments' text, not their offsets, paragraph numbers and
+    /// indexes: pieces are then rendered in the worker threads as soon as they are cut, with
+    /// numbers counted from the start of the piece (`base` 0). Otherwise they are rendered in
+    /// order, with the numbers of the whole file.
+    pub text_only: bool,
+}
+
+/// Why [`stream_text_file`] stopped.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The file could not be read (or changed while it was read).
+    Read(Error),
+    /// `write` failed.
+    Write(std::io::Error),
+}
+
+/// Whether the file `name` starting with `head` (its first 8 KiB or all of it) is plain text to
+/// [`segment_document`]: no document format detected.
+pub fn is_plain_text(head: &[u8], name: &str) -> bool {
+    use crate::formats::document::{self, Kind};
+    if head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF]) {
+        return false;
+    }
+    let md_name = name.ends_with(".md") || name.ends_with(".markdown");
+    match document::detect(head, name) {
+        Ok(Kind::Text) => true,
+        Ok(Kind::Markdown) => !md_name,
+        _ => false,
+    }
+}
+
+/// Reads a file in pieces that end right after a blank line (or at the end of the file).
+struct Pieces {
+    file: std::fs::File,
+    carry: Vec<u8>,
+    eof: bool,
+    /// Bytes read at a time.
+    chunk: usize,
+}
+
+/// What [`Pieces::next`] found.
+enum Next {
+    Piece,
+    End,
+    /// More than `limit` bytes without a blank line.
+    TooLong,
+}
+
+impl Pieces {
+    /// Fills `buf` with the next piece.
+    fn next(&mut self, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<Next> {
+        use std::io::Read;
+        buf.clear();
+        buf.append(&mut self.carry);
+        let mut searched = 0;
+        loop {
+            if !self.eof {
+                let want = buf.len() + self.chunk;
+                buf.reserve(self.chunk);
+                while buf.len() < want {
+                    let n = (&self.file)
+                        .take((want - buf.len()) as u64)
+                        .read_to_end(buf)?;
+                    if n == 0 {
+                        self.eof = true;
+                        break;
+                    }
+                }
+            }
+            if self.eof {
+                return Ok(if buf.is_empty() {
+                    Next::End
+                } else {
+                    Next::Piece
+                });
+            }
+            // A blank line ending in the new bytes starts at or after the last line start of the
+            // bytes already searched.
+            let from = memchr::memrchr2(b'\n', 0x0b, &buf[..searched]).map_or(0, |i| i + 1);
+            if let Some(cut) = segment::last_paragraph_break(&buf[from..]) {
+                self.carry.extend_from_slice(&buf[from + cut..]);
+                buf.truncate(from + cut);
+                return Ok(Next::Piece);
+            }
+            if buf.len() > limit {
+                return Ok(Next::TooLong);
+            }
+            searched = buf.len();
+        }
+    }
+}
+
+/// Whether the whole file is UTF-8 without a run of more than `max` bytes between blank lines:
+/// then no segment can be over the limit, nothing can fail, and the file can be segmented piece
+/// by piece.
+fn streamable(file: std::fs::File, max: usize, chunk: usize) -> std::io::Result<bool> {
+    let mut pieces = Pieces {
+        file,
+        carry: Vec::new(),
+        eof: false,
+        chunk,
+    };
+    let mut buf = Vec::new();
+    loop {
+        match pieces.next(&mut buf, max)? {
+            Next::End => return Ok(true),
+            Next::TooLong => return Ok(false),
+            Next::Piece => {}
+        }
+        let Ok(text) = simdutf8::basic::from_utf8(&buf) else {
+            return Ok(false);
+        };
+        let mut from = 0;
+        let mut long = false;
+        segment::paragraph_breaks(text, |end| {
+            long |= end - from > max;
+            from = end;
+        });
+        if long || text.len() - from > max {
+            return Ok(false);
+        }
+    }
+}
+
+/// A piece cut and segmented by a worker.
+struct Done {
+    seq: u64,
+    /// UTF-8 (checked by the worker).
+    text: Vec<u8>,
+    segments: Vec<Segment>,
+    paragraphs: usize,
+    chars: usize,
+    out: Vec<u8>,
+}
+
+/// Segments the plain-text file `path` (named `name` in messages) piece by piece, as
+/// [`segment_file`] segments the whole: the same segments, offsets, paragraph numbers and
+/// indexes, handed to `render` and the bytes it gives to `write`, in order. Memory stays at a few
+/// pieces of about 256 KiB whatever the file's size, and the pieces are segmented on every core.
+///
+/// `Ok(None)`, having written nothing, when the file is not for this path: not a regular file, a
+/// document (see [`is_plain_text`]), not valid UTF-8, or with more than the segment limit between
+/// two blank lines (a segment might be over the limit); the caller then reads it whole, which
+/// says what is wrong with it. Checking that takes a first quick pass over the file, so that
+/// nothing is written before an error. Returns the number of segments.
+pub fn stream_text_file(
+    path: &Path,
+    name: &str,
+    rules: &RuleSet,
+    render: &Render<'_>,
+    write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::result::Result<Option<u64>, StreamError> {
+    stream_in_chunks(path, name, rules, render, write, CHUNK)
+}
+
+/// [`stream_text_file`] reading `chunk` bytes at a time.
+fn stream_in_chunks(
+    path: &Path,
+    name: &str,
+    rules: &RuleSet,
+    render: &Render<'_>,
+    write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    chunk: usize,
+) -> std::result::Result<Option<u64>, StreamError> {
+    use std::io::{Read, Seek};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(8192);
+    if (&file).take(8192).read_to_end(&mut head).is_err() || !is_plain_text(&head, name) {
+        return Ok(None);
+    }
+    let max = Limits::current().max_segment_bytes;
+    let second = file.try_clone().and_then(|mut f| {
+        f.rewind()?;
+        Ok(f)
+    });
+    match second.and_then(|f| streamable(f, max, chunk)) {
+        Ok(true) => {}
+        _ => return Ok(None),
+    }
+    let read_error = |e: std::io::Error| StreamError::Read(Error::io(path, e));
+    file.rewind().map_err(read_error)?;
+    let mut pieces = Pieces {
+        file,
+        carry: Vec::new(),
+        eof: false,
+        chunk,
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let (job_tx, job_rx) =
+        std::sync::mpsc::sync_channel::<(u64, Vec<u8>, Vec<Segment>, Vec<u8>)>(2 * workers);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Option<Done>>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            scope.spawn(move || {
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, text, mut segments, mut out)) = job else {
+                        return;
+                    };
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        segments.clear();
+                        out.clear();
+                        // The first pass checked it, unless the file changed since.
+                        let text = simdutf8::basic::from_utf8(&text).ok()?;
+                        let paragraphs = segment::segment_into(text, rules, &mut segments);
+                        if render.text_only {
+                            let piece = Piece {
+                                text,
+                                base: 0,
+                                segments: &segments,
+                            };
+                            (render.render)(&piece, &mut out);
+                        }
+                        let chars = text.chars().count();
+                        Some((paragraphs, chars))
+                    }));
+                    let done = done.ok().flatten().map(|(paragraphs, chars)| Done {
+                        seq,
+                        text,
+                        segments,
+                        paragraphs,
+                        chars,
+                        out,
+                    });
+                    let failed = done.is_none();
+                    if done_tx.send(done).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let result = (|| {
+            let mut spare: Vec<(Vec<u8>, Vec<Segment>, Vec<u8>)> = Vec::new();
+            let mut pending = std::collections::BTreeMap::new();
+            let (mut sent, mut written) = (0u64, 0u64);
+            let mut eof = false;
+            let (mut bytes, mut chars, mut paragraphs, mut index) = (0usize, 0usize, 0usize, 0u64);
+            loop {
+                while !eof && sent - written < 2 * workers as u64 {
+                    let (mut buf, segments, out) = spare.pop().unwrap_or_default();
+                    // Pass one made sure that blank lines come often enough.
+                    match pieces.next(&mut buf, usize::MAX).map_err(read_error)? {
+                        Next::End | Next::TooLong => {
+                            eof = true;
+                            break;
+                        }
+                        Next::Piece => {}
+                    }
+                    if job_tx.send((sent, buf, segments, out)).is_err() {
+                        break;
+                    }
+                    sent += 1;
+                }
+                if sent == written {
+                    return Ok(Some(index));
+                }
+                let Ok(Some(done)) = done_rx.recv() else {
+                    return Err(read_error(std::io::Error::other(
+                        "the file changed while it was read (or a worker thread stopped)",
+                    )));
+                };
+                pending.insert(done.seq, done);
+                while let Some(mut done) = pending.remove(&written) {
+                    if !render.text_only {
+                        for s in &mut done.segments {
+                            s.start += bytes;
+                            s.end += bytes;
+                            s.char_start += chars;
+                            s.char_end += chars;
+                            s.paragraph += paragraphs;
+                            s.index += index as usize;
+                        }
+                        let piece = Piece {
+                            // The worker checked it.
+                            text: simdutf8::basic::from_utf8(&done.text).unwrap_or_default(),
+                            base: bytes,
+                            segments: &done.segments,
+                        };
+                        (render.render)(&piece, &mut done.out);
+                    }
+                    write(&done.out).map_err(StreamError::Write)?;
+                    bytes += done.text.len();
+                    chars += done.chars;
+                    paragraphs += done.paragraphs;
+                    index += done.segments.len() as u64;
+                    written += 1;
+                    spare.push((done.text, done.segments, done.out));
+                }
+            }
+        })();
+        drop(job_tx);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Streams `input` from a file in pieces of `chunk` bytes; the segments rendered as lines,
+    /// in both rendering modes. `None` when the file is left to the whole-file path.
+    fn streamed(input: &[u8], chunk: usize, rules: &RuleSet) -> Option<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.txt");
+        std::fs::write(&path, input).unwrap();
+        let run = |text_only: bool| {
+            let render = |p: &Piece<'_>, buf: &mut Vec<u8>| {
+                for s in p.segments {
+                    let t = &p.text[s.start - p.base..s.end - p.base];
+                    let line = if text_only {
+                        format!("{t:?}\n")
+                    } else {
+                        format!("{s:?} {t:?}\n")
+                    };
+                    buf.extend_from_slice(line.as_bytes());
+                }
+            };
+            let how = Render {
+                render: &render,
+                text_only,
+            };
+            let mut out = Vec::new();
+            let mut write = |b: &[u8]| -> std::io::Result<()> {
+                out.extend_from_slice(b);
+                Ok(())
+            };
+            let n = stream_in_chunks(&path, "in.txt", rules, &how, &mut write, chunk).unwrap();
+            n.map(|_| String::from_utf8(out).unwrap())
+        };
+        Some((run(true)?, run(false)?))
+    }
+
+    /// The same lines from segmenting the whole text.
+    fn whole(text: &str, rules: &RuleSet) -> (String, String) {
+        let segments = segment::segment(text, rules);
+        let mut plain = String::new();
+        let mut full = String::new();
+        for s in &segments {
+            plain.push_str(&format!("{:?}\n", s.text(text)));
+            full.push_str(&format!("{s:?} {:?}\n", s.text(text)));
+        }
+        (plain, full)
+    }
+
+    const PIECES: &[&str] = &[
+        "Mr. Smith met Dr. Wu at 10 a.m. They talked.",
+        "Wang said: \u{201c}Yes.\u{201d} ",
+        "中日两国可以加强沟通。他说。",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r\n\r\n",
+        " \n",
+        "\u{a0}\n",
+        "\u{3000}\n\n",
+        "\u{feff}",
+        "\u{b}",
+        "\u{c}",
+        "\u{b}\u{b}",
+        "- item one\n- item two\n",
+        "1) first 2) second",
+        "Heading\nText follows here.",
+        "Lead-in:\n",
+        "\u{2028}",
+        "\u{202e}x",
+        "\t",
+        "é",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn streaming_in_pieces_segments_as_the_whole_text(
+            parts in prop::collection::vec(0..PIECES.len(), 0..60),
+            chunk in 1usize..64,
+        ) {
+            let rules = default_engine().unwrap().rules_for("en").unwrap();
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let got = streamed(text.as_bytes(), chunk, &rules).expect("plain UTF-8 text streams");
+            prop_assert_eq!(got, whole(&text, &rules));
+        }
+    }
+
+    #[test]
+    fn files_for_the_whole_file_path_are_left_to_it() {
+        let rules = default_engine().unwrap().rules_for("en").unwrap();
+        // Not UTF-8 (at the end, after pieces that could have been written), UTF-16, HTML.
+        let mut late = "Fine text.\n\n".repeat(100).into_bytes();
+        late.extend_from_slice(b"bad \xff byte");
+        assert!(streamed(&late, 16, &rules).is_none());
+        let utf16: Vec<u8> = "\u{feff}Hi. There."
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(streamed(&utf16, 16, &rules).is_none());
+        assert!(streamed(b"<html><body><p>Hi.</p></body></html>", 16, &rules).is_none());
+        // More than the segment limit between two blank lines: a segment might be over it.
+        let max = Limits::current().max_segment_bytes;
+        let long = format!("Short.\n\n{}\n\nEnd.", "word ".repeat(max / 5 + 1));
+        assert!(streamed(long.as_bytes(), 4096, &rules).is_none());
+        // Under it, with the same shape: streamed.
+        let fine = format!("Short.\n\n{}\n\nEnd.", "word. ".repeat(1000));
+        assert!(streamed(fine.as_bytes(), 64, &rules).is_some());
+    }
+}

@@ -73,9 +73,24 @@ const TITLE_MAX_CHARS: usize = 110;
 /// ```
 pub fn segment(input: &str, rules: &RuleSet) -> Vec<Segment> {
     let mut out = Vec::new();
+    segment_into(input, rules, &mut out);
+    out
+}
+
+/// [`segment`] appending to `out` (which keeps its allocation from one call to the next); returns
+/// the number of paragraphs. Offsets, paragraph numbers and indexes count from the start of
+/// `input` and from 0, whatever `out` held before.
+///
+/// A text cut right after a blank line (see [`last_paragraph_break`]) segments as its two
+/// pieces do, one after the other, their offsets, paragraph numbers and indexes shifted: what a
+/// streaming reader relies on.
+pub fn segment_into(input: &str, rules: &RuleSet, out: &mut Vec<Segment>) -> usize {
+    let first = out.len();
     let mut chars = CharCounter::default();
     let mut breaks = Vec::new();
+    let mut count = 0;
     for (paragraph, (p_start, p_end)) in paragraphs(input).enumerate() {
+        count = paragraph + 1;
         for (b_start, b_end) in blocks(input, p_start, p_end) {
             let block = &input[b_start..b_end];
             breaks.clear();
@@ -93,7 +108,7 @@ pub fn segment(input: &str, rules: &RuleSet) -> Vec<Segment> {
                     let char_end = chars.at(input, end);
                     out.push(Segment {
                         paragraph,
-                        index: out.len(),
+                        index: out.len() - first,
                         start,
                         end,
                         char_start,
@@ -104,7 +119,36 @@ pub fn segment(input: &str, rules: &RuleSet) -> Vec<Segment> {
             }
         }
     }
-    out
+    count
+}
+
+/// The end of the last blank line of `bytes` (just past its line feed or U+000B): where a text
+/// may be cut into pieces that segment as the whole does, since no paragraph crosses a blank
+/// line. `bytes` must start at the start of a line. `None` when it has no blank line ended by a
+/// line break (or the blank line is not UTF-8).
+pub fn last_paragraph_break(bytes: &[u8]) -> Option<usize> {
+    let mut end = bytes.len();
+    while let Some(t) = memchr::memrchr2(b'\n', LINE_TAB, &bytes[..end]) {
+        let start = memchr::memrchr2(b'\n', LINE_TAB, &bytes[..t]).map_or(0, |i| i + 1);
+        if std::str::from_utf8(&bytes[start..t]).is_ok_and(is_blank) {
+            return Some(t + 1);
+        }
+        end = t;
+    }
+    None
+}
+
+/// Calls `f` with the end of every blank line of `text` (as [`last_paragraph_break`] finds the
+/// last one), in order.
+pub fn paragraph_breaks(text: &str, mut f: impl FnMut(usize)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for t in memchr::memchr2_iter(b'\n', LINE_TAB, bytes) {
+        if is_blank(&text[start..t]) {
+            f(t + 1);
+        }
+        start = t + 1;
+    }
 }
 
 /// Decodes `bytes` as UTF-8: an error giving the byte offset of the first invalid byte, or with

@@ -425,3 +425,137 @@ fn utf16_srx_files_with_a_byte_order_mark_are_read() {
         assert_eq!(run.stdout, "Mr. Smith came.\nHe left.\n", "{p}");
     }
 }
+
+/// Pieces of text that the streamed path (a file read 256 KiB at a time and cut after blank
+/// lines) must segment as the whole-input path does: CRLF line ends, a byte-order mark, blank
+/// lines of spaces and no-break spaces, U+000B and U+000C, controls, bidirectional controls,
+/// line and paragraph separators, tabs, backslashes, lists, headings, CJK.
+const PIECES: &[&str] = &[
+    "Mr. Smith met Dr. Wu at 10 a.m. They talked. ",
+    "Wang said: \u{201c}Yes.\u{201d} It was 3.5% more.",
+    "中日两国可以加强沟通。他说：“是的。”",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r\n\r\n",
+    " \n",
+    "\u{a0}\n\n",
+    "\u{3000}\n",
+    "\u{feff}",
+    "\u{b}",
+    "\u{c}",
+    "- item one\n- item two\n",
+    "1) first 2) second",
+    "A Heading\nText follows here.",
+    "Lead-in:\n",
+    "\u{2028}x\u{2029}",
+    "\u{202e}reversed\u{202c} \u{200f}",
+    "tab\there \\ back\\slash",
+    "bell\u{7} and \u{85} and \u{9b}.",
+];
+
+/// Runs `tmkit segment` on a file (the streamed path) and on the same bytes from standard
+/// input (the whole-input path).
+fn file_and_stdin(input: &[u8], args: &[&str]) -> (Run, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.txt");
+    std::fs::write(&path, input).unwrap();
+    let p = path.display().to_string();
+    let mut with_file = vec!["segment"];
+    with_file.extend_from_slice(args);
+    let mut with_stdin = with_file.clone();
+    with_file.push(&p);
+    with_stdin.push("-");
+    (tmkit(&with_file, b""), tmkit(&with_stdin, input))
+}
+
+mod streamed {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+        /// Files of several pieces (256 KiB each) give the same output as the whole text does.
+        #[test]
+        fn files_segment_as_standard_input_does_in_every_format(
+            parts in prop::collection::vec(0..PIECES.len(), 1..80),
+        ) {
+            let unit: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let mut text = String::new();
+            while text.len() < 1_300_000 {
+                text.push_str(&unit);
+            }
+            for format in ["text", "json", "tsv"] {
+                let (file, stdin) = file_and_stdin(text.as_bytes(), &["--format", format]);
+                prop_assert_eq!(file.code, 0, "{}", file.stderr);
+                prop_assert_eq!(&file.stderr, &stdin.stderr);
+                prop_assert!(file.stdout == stdin.stdout, "--format {} differs", format);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_large_file_with_a_bad_byte_at_the_end_writes_nothing_and_names_its_place() {
+    let mut input = "Fine text. More text.\n\n".repeat(60_000).into_bytes();
+    input.extend_from_slice(b"Then \xff bad.\n");
+    let (file, stdin) = file_and_stdin(&input, &[]);
+    assert_eq!(file.code, 2);
+    assert_eq!(file.stdout, "");
+    assert!(
+        file.stderr.ends_with(
+            "in.txt:120001:6: byte FF is not valid UTF-8 (byte offset 1380005): convert the \
+             file to UTF-8 (or give --lossy to replace invalid bytes)\n"
+        ),
+        "{}",
+        file.stderr
+    );
+    assert!(
+        stdin
+            .stderr
+            .starts_with("tmkit: <stdin>:120001:6: byte FF is not valid UTF-8"),
+        "{}",
+        stdin.stderr
+    );
+    let (file, stdin) = file_and_stdin(&input, &["--lossy"]);
+    assert_eq!(file.code, 0, "{}", file.stderr);
+    assert!(
+        file.stdout
+            .ends_with("Fine text.\nMore text.\nThen \u{fffd} bad.\n")
+    );
+    assert!(file.stdout == stdin.stdout);
+}
+
+#[test]
+fn utf16_files_are_refused_as_from_standard_input() {
+    let input: Vec<u8> = "\u{feff}Hello there. Bye.\n"
+        .repeat(1000)
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let (file, stdin) = file_and_stdin(&input, &[]);
+    assert_eq!(file.code, 2);
+    assert_eq!(file.stdout, "");
+    assert!(file.stderr.contains("in.txt:1:1: "), "{}", file.stderr);
+    assert!(stdin.stderr.contains("<stdin>:1:1: "), "{}", stdin.stderr);
+}
+
+#[test]
+fn a_line_over_the_segment_limit_is_refused_at_its_place_with_nothing_written() {
+    let mut input = "Intro. Fine.\n\n".repeat(100_000);
+    input.push_str("Then ");
+    input.push_str(&"word ".repeat(300_000));
+    input.push_str("\n\nEnd.\n");
+    let (file, _) = file_and_stdin(input.as_bytes(), &[]);
+    assert_eq!(file.code, 2);
+    assert_eq!(file.stdout, "");
+    assert!(
+        file.stderr.ends_with(
+            "in.txt:200001:1: a segment longer than 1 MiB, the limit for one segment (is the \
+             text missing its punctuation or line breaks?): raise the limit with \
+             --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)\n"
+        ),
+        "{}",
+        file.stderr
+    );
+}
