@@ -340,6 +340,7 @@ pub fn untranslated(
         && !is_cjk_lang(source_lang)
         && !target.chars().any(is_cjk)
         && lowercase_words(source) >= 3
+        && !legitimately_same(source)
     {
         let mut f = Finding::new(
             FindingKind::Untranslated,
@@ -365,30 +366,63 @@ pub fn untranslated(
 /// words (`Linux root (Alpha)`, `SunOS var`).
 fn legitimately_same(source: &str) -> bool {
     let s = source.trim();
-    // A synopsis: brackets of optional arguments, and no sentence.
-    let synopsis = (s.contains('[') && s.contains(']') || s.starts_with("((") || s.contains(" | "))
-        && !s.ends_with('.')
-        && !s.contains(". ");
+    // One token (`shell`, `semnum`, `yalign`, `login:`): a keyword, a column or a property
+    // name far more often than a word left in English.
+    if !s.contains(char::is_whitespace) {
+        return true;
+    }
+    // An option line (`-E file  --exec=file`), a message that is an instruction to translators
+    // (GnuPG's `10 translator see trust.c:...`).
+    if s.starts_with('-') || not_a_sentence(s) {
+        return true;
+    }
+    // A synopsis: optional arguments in brackets, placeholders in angle brackets, shell syntax;
+    // and no sentence.
+    let placeholders = s.contains('<') && s.contains('>') && !s.starts_with('<');
+    let capitals = s
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_uppercase()));
+    let sentence = (s.ends_with('.') && !s.ends_with(".."))
+        || s.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'.' && w[1] == b' ' && w[2].is_ascii_uppercase());
+    let synopsis = ((s.contains('[') && s.contains(']'))
+        || s.contains("((")
+        || s.contains(" | ")
+        || (s.contains(';') && capitals)
+        || placeholders)
+        && !sentence;
     if synopsis {
         return true;
     }
+    // A format string of labels (`uid = %d, gid = %d`, `%s login: `, `GNU ld %s`): at most two
+    // words around its placeholders.
+    if s.contains('%') && lowercase_words(s) <= 2 {
+        return true;
+    }
     let lower = s.to_ascii_lowercase();
-    if ["warranty", "license", "licence", "copyright", "gpl"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "warranty",
+        "license",
+        "licence",
+        "copyright",
+        "gpl",
+        "©",
+        "(c) ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         return true;
     }
-    // A name: at most four words, as many capitalized as not.
-    let words: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    // A name: at most four words, as many capitalized (or starting with a figure) as not:
+    // `Linux root (RISC-V-64)`, `64-bit double`.
+    let words: Vec<&str> = s.split_whitespace().collect();
     let capitalized = words
         .iter()
         .filter(|w| {
             w.chars()
-                .next()
+                .find(|c| c.is_alphanumeric())
                 .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         })
         .count();
@@ -1004,9 +1038,22 @@ pub fn punctuation_in_style(
     // End punctuation.
     let (se, _, sc, _, _) = text_end(source);
     let (te, tat, tc, t_skipped, t_prev) = text_end(target);
+    // A Japanese noun phrase (a label, a property's description: `ファイルの場所`) ends
+    // without 。 even where its English source has a period; a sentence (ending in kana:
+    // `閉幕した`, `できません`) does not.
+    let ja_phrase = ja
+        && te == End::None
+        && target
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_cjk(c) && !matches!(c, '\u{3040}'..='\u{309F}'));
     let expected = match se {
         End::Period => {
-            let ok = te == End::Period || te == End::Ellipsis || (te == End::None && t_skipped);
+            let ok = te == End::Period
+                || te == End::Ellipsis
+                || (te == End::None && t_skipped)
+                || ja_phrase;
             (!ok && !ends_with_abbreviation(source)).then_some(if cjk { "。" } else { "." })
         }
         End::Question => {

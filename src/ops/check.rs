@@ -357,6 +357,8 @@ pub fn check_each(
         buf.clear();
         if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
             pair_check(p, &mut buf);
+        } else if p.source.trim().is_empty() && p.source_markup.trim().is_empty() {
+            // A blank source (a separator line) rightly has a blank translation.
         } else {
             buf.push(Finding {
                 kind: FindingKind::Untranslated,
