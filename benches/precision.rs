@@ -200,6 +200,8 @@ fn main() {
             f["message"].as_str().unwrap_or("").to_string(),
         );
         match labels.get_key_value(&key) {
+            // A pair with the same finding twice (two half-width brackets) counts once.
+            Some((k, _)) if seen.contains_key(k) => {}
             Some((k, label)) => {
                 seen.insert(k, ());
                 let Some(kind) = KINDS.iter().find(|k| **k == kind) else {
