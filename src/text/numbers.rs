@@ -954,7 +954,7 @@ impl Scanner<'_, '_> {
             ));
             return Some(k);
         }
-        if glued(j) || a == 0 || b < 2 || b > 10 || a >= b {
+        if glued(j) || a == 0 || !(2..=10).contains(&b) || a >= b {
             return None;
         }
         self.out.push(Number::new(
@@ -2535,7 +2535,9 @@ mod tests {
     /// The traps that make real errors visible stay caught.
     #[test]
     fn real_errors_stay_caught() {
-        let cases: &[(&str, &str, &str, &[&str], &[&str])] = &[
+        /// Source, target, target language, missing, extra.
+        type Trap<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Trap<'_>] = &[
             // An ordinal rendered as the wrong number.
             (
                 "The 16th forum opened.",
