@@ -224,11 +224,13 @@ fn english_equivalences(text: &str, out: &mut Vec<Number>) {
             continue;
         }
         let before = text[..x.start].trim_end();
-        let mut from = before.len().saturating_sub(16);
-        while !before.is_char_boundary(from) {
-            from += 1;
-        }
-        let tail = before[from..].to_ascii_lowercase();
+        let b = before.as_bytes();
+        // The words end `before`, and start a word (`over`, not `moreover`).
+        let ends = |w: &str| {
+            b.len() >= w.len()
+                && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+                && (b.len() == w.len() || !b[b.len() - w.len() - 1].is_ascii_alphabetic())
+        };
         if [
             "more than",
             "more then",
@@ -237,7 +239,7 @@ fn english_equivalences(text: &str, out: &mut Vec<Number>) {
             "over",
         ]
         .iter()
-        .any(|w| tail.ends_with(w))
+        .any(|w| ends(w))
         {
             out[i].role = Role::Word;
             out.push(Number::new(
@@ -2407,6 +2409,7 @@ mod tests {
                 "1以上である必要があります",
             ),
             ("over a dozen countries", "十几个国家", "十数か国"),
+            ("over 5 percent", "超过5%", "5％超"),
             // Number bases.
             ("hexadecimal value", "十六进制值", "16進数の値"),
             ("octal escape", "八进制转义", "8 進エスケープ"),
