@@ -255,6 +255,8 @@ fn main() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let article = article(root);
     let mut news_pairs = Vec::with_capacity(100_000);
+    // Whether each news pair has a seeded number error.
+    let mut seeded: Vec<bool> = Vec::with_capacity(100_000);
     while news_pairs.len() < 100_000 {
         let unit = if rng.below(10) == 0 {
             article[rng.below(article.len() as u64) as usize].clone()
@@ -263,14 +265,17 @@ fn main() {
         };
         for lang in 0..2 {
             let mut target = unit[lang + 1].clone();
+            let mut changed = false;
             if rng.below(100) < 3 {
                 // A seeded number error: the first digit changed.
                 if let Some(p) = target.find(|c: char| c.is_ascii_digit()) {
                     let d = target.as_bytes()[p];
                     let new = if d == b'9' { '1' } else { (d + 1) as char };
                     target.replace_range(p..p + 1, &new.to_string());
+                    changed = true;
                 }
             }
+            seeded.push(changed);
             news_pairs.push(Pair {
                 source: unit[0].clone(),
                 target,
@@ -304,6 +309,28 @@ fn main() {
     );
 
     kinds(&news_pairs, &langs, 0, "news");
+    // Recall of the seeded number errors, and number findings on the news pairs left as they
+    // are.
+    let (mut found, mut alarms) = (0, 0);
+    let mut out = Vec::new();
+    for (p, &s) in news_pairs.iter().zip(&seeded) {
+        out.clear();
+        check_pair(
+            &p.source,
+            &p.target,
+            &langs[0],
+            &langs[p.lang + 1],
+            &mut out,
+        );
+        let number = out.iter().any(|f| f.kind == FindingKind::Number);
+        found += usize::from(s && number);
+        alarms += usize::from(!s && number);
+    }
+    let n = seeded.iter().filter(|&&s| s).count();
+    println!(
+        "news: {n} seeded number errors, {found} found (recall {:.2}); {alarms} unseeded pairs with a number finding",
+        found as f64 / n.max(1) as f64
+    );
     kinds(&real, &langs, show, "gettext");
 
     let mut out = Vec::new();

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args as ClapArgs, ValueEnum};
+use tmkit::matching::qa::JaPunctuation;
 use tmkit::model::{FindingKind, Severity};
 use tmkit::ops::check::{self as ops, CheckConfig, CheckInput, Reported};
 use tmkit::ops::glossary as glossary_op;
@@ -44,9 +45,27 @@ pub struct Args {
     /// (repeatable).
     #[arg(long, value_name = "FILE")]
     pub glossary: Vec<PathBuf>,
+    /// Punctuation style of Japanese targets: `jtf` (the JTF style guide: full-width ？！（） next
+    /// to Japanese text) or `software` (half-width ? ! ( ) accepted, as in most software
+    /// catalogs). Half-width , and . after Japanese text are reported in both.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = JaStyle::Jtf,
+        env = "TMKIT_JA_PUNCTUATION",
+        value_name = "STYLE"
+    )]
+    pub ja_punctuation: JaStyle,
     /// Output format: findings grouped by unit, or a JSON array of findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `--ja-punctuation` styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JaStyle {
+    Jtf,
+    Software,
 }
 
 /// `--kinds`: the names tmkit writes for kinds of finding ([`FindingKind::as_str`]).
@@ -93,7 +112,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         },
     };
     let termbase = glossary_op::Termbase::new(glossary, &from);
-    let checks = ops::PairChecks::new(Some(&termbase), &from).only(&config.kinds);
+    let checks = ops::PairChecks::new(Some(&termbase), &from)
+        .only(&config.kinds)
+        .ja_punctuation(match args.ja_punctuation {
+            JaStyle::Jtf => JaPunctuation::Jtf,
+            JaStyle::Software => JaPunctuation::Software,
+        });
     let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
         checks.check(p.source_markup, p.target_markup, p.lang, out);
     };

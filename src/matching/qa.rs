@@ -8,15 +8,26 @@
 //! Texts are segment contents as [`crate::model::Variant::content`] gives them: markup where the
 //! segment has inline codes. Spans in findings are byte ranges into those strings.
 //!
-//! Severities: number, tag and untranslated findings are errors; punctuation and whitespace
-//! findings are warnings.
+//! Severities follow confidence: an error is what a reviewer must fix, a warning deserves a look.
+//!
+//! | kind | error | warning |
+//! |---|---|---|
+//! | `number` | a number changed into another (`16th` → 第15回, `six` → 5回, `Nov. 30` → 11月3日); a missing or extra figure of two or more digits, with decimals, a percentage, a date or an ordinal in figures (`1928`, `35.8`, `46%`, `第16回`) | a missing or extra single digit or number word alone (`3ファイル`, `twelve`), and `1st` missing (首行) |
+//! | `tag` | always | |
+//! | `untranslated` | an empty target; a copy of a source with two or more lower-case words; no Chinese or Japanese at all | a copy of a one-word source (`yes`, `proc`: as often a keyword the program reads) |
+//! | `punctuation`, `whitespace` | | always |
+//!
+//! Not reported at all: a copy of a command synopsis (`exit [n]`), a licence or warranty line,
+//! a name of capitalized words, options and placeholders (`--help`, `%s`); numbers of
+//! translator credits and of settings (`calendar:week_start:0`); the half-width `?`, `!`, `(`,
+//! `)` of Japanese software style when [`JaPunctuation::Software`] is chosen.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use crate::model::{Finding, FindingKind, Lang, Severity};
 use crate::text::inline::{Code, CodeKind, Codes, Visible};
-use crate::text::numbers::{self, Number, NumberKind};
+use crate::text::numbers::{self, Number, NumberKind, Role};
 use crate::text::tokenize::is_cjk;
 
 /// Runs the number, tag, untranslated, punctuation and whitespace checks on one pair, appending
@@ -50,6 +61,22 @@ pub fn check_pair(
     });
 }
 
+/// Which half-width punctuation a Japanese translation may keep next to Japanese text.
+///
+/// Chinese targets always want full-width `，`, `。`, `？`, `！`, `（）` next to Chinese text (GB/T
+/// 15834); `,` and `.` after Japanese text are wrong in every Japanese style (`、`, `。`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JaPunctuation {
+    /// The JTF Japanese Standard Style Guide for translation: full-width `？`, `！`, `（` and `）`
+    /// in Japanese text; half-width ones next to Japanese characters are reported. The default:
+    /// tmkit's own material is prose (articles, documents), which this guide is written for.
+    #[default]
+    Jtf,
+    /// Software style, as many Japanese UI and message catalogs are written (GNU, GNOME,
+    /// PostgreSQL): half-width `?`, `!`, `(` and `)` next to Japanese text are accepted.
+    Software,
+}
+
 /// The checks with their reusable buffers: no allocation for a pair without findings.
 #[derive(Debug, Default)]
 pub struct Checker {
@@ -60,6 +87,8 @@ pub struct Checker {
     numbers_of: (String, String),
     /// Kinds left out (see [`Checker::skip`]).
     skipped: Vec<FindingKind>,
+    /// The punctuation style of Japanese targets.
+    ja_punctuation: JaPunctuation,
 }
 
 impl Checker {
@@ -71,6 +100,11 @@ impl Checker {
     /// Leaves out the checks of these kinds (when only some kinds are wanted).
     pub fn skip(&mut self, kinds: &[FindingKind]) {
         self.skipped = kinds.to_vec();
+    }
+
+    /// Sets the punctuation style of Japanese targets (the JTF guide's by default).
+    pub fn set_ja_punctuation(&mut self, style: JaPunctuation) {
+        self.ja_punctuation = style;
     }
 
     fn wants(&self, kind: FindingKind) -> bool {
@@ -101,7 +135,7 @@ impl Checker {
             tags(source, target, out);
         }
         if self.wants(FindingKind::Punctuation) {
-            punctuation(source, target, target_lang, out);
+            punctuation_in_style(source, target, target_lang, self.ja_punctuation, out);
         }
         if self.wants(FindingKind::Whitespace) {
             whitespace(source, target, target_lang, out);
@@ -128,12 +162,16 @@ impl Checker {
         if self.source_numbers.is_empty() && self.target_numbers.is_empty() {
             return;
         }
+        if not_a_sentence(source) {
+            return;
+        }
         let diff = numbers::compare(&self.source_numbers, &self.target_numbers);
         if diff.is_empty() {
             return;
         }
         let mut extra = diff.extra;
-        for m in &diff.missing {
+        let missing = diff.missing;
+        for m in &missing {
             // Pair a missing number with an extra one of the same kind, else with the first.
             let pick = extra
                 .iter()
@@ -144,6 +182,8 @@ impl Checker {
                 Some(p) => {
                     let e = extra.remove(p);
                     let tgt = e.text(target);
+                    // A number changed into another (`16th` → 第15回, `six` → 5つ) is an
+                    // error.
                     let mut f = Finding::new(
                         FindingKind::Number,
                         Severity::Error,
@@ -155,7 +195,7 @@ impl Checker {
                 }
                 None => Finding::new(
                     FindingKind::Number,
-                    Severity::Error,
+                    confidence(m),
                     format!("number {src} in the source is missing from the target"),
                 ),
             };
@@ -167,7 +207,7 @@ impl Checker {
             let tgt = e.text(target);
             let mut f = Finding::new(
                 FindingKind::Number,
-                Severity::Error,
+                confidence(&e),
                 format!("number {tgt} in the target is not in the source"),
             );
             f.target_span = Some((e.start, e.end));
@@ -175,6 +215,51 @@ impl Checker {
             out.push(f);
         }
     }
+}
+
+/// The severity of a number missing from one side: an error for a figure a reviewer must see
+/// carried over (a date, a percentage, an ordinal in figures, a number of two or more digits or
+/// with decimals: `1928`, `46%`, `第16回`, `35.8`), a warning for a single digit or a number word
+/// (`2つ`, `3ファイル`, `twelve`), which translations legitimately add or spell out.
+fn confidence(n: &Number) -> Severity {
+    // `1st` is as often 首 (首行, 首页) as 第一.
+    let first = n.kind == NumberKind::Ordinal && n.value == 1.0;
+    let sure = n.role == Role::Figure
+        && !first
+        && (matches!(
+            n.kind,
+            NumberKind::Date { .. } | NumberKind::Percent | NumberKind::Ordinal
+        ) || n.value.abs() >= 10.0
+            || n.value.fract() != 0.0);
+    if sure {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// Units that are not sentences and whose numbers are not translated: the translator-credits
+/// message of GNOME and gettext catalogs (its translation is a list of names and years).
+fn not_a_sentence(source: &str) -> bool {
+    let s = source.trim();
+    if s.len() <= 20
+        && [
+            "translator-credits",
+            "translator_credits",
+            "translator credits",
+        ]
+        .iter()
+        .any(|k| s.eq_ignore_ascii_case(k))
+    {
+        return true;
+    }
+    // A message that is a setting the translator chooses: `calendar:week_start:0` (GTK), `10
+    // translator see trust.c:uid_trust_string_fixed` (GnuPG: the translation gives a width).
+    let key = !s.is_empty() && !s.contains(char::is_whitespace) && s.contains(':');
+    let width = s.split_once(' ').is_some_and(|(n, rest)| {
+        n.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with("translator")
+    });
+    key || width
 }
 
 fn same_class(a: &Number, b: &Number) -> bool {
@@ -230,12 +315,20 @@ pub fn untranslated(
         return false;
     }
     if folded_equal(source, target) {
-        if lowercase_words(source) == 0 {
+        let words = lowercase_words(source);
+        if words == 0 || legitimately_same(source) {
             return false;
         }
+        // One lower-case word (`yes`, `proc`, `big`) is as often a keyword the program reads as
+        // a word left in English: a warning.
+        let severity = if words == 1 {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         let mut f = Finding::new(
             FindingKind::Untranslated,
-            Severity::Error,
+            severity,
             "the target is a copy of the source",
         );
         f.target_span = Some((0, target.len()));
@@ -247,6 +340,7 @@ pub fn untranslated(
         && !is_cjk_lang(source_lang)
         && !target.chars().any(is_cjk)
         && lowercase_words(source) >= 3
+        && !legitimately_same(source)
     {
         let mut f = Finding::new(
             FindingKind::Untranslated,
@@ -267,6 +361,74 @@ pub fn untranslated(
     false
 }
 
+/// Texts a translation rightly leaves as they are: a command synopsis (`exit [n]`, `source
+/// filename [arguments]`, `(( expression ))`), a licence or warranty line, a name of capitalized
+/// words (`Linux root (Alpha)`, `SunOS var`).
+fn legitimately_same(source: &str) -> bool {
+    let s = source.trim();
+    // One token (`shell`, `semnum`, `yalign`, `login:`): a keyword, a column or a property
+    // name far more often than a word left in English.
+    if !s.contains(char::is_whitespace) {
+        return true;
+    }
+    // An option line (`-E file  --exec=file`), a message that is an instruction to translators
+    // (GnuPG's `10 translator see trust.c:...`).
+    if s.starts_with('-') || not_a_sentence(s) {
+        return true;
+    }
+    // A synopsis: optional arguments in brackets, placeholders in angle brackets, shell syntax;
+    // and no sentence.
+    let placeholders = s.contains('<') && s.contains('>') && !s.starts_with('<');
+    let capitals = s
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_uppercase()));
+    let sentence = (s.ends_with('.') && !s.ends_with(".."))
+        || s.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'.' && w[1] == b' ' && w[2].is_ascii_uppercase());
+    let synopsis = ((s.contains('[') && s.contains(']'))
+        || s.contains("((")
+        || s.contains(" | ")
+        || (s.contains(';') && capitals)
+        || placeholders)
+        && !sentence;
+    if synopsis {
+        return true;
+    }
+    // A format string of labels (`uid = %d, gid = %d`, `%s login: `, `GNU ld %s`): at most two
+    // words around its placeholders.
+    if s.contains('%') && lowercase_words(s) <= 2 {
+        return true;
+    }
+    let lower = s.to_ascii_lowercase();
+    if [
+        "warranty",
+        "license",
+        "licence",
+        "copyright",
+        "gpl",
+        "©",
+        "(c) ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // A name: at most four words, as many capitalized (or starting with a figure) as not:
+    // `Linux root (RISC-V-64)`, `64-bit double`.
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let capitalized = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphanumeric())
+                .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .count();
+    words.len() <= 4 && capitalized * 2 >= words.len() && capitalized > 0
+}
+
 /// The number of words of two or more lower-case ASCII letters, outside tokens that look like
 /// code, paths, addresses or placeholders (`%s`, `--help`, `file.txt`, `http://`).
 fn lowercase_words(text: &str) -> usize {
@@ -280,21 +442,30 @@ fn lowercase_words(text: &str) -> usize {
             *words += 1;
         }
     };
+    let mut token_start = true;
     for (_, c) in Visible::new(text).chain(std::iter::once((0, ' '))) {
         if c.is_ascii_alphabetic() {
             run += 1;
             run_lower &= c.is_ascii_lowercase();
+            token_start = false;
             continue;
         }
         close(run, run_lower, &mut token_words);
         run = 0;
         run_lower = true;
+        let at_start = token_start;
+        token_start = false;
         if c.is_whitespace() {
             if !token_code {
                 count += token_words;
             }
             token_words = 0;
             token_code = false;
+            token_start = true;
+            continue;
+        } else if c == '-' && at_start {
+            // An option: -b, --characters-as-bytes.
+            token_code = true;
         } else if matches!(
             c,
             '/' | '\\' | '_' | '=' | '@' | '{' | '}' | '<' | '>' | '$' | '%' | '#' | '|' | '~'
@@ -819,6 +990,17 @@ fn ends_with_abbreviation(text: &str) -> bool {
 /// Unbalanced brackets and quotes in the target (where the source is balanced), end punctuation
 /// that does not correspond, half-width punctuation between Chinese or Japanese characters.
 pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec<Finding>) {
+    punctuation_in_style(source, target, target_lang, JaPunctuation::default(), out);
+}
+
+/// [`punctuation`] with Japanese targets held to `style`.
+pub fn punctuation_in_style(
+    source: &str,
+    target: &str,
+    target_lang: &Lang,
+    style: JaPunctuation,
+    out: &mut Vec<Finding>,
+) {
     let cjk = is_cjk_lang(target_lang);
     let ja = target_lang.primary() == "ja";
     // Brackets and quotes.
@@ -856,9 +1038,22 @@ pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec
     // End punctuation.
     let (se, _, sc, _, _) = text_end(source);
     let (te, tat, tc, t_skipped, t_prev) = text_end(target);
+    // A Japanese noun phrase (a label, a property's description: `ファイルの場所`) ends
+    // without 。 even where its English source has a period; a sentence (ending in kana:
+    // `閉幕した`, `できません`) does not.
+    let ja_phrase = ja
+        && te == End::None
+        && target
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_cjk(c) && !matches!(c, '\u{3040}'..='\u{309F}'));
     let expected = match se {
         End::Period => {
-            let ok = te == End::Period || te == End::Ellipsis || (te == End::None && t_skipped);
+            let ok = te == End::Period
+                || te == End::Ellipsis
+                || (te == End::None && t_skipped)
+                || ja_phrase;
             (!ok && !ends_with_abbreviation(source)).then_some(if cjk { "。" } else { "." })
         }
         End::Question => {
@@ -899,7 +1094,8 @@ pub fn punctuation(source: &str, target: &str, target_lang: &Lang, out: &mut Vec
         out.push(f);
     }
     if cjk {
-        half_width(target, out);
+        let software = ja && style == JaPunctuation::Software;
+        half_width(target, software, out);
     }
 }
 
@@ -946,7 +1142,7 @@ fn scan_chunks(bytes: &[u8], flag: impl Fn(u64) -> bool, mut f: impl FnMut(usize
 /// `中国,日本`, `中国, 日本`, `吗?`, `言論NPO(日本)が`, `问题:“`. Numbers (`1,000`) and Latin text are
 /// left alone, and so is the software style of a half-width colon, semicolon or bracket set off by
 /// a space (`警告: 指定`, `ダウンロード中 (完了まで)`). At most three findings.
-fn half_width(target: &str, out: &mut Vec<Finding>) {
+fn half_width(target: &str, software: bool, out: &mut Vec<Finding>) {
     let bytes = target.as_bytes();
     let mut reported = 0;
     // Chinese and Japanese characters are bytes 0x80 and up: only chunks with a byte below
@@ -957,6 +1153,9 @@ fn half_width(target: &str, out: &mut Vec<Finding>) {
         |at| {
             let x = bytes[at];
             if !matches!(x, b',' | b'?' | b'!' | b':' | b';' | b'(' | b')' | b'.') {
+                return true;
+            }
+            if software && matches!(x, b'?' | b'!' | b'(' | b')') {
                 return true;
             }
             let c = x as char;

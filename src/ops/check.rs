@@ -14,7 +14,7 @@ use crate::formats::{tmx, xliff};
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use crate::matching::qa::Checker;
+use crate::matching::qa::{Checker, JaPunctuation};
 use crate::matching::score::{Prepared, score};
 use crate::model::{Finding, FindingKind, Lang, Severity, TranslationUnit};
 use crate::ops::glossary::Termbase;
@@ -357,6 +357,8 @@ pub fn check_each(
         buf.clear();
         if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
             pair_check(p, &mut buf);
+        } else if p.source.trim().is_empty() && p.source_markup.trim().is_empty() {
+            // A blank source (a separator line) rightly has a blank translation.
         } else {
             buf.push(Finding {
                 kind: FindingKind::Untranslated,
@@ -713,6 +715,12 @@ impl<'a> PairChecks<'a> {
         self.qa.get_mut().skip(&skipped);
         self.terms =
             kinds.contains(&FindingKind::Term) || kinds.contains(&FindingKind::ForbiddenTerm);
+        self
+    }
+
+    /// Holds Japanese targets to this punctuation style (see [`JaPunctuation`]).
+    pub fn ja_punctuation(mut self, style: JaPunctuation) -> PairChecks<'a> {
+        self.qa.get_mut().set_ja_punctuation(style);
         self
     }
 

@@ -25,6 +25,37 @@
 //! run that starts with 百, 千, 万 or 亿 (百姓, 千万, 万一) is not a number; 数十 and 几百 (dozens,
 //! hundreds) are approximations, not figures; 三四 (three or four) is a range, left out.
 //!
+//! # What a number means across languages
+//!
+//! A translation may write a number another way than its source. The model below is the one
+//! place these equivalences live; each row has a test (`each_row_of_the_model_compares_clean_in_
+//! chinese_and_japanese`, `every_implied_word_gives_its_values_as_names`), and the traps that
+//! make real errors visible have theirs (`real_errors_stay_caught`). Numbers a row adds are of
+//! [`Role::Name`] (they may match, are never required) unless the row says otherwise; both
+//! directions hold, since [`compare`] matches values whichever side has them.
+//!
+//! | class | English | Chinese | Japanese | how |
+//! |---|---|---|---|---|
+//! | multiples | decade, doubled, tripled, quadrupled, twice | 十年, 翻了一番, 增长了两倍, 两次 | 10年, 2倍, 3倍, 2回 | [`IMPLIED`] gives 10, 2 (and 1), 3 (and 2: Chinese counts the increase), 4 (and 3); `two decades` gives 20 |
+//! | fractions | a quarter, a third, half, 1/2, tenth of | 四分之一, 三分之一, 一半, 半页 | 4分の1, 3分の1, 2分の1, 0.1秒 | the parts of 分之 / 分の are words; `1/2` is the word 0.5; `half`, `quarter`, `an ordinal of` give the fraction and the denominator |
+//! | comparisons | more than one, more than once, greater than zero, over a dozen | 不止一个, 多次, 十几 | 2つ以上, 2回以上, 1以上, 十数 | `more than N` makes N a word and gives N+1; 十几, 十数 are words |
+//! | number bases | hexadecimal, hex, octal, decimal, binary | 十六进制, 八进制, 十进制, 二进制 | 16進, 8進数, 10進 | a number before 进制 / 進 is a name; the English word gives the base |
+//! | months and dates | Jul, may (a segment that is only a month), (e.g., Jan), 'JAN', January kept in a Japanese text, 12/31/99, 01/11/2009, 2009-11-01 | 七月, 1999年12月31日 | 7月, 2009/01/11 | month names alone or closing an example are months; M/D/Y and Y-M-D are dates (a day and month both 12 or less match either order) |
+//! | ordinal words in terms | secondary, primary, tertiary, second quarter, one of the, a second popup, next to last | 二级, 第二季度, 之一, 第二个, 倒数第二 | 第2四半期, 2つ目 | [`IMPLIED`] gives 2, 1, 3; `a second` is the unit of time only where no noun follows; 倒数第N is a name |
+//! | counts in identifiers | STRING2, base32, E973, IPv6, ISO_8859-1, ms1-16-003, fread(3), %.250s, %s$2, 0x%lx | | | digits glued to letters, after `_`, `$`, `*`, `%.`, a dash after a name, in a manual section or a hexadecimal literal are names |
+//! | scale words alone and powers | billion, quintillion, googol; 2 billion | 十亿, 1000的6次方, 10的100次方, 20 亿 | 十億, 100京 | a scale word alone is a name of its value; `X的Y次方` is X to the Y; a space may stand between a figure and 亿 |
+//! | times and keys | midnight, noon, keypad | 0点, 12点 | 0時, 12時, 10キー | [`IMPLIED`] |
+//! | idioms | 99% of the time | 十之八九 | 九分九厘 | a percentage `of the time` is a word |
+//! | small counts | per page, zeros, the last hour, 1 page, 1/2 page | 一页, 用 0 补齐 | 1 ページあたり, 0 で埋める, ゼロ | a 0, 1 or 2 of one digit or numeral missing or extra alone is not reported; paired with a number of the other side it is |
+//! | repetitions | three lines | 3 行を超えて…3 行に | | a figure the target repeats (a value, an ordinal or a date the source has) is not extra |
+//!
+//! What stays reported: a figure written in digits that changed (`16th` → 第15回, `12 rounds` →
+//! 13轮), a number word whose figure changed (`six` → 5回), a date with another day, a year range
+//! dropped (`Turkish, Ottoman (1500–1928)` → 奥斯曼土耳其语), a wrong multiple or power.
+//!
+//! Units that are not sentences (translator credits, settings such as `calendar:week_start:0`)
+//! are left out by the number check itself ([`crate::matching::qa`]).
+//!
 //! Texts are segment contents as [`crate::model::Variant::content`] gives them: inline codes are
 //! skipped (see [`super::inline`]). Offsets are bytes into that content.
 
@@ -123,6 +154,128 @@ pub fn extract_into(text: &str, lang: &Lang, out: &mut Vec<Number>) {
         for (a, b) in inline::visible_ranges(text) {
             s.scan(a, b);
         }
+    }
+    if out.is_empty() {
+        if primary == "en" {
+            lone_month(text, out);
+        }
+        return;
+    }
+    if primary == "en" {
+        english_equivalences(text, out);
+    } else if primary == "zh" || primary == "ja" {
+        powers(text, out);
+    }
+}
+
+/// A segment that is only a month's name or abbreviation, in any case (`Jul`, `may`, `nov`: the
+/// month names of a calendar), is that month.
+fn lone_month(text: &str, out: &mut Vec<Number>) {
+    let t = text.trim();
+    let word = t.strip_suffix('.').unwrap_or(t);
+    if word.len() < 3 || word.len() > 9 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return;
+    }
+    if let Some(Entry::Month(m)) = lookup(word) {
+        let start = text.len() - text.trim_start().len();
+        out.push(Number::new(
+            m as f64,
+            NumberKind::Date { month: m, day: 0 },
+            Role::Figure,
+            start,
+            start + t.len(),
+        ));
+    }
+}
+
+/// Comparisons and multiples of English numbers that a translation writes as another number:
+/// `more than one` is 2以上 (2つ以上, 2回以上), `greater than zero` is 1以上, `two decades` is
+/// 二十年. Each adds a [`Role::Name`] number of the other value.
+fn english_equivalences(text: &str, out: &mut Vec<Number>) {
+    let n = out.len();
+    for i in 0..n {
+        let x = out[i];
+        // `99% of the time`: an idiom of frequency (九分九厘, 十之八九), not a figure.
+        if x.kind == NumberKind::Percent && text[x.end..].starts_with(" of the time") {
+            out[i].role = Role::Word;
+        }
+        // `a third of`, `tenth of a second`: 三分之一, 0.1秒.
+        if x.kind == NumberKind::Ordinal
+            && x.role == Role::Word
+            && x.value >= 2.0
+            && text[x.end..].starts_with(" of")
+        {
+            out.push(Number::new(
+                1.0 / x.value,
+                NumberKind::Plain,
+                Role::Name,
+                x.start,
+                x.end,
+            ));
+            out.push(Number::new(
+                x.value,
+                NumberKind::Plain,
+                Role::Name,
+                x.start,
+                x.end,
+            ));
+        }
+        if x.role == Role::Name || x.kind != NumberKind::Plain || x.value.fract() != 0.0 {
+            continue;
+        }
+        let before = text[..x.start].trim_end();
+        let b = before.as_bytes();
+        // The words end `before`, and start a word (`over`, not `moreover`).
+        let ends = |w: &str| {
+            b.len() >= w.len()
+                && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+                && (b.len() == w.len() || !b[b.len() - w.len() - 1].is_ascii_alphabetic())
+        };
+        if [
+            "more than",
+            "more then",
+            "greater than",
+            "larger than",
+            "over",
+        ]
+        .iter()
+        .any(|w| ends(w))
+        {
+            out[i].role = Role::Word;
+            out.push(Number::new(
+                x.value + 1.0,
+                NumberKind::Plain,
+                Role::Name,
+                x.start,
+                x.end,
+            ));
+        }
+        let after = &text[x.end..];
+        let after = after.trim_start_matches([' ', '-']);
+        if after.len() >= 6 && after.as_bytes()[..6].eq_ignore_ascii_case(b"decade") {
+            out.push(Number::new(
+                x.value * 10.0,
+                NumberKind::Plain,
+                Role::Name,
+                x.start,
+                x.end,
+            ));
+        }
+    }
+}
+
+/// Powers written out in Chinese (`1000的5次方`, `10的100次方`): one number, the power.
+fn powers(text: &str, out: &mut Vec<Number>) {
+    let mut i = 0;
+    while i + 1 < out.len() {
+        let (a, b) = (out[i], out[i + 1]);
+        if text.get(a.end..b.start) == Some("的") && text[b.end..].starts_with("次方") {
+            out[i].value = a.value.powf(b.value);
+            out[i].end = b.end + "次方".len();
+            out[i].role = Role::Figure;
+            out.remove(i + 1);
+        }
+        i += 1;
     }
 }
 
@@ -250,7 +403,49 @@ pub fn compare(source: &[Number], target: &[Number]) -> NumberDiff {
             diff.missing.push(*a);
         }
     }
+    small_counts_and_repetitions(source, &mut diff);
     diff
+}
+
+/// Leaves out what a translation writes at will: a small count (0, 1 or 2 in one digit or one
+/// numeral: `1 行`, `0 で埋める`, `一页`, `半ページ` for `1/2 page`) missing or extra alone,
+/// and a figure the translation repeats (`3 行を超えて…3 行に収める`, a date given twice). A
+/// small count that another number of the other side can pair with is kept: it changed.
+fn small_counts_and_repetitions(source: &[Number], diff: &mut NumberDiff) {
+    let small = |n: &Number| {
+        n.kind == NumberKind::Plain && matches!(n.value, 0.0 | 1.0 | 2.0) && n.end - n.start <= 3
+    };
+    let (m, e) = (diff.missing.len(), diff.extra.len());
+    if m > e {
+        let mut spare = m - e;
+        diff.missing.retain(|n| {
+            let drop = spare > 0 && small(n);
+            spare -= drop as usize;
+            !drop
+        });
+    } else if e > m {
+        let mut spare = e - m;
+        diff.extra.retain(|n| {
+            let drop = spare > 0 && small(n);
+            spare -= drop as usize;
+            !drop
+        });
+    }
+    let (m, e) = (diff.missing.len(), diff.extra.len());
+    if e > m {
+        let mut spare = e - m;
+        diff.extra.retain(|x| {
+            let repeated = spare > 0
+                && source.iter().any(|n| match (n.kind, x.kind) {
+                    (NumberKind::Date { .. }, NumberKind::Date { .. }) => n.kind == x.kind,
+                    (NumberKind::Percent | NumberKind::Date { .. }, _)
+                    | (_, NumberKind::Percent | NumberKind::Date { .. }) => false,
+                    _ => n.value.abs() == x.value.abs(),
+                });
+            spare -= repeated as usize;
+            !repeated
+        });
+    }
 }
 
 fn same_kind(a: &Number, b: &Number) -> bool {
@@ -328,9 +523,9 @@ enum Numeral {
 }
 
 /// The Chinese and Japanese numerals [`numeral`] knows.
-const NUMERALS: [char; 22] = [
+const NUMERALS: [char; 23] = [
     '〇', '零', '一', '二', '两', '兩', '両', '三', '四', '五', '六', '七', '八', '九', '十', '百',
-    '千', '万', '萬', '亿', '億', '兆',
+    '千', '万', '萬', '亿', '億', '兆', '京',
 ];
 
 /// One bit per character of the Basic Multilingual Plane: set for the characters outside ASCII
@@ -381,13 +576,14 @@ fn numeral(c: char) -> Option<Numeral> {
         '万' | '萬' => Numeral::Scale(1e4),
         '亿' | '億' => Numeral::Scale(1e8),
         '兆' => Numeral::Scale(1e12),
+        '京' => Numeral::Scale(1e16),
         _ => return None,
     })
 }
 
 /// Counters and measure words after which 一 is the number one (一个, 一次, 一年).
 fn is_measure(c: char) -> bool {
-    const MEASURES: &str = "个個位名人次回届屆项項件种種家条條台部本张張枚只隻匹头頭天日年月周週岁歲歳倍场場轮輪批组組国國度点點元円份艘架辆輛座所篇册冊季期号號层级級社つかカヶケ箇";
+    const MEASURES: &str = "个個位名人次回届屆项項件种種家条條台部本张張枚只隻匹头頭天日年月周週岁歲歳倍场場轮輪批组組国國度点點元円份艘架辆輛座所篇册冊季期号號层级級社つかカヶケ箇秒分時时行字列页頁";
     MEASURES.contains(c)
 }
 
@@ -448,6 +644,21 @@ impl Scanner<'_, '_> {
         if start >= 2 && bytes[start - 1] == b'#' && bytes[start - 2] == b'&' {
             return memchr::memchr(b';', &bytes[start..to]).map_or(to, |p| start + p + 1);
         }
+        // 0x1F, 0x%lx: a hexadecimal literal is code.
+        if bytes[start] == b'0' && matches!(bytes.get(start + 1), Some(b'x' | b'X')) {
+            let mut k = start + 2;
+            while k < to && (bytes[k].is_ascii_hexdigit() || bytes[k] == b'%') {
+                k += 1;
+            }
+            if k > start + 2 {
+                self.out
+                    .push(Number::new(0.0, NumberKind::Plain, Role::Name, start, k));
+                return k;
+            }
+        }
+        if let Some(end) = self.slashed(start, to) {
+            return end;
+        }
         let mut i = start;
         let mut int = 0f64;
         let mut ndigits = 0;
@@ -506,11 +717,37 @@ impl Scanner<'_, '_> {
         let mut num_start = start;
         // What stands before.
         match self.char_before(start) {
-            // %1$s, {0}: placeholders.
-            Some(c) if c.is_ascii_alphabetic() || c == '%' || c == '{' => role = Role::Name,
+            // %1$s, {0}, %s$2, %2$.*1$s, ISO_8859: placeholders and identifiers.
+            Some(c) if c.is_ascii_alphabetic() || matches!(c, '%' | '{' | '*' | '_') => {
+                role = Role::Name
+            }
+            // %s$2, %2$.*1$s (but $2bn, US$5 are money).
+            Some('$')
+                if start >= 2
+                    && (bytes[start - 2].is_ascii_lowercase()
+                        || bytes[start - 2].is_ascii_digit()) =>
+            {
+                role = Role::Name
+            }
+            // %.250s: a precision.
+            Some('.') if start >= 2 && bytes[start - 2] == b'%' => role = Role::Name,
+            // fread(3), stat(2): a manual section.
+            Some('(')
+                if start >= 2
+                    && bytes[start - 2].is_ascii_alphabetic()
+                    && bytes.get(i) == Some(&b')') =>
+            {
+                role = Role::Name
+            }
             Some(c @ ('-' | '‐' | '−')) => {
                 let dash = start - c.len_utf8();
+                // ms1-16-003, ISO_8859-1: the rest of a name.
+                let after_name = self
+                    .out
+                    .last()
+                    .is_some_and(|n| n.end == dash && n.role == Role::Name);
                 match self.char_before(dash) {
+                    _ if after_name => role = Role::Name,
                     Some(p) if p.is_ascii_alphabetic() => role = Role::Name,
                     Some(p) if p.is_ascii_digit() || p.is_alphanumeric() => {}
                     _ => {
@@ -586,6 +823,17 @@ impl Scanner<'_, '_> {
         // 35.8万亿, 500万, 35兆8000億, 3千.
         let scale_at = if self.approximately(end, to) {
             end + '多'.len_utf8()
+        } else if self.cjk
+            && bytes.get(end) == Some(&b' ')
+            && matches!(
+                self.char_at(end + 1)
+                    .filter(|_| end + 1 < to)
+                    .and_then(numeral),
+                Some(Numeral::Scale(_))
+            )
+        {
+            // 20 亿: a space between the figure and its scale.
+            end + 1
         } else {
             end
         };
@@ -594,7 +842,12 @@ impl Scanner<'_, '_> {
             .filter(|_| scale_at < to)
             .and_then(numeral)
         {
-            let (v, k) = self.cjk_amount(end, to, Some(value));
+            let from = if bytes.get(end) == Some(&b' ') {
+                end + 1
+            } else {
+                end
+            };
+            let (v, k) = self.cjk_amount(from, to, Some(value));
             value = v;
             end = k;
             integral = value.fract() == 0.0;
@@ -605,6 +858,115 @@ impl Scanner<'_, '_> {
             to,
             integral,
         )
+    }
+
+    /// Figures joined by slashes at `start`: a date `12/31/99` (month, day, year: 1999年12月31日)
+    /// or a fraction `1/2` (半, 2分の1: a word of value 0.5); returns the end, `None` for
+    /// anything else (`1/3/5/7`, `24/7`, paths).
+    fn slashed(&mut self, start: usize, to: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let run = |i: usize| -> (u32, usize) {
+            let mut v = 0u32;
+            let mut k = i;
+            while k < to && k - i < 4 && bytes[k].is_ascii_digit() {
+                v = v * 10 + (bytes[k] - b'0') as u32;
+                k += 1;
+            }
+            (v, k)
+        };
+        let glued = |k: usize| k < to && (bytes[k].is_ascii_alphanumeric() || bytes[k] == b'/');
+        let (a, i) = run(start);
+        // 2009/01/11, 2009-11-01: year, month, day.
+        if i - start == 4
+            && matches!(bytes.get(i), Some(b'/' | b'-'))
+            && !(start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+        {
+            let sep = bytes[i];
+            let (m, j) = run(i + 1);
+            if j - i - 1 == 2 && bytes.get(j) == Some(&sep) {
+                let (d, k) = run(j + 1);
+                if k - j - 1 == 2 && !glued(k) && (1..=12).contains(&m) && (1..=31).contains(&d) {
+                    let date = NumberKind::Date {
+                        month: m as u8,
+                        day: d as u8,
+                    };
+                    self.out.push(Number::new(
+                        a as f64,
+                        NumberKind::Plain,
+                        Role::Figure,
+                        start,
+                        i,
+                    ));
+                    self.out
+                        .push(Number::new(d as f64, date, Role::Figure, i + 1, k));
+                    return Some(k);
+                }
+            }
+            return None;
+        }
+        if i - start > 2
+            || bytes.get(i) != Some(&b'/')
+            || (start > 0 && (bytes[start - 1] == b'/' || bytes[start - 1].is_ascii_alphanumeric()))
+        {
+            return None;
+        }
+        let (b, j) = run(i + 1);
+        if j == i + 1 || j - i - 1 > 2 {
+            return None;
+        }
+        if bytes.get(j) == Some(&b'/') && j + 1 < to {
+            let (y, k) = run(j + 1);
+            let ylen = k - j - 1;
+            if !(ylen == 2 || ylen == 4) || glued(k) || !(1..=12).contains(&a) {
+                return None;
+            }
+            if !(1..=31).contains(&b) {
+                return None;
+            }
+            let year = match ylen {
+                2 if y >= 50 => 1900 + y,
+                2 => 2000 + y,
+                _ => y,
+            };
+            if b <= 12 && a != b {
+                // 01/11/2009: January 11 in the United States, 1 November elsewhere; either
+                // matches.
+                for (m, d) in [(a, b), (b, a)] {
+                    let date = NumberKind::Date {
+                        month: m as u8,
+                        day: d as u8,
+                    };
+                    self.out
+                        .push(Number::new(d as f64, date, Role::Name, start, j));
+                }
+            } else {
+                let date = NumberKind::Date {
+                    month: a as u8,
+                    day: b as u8,
+                };
+                self.out
+                    .push(Number::new(b as f64, date, Role::Figure, start, j));
+            }
+            self.out.push(Number::new(
+                year as f64,
+                NumberKind::Plain,
+                Role::Figure,
+                j + 1,
+                k,
+            ));
+            return Some(k);
+        }
+        if glued(j) || a == 0 || !(2..=10).contains(&b) || a >= b {
+            return None;
+        }
+        self.out.push(Number::new(
+            a as f64 / b as f64,
+            NumberKind::Plain,
+            Role::Word,
+            start,
+            j,
+        ));
+        Some(j)
     }
 
     /// English words after a figure: a scale (`million`) or `percent`, `per cent`, `percentage
@@ -687,7 +1049,13 @@ impl Scanner<'_, '_> {
             end += '成'.len_utf8();
         } else if at("年代") || at("世纪") || at("世紀") {
             n.role = Role::Name;
-        } else if at("分之") {
+        } else if at("进制") || at("進") || at(" 进制") || at(" 進") {
+            // 十六进制, 16進数, 8 進: a number base, named by its base.
+            n.role = Role::Name;
+        } else if at("分之") || at("分の") || at(" 分の") {
+            // 三分之一, 4分の1: a fraction's parts are words (`a quarter`, `a third`).
+            n.role = Role::Word;
+        } else if text[..n.start].ends_with("分之") || text[..n.start].ends_with("分の") {
             n.role = Role::Word;
         } else if at("回目") || at("番目") {
             n.kind = NumberKind::Ordinal;
@@ -699,6 +1067,16 @@ impl Scanner<'_, '_> {
         {
             let month = n.value as u8;
             end += '月'.len_utf8();
+            // 一月あたり, 一月間: one month (ひとつき), not January.
+            if month == 1 && self.char_at(n.start) == Some('一') {
+                let after = &text[end.min(to)..to];
+                if after.starts_with("あたり") || after.starts_with('間') {
+                    n.role = Role::Word;
+                    n.end = end;
+                    self.out.push(n);
+                    return end;
+                }
+            }
             let mut day = 0;
             if let Some((d, k)) = self.day_after(end, to) {
                 day = d;
@@ -877,6 +1255,8 @@ impl Scanner<'_, '_> {
         let next = self.char_at(end).filter(|_| end < to);
         let ordinal = before == Some('第');
         let mut role = Role::Figure;
+        // 倒数第二: second from the end (`next to last`).
+        let from_end = ordinal && self.text[..start - '第'.len_utf8()].ends_with("倒数");
         if chars == 1 {
             match first {
                 Numeral::Digit(0) => return end,
@@ -904,6 +1284,9 @@ impl Scanner<'_, '_> {
         if matches!(next, Some('几' | '幾' | '数' | '數')) {
             role = Role::Word; // 十几, 十数
         }
+        if from_end {
+            role = Role::Name;
+        }
         let mut n = Number::new(value, NumberKind::Plain, role, start, end);
         let mut num_start = start;
         if ordinal {
@@ -926,7 +1309,33 @@ impl Scanner<'_, '_> {
         while k < to && bytes[k].is_ascii_alphabetic() {
             k += 1;
         }
-        if !self.english || bytes.get(k).is_some_and(u8::is_ascii_digit) {
+        if bytes.get(k).is_some_and(u8::is_ascii_digit) {
+            return k;
+        }
+        // 'JAN' < ... < 'DEC': a month name quoted in capitals.
+        if k - start == 3
+            && start > 0
+            && matches!(bytes[start - 1], b'\'' | b'"')
+            && bytes.get(k) == Some(&bytes[start - 1])
+            && let Some(Entry::Month(m)) = lookup(&self.text[start..k])
+        {
+            self.out.push(Number::new(
+                m as f64,
+                NumberKind::Date { month: m, day: 0 },
+                Role::Figure,
+                start,
+                k,
+            ));
+            return k;
+        }
+        if !self.english {
+            // An English month name kept in a Chinese or Japanese text (例: January, 例: Jan).
+            if k - start >= 3
+                && bytes[start].is_ascii_uppercase()
+                && let Some(Entry::Month(m)) = lookup(&self.text[start..k])
+            {
+                return self.month(m, start, k, to);
+            }
             return k;
         }
         // Inside a longer word (don't, e-mail): letters glued to digits or apostrophes.
@@ -940,7 +1349,18 @@ impl Scanner<'_, '_> {
         let Some(entry) = lookup(&self.text[start..k]) else {
             return k;
         };
+        // Inside a command-line option (`--first-line-number`, `--twelve`): code, not words.
+        if self.in_option(start) {
+            return k;
+        }
         match entry {
+            Entry::Implied(values) => {
+                for &v in values {
+                    self.out
+                        .push(Number::new(v, NumberKind::Plain, Role::Name, start, k));
+                }
+                k
+            }
             Entry::Month(m) => self.month(m, start, k, to),
             Entry::A => {
                 // a hundred, a thousand, a million, a dozen
@@ -956,8 +1376,53 @@ impl Scanner<'_, '_> {
                 }
                 k
             }
+            Entry::Ordinal(v) if v == 2.0 && self.time_unit(start) => k,
             _ => self.number_words(start, start, to, None),
         }
+    }
+
+    /// Whether the word at `start` belongs to a token that begins with `-` (an option).
+    fn in_option(&self, start: usize) -> bool {
+        let token = self.bytes[..start]
+            .iter()
+            .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+            .map_or(0, |p| p + 1);
+        self.bytes.get(token) == Some(&b'-') && self.bytes.get(token + 1) != Some(&b' ')
+    }
+
+    /// Whether `second` at `start` is the unit of time: after `a`, `per`, `each`, `every`,
+    /// `one` or a figure (`1 second`, `tenths of a second`).
+    fn time_unit(&self, start: usize) -> bool {
+        let before = self.text[..start].trim_end();
+        if before.ends_with(|c: char| c.is_ascii_digit()) {
+            return true;
+        }
+        let prev = before
+            .rsplit(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        if ["per", "each", "every", "one"]
+            .iter()
+            .any(|w| prev.eq_ignore_ascii_case(w))
+        {
+            return true;
+        }
+        // `a second` is the unit where no noun follows (`tenths of a second`, `a second or
+        // two`), the ordinal before one (`a second popup`, `a second time`).
+        if !prev.eq_ignore_ascii_case("a") {
+            return false;
+        }
+        let after = self.text[start + "second".len()..].trim_start_matches(' ');
+        let next: &str = after
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        next.is_empty()
+            || [
+                "and", "or", "to", "for", "of", "in", "before", "after", "later", "ago",
+            ]
+            .iter()
+            .any(|w| next.eq_ignore_ascii_case(w))
     }
 
     fn next_word(&self, j: usize, to: usize) -> Option<usize> {
@@ -1034,7 +1499,15 @@ impl Scanner<'_, '_> {
             }
         }
         if words == 0 {
-            return self.next_word(from, to).unwrap_or(from + 1);
+            let w = self.next_word(from, to).unwrap_or(from + 1);
+            // A scale word alone (`%s billion` is `%s 十亿`): a name of its value.
+            if first.is_none()
+                && let Some(Entry::Scale(s)) = lookup(&self.text[from..w])
+            {
+                self.out
+                    .push(Number::new(s, NumberKind::Plain, Role::Name, start, w));
+            }
+            return w;
         }
         let value = total + current;
         let mut kind = if ordinal {
@@ -1072,8 +1545,10 @@ impl Scanner<'_, '_> {
             j += 1;
         } else if abbreviated
             && !(bytes.get(j) == Some(&b' ') && bytes.get(j + 1).is_some_and(u8::is_ascii_digit))
+            && !matches!(bytes.get(j), Some(b')') | None)
         {
-            // "Jan" without a period only before a day: "Jan 5".
+            // "Jan" without a period only before a day ("Jan 5") or closing a list or an
+            // example ("(e.g., Jan)").
             return k;
         }
         // A day after: "Nov. 30", "November 30th".
@@ -1186,6 +1661,71 @@ fn is_unit(s: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cross-language equivalences
+
+/// English words that carry a number a Chinese or Japanese translation writes as one: each gives
+/// numbers of [`Role::Name`] (they may match a figure of the other side, and are never required).
+/// One row per word; the module documentation has the whole model.
+pub const IMPLIED: &[(&str, &[f64])] = &[
+    // Multiples: 10年/十年, 2倍/翻了一番, 3倍/增长了两倍 (Chinese counts the increase).
+    ("decade", &[10.0]),
+    ("decades", &[10.0]),
+    ("double", &[2.0]),
+    ("doubled", &[2.0, 1.0]),
+    ("doubles", &[2.0]),
+    ("doubling", &[2.0]),
+    ("triple", &[3.0]),
+    ("tripled", &[3.0, 2.0]),
+    ("triples", &[3.0]),
+    ("tripling", &[3.0]),
+    ("threefold", &[3.0, 2.0]),
+    ("quadruple", &[4.0]),
+    ("quadrupled", &[4.0, 3.0]),
+    ("fourfold", &[4.0, 3.0]),
+    ("quad", &[4.0]),
+    ("pair", &[2.0]),
+    ("both", &[2.0]),
+    // Fractions: 4分の1, 三分之一, 2分の1, 0.1秒 (the parts of a fraction are read as words on
+    // the Chinese and Japanese side).
+    ("half", &[2.0, 0.5]),
+    ("halves", &[2.0]),
+    ("quarter", &[4.0, 0.25]),
+    ("quarters", &[4.0]),
+    ("thirds", &[3.0]),
+    ("tenths", &[10.0, 0.1]),
+    ("hundredths", &[100.0, 0.01]),
+    // Number bases: 16進, 十六进制, 8進数, 十进制, 二进制.
+    ("hex", &[16.0]),
+    ("hexadecimal", &[16.0]),
+    ("octal", &[8.0]),
+    ("decimal", &[10.0]),
+    ("binary", &[2.0]),
+    // Ordinal words inside terms: 二级市场, 第二标签, 2回目, 第一.
+    ("primary", &[1.0]),
+    ("secondary", &[2.0]),
+    ("tertiary", &[3.0]),
+    // Times of day and keys: 0時, 12時, 10キー (the Japanese name of the numeric keypad).
+    ("midnight", &[0.0, 24.0]),
+    ("noon", &[12.0]),
+    ("keypad", &[10.0]),
+    // Scale words standing alone (`billion` is 十亿; `hundred` to `trillion` are read by the
+    // number-word scanner): 1000的5次方, 10的100次方.
+    ("quadrillion", &[1e15]),
+    ("quintillion", &[1e18]),
+    ("sextillion", &[1e21]),
+    ("septillion", &[1e24]),
+    ("octillion", &[1e27]),
+    ("nonillion", &[1e30]),
+    ("decillion", &[1e33]),
+    ("googol", &[1e100]),
+    // Zero in words: 0 で埋める, 0 でない.
+    ("zeros", &[0.0]),
+    ("zeroes", &[0.0]),
+    ("nonzero", &[0.0]),
+    ("null", &[0.0]),
+];
+
+// ---------------------------------------------------------------------------------------------
 // English words
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1197,6 +1737,9 @@ enum Entry {
     Dozen,
     A,
     Month(u8),
+    /// A word that carries numbers without being one (`decade`, `hexadecimal`, `doubled`): see
+    /// [`IMPLIED`].
+    Implied(&'static [f64]),
 }
 
 /// Packs a word of up to 16 ASCII letters, lower-cased, into a number; `None` for longer words.
@@ -1338,6 +1881,9 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
         }
     }
     table.push(("sept", Entry::Month(9)));
+    for &(w, values) in IMPLIED {
+        table.push((w, Entry::Implied(values)));
+    }
     let mut table: Vec<(u128, Entry)> = table
         .into_iter()
         .map(|(w, e)| (pack(w.as_bytes()).expect("table words are short"), e))
@@ -1356,7 +1902,7 @@ static WORDS: LazyLock<Words> = LazyLock::new(|| {
 
 fn lookup(word: &str) -> Option<Entry> {
     let bytes = word.as_bytes();
-    if bytes.is_empty() || bytes.len() > 11 {
+    if bytes.is_empty() || bytes.len() > 12 {
         return None;
     }
     let words = &*WORDS;
@@ -1795,5 +2341,287 @@ mod tests {
         assert!(compare(&s, &t).is_empty());
         let t = extract("The 15th forum grew 46 percent", &lang("en"));
         assert_eq!(compare(&s, &t).missing.len(), 1);
+    }
+
+    /// Every word of [`IMPLIED`] gives names of its values, and nothing it gives is required.
+    #[test]
+    fn every_implied_word_gives_its_values_as_names() {
+        for &(word, values) in IMPLIED {
+            let text = format!("It is {word} here");
+            let got: Vec<(f64, Role)> = extract(&text, &lang("en"))
+                .into_iter()
+                .map(|n| (n.value, n.role))
+                .collect();
+            let want: Vec<(f64, Role)> = values.iter().map(|&v| (v, Role::Name)).collect();
+            assert_eq!(got, want, "{word}");
+        }
+    }
+
+    /// One row per class of the model (see the module documentation): an English source and
+    /// translations a professional writes, in Chinese and Japanese, that compare clean.
+    #[test]
+    fn each_row_of_the_model_compares_clean_in_chinese_and_japanese() {
+        let rows: &[(&str, &str, &str)] = &[
+            // Multiples and fractions.
+            (
+                "Prices doubled in a decade.",
+                "价格在十年内翻了一番。",
+                "価格は10年で2倍になった。",
+            ),
+            (
+                "Trade tripled over two decades.",
+                "两国贸易在二十年间增长了两倍。",
+                "貿易は20年で3倍になった。",
+            ),
+            (
+                "Output quadrupled.",
+                "产量增长到原来的4倍。",
+                "生産量は4倍になった。",
+            ),
+            (
+                "A quarter of the firms reported losses.",
+                "四分之一的企业报告亏损。",
+                "企業の4分の1が損失を計上した。",
+            ),
+            ("A third of the votes", "三分之一的选票", "票の3分の1"),
+            ("Half of the members", "一半成员", "会員の2分の1"),
+            ("They met twice.", "他们会晤了两次。", "両者は2回会談した。"),
+            (
+                "scroll down 1/2 page",
+                "向下滚动半页",
+                "半ページ下にスクロール",
+            ),
+            ("tenth of a second", "0.1秒", "0.1秒"),
+            // Comparisons.
+            (
+                "More than one country objected.",
+                "不止一个国家表示反对。",
+                "2か国以上が反対した。",
+            ),
+            (
+                "option provided more than once",
+                "选项被指定了多次",
+                "オプションが2回以上指定されました",
+            ),
+            (
+                "must be greater than zero",
+                "必须大于零",
+                "1以上である必要があります",
+            ),
+            ("over a dozen countries", "十几个国家", "十数か国"),
+            ("over 5 percent", "超过5%", "5％超"),
+            // Number bases.
+            ("hexadecimal value", "十六进制值", "16進数の値"),
+            ("octal escape", "八进制转义", "8 進エスケープ"),
+            (
+                "Char = %s, Octal = %o, Decimal = %d",
+                "字符 = %s, 八进制 = %o, 十进制 = %d",
+                "文字 = %s, 8進 = %o, 10進 = %d",
+            ),
+            // Months, days and dates written another way.
+            ("Jul", "七月", "7月"),
+            ("June", "六月", "6月"),
+            ("may", "五月", "5月"),
+            ("(e.g., Jan)", "（例如：1月）", "(例: 1月)"),
+            (
+                "e.g., 12/31/99",
+                "例如：1999年12月31日",
+                "例: 1999年12月31日",
+            ),
+            (
+                "01/11/2009 17:52:00",
+                "2009/01/11 17:52:00",
+                "2009-11-01 17:52:00",
+            ),
+            ("midnight", "午夜0点", "0時"),
+            ("Noon", "中午12点", "12時"),
+            // Ordinal words inside names and terms.
+            ("the secondary market", "二级市场", "セカンダリー市場"),
+            ("in the second quarter", "第二季度", "第2四半期"),
+            ("one of the largest", "最大的之一", "最大級の一つ"),
+            (
+                "a secondary extension control file",
+                "第二扩展控制文件",
+                "2次拡張制御ファイル",
+            ),
+            (
+                "Cannot open a second popup",
+                "无法打开第二个弹窗",
+                "2つ目のポップアップを開けません",
+            ),
+            (
+                "`popd -1' the next to last",
+                "\"popd -1\" 删除倒数第二个",
+                "`popd -1' は最後の1つ前",
+            ),
+            // Counts inside identifiers and code.
+            (
+                "STRING1 = STRING2",
+                "STRING1 = STRING2",
+                "STRING1 = STRING2",
+            ),
+            (
+                "base32 and base64 encodings",
+                "base32 和 base64 编码",
+                "base32 と base64 エンコーディング",
+            ),
+            (
+                "E973: Blob literal",
+                "E973: Blob 字面量",
+                "E973: Blob リテラル",
+            ),
+            ("IPv6 only", "仅 IPv6", "IPv6 のみ"),
+            (
+                "Encoding|ISO_8859-1",
+                "编码|UTF-8",
+                "エンコーディング|UTF-8",
+            ),
+            (
+                "stat returns a negative size",
+                "stat(2) 返回负的大小",
+                "stat(2) が負のサイズを返しました",
+            ),
+            ("from file %.255s", "从文件 %.250s", "ファイル %.250s から"),
+            ("exception 0x%X", "异常 %X", "例外 %X"),
+            (
+                "service type %s in domain %s",
+                "域 %s$2 中的服务类型 %s$1",
+                "ドメイン %2$s のサービス種別 %1$s",
+            ),
+            (
+                "allow ms1-16-003 instructions",
+                "允许 ms1-16-003 指令",
+                "ms1-16-003 命令を許可",
+            ),
+            // Scale words alone and powers written out.
+            ("%(value)s billion", "%(value)s 十亿", "%(value)s 十億"),
+            (
+                "%(value)s quintillion",
+                "%(value)s 1000的6次方",
+                "%(value)s 100京",
+            ),
+            (
+                "over 2 billion transactions",
+                "超过 20 亿笔事务",
+                "20億以上のトランザクション",
+            ),
+            // Small counts a translation adds or spells out.
+            ("lines per page", "每页行数", "1 ページあたりの行数"),
+            ("padding with zeros", "用 0 补齐", "0 で埋める"),
+            ("in the last hour", "之前 1 小时内", "1 時間前"),
+            ("waiting 1s", "等待一秒", "一秒待ちます"),
+            ("scroll up 1 page", "向上滚动一页", "1ページ上にスクロール"),
+            (
+                "invalid day of month",
+                "无效的日期",
+                "一月あたりの日にちが無効です",
+            ),
+            // Idioms and keys.
+            (
+                "99% of the time a bad idea",
+                "十之八九是个坏主意",
+                "九分九厘間違っています",
+            ),
+            ("Enter on keypad", "小键盘上的 Enter", "10キーの Enter"),
+        ];
+        for (src, zh, ja) in rows {
+            for (tgt, l) in [(zh, "zh-CN"), (ja, "ja-JP")] {
+                let (missing, extra) = diff(src, tgt, l);
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{src} | {tgt}: missing {missing:?}, extra {extra:?}"
+                );
+            }
+        }
+    }
+
+    /// The traps that make real errors visible stay caught.
+    #[test]
+    fn real_errors_stay_caught() {
+        /// Source, target, target language, missing, extra.
+        type Trap<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Trap<'_>] = &[
+            // An ordinal rendered as the wrong number.
+            (
+                "The 16th forum opened.",
+                "第15回フォーラムが開幕した。",
+                "ja-JP",
+                &["16th"],
+                &["第15"],
+            ),
+            (
+                "The 16th forum opened.",
+                "第十五届论坛开幕。",
+                "zh-CN",
+                &["16th"],
+                &["第十五"],
+            ),
+            // A changed count of sessions or rounds.
+            (
+                "The talks ran to 12 rounds.",
+                "谈判进行了13轮。",
+                "zh-CN",
+                &["12"],
+                &["13"],
+            ),
+            (
+                "They held six sessions.",
+                "会合は5回開かれた。",
+                "ja-JP",
+                &["six"],
+                &["5"],
+            ),
+            // A date with the wrong day.
+            (
+                "The forum opened on Nov. 30.",
+                "论坛于11月3日开幕。",
+                "zh-CN",
+                &["Nov. 30"],
+                &["11月3日"],
+            ),
+            (
+                "e.g., 12/31/99",
+                "例: 1999年12月30日",
+                "ja-JP",
+                &["12/31"],
+                &["12月30日"],
+            ),
+            // A dropped year range.
+            (
+                "Turkish, Ottoman (1500–1928)",
+                "奥斯曼土耳其语",
+                "zh-CN",
+                &["1500", "1928"],
+                &[],
+            ),
+            // A multiple or a power that is wrong.
+            (
+                "Trade tripled.",
+                "貿易は5倍になった。",
+                "ja-JP",
+                &[],
+                &["5"],
+            ),
+            (
+                "%(value)s quintillion",
+                "%(value)s 1000的4次方",
+                "zh-CN",
+                &[],
+                &["1000的4次方"],
+            ),
+            (
+                "2 billion transactions",
+                "2 亿笔事务",
+                "zh-CN",
+                &["2 billion"],
+                &["2 亿"],
+            ),
+        ];
+        for (src, tgt, l, m, e) in cases {
+            let (missing, extra) = diff(src, tgt, l);
+            let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            assert_eq!((&missing[..], &extra[..]), (*m, *e), "{src} | {tgt}");
+        }
     }
 }
