@@ -2,12 +2,14 @@
 //!
 //! The only module that talks to rusqlite. Depends on `model` and `error`.
 //!
-//! Layout (schema version 1): `units` holds one row per translation unit with its administrative
+//! Layout (the current version is [`SCHEMA_VERSION`]; `schema.rs` lists each table and the
+//! migration from every older version): `units` holds one row per translation unit with its administrative
 //! metadata and, in `body`, its language variants packed into one blob (see `body.rs`): one row per
 //! unit, not per variant, so that an import writes a quarter of the rows. `src_key` (a hash of
 //! the source language and text) indexes each unit's source text for duplicate detection, with a Bloom filter in front of it so
 //! that a bulk import of new units almost never has to look. Later features that need per-language
-//! look-ups keep their own index tables next to it. Metadata that is rarely queried
+//! look-ups keep their own tables next to it (`grams` for fuzzy postings, the termbase's `concepts`
+//! and `terms`, the server's `tokens`). Metadata that is rarely queried
 //! (other attributes, properties, notes) is kept as compact JSON, absent when empty.
 
 mod bloom;

@@ -243,8 +243,7 @@ pub(super) enum Rows {
     Plain(Vec<Lang>),
 }
 
-/// The byte that starts a cell a spreadsheet would run as a formula (OWASP's CSV injection list).
-/// Reads a delimited glossary one row at a time, into [`TermEntry`]s. See the [module](self) for
+/// Reads a delimited glossary one row at a time, into [`TermEntry`]s. See the [module](super) for
 /// the layouts it understands.
 ///
 /// ```

@@ -8,10 +8,10 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Lang, TermEntry};
 
 /// Writes a CSV or TSV glossary with a header row, one entry per row; it reads back equal through
-/// [`Reader`] (with the same layout's delimiter), and the output is deterministic.
+/// [`Reader`](super::Reader) (with the same layout's delimiter), and the output is deterministic.
 ///
 /// Fields are quoted as RFC 4180 asks (when they hold the separator, a quote or a line break).
-/// Two rules keep every term intact and every cell harmless in a spreadsheet, and [`Reader`]
+/// Two rules keep every term intact and every cell harmless in a spreadsheet, and [`Reader`](super::Reader)
 /// undoes both:
 ///
 /// - In a term cell, `|` separates a term from its variants, so a `|` in a term or variant is
