@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo bench --bench check` (`TMKIT_BENCH_UNITS=N` for another size,
 //! `TMKIT_BENCH_RUNS=N` for more runs). Prints medians: check units per second (wall and CPU;
-//! tmkit checks on one thread), findings, and the article timings.
+//! tmkit checks a large memory on one thread per core), findings, and the article timings.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -118,16 +118,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             JaStyle::Jtf => JaPunctuation::Jtf,
             JaStyle::Software => JaPunctuation::Software,
         });
-    let pair_check = |p: &ops::Pair<'_>, out: &mut Vec<tmkit::model::Finding>| {
-        checks.check(p.source_markup, p.target_markup, p.lang, out);
-    };
     // Findings are written as they come: a memory with millions of them never holds them all.
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let write_err = |e: std::io::Error| tmkit::Error::from(tmkit::ErrorKind::Write(e));
     let summary = if args.format == Format::Json {
         let mut json = JsonArray::new(out);
-        let summary = ops::check_each(stores.first(), &input, &config, &pair_check, &mut |r| {
+        let summary = ops::check_each(stores.first(), &input, &config, &checks, &mut |r| {
             json.push(&r).map_err(write_err)
         })?;
         if !(summary.pairs == 0 && summary.units > 0) {
@@ -136,7 +133,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         summary
     } else {
         let mut text = TextReport::new(out, Style { color: ctx.color });
-        let summary = ops::check_each(stores.first(), &input, &config, &pair_check, &mut |r| {
+        let summary = ops::check_each(stores.first(), &input, &config, &checks, &mut |r| {
             text.push(r).map_err(write_err)
         })?;
         if !(summary.pairs == 0 && summary.units > 0) {

@@ -78,7 +78,7 @@ pub enum JaPunctuation {
 }
 
 /// The checks with their reusable buffers: no allocation for a pair without findings.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Checker {
     source_numbers: Vec<Number>,
     target_numbers: Vec<Number>,

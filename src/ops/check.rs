@@ -5,7 +5,9 @@
 //! source translated two ways, and the same translation given to two different sources.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use serde::Serialize;
 
@@ -17,8 +19,8 @@ use std::sync::LazyLock;
 use crate::matching::qa::{Checker, JaPunctuation};
 use crate::matching::score::{Prepared, score};
 use crate::model::{Finding, FindingKind, Lang, Severity, TranslationUnit};
-use crate::ops::glossary::Termbase;
-use crate::store::Store;
+use crate::ops::glossary::{SourceTerms, Termbase};
+use crate::store::{Snapshot, Store};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -90,9 +92,6 @@ pub struct Pair<'a> {
     pub lang: &'a Lang,
 }
 
-/// Checks one pair; appends its findings.
-pub type PairCheck<'a> = dyn Fn(&Pair<'_>, &mut Vec<Finding>) + 'a;
-
 fn pairs_of_unit(
     unit_id: i64,
     unit: &TranslationUnit,
@@ -136,40 +135,8 @@ pub fn for_each_pair(
                 path: String::new(),
                 reason: "no memory to check".to_string(),
             })?;
-            // The stored languages (a memory has a handful): whether each is the source, and
-            // whether it is checked.
-            let tags: Vec<(i64, Lang, bool, bool)> = store
-                .lang_tags()?
-                .into_iter()
-                .map(|(id, l)| {
-                    let source = config.from.matches(&l);
-                    let wanted =
-                        config.langs.is_empty() || config.langs.iter().any(|w| w.matches(&l));
-                    (id, l, source, wanted && !source)
-                })
-                .collect();
-            let tag = |id: i64| tags.iter().find(|t| t.0 == id);
-            store.for_each_unit_texts(|id, tuid, variants| {
-                units += 1;
-                let Some(src) = variants.iter().find(|v| tag(v.lang).is_some_and(|t| t.2)) else {
-                    return Ok(());
-                };
-                for v in variants {
-                    let Some((_, lang, _, true)) = tag(v.lang) else {
-                        continue;
-                    };
-                    f(&Pair {
-                        unit: id,
-                        tuid,
-                        source: src.text,
-                        source_markup: src.content(),
-                        target: v.text,
-                        target_markup: v.content(),
-                        lang,
-                    })?;
-                }
-                Ok(())
-            })?;
+            let tags = memory_tags(store, config)?;
+            units = memory_pairs(store, &tags, i64::MIN..i64::MAX, f)?;
         }
         CheckInput::Tmx(path) => {
             let mut reader = tmx::Reader::open(path)?;
@@ -251,6 +218,56 @@ pub fn for_each_pair(
     Ok(units)
 }
 
+/// The stored languages (a memory has a handful), each with whether it is the source and whether
+/// it is checked: (id, tag, source, checked).
+type Tags = Vec<(i64, Lang, bool, bool)>;
+
+fn memory_tags(store: &Store, config: &CheckConfig) -> Result<Tags> {
+    Ok(store
+        .lang_tags()?
+        .into_iter()
+        .map(|(id, l)| {
+            let source = config.from.matches(&l);
+            let wanted = config.langs.is_empty() || config.langs.iter().any(|w| w.matches(&l));
+            (id, l, source, wanted && !source)
+        })
+        .collect())
+}
+
+/// Calls `f` on every pair of the memory's units whose ids are in `ids`, in id order; returns the
+/// number of units.
+fn memory_pairs(
+    store: &Store,
+    tags: &Tags,
+    ids: Range<i64>,
+    f: &mut dyn FnMut(&Pair<'_>) -> Result<()>,
+) -> Result<u64> {
+    let mut units = 0u64;
+    let tag = |id: i64| tags.iter().find(|t| t.0 == id);
+    store.for_each_unit_texts_in(ids, |id, tuid, variants| {
+        units += 1;
+        let Some(src) = variants.iter().find(|v| tag(v.lang).is_some_and(|t| t.2)) else {
+            return Ok(());
+        };
+        for v in variants {
+            let Some((_, lang, _, true)) = tag(v.lang) else {
+                continue;
+            };
+            f(&Pair {
+                unit: id,
+                tuid,
+                source: src.text,
+                source_markup: src.content(),
+                target: v.text,
+                target_markup: v.content(),
+                lang,
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(units)
+}
+
 /// Folds what does not make two texts different for consistency (runs of white space, leading
 /// and trailing white space, the ideographic space) and hashes the result. Texts without such
 /// white space, nearly all, are hashed as they are after a few vectorized searches.
@@ -285,6 +302,33 @@ fn consistency_key(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(folded.as_bytes())
 }
 
+/// What the first reading keeps of a pair with a translation (`None` for one without): its
+/// language (numbered by the caller), its place `idx`, and the hashes of its texts.
+/// `last_source` keeps the hash of the last unit's source: a unit's targets share it.
+fn seen_pair(
+    p: &Pair<'_>,
+    lang: u32,
+    idx: usize,
+    last_source: &mut (Option<i64>, u64),
+) -> Option<Seen> {
+    if p.target.trim().is_empty() {
+        return None;
+    }
+    let source = if last_source.0 == Some(p.unit) {
+        last_source.1
+    } else {
+        let k = consistency_key(p.source);
+        *last_source = (Some(p.unit), k);
+        k
+    };
+    Some(Seen {
+        idx: idx as u32,
+        lang,
+        source,
+        target: consistency_key(p.target),
+    })
+}
+
 /// A pair seen in the first pass: enough to find inconsistencies without keeping the texts.
 #[derive(Clone, Copy)]
 struct Seen {
@@ -311,10 +355,10 @@ pub fn check(
     store: Option<&Store>,
     input: &CheckInput,
     config: &CheckConfig,
-    pair_check: &PairCheck<'_>,
+    checks: &PairChecks<'_>,
 ) -> Result<CheckReport> {
     let mut findings = Vec::new();
-    let summary = check_each(store, input, config, pair_check, &mut |r| {
+    let summary = check_each(store, input, config, checks, &mut |r| {
         findings.push(r);
         Ok(())
     })?;
@@ -337,13 +381,15 @@ pub fn check_each(
     store: Option<&Store>,
     input: &CheckInput,
     config: &CheckConfig,
-    pair_check: &PairCheck<'_>,
+    checks: &PairChecks<'_>,
     emit: &mut dyn FnMut(Reported) -> Result<()>,
 ) -> Result<CheckSummary> {
-    let wants = |kind: FindingKind, severity: Severity| {
-        (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
-    };
-    let consistency = if wants(FindingKind::Inconsistent, Severity::Warning) {
+    if let (Some(store), CheckInput::Memory) = (store, input)
+        && let Some(mut readers) = helper_readers(store)?
+    {
+        return check_memory_in_blocks(store, &mut readers, BLOCK, config, checks, emit);
+    }
+    let consistency = if wanted(config, FindingKind::Inconsistent, Severity::Warning) {
         Consistency::read(store, input, config)?
     } else {
         None
@@ -354,69 +400,282 @@ pub fn check_each(
     let mut i = 0usize;
     summary.units = for_each_pair(store, input, config, &mut |p| {
         summary.pairs += 1;
-        buf.clear();
-        if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
-            pair_check(p, &mut buf);
-        } else if p.source.trim().is_empty() && p.source_markup.trim().is_empty() {
-            // A blank source (a separator line) rightly has a blank translation.
-        } else {
-            buf.push(Finding {
-                kind: FindingKind::Untranslated,
-                severity: Severity::Error,
-                message: "the translation is empty".to_string(),
-                target_span: None,
-                source_span: None,
-                expected: None,
-                found: None,
-            });
-        }
-        // At most a few findings of one kind a pair, each quoting the pair: the rest are
-        // counted in one more, so that a segment with thousands of figures gives a report
-        // whose size follows the input's, not its square.
-        let mut per_kind: Vec<(FindingKind, Severity, usize)> = Vec::new();
-        for f in buf.drain(..) {
-            if !wants(f.kind, f.severity) {
-                continue;
-            }
-            match per_kind.iter_mut().find(|k| k.0 == f.kind) {
-                Some(k) => k.2 += 1,
-                None => per_kind.push((f.kind, f.severity, 1)),
-            }
-            if per_kind.iter().any(|k| k.0 == f.kind && k.2 > PER_PAIR) {
-                continue;
-            }
-            summary.findings += 1;
-            emit(reported(p, f))?;
-        }
-        for (kind, severity, n) in per_kind {
-            if n > PER_PAIR {
-                summary.findings += 1;
-                emit(reported(
-                    p,
-                    Finding::new(
-                        kind,
-                        severity,
-                        format!(
-                            "and {} more {} findings in this segment",
-                            n - PER_PAIR,
-                            kind.as_str()
-                        ),
-                    ),
-                ))?;
-            }
-        }
-        if p.target.trim().is_empty() {
-            return Ok(());
-        }
-        if let Some(c) = &consistency {
-            for r in c.findings(i, p) {
-                summary.findings += 1;
-                emit(r)?;
-            }
-        }
-        i += 1;
+        summary.findings += pair_reports(
+            p,
+            checks,
+            config,
+            consistency.as_ref(),
+            &mut i,
+            &mut buf,
+            emit,
+        )?;
         Ok(())
     })?;
+    Ok(summary)
+}
+
+/// Whether findings of this kind and severity are reported.
+fn wanted(config: &CheckConfig, kind: FindingKind, severity: Severity) -> bool {
+    (config.kinds.is_empty() || config.kinds.contains(&kind)) && severity <= config.min_severity
+}
+
+/// Checks one pair and hands its findings to `emit`: its own, then its inconsistencies (`i` is
+/// its place among the pairs with a translation, and moves on past it). Returns how many.
+fn pair_reports(
+    p: &Pair<'_>,
+    checks: &PairChecks<'_>,
+    config: &CheckConfig,
+    consistency: Option<&Consistency>,
+    i: &mut usize,
+    buf: &mut Vec<Finding>,
+    emit: &mut dyn FnMut(Reported) -> Result<()>,
+) -> Result<u64> {
+    let mut findings = 0u64;
+    buf.clear();
+    if !p.target.trim().is_empty() || !p.target_markup.trim().is_empty() {
+        checks.check(p.source_markup, p.target_markup, p.lang, buf);
+    } else if p.source.trim().is_empty() && p.source_markup.trim().is_empty() {
+        // A blank source (a separator line) rightly has a blank translation.
+    } else {
+        buf.push(Finding {
+            kind: FindingKind::Untranslated,
+            severity: Severity::Error,
+            message: "the translation is empty".to_string(),
+            target_span: None,
+            source_span: None,
+            expected: None,
+            found: None,
+        });
+    }
+    // At most a few findings of one kind a pair, each quoting the pair: the rest are counted in
+    // one more, so that a segment with thousands of figures gives a report whose size follows
+    // the input's, not its square.
+    let mut per_kind: Vec<(FindingKind, Severity, usize)> = Vec::new();
+    for f in buf.drain(..) {
+        if !wanted(config, f.kind, f.severity) {
+            continue;
+        }
+        match per_kind.iter_mut().find(|k| k.0 == f.kind) {
+            Some(k) => k.2 += 1,
+            None => per_kind.push((f.kind, f.severity, 1)),
+        }
+        if per_kind.iter().any(|k| k.0 == f.kind && k.2 > PER_PAIR) {
+            continue;
+        }
+        findings += 1;
+        emit(reported(p, f))?;
+    }
+    for (kind, severity, n) in per_kind {
+        if n > PER_PAIR {
+            findings += 1;
+            emit(reported(
+                p,
+                Finding::new(
+                    kind,
+                    severity,
+                    format!(
+                        "and {} more {} findings in this segment",
+                        n - PER_PAIR,
+                        kind.as_str()
+                    ),
+                ),
+            ))?;
+        }
+    }
+    if p.target.trim().is_empty() {
+        return Ok(findings);
+    }
+    if let Some(c) = consistency {
+        for r in c.findings(*i, p) {
+            findings += 1;
+            emit(r)?;
+        }
+    }
+    *i += 1;
+    Ok(findings)
+}
+
+/// Unit ids in a block of the memory, the piece of work a thread checks at a time: big enough
+/// that handing blocks over costs nothing, small enough that the findings of the blocks in flight
+/// stay few.
+const BLOCK: i64 = 4096;
+
+/// Below this many units a memory is checked on one thread: opening more connections would cost
+/// more than it saves.
+const PARALLEL_FROM: i64 = 50_000;
+
+/// Connections for the threads that help check a large memory: one less than the cores (the
+/// calling thread is one), at most three. None when the memory is small, when there is one core,
+/// or when the file cannot be opened again (a memory in a read-only folder with unsaved changes in
+/// its log): then one thread checks it all, as before.
+///
+/// Each is held in one read transaction for the whole check (a [`Snapshot`]), and a block of units
+/// is always read by the same thread: the readings of a block agree even while an import goes on.
+fn helper_readers(store: &Store) -> Result<Option<Vec<Snapshot>>> {
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) - 1;
+    if helpers == 0 || store.max_unit_id()? < PARALLEL_FROM {
+        return Ok(None);
+    }
+    let mut readers = Vec::with_capacity(helpers);
+    for _ in 0..helpers {
+        match Store::open_reader(store.path()).and_then(Store::snapshot) {
+            Ok(r) => readers.push(r),
+            Err(_) => return Ok(None),
+        }
+    }
+    Ok(Some(readers))
+}
+
+/// The ids of block `k` of `blocks` of `size` ids (the first and last are open-ended, so that every unit is in
+/// one).
+fn block_ids(k: usize, blocks: usize, size: i64) -> Range<i64> {
+    let start = if k == 0 { i64::MIN } else { k as i64 * size };
+    let end = if k + 1 == blocks {
+        i64::MAX
+    } else {
+        (k as i64 + 1) * size
+    };
+    start..end
+}
+
+/// Runs `work` on each block of the memory, on this thread (through `store`) and on one thread per
+/// reader, each with its state from `states` (this thread's first), and hands each block's result
+/// to `take` in block order. Blocks go round the threads in turn, and a thread is at most two
+/// blocks ahead of the one taking the results, so memory stays flat.
+fn in_blocks<S: Send, T: Send>(
+    store: &Store,
+    readers: &mut [Snapshot],
+    mut states: Vec<S>,
+    blocks: usize,
+    work: impl Fn(&mut S, &Store, usize) -> Result<T> + Sync,
+    take: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let threads = readers.len() + 1;
+    let mut mine = states.remove(0);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let mut results: Vec<mpsc::Receiver<Result<T>>> = Vec::with_capacity(readers.len());
+        for (n, (reader, mut state)) in readers.iter_mut().zip(states).enumerate() {
+            let (tx, rx) = mpsc::sync_channel(2);
+            results.push(rx);
+            scope.spawn(move || {
+                for k in (n + 1..blocks).step_by(threads) {
+                    let r = work(&mut state, reader, k);
+                    let failed = r.is_err();
+                    // The taker stops listening when it fails: then this thread stops too.
+                    if tx.send(r).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        for k in 0..blocks {
+            let r = match k % threads {
+                0 => work(&mut mine, store, k),
+                t => results[t - 1].recv().unwrap_or_else(|_| {
+                    Err(crate::ErrorKind::Memory {
+                        path: store.path().display().to_string(),
+                        cause: "a thread checking it stopped".to_string(),
+                    }
+                    .into())
+                }),
+            };
+            take(r?)?;
+        }
+        Ok(())
+    })
+}
+
+/// The findings of a block of the memory, with what was counted.
+#[derive(Default)]
+struct Batch {
+    units: u64,
+    pairs: u64,
+    findings: u64,
+    reports: Vec<Reported>,
+}
+
+/// [`check_each`] over a large memory, in blocks of units checked by several threads, each through
+/// its own connection; the findings come out in the same order as from one thread.
+fn check_memory_in_blocks(
+    store: &Store,
+    readers: &mut [Snapshot],
+    block: i64,
+    config: &CheckConfig,
+    checks: &PairChecks<'_>,
+    emit: &mut dyn FnMut(Reported) -> Result<()>,
+) -> Result<CheckSummary> {
+    let _session = store.read_session()?;
+    let tags = memory_tags(store, config)?;
+    let blocks = (store.max_unit_id()?.max(0) / block + 1) as usize;
+    let threads = readers.len() + 1;
+    // The consistency check's first reading, in blocks: each pair's hashes, and where each
+    // block's pairs with a translation start among them.
+    let mut starts: Vec<usize> = Vec::with_capacity(blocks);
+    let consistency = if wanted(config, FindingKind::Inconsistent, Severity::Warning) {
+        // Two targets a unit is the common case.
+        // (Reserved, not touched: a memory whose ids jumped far is not a problem.)
+        let mut seen: Vec<Seen> = Vec::with_capacity((blocks * block as usize * 2).min(1 << 25));
+        in_blocks(
+            store,
+            readers,
+            vec![(); threads],
+            blocks,
+            |_, reader, k| {
+                let mut pairs = Vec::new();
+                let mut last_source = (None, 0);
+                memory_pairs(reader, &tags, block_ids(k, blocks, block), &mut |p| {
+                    // Languages are numbered by their place among the memory's.
+                    let lang = tags.iter().position(|t| t.1 == *p.lang).unwrap_or(0) as u32;
+                    pairs.extend(seen_pair(p, lang, 0, &mut last_source));
+                    Ok(())
+                })?;
+                Ok(pairs)
+            },
+            &mut |pairs: Vec<Seen>| {
+                starts.push(seen.len());
+                for mut s in pairs {
+                    s.idx = seen.len() as u32;
+                    seen.push(s);
+                }
+                Ok(())
+            },
+        )?;
+        Consistency::complete(seen, Some(store), &CheckInput::Memory, config)?
+    } else {
+        None
+    };
+    let consistency = consistency.as_ref();
+    let mut summary = CheckSummary::default();
+    let mut states: Vec<PairChecks<'_>> = (1..threads).map(|_| checks.clone()).collect();
+    states.insert(0, checks.clone());
+    in_blocks(
+        store,
+        readers,
+        states,
+        blocks,
+        |checks, reader, k| {
+            let mut batch = Batch::default();
+            let mut buf = Vec::new();
+            let mut i = starts.get(k).copied().unwrap_or(0);
+            batch.units = memory_pairs(reader, &tags, block_ids(k, blocks, block), &mut |p| {
+                batch.pairs += 1;
+                batch.findings +=
+                    pair_reports(p, checks, config, consistency, &mut i, &mut buf, &mut |r| {
+                        batch.reports.push(r);
+                        Ok(())
+                    })?;
+                Ok(())
+            })?;
+            Ok(batch)
+        },
+        &mut |batch: Batch| {
+            summary.units += batch.units;
+            summary.pairs += batch.pairs;
+            summary.findings += batch.findings;
+            batch.reports.into_iter().try_for_each(&mut *emit)
+        },
+    )?;
     Ok(summary)
 }
 
@@ -480,15 +739,14 @@ impl Consistency {
     ) -> Result<Option<Consistency>> {
         let mut seen: Vec<Seen> = Vec::with_capacity(match (store, input) {
             // Two targets a unit is the common case.
-            (Some(s), CheckInput::Memory) => (s.max_unit_id().unwrap_or(0).max(0) as usize) * 2,
+            (Some(s), CheckInput::Memory) => {
+                ((s.max_unit_id().unwrap_or(0).max(0) as usize) * 2).min(1 << 25)
+            }
             _ => 0,
         });
         let mut langs: Vec<Lang> = Vec::new();
-        let mut last_source: (Option<i64>, u64) = (None, 0);
+        let mut last_source = (None, 0);
         for_each_pair(store, input, config, &mut |p| {
-            if p.target.trim().is_empty() {
-                return Ok(());
-            }
             let lang = match langs.iter().position(|l| l == p.lang) {
                 Some(i) => i,
                 None => {
@@ -496,22 +754,21 @@ impl Consistency {
                     langs.len() - 1
                 }
             } as u32;
-            // A unit's targets share its source: its key is computed once.
-            let source = if last_source.0 == Some(p.unit) {
-                last_source.1
-            } else {
-                let k = consistency_key(p.source);
-                last_source = (Some(p.unit), k);
-                k
-            };
-            seen.push(Seen {
-                idx: seen.len() as u32,
-                lang,
-                source,
-                target: consistency_key(p.target),
-            });
+            seen.extend(seen_pair(p, lang, seen.len(), &mut last_source));
             Ok(())
         })?;
+        Consistency::complete(seen, store, input, config)
+    }
+
+    /// Groups the pairs of the first reading (`seen`, in reading order) and, when some groups are
+    /// inconsistent, reads the input again for the texts to quote. `None` when nothing is
+    /// inconsistent.
+    fn complete(
+        seen: Vec<Seen>,
+        store: Option<&Store>,
+        input: &CheckInput,
+        config: &CheckConfig,
+    ) -> Result<Option<Consistency>> {
         let flagged = inconsistent_groups(&seen);
         if !flagged.iter().any(|(a, b)| *a || *b) {
             return Ok(None);
@@ -689,7 +946,22 @@ pub struct PairChecks<'a> {
     termbase: Option<&'a Termbase>,
     from: Lang,
     qa: RefCell<Checker>,
+    /// The last source's terms (see [`SourceTerms`]).
+    source_terms: RefCell<SourceTerms>,
     terms: bool,
+}
+
+/// The same checks, with buffers of their own (for another thread).
+impl Clone for PairChecks<'_> {
+    fn clone(&self) -> Self {
+        PairChecks {
+            termbase: self.termbase,
+            from: self.from.clone(),
+            qa: RefCell::new(self.qa.borrow().clone()),
+            source_terms: RefCell::default(),
+            terms: self.terms,
+        }
+    }
 }
 
 impl<'a> PairChecks<'a> {
@@ -699,6 +971,7 @@ impl<'a> PairChecks<'a> {
             termbase: termbase.filter(|t| !t.is_empty()),
             from: from.clone(),
             qa: RefCell::new(Checker::new()),
+            source_terms: RefCell::default(),
             terms: true,
         }
     }
@@ -737,7 +1010,13 @@ impl<'a> PairChecks<'a> {
             && self.terms
             && !untranslated
         {
-            tb.check(source, target, lang, out);
+            tb.check_with(
+                &mut self.source_terms.borrow_mut(),
+                source,
+                target,
+                lang,
+                out,
+            );
         }
     }
 }
@@ -766,5 +1045,172 @@ mod tests {
         for (a, b) in different {
             assert_ne!(consistency_key(a), consistency_key(b), "{a:?} {b:?}");
         }
+    }
+
+    /// A memory of `n` units in three languages with every kind of problem now and then: numbers
+    /// changed, translations missing, the same source translated two ways in units far apart.
+    fn memory(path: &std::path::Path, n: usize) -> Store {
+        use crate::model::Variant;
+        let mut store = Store::open(path).unwrap();
+        let lang = |t: &str| Lang::parse(t).unwrap();
+        let mut w = store.writer().unwrap();
+        for i in 0..n {
+            let source = format!("The forum met {} times in {}.", i % 40, 2000 + i % 8);
+            let zh = match i % 7 {
+                0 => format!("论坛举行了{}次会议。", i % 40 + 1),
+                3 => String::new(),
+                _ => format!("论坛在{}年举行了{}次会议。", 2000 + i % 8, i % 40),
+            };
+            let ja = if i % 11 == 5 {
+                format!("フォーラムは{}回開かれた", i % 40)
+            } else {
+                format!("フォーラムは{}年に{}回開かれた。", 2000 + i % 8, i % 40)
+            };
+            let unit = TranslationUnit {
+                tuid: Some(format!("u{i}")),
+                variants: vec![
+                    Variant::new(lang("en"), source),
+                    Variant::new(lang("zh-CN"), zh),
+                    Variant::new(lang("ja-JP"), ja),
+                ],
+                ..Default::default()
+            };
+            w.insert_unit(&unit, None).unwrap();
+        }
+        w.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn blocks_on_threads_report_what_one_thread_reports_in_the_same_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let store = memory(&path, 300);
+        let from = Lang::parse("en").unwrap();
+        // "forum" is 论坛 in Chinese and フォーラム in Japanese; "times" is 会合 in Japanese,
+        // which the translations never use.
+        let entry = |terms: &[(&str, &str)]| crate::model::TermEntry {
+            terms: terms
+                .iter()
+                .map(|(l, t)| crate::model::Term::new(Lang::parse(l).unwrap(), *t))
+                .collect(),
+            ..Default::default()
+        };
+        let termbase = Termbase::new(
+            vec![
+                entry(&[("en", "forum"), ("zh-CN", "论坛"), ("ja-JP", "フォーラム")]),
+                entry(&[("en", "times"), ("ja-JP", "会合")]),
+            ],
+            &from,
+        );
+        let checks = PairChecks::new(Some(&termbase), &from);
+        for kinds in [
+            vec![],
+            vec![FindingKind::Number],
+            vec![FindingKind::Inconsistent],
+            vec![FindingKind::Term],
+        ] {
+            let config = CheckConfig {
+                from: from.clone(),
+                langs: Vec::new(),
+                kinds,
+                min_severity: Severity::Warning,
+            };
+            let mut one = Vec::new();
+            let summary_one = check_each(
+                Some(&store),
+                &CheckInput::Memory,
+                &config,
+                &checks,
+                &mut |r| {
+                    one.push(serde_json::to_string(&r).unwrap());
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert!(summary_one.findings > 0);
+            for (helpers, block) in [(1, 7), (2, 13), (1, 1000)] {
+                let mut readers: Vec<Snapshot> = (0..helpers)
+                    .map(|_| Store::open_reader(&path).unwrap().snapshot().unwrap())
+                    .collect();
+                let mut many = Vec::new();
+                let summary_many = check_memory_in_blocks(
+                    &store,
+                    &mut readers,
+                    block,
+                    &config,
+                    &checks,
+                    &mut |r| {
+                        many.push(serde_json::to_string(&r).unwrap());
+                        Ok(())
+                    },
+                )
+                .unwrap();
+                assert_eq!(many, one, "{helpers} helpers, blocks of {block}");
+                assert_eq!(
+                    (
+                        summary_many.units,
+                        summary_many.pairs,
+                        summary_many.findings
+                    ),
+                    (summary_one.units, summary_one.pairs, summary_one.findings)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_failing_output_stops_every_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let store = memory(&path, 200);
+        let from = Lang::parse("en").unwrap();
+        let checks = PairChecks::new(None, &from);
+        let config = CheckConfig {
+            from,
+            langs: Vec::new(),
+            kinds: Vec::new(),
+            min_severity: Severity::Warning,
+        };
+        let mut readers = vec![Store::open_reader(&path).unwrap().snapshot().unwrap()];
+        let mut taken = 0;
+        let err = check_memory_in_blocks(&store, &mut readers, 5, &config, &checks, &mut |_| {
+            taken += 1;
+            if taken == 3 {
+                Err(
+                    crate::ErrorKind::Write(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+                        .into(),
+                )
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("pipe"), "{err}");
+        assert_eq!(taken, 3);
+    }
+
+    #[test]
+    fn a_snapshot_reads_the_memory_as_it_was_when_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        drop(memory(&path, 10));
+        let snapshot = Store::open_reader(&path).unwrap().snapshot().unwrap();
+        // Another connection adds units meanwhile.
+        drop(memory(&path, 5));
+        assert_eq!(snapshot.max_unit_id().unwrap(), 10);
+        let mut units = 0;
+        snapshot
+            .for_each_unit_texts(|_, _, _| {
+                units += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(units, 10);
+        drop(snapshot);
+        assert_eq!(
+            Store::open_reader(&path).unwrap().max_unit_id().unwrap(),
+            15
+        );
     }
 }

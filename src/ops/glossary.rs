@@ -530,9 +530,16 @@ pub struct Termbase {
     /// the terms a forbidden-term check needs (the concepts with a forbidden term, and approved
     /// terms containing one), which is all a target must be scanned for when its source has no
     /// term.
-    targets: std::cell::RefCell<Vec<(Lang, std::rc::Rc<TargetIndex>)>>,
-    /// The last source text and its hits: the targets of a unit share its source.
-    last_source: std::cell::RefCell<(String, Vec<TermHit>)>,
+    /// Shared by the threads of a check (each index is built once, by the first that needs it).
+    targets: std::sync::Mutex<Vec<(Lang, std::sync::Arc<TargetIndex>)>>,
+}
+
+/// The last source text checked against a [`Termbase`] and its term hits: the targets of a unit
+/// share its source, so its terms are found once. Each thread of a check keeps its own.
+#[derive(Debug, Default)]
+pub struct SourceTerms {
+    text: String,
+    hits: Vec<TermHit>,
 }
 
 impl Termbase {
@@ -544,7 +551,6 @@ impl Termbase {
             from: from.clone(),
             source,
             targets: Default::default(),
-            last_source: Default::default(),
         }
     }
 
@@ -553,13 +559,17 @@ impl Termbase {
         self.source.is_empty()
     }
 
-    fn target_index(&self, lang: &Lang) -> std::rc::Rc<TargetIndex> {
-        let mut t = self.targets.borrow_mut();
+    fn target_index(&self, lang: &Lang) -> std::sync::Arc<TargetIndex> {
+        // A thread that panicked while building an index left no half-built one in the list.
+        let mut t = self
+            .targets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, idx)) = t.iter().find(|(l, _)| l == lang) {
             return idx.clone();
         }
         let want = index_lang(lang);
-        let all = std::cell::OnceCell::new();
+        let all = std::sync::OnceLock::new();
         // Entries keep their places (hits refer to them by index); those the forbidden-term check
         // does not need are left without terms.
         let forbidden: Vec<&str> = self
@@ -618,7 +628,7 @@ impl Termbase {
                 })
             })
             .collect();
-        let idx = std::rc::Rc::new(TargetIndex {
+        let idx = std::sync::Arc::new(TargetIndex {
             all,
             suspects,
             cjk,
@@ -652,19 +662,17 @@ impl Termbase {
         hits.dedup_by(|b, a| (a.start, a.end, a.entry) == (b.start, b.end, b.entry));
     }
 
-    fn source_hits(&self, text: &str) -> std::cell::Ref<'_, [TermHit]> {
-        {
-            let mut last = self.last_source.borrow_mut();
-            if last.0 != text {
-                last.0.clear();
-                last.0.push_str(text);
-                self.source.find_into(text, &mut last.1);
-                let mut hits = std::mem::take(&mut last.1);
-                self.one_per_concept(text, &mut hits);
-                last.1 = hits;
-            }
+    /// The term hits of a source text, from `last` when it holds them.
+    fn source_hits<'c>(&self, text: &str, last: &'c mut SourceTerms) -> &'c [TermHit] {
+        if last.text != text {
+            last.text.clear();
+            last.text.push_str(text);
+            self.source.find_into(text, &mut last.hits);
+            let mut hits = std::mem::take(&mut last.hits);
+            self.one_per_concept(text, &mut hits);
+            last.hits = hits;
         }
-        std::cell::Ref::map(self.last_source.borrow(), |(_, hits)| hits.as_slice())
+        &last.hits
     }
 
     /// The terms of entry `e` in a language that `lang` matches, with their places in the entry.
@@ -740,10 +748,23 @@ impl Termbase {
     /// Checks a translation against the termbase: a source term whose approved translation is
     /// missing (`term`), a forbidden term used (`forbidden-term`).
     pub fn check(&self, source: &str, target: &str, lang: &Lang, out: &mut Vec<Finding>) {
+        self.check_with(&mut SourceTerms::default(), source, target, lang, out);
+    }
+
+    /// [`Termbase::check`], finding the source's terms once for all its targets: `last` keeps
+    /// them from one call to the next.
+    pub fn check_with(
+        &self,
+        last: &mut SourceTerms,
+        source: &str,
+        target: &str,
+        lang: &Lang,
+        out: &mut Vec<Finding>,
+    ) {
         if self.source.is_empty() || lang.matches(&self.from) {
             return;
         }
-        let hits = self.source_hits(source);
+        let hits = self.source_hits(source, last);
         let index = self.target_index(lang);
         if hits.is_empty() && index.suspects.is_empty() {
             return;
@@ -857,7 +878,7 @@ impl Termbase {
 struct TargetIndex {
     /// Built when first needed: a memory whose terms are all plain Chinese or Japanese never needs
     /// it.
-    all: std::cell::OnceCell<TermIndex>,
+    all: std::sync::OnceLock<TermIndex>,
     suspects: TermIndex,
     /// Chinese, Japanese or Korean: terms match as substrings.
     cjk: bool,

@@ -493,16 +493,12 @@ async fn check_post(
                     let _keep = &upload;
                     let termbase = r.termbase(&from)?;
                     let checks = PairChecks::new(Some(&termbase), &from);
-                    let pair_check =
-                        |p: &crate::ops::check::Pair<'_>, out: &mut Vec<crate::model::Finding>| {
-                            checks.check(p.source_markup, p.target_markup, p.lang, out);
-                        };
                     let mut out = Vec::new();
                     crate::ops::check::check_each(
                         Some(r.store),
                         &input,
                         &config,
-                        &pair_check,
+                        &checks,
                         &mut |rep| {
                             out.push(rep);
                             Ok(())

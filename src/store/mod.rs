@@ -21,6 +21,28 @@ mod tokens;
 
 pub use index::{LONG, ListCache, bucket, decode as decode_postings};
 
+/// A connection held in one read transaction (see [`Store::snapshot`]): everything read through
+/// it sees the memory as it was when the snapshot was taken, whatever is written meanwhile. It owns
+/// its connection, so it can be handed to another thread, as [`Store`] can.
+pub struct Snapshot {
+    store: Store,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if !self.store.conn.is_autocommit() {
+            let _ = self.store.conn.execute_batch("COMMIT");
+        }
+    }
+}
+
 /// A read transaction; see [`Store::read_session`].
 pub struct ReadSession<'a> {
     conn: Option<&'a Connection>,
@@ -719,6 +741,17 @@ impl Store {
         })
     }
 
+    /// Holds this connection in one read transaction until the result is dropped (see
+    /// [`Snapshot`]).
+    pub fn snapshot(self) -> Result<Snapshot> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN")?;
+        }
+        // A transaction takes its snapshot at its first read: take it now.
+        self.max_unit_id()?;
+        Ok(Snapshot { store: self })
+    }
+
     /// The plain text and markup of a unit's variants in the languages `lang_ids`, without decoding
     /// the rest of the unit (what a lookup scores before it knows it has a match).
     pub fn variant_texts(
@@ -797,12 +830,22 @@ impl Store {
     /// only the texts (checks), without dates, properties or a unit to fill.
     pub fn for_each_unit_texts(
         &self,
+        f: impl FnMut(i64, Option<&str>, &[TextView<'_>]) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_unit_texts_in(i64::MIN..i64::MAX, f)
+    }
+
+    /// [`Store::for_each_unit_texts`] for the units whose ids are in `ids`: work split between
+    /// threads reads a range each, through a connection each.
+    pub fn for_each_unit_texts_in(
+        &self,
+        ids: std::ops::Range<i64>,
         mut f: impl FnMut(i64, Option<&str>, &[TextView<'_>]) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT u.id, u.tuid, u.body FROM units u ORDER BY u.id")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.id, u.tuid, u.body FROM units u WHERE u.id >= ?1 AND u.id < ?2 ORDER BY u.id",
+        )?;
+        let mut rows = stmt.query([ids.start, ids.end])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
             let tuid = row
