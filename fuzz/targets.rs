@@ -14,10 +14,10 @@ use tmkit::error::Location;
 use tmkit::formats::glossary::{self, GlossaryFormat, ReadOptions};
 use tmkit::formats::{tbx, tmx, xliff, xml};
 use tmkit::matching::grams::text_grams;
+use tmkit::matching::termbase::Termbase;
 use tmkit::matching::terms::{TermHit, TermIndex};
 use tmkit::model::{Finding, Lang, Term, TermEntry, TermStatus, TranslationUnit, Variant};
 use tmkit::ops::check::PairChecks;
-use tmkit::ops::glossary::Termbase;
 use tmkit::ops::segment::{self as segment_op, BadRules};
 use tmkit::store::buckets_of;
 use tmkit::text::segment::is_space;
@@ -486,7 +486,7 @@ pub fn terms(data: &[u8]) {
     // The termbase, as the CLI uses it.
     let termbase = Termbase::new(entries.clone(), &from);
     let to = [en.clone(), zh.clone(), ja.clone()];
-    for k in termbase.kit_terms(text, &to) {
+    for k in tmkit::ops::prepare::kit_terms(&termbase, text, &to) {
         assert_eq!(&text[k.start..k.end], k.text);
     }
     check_hits(text, &termbase.find(text), &entries);

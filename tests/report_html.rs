@@ -15,9 +15,7 @@ use std::time::Instant;
 
 use tmkit::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermStatus};
 use tmkit::ops::import::{self, ImportConfig};
-use tmkit::ops::prepare::{
-    self, Article, Helpers, Kit, KitTerm, PrepareConfig, Rates, render_report,
-};
+use tmkit::ops::prepare::{self, Article, Helpers, Kit, PrepareConfig, Rates, render_report};
 use tmkit::ops::segment::{self, BadRules};
 use tmkit::store::Store;
 
@@ -83,41 +81,6 @@ fn glossary() -> Vec<TermEntry> {
     ]
 }
 
-/// Finds the glossary's English terms by plain substring search.
-fn find_terms(glossary: &[TermEntry], to: &[Lang], segment: &str) -> Vec<KitTerm> {
-    let en = lang("en");
-    let mut found = Vec::new();
-    for (i, e) in glossary.iter().enumerate() {
-        for t in e.terms_in(&en) {
-            for (start, text) in segment.match_indices(t.text.as_str()) {
-                let per_lang = |forbidden: bool| -> Vec<(String, Vec<String>)> {
-                    to.iter()
-                        .map(|l| {
-                            let list = e
-                                .terms_in(l)
-                                .filter(|t| (t.status == TermStatus::Forbidden) == forbidden)
-                                .map(|t| t.text.clone())
-                                .collect();
-                            (l.to_string(), list)
-                        })
-                        .collect()
-                };
-                found.push(KitTerm {
-                    start,
-                    end: start + text.len(),
-                    text: text.to_string(),
-                    term: t.text.clone(),
-                    entry: i,
-                    translations: per_lang(false),
-                    forbidden: per_lang(true),
-                });
-            }
-        }
-    }
-    found.sort_by_key(|t| t.start);
-    found
-}
-
 /// Made-up checks: "中日" in Chinese is flagged (with its span), a lost "16" is an error.
 fn check(source: &str, target: &str, lang: &Lang) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -165,8 +128,8 @@ fn prepared_kit(dir: &Path) -> Kit {
     let (rules, _) = segment::rules_for(engine, "en", BadRules::Fail).unwrap();
     let segmented = segment::segment_bytes(&bytes, &rules, false).unwrap();
     let to = vec![lang("zh-CN"), lang("ja-JP")];
-    let glossary = glossary();
-    let finder = |s: &str| find_terms(&glossary, &to, s);
+    let termbase = tmkit::matching::termbase::Termbase::new(glossary(), &lang("en"));
+    let finder = |s: &str| prepare::kit_terms(&termbase, s, &to);
     let config = PrepareConfig {
         from: lang("en"),
         to: to.clone(),
@@ -183,7 +146,7 @@ fn prepared_kit(dir: &Path) -> Kit {
         &[&store],
         &config,
         Helpers {
-            glossary: glossary.clone(),
+            glossary: termbase.entries.clone(),
             find_terms: &finder,
             check: &check,
         },
@@ -201,11 +164,13 @@ fn artifacts() -> PathBuf {
     dir
 }
 
+/// Text as Chromium serializes the DOM (a no-break space is written `&nbsp;`).
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\u{a0}', "&nbsp;")
 }
 
 /// The DOM of each segment row, by id.

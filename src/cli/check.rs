@@ -101,7 +101,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         _ => None,
     };
     let stores: Vec<Store> = store.into_iter().collect();
-    let glossary = glossary_op::load(&stores, &args.glossary, &from)?;
+    let termbase = glossary_op::termbase(&stores, &args.glossary, &from)?;
     let config = CheckConfig {
         from: from.clone(),
         langs,
@@ -111,7 +111,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             Level::Warning => Severity::Warning,
         },
     };
-    let termbase = glossary_op::Termbase::new(glossary, &from);
     let checks = ops::PairChecks::new(Some(&termbase), &from)
         .only(&config.kinds)
         .ja_punctuation(match args.ja_punctuation {

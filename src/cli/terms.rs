@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use tmkit::ops::glossary::{self as ops, Termbase};
+use tmkit::ops::glossary as ops;
 use tmkit::store::Store;
 
 use super::output::{Style, Table, print_json, safe};
@@ -65,8 +65,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     } else {
         Vec::new()
     };
-    let entries = ops::load(&stores, &args.glossary, &from)?;
-    let termbase = Termbase::new(entries, &from);
+    let termbase = ops::termbase(&stores, &args.glossary, &from)?;
     let found = ops::find_terms(&termbase, &text, &to);
     if args.format == Format::Json {
         print_json(&found)?;

@@ -1,4 +1,5 @@
-//! Scoring and ranking of fuzzy matches, term recognition: pure functions, no I/O.
+//! Scoring and ranking of fuzzy matches, term recognition, the termbase and the quality checks:
+//! pure functions, no I/O.
 //!
 //! Depends only on `model`, `text` and `error`.
 
@@ -6,6 +7,7 @@ pub mod diff;
 pub mod grams;
 pub mod qa;
 pub mod score;
+pub mod termbase;
 pub mod terms;
 mod word_trie;
 

@@ -18,8 +18,8 @@ use std::sync::LazyLock;
 
 use crate::matching::qa::{Checker, JaPunctuation};
 use crate::matching::score::{Prepared, score};
+use crate::matching::termbase::{SourceTerms, Termbase};
 use crate::model::{Finding, FindingKind, Lang, Severity, TranslationUnit};
-use crate::ops::glossary::{SourceTerms, Termbase};
 use crate::store::{Snapshot, Store};
 
 /// What to check.

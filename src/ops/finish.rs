@@ -341,10 +341,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
 
     // The memory's termbase, for the term checks on the final text.
     let termbase = memory
-        .map(|store| -> Result<crate::ops::glossary::Termbase> {
-            let entries = crate::ops::glossary::load(std::slice::from_ref(store), &[], &from)?;
-            Ok(crate::ops::glossary::Termbase::new(entries, &from))
-        })
+        .map(|store| crate::ops::glossary::termbase(std::slice::from_ref(store), &[], &from))
         .transpose()?;
     let checks = PairChecks::new(termbase.as_ref(), &from);
     let out_dir = config.out.clone().unwrap_or_else(|| config.kit.clone());

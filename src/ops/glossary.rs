@@ -1,5 +1,7 @@
 //! Glossaries: importing and exporting termbases, loading the entries a command needs (the
-//! memory's termbase and glossary files given with `--glossary`), and finding their terms.
+//! memory's termbase and glossary files given with `--glossary`) and compiling them into a
+//! [`Termbase`] ([`termbase`]), and finding their terms. The termbase itself, pure matching, is
+//! `matching::termbase`.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -11,9 +13,9 @@ use crate::error::Result;
 use crate::formats::glossary::{self, GlossaryFormat, Layout, OmegatWriter, ReadOptions};
 use crate::formats::tbx;
 use crate::formats::tmx::Problem;
-use crate::matching::terms::{TermHit, TermIndex};
-use crate::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermStatus};
-use crate::ops::prepare::KitTerm;
+use crate::matching::termbase::index_lang;
+pub use crate::matching::termbase::{SourceTerms, Termbase};
+use crate::model::{Lang, TermEntry};
 use crate::store::Store;
 
 /// What a glossary file gave.
@@ -375,6 +377,12 @@ pub fn load(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Vec<Term
     Ok(out)
 }
 
+/// The termbase a command checks and finds terms with: the memories' termbases and the glossary
+/// files (see [`load`]), compiled for texts in `from`.
+pub fn termbase(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Termbase> {
+    Ok(Termbase::new(load(stores, files, from)?, from))
+}
+
 /// A term found in a text, as `tmkit terms --format json` and the server's `terms` give it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FoundTerm {
@@ -400,25 +408,32 @@ pub struct FoundTerm {
 /// The glossary terms in `text`, longest first, with their translations in `to`.
 pub fn find_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<FoundTerm> {
     termbase
-        .kit_terms(text, to)
+        .find(text)
         .into_iter()
         .map(|h| {
             let entry = &termbase.entries[h.entry];
+            let owned =
+                |v: Vec<&str>| -> Vec<String> { v.into_iter().map(str::to_string).collect() };
+            let translations = to
+                .iter()
+                .map(|l| (l.to_string(), owned(termbase.approved(h.entry, l))))
+                .collect();
+            let forbidden = to
+                .iter()
+                .map(|l| (l.to_string(), owned(termbase.forbidden(h.entry, l))))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
             FoundTerm {
                 start: h.start,
                 end: h.end,
                 char_start: text[..h.start].chars().count(),
                 char_end: text[..h.end].chars().count(),
-                text: h.text,
-                term: h.term,
+                text: text[h.start..h.end].to_string(),
+                term: entry.terms[h.term].text.clone(),
                 concept: entry.id.clone(),
                 note: entry.note.clone(),
-                translations: h.translations.into_iter().collect(),
-                forbidden: h
-                    .forbidden
-                    .into_iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .collect(),
+                translations,
+                forbidden,
             }
         })
         .collect()
@@ -518,406 +533,4 @@ fn validate_name(name: &str) -> Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// A termbase compiled for one source language and its target languages: finds terms in source
-/// texts and checks translations against them.
-pub struct Termbase {
-    pub entries: Vec<TermEntry>,
-    from: Lang,
-    source: TermIndex,
-    /// Per target language seen (built on first use): the index of every term, and the index of
-    /// the terms a forbidden-term check needs (the concepts with a forbidden term, and approved
-    /// terms containing one), which is all a target must be scanned for when its source has no
-    /// term.
-    /// Shared by the threads of a check (each index is built once, by the first that needs it).
-    targets: std::sync::Mutex<Vec<(Lang, std::sync::Arc<TargetIndex>)>>,
-}
-
-/// The last source text checked against a [`Termbase`] and its term hits: the targets of a unit
-/// share its source, so its terms are found once. Each thread of a check keeps its own.
-#[derive(Debug, Default)]
-pub struct SourceTerms {
-    text: String,
-    hits: Vec<TermHit>,
-}
-
-impl Termbase {
-    /// Compiles `entries` for texts in `from`.
-    pub fn new(entries: Vec<TermEntry>, from: &Lang) -> Termbase {
-        let source = TermIndex::build(&entries, &index_lang(from));
-        Termbase {
-            entries,
-            from: from.clone(),
-            source,
-            targets: Default::default(),
-        }
-    }
-
-    /// Whether there is no term to look for.
-    pub fn is_empty(&self) -> bool {
-        self.source.is_empty()
-    }
-
-    fn target_index(&self, lang: &Lang) -> std::sync::Arc<TargetIndex> {
-        // A thread that panicked while building an index left no half-built one in the list.
-        let mut t = self
-            .targets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, idx)) = t.iter().find(|(l, _)| l == lang) {
-            return idx.clone();
-        }
-        let want = index_lang(lang);
-        let all = std::sync::OnceLock::new();
-        // Entries keep their places (hits refer to them by index); those the forbidden-term check
-        // does not need are left without terms.
-        let forbidden: Vec<&str> = self
-            .entries
-            .iter()
-            .flat_map(|e| &e.terms)
-            .filter(|t| t.status == TermStatus::Forbidden && want.matches(&t.lang))
-            .map(|t| t.text.as_str())
-            .collect();
-        let suspects: Vec<TermEntry> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let needed = e.terms.iter().any(|t| {
-                    want.matches(&t.lang)
-                        && (t.status == TermStatus::Forbidden
-                            || forbidden.iter().any(|f| t.text.contains(f)))
-                });
-                if needed {
-                    e.clone()
-                } else {
-                    TermEntry::default()
-                }
-            })
-            .collect();
-        let suspects = TermIndex::build(&suspects, &want);
-        let cjk = matches!(lang.primary(), "zh" | "ja" | "ko");
-        // Per entry, its approved terms in `lang`, preferred ones first.
-        let approved: Vec<Box<[usize]>> = (0..self.entries.len())
-            .map(|e| {
-                let mut v: Vec<usize> = self
-                    .terms_of(e, lang)
-                    .filter(|(_, t)| t.status != TermStatus::Forbidden)
-                    .map(|(i, _)| i)
-                    .collect();
-                v.sort_by_key(|&i| self.entries[e].terms[i].status);
-                v.into_boxed_slice()
-            })
-            .collect();
-        let plain_cjk = approved
-            .iter()
-            .enumerate()
-            .map(|(e, terms)| {
-                let plain = terms.iter().all(|&i| {
-                    let t = &self.entries[e].terms[i].text;
-                    t.chars().all(is_cjk) && !has_width_forms(t)
-                });
-                plain.then(|| {
-                    terms
-                        .iter()
-                        .map(|&i| {
-                            memchr::memmem::Finder::new(self.entries[e].terms[i].text.as_bytes())
-                                .into_owned()
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        let idx = std::sync::Arc::new(TargetIndex {
-            all,
-            suspects,
-            cjk,
-            approved,
-            plain_cjk,
-        });
-        t.push((lang.clone(), idx.clone()));
-        idx
-    }
-
-    /// The terms of a source text, longest first and left to right, without overlaps; one hit per
-    /// concept and place (the term written exactly so, else the preferred one).
-    pub fn find(&self, text: &str) -> Vec<TermHit> {
-        let mut hits = self.source.find(text);
-        self.one_per_concept(text, &mut hits);
-        hits
-    }
-
-    /// Keeps one hit per (place, concept): a concept's terms that differ only in hyphens, spaces
-    /// or width all match the same text.
-    fn one_per_concept(&self, text: &str, hits: &mut Vec<TermHit>) {
-        let rank = |h: &TermHit| {
-            let t = &self.entries[h.entry].terms[h.term];
-            (t.text != text[h.start..h.end], t.status)
-        };
-        hits.sort_by(|a, b| {
-            (a.start, a.end, a.entry)
-                .cmp(&(b.start, b.end, b.entry))
-                .then_with(|| rank(a).cmp(&rank(b)))
-        });
-        hits.dedup_by(|b, a| (a.start, a.end, a.entry) == (b.start, b.end, b.entry));
-    }
-
-    /// The term hits of a source text, from `last` when it holds them.
-    fn source_hits<'c>(&self, text: &str, last: &'c mut SourceTerms) -> &'c [TermHit] {
-        if last.text != text {
-            last.text.clear();
-            last.text.push_str(text);
-            self.source.find_into(text, &mut last.hits);
-            let mut hits = std::mem::take(&mut last.hits);
-            self.one_per_concept(text, &mut hits);
-            last.hits = hits;
-        }
-        &last.hits
-    }
-
-    /// The terms of entry `e` in a language that `lang` matches, with their places in the entry.
-    fn terms_of<'s, 'l>(
-        &'s self,
-        e: usize,
-        lang: &'l Lang,
-    ) -> impl Iterator<Item = (usize, &'s Term)> + 'l
-    where
-        's: 'l,
-    {
-        self.entries[e]
-            .terms
-            .iter()
-            .enumerate()
-            .filter(move |(_, t)| lang.matches(&t.lang) || t.lang.matches(lang))
-    }
-
-    /// The approved translations of entry `e` in `lang`: preferred ones first, then admitted.
-    pub fn approved<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
-        self.target_index(lang).approved[e]
-            .iter()
-            .map(|&i| self.entries[e].terms[i].text.as_str())
-            .collect()
-    }
-
-    /// The forbidden translations of entry `e` in `lang`.
-    pub fn forbidden<'s>(&'s self, e: usize, lang: &Lang) -> Vec<&'s str> {
-        self.terms_of(e, lang)
-            .filter(|(_, t)| t.status == TermStatus::Forbidden)
-            .map(|(_, t)| t.text.as_str())
-            .collect()
-    }
-
-    /// The terms of a segment as a kit shows them, with translations in `to`.
-    pub fn kit_terms(&self, text: &str, to: &[Lang]) -> Vec<KitTerm> {
-        self.find(text)
-            .into_iter()
-            .map(|h| KitTerm {
-                start: h.start,
-                end: h.end,
-                text: text[h.start..h.end].to_string(),
-                term: self.entries[h.entry].terms[h.term].text.clone(),
-                entry: h.entry,
-                translations: to
-                    .iter()
-                    .map(|l| {
-                        (
-                            l.to_string(),
-                            self.approved(h.entry, l)
-                                .into_iter()
-                                .map(str::to_string)
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-                forbidden: to
-                    .iter()
-                    .map(|l| {
-                        (
-                            l.to_string(),
-                            self.forbidden(h.entry, l)
-                                .into_iter()
-                                .map(str::to_string)
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-
-    /// Checks a translation against the termbase: a source term whose approved translation is
-    /// missing (`term`), a forbidden term used (`forbidden-term`).
-    pub fn check(&self, source: &str, target: &str, lang: &Lang, out: &mut Vec<Finding>) {
-        self.check_with(&mut SourceTerms::default(), source, target, lang, out);
-    }
-
-    /// [`Termbase::check`], finding the source's terms once for all its targets: `last` keeps
-    /// them from one call to the next.
-    pub fn check_with(
-        &self,
-        last: &mut SourceTerms,
-        source: &str,
-        target: &str,
-        lang: &Lang,
-        out: &mut Vec<Finding>,
-    ) {
-        if self.source.is_empty() || lang.matches(&self.from) {
-            return;
-        }
-        let hits = self.source_hits(source, last);
-        let index = self.target_index(lang);
-        if hits.is_empty() && index.suspects.is_empty() {
-            return;
-        }
-        let mut in_target: Vec<TermHit> = Vec::new();
-        index.suspects.find_all_into(target, &mut in_target);
-        // A forbidden term is reported where the target has it as written (forms that differ
-        // from an approved term only in width or hyphens match both), and not inside a longer
-        // approved term.
-        let approved_at = |h: &TermHit| {
-            in_target.iter().any(|o| {
-                let t = &self.entries[o.entry].terms[o.term];
-                t.status != TermStatus::Forbidden
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && (o.end - o.start > h.end - h.start || t.text == target[o.start..o.end])
-            })
-        };
-        let mut forbidden_entries: Vec<usize> = Vec::new();
-        let mut reported: Vec<(usize, usize)> = Vec::new();
-        for h in &in_target {
-            let term = &self.entries[h.entry].terms[h.term];
-            if term.status != TermStatus::Forbidden || reported.contains(&(h.start, h.end)) {
-                continue;
-            }
-            let found = &target[h.start..h.end];
-            let written_so = term.text == found
-                || term.variants.iter().any(|v| v == found)
-                || !self
-                    .terms_of(h.entry, lang)
-                    .any(|(_, t)| t.status != TermStatus::Forbidden && t.text == found);
-            if !written_so || approved_at(h) {
-                continue;
-            }
-            reported.push((h.start, h.end));
-            forbidden_entries.push(h.entry);
-            let expected = self.approved(h.entry, lang);
-            out.push(Finding {
-                kind: FindingKind::ForbiddenTerm,
-                severity: Severity::Error,
-                message: if expected.is_empty() {
-                    format!("“{found}” must not be used")
-                } else {
-                    format!("“{found}” must not be used: write {}", quote_all(&expected))
-                },
-                target_span: Some((h.start, h.end)),
-                source_span: None,
-                expected: (!expected.is_empty()).then(|| expected.join(" / ")),
-                found: Some(found.to_string()),
-            });
-        }
-        let mut all_hits: Option<Vec<TermHit>> = None;
-        let mut target_width_forms: Option<bool> = None;
-        for (i, h) in hits.iter().enumerate() {
-            // One finding per concept: an earlier hit of the concept was checked (or skipped).
-            if hits[..i].iter().any(|o| o.entry == h.entry) || forbidden_entries.contains(&h.entry)
-            {
-                continue;
-            }
-            let approved = &index.approved[h.entry];
-            if approved.is_empty() {
-                continue;
-            }
-            let terms = &self.entries[h.entry].terms;
-            let present = if index.cjk
-                && let Some(finders) = &index.plain_cjk[h.entry]
-                && !*target_width_forms.get_or_insert_with(|| has_width_forms(target))
-            {
-                // Chinese and Japanese terms are substrings, and neither text has a form that
-                // width normalization would change: a plain search is the recognizer's answer.
-                finders.iter().any(|f| f.find(target.as_bytes()).is_some())
-            } else {
-                if all_hits.is_none() {
-                    let mut v = Vec::new();
-                    index
-                        .all
-                        .get_or_init(|| TermIndex::build(&self.entries, &index_lang(lang)))
-                        .find_all_into(target, &mut v);
-                    all_hits = Some(v);
-                }
-                all_hits.as_ref().is_some_and(|v| {
-                    v.iter().any(|t| {
-                        t.entry == h.entry
-                            && self.entries[t.entry].terms[t.term].status != TermStatus::Forbidden
-                            && !reported.contains(&(t.start, t.end))
-                    })
-                })
-            };
-            if present {
-                continue;
-            }
-            let expected: Vec<&str> = approved.iter().map(|&i| terms[i].text.as_str()).collect();
-            let found = &source[h.start..h.end];
-            out.push(Finding {
-                kind: FindingKind::Term,
-                severity: Severity::Error,
-                message: format!(
-                    "“{found}” is not translated with the glossary's {}",
-                    quote_all(&expected)
-                ),
-                target_span: None,
-                source_span: Some((h.start, h.end)),
-                expected: Some(expected.join(" / ")),
-                found: None,
-            });
-        }
-    }
-}
-
-/// The term indexes of one target language (see [`Termbase`]).
-struct TargetIndex {
-    /// Built when first needed: a memory whose terms are all plain Chinese or Japanese never needs
-    /// it.
-    all: std::sync::OnceLock<TermIndex>,
-    suspects: TermIndex,
-    /// Chinese, Japanese or Korean: terms match as substrings.
-    cjk: bool,
-    /// Per entry, its approved terms in this language (indexes into its terms), preferred ones
-    /// first: what [`Termbase::approved`] gives.
-    approved: Vec<Box<[usize]>>,
-    /// Per entry whose approved terms are all Chinese or Japanese characters without width forms
-    /// (then a plain substring search finds them): a searcher for each of them.
-    plain_cjk: Vec<Option<Box<[memchr::memmem::Finder<'static>]>>>,
-}
-
-/// Whether a text has characters that width (NFKC) normalization changes: full-width and
-/// half-width forms, compatibility ideographs.
-fn has_width_forms(s: &str) -> bool {
-    // In UTF-8 these are led by EF (U+F900..U+FFFF) or F0 (U+10000..U+3FFFF): most texts have
-    // neither byte.
-    memchr::memchr2(0xEF, 0xF0, s.as_bytes()).is_some()
-        && s.chars()
-            .any(|c| matches!(c as u32, 0xFF00..=0xFFEF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F))
-}
-
-/// Han ideographs and kana (no letters, digits, spaces or punctuation that the recognizer folds).
-fn is_cjk(c: char) -> bool {
-    crate::text::tokenize::is_cjk(c)
-}
-
-/// The language a term index is built for: terms of `lang`'s whole language (`en` terms serve
-/// `en-US` text and the other way round), except for Chinese, whose two scripts never mix.
-fn index_lang(lang: &Lang) -> Lang {
-    if lang.chinese_script().is_some() || lang.is_bare() {
-        return lang.clone();
-    }
-    Lang::parse(lang.primary()).unwrap_or_else(|_| lang.clone())
-}
-
-fn quote_all(terms: &[&str]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("“{t}”"))
-        .collect::<Vec<_>>()
-        .join(" or ")
 }

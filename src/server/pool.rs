@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use crate::error::Result;
+use crate::matching::termbase::Termbase;
 use crate::model::Lang;
-use crate::ops::glossary::Termbase;
 use crate::ops::lookup::{Lookup, LookupConfig};
 use crate::store::Store;
 
@@ -52,8 +52,11 @@ impl<'s> Reader<'s> {
         {
             return Ok(t.clone());
         }
-        let entries = crate::ops::glossary::load(std::slice::from_ref(self.store), &[], from)?;
-        let t = Rc::new(Termbase::new(entries, from));
+        let t = Rc::new(crate::ops::glossary::termbase(
+            std::slice::from_ref(self.store),
+            &[],
+            from,
+        )?);
         self.termbase = Some((from.clone(), version, t.clone()));
         Ok(t)
     }

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::error::{ErrorKind, Result};
 use crate::formats::document::{Extracted, Kind, Options as DocOptions, Piece as DocPiece};
 use crate::matching::diff::{Piece, diff};
+use crate::matching::termbase::Termbase;
 use crate::model::{Finding, Lang, TermEntry};
 use crate::ops::lookup::{Lookup, LookupConfig, Match, Query};
 use crate::store::Store;
@@ -61,6 +62,47 @@ pub struct KitTerm {
     pub translations: Vec<(String, Vec<String>)>,
     /// Forbidden translations per target language.
     pub forbidden: Vec<(String, Vec<String>)>,
+}
+
+/// The terms of a segment as a kit shows them, with translations in `to`.
+pub fn kit_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<KitTerm> {
+    termbase
+        .find(text)
+        .into_iter()
+        .map(|h| KitTerm {
+            start: h.start,
+            end: h.end,
+            text: text[h.start..h.end].to_string(),
+            term: termbase.entries[h.entry].terms[h.term].text.clone(),
+            entry: h.entry,
+            translations: to
+                .iter()
+                .map(|l| {
+                    (
+                        l.to_string(),
+                        termbase
+                            .approved(h.entry, l)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect(),
+                    )
+                })
+                .collect(),
+            forbidden: to
+                .iter()
+                .map(|l| {
+                    (
+                        l.to_string(),
+                        termbase
+                            .forbidden(h.entry, l)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// A match offered for a segment in one language.

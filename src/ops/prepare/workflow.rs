@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::formats::document::Options;
 use crate::model::Lang;
 use crate::ops::check::PairChecks;
-use crate::ops::glossary::{self as glossary_op, Termbase};
+use crate::ops::glossary as glossary_op;
 use crate::ops::import::{self as import_op, ImportConfig, NoProgress};
 use crate::ops::segment::{self as seg, BadRules};
 use crate::store::Store;
@@ -99,11 +99,10 @@ pub fn build_kit(article: ArticleFile, stores: &[Store], build: &Build<'_>) -> R
     } = article;
     let segmented = document::segment_document(read.kind, &read.extracted, &rules);
 
-    let glossary = glossary_op::load(stores, build.glossaries, from)?;
-    let termbase = Termbase::new(glossary, from);
+    let termbase = glossary_op::termbase(stores, build.glossaries, from)?;
     let checks = PairChecks::new(Some(&termbase), from);
     let to_langs = build.config.to.clone();
-    let finder = |text: &str| termbase.kit_terms(text, &to_langs);
+    let finder = |text: &str| super::kit_terms(&termbase, text, &to_langs);
     let checker = |source: &str, target: &str, lang: &Lang| {
         let mut out = Vec::new();
         checks.check(source, target, lang, &mut out);
