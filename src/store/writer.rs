@@ -1,0 +1,313 @@
+//! Writing the memory: [`Writer`], one write transaction that adds, merges and replaces units
+//! and keeps the source-key Bloom filter and the fuzzy index in step with them.
+
+use super::*;
+
+/// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
+/// it was.
+pub struct Writer<'a> {
+    pub(super) tx: rusqlite::Transaction<'a>,
+    /// Language ids; a memory holds a handful of languages, so a list beats a hash map here.
+    pub(super) langs: Vec<(Lang, i64)>,
+    pub(super) tags: HashMap<i64, Lang>,
+    pub(super) bloom: Option<Bloom>,
+    pub(super) expected: u64,
+    pub(super) body: Vec<u8>,
+    pub(super) postings: Option<index::Accumulator>,
+}
+
+/// Computes the index keys of each variant of a unit: (length in tokens, keys).
+pub type KeysOf<'a> = dyn Fn(&TranslationUnit) -> Vec<(u32, Vec<u64>)> + 'a;
+
+/// Where one variant goes in the index: its length in tokens and its buckets.
+#[derive(Debug, Clone, Copy)]
+pub struct VariantBuckets<'a> {
+    pub len: u32,
+    pub buckets: &'a [u32],
+}
+
+/// The buckets of a variant's keys in its language, sorted, without repeats.
+pub fn buckets_of(lang: &Lang, keys: &[u64]) -> Vec<u32> {
+    let lang_hash = index::lang_hash(lang.as_str());
+    let mut b: Vec<u32> = keys
+        .iter()
+        .map(|&k| index::bucket_in(lang_hash, k))
+        .collect();
+    b.sort_unstable();
+    b.dedup();
+    b
+}
+
+impl Writer<'_> {
+    fn known_lang(&self, lang: &Lang) -> Option<i64> {
+        self.langs
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, id)| *id)
+    }
+
+    pub(super) fn lang_id(&mut self, lang: &Lang) -> Result<i64> {
+        if let Some(id) = self.known_lang(lang) {
+            return Ok(id);
+        }
+        self.tx
+            .execute("INSERT INTO langs(tag) VALUES (?)", [lang.as_str()])?;
+        let id = self.tx.last_insert_rowid();
+        self.langs.push((lang.clone(), id));
+        self.tags.insert(id, lang.clone());
+        Ok(id)
+    }
+
+    /// Records an imported file; returns its id for [`Writer::insert_unit`].
+    pub fn add_origin(
+        &mut self,
+        path: &str,
+        imported_at: &str,
+        header_json: Option<&str>,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO origins(path, imported_at, header) VALUES (?, ?, ?)",
+            params![path, imported_at, header_json],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Tells the writer how many units are about to come, so that its filter is sized for them.
+    pub fn expect_units(&mut self, n: u64) {
+        self.expected = self.expected.saturating_add(n);
+    }
+
+    fn filter(&mut self) -> Result<&mut Bloom> {
+        let stale = match &self.bloom {
+            None => true,
+            Some(b) => b.is_full(),
+        };
+        if stale {
+            let stored: i64 = self
+                .tx
+                .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+            let mut bloom = Bloom::with_capacity((stored as u64 + self.expected).max(1024) * 2);
+            let mut stmt = self.tx.prepare("SELECT src_key FROM units")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                bloom.insert(row.get(0)?);
+            }
+            drop(rows);
+            drop(stmt);
+            self.bloom = Some(bloom);
+        }
+        Ok(self.bloom.as_mut().expect("the filter was just built"))
+    }
+
+    /// The ids of stored units whose source is in exactly `lang` and has exactly this plain text,
+    /// oldest first.
+    pub fn units_with_source(&mut self, lang: &Lang, text: &str) -> Result<Vec<i64>> {
+        let Some(lang_id) = self.known_lang(lang) else {
+            return Ok(Vec::new());
+        };
+        let key = source_key(lang_id, text);
+        if !self.filter()?.contains(key) {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, body FROM units WHERE src_key = ? ORDER BY id")?;
+        let mut rows = stmt.query([key])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            for p in body::iter(blob) {
+                let p = p.map_err(|e| {
+                    let id: i64 = row.get(0).unwrap_or_default();
+                    damaged(e, conn_path(&self.tx), &id.to_string())
+                })?;
+                if p.lang == lang_id && p.text == text {
+                    out.push(row.get(0)?);
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Loads one stored unit.
+    pub fn load_unit(&mut self, id: i64) -> Result<TranslationUnit> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {UNIT_COLUMNS} FROM units u WHERE u.id = ?"
+        ))?;
+        let mut rows = stmt.query([id])?;
+        let mut unit = TranslationUnit::default();
+        if let Some(row) = rows.next()? {
+            read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
+        }
+        Ok(unit)
+    }
+
+    /// Packs the unit's variants into `self.body`; returns the source language id and key.
+    fn pack(&mut self, unit: &TranslationUnit) -> Result<(i64, i64)> {
+        let Some(src) = unit.source_variant() else {
+            return Err(ErrorKind::Invalid {
+                what: "unit",
+                value: unit.tuid.clone().unwrap_or_default(),
+                reason: "a unit needs at least one variant".to_string(),
+            }
+            .into());
+        };
+        let src_lang = self.lang_id(&src.lang)?;
+        let src_key = source_key(src_lang, &src.text);
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        for v in &unit.variants {
+            let lang = self.lang_id(&v.lang)?;
+            let extra = variant_extra_json(v)?;
+            body::push_variant(&mut body, lang, v, extra.as_deref());
+        }
+        self.body = body;
+        Ok((src_lang, src_key))
+    }
+
+    /// Adds a unit; returns its id.
+    pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
+        let (src, src_key) = self.pack(unit)?;
+        let extra = unit_extra_json(unit)?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, changer, \
+             usage_count, last_used, extra, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        let a = &unit.admin;
+        stmt.execute(params![
+            origin,
+            unit.tuid,
+            src,
+            src_key,
+            a.creation_date,
+            a.creation_id,
+            a.change_date,
+            a.change_id,
+            a.usage_count.map(|n| n as i64),
+            a.last_usage_date,
+            extra,
+            self.body,
+        ])?;
+        let id = self.tx.last_insert_rowid();
+        if let Some(b) = &mut self.bloom {
+            b.insert(src_key);
+        }
+        Ok(id)
+    }
+
+    /// Replaces a stored unit's metadata and variants with `unit`'s, keeping its id and origin.
+    pub fn replace_unit(&mut self, id: i64, unit: &TranslationUnit) -> Result<()> {
+        let (src, src_key) = self.pack(unit)?;
+        let extra = unit_extra_json(unit)?;
+        let a = &unit.admin;
+        self.tx
+            .prepare_cached(
+                "UPDATE units SET tuid = ?, srclang = ?, src_key = ?, created = ?, creator = ?, \
+                 changed = ?, changer = ?, usage_count = ?, last_used = ?, extra = ?, body = ? \
+                 WHERE id = ?",
+            )?
+            .execute(params![
+                unit.tuid,
+                src,
+                src_key,
+                a.creation_date,
+                a.creation_id,
+                a.change_date,
+                a.change_id,
+                a.usage_count.map(|n| n as i64),
+                a.last_usage_date,
+                extra,
+                self.body,
+                id
+            ])?;
+        if let Some(b) = &mut self.bloom {
+            b.insert(src_key);
+        }
+        Ok(())
+    }
+
+    /// Indexes a stored unit's variants: `variants[i]` holds the length and the buckets (see
+    /// [`bucket`]; sorted, without repeats) of `unit.variants[i]`.
+    pub fn index_unit(&mut self, id: i64, variants: &[VariantBuckets<'_>]) -> Result<()> {
+        let acc = self.postings.get_or_insert_with(index::Accumulator::new);
+        for v in variants {
+            for &b in v.buckets {
+                acc.add(b, id, v.len);
+            }
+        }
+        if acc.is_full() {
+            acc.flush(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the candidate index covers every unit.
+    pub fn index_ready(&self) -> Result<bool> {
+        index_ready(&self.tx)
+    }
+
+    /// Builds the candidate index again from every stored unit; `keys_of` computes a unit's keys,
+    /// `progress(done, total)` is called now and then.
+    pub fn rebuild_index(
+        &mut self,
+        keys_of: &KeysOf<'_>,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<()> {
+        self.tx.execute_batch("DELETE FROM grams")?;
+        let total: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+        let mut after = 0i64;
+        let mut done = 0u64;
+        loop {
+            let batch: Vec<(i64, TranslationUnit)> = {
+                let mut stmt = self.tx.prepare_cached(&format!(
+                    "SELECT {UNIT_COLUMNS}, u.id FROM units u WHERE u.id > ? ORDER BY u.id LIMIT 4096"
+                ))?;
+                let mut rows = stmt.query([after])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let mut unit = TranslationUnit::default();
+                    read_unit_row(row, &self.tags, &mut unit, conn_path(&self.tx))?;
+                    out.push((row.get(10)?, unit));
+                }
+                out
+            };
+            let Some((last, _)) = batch.last() else { break };
+            after = *last;
+            for (id, unit) in &batch {
+                let keys = keys_of(unit);
+                let buckets: Vec<(u32, Vec<u32>)> = keys
+                    .iter()
+                    .zip(&unit.variants)
+                    .map(|((len, k), v)| (*len, buckets_of(&v.lang, k)))
+                    .collect();
+                let refs: Vec<VariantBuckets<'_>> = buckets
+                    .iter()
+                    .map(|(len, b)| VariantBuckets {
+                        len: *len,
+                        buckets: b,
+                    })
+                    .collect();
+                self.index_unit(*id, &refs)?;
+            }
+            done += batch.len() as u64;
+            progress(done, total as u64);
+        }
+        self.tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('index', 'ready'), ('index_format', ?)",
+            [INDEX_FORMAT],
+        )?;
+        Ok(())
+    }
+
+    /// Makes everything written so far permanent.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(acc) = &mut self.postings {
+            acc.flush(&self.tx)?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+}
