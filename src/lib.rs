@@ -2,7 +2,8 @@
 //!
 //! Layering (see the project's style guide), dependencies pointing one way:
 //!
-//! - `model`: plain data types, at the bottom;
+//! - `model`: plain data types, at the bottom, with `bits` (byte- and bit-level mechanisms of
+//!   the fast paths, which depend on nothing);
 //! - `text`: pure text algorithms (segmentation, tokenization, numbers), on `model`;
 //! - `formats`, `store` and `matching` side by side, never importing each other: `formats` and
 //!   `store` depend on `model` only, `matching` on `model` and `text`;
@@ -10,6 +11,7 @@
 //! - `server`: `tmkit serve`, the workflows over HTTP (it calls `ops`, never SQL);
 //! - the binary's `cli` module on top, the only place that prints.
 
+pub mod bits;
 pub mod error;
 pub mod formats;
 pub mod matching;

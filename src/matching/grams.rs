@@ -37,7 +37,7 @@ pub fn skeleton_key(p: &Prepared) -> u64 {
 }
 
 fn bigram(a: u64, b: u64) -> u64 {
-    a.rotate_left(21) ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    a.rotate_left(21) ^ b.wrapping_mul(crate::bits::GOLDEN)
 }
 
 /// The keys of a prepared segment.

@@ -25,6 +25,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
+use crate::bits::{Bits16, has_below, has_byte, scan_chunks};
 use crate::model::{Finding, FindingKind, Lang, Severity};
 use crate::text::inline::{Code, CodeKind, Codes, Visible};
 use crate::text::numbers::{self, Number, NumberKind, Role};
@@ -800,30 +801,16 @@ struct Balance {
     stray_at: [usize; 5],
 }
 
-/// One bit per pair of bytes `x << 8 | y`: set where `x` (followed by `y`) may begin a bracket or
-/// quote: `(`, `)`, `[`, `]` and `"` whatever follows, and E2 80, E3 80 and EF BC.
-static BRACKET_STARTS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
-    let ascii = [b'(', b')', b'[', b']', b'"'];
-    let mut i = 0;
-    while i < ascii.len() {
-        let mut y = 0;
-        while y < 256 {
-            let pair = (ascii[i] as usize) << 8 | y;
-            bits[pair >> 6] |= 1 << (pair & 63);
-            y += 1;
-        }
-        i += 1;
-    }
-    let leads = [(0xE2usize, 0x80usize), (0xE3, 0x80), (0xEF, 0xBC)];
-    let mut i = 0;
-    while i < leads.len() {
-        let pair = leads[i].0 << 8 | leads[i].1;
-        bits[pair >> 6] |= 1 << (pair & 63);
-        i += 1;
-    }
-    bits
-};
+/// The pairs of bytes (see [`Bits16::pair`]) that may begin a bracket or quote: `(`, `)`, `[`,
+/// `]` and `"` whatever follows, and E2 80, E3 80 and EF BC.
+static BRACKET_STARTS: Bits16 = Bits16::EMPTY
+    .with_range(0x2800, 0x29FF)
+    .with_range(0x5B00, 0x5BFF)
+    .with_range(0x5D00, 0x5DFF)
+    .with_range(0x2200, 0x22FF)
+    .with(0xE280)
+    .with(0xE380)
+    .with(0xEFBC);
 
 fn balance(text: &str) -> Balance {
     let mut b = Balance::default();
@@ -869,9 +856,7 @@ fn balance(text: &str) -> Balance {
         let flag = |w| has_below(w, 0x60) || has_byte(w, 0x80) || has_byte(w, 0xBC);
         scan_chunks(bytes, flag, |at| {
             let x = bytes[at];
-            let y = bytes.get(at + 1).copied().unwrap_or(0);
-            let pair = (x as usize) << 8 | y as usize;
-            if BRACKET_STARTS[pair >> 6] & (1 << (pair & 63)) == 0 {
+            if !BRACKET_STARTS.contains(Bits16::pair(bytes, at)) {
                 return true;
             }
             if x < 0x80 {
@@ -1096,45 +1081,6 @@ pub fn punctuation_in_style(
     if cjk {
         let software = ja && style == JaPunctuation::Software;
         half_width(target, software, out);
-    }
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = ONES * 0x80;
-
-/// Whether some byte of `w` is below `n` (`n` at most 0x80).
-#[inline]
-fn has_below(w: u64, n: u8) -> bool {
-    w.wrapping_sub(ONES * n as u64) & !w & HIGHS != 0
-}
-
-/// Whether some byte of `w` is `b`.
-#[inline]
-fn has_byte(w: u64, b: u8) -> bool {
-    let x = w ^ (ONES * b as u64);
-    x.wrapping_sub(ONES) & !x & HIGHS != 0
-}
-
-/// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
-/// offset just before each such chunk (a character may start there and go on into the chunk),
-/// in order and once each, until `f` returns false. A last chunk shorter than eight bytes is
-/// always given. Lets a scan for rare bytes pass over the rest of a text eight bytes at a time.
-fn scan_chunks(bytes: &[u8], flag: impl Fn(u64) -> bool, mut f: impl FnMut(usize) -> bool) {
-    let mut next = 0;
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + 8).min(bytes.len());
-        let wanted =
-            <[u8; 8]>::try_from(&bytes[start..end]).map_or(true, |c| flag(u64::from_le_bytes(c)));
-        if wanted {
-            for at in next.max(start.saturating_sub(1))..end {
-                if !f(at) {
-                    return;
-                }
-            }
-            next = end;
-        }
-        start = end;
     }
 }
 
@@ -1404,26 +1350,6 @@ mod tests {
             let shifted = text_end(&format!("<ph/>{t}"));
             let at = if c.is_some() { at + 5 } else { 0 };
             assert_eq!((e, at, c, skipped, prev), shifted, "{t:?}");
-        }
-    }
-
-    #[test]
-    fn chunk_scans_give_every_wanted_byte_once_in_order() {
-        for t in mixed_texts() {
-            let b = t.as_bytes();
-            for (n, lead) in [(0x40, None), (0x60, Some(0x80)), (0x30, Some(0xBC))] {
-                let mut seen = Vec::new();
-                let flag = |w| has_below(w, n) || lead.is_some_and(|l| has_byte(w, l));
-                scan_chunks(b, flag, |at| {
-                    seen.push(at);
-                    true
-                });
-                assert!(seen.windows(2).all(|p| p[0] < p[1]), "{t:?}");
-                for (at, &x) in b.iter().enumerate() {
-                    let wanted = x < n || lead.is_some_and(|l| b.get(at + 1) == Some(&l));
-                    assert!(!wanted || seen.contains(&at), "{t:?} byte {at}");
-                }
-            }
         }
     }
 

@@ -63,7 +63,7 @@ pub(crate) fn sym(s: &str) -> u64 {
     // than hashing its bytes; longer tokens are hashed. Either way equal texts give equal symbols.
     let mut chars = s.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
-        let x = (c as u64 | 0xC0DE_0000_0000_0000).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let x = (c as u64 | 0xC0DE_0000_0000_0000).wrapping_mul(crate::bits::GOLDEN);
         return x ^ (x >> 29);
     }
     xxh3_64(s.as_bytes())

@@ -1242,7 +1242,7 @@ mod tests {
         let es = entries("en", &terms);
         let index = TermIndex::build(&es, &lang("en"));
         assert!(index.anywhere.is_some() && index.words.is_some());
-        let mut next = crate::matching::test_numbers(0x9E37_79B9_7F4A_7C15);
+        let mut next = crate::matching::test_numbers(crate::bits::GOLDEN);
         let mut hits = 0;
         for _ in 0..3000 {
             let mut text = String::new();

@@ -65,7 +65,7 @@ fn word_hash(word: &[u8]) -> usize {
 
 #[inline]
 fn seed(len: usize) -> u64 {
-    (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    (len as u64).wrapping_mul(crate::bits::GOLDEN)
 }
 
 /// Adds eight bytes of a word (zero-padded) to the hash.

@@ -874,7 +874,7 @@ fn inconsistent_groups(seen: &[Seen]) -> Vec<(bool, bool)> {
     // (and, by chance, about one in sixteen of the others), and only their pairs are sorted.
     let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
     let bits = (seen.len() * 16).next_power_of_two().max(64);
-    let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 17) as usize & (bits - 1);
+    let slot = |k: u64| (k.wrapping_mul(crate::bits::GOLDEN) >> 17) as usize & (bits - 1);
     let mut once = vec![0u64; bits / 64];
     let mut twice = vec![0u64; bits / 64];
     let mut repeated: Vec<Seen> = Vec::new();
@@ -889,7 +889,7 @@ fn inconsistent_groups(seen: &[Seen]) -> Vec<(bool, bool)> {
         // One number made of the language and the grouping side.
         let number = |s: &Seen| {
             let side = if by_source { s.source } else { s.target };
-            side ^ (u64::from(s.lang) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            side ^ (u64::from(s.lang) + 1).wrapping_mul(crate::bits::GOLDEN)
         };
         once.fill(0);
         twice.fill(0);

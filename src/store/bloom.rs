@@ -27,7 +27,7 @@ impl Bloom {
 
     /// The first word of the key's block, and the key's bit positions within the block.
     fn positions(&self, key: i64) -> (usize, [u32; K as usize]) {
-        let h = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = (key as u64).wrapping_mul(crate::bits::GOLDEN);
         let blocks = (self.mask + 1) / 512;
         let block = ((h >> 32) % blocks) as usize * 8;
         let mut h2 = (key as u64)

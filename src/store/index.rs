@@ -34,8 +34,7 @@ pub(super) fn lang_hash(lang: &str) -> u64 {
 
 /// [`bucket`] with the language's hash computed beforehand.
 pub(super) fn bucket_in(lang_hash: u64, key: u64) -> u32 {
-    let h =
-        (key ^ lang_hash.wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let h = (key ^ lang_hash.wrapping_mul(0xD6E8_FEB8_6659_FD93)).wrapping_mul(crate::bits::GOLDEN);
     (h >> (64 - BUCKET_BITS)) as u32
 }
 

@@ -70,9 +70,9 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Admin, Extra, Lang, TranslationUnit, Variant};
 
 pub use schema::SCHEMA_VERSION;
-pub use writer::{KeysOf, VariantBuckets, Writer, buckets_of};
 pub use terms::{GlossaryInfo, StoredEntry};
 pub use tokens::TokenInfo;
+pub use writer::{KeysOf, VariantBuckets, Writer, buckets_of};
 
 /// The key of a unit's source in the index: xxh3 of the text seeded with the language id, as a
 /// signed SQLite integer (one integer column compares faster than a pair).

@@ -61,6 +61,7 @@
 
 use std::sync::LazyLock;
 
+use crate::bits::Bits16;
 use crate::model::Lang;
 
 use super::inline;
@@ -528,29 +529,22 @@ const NUMERALS: [char; 23] = [
     '千', '万', '萬', '亿', '億', '兆', '京',
 ];
 
-/// One bit per character of the Basic Multilingual Plane: set for the characters outside ASCII
-/// that may start a number (full-width digits and [`NUMERALS`]), so that the scanner passes over
-/// every other character with one test.
-static NUMBER_STARTS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
+/// The characters outside ASCII that may start a number (full-width digits and [`NUMERALS`]), one
+/// bit each, so that the scanner passes over every other character with one test.
+static NUMBER_STARTS: Bits16 = {
+    let mut set = Bits16::EMPTY.with_range('０' as usize, '９' as usize);
     let mut i = 0;
     while i < NUMERALS.len() {
-        let c = NUMERALS[i] as usize;
-        bits[c >> 6] |= 1 << (c & 63);
+        set = set.with(NUMERALS[i] as usize);
         i += 1;
     }
-    let mut c = '０' as usize;
-    while c <= '９' as usize {
-        bits[c >> 6] |= 1 << (c & 63);
-        c += 1;
-    }
-    bits
+    set
 };
 
 /// Whether the character `c` (a code point) may start a number: a full-width digit or a numeral.
 #[inline]
 fn starts_number(c: usize) -> bool {
-    c < 0x10000 && NUMBER_STARTS[c >> 6] & (1 << (c & 63)) != 0
+    NUMBER_STARTS.contains(c)
 }
 
 fn numeral(c: char) -> Option<Numeral> {

@@ -407,7 +407,7 @@ mod tests {
         let alphabet: Vec<char> = "ab Z09_.,;:'-\"!? 中日の論カー々〆〻〇。，、「」：；．’‘！？—…（）\u{a0}\u{3000}é\u{301}１Ｒ·\u{200d}😀"
             .chars()
             .collect();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut seed = crate::bits::GOLDEN;
         let mut next = || {
             seed ^= seed << 13;
             seed ^= seed >> 7;

@@ -1,0 +1,186 @@
+//! Byte- and bit-level mechanisms the fast paths share, kept apart from the rules that use them
+//! so that those read as rules: word-at-a-time byte tests, the chunk scan built on them, a set of
+//! 65,536 bits (byte pairs or Basic Multilingual Plane characters) for one-test membership, and
+//! the multiplier of Fibonacci hashing.
+//!
+//! At the bottom of the crate beside `model`: it depends on nothing. Each mechanism has an
+//! oracle test below against the plain loop it replaces.
+
+/// 2^64 divided by the golden ratio, odd: multiplying by it spreads the bits of a key over the
+/// whole word (Knuth's multiplicative hashing), so the high bits of the product make a good slot.
+pub const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// `0x01` in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in each byte of a word.
+const HIGHS: u64 = ONES * 0x80;
+
+/// Whether some byte of `w` is below `n` (`n` at most 0x80).
+#[inline]
+pub fn has_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(ONES * n as u64) & !w & HIGHS != 0
+}
+
+/// Whether some byte of `w` is `b`.
+#[inline]
+pub fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
+/// offset just before each such chunk (a character may start there and go on into the chunk),
+/// in order and once each, until `f` returns false. A last chunk shorter than eight bytes is
+/// always given. Lets a scan for rare bytes pass over the rest of a text eight bytes at a time.
+pub fn scan_chunks(bytes: &[u8], flag: impl Fn(u64) -> bool, mut f: impl FnMut(usize) -> bool) {
+    let mut next = 0;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + 8).min(bytes.len());
+        let wanted =
+            <[u8; 8]>::try_from(&bytes[start..end]).map_or(true, |c| flag(u64::from_le_bytes(c)));
+        if wanted {
+            for at in next.max(start.saturating_sub(1))..end {
+                if !f(at) {
+                    return;
+                }
+            }
+            next = end;
+        }
+        start = end;
+    }
+}
+
+/// A set of the numbers below 65,536, one bit each (8 KiB), built at compile time: a pair of bytes
+/// `x << 8 | y`, or a character of the Basic Multilingual Plane. Membership is one load and one
+/// test, where a `match` on the same set would be a chain of comparisons.
+pub struct Bits16([u64; 1024]);
+
+impl Bits16 {
+    /// The empty set.
+    pub const EMPTY: Bits16 = Bits16([0; 1024]);
+
+    /// The set with `i` added (`i` below 65,536).
+    pub const fn with(mut self, i: usize) -> Bits16 {
+        self.0[i >> 6] |= 1 << (i & 63);
+        self
+    }
+
+    /// The set with `first..=last` added.
+    pub const fn with_range(mut self, first: usize, last: usize) -> Bits16 {
+        let mut i = first;
+        while i <= last {
+            self = self.with(i);
+            i += 1;
+        }
+        self
+    }
+
+    /// Whether `i` is in the set (false from 65,536 up).
+    #[inline]
+    pub fn contains(&self, i: usize) -> bool {
+        i < 0x10000 && self.0[i >> 6] & (1 << (i & 63)) != 0
+    }
+
+    /// The pair of bytes at `at` (the second is 0 at the end of `bytes`) as a member of a set of
+    /// pairs.
+    #[inline]
+    pub fn pair(bytes: &[u8], at: usize) -> usize {
+        (bytes[at] as usize) << 8 | bytes.get(at + 1).copied().unwrap_or(0) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words to test the byte tricks on: every byte value in every position, and random words.
+    fn words() -> Vec<u64> {
+        let mut out = Vec::new();
+        for b in 0..=255u64 {
+            for pos in 0..8 {
+                out.push(0x4141_4141_4141_4141 & !(0xFF << (pos * 8)) | b << (pos * 8));
+                out.push(0xE3E3_E3E3_E3E3_E3E3 & !(0xFF << (pos * 8)) | b << (pos * 8));
+            }
+        }
+        let mut x = GOLDEN;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push(x);
+        }
+        out
+    }
+
+    #[test]
+    fn byte_tests_agree_with_a_loop_over_the_bytes() {
+        for w in words() {
+            let bytes = w.to_le_bytes();
+            for n in [0x00, 0x01, 0x20, 0x30, 0x40, 0x60, 0x7F, 0x80] {
+                assert_eq!(
+                    has_below(w, n),
+                    bytes.iter().any(|&b| b < n),
+                    "{w:#x} < {n:#x}"
+                );
+            }
+            for b in [0x00, 0x22, 0x80, 0xBC, 0xE3, 0xFF] {
+                assert_eq!(has_byte(w, b), bytes.contains(&b), "{w:#x} has {b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_chunk_scan_gives_every_wanted_offset_once_in_order() {
+        let texts = [
+            "",
+            "abc",
+            "0123456789abcdef",
+            "中国和日本可以进一步加强沟通(与)协调。“我们愿意分享想法！”",
+            "Plain ASCII text that has no rare byte at all in its long run......",
+            "ends with a rare byte: (",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            for (n, lead) in [(0x29, None), (0x60, Some(0x80)), (0x30, Some(0xBC))] {
+                let mut seen = Vec::new();
+                let flag = |w| has_below(w, n) || lead.is_some_and(|l| has_byte(w, l));
+                scan_chunks(b, flag, |at| {
+                    seen.push(at);
+                    true
+                });
+                assert!(seen.windows(2).all(|p| p[0] < p[1]), "{t:?}");
+                assert!(seen.iter().all(|&at| at < b.len()), "{t:?}");
+                for (at, &x) in b.iter().enumerate() {
+                    let wanted = x < n || lead.is_some_and(|l| b.get(at + 1) == Some(&l));
+                    assert!(!wanted || seen.contains(&at), "{t:?} byte {at}");
+                }
+                // Stopping early stops.
+                let mut calls = 0;
+                scan_chunks(b, flag, |_| {
+                    calls += 1;
+                    false
+                });
+                assert!(calls <= 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_bit_set_holds_what_was_added_and_nothing_else() {
+        const SET: Bits16 = Bits16::EMPTY
+            .with(0)
+            .with(b'(' as usize)
+            .with(0xE380)
+            .with_range('０' as usize, '９' as usize)
+            .with(0xFFFF);
+        let members: Vec<usize> = (0..0x10000).filter(|&i| SET.contains(i)).collect();
+        let mut expected = vec![0, b'(' as usize, 0xE380, 0xFFFF];
+        expected.extend('０' as usize..='９' as usize);
+        expected.sort_unstable();
+        assert_eq!(members, expected);
+        assert!(!SET.contains(0x10000 + b'(' as usize));
+        assert_eq!(Bits16::pair("（".as_bytes(), 0), 0xEFBC);
+        assert_eq!(Bits16::pair(b"(", 0), 0x2800);
+    }
+}
