@@ -10,6 +10,8 @@
 //! - `server`: `tmkit serve`, the workflows over HTTP (it calls `ops`, never SQL);
 //! - the binary's `cli` module on top, the only place that prints.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod formats;
 pub mod matching;
