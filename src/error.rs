@@ -10,8 +10,11 @@ use std::path::PathBuf;
 /// A place in an input file: `path:line:column`, 1-based, column counted in characters.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
+    /// The input as messages name it: usually the path as given, `-` for standard input.
     pub path: String,
+    /// Line number, 1-based.
     pub line: u64,
+    /// Column, 1-based, counted in characters.
     pub column: u64,
 }
 
@@ -73,6 +76,7 @@ pub struct DecodeError {
     pub offset: u64,
     /// Line and column (1-based, columns in characters) where the bad bytes stand in the text.
     pub line: u64,
+    /// The column of that place (see `line`).
     pub column: u64,
     /// The bad bytes themselves (at most four).
     pub bytes: Vec<u8>,
@@ -143,29 +147,60 @@ pub enum ErrorKind {
     /// words of [`io_cause`] (`notes.txt: no such file`).
     #[error("{}: {}", path.display(), io_cause(error))]
     Io {
+        /// The file that could not be read or written.
         path: PathBuf,
         /// Not a `#[source]`: its text is already in the message, and a chain would repeat it.
         error: std::io::Error,
     },
     /// The input is not well-formed XML.
     #[error("{location}: not well-formed XML: {message}")]
-    Xml { location: Location, message: String },
+    Xml {
+        /// Where in the input the problem is.
+        location: Location,
+        /// What the XML parser found wrong.
+        message: String,
+    },
     /// The input is well-formed XML but not acceptable TMX.
     #[error("{location}: {message}")]
-    Tmx { location: Location, message: String },
+    Tmx {
+        /// Where in the input the problem is.
+        location: Location,
+        /// What is wrong, the offending value quoted.
+        message: String,
+    },
     /// The input is well-formed XML but not acceptable TBX.
     #[error("{location}: {message}")]
-    Tbx { location: Location, message: String },
+    Tbx {
+        /// Where in the input the problem is.
+        location: Location,
+        /// What is wrong, the offending value quoted.
+        message: String,
+    },
     /// A delimited glossary (CSV, TSV, OmegaT tab-separated) cannot be read: a bad header, a row with
     /// the wrong number of fields, an unclosed quote.
     #[error("{location}: {message}")]
-    Glossary { location: Location, message: String },
+    Glossary {
+        /// Where in the file the problem is.
+        location: Location,
+        /// What is wrong, the offending value quoted.
+        message: String,
+    },
     /// The input is well-formed XML but not acceptable XLIFF 1.2.
     #[error("{location}: {message}")]
-    Xliff { location: Location, message: String },
+    Xliff {
+        /// Where in the input the problem is.
+        location: Location,
+        /// What is wrong, the offending value quoted.
+        message: String,
+    },
     /// The input is in an encoding tmkit cannot read, or is not valid in the encoding it declares.
     #[error("{location}: {message}")]
-    Encoding { location: Location, message: String },
+    Encoding {
+        /// Where in the input the problem is.
+        location: Location,
+        /// What is wrong with the encoding.
+        message: String,
+    },
     /// An SRX file is not usable SRX, or one of its rules cannot be compiled.
     #[error("{}", srx_message(location, rule, pattern, message))]
     Srx {
@@ -187,40 +222,71 @@ pub enum ErrorKind {
     /// The input goes past one of the resource limits (the longest segment, the deepest nesting,
     /// the largest SRX rule); the message names the option that raises it.
     #[error("{location}: {message}")]
-    Limit { location: Location, message: String },
+    Limit {
+        /// Where in the input the limit was passed.
+        location: Location,
+        /// Which limit, and the option that raises it.
+        message: String,
+    },
     /// The input declares entities; tmkit never expands or fetches them.
     #[error(
         "{location}: the DOCTYPE declares entity {name:?}; tmkit never expands or fetches entities \
          (a defence against entity-expansion bombs and external entities): remove the declaration"
     )]
-    EntityDeclared { location: Location, name: String },
+    EntityDeclared {
+        /// Where the declaration is.
+        location: Location,
+        /// The name of the declared entity.
+        name: String,
+    },
     /// A document (an article to prepare or finish) cannot be read or written: a format tmkit
     /// does not translate, a damaged package, markup that cannot be read. `message` says what
     /// and what to do, with `part:line:column` where there is one.
     #[error("{name}: {message}")]
-    Document { name: String, message: String },
+    Document {
+        /// The document, as named by the user.
+        name: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A language tag that cannot be a BCP 47 tag.
     #[error("invalid language tag {tag:?}: {reason}")]
-    Lang { tag: String, reason: String },
+    Lang {
+        /// The tag as given.
+        tag: String,
+        /// Why it cannot be a language tag.
+        reason: String,
+    },
     /// A value given by the user (an option, a date) is not acceptable.
     #[error("invalid {what} {value:?}: {reason}")]
     Invalid {
+        /// What the value is meant to be (`role`, `token name`).
         what: &'static str,
+        /// The value as given.
         value: String,
+        /// Why it is not acceptable, with what is expected.
         reason: String,
     },
     /// Import found problems and was asked to stop at the first (`--strict`), or nothing in a file
     /// could be imported.
     #[error("{location}: {message}")]
-    Rejected { location: Location, message: String },
+    Rejected {
+        /// Where the rejected unit or file is.
+        location: Location,
+        /// Why it was rejected.
+        message: String,
+    },
     /// The database was written by a newer tmkit.
     #[error(
         "{path}: the memory has schema version {found}, this tmkit supports up to {supported}: \
          upgrade tmkit to open it"
     )]
     SchemaTooNew {
+        /// The memory file.
         path: String,
+        /// The schema version in the file (its `PRAGMA user_version`).
         found: i64,
+        /// The newest schema version this tmkit knows.
         supported: i64,
     },
     /// A stored unit cannot be decoded: the memory file is damaged.
@@ -237,10 +303,16 @@ pub enum ErrorKind {
     /// The memory file cannot be used for a reason outside tmkit: a full disk, a directory given
     /// as the memory, no permission. `cause` is worded as for any file (see [`io_cause`]).
     #[error("{path}: {cause}")]
-    Memory { path: String, cause: String },
+    Memory {
+        /// The memory file.
+        path: String,
+        /// Why it cannot be used.
+        cause: String,
+    },
     /// The memory can be read but not written by this user, and the work needs to write it.
     #[error("{path}: the memory is read-only ({cause}): {advice}")]
     ReadOnly {
+        /// The memory file.
         path: String,
         /// `file permissions`, `folder permissions` or `read-only file system`.
         cause: &'static str,
@@ -249,7 +321,12 @@ pub enum ErrorKind {
     },
     /// The file is not a tmkit memory.
     #[error("{path}: not a tmkit memory ({reason})")]
-    NotAMemory { path: String, reason: String },
+    NotAMemory {
+        /// The file given as the memory.
+        path: String,
+        /// Why it is not one.
+        reason: String,
+    },
     /// SQLite reported an error.
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),

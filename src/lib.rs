@@ -6,10 +6,12 @@
 //!   the fast paths, which depend on nothing);
 //! - `text`: pure text algorithms (segmentation, tokenization, numbers), on `model`;
 //! - `formats`, `store` and `matching` side by side, never importing each other: `formats` and
-//!   `store` depend on `model` only, `matching` on `model` and `text`;
+//!   `store` depend on `model` (and `bits`) only, `matching` on `model` and `text`;
 //! - `ops`: the workflows that combine them;
 //! - `server`: `tmkit serve`, the workflows over HTTP (it calls `ops`, never SQL);
 //! - the binary's `cli` module on top, the only place that prints.
+
+#![warn(missing_docs)]
 
 pub mod bits;
 pub mod error;

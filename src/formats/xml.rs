@@ -24,10 +24,15 @@ use crate::model::limits::describe_bytes;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputEncoding {
     /// UTF-8, read as it is; `bom` tells whether a byte-order mark was skipped.
-    Utf8 { bom: bool },
+    Utf8 {
+        /// Whether the file starts with a UTF-8 byte-order mark.
+        bom: bool,
+    },
     /// Any other encoding, decoded to UTF-8 while reading.
     Decoded {
+        /// The encoding the file is decoded from.
         encoding: &'static Encoding,
+        /// Whether the file starts with a byte-order mark of that encoding.
         bom: bool,
     },
 }
@@ -288,9 +293,11 @@ impl<R: BufRead> BufRead for Counting<R> {
 
 /// An open XML input: a UTF-8 stream plus what is needed to locate errors in it.
 pub struct Input {
+    /// The decoded UTF-8 stream, counting lines and columns for error locations.
     pub reader: Counting<Box<dyn BufRead + Send>>,
     /// Bytes of the underlying file read so far, for progress bars.
     pub raw_bytes: Arc<AtomicU64>,
+    /// How the file was encoded.
     pub encoding: InputEncoding,
     /// Shown in messages: the path as given, or `-` for standard input.
     pub name: String,

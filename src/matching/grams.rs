@@ -19,6 +19,7 @@ use crate::text::tokenize::{Token, TokenKind, tokenize};
 /// The index keys of one segment and its length in tokens.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grams {
+    /// The segment's length in tokens.
     pub len: u32,
     /// Bigram keys, in order (with repeats), then the skeleton key last.
     pub keys: Vec<u64>,

@@ -18,17 +18,25 @@ use crate::text::tokenize::{Token, TokenKind, tokenize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Penalty {
+    /// The texts differ in letter case.
     Case,
+    /// The texts differ in white space.
     Whitespace,
+    /// The texts differ in punctuation.
     Punctuation,
+    /// The inline tags differ.
     Tags,
+    /// The texts differ in numbers (the match scores 98).
     Numbers,
 }
 
 /// A score from 0 to 100 (101 for a context match) with the penalties that kept it below 100.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Score {
+    /// The score: 0 to 100, 101 for a context match.
     pub value: u8,
+    /// Why the score is below 100, in the order of [`Penalty`]; empty for an exact match and for
+    /// fuzzy scores.
     pub penalties: Vec<Penalty>,
 }
 

@@ -11,6 +11,7 @@ use crate::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermSt
 /// A termbase compiled for one source language and its target languages: finds terms in source
 /// texts and checks translations against them.
 pub struct Termbase {
+    /// The concepts, in the order given; [`TermHit::entry`] is a place in this list.
     pub entries: Vec<TermEntry>,
     from: Lang,
     source: TermIndex,

@@ -69,7 +69,9 @@ impl FindingKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Must be fixed.
     Error,
+    /// Deserves a look.
     Warning,
 }
 
@@ -79,7 +81,9 @@ pub enum Severity {
 /// markup included, as [`crate::model::Variant::content`] gives it), always on character boundaries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// What kind of problem it is.
     pub kind: FindingKind,
+    /// How bad it is.
     pub severity: Severity,
     /// Lowercase, no trailing period, the offending text quoted or named.
     pub message: String,

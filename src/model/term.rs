@@ -74,9 +74,11 @@ impl fmt::Display for TermStatus {
 /// One term of a concept, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Term {
+    /// The language of the term.
     pub lang: Lang,
     /// The term as written.
     pub text: String,
+    /// Whether the term is preferred, admitted or forbidden.
     pub status: TermStatus,
     /// Part of speech as the source wrote it (`noun`, `properNoun`, `verb`, ...); `None` when not given.
     pub pos: Option<String>,

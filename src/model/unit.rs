@@ -9,16 +9,22 @@ use super::Lang;
 /// it was used. Dates are kept as written (TMX writes `YYYYMMDDThhmmssZ`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Admin {
+    /// `creationdate`: when it was made; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub creation_date: Option<String>,
+    /// `creationid`: who made it; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub creation_id: Option<String>,
+    /// `changedate`: when it was last changed; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub change_date: Option<String>,
+    /// `changeid`: who last changed it; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub change_id: Option<String>,
+    /// `usagecount`: how many times it was used; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub usage_count: Option<u64>,
+    /// `lastusagedate`: when it was last used; `None` when not given.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub last_usage_date: Option<String>,
 }
@@ -107,22 +113,29 @@ impl Admin {
 /// A `<prop type="...">` property.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prop {
+    /// The `type` attribute: what the property is (`x-context-prev`, ...).
     #[serde(rename = "type")]
     pub kind: String,
+    /// The `xml:lang` attribute, when present.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub lang: Option<String>,
+    /// The `o-encoding` attribute, when present.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub encoding: Option<String>,
+    /// The property's value.
     pub value: String,
 }
 
 /// A `<note>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
+    /// The `xml:lang` attribute, when present.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub lang: Option<String>,
+    /// The `o-encoding` attribute, when present.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub encoding: Option<String>,
+    /// The note's text.
     pub text: String,
 }
 
@@ -130,7 +143,9 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Extra {
+    /// A `<prop>`.
     Prop(Prop),
+    /// A `<note>`.
     Note(Note),
 }
 
@@ -141,12 +156,17 @@ pub enum Extra {
 /// `None` exactly when the segment has no inline element (its markup is then `text`, escaped).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
+    /// The variant's language (`xml:lang`).
     pub lang: Lang,
+    /// The plain text of the segment (see the invariant above).
     pub text: String,
+    /// The segment's content as XML with its inline elements; `None` when it has none.
     pub markup: Option<String>,
+    /// The `<tuv>`'s administrative attributes.
     pub admin: Admin,
     /// Other `<tuv>` attributes (`o-encoding`, `datatype`, `creationtool`, ...), in document order.
     pub attrs: Vec<(String, String)>,
+    /// The `<tuv>`'s properties and notes, in document order.
     pub extras: Vec<Extra>,
 }
 
@@ -177,13 +197,17 @@ impl Variant {
 /// A translation unit (TMX `<tu>`): any number of language variants with their metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TranslationUnit {
+    /// The `tuid` attribute, when present.
     pub tuid: Option<String>,
     /// The source language: the tag of one of the variants.
     pub source: Option<Lang>,
+    /// The `<tu>`'s administrative attributes.
     pub admin: Admin,
     /// Other `<tu>` attributes (`datatype`, `segtype`, `o-tmf`, `creationtool`, ...), in document order.
     pub attrs: Vec<(String, String)>,
+    /// The `<tu>`'s properties and notes, in document order.
     pub extras: Vec<Extra>,
+    /// The language variants (`<tuv>`), in document order.
     pub variants: Vec<Variant>,
 }
 

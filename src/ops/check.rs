@@ -54,15 +54,23 @@ pub struct Reported {
     pub tuid: Option<String>,
     /// The unit: its id in the memory, or its 1-based position in the file.
     pub unit: i64,
+    /// The target's language tag.
     pub lang: String,
+    /// What kind of problem it is.
     pub kind: FindingKind,
+    /// Whether a reviewer must fix it (error) or should look at it (warning).
     pub severity: Severity,
+    /// What is wrong, for a person.
     pub message: String,
+    /// The source as stored, inline tags included.
     pub source: String,
+    /// The target as stored, inline tags included.
     pub target: String,
     /// For term findings: the source term.
     pub term: Option<String>,
+    /// What the target should have (the approved term, the number as the source has it).
     pub expected: Option<String>,
+    /// What the target has instead.
     pub found: Option<String>,
     /// Byte range in `source` of the offending part.
     pub source_span: Option<(usize, usize)>,
@@ -77,18 +85,25 @@ pub struct CheckReport {
     pub units: u64,
     /// Source/target pairs checked.
     pub pairs: u64,
+    /// The findings, in unit order.
     pub findings: Vec<Reported>,
 }
 
 /// One source/target pair of the input.
 pub struct Pair<'a> {
+    /// The unit: its id in the memory, or its 1-based position in the file.
     pub unit: i64,
+    /// The unit's TMX `tuid` (or XLIFF trans-unit id) where there is one.
     pub tuid: Option<&'a str>,
+    /// The source's plain text.
     pub source: &'a str,
     /// The source with its inline markup.
     pub source_markup: &'a str,
+    /// The target's plain text.
     pub target: &'a str,
+    /// The target with its inline markup.
     pub target_markup: &'a str,
+    /// The target's language.
     pub lang: &'a Lang,
 }
 

@@ -15,8 +15,11 @@ use crate::text::tokenize::is_cjk;
 /// What to search.
 #[derive(Debug, Clone)]
 pub struct ConcordanceConfig {
+    /// The phrase to search for (surrounding white space is ignored).
     pub phrase: String,
+    /// The phrase's language; variants in any language it matches are searched.
     pub lang: Lang,
+    /// Languages to show translations in.
     pub to: Vec<Lang>,
     /// The most hits listed (all are counted and summarized).
     pub max: usize,
@@ -25,19 +28,26 @@ pub struct ConcordanceConfig {
 /// A unit that contains the phrase.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// The variant that contains the phrase.
     pub source: String,
+    /// That variant's language tag.
     pub source_lang: String,
     /// Byte ranges of the phrase in `source`.
     pub spans: Vec<(usize, usize)>,
+    /// Translations by language tag.
     pub targets: BTreeMap<String, String>,
+    /// The file the unit was imported from.
     pub origin: Option<String>,
+    /// When the unit was last changed (else created), as written in the TMX.
     pub changed: Option<String>,
+    /// The unit's `tuid`, when it has one.
     pub tuid: Option<String>,
 }
 
 /// A recurring translation of the phrase.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rendering {
+    /// The rendering's text.
     pub text: String,
     /// In how many hits' translations it occurs.
     pub count: usize,
@@ -46,12 +56,15 @@ pub struct Rendering {
 /// The concordance of a phrase.
 #[derive(Debug, Clone, Serialize)]
 pub struct Concordance {
+    /// The phrase searched for, trimmed.
     pub phrase: String,
+    /// The phrase's language tag, as configured.
     pub lang: String,
     /// All hits, of which `hits` lists the first `max`.
     pub total: usize,
     /// How many hits the `translations` summary looked at (the first ones, at most 500).
     pub sampled: usize,
+    /// The first `max` hits.
     pub hits: Vec<Hit>,
     /// Per target language, the most frequent renderings of the phrase.
     pub translations: BTreeMap<String, Vec<Rendering>>,

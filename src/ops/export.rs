@@ -17,15 +17,19 @@ pub struct ExportConfig {
     pub langs: Vec<Lang>,
     /// The header's source language; units with a variant in it use it as their source.
     pub srclang: Option<Lang>,
+    /// Which units to export (origin and dates); the default keeps them all.
     pub filter: UnitFilter,
 }
 
 /// What an export wrote.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ExportReport {
+    /// Units written to the TMX file.
     pub units_written: u64,
     /// Units left with fewer than two variants after `langs`.
     pub units_skipped: u64,
+    /// The `srclang` written in the header: the configured one, else the memory's main source
+    /// language, else `*all*`.
     pub srclang: String,
 }
 

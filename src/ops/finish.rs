@@ -66,15 +66,20 @@ pub struct FinishConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
+    /// The XLIFF target, its state accepted.
     Xliff,
+    /// The OmegaT project's `omegat/project_save.tmx`.
     Omegat,
+    /// An exact match (100% or 101%) in the memory.
     Memory,
 }
 
 /// Segments and words in one state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Count {
+    /// Number of segments.
     pub segments: u64,
+    /// Their source words, counted as `prepare` counts them.
     pub words: u64,
 }
 
@@ -92,35 +97,47 @@ pub struct CodeFault {
     pub segment: String,
     /// Where the translation is: `file:line:column` of the XLIFF unit, or the memory it came from.
     pub location: String,
+    /// Where the translation came from.
     pub origin: Origin,
+    /// What is wrong with its codes, one message per problem.
     pub problems: Vec<String>,
 }
 
 /// A check finding on the final text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FinalFinding {
+    /// The segment (the XLIFF unit id).
     pub segment: String,
+    /// How bad the finding is.
     pub severity: Severity,
+    /// What the check found, lowercase, the offending text quoted.
     pub message: String,
 }
 
 /// What finish did for one target language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LangReport {
+    /// The target language tag.
     pub lang: String,
     /// The document written (relative to the output folder), or to be written.
     pub file: String,
+    /// Whether the document was written (false when code faults stopped finish).
     pub written: bool,
+    /// Every segment of the article.
     pub total: Count,
+    /// Segments with a translation that went in.
     pub translated: Count,
     /// Of the translated: approved (`approved="yes"`, signed off, final).
     pub approved: Count,
     /// Of the missing: fuzzy pretranslations nobody changed (not used: the source stays).
     pub fuzzy_untouched: Count,
+    /// Segments without a translation: their source went in.
     pub missing: Count,
     /// Translations taken per origin.
     pub from_xliff: u64,
+    /// Translations taken from the OmegaT project.
     pub from_omegat: u64,
+    /// Translations taken from the memory.
     pub from_memory: u64,
     /// Segments whose translation was left out for its codes.
     pub code_faults: Vec<CodeFault>,
@@ -133,10 +150,13 @@ pub struct LangReport {
 /// What finish did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FinishReport {
+    /// The original document's file name.
     pub article: String,
+    /// The document's format: `text`, `html`, `markdown` or `docx`.
     pub format: String,
     /// The folder the documents are written to.
     pub out: String,
+    /// One report per target language.
     pub languages: Vec<LangReport>,
 }
 

@@ -21,6 +21,7 @@ use crate::store::Store;
 /// What a glossary file gave.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryFile {
+    /// The file as given.
     pub path: String,
     /// `tbx`, `csv`, `tsv` or `omegat`.
     pub format: String,
@@ -39,7 +40,9 @@ pub struct GlossaryFile {
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryImport {
+    /// The name of the glossary the concepts went into.
     pub glossary: String,
+    /// What each file gave, in the order given.
     pub files: Vec<GlossaryFile>,
     /// Concepts added.
     pub added: u64,
@@ -249,7 +252,9 @@ pub enum ExportFormat {
     Tbx,
     /// TBX v2 (martif).
     Tbx2,
+    /// Comma-separated values (RFC 4180) with a header row.
     Csv,
+    /// Tab-separated values with a header row.
     Tsv,
     /// OmegaT's glossary: the first language is the source, the second the target.
     Omegat,
@@ -388,9 +393,11 @@ pub fn termbase(stores: &[Store], files: &[PathBuf], from: &Lang) -> Result<Term
 pub struct FoundTerm {
     /// Byte range in the text.
     pub start: usize,
+    /// End of the byte range (exclusive).
     pub end: usize,
     /// Character range in the text.
     pub char_start: usize,
+    /// End of the character range (exclusive).
     pub char_end: usize,
     /// The text as it stands.
     pub text: String,
@@ -398,6 +405,7 @@ pub struct FoundTerm {
     pub term: String,
     /// The concept's id in its glossary file, if it has one.
     pub concept: Option<String>,
+    /// The concept's note for translators, if it has one.
     pub note: Option<String>,
     /// Approved translations (preferred first), by language.
     pub translations: std::collections::BTreeMap<String, Vec<String>>,
@@ -442,12 +450,19 @@ pub fn find_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<FoundTerm
 /// A concept as `glossary list --format json` shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListedEntry {
+    /// The concept's id in the memory (what `glossary remove` takes).
     pub id: i64,
+    /// The glossary it belongs to.
     pub glossary: String,
+    /// The concept's id in its source file (TBX `id`), if any.
     pub concept_id: Option<String>,
+    /// Subject field (TBX `subjectField`).
     pub subject: Option<String>,
+    /// A definition of the concept.
     pub definition: Option<String>,
+    /// A note on the concept as a whole.
     pub note: Option<String>,
+    /// Its terms in every language, in the order of the source file.
     pub terms: Vec<crate::model::Term>,
 }
 

@@ -45,7 +45,9 @@ pub enum OnDuplicate {
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportConfig {
+    /// The TMX or XLIFF files to import, in order.
     pub files: Vec<PathBuf>,
+    /// What to do with a unit whose source is already in the memory with another translation.
     pub on_duplicate: OnDuplicate,
     /// Stop at the first problem in a unit instead of skipping the unit.
     pub strict: bool,
@@ -92,8 +94,11 @@ impl Progress for NoProgress {}
 /// What happened to one file.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileReport {
+    /// The file, as reported and recorded (see [`ImportConfig::names`]).
     pub path: String,
+    /// The encoding the file was read in (`UTF-8`, `UTF-16LE`, ...).
     pub encoding: String,
+    /// The `version` of `<tmx>` (`1.4`, `1.4b`), or `XLIFF 1.2` for XLIFF; `None` when not given.
     pub tmx_version: Option<String>,
     /// Units in the file, including those skipped.
     pub units_read: u64,
@@ -128,12 +133,19 @@ pub const NOT_EXPORTED_ATTRIBUTES: &str =
 /// What an import did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
+    /// One report per file, in order.
     pub files: Vec<FileReport>,
+    /// Units in all files, including those skipped.
     pub units_read: u64,
+    /// New units.
     pub added: u64,
+    /// Units merged into a stored one (see [`FileReport::merged`]).
     pub merged: u64,
+    /// New units kept as alternative translations.
     pub alternatives: u64,
+    /// Stored units whose translations were replaced.
     pub overwritten: u64,
+    /// Units not imported.
     pub skipped: u64,
 }
 
@@ -606,10 +618,15 @@ fn add_keys(rx: mpsc::Receiver<Vec<Msg>>, tx: mpsc::SyncSender<Vec<Msg>>) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// Stored as a new unit.
     Added,
+    /// Merged into a stored unit: the same unit, perhaps with more languages.
     Merged,
+    /// Kept as an alternative translation of a stored source.
     Alternative,
+    /// Replaced a stored unit's translations (`--on-duplicate overwrite`).
     Overwritten,
+    /// Not stored: no source variant, or a duplicate with `--on-duplicate skip`.
     Skipped,
 }
 

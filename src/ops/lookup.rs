@@ -15,6 +15,7 @@ use crate::store::{LONG, ListCache, ReadSession, Store, decode_postings};
 /// What to look up.
 #[derive(Debug, Clone)]
 pub struct LookupConfig {
+    /// The language of the queries.
     pub from: Lang,
     /// Languages to show translations in; a unit with none of them is not offered.
     pub to: Vec<Lang>,
@@ -28,8 +29,11 @@ pub struct LookupConfig {
 /// matches).
 #[derive(Debug, Clone, Default)]
 pub struct Query {
+    /// The segment to look up.
     pub text: String,
+    /// The previous segment of the document, if any (for context matches).
     pub prev: Option<String>,
+    /// The next segment of the document, if any (for context matches).
     pub next: Option<String>,
 }
 
@@ -38,7 +42,9 @@ pub struct Query {
 pub struct Match {
     /// 0-100, or 101 for a context match.
     pub score: u8,
+    /// The matched unit's source text.
     pub source: String,
+    /// The language tag of that source.
     pub source_lang: String,
     /// Translations by language tag.
     pub targets: BTreeMap<String, String>,
@@ -46,16 +52,21 @@ pub struct Match {
     pub origin: Option<String>,
     /// When the unit was last changed (else created), as written in the TMX.
     pub changed: Option<String>,
+    /// Why the score is below 100 (see [`Penalty`]).
     pub penalties: Vec<Penalty>,
+    /// The unit's id in the memory.
     #[serde(skip)]
     pub unit: i64,
+    /// The unit's `tuid`, when it has one.
     pub tuid: Option<String>,
 }
 
 /// The matches of one query.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueryResult {
+    /// The query's text.
     pub query: String,
+    /// The matches, best first (higher score, then the more recently changed).
     pub matches: Vec<Match>,
 }
 

@@ -24,6 +24,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name: `read`, `write` or `admin`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Read => "read",
@@ -32,6 +33,7 @@ impl Role {
         }
     }
 
+    /// Parses a role name (`read`, `write` or `admin`); any other is an error.
     pub fn parse(s: &str) -> Result<Role> {
         match s {
             "read" => Ok(Role::Read),

@@ -57,7 +57,9 @@ impl Default for Limits {
 /// How to serve.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
+    /// The memory to serve.
     pub db: PathBuf,
+    /// The address and port to listen on.
     pub listen: SocketAddr,
     /// Refuse every change to the memory.
     pub read_only: bool,
@@ -65,6 +67,7 @@ pub struct ServeConfig {
     pub no_auth: bool,
     /// Reader threads.
     pub readers: usize,
+    /// What a client may send.
     pub limits: Limits,
     /// How long requests in flight may take to finish after SIGTERM.
     pub grace: Duration,

@@ -85,6 +85,7 @@ impl From<crate::Error> for PoolError {
 pub struct Pool {
     read: mpsc::SyncSender<ReadJob>,
     write: Option<mpsc::Sender<WriteJob>>,
+    /// The memory the pool works on.
     pub path: PathBuf,
 }
 

@@ -176,8 +176,11 @@ fn read_only_error(path: &Path, cause: ReadOnly, advice: &str) -> crate::Error {
 /// Where a stored unit came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
+    /// The origin's id in the memory.
     pub id: i64,
+    /// The file the units were imported from, as the import recorded it.
     pub path: String,
+    /// When the import ran, as a TMX date (`YYYYMMDDThhmmssZ`).
     pub imported_at: String,
 }
 
@@ -250,8 +253,11 @@ pub struct UnitFilter {
 /// A variant's language id, text and markup, borrowed from a stored unit.
 #[derive(Debug, Clone, Copy)]
 pub struct TextView<'a> {
+    /// The variant's language, as the memory's id for it.
     pub lang: i64,
+    /// The variant's plain text.
     pub text: &'a str,
+    /// Its markup in TMX inline syntax; `None` when it has no inline code.
     pub markup: Option<&'a str>,
 }
 
@@ -265,14 +271,19 @@ impl TextView<'_> {
 /// What `tmkit stats` shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
+    /// The memory file.
     pub path: String,
+    /// The memory's schema version (its `PRAGMA user_version`).
     pub schema_version: i64,
+    /// Units in the memory.
     pub units: u64,
+    /// Variants in the memory, all languages counted.
     pub variants: u64,
     /// Variants per language tag.
     pub languages: Vec<LangCount>,
     /// Units per (source, target) pair.
     pub pairs: Vec<PairCount>,
+    /// Units per import, oldest import first.
     pub origins: Vec<OriginCount>,
     /// The termbase's glossaries.
     pub glossaries: Vec<GlossaryInfo>,
@@ -280,23 +291,34 @@ pub struct Stats {
     pub database_bytes: u64,
 }
 
+/// Variants in one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct LangCount {
+    /// The language tag.
     pub lang: String,
+    /// Variants in that language.
     pub variants: u64,
 }
 
+/// Units translated from one language into another.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairCount {
+    /// The units' source language tag.
     pub source: String,
+    /// The target language tag.
     pub target: String,
+    /// Units with that source language and a variant in the target language.
     pub units: u64,
 }
 
+/// Units imported from one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct OriginCount {
+    /// The file, as the import recorded it.
     pub path: String,
+    /// When the import ran, as a TMX date (`YYYYMMDDThhmmssZ`).
     pub imported_at: String,
+    /// Units from that import still in the memory.
     pub units: u64,
 }
 

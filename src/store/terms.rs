@@ -12,9 +12,13 @@ use crate::model::{Lang, Term, TermEntry, TermStatus};
 /// A glossary stored in the memory, with what it holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryInfo {
+    /// The glossary's name.
     pub name: String,
+    /// The day the glossary was created (`YYYY-MM-DD`).
     pub created: String,
+    /// Concepts in the glossary.
     pub concepts: u64,
+    /// Terms in the glossary, all languages counted.
     pub terms: u64,
     /// The languages its terms are in, sorted.
     pub langs: Vec<String>,
@@ -23,8 +27,11 @@ pub struct GlossaryInfo {
 /// A concept as stored: its id in the memory and the glossary it belongs to.
 #[derive(Debug, Clone)]
 pub struct StoredEntry {
+    /// The concept's id in the memory.
     pub id: i64,
+    /// The name of the glossary it belongs to.
     pub glossary: String,
+    /// The concept and its terms.
     pub entry: TermEntry,
 }
 

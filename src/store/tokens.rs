@@ -9,8 +9,11 @@ use crate::error::Result;
 /// A stored token, without anything that would let one use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {
+    /// The token's name.
     pub name: String,
+    /// The token's role: `read`, `write` or `admin`.
     pub role: String,
+    /// When the token was made, as a TMX date (`YYYYMMDDThhmmssZ`).
     pub created: String,
 }
 

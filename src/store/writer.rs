@@ -22,7 +22,9 @@ pub type KeysOf<'a> = dyn Fn(&TranslationUnit) -> Vec<(u32, Vec<u64>)> + 'a;
 /// Where one variant goes in the index: its length in tokens and its buckets.
 #[derive(Debug, Clone, Copy)]
 pub struct VariantBuckets<'a> {
+    /// The variant's length in tokens.
     pub len: u32,
+    /// The index buckets of its keys, sorted, without repeats.
     pub buckets: &'a [u32],
 }
 

@@ -61,6 +61,7 @@ impl CodeKind {
 /// One inline element tag in a segment's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Code<'a> {
+    /// Which inline element the tag is (`bpt`, `ept`, `ph`, `it`, `ut`, `hi`, `sub`).
     pub kind: CodeKind,
     /// The `i` attribute of `bpt`/`ept`, else the `x` attribute, if any.
     pub id: Option<&'a str>,
@@ -72,6 +73,7 @@ pub struct Code<'a> {
     /// Byte range of the tag, with the native code and closing tag of `bpt`, `ept`, `ph`, `it` and
     /// `ut`.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
 }
 

@@ -77,7 +77,12 @@ pub enum NumberKind {
     Ordinal,
     /// A date: `month` 1 to 12 and `day` 1 to 31, 0 where the text does not say (`November` is
     /// month 11, day 0).
-    Date { month: u8, day: u8 },
+    Date {
+        /// The month, 1 to 12; 0 when the text does not say.
+        month: u8,
+        /// The day of the month, 1 to 31; 0 when the text does not say.
+        day: u8,
+    },
 }
 
 /// How sure a number is to be a figure the translation must carry; see the module documentation.
@@ -97,10 +102,13 @@ pub struct Number {
     /// The value, scale applied (`35.8万亿` is 3.58e13), negative where written so; for a date, the
     /// day, or the month when no day is written.
     pub value: f64,
+    /// What the number counts.
     pub kind: NumberKind,
+    /// Figure, word or part of a name: whether the translation must carry it.
     pub role: Role,
     /// Byte range in the text, with the words that make the number (`46 percent`, `Nov. 30`).
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
 }
 

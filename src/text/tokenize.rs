@@ -20,8 +20,11 @@ pub enum TokenKind {
 /// A token: its kind and byte range in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
+    /// Start of the byte range.
     pub start: usize,
+    /// End of the byte range (exclusive).
     pub end: usize,
 }
 

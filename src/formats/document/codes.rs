@@ -263,13 +263,31 @@ fn finish_code(code: Code, pieces: &mut Vec<Piece>) -> Result<(), String> {
 #[serde(tag = "problem", rename_all = "kebab-case")]
 pub enum CodeProblem {
     /// A code of the source is not in the translation.
-    Missing { id: u32, native: String },
+    Missing {
+        /// The code's id in the block.
+        id: u32,
+        /// The markup the code stands for in the source (see [`Code::native`]).
+        native: String,
+    },
     /// A code is in the translation more often than in the source.
-    Duplicated { id: u32, native: String },
+    Duplicated {
+        /// The code's id in the block.
+        id: u32,
+        /// The markup the code stands for in the source (see [`Code::native`]).
+        native: String,
+    },
     /// A code the source does not have.
-    Unknown { id: u32 },
+    Unknown {
+        /// The id the translation gives it.
+        id: u32,
+    },
     /// A span's close comes before its open, or two spans cross (`<b><i></b></i>`).
-    Misnested { id: u32, native: String },
+    Misnested {
+        /// The code's id in the block.
+        id: u32,
+        /// The markup of the span out of place, when known (it may be empty).
+        native: String,
+    },
 }
 
 impl fmt::Display for CodeProblem {

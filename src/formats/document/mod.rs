@@ -137,7 +137,9 @@ pub enum Role {
 /// an [`Role::Open`] and its [`Role::Close`] share one; codes are well nested.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
+    /// Numbers the code within its block; an open code and its close share one.
     pub id: u32,
+    /// Whether the code opens a span, closes one or stands alone.
     pub role: Role,
     /// The XLIFF 1.2 `ctype` (also the TMX `type`): `bold`, `italic`, `underlined`, `link`,
     /// `image`, `lb` (line break), `pb` (page break), or `x-...` (`x-tab`, `x-field`, `x-code`,
@@ -163,7 +165,9 @@ impl Code {
 /// A piece of a block: text a reader sees, or an inline code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
+    /// Text a reader sees.
     Text(String),
+    /// An inline code.
     Code(Code),
 }
 
@@ -180,6 +184,7 @@ pub struct Block {
     /// Where it is, for people: `h1`, `p`, `img alt`, `meta description`, `word/footer1.xml`,
     /// `title` (front matter).
     pub name: String,
+    /// The block's text and inline codes, in document order.
     pub pieces: Vec<Piece>,
 }
 
@@ -221,7 +226,9 @@ pub fn plain_text(pieces: &[Piece]) -> String {
 /// A document as extracted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
+    /// The format the document was read as.
     pub kind: Kind,
+    /// The units of translation, in document order.
     pub blocks: Vec<Block>,
     /// The document's declared language (`<html lang>`, DOCX default `w:lang`), if any.
     pub lang: Option<String>,

@@ -38,7 +38,9 @@ impl Filter for TextFilter {
 
 /// A decoded text document.
 pub struct Decoded {
+    /// The text, decoded to UTF-8 (byte-order mark left out).
     pub text: String,
+    /// The encoding the text was decoded from; merge encodes the translation back to it.
     pub encoding: &'static encoding_rs::Encoding,
     /// The length of the byte-order mark (0 without one).
     pub bom: usize,

@@ -222,6 +222,7 @@ impl Column {
 pub struct Layout {
     /// `b','`, `b'\t'` or `b';'`.
     pub delimiter: u8,
+    /// The columns, in order.
     pub columns: Vec<Column>,
 }
 

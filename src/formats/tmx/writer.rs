@@ -10,13 +10,19 @@ use crate::model::{Admin, Extra, Lang, TranslationUnit};
 /// What goes into the `<header>` of a written file.
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
+    /// The header's `creationtool` (default `tmkit`).
     pub creation_tool: String,
+    /// The header's `creationtoolversion` (default the version of this crate).
     pub creation_tool_version: String,
     /// The header's srclang: a language tag, or `*all*`.
     pub srclang: String,
+    /// The header's `segtype` (default `sentence`).
     pub segtype: String,
+    /// The header's `datatype` (default `plaintext`).
     pub datatype: String,
+    /// The header's `adminlang` (default `en`).
     pub adminlang: String,
+    /// The header's `o-tmf` (default `tmkit`).
     pub o_tmf: String,
 }
 

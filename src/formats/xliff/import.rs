@@ -134,9 +134,14 @@ impl fmt::Display for Skip {
 /// Units not imported, counted by reason and listed with their locations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SkipReport {
+    /// Units marked `translate="no"`.
     pub not_translatable: usize,
+    /// Units without a `<target>`.
     pub no_target: usize,
+    /// Units whose `<target>` has no text (or only whitespace).
     pub empty_target: usize,
+    /// Units whose target state is not accepted, or that have no state when stateless targets are
+    /// not accepted.
     pub state_not_accepted: usize,
     /// One per skipped unit, in reading order: `trans-unit "12": no <target>`.
     pub problems: Vec<Problem>,

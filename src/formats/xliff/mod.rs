@@ -94,7 +94,9 @@ pub const TEXT_AFTER_CONTEXT: &str = "x-text-after";
 /// `None` exactly when the segment has no inline element, and is then `text` escaped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Content {
+    /// The plain text, inline codes' content left out.
     pub text: String,
+    /// The content in TMX inline syntax; `None` when there is no inline code.
     pub markup: Option<String>,
 }
 
@@ -124,15 +126,25 @@ impl Content {
 /// The workflow state of a `<target>` (XLIFF 1.2 `state`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum State {
+    /// `new`: the item is new (not in a previous version of the document).
     New,
+    /// `needs-translation`: the item needs translating.
     NeedsTranslation,
+    /// `needs-l10n`: both the text and non-textual information need adapting.
     NeedsL10n,
+    /// `needs-adaptation`: only non-textual information needs adapting.
     NeedsAdaptation,
+    /// `translated`: the item has been translated.
     Translated,
+    /// `needs-review-translation`: only the text needs review.
     NeedsReviewTranslation,
+    /// `needs-review-l10n`: both the text and non-textual information need review.
     NeedsReviewL10n,
+    /// `needs-review-adaptation`: only non-textual information needs review.
     NeedsReviewAdaptation,
+    /// `signed-off`: changes are reviewed and approved.
     SignedOff,
+    /// `final`: the terminating state.
     Final,
     /// A user-defined value; always starts with `x-`.
     Custom(String),
@@ -222,7 +234,9 @@ pub const STATE_QUALIFIERS: [&str; 12] = [
 /// A `<target>`: the translation and its workflow state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The translation.
     pub content: Content,
+    /// The `state` attribute; `None` when there is none.
     pub state: Option<State>,
     /// `exact-match`, `fuzzy-match`, `leveraged-tm`, `mt-suggestion`, ... (see [`STATE_QUALIFIERS`]).
     pub state_qualifier: Option<String>,
@@ -237,6 +251,7 @@ pub struct AltTrans {
     pub origin: Option<String>,
     /// The matched source, when it differs from the unit's.
     pub source: Option<Content>,
+    /// The matched translation.
     pub target: Content,
     /// The `xml:lang` of the alternative's target.
     pub lang: Option<Lang>,
@@ -245,25 +260,34 @@ pub struct AltTrans {
 /// A `<note>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct XNote {
+    /// The `from` attribute: who wrote the note.
     pub from: Option<String>,
     /// `source`, `target` or `general`.
     pub annotates: Option<String>,
     /// 1 (highest) to 10.
     pub priority: Option<u8>,
+    /// The `xml:lang` of the note.
     pub lang: Option<String>,
+    /// The note's text.
     pub text: String,
 }
 
 /// A `<trans-unit>` (or, in a segmented file, one segment of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
+    /// The `id` attribute.
     pub id: String,
     /// In a segmented file (SDLXLIFF), the `mid` of the segment's `<mrk mtype="seg">`.
     pub segment: Option<String>,
+    /// The `resname` attribute, when present.
     pub resname: Option<String>,
+    /// The `<source>`.
     pub source: Content,
+    /// The `<target>`, when there is one.
     pub target: Option<Target>,
+    /// The `<alt-trans>` elements, in document order.
     pub alt_trans: Vec<AltTrans>,
+    /// The `<note>` elements, in document order.
     pub notes: Vec<XNote>,
     /// `translate="no"` makes it false.
     pub translate: bool,
@@ -304,10 +328,13 @@ impl Unit {
 /// A group without id, resname and restype stands for units directly in `<body>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Group {
+    /// The `id` attribute, when present.
     pub id: Option<String>,
     /// `x-paragraph`, `x-heading`, ...
     pub restype: Option<String>,
+    /// The `resname` attribute, when present.
     pub resname: Option<String>,
+    /// The units of the group, in document order.
     pub units: Vec<Unit>,
 }
 
@@ -321,8 +348,11 @@ impl Group {
 /// A `<file>`: one source document in one language pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
+    /// The `original` attribute: the name of the source document.
     pub original: String,
+    /// The `source-language` attribute.
     pub source_lang: Lang,
+    /// The `target-language` attribute, when present.
     pub target_lang: Option<Lang>,
     /// `plaintext`, `html`, `x-markdown` or `x-docx` for files written by tmkit.
     pub datatype: String,
@@ -331,5 +361,6 @@ pub struct File {
     pub skeleton: Option<String>,
     /// Notes in the `<header>`.
     pub notes: Vec<XNote>,
+    /// The groups, in document order (units outside any group in bare groups).
     pub groups: Vec<Group>,
 }

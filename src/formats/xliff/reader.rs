@@ -31,7 +31,9 @@ pub enum Item {
 /// left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
+    /// The `<file>` elements that hold units, in document order.
     pub files: Vec<File>,
+    /// The units skipped, with where and why, in reading order.
     pub problems: Vec<Problem>,
 }
 

@@ -23,12 +23,16 @@ pub enum Band {
     /// A later occurrence of a segment that came earlier in the article.
     #[serde(rename = "repetition")]
     Repetition,
+    /// A fuzzy match scoring 95 to 99.
     #[serde(rename = "95-99")]
     Fuzzy95,
+    /// A fuzzy match scoring 85 to 94.
     #[serde(rename = "85-94")]
     Fuzzy85,
+    /// A fuzzy match scoring 75 to 84.
     #[serde(rename = "75-84")]
     Fuzzy75,
+    /// A fuzzy match scoring 50 to 74.
     #[serde(rename = "50-74")]
     Fuzzy50,
     /// Nothing at 50% or more.
@@ -200,9 +204,13 @@ impl Rates {
 /// One row of the analysis: a band's counts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BandCount {
+    /// The band's name ([`Band::name`]), or `total` for the total row.
     pub band: String,
+    /// Segments counted in the band.
     pub segments: u64,
+    /// Their words (see [`super::count_words`]).
     pub words: u64,
+    /// Their characters, white space left out.
     pub characters: u64,
     /// The band's weight in the rate grid.
     pub weight: f64,
@@ -213,9 +221,11 @@ pub struct BandCount {
 /// The analysis for one target language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LangAnalysis {
+    /// The target language tag.
     pub lang: String,
     /// One row per band, in [`Band::ALL`] order (bands with nothing in them included).
     pub bands: Vec<BandCount>,
+    /// The sum of every band.
     pub total: BandCount,
 }
 
@@ -228,7 +238,9 @@ pub struct Analysis {
     pub format: String,
     /// What the project manager should know about the document (tracked changes...).
     pub warnings: Vec<String>,
+    /// The rate grid the weighted words were computed with.
     pub rates: Rates,
+    /// One analysis per target language, in `--to` order.
     pub languages: Vec<LangAnalysis>,
 }
 

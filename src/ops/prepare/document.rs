@@ -25,7 +25,9 @@ use crate::text::srx::RuleSet;
 /// A document read for preparing.
 #[derive(Debug, Clone)]
 pub struct Read {
+    /// The format detected.
     pub kind: Kind,
+    /// The blocks and what else was extracted.
     pub extracted: Extracted,
 }
 
@@ -39,9 +41,11 @@ pub fn read(bytes: &[u8], name: &str, options: &Options) -> Result<Read> {
 /// Where a segment is in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
+    /// The index of the block in the document's blocks.
     pub block: usize,
     /// Byte range in the block's plain text.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
 }
 
@@ -50,8 +54,11 @@ pub struct Place {
 /// place in the document.
 #[derive(Debug, Clone)]
 pub struct Segmented {
+    /// The blocks' plain texts joined by blank lines.
     pub text: String,
+    /// The sentences, as byte ranges in `text`, in order.
     pub segments: Vec<Segment>,
+    /// Where each segment is in the document, one per segment.
     pub places: Vec<Place>,
 }
 
@@ -146,7 +153,10 @@ impl Cutter {
 /// A block cut into segments: `gaps.len() == segments.len() + 1`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
+    /// What lies between and around the segments (white space, codes moved out of segments), one
+    /// more than the segments.
     pub gaps: Vec<Vec<Piece>>,
+    /// The pieces of each segment, in order.
     pub segments: Vec<Vec<Piece>>,
 }
 

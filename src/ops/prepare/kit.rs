@@ -287,12 +287,15 @@ pub const MANIFEST: &str = "kit.json";
 pub struct Manifest {
     /// Always 1 for this layout.
     pub kit: u32,
+    /// The file name of the article in the kit folder.
     pub article: String,
     /// `text`, `html`, `markdown` or `docx`.
     pub format: String,
     /// The encoding given with `--encoding`, if any.
     pub encoding: Option<String>,
+    /// The source language tag.
     pub from: String,
+    /// The target language tags, one per set of files.
     pub to: Vec<String>,
     /// The XLIFF file per target language, in `to` order.
     pub xliff: Vec<String>,
@@ -330,6 +333,7 @@ impl Manifest {
 /// The files a kit is made of, relative to its folder, in the order they are written.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct KitFiles {
+    /// The paths, relative to the kit folder.
     pub files: Vec<String>,
 }
 

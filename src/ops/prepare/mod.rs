@@ -36,13 +36,16 @@ pub const ANALYSIS_MIN: u8 = 50;
 /// What to prepare.
 #[derive(Debug, Clone)]
 pub struct PrepareConfig {
+    /// The article's language (`--from`).
     pub from: Lang,
+    /// The languages to prepare translations in (`--to`), in order.
     pub to: Vec<Lang>,
     /// The lowest score put into a target as a pretranslation.
     pub min: u8,
     /// The most matches kept per segment and language (the best is the pretranslation, the
     /// others are alternatives).
     pub max_matches: usize,
+    /// The rate grid the analysis weighs words with.
     pub rates: Rates,
 }
 
@@ -51,6 +54,7 @@ pub struct PrepareConfig {
 pub struct KitTerm {
     /// Byte range in the segment's text.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
     /// The text as it stands in the segment.
     pub text: String,
@@ -108,13 +112,19 @@ pub fn kit_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<KitTerm> {
 /// A match offered for a segment in one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct KitMatch {
+    /// 0-100, or 101 for a context match.
     pub score: u8,
+    /// The matched unit's source text.
     pub source: String,
+    /// The matched unit's translation in this language.
     pub target: String,
     /// The target's language tag as stored.
     pub target_lang: String,
+    /// The file the unit was imported from.
     pub origin: Option<String>,
+    /// When the unit was last changed (else created), as written in the TMX.
     pub changed: Option<String>,
+    /// The unit's `tuid`, when it has one.
     pub tuid: Option<String>,
     /// Word diff of the match's source against the segment (empty for 100 and 101).
     pub diff: Vec<Piece>,
@@ -123,6 +133,7 @@ pub struct KitMatch {
 /// A segment's leverage in one target language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Leverage {
+    /// The target language tag.
     pub lang: String,
     /// The band the segment is counted in.
     pub band: Band,
@@ -163,14 +174,19 @@ pub struct KitSegment {
     pub paragraph: usize,
     /// Whether the paragraph is a heading (a one-line paragraph without final punctuation).
     pub heading: bool,
+    /// The segment's text.
     pub text: String,
     /// Byte range in the article.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
+    /// Words, counted as CAT tools do (see [`count_words`]).
     pub words: u64,
+    /// Characters, white space left out (see [`count_words`]).
     pub characters: u64,
     /// The id of the first segment with the same text, when this is a later occurrence.
     pub repetition_of: Option<usize>,
+    /// The glossary terms found in the segment, in order.
     pub terms: Vec<KitTerm>,
     /// One per target language, in `--to` order.
     pub leverage: Vec<Leverage>,
@@ -189,9 +205,11 @@ pub struct KitSegment {
 /// it.
 #[derive(Debug, Clone)]
 pub struct KitDocument {
+    /// The document's format.
     pub kind: Kind,
     /// The original file, byte for byte.
     pub bytes: Vec<u8>,
+    /// What the user said about the document (its encoding).
     pub options: DocOptions,
     /// Its blocks as extracted.
     pub extracted: Extracted,
@@ -202,16 +220,21 @@ pub struct KitDocument {
 pub struct Kit {
     /// The article's file name (no directories), e.g. `beijing-tokyo-forum.en.txt`.
     pub name: String,
+    /// The article's language tag.
     pub from: String,
+    /// The target language tags, in `--to` order.
     pub to: Vec<String>,
+    /// The lowest score put into a target as a pretranslation.
     pub min: u8,
     /// The article's text (UTF-8); segments and gaps rebuild it exactly.
     #[serde(skip)]
     pub text: String,
+    /// The article's segments, in order.
     pub segments: Vec<KitSegment>,
     /// The glossary entries that occur in the article.
     #[serde(skip)]
     pub glossary: Vec<TermEntry>,
+    /// The analysis: words and characters per band, for each target language.
     pub analysis: Analysis,
     /// The document (HTML, Markdown, DOCX) the article was extracted from; `None` for plain text,
     /// whose segments and gaps rebuild [`Kit::text`].
@@ -258,15 +281,21 @@ fn is_heading(text: &str, alone: bool) -> bool {
 
 /// An article to prepare: its file name, its text (decoded) and its segments.
 pub struct Article<'a> {
+    /// The article's file name, shown in messages.
     pub name: &'a str,
+    /// The article's text, decoded.
     pub text: String,
+    /// The article cut into segments (byte ranges in `text`).
     pub segments: &'a [Segment],
 }
 
 /// How terms are found and pretranslations checked; the glossary entries the finder refers to.
 pub struct Helpers<'a> {
+    /// The glossary entries that `find_terms` refers to.
     pub glossary: Vec<TermEntry>,
+    /// Finds glossary terms in a segment.
     pub find_terms: &'a TermFinder<'a>,
+    /// Checks each pretranslation against its segment.
     pub check: &'a PairChecker<'a>,
 }
 

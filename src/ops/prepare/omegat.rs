@@ -1643,9 +1643,13 @@ fn docx_shortcuts(pieces: &[Piece]) -> Vec<Option<String>> {
 /// text, and its pieces (as `prepare` cut them: codes at its edges left out, in the gaps).
 #[derive(Debug, Clone, Copy)]
 pub struct DocSegment<'a> {
+    /// The index of the block in the document's blocks.
     pub block: usize,
+    /// Start of the byte range of the segment's text in the block's plain text.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
+    /// The segment's text and codes.
     pub pieces: &'a [Piece],
 }
 

@@ -20,8 +20,11 @@ use crate::store::Store;
 pub struct ArticleFile {
     /// The file name, without folders.
     pub name: String,
+    /// The file's content.
     pub bytes: Vec<u8>,
+    /// What the user said about the document (its encoding).
     pub options: Options,
+    /// The document's format and extracted blocks.
     pub read: Read,
 }
 
@@ -70,6 +73,7 @@ pub fn scratch_memory(files: &[PathBuf]) -> Result<Option<(Scratch, Store)>> {
 
 /// What the kit is built with besides the article and the memories.
 pub struct Build<'a> {
+    /// What to prepare.
     pub config: PrepareConfig,
     /// SRX rules to segment with instead of the built-in ones.
     pub rules: Option<&'a Path>,
