@@ -10,8 +10,9 @@ use super::import::Dup;
 use super::output::print_json;
 use super::{Ctx, EXIT_OK, Format};
 
-/// Add one translation unit: `tmkit add --lang en "Hello." --lang zh-CN "你好。" --lang ja-JP "こんにちは。"`.
+/// Add one translation unit to the memory.
 ///
+/// For example: `tmkit add --lang en "Hello." --lang zh-CN "你好。" --lang ja-JP "こんにちは。"`.
 /// The first language given is the source unless --source says otherwise.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -22,22 +23,22 @@ pub struct Args {
     #[arg(long, value_name = "LANG")]
     pub source: Option<String>,
     /// The unit's id (TMX tuid).
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     pub tuid: Option<String>,
     /// A note on the unit (repeatable).
-    #[arg(long)]
+    #[arg(long, value_name = "TEXT")]
     pub note: Vec<String>,
     /// A property on the unit, TYPE=VALUE (repeatable).
     #[arg(long, value_name = "TYPE=VALUE")]
     pub prop: Vec<String>,
     /// Who adds it (TMX creationid).
-    #[arg(long, env = "TMKIT_USER")]
+    #[arg(long, env = "TMKIT_USER", value_name = "NAME")]
     pub user: Option<String>,
     /// What to do when the source is already in the memory with another translation.
-    #[arg(long, value_enum, default_value_t = Dup::Keep)]
+    #[arg(long, value_enum, default_value_t = Dup::Keep, value_name = "ACTION")]
     pub on_duplicate: Dup,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

@@ -16,10 +16,10 @@ use std::io::Write;
 use super::output::{JsonArray, Style, count, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Check translations: glossary terms (missing approved terms, forbidden terms), numbers, inline
-/// tags, untranslated segments, inconsistent translations, punctuation and white space.
+/// Check translations: terms, numbers, tags, punctuation and more.
 ///
-/// Checks the memory, or a TMX file (--tmx) or an XLIFF file (--xliff). Exit code 0 when clean,
+/// The checks: glossary terms (missing approved terms, forbidden terms), numbers, inline tags,
+/// untranslated segments, inconsistent translations, punctuation and white space. Checks the memory, or a TMX file (--tmx) or an XLIFF file (--xliff). Exit code 0 when clean,
 /// 1 when there are findings, 2 on error.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -30,16 +30,16 @@ pub struct Args {
     #[arg(long, value_name = "FILE.xlf")]
     pub xliff: Option<PathBuf>,
     /// The source language.
-    #[arg(long, default_value = "en")]
+    #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
     /// Target languages to check, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub langs: Vec<String>,
     /// Kinds of finding to report, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = kind_parser())]
+    #[arg(long, value_delimiter = ',', value_parser = kind_parser(), value_name = "KINDS")]
     pub kinds: Vec<FindingKind>,
     /// The least severity to report: error, or warning (errors and warnings).
-    #[arg(long, value_enum, default_value_t = Level::Warning)]
+    #[arg(long, value_enum, default_value_t = Level::Warning, value_name = "LEVEL")]
     pub severity: Level,
     /// A glossary file (TBX, CSV, TSV) to check against, alongside the memory's termbase
     /// (repeatable).
@@ -57,7 +57,7 @@ pub struct Args {
     )]
     pub ja_punctuation: JaStyle,
     /// Output format: findings grouped by unit, or a JSON array of findings.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

@@ -9,8 +9,10 @@ use super::lookup::rebuild;
 use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Every unit whose text contains a phrase (case-insensitive; CJK phrases of any length), with the
-/// hit highlighted, its translations, and the translations of the phrase that recur. Exits with 1
+/// Find every unit whose text contains a phrase.
+///
+/// The search ignores case, and finds CJK phrases of any length. Each unit is shown with the hit
+/// highlighted and its translations, then the translations of the phrase that recur. Exits with 1
 /// when nothing contains it.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -23,10 +25,10 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub to: Option<Vec<String>>,
     /// The most hits listed (all are counted).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_name = "N")]
     pub max: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

@@ -10,8 +10,9 @@ use tmkit::store::{Store, UnitFilter};
 
 use super::{Ctx, EXIT_OK};
 
-/// Export the memory as TMX 1.4b (validates against the TMX 1.4 DTD). The same memory always exports
-/// to the same bytes.
+/// Export the memory as TMX 1.4b.
+///
+/// The file validates against the TMX 1.4 DTD. The same memory always exports to the same bytes.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     /// The file to write, or `-` for standard output.

@@ -12,9 +12,10 @@ use tmkit::store::Store;
 use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Build the translated article from a kit: one document per target language, in the
-/// original's format (text, HTML, Markdown, DOCX), named ARTICLE.LANG.EXT
-/// (forum.zh-CN.docx), with a completion report.
+/// Build the translated article from a kit.
+///
+/// One document per target language, in the original's format (text, HTML, Markdown, DOCX),
+/// named ARTICLE.LANG.EXT (forum.zh-CN.docx), and a completion report.
 ///
 /// Translations come, in this order of precedence, from the XLIFF files (the kit's, translated
 /// in place by a CAT tool, or those given with --xliff; targets whose state is accepted, as for
@@ -50,10 +51,10 @@ pub struct Args {
     #[arg(long, value_name = "STATES")]
     pub states: Option<String>,
     /// Only these target languages, comma-separated (default: all of the kit's).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub to: Option<Vec<String>>,
     /// Output on standard output: the completion report as a table, or as JSON.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

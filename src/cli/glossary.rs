@@ -14,7 +14,9 @@ use tmkit::store::Store;
 use super::output::{Style, Table, count, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Manage the termbase: named glossaries of concepts with terms in any languages.
+/// Manage the termbase: named glossaries of multilingual concepts.
+///
+/// A glossary holds concepts, each with terms in any languages.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     #[command(subcommand)]
@@ -30,10 +32,10 @@ pub enum GlossaryCommand {
     Remove(RemoveArgs),
 }
 
-/// Import glossary files (TBX v2 or v3, CSV or TSV with a header row naming the languages of the
-/// columns, OmegaT's tab-separated glossary) into a named glossary of the memory.
+/// Import glossary files (TBX, CSV, TSV, OmegaT) into a glossary.
 ///
-/// All files are imported in one transaction: if one is malformed, nothing is imported. Entries
+/// The files: TBX v2 or v3, CSV or TSV with a header row naming the languages of the columns,
+/// OmegaT's tab-separated glossary; they go into a named glossary of the memory. All files are imported in one transaction: if one is malformed, nothing is imported. Entries
 /// that cannot be used (a TBX-Basic concept that breaks the dialect's rules, a row without terms,
 /// an entry without a source term) are skipped and listed with their file:line:column; `--strict`
 /// makes the first of them an error.
@@ -49,7 +51,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub replace: bool,
     /// The file format, when the extension does not tell.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<FileFormat>,
     /// The language of each term column, in order, for CSV and TSV files without a header row or
     /// whose header does not name the languages (source, target, term, translation), e.g.
@@ -59,10 +61,10 @@ pub struct ImportArgs {
     pub langs: Vec<String>,
     /// The source language: an entry without a term in it is skipped (default: the first of
     /// `--langs`, else en). Also the source language of OmegaT glossaries.
-    #[arg(long)]
+    #[arg(long, value_name = "LANG")]
     pub from: Option<String>,
     /// Target language of OmegaT glossaries, when `--langs` is not given.
-    #[arg(long, default_value = "zh-CN")]
+    #[arg(long, default_value = "zh-CN", value_name = "LANG")]
     pub to: String,
     /// Stop at the first entry that would be skipped (exit 2, nothing imported).
     #[arg(long)]
@@ -71,7 +73,7 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_problems: usize,
     /// Output format of the summary.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 
@@ -90,7 +92,9 @@ pub enum FileFormat {
     Omegat,
 }
 
-/// Write a glossary (or all of them) as TBX, CSV, TSV or an OmegaT glossary.
+/// Write glossaries as TBX, CSV, TSV or an OmegaT glossary.
+///
+/// Writes the named glossary, or all of them.
 #[derive(Debug, ClapArgs)]
 pub struct ExportArgs {
     /// The glossary; default: every glossary in the memory.
@@ -100,16 +104,17 @@ pub struct ExportArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The format; default from the output file's extension (.tbx, .csv, .tsv, .txt), else TBX.
-    #[arg(long = "to-format", short = 't', value_enum)]
+    #[arg(long = "to-format", short = 't', value_enum, value_name = "FORMAT")]
     pub file_format: Option<FileFormat>,
     /// Languages to write, comma-separated (default: every language in the glossary); the first
     /// is the source of an OmegaT glossary.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub langs: Vec<String>,
 }
 
-/// Add a concept: its terms as LANG=TERM, e.g.
-/// `tmkit glossary add en="Wang Yi" zh-CN=王毅 ja-JP=王毅 --forbidden zh-CN=王义`.
+/// Add a concept: its terms as LANG=TERM.
+///
+/// For example: `tmkit glossary add en="Wang Yi" zh-CN=王毅 ja-JP=王毅 --forbidden zh-CN=王义`.
 #[derive(Debug, ClapArgs)]
 pub struct AddArgs {
     /// Preferred terms, as LANG=TERM.
@@ -125,7 +130,7 @@ pub struct AddArgs {
     #[arg(long, short = 'n', default_value = "default", value_name = "NAME")]
     pub name: String,
     /// A note for translators.
-    #[arg(long)]
+    #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
     /// Part of speech of the terms (noun, properNoun, verb, adjective...).
     #[arg(long)]
@@ -142,10 +147,10 @@ pub struct ListArgs {
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
     /// Only concepts with a term containing this text (case-insensitive).
-    #[arg(long, short = 's')]
+    #[arg(long, short = 's', value_name = "TEXT")]
     pub search: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

@@ -14,9 +14,11 @@ use tmkit::store::Store;
 use super::output::{Style, Table, count, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
-/// Import TMX files (1.1, 1.4, 1.4b; UTF-8, UTF-16 or a declared legacy encoding) and translated
-/// XLIFF 1.2 files (from `prepare` and a CAT tool; SDLXLIFF too) into the memory. OmegaT's
-/// project_save.tmx is a TMX 1.1 file like any other.
+/// Import TMX and translated XLIFF files into the memory.
+///
+/// TMX files 1.1, 1.4 and 1.4b (UTF-8, UTF-16 or a declared legacy encoding), and translated
+/// XLIFF 1.2 files (from `prepare` and a CAT tool; SDLXLIFF too). OmegaT's project_save.tmx is a
+/// TMX 1.1 file like any other.
 ///
 /// The whole command is one transaction: if any file is malformed, nothing is imported.
 #[derive(Debug, ClapArgs)]
@@ -27,7 +29,7 @@ pub struct Args {
     /// What to do with a unit whose source is already in the memory with another translation:
     /// keep both (the new one as an alternative), overwrite the stored one, or skip the new one.
     /// Identical units are always merged.
-    #[arg(long, value_enum, default_value_t = Dup::Keep)]
+    #[arg(long, value_enum, default_value_t = Dup::Keep, value_name = "ACTION")]
     pub on_duplicate: Dup,
     /// Rename language tags while importing, e.g. `--lang-map zh=zh-CN` (repeatable).
     #[arg(long, value_name = "FROM=TO")]
@@ -37,7 +39,7 @@ pub struct Args {
     #[arg(long)]
     pub strict: bool,
     /// Output format of the summary.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
     /// Which targets of XLIFF files to import, by state (comma-separated XLIFF 1.2 states).
     /// Default: translated, needs-review-translation, needs-review-l10n,

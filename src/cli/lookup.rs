@@ -16,9 +16,9 @@ use tmkit::store::Store;
 use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Look segments up in the memory: exact and fuzzy matches with their translations.
+/// Look segments up in the memory: exact and fuzzy matches.
 ///
-/// The score is the word-level edit distance normalized to 0-100 (see the README); 99 and 98 mark
+/// Each match is shown with its translations. The score is the word-level edit distance normalized to 0-100 (see the README); 99 and 98 mark
 /// differences only in case, whitespace, punctuation, tags or numbers; 101 a match whose
 /// neighbouring segments match too. Exits with 1 when no segment has a match.
 #[derive(Debug, ClapArgs)]
@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(value_name = "TEXT")]
     pub texts: Vec<String>,
     /// A file with one segment per line (`-` for standard input).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Segment the --file's text into sentences first (the built-in rules for --from), instead of
     /// reading one segment per line.
@@ -40,13 +40,14 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub to: Option<Vec<String>>,
     /// The lowest score shown.
-    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100))]
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=100),
+          value_name = "SCORE")]
     pub min: u8,
     /// The most matches per segment.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     pub max: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

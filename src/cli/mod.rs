@@ -32,18 +32,29 @@ pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: an error.
 pub const EXIT_ERROR: i32 = 2;
 
+/// The help heading of the options every command takes (`--db`, `--color`, `--quiet`), so that
+/// they are not mixed into each command's own options.
+const GLOBAL: &str = "Global options";
+
 /// tmkit: a translation memory for English, Chinese and Japanese.
 #[derive(Debug, Parser)]
 #[command(name = "tmkit", version, about, long_about = None)]
 pub struct Cli {
-    /// The memory (a SQLite file); created when missing.
-    #[arg(long, global = true, env = "TMKIT_DB", default_value = "tmkit.db")]
+    /// The memory (a SQLite file).
+    ///
+    /// Created when missing by the commands that write to it: import, add, glossary import,
+    /// glossary add, token add and serve (unless --read-only). The others need it to exist,
+    /// except where files stand in for it: check --tmx or --xliff, prepare --tm, terms
+    /// --glossary, and finish (without --from-memory). segment does not use it.
+    #[arg(long, global = true, env = "TMKIT_DB", default_value = "tmkit.db", value_name = "FILE",
+          help_heading = GLOBAL)]
     pub db: PathBuf,
     /// Colours in terminal output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto,
+          help_heading = GLOBAL)]
     pub color: ColorChoice,
     /// Print no progress bars or notes on standard error.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
     /// The longest segment (text and inline markup) read from a file, in bytes, and the longest
     /// single XML tag, text or comment. A longer segment is skipped as a problem of its unit.

@@ -13,8 +13,9 @@ use tmkit::store::Store;
 use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
-/// Prepare an article for translation: segment it, look every segment up, find its glossary
-/// terms, and write a translation kit.
+/// Prepare a translation kit for an article.
+///
+/// Segments the article, looks every segment up, finds its glossary terms, and writes the kit.
 ///
 /// The kit (in DIR, by default the article's path with the extension `.prepared`) holds, per
 /// target language, an XLIFF 1.2 file with the pretranslations, an OmegaT project, the article's
@@ -27,10 +28,10 @@ pub struct Args {
     #[arg(value_name = "ARTICLE")]
     pub article: PathBuf,
     /// The article's language.
-    #[arg(long, default_value = "en")]
+    #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
     /// Target languages, comma-separated [default: zh-CN,ja-JP].
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_name = "LANGS")]
     pub to: Option<Vec<String>>,
     /// Where to write the kit (default: ARTICLE.prepared next to the article).
     #[arg(long, value_name = "DIR")]
@@ -39,7 +40,8 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
     /// The lowest match score put into a target as a pretranslation.
-    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(50..=101))]
+    #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(50..=101),
+          value_name = "SCORE")]
     pub min: u8,
     /// Matches kept per segment and language (the best, then alternatives).
     #[arg(long, default_value_t = 3, value_name = "N")]
@@ -67,7 +69,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE.srx")]
     pub rules: Option<PathBuf>,
     /// Output on standard output: the analysis table, or the analysis as JSON.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

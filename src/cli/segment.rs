@@ -26,9 +26,10 @@ pub struct Args {
     /// the blocks' text joined by blank lines.
     /// An HTML file is read and written a block at a time, so memory stays flat however large
     /// the page; a block longer than the segment limit (--max-segment-bytes) is refused.
+    #[arg(value_name = "FILE")]
     pub input: Option<PathBuf>,
     /// Language of the text (BCP 47: en, en-US, zh-CN, ja...): picks the language rules.
-    #[arg(long, short = 'l', default_value = "en")]
+    #[arg(long, short = 'l', default_value = "en", value_name = "LANG")]
     pub lang: String,
     /// SRX 2.0 (or 1.0) rules file to use instead of the built-in rules.
     #[arg(long, value_name = "FILE.srx")]
@@ -37,7 +38,9 @@ pub struct Args {
     /// of {paragraph, index, text, start, end, char_start, char_end} (byte and character
     /// offsets into the input), or the same as tab-separated columns with a header line
     /// (tabs, line breaks and backslashes in the text escaped as \t \n \r \\).
-    #[arg(long, short = 'f', value_enum, default_value_t = Output::Text)]
+    // `-f` was this option's short form; it stays as a hidden alias, since every other command
+    // gives `-f` to `--file` (segment has no --file: its input is the argument).
+    #[arg(long, short_alias = 'f', value_enum, default_value_t = Output::Text, value_name = "FORMAT")]
     pub format: Output,
     /// Replace invalid UTF-8 with U+FFFD instead of failing (offsets then refer to the
     /// replaced text).
@@ -50,6 +53,11 @@ pub struct Args {
     /// Print the built-in rules (an SRX 2.0 file) and exit: a starting point for your own.
     #[arg(long, conflicts_with_all = ["input", "rules"])]
     pub print_rules: bool,
+    /// Accepted and ignored: segment does not use the memory. `--db` is a global option of the
+    /// other commands; this hidden copy takes its place here, so that `tmkit segment --db FILE`
+    /// still parses but segment's help does not offer it.
+    #[arg(long = "db", id = "db", hide = true, value_name = "FILE")]
+    pub _db: Option<PathBuf>,
 }
 
 /// Output format of `tmkit segment`.

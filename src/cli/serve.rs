@@ -10,8 +10,10 @@ use tmkit::server::{Limits, ServeConfig};
 
 use super::{Ctx, EXIT_OK};
 
-/// Serve the memory over HTTP: a JSON API under /api/v1, the tmserver/amaGama API under
-/// /tmserver, a search page at /, and /healthz.
+/// Serve the memory over HTTP: JSON API, tmserver API, search page.
+///
+/// A JSON API under /api/v1, the tmserver/amaGama API under /tmserver, a search page at /, and
+/// /healthz.
 ///
 /// Requests need `Authorization: Bearer TOKEN` once the memory has a token (`tmkit token add`);
 /// without any, the server listens only on a loopback address unless --no-auth is given. One log
@@ -29,7 +31,8 @@ pub struct Args {
     #[arg(long)]
     pub no_auth: bool,
     /// Threads answering reads (lookups, searches, exports).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=256),
+          value_name = "N")]
     pub readers: u64,
     /// Seconds that requests in flight get to finish after SIGTERM.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]

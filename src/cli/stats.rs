@@ -6,11 +6,13 @@ use tmkit::store::Store;
 use super::output::{Style, Table, bytes, count, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
-/// Show units, variants per language, language pairs, origins and database size.
+/// Show the memory's units, languages, origins and size.
+///
+/// Units, variants per language, language pairs, origins and database size.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

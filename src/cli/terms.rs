@@ -10,7 +10,7 @@ use tmkit::store::Store;
 use super::output::{Style, Table, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
-/// Find the glossary terms in a text and show their approved translations.
+/// Find glossary terms in a text, with their approved translations.
 ///
 /// English terms match whole words, case-insensitively (unless flagged case-sensitive or an
 /// acronym), in their inflected forms (plurals, possessives, hyphen or space); Chinese and
@@ -25,16 +25,21 @@ pub struct Args {
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The text's language.
-    #[arg(long, default_value = "en")]
+    #[arg(long, default_value = "en", value_name = "LANG")]
     pub from: String,
     /// Languages of the translations to show, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "zh-CN,ja-JP")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "zh-CN,ja-JP",
+        value_name = "LANGS"
+    )]
     pub to: Vec<String>,
     /// A glossary file (TBX, CSV, TSV) to use alongside the memory's termbase (repeatable).
     #[arg(long, value_name = "FILE")]
     pub glossary: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
 }
 

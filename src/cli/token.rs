@@ -7,9 +7,9 @@ use tmkit::store::Store;
 use super::output::{Style, Table, print_json, safe};
 use super::{Ctx, EXIT_OK, Format};
 
-/// Manage the tokens that `tmkit serve` asks for (`Authorization: Bearer TOKEN`).
+/// Manage the tokens that `tmkit serve` asks for.
 ///
-/// read: lookups, searches, statistics, checks, exports; write: also adding and importing
+/// A client sends its token as `Authorization: Bearer TOKEN`. The roles: read: lookups, searches, statistics, checks, exports; write: also adding and importing
 /// units; admin: also glossary changes. The memory keeps only a hash of each token.
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -23,16 +23,22 @@ pub enum Cmd {
     Add {
         /// Who or what holds it (shown in the server's log).
         name: String,
-        #[arg(long, value_enum, default_value_t = RoleArg::Read)]
+        /// What it may do: read (lookups, searches, statistics, checks, exports), write (also
+        /// adding and importing units) or admin (also glossary changes).
+        #[arg(long, value_enum, default_value_t = RoleArg::Read, value_name = "ROLE")]
         role: RoleArg,
     },
     /// List the tokens (names and roles, never the tokens).
     List {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
         format: Format,
     },
     /// Remove a token: it is refused from the next request on.
-    Remove { name: String },
+    Remove {
+        /// The token's name (as given to `token add`).
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

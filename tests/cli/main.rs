@@ -13,6 +13,7 @@ mod documents;
 mod export;
 mod finish;
 mod glossary;
+mod help;
 mod import;
 mod limits;
 mod lookup;
