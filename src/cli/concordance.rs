@@ -5,7 +5,6 @@ use tmkit::model::Lang;
 use tmkit::ops::concordance::{Concordance, ConcordanceConfig, concordance};
 use tmkit::store::Store;
 
-use super::lookup::rebuild;
 use super::output::{Style, print_json, safe};
 use super::{Ctx, EXIT_FINDINGS, EXIT_OK, Format};
 
@@ -44,7 +43,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         super::require_langs(&[&store], "--to", &to)?;
     }
     if !store.index_ready()? {
-        rebuild(&mut store, ctx)?;
+        super::rebuild_index(&mut store, ctx)?;
     }
     let config = ConcordanceConfig {
         phrase: args.phrase.clone(),

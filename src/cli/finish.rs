@@ -77,7 +77,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let memory = if ctx.db.exists() {
         let mut store = Store::open_existing(&ctx.db)?;
         if args.from_memory && !store.index_ready()? {
-            super::lookup::rebuild(&mut store, ctx)?;
+            super::rebuild_index(&mut store, ctx)?;
         }
         Some(store)
     } else {

@@ -1,11 +1,10 @@
 //! `tmkit import`: TMX files into the memory.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args as ClapArgs, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use tmkit::formats::xliff::ImportPolicy;
 use tmkit::model::Lang;
 use tmkit::ops::import::{self, ImportConfig, OnDuplicate, Progress};
@@ -109,16 +108,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         names: Vec::new(),
     };
     let mut store = Store::open(&ctx.db)?;
-    let show_bar = std::io::stderr().is_terminal() && !ctx.quiet;
-    let report = if show_bar {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
+    let bar = super::output::progress_bar(
+        ctx,
+        "{msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    );
+    let report = if let Some(bar) = bar {
         let bar = Bar(bar);
         let r = import::import(&mut store, &config, &bar);
         bar.0.finish_and_clear();

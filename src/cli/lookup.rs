@@ -1,14 +1,11 @@
 //! `tmkit lookup`: exact and fuzzy matches for segments.
 
-use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args as ClapArgs;
-use indicatif::{ProgressBar, ProgressStyle};
 use tmkit::matching::diff::{Piece, diff};
 use tmkit::model::Lang;
-use tmkit::ops::import::ensure_index;
 use tmkit::ops::lookup::{Lookup, LookupConfig, Query, QueryResult};
 use tmkit::ops::segment;
 use tmkit::store::Store;
@@ -52,54 +49,23 @@ pub struct Args {
 }
 
 fn read_queries(args: &Args) -> anyhow::Result<Vec<Query>> {
-    let mut texts: Vec<String> = args.texts.clone();
-    if let Some(file) = &args.file {
-        let mut bytes = Vec::new();
-        if file.as_os_str() == "-" {
-            std::io::stdin().read_to_end(&mut bytes)?;
-        } else {
-            bytes = super::read_file(file)?;
-        }
-        if args.segment {
-            let engine = segment::default_engine()?;
-            let (rules, _) = segment::rules_for(engine, &args.from, segment::BadRules::Fail)?;
-            let done = segment::segment_file(&bytes, &file.display().to_string(), &rules, false)?;
-            segment::refuse_long_segments(&file.display().to_string(), &done.text, &done.segments)?;
-            texts.extend(
-                done.segments
-                    .iter()
-                    .map(|s| s.text(&done.text).trim().to_string()),
-            );
-        } else {
-            let content = super::utf8_text(bytes, file)?;
-            let max = tmkit::model::Limits::current().max_segment_bytes;
-            let mut start = 0;
-            for line in content.split_inclusive('\n') {
-                if line.trim_end_matches(['\n', '\r']).len() > max {
-                    let name = file.display().to_string();
-                    return Err(segment::too_long(&name, &content, start, max).into());
-                }
-                start += line.len();
-            }
-            texts.extend(
-                content
-                    .lines()
-                    .map(str::to_string)
-                    .filter(|l| !l.trim().is_empty()),
-            );
-        }
-    }
-    if texts.is_empty() {
+    let file = args.file.as_deref().map(super::read_input).transpose()?;
+    let rules = if file.is_some() && args.segment {
+        let engine = segment::default_engine()?;
+        Some(segment::rules_for(engine, &args.from, segment::BadRules::Fail)?.0)
+    } else {
+        None
+    };
+    let queries = tmkit::ops::lookup::queries(
+        args.texts.clone(),
+        file.as_ref()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+        rules.as_ref(),
+    )?;
+    if queries.is_empty() {
         bail!("nothing to look up: give segments as arguments or --file FILE");
     }
-    let n = texts.len();
-    Ok((0..n)
-        .map(|i| Query {
-            text: texts[i].clone(),
-            prev: i.checked_sub(1).map(|p| texts[p].clone()),
-            next: texts.get(i + 1).cloned(),
-        })
-        .collect())
+    Ok(queries)
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
@@ -112,7 +78,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         super::require_langs(&[&store], "--to", &to)?;
     }
     if !store.index_ready()? {
-        rebuild(&mut store, ctx)?;
+        super::rebuild_index(&mut store, ctx)?;
     }
     let to_langs = to.clone();
     let config = LookupConfig {
@@ -136,39 +102,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         );
     }
     Ok(if found { EXIT_OK } else { EXIT_FINDINGS })
-}
-
-/// Builds the candidate index of a memory that lacks it, with a progress bar on a terminal.
-pub fn rebuild(store: &mut Store, ctx: &Ctx) -> anyhow::Result<()> {
-    store.ensure_writable(
-        "its lookup index is out of date (an older tmkit made it) and must be built once by \
-         someone who can write it (any lookup does it)",
-    )?;
-    let bar = if std::io::stderr().is_terminal() && !ctx.quiet {
-        let b = ProgressBar::new(0);
-        b.set_style(
-            ProgressStyle::with_template(
-                "building the lookup index [{bar:30}] {pos}/{len} units eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let mut writer = store.writer()?;
-    ensure_index(&mut writer, &|done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
-    })?;
-    writer.commit()?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok(())
 }
 
 fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use std::io::IsTerminal;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use tmkit::model::Limits;
 
@@ -238,6 +239,36 @@ pub fn require_langs(
 /// Reads a whole input file; errors name the file and the cause once (see `tmkit::error::io_cause`).
 pub fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| file_error(path, e))
+}
+
+/// The bytes of a file named on the command line, `-` meaning standard input, with the name that
+/// messages give it (`<stdin>` for standard input).
+pub fn read_input(path: &std::path::Path) -> anyhow::Result<(String, Vec<u8>)> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .context("<stdin>: cannot read")?;
+        return Ok(("<stdin>".to_string(), bytes));
+    }
+    Ok((path.display().to_string(), read_file(path)?))
+}
+
+/// Builds the lookup index of a memory that lacks it, with a progress bar on a terminal.
+pub fn rebuild_index(store: &mut tmkit::store::Store, ctx: &Ctx) -> anyhow::Result<()> {
+    let bar = output::progress_bar(
+        ctx,
+        "building the lookup index [{bar:30}] {pos}/{len} units eta {eta}",
+    );
+    tmkit::ops::lookup::rebuild_index(store, &|done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
 }
 
 /// A failed operation on the file `path`, in the one wording for its cause.

@@ -1,7 +1,7 @@
 //! Rendering for people (aligned tables, colours on a terminal) and for programs (JSON).
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 /// Makes text that comes from data (segments, terms, file names, values echoed in errors) safe
 /// to print on a terminal, the way ripgrep and git quote what they cannot show: a control
@@ -244,6 +244,21 @@ pub fn count(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A progress bar on standard error in `template` (indicatif's syntax), or `None` when standard
+/// error is not a terminal or `--quiet` is given: the one place that decides whether to show one.
+pub fn progress_bar(ctx: &super::Ctx, template: &str) -> Option<indicatif::ProgressBar> {
+    if ctx.quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    Some(bar)
 }
 
 #[cfg(test)]

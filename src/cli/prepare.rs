@@ -118,7 +118,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         let mut store = Store::open_existing(&ctx.db)?;
         if !store.index_ready()? {
-            super::lookup::rebuild(&mut store, ctx)?;
+            super::rebuild_index(&mut store, ctx)?;
         }
         stores.push(store);
     }

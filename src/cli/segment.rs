@@ -115,7 +115,9 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<i32> {
     {
         return Ok(code);
     }
-    let (name, bytes) = read_input(args.input.as_deref())?;
+    // No file, or `-`: standard input.
+    let (name, bytes) =
+        super::read_input(args.input.as_deref().unwrap_or(std::path::Path::new("-")))?;
     let result = match ops::segment_document(&bytes, &name, &rules)? {
         Some(doc) => doc,
         None => ops::segment_file(&bytes, &name, &rules, args.lossy)?,
@@ -175,28 +177,6 @@ fn stream(
         Err(ops::StreamError::Write(e)) => Err(e).context("writing output"),
         Err(ops::StreamError::Read(e)) => Err(e.into()),
     }
-}
-
-fn read_input(path: Option<&std::path::Path>) -> anyhow::Result<(String, Vec<u8>)> {
-    let mut bytes = Vec::new();
-    match path {
-        None => read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes)),
-        Some(p) if p.as_os_str() == "-" => {
-            read_stdin(&mut bytes).map(|()| ("<stdin>".to_string(), bytes))
-        }
-        Some(p) => {
-            let bytes = super::read_file(p)?;
-            Ok((p.display().to_string(), bytes))
-        }
-    }
-}
-
-fn read_stdin(buf: &mut Vec<u8>) -> anyhow::Result<()> {
-    std::io::stdin()
-        .lock()
-        .read_to_end(buf)
-        .context("<stdin>: cannot read")?;
-    Ok(())
 }
 
 /// Writes the segments of `text` in `format`: the whole output of `tmkit segment` for one input.

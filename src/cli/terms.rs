@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args as ClapArgs;
 use tmkit::ops::glossary as ops;
 use tmkit::store::Store;
@@ -47,13 +47,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let from = super::parse_lang("--from", &args.from)?;
     let to = super::parse_langs("--to", &args.to)?;
     let text = match &args.file {
-        Some(p) if p.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .context("<stdin>: cannot read")?;
-            s
+        Some(p) => {
+            let (name, bytes) = super::read_input(p)?;
+            super::utf8_text(bytes, std::path::Path::new(&name))?
         }
-        Some(p) => super::utf8_text(super::read_file(p)?, p)?,
         None => args.text.join(" "),
     };
     if text.trim().is_empty() {

@@ -588,3 +588,71 @@ fn context_matches(query: &Query, unit: &TranslationUnit) -> bool {
     };
     query.prev.as_deref().unwrap_or("") == prev && query.next.as_deref().unwrap_or("") == next
 }
+
+/// Builds the lookup index of a memory that lacks it or has one from an older tmkit, in one
+/// transaction, calling `progress(done, total)` as units are indexed. Refuses, saying why, a
+/// memory this user cannot write.
+pub fn rebuild_index(store: &mut Store, progress: &dyn Fn(u64, u64)) -> Result<()> {
+    store.ensure_writable(
+        "its lookup index is out of date (an older tmkit made it) and must be built once by \
+         someone who can write it (any lookup does it)",
+    )?;
+    let mut writer = store.writer()?;
+    crate::ops::import::ensure_index(&mut writer, progress)?;
+    writer.commit()
+}
+
+/// The queries of a file's text, each with its neighbours as context: the file's sentences cut by
+/// `rules` when given, else its lines (blank ones left out), after `texts` given on their own.
+/// `name` names the file in messages; a line or sentence over the segment limit is refused at its
+/// place.
+pub fn queries(
+    mut texts: Vec<String>,
+    file: Option<(&str, &[u8])>,
+    rules: Option<&crate::text::srx::RuleSet>,
+) -> Result<Vec<Query>> {
+    if let Some((name, bytes)) = file {
+        if let Some(rules) = rules {
+            let done = crate::ops::segment::segment_file(bytes, name, rules, false)?;
+            crate::ops::segment::refuse_long_segments(name, &done.text, &done.segments)?;
+            texts.extend(
+                done.segments
+                    .iter()
+                    .map(|s| s.text(&done.text).trim().to_string()),
+            );
+        } else {
+            let content =
+                std::str::from_utf8(bytes).map_err(
+                    |_| match crate::formats::decode::check_bytes(bytes, encoding_rs::UTF_8, 0) {
+                        Some(bad) => bad.to_error(name, "convert the file to UTF-8"),
+                        None => crate::Error::from(crate::ErrorKind::Invalid {
+                            what: "file",
+                            value: name.to_string(),
+                            reason: "it is not UTF-8 text".to_string(),
+                        }),
+                    },
+                )?;
+            let max = crate::model::Limits::current().max_segment_bytes;
+            let mut start = 0;
+            for line in content.split_inclusive('\n') {
+                if line.trim_end_matches(['\n', '\r']).len() > max {
+                    return Err(crate::ops::segment::too_long(name, content, start, max));
+                }
+                start += line.len();
+            }
+            texts.extend(
+                content
+                    .lines()
+                    .map(str::to_string)
+                    .filter(|l| !l.trim().is_empty()),
+            );
+        }
+    }
+    Ok((0..texts.len())
+        .map(|i| Query {
+            text: texts[i].clone(),
+            prev: i.checked_sub(1).map(|p| texts[p].clone()),
+            next: texts.get(i + 1).cloned(),
+        })
+        .collect())
+}

@@ -115,3 +115,29 @@ fn a_glossary_file_can_be_used_without_importing_it() {
     assert_eq!(v[0]["translations"]["zh-CN"][0], "王毅");
     assert!(!w.db().exists(), "nothing was imported");
 }
+
+#[test]
+fn text_from_standard_input_is_read_like_a_file() {
+    let w = with_glossary();
+    let run = |input: &[u8]| {
+        use std::io::Write;
+        let mut child = w
+            .command(["terms", "--file", "-", "--format", "json"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("The Genron NPO met.\n".as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["term"], "Genron NPO");
+    // Bytes that are not UTF-8 are refused at their place, as in a file.
+    let out = run(b"The Genron\xff NPO met.\n");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:1:11: byte FF is not valid UTF-8"), "{err}");
+}
