@@ -90,6 +90,56 @@ impl Bits16 {
     }
 }
 
+/// Which numbers occur more than once among those inserted, nearly: two bit sets (seen once, seen
+/// again) at 16 bits per expected item. A number inserted twice is always reported repeated; one
+/// inserted once is reported repeated only when it shares its bit with another (about one in
+/// sixteen when as many numbers as expected go in). Lets a grouping pass over the numbers that
+/// nothing else has, most of them, without sorting or hashing them into a table.
+pub struct RepeatFilter {
+    once: Vec<u64>,
+    twice: Vec<u64>,
+    mask: usize,
+}
+
+impl RepeatFilter {
+    /// A filter sized for `items` numbers.
+    pub fn new(items: usize) -> RepeatFilter {
+        let bits = (items.saturating_mul(16)).next_power_of_two().max(64);
+        RepeatFilter {
+            once: vec![0; bits / 64],
+            twice: vec![0; bits / 64],
+            mask: bits - 1,
+        }
+    }
+
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(GOLDEN) >> 17) as usize & self.mask
+    }
+
+    /// Counts `k` in.
+    pub fn insert(&mut self, k: u64) {
+        let b = self.slot(k);
+        let bit = 1 << (b % 64);
+        if self.once[b / 64] & bit != 0 {
+            self.twice[b / 64] |= bit;
+        } else {
+            self.once[b / 64] |= bit;
+        }
+    }
+
+    /// Whether `k` may have been inserted more than once (it surely was not when false).
+    pub fn maybe_repeated(&self, k: u64) -> bool {
+        let b = self.slot(k);
+        self.twice[b / 64] & (1 << (b % 64)) != 0
+    }
+
+    /// Empties the filter, keeping its size.
+    pub fn clear(&mut self) {
+        self.once.fill(0);
+        self.twice.fill(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +232,35 @@ mod tests {
         assert!(!SET.contains(0x10000 + b'(' as usize));
         assert_eq!(Bits16::pair("（".as_bytes(), 0), 0xEFBC);
         assert_eq!(Bits16::pair(b"(", 0), 0x2800);
+    }
+
+    #[test]
+    fn a_repeat_filter_never_misses_a_repeat_and_rarely_flags_a_single() {
+        let n = 50_000;
+        let mut filter = RepeatFilter::new(n);
+        let mut x = GOLDEN;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let singles: Vec<u64> = (0..n - 1000).map(|_| next()).collect();
+        let repeats: Vec<u64> = (0..500).map(|_| next()).collect();
+        for &k in singles.iter().chain(&repeats).chain(&repeats) {
+            filter.insert(k);
+        }
+        assert!(repeats.iter().all(|&k| filter.maybe_repeated(k)));
+        let false_alarms = singles
+            .iter()
+            .filter(|&&k| filter.maybe_repeated(k))
+            .count();
+        assert!(
+            false_alarms < singles.len() / 8,
+            "{false_alarms} of {}",
+            singles.len()
+        );
+        filter.clear();
+        assert!(repeats.iter().all(|&k| !filter.maybe_repeated(k)));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod grams;
+pub mod groups;
 pub mod qa;
 pub mod score;
 pub mod termbase;

@@ -16,6 +16,7 @@ use crate::formats::{tmx, xliff};
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
+use crate::matching::groups::{Grouped, differing_groups};
 use crate::matching::qa::{Checker, JaPunctuation};
 use crate::matching::score::{Prepared, score};
 use crate::matching::termbase::{SourceTerms, Termbase};
@@ -318,14 +319,10 @@ fn consistency_key(s: &str) -> u64 {
 }
 
 /// What the first reading keeps of a pair with a translation (`None` for one without): its
-/// language (numbered by the caller), its place `idx`, and the hashes of its texts.
+/// language (numbered by the caller) and the hashes of its texts (its place is its place in the
+/// list).
 /// `last_source` keeps the hash of the last unit's source: a unit's targets share it.
-fn seen_pair(
-    p: &Pair<'_>,
-    lang: u32,
-    idx: usize,
-    last_source: &mut (Option<i64>, u64),
-) -> Option<Seen> {
+fn seen_pair(p: &Pair<'_>, lang: u32, last_source: &mut (Option<i64>, u64)) -> Option<Seen> {
     if p.target.trim().is_empty() {
         return None;
     }
@@ -337,7 +334,6 @@ fn seen_pair(
         k
     };
     Some(Seen {
-        idx: idx as u32,
         lang,
         source,
         target: consistency_key(p.target),
@@ -348,8 +344,6 @@ fn seen_pair(
 #[derive(Clone, Copy)]
 struct Seen {
     lang: u32,
-    /// The pair's place in reading order.
-    idx: u32,
     source: u64,
     target: u64,
 }
@@ -642,17 +636,14 @@ fn check_memory_in_blocks(
                 memory_pairs(reader, &tags, block_ids(k, blocks, block), &mut |p| {
                     // Languages are numbered by their place among the memory's.
                     let lang = tags.iter().position(|t| t.1 == *p.lang).unwrap_or(0) as u32;
-                    pairs.extend(seen_pair(p, lang, 0, &mut last_source));
+                    pairs.extend(seen_pair(p, lang, &mut last_source));
                     Ok(())
                 })?;
                 Ok(pairs)
             },
             &mut |pairs: Vec<Seen>| {
                 starts.push(seen.len());
-                for mut s in pairs {
-                    s.idx = seen.len() as u32;
-                    seen.push(s);
-                }
+                seen.extend(pairs);
                 Ok(())
             },
         )?;
@@ -769,7 +760,7 @@ impl Consistency {
                     langs.len() - 1
                 }
             } as u32;
-            seen.extend(seen_pair(p, lang, seen.len(), &mut last_source));
+            seen.extend(seen_pair(p, lang, &mut last_source));
             Ok(())
         })?;
         Consistency::complete(seen, store, input, config)
@@ -883,75 +874,15 @@ impl Consistency {
 /// Whether each pair is in a group of pairs with the same source (and language) but different
 /// translations, and in a group with the same translation but different sources.
 fn inconsistent_groups(seen: &[Seen]) -> Vec<(bool, bool)> {
-    // Group the pairs by (language, source) and by (language, target), sorting instead of
-    // hashing: a group with more than one distinct other side is inconsistent. A pair whose key
-    // no other pair has is in a group of one: a bit filter finds the keys seen more than once
-    // (and, by chance, about one in sixteen of the others), and only their pairs are sorted.
-    let mut flagged: Vec<(bool, bool)> = vec![(false, false); seen.len()];
-    let bits = (seen.len() * 16).next_power_of_two().max(64);
-    let slot = |k: u64| (k.wrapping_mul(crate::bits::GOLDEN) >> 17) as usize & (bits - 1);
-    let mut once = vec![0u64; bits / 64];
-    let mut twice = vec![0u64; bits / 64];
-    let mut repeated: Vec<Seen> = Vec::new();
-    for by_source in [true, false] {
-        let key = |s: &Seen| {
-            if by_source {
-                (s.lang, s.source, s.target)
-            } else {
-                (s.lang, s.target, s.source)
-            }
-        };
-        // One number made of the language and the grouping side.
-        let number = |s: &Seen| {
-            let side = if by_source { s.source } else { s.target };
-            side ^ (u64::from(s.lang) + 1).wrapping_mul(crate::bits::GOLDEN)
-        };
-        once.fill(0);
-        twice.fill(0);
-        for s in seen.iter() {
-            let b = slot(number(s));
-            if once[b / 64] & (1 << (b % 64)) != 0 {
-                twice[b / 64] |= 1 << (b % 64);
-            } else {
-                once[b / 64] |= 1 << (b % 64);
-            }
-        }
-        repeated.clear();
-        repeated.extend(seen.iter().filter(|s| {
-            let b = slot(number(s));
-            twice[b / 64] & (1 << (b % 64)) != 0
-        }));
-        // A group's pairs come together, in no particular order inside it (which the test below
-        // does not need).
-        repeated.sort_unstable_by_key(number);
-        let sorted = &repeated;
-        let mut start = 0;
-        while start < sorted.len() {
-            let (lang, group, first_other) = key(&sorted[start]);
-            let mut end = start + 1;
-            let mut differ = false;
-            while end < sorted.len() {
-                let (l, g, other) = key(&sorted[end]);
-                if (l, g) != (lang, group) {
-                    break;
-                }
-                differ |= other != first_other;
-                end += 1;
-            }
-            if differ {
-                for s in &sorted[start..end] {
-                    let f = &mut flagged[s.idx as usize];
-                    if by_source {
-                        f.0 = true;
-                    } else {
-                        f.1 = true;
-                    }
-                }
-            }
-            start = end;
-        }
-    }
-    flagged
+    let by_source = differing_groups(seen.len(), |i| Grouped {
+        group: (seen[i].lang, seen[i].source),
+        member: seen[i].target,
+    });
+    let by_target = differing_groups(seen.len(), |i| Grouped {
+        group: (seen[i].lang, seen[i].target),
+        member: seen[i].source,
+    });
+    by_source.into_iter().zip(by_target).collect()
 }
 
 /// Every per-pair check: the termbase's (`term`, `forbidden-term`) and the others (numbers,

@@ -139,5 +139,8 @@ fn text_from_standard_input_is_read_like_a_file() {
     let out = run(b"The Genron\xff NPO met.\n");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("<stdin>:1:11: byte FF is not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("<stdin>:1:11: byte FF is not valid UTF-8"),
+        "{err}"
+    );
 }
