@@ -149,7 +149,7 @@ fn document_kit(name: &str, bytes: Vec<u8>, extracted: Extracted, dir: &Path) ->
             score: 100,
             source: seg.text.clone(),
             target: text,
-            target_lang: "zh-CN".to_string(),
+            target_lang: Lang::parse("zh-CN").unwrap(),
             origin: None,
             changed: None,
             tuid: None,
@@ -474,7 +474,7 @@ fn check_read_back(kit: &Kit, project: &Path) {
         doc.kind,
         &doc.bytes,
         &doc.extracted.blocks,
-        &kit.from,
+        kit.from.as_str(),
         &segments,
     )
     .unwrap();
@@ -482,7 +482,7 @@ fn check_read_back(kit: &Kit, project: &Path) {
         doc.kind,
         &doc.bytes,
         &doc.extracted.blocks,
-        &kit.from,
+        kit.from.as_str(),
         &segments,
     )
     .unwrap();

@@ -141,8 +141,12 @@ fn render(results: &[QueryResult], to: &[Lang], style: Style) -> String {
             // In the order of --to.
             for want in to {
                 for (lang, text) in &m.targets {
-                    if Lang::parse(lang).is_ok_and(|l| want.matches(&l)) {
-                        out.push_str(&format!("       {:<6} {}\n", safe(lang), safe(text)));
+                    if want.matches(lang) {
+                        out.push_str(&format!(
+                            "       {:<6} {}\n",
+                            safe(lang.as_str()),
+                            safe(text)
+                        ));
                     }
                 }
             }

@@ -117,8 +117,8 @@ pub struct FinalFinding {
 /// What finish did for one target language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LangReport {
-    /// The target language tag.
-    pub lang: String,
+    /// The target language.
+    pub lang: Lang,
     /// The document written (relative to the output folder), or to be written.
     pub file: String,
     /// Whether the document was written (false when code faults stopped finish).
@@ -444,7 +444,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
             _ => None,
         };
         let mut report = LangReport {
-            lang: lang.to_string(),
+            lang: lang.clone(),
             file: output_name(&manifest.article, &manifest.from, lang.as_str(), kind),
             written: false,
             total: Count::default(),

@@ -44,10 +44,10 @@ pub struct Match {
     pub score: u8,
     /// The matched unit's source text.
     pub source: String,
-    /// The language tag of that source.
-    pub source_lang: String,
-    /// Translations by language tag.
-    pub targets: BTreeMap<String, String>,
+    /// The language of that source.
+    pub source_lang: Lang,
+    /// Translations by language.
+    pub targets: BTreeMap<Lang, String>,
     /// The file the unit was imported from.
     pub origin: Option<String>,
     /// When the unit was last changed (else created), as written in the TMX.
@@ -528,7 +528,7 @@ impl<'a> Lookup<'a> {
                 .iter()
                 .find(|v| to.matches(&v.lang) && !self.config.from.matches(&v.lang))
             {
-                targets.insert(v.lang.to_string(), v.text.clone());
+                targets.insert(v.lang.clone(), v.text.clone());
             }
         }
         if targets.is_empty() {
@@ -556,7 +556,7 @@ impl<'a> Lookup<'a> {
         Some(Match {
             score: value,
             source: v.text.clone(),
-            source_lang: v.lang.to_string(),
+            source_lang: v.lang.clone(),
             targets,
             origin,
             changed: unit

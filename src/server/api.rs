@@ -348,7 +348,7 @@ async fn tmserver_unit(
             let target = m
                 .targets
                 .iter()
-                .find(|(l, _)| Lang::parse(l).is_ok_and(|l| to.matches(&l) || l.matches(&to)))
+                .find(|(l, _)| to.matches(l) || l.matches(&to))
                 .map(|(_, t)| t.clone());
             if let Some(target) = target {
                 let q = f64::from(m.score.min(100));

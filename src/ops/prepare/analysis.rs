@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::error::{ErrorKind, Result};
+use crate::model::Lang;
 
 /// A match band. The order is the order of the analysis table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -221,8 +222,8 @@ pub struct BandCount {
 /// The analysis for one target language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LangAnalysis {
-    /// The target language tag.
-    pub lang: String,
+    /// The target language.
+    pub lang: Lang,
     /// One row per band, in [`Band::ALL`] order (bands with nothing in them included).
     pub bands: Vec<BandCount>,
     /// The sum of every band.
@@ -258,7 +259,7 @@ impl Tally {
         r.2 += chars;
     }
 
-    pub(crate) fn finish(&self, lang: &str, rates: &Rates) -> LangAnalysis {
+    pub(crate) fn finish(&self, lang: &Lang, rates: &Rates) -> LangAnalysis {
         let round = |v: f64| (v * 100.0).round() / 100.0;
         let mut total = BandCount {
             band: "total".to_string(),
@@ -291,7 +292,7 @@ impl Tally {
             round(weighted / total.words as f64)
         };
         LangAnalysis {
-            lang: lang.to_string(),
+            lang: lang.clone(),
             bands,
             total,
         }
@@ -370,7 +371,7 @@ mod tests {
         t.add(Band::Exact, 10, 50);
         t.add(Band::NoMatch, 20, 100);
         t.add(Band::Repetition, 10, 50);
-        let a = t.finish("zh-CN", &Rates::default());
+        let a = t.finish(&Lang::parse("zh-CN").unwrap(), &Rates::default());
         assert_eq!(a.total.words, 40);
         assert_eq!(a.total.segments, 3);
         // 10 * 0.1 + 20 * 1 + 10 * 0.1

@@ -35,11 +35,11 @@ pub fn stem(kit: &Kit) -> String {
 /// `x-match-score`. Segments without any pretranslation have the source alone.
 pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
     let options = WriterOptions {
-        srclang: kit.from.clone(),
+        srclang: kit.from.to_string(),
         ..WriterOptions::default()
     };
     let mut w = Writer::new(out, &options)?;
-    let from = Lang::parse(&kit.from)?;
+    let from = kit.from.clone();
     let stem = stem(kit);
     for (i, seg) in kit.segments.iter().enumerate() {
         if seg.repetition_of.is_some() {
@@ -65,7 +65,7 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
             let (Some(target), Some(best)) = (&lev.target, lev.matches.first()) else {
                 continue;
             };
-            let mut v = Variant::new(Lang::parse(&lev.lang)?, target.clone());
+            let mut v = Variant::new(lev.lang.clone(), target.clone());
             v.markup = lev.target_markup.clone();
             v.extras.push(prop("x-match-score", best.score.to_string()));
             unit.variants.push(v);
@@ -90,10 +90,10 @@ pub fn write_tmx<W: Write>(kit: &Kit, out: W) -> Result<W> {
 /// between segments is kept in each unit's context group, so the article is rebuilt from the file
 /// alone.
 pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> {
-    let lang = Lang::parse(&kit.to[lang_index])?;
+    let lang = kit.to[lang_index].clone();
     let file = xliff::File {
         original: kit.name.clone(),
-        source_lang: Lang::parse(&kit.from)?,
+        source_lang: kit.from.clone(),
         target_lang: Some(lang.clone()),
         datatype: kit
             .document
@@ -200,7 +200,7 @@ pub fn write_xliff<W: Write>(kit: &Kit, lang_index: usize, out: W) -> Result<W> 
                 origin: Some("tmkit".to_string()),
                 source: Some(xliff::Content::plain(m.source.clone())),
                 target: xliff::Content::plain(m.target.clone()),
-                lang: Lang::parse(&m.target_lang).ok(),
+                lang: Some(m.target_lang.clone()),
             });
         }
         if codes_to_place {
@@ -320,8 +320,8 @@ impl Manifest {
                 .document
                 .as_ref()
                 .and_then(|d| d.options.encoding.clone()),
-            from: kit.from.clone(),
-            to: kit.to.clone(),
+            from: kit.from.to_string(),
+            to: kit.to.iter().map(Lang::to_string).collect(),
             xliff: kit.to.iter().map(|l| format!("{stem}.{l}.xlf")).collect(),
             omegat: (0..kit.to.len())
                 .map(|i| super::omegat::project_dir_name(kit, i))

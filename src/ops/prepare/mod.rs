@@ -63,9 +63,9 @@ pub struct KitTerm {
     /// Index into [`Kit::glossary`].
     pub entry: usize,
     /// Approved (preferred, then admitted) translations per target language, in `--to` order.
-    pub translations: Vec<(String, Vec<String>)>,
+    pub translations: Vec<(Lang, Vec<String>)>,
     /// Forbidden translations per target language.
-    pub forbidden: Vec<(String, Vec<String>)>,
+    pub forbidden: Vec<(Lang, Vec<String>)>,
 }
 
 /// The terms of a segment as a kit shows them, with translations in `to`.
@@ -83,7 +83,7 @@ pub fn kit_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<KitTerm> {
                 .iter()
                 .map(|l| {
                     (
-                        l.to_string(),
+                        l.clone(),
                         termbase
                             .approved(h.entry, l)
                             .into_iter()
@@ -96,7 +96,7 @@ pub fn kit_terms(termbase: &Termbase, text: &str, to: &[Lang]) -> Vec<KitTerm> {
                 .iter()
                 .map(|l| {
                     (
-                        l.to_string(),
+                        l.clone(),
                         termbase
                             .forbidden(h.entry, l)
                             .into_iter()
@@ -118,8 +118,8 @@ pub struct KitMatch {
     pub source: String,
     /// The matched unit's translation in this language.
     pub target: String,
-    /// The target's language tag as stored.
-    pub target_lang: String,
+    /// The target's language as stored.
+    pub target_lang: Lang,
     /// The file the unit was imported from.
     pub origin: Option<String>,
     /// When the unit was last changed (else created), as written in the TMX.
@@ -133,8 +133,8 @@ pub struct KitMatch {
 /// A segment's leverage in one target language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Leverage {
-    /// The target language tag.
-    pub lang: String,
+    /// The target language.
+    pub lang: Lang,
     /// The band the segment is counted in.
     pub band: Band,
     /// The best score found (50 and up), whatever `--min` says.
@@ -220,10 +220,10 @@ pub struct KitDocument {
 pub struct Kit {
     /// The article's file name (no directories), e.g. `beijing-tokyo-forum.en.txt`.
     pub name: String,
-    /// The article's language tag.
-    pub from: String,
-    /// The target language tags, in `--to` order.
-    pub to: Vec<String>,
+    /// The article's language.
+    pub from: Lang,
+    /// The target languages, in `--to` order.
+    pub to: Vec<Lang>,
     /// The lowest score put into a target as a pretranslation.
     pub min: u8,
     /// The article's text (UTF-8); segments and gaps rebuild it exactly.
@@ -369,11 +369,7 @@ pub fn prepare(
         for (li, lang) in config.to.iter().enumerate() {
             let mut kit_matches: Vec<KitMatch> = Vec::new();
             for m in &matches {
-                let Some((tl, target)) = m
-                    .targets
-                    .iter()
-                    .find(|(tl, _)| Lang::parse(tl).is_ok_and(|tl| lang.matches(&tl)))
-                else {
+                let Some((tl, target)) = m.targets.iter().find(|(tl, _)| lang.matches(tl)) else {
                     continue;
                 };
                 if kit_matches
@@ -415,7 +411,7 @@ pub fn prepare(
                 None => Vec::new(),
             };
             let mut lev = Leverage {
-                lang: lang.to_string(),
+                lang: lang.clone(),
                 band,
                 best_score,
                 target,
@@ -455,13 +451,13 @@ pub fn prepare(
             .to
             .iter()
             .zip(&tallies)
-            .map(|(l, t)| t.finish(l.as_str(), &config.rates))
+            .map(|(l, t)| t.finish(l, &config.rates))
             .collect(),
     };
     Ok(Kit {
         name: name.to_string(),
-        from: config.from.to_string(),
-        to: config.to.iter().map(|l| l.to_string()).collect(),
+        from: config.from.clone(),
+        to: config.to.clone(),
         min: config.min,
         text,
         segments: out,

@@ -132,7 +132,7 @@ pub fn project_dir_name(kit: &Kit, lang_index: usize) -> String {
         0 => format!("{stem}.omegat"),
         i => format!(
             "{stem}.{}.omegat",
-            kit.to.get(i).map_or("unknown", String::as_str)
+            kit.to.get(i).map_or("unknown", Lang::as_str)
         ),
     }
 }
@@ -179,8 +179,8 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
         }
         .into());
     };
-    let from_lang = Lang::parse(&kit.from)?;
-    let to_lang = Lang::parse(to)?;
+    let from_lang = kit.from.clone();
+    let to_lang = to.clone();
     let file_name = article_file_name(&kit.name);
     let stem = article_stem(&file_name);
     for sub in [
@@ -201,7 +201,7 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
         project_file(&kit.from, to).as_bytes(),
     )?;
     let engine = default_engine()?;
-    let rules = engine.rules_for(&kit.from)?;
+    let rules = engine.rules_for(kit.from.as_str())?;
     let document = kit
         .document
         .as_ref()
@@ -245,11 +245,11 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
     write_file(&dir.join("omegat/segmentation.conf"), conf.as_bytes())?;
     write_file(
         &dir.join("tm/auto").join(format!("{stem}.tmx")),
-        &tmx_bytes(&auto, &kit.from)?,
+        &tmx_bytes(&auto, kit.from.as_str())?,
     )?;
     write_file(
         &dir.join("tm").join(format!("{stem}-fuzzy.tmx")),
-        &tmx_bytes(&fuzzy, &kit.from)?,
+        &tmx_bytes(&fuzzy, kit.from.as_str())?,
     )?;
     write_file(
         &dir.join("glossary/glossary.txt"),
@@ -272,9 +272,8 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// OmegaT's tokenizer class for a language (what OmegaT 3.6 itself picks for en, zh and ja).
-fn tokenizer(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
+fn tokenizer(lang: &Lang) -> &'static str {
+    match lang.primary() {
         "en" => "org.omegat.tokenizer.LuceneEnglishTokenizer",
         "zh" => "org.omegat.tokenizer.LuceneSmartChineseTokenizer",
         "ja" => "org.omegat.tokenizer.LuceneJapaneseTokenizer",
@@ -284,7 +283,7 @@ fn tokenizer(lang: &str) -> &'static str {
 }
 
 /// `omegat.project` as OmegaT 3.6 writes it (`ProjectFileStorage.writeProjectFile`).
-fn project_file(from: &str, to: &str) -> String {
+fn project_file(from: &Lang, to: &Lang) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
     out.push_str("<omegat>\n    <project version=\"1.0\">\n");
@@ -311,8 +310,8 @@ fn project_file(from: &str, to: &str) -> String {
         let _ = writeln!(out, "        <{tag}>__DEFAULT__</{tag}>");
     }
     for (tag, value) in [
-        ("source_lang", from),
-        ("target_lang", to),
+        ("source_lang", from.as_str()),
+        ("target_lang", to.as_str()),
         ("source_tok", tokenizer(from)),
         ("target_tok", tokenizer(to)),
         ("sentence_seg", "true"),
@@ -643,9 +642,9 @@ struct OmegatRule {
 fn segmentation_conf(kit: &Kit, article_rules: Vec<OmegatRule>) -> Result<String> {
     let engine = default_engine()?;
     let rules = engine.srx();
-    let chosen = engine.language_rules_for(&kit.from)?;
+    let chosen = engine.language_rules_for(kit.from.as_str())?;
     let mut maps: Vec<(String, String, Vec<OmegatRule>)> = Vec::new();
-    let lang_pattern = format!("{}.*", regex_literal(primary(&kit.from)));
+    let lang_pattern = format!("{}.*", regex_literal(kit.from.primary()));
     if !article_rules.is_empty() {
         maps.push((
             format!("tmkit: {}", kit.name),
@@ -655,10 +654,6 @@ fn segmentation_conf(kit: &Kit, article_rules: Vec<OmegatRule>) -> Result<String
     }
     maps.extend(converted_maps(rules, &chosen, &lang_pattern));
     Ok(srx_bean_xml(&maps))
-}
-
-fn primary(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
 /// The language rules `chosen` (indices into `rules.language_rules`), converted, each under a
@@ -2492,7 +2487,7 @@ mod tests {
             ),
         ];
         for ((from, to), expected) in table {
-            let file = project_file(from, to);
+            let file = project_file(&Lang::parse(from).unwrap(), &Lang::parse(to).unwrap());
             for line in expected.iter().chain(&[
                 "<sentence_seg>true</sentence_seg>",
                 "<support_default_translations>true</support_default_translations>",

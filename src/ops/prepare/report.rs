@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::{Band, Kit, KitSegment, KitTerm, LangAnalysis, Leverage};
 use crate::matching::diff::Piece;
-use crate::model::{Finding, Severity};
+use crate::model::{ChineseScript, Finding, Lang, Severity};
 
 /// Writes into a `String`, which cannot fail.
 macro_rules! put {
@@ -80,7 +80,7 @@ fn header(out: &mut String, kit: &Kit) {
     let targets: Vec<String> = kit
         .to
         .iter()
-        .map(|l| format!("{} ({})", esc(lang_name(l)), esc(l)))
+        .map(|l| format!("{} ({})", esc(lang_name(l)), esc(l.as_str())))
         .collect();
     put!(
         out,
@@ -94,7 +94,7 @@ fn header(out: &mut String, kit: &Kit) {
          </dl>\n",
         esc(&kit.name),
         esc(lang_name(&kit.from)),
-        esc(&kit.from),
+        esc(kit.from.as_str()),
         targets.join(", "),
         kit.segments.len(),
         words,
@@ -143,9 +143,9 @@ fn analysis_table(out: &mut String, kit: &Kit, l: &LangAnalysis) {
          <thead><tr><th scope=\"col\">Band</th><th scope=\"col\">Segments</th>\
          <th scope=\"col\">Words</th><th scope=\"col\" class=\"ch\">Characters</th><th scope=\"col\">Rate</th>\
          <th scope=\"col\">Weighted words</th></tr></thead>\n<tbody>\n",
-        esc(&kit.from),
+        esc(kit.from.as_str()),
         esc(lang_name(&l.lang)),
-        lang = esc(&l.lang),
+        lang = esc(l.lang.as_str()),
     );
     for (row, band) in l.bands.iter().zip(Band::ALL) {
         put!(
@@ -209,7 +209,7 @@ fn chart(out: &mut String, languages: &[LangAnalysis]) {
              chart-d{i}\" width=\"100%\" height=\"28\"><title id=\"chart-t{i}\">Words per match band, \
              {lang}</title><desc id=\"chart-d{i}\">{}</desc>\n",
             esc(&parts.join(", ")),
-            lang = esc(&l.lang),
+            lang = esc(l.lang.as_str()),
         );
         let total = l.total.words.max(1) as f64;
         let mut x = 0.0;
@@ -223,7 +223,7 @@ fn chart(out: &mut String, languages: &[LangAnalysis]) {
                 "<rect data-band=\"{}\" x=\"{x:.3}%\" y=\"0\" width=\"{share:.3}%\" height=\"28\">\
                  <title>{}, {}: {} ({share:.1}%)</title></rect>\n",
                 band.name(),
-                esc(&l.lang),
+                esc(l.lang.as_str()),
                 esc(band.label()),
                 plural(row.words, "word"),
             );
@@ -259,12 +259,17 @@ fn article(out: &mut String, kit: &Kit) {
          <h2 id=\"article-h\">Article</h2>\n<div class=\"row colhead\" aria-hidden=\"true\">\
          <div lang=\"{}\">{} ({})</div>",
         kit.to.len() + 1,
-        esc(&kit.from),
+        esc(kit.from.as_str()),
         esc(lang_name(&kit.from)),
-        esc(&kit.from)
+        esc(kit.from.as_str())
     );
     for l in &kit.to {
-        put!(out, "<div>{} ({})</div>", esc(lang_name(l)), esc(l));
+        put!(
+            out,
+            "<div>{} ({})</div>",
+            esc(lang_name(l)),
+            esc(l.as_str())
+        );
     }
     out.push_str("</div>\n");
     let mut paragraph = None;
@@ -297,8 +302,8 @@ fn segment_row(out: &mut String, kit: &Kit, seg: &KitSegment) {
          <div class=\"cell-head\"><a class=\"num\" href=\"#seg-{id}\">#{id}</a>\
          <span class=\"cell-lang\">{}</span><span class=\"count\">{}</span></div>",
         if seg.heading { " heading" } else { "" },
-        esc(&kit.from),
-        esc(&kit.from),
+        esc(kit.from.as_str()),
+        esc(kit.from.as_str()),
         plural(seg.words, "word"),
         id = seg.id,
     );
@@ -376,14 +381,14 @@ fn term_list(out: &mut String, kit: &Kit, seg: &KitSegment) {
         put!(items, "<li><b>{}</b>", esc(&t.term));
         for lang in &kit.to {
             let approved = translations_for(&t.translations, lang);
-            put!(items, " <span class=\"tl\">{}</span> ", esc(lang));
+            put!(items, " <span class=\"tl\">{}</span> ", esc(lang.as_str()));
             if approved.is_empty() {
                 items.push_str("<span class=\"none\">—</span>");
             } else {
                 put!(
                     items,
                     "<span lang=\"{}\">{}</span>",
-                    esc(lang),
+                    esc(lang.as_str()),
                     esc(&approved.join("、"))
                 );
             }
@@ -392,7 +397,7 @@ fn term_list(out: &mut String, kit: &Kit, seg: &KitSegment) {
                 put!(
                     items,
                     " <span class=\"not\">not <s lang=\"{}\" title=\"forbidden\">{}</s></span>",
-                    esc(lang),
+                    esc(lang.as_str()),
                     esc(&forbidden.join("、"))
                 );
             }
@@ -415,15 +420,14 @@ fn term_list(out: &mut String, kit: &Kit, seg: &KitSegment) {
 }
 
 /// The translations listed for `lang` (exact tag first, then the same tag in another case).
-fn translations_for<'a>(list: &'a [(String, Vec<String>)], lang: &str) -> &'a [String] {
+fn translations_for<'a>(list: &'a [(Lang, Vec<String>)], lang: &Lang) -> &'a [String] {
     list.iter()
         .find(|(l, _)| l == lang)
-        .or_else(|| list.iter().find(|(l, _)| l.eq_ignore_ascii_case(lang)))
         .map_or(&[], |(_, t)| t.as_slice())
 }
 
 fn target_cell(out: &mut String, kit: &Kit, seg: &KitSegment, lev: &Leverage) {
-    let lang = esc(&lev.lang);
+    let lang = esc(lev.lang.as_str());
     put!(
         out,
         "<div class=\"cell tgt\" lang=\"{lang}\" data-lang=\"{lang}\"><div class=\"cell-head\">\
@@ -478,14 +482,14 @@ fn target_cell(out: &mut String, kit: &Kit, seg: &KitSegment, lev: &Leverage) {
             "<div class=\"match\"><p class=\"label\" lang=\"en\">{}% match: what changes from \
              the memory's source to this segment</p><p class=\"diff\" lang=\"{}\">",
             m.score,
-            esc(&kit.from)
+            esc(kit.from.as_str())
         );
         diff_html(out, &m.diff, &m.source);
         put!(
             out,
             "</p><p class=\"matched\"><span class=\"label\" lang=\"en\">Memory source</span> \
              <span lang=\"{}\">{}</span></p>",
-            esc(&kit.from),
+            esc(kit.from.as_str()),
             esc(&m.source)
         );
         if lev.target.is_none() {
@@ -535,7 +539,7 @@ fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
         "<span class=\"badge\" data-score=\"{score}\" data-band=\"{}\" data-lang=\"{}\" \
          title=\"{}\">{}</span>",
         lev.band.name(),
-        esc(&lev.lang),
+        esc(lev.lang.as_str()),
         esc(&format!("Counted as {}", lev.band.label())),
         esc(&label)
     );
@@ -740,21 +744,16 @@ fn changed(out: &mut String, piece: &str, open: &str, close: &str) {
 }
 
 /// A readable name for the languages tmkit works with; the tag itself for others.
-fn lang_name(tag: &str) -> &str {
-    let lower = tag.to_ascii_lowercase();
-    let primary = lower.split(['-', '_']).next().unwrap_or("");
-    match primary {
+fn lang_name(lang: &Lang) -> &str {
+    match lang.primary() {
         "en" => "English",
         "ja" => "Japanese",
-        "zh" if ["-hant", "-tw", "-hk", "-mo"]
-            .iter()
-            .any(|s| lower.contains(s)) =>
-        {
+        "zh" if lang.chinese_script() == Some(ChineseScript::Traditional) => {
             "Chinese (Traditional)"
         }
         "zh" => "Chinese (Simplified)",
         "ko" => "Korean",
-        _ => tag,
+        _ => lang.as_str(),
     }
 }
 
@@ -921,7 +920,7 @@ mod tests {
 
     fn leverage(lang: &str, band: Band, best: Option<u8>, target: Option<&str>) -> Leverage {
         Leverage {
-            lang: lang.to_string(),
+            lang: Lang::parse(lang).unwrap(),
             band,
             best_score: best,
             target: target.map(str::to_string),
@@ -953,8 +952,8 @@ mod tests {
     fn kit(segments: Vec<KitSegment>) -> Kit {
         Kit {
             name: "a.en.txt".to_string(),
-            from: "en".to_string(),
-            to: vec!["zh-CN".to_string(), "ja-JP".to_string()],
+            from: Lang::parse("en").unwrap(),
+            to: vec![Lang::parse("zh-CN").unwrap(), Lang::parse("ja-JP").unwrap()],
             min: 75,
             text: String::new(),
             segments,
@@ -978,8 +977,8 @@ mod tests {
             term: text.to_string(),
             entry: 0,
             translations: vec![
-                ("zh-CN".to_string(), vec![zh.to_string()]),
-                ("ja-JP".to_string(), vec![ja.to_string()]),
+                (Lang::parse("zh-CN").unwrap(), vec![zh.to_string()]),
+                (Lang::parse("ja-JP").unwrap(), vec![ja.to_string()]),
             ],
             forbidden: Vec::new(),
         }
@@ -1158,7 +1157,7 @@ mod tests {
             score: 88,
             source: "China and Japan can strengthen trade.".to_string(),
             target: "中日可以加强贸易。".to_string(),
-            target_lang: "zh-CN".to_string(),
+            target_lang: Lang::parse("zh-CN").unwrap(),
             origin: None,
             changed: Some("20201208T031500Z".to_string()),
             tuid: Some("btf-9".to_string()),
