@@ -28,11 +28,13 @@
 //! backtracking on the same windows). A rule that cannot be compiled at all is reported with its
 //! file, line, rule and pattern; the caller decides whether that is fatal.
 //!
-//! Depends only on `model` and `error`; no I/O.
+//! Depends only on `model` and `error` (and `formats::xml::is_xml_char` for the Java literals
+//! OmegaT's rules files hold); no I/O.
 
 mod dfa;
 mod hir;
 mod java;
+mod to_java;
 
 use std::sync::{Arc, OnceLock};
 
@@ -43,6 +45,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{SrxPosition, SrxRules};
 
 pub use java::translate as translate_java_regex;
+pub(crate) use to_java::{java_after, java_before, regex_literal};
 
 /// Bytes of text before a candidate that `beforebreak` may look at (regex-automata rules).
 pub const BEFORE_WINDOW: usize = 512;
