@@ -28,8 +28,7 @@
 //! backtracking on the same windows). A rule that cannot be compiled at all is reported with its
 //! file, line, rule and pattern; the caller decides whether that is fatal.
 //!
-//! Depends only on `model` and `error` (and `formats::xml::is_xml_char` for the Java literals
-//! OmegaT's rules files hold); no I/O.
+//! Depends only on `model` and `error`; no I/O.
 
 mod dfa;
 mod hir;

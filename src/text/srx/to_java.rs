@@ -262,7 +262,9 @@ pub(crate) fn regex_literal(text: &str) -> String {
             || (!c.is_ascii()
                 && !c.is_whitespace()
                 && !c.is_control()
-                && crate::formats::xml::is_xml_char(c))
+                // Of the other characters outside ASCII, XML 1.0 (production Char) leaves out
+                // only these two.
+                && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         {
             out.push(c);
         } else if c.is_ascii_punctuation() {
