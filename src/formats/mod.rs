@@ -11,10 +11,11 @@ pub mod xliff;
 
 pub mod decode;
 pub mod document;
+mod problem;
 pub mod xml;
 
 pub use glossary::GlossaryFormat;
-pub use tmx::Problem;
+pub use problem::Problem;
 pub use xml::{
     Input, InputEncoding, escape_segment, input_from_reader, open_input, sniff_encoding,
 };

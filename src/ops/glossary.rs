@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::formats::Problem;
 use crate::formats::glossary::{self, GlossaryFormat, Layout, OmegatWriter, ReadOptions};
 use crate::formats::tbx;
-use crate::formats::tmx::Problem;
 use crate::matching::termbase::index_lang;
 pub use crate::matching::termbase::{SourceTerms, Termbase};
 use crate::model::{Lang, TermEntry};

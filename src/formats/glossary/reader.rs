@@ -9,7 +9,7 @@ use csv::ByteRecord;
 use super::ReadOptions;
 use super::cells::{split_term_cell, unneutralize};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::formats::tmx::Problem;
+use crate::formats::Problem;
 use crate::model::{Lang, Term, TermEntry, TermStatus};
 
 /// A reader that keeps the bytes read since a mark, so that a record's raw text can be examined.

@@ -6,6 +6,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::CODE_ELEMENTS;
 use crate::error::{ErrorKind, Location, Result};
+use crate::formats::Problem;
 use crate::formats::xml::{self, Input};
 use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
 
@@ -28,15 +29,6 @@ impl Header {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// A problem confined to one unit: the unit is skipped and reading goes on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Problem {
-    /// Where the problem was met in the file.
-    pub location: Location,
-    /// What is wrong, lowercase, the offending value quoted.
-    pub message: String,
 }
 
 /// What [`Reader::read_unit`] found next.

@@ -78,7 +78,7 @@ pub use import::{ImportPolicy, Skip, SkipReport};
 pub use reader::{Document, Item, Reader};
 pub use writer::{Writer, WriterOptions};
 
-pub use crate::formats::tmx::Problem;
+pub use crate::formats::Problem;
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
