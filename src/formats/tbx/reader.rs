@@ -6,39 +6,9 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{CASE_SENSITIVE_TYPE, POS_TYPE, Problem, VARIANT_TYPE, Version};
-use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Input};
+use crate::error::{ErrorKind, Result};
+use crate::formats::xml::{self, Format, Input, Xml};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
-
-/// The shared XML event source, with TBX's own error and problem constructors.
-struct Xml {
-    ev: xml::Events,
-}
-
-impl Xml {
-    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        self.ev.next(buf)
-    }
-
-    fn here(&self) -> Location {
-        self.ev.here()
-    }
-
-    fn tbx_error(&self, message: impl Into<String>) -> crate::Error {
-        ErrorKind::Tbx {
-            location: self.here(),
-            message: message.into(),
-        }
-        .into()
-    }
-
-    fn problem(&self, message: impl Into<String>) -> Problem {
-        Problem {
-            location: self.here(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Reads TBX concepts one at a time, into [`TermEntry`]s. See the [module](super) for what is read.
 ///
@@ -145,9 +115,7 @@ impl Reader {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
         let mut this = Reader {
-            xml: Xml {
-                ev: xml::Events::new(input, path),
-            },
+            xml: Xml::new(input, path, Format::Tbx),
             buf: Vec::with_capacity(4096),
             version: Version::V3,
             dialect: None,
@@ -258,7 +226,7 @@ impl Reader {
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "not a TBX file: the root element is <{name}>, expected <martif> (TBX v2) \
                          or <tbx> (TBX v3)"
                     )));
@@ -269,12 +237,12 @@ impl Reader {
                     } else {
                         "no root element: expected <martif> (TBX v2) or <tbx> (TBX v3)"
                     };
-                    return Err(self.xml.tbx_error(message));
+                    return Err(self.xml.error(message));
                 }
                 _ => {
                     return Err(self
                         .xml
-                        .tbx_error("text before the root element: expected <martif> or <tbx>"));
+                        .error("text before the root element: expected <martif> or <tbx>"));
                 }
             }
         }
@@ -296,7 +264,7 @@ impl Reader {
                 }
                 Event::Eof => {
                     let root = self.root.clone();
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{root}> is never closed (the file may be truncated)"
                     )));
                 }
@@ -314,7 +282,7 @@ impl Reader {
                     let root = self.root.clone();
                     return Err(self
                         .xml
-                        .tbx_error(format!("unexpected <{name}> after </{root}>")));
+                        .error(format!("unexpected <{name}> after </{root}>")));
                 }
                 _ => {}
             }
@@ -384,7 +352,7 @@ impl Reader {
                 }
                 Event::End(_) => self.finished = !self.advance_to_body()?,
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
@@ -446,7 +414,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file inside a concept (the file may be truncated)",
                     ));
                 }
@@ -599,7 +567,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file inside a concept (the file may be truncated)",
                     ));
                 }
@@ -661,7 +629,7 @@ impl Reader {
                     depth -= 1;
                 }
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed (the file may be truncated)"
                     )));
                 }
@@ -680,7 +648,7 @@ impl Reader {
                 Event::Eof => {
                     return Err(self
                         .xml
-                        .tbx_error("unexpected end of file (the file may be truncated)"));
+                        .error("unexpected end of file (the file may be truncated)"));
                 }
                 _ => {}
             }

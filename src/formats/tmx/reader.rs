@@ -7,7 +7,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::CODE_ELEMENTS;
 use crate::error::{ErrorKind, Location, Result};
 use crate::formats::Problem;
-use crate::formats::xml::{self, Input};
+use crate::formats::xml::{self, Format, Input, Xml};
 use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
 
 /// The `<header>` of a TMX file.
@@ -40,36 +40,6 @@ pub enum Item {
     Problem(Problem),
     /// The end of the body.
     End,
-}
-
-/// The shared XML event source, with TMX's own error and problem constructors.
-struct Xml {
-    ev: xml::Events,
-}
-
-impl Xml {
-    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        self.ev.next(buf)
-    }
-
-    fn here(&self) -> Location {
-        self.ev.here()
-    }
-
-    fn tmx_error(&self, message: impl Into<String>) -> crate::Error {
-        ErrorKind::Tmx {
-            location: self.here(),
-            message: message.into(),
-        }
-        .into()
-    }
-
-    fn problem(&self, message: impl Into<String>) -> Problem {
-        Problem {
-            location: self.here(),
-            message: message.into(),
-        }
-    }
 }
 
 /// Reads TMX units one at a time.
@@ -119,9 +89,7 @@ impl Reader {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
         let mut this = Reader {
-            xml: Xml {
-                ev: xml::Events::new(input, path),
-            },
+            xml: Xml::new(input, path, Format::Tmx),
             buf: Vec::with_capacity(4096),
             header: Header::default(),
             header_srclang: None,
@@ -185,7 +153,7 @@ impl Reader {
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "not a TMX file: the root element is <{name}>, expected <tmx>"
                     )));
                 }
@@ -195,12 +163,12 @@ impl Reader {
                     } else {
                         "no root element: expected <tmx>"
                     };
-                    return Err(self.xml.tmx_error(message));
+                    return Err(self.xml.error(message));
                 }
                 _ => {
                     return Err(self
                         .xml
-                        .tmx_error("text before the root element: expected <tmx>"));
+                        .error("text before the root element: expected <tmx>"));
                 }
             }
         }
@@ -225,12 +193,12 @@ impl Reader {
                 }
                 Event::End(_) => {
                     self.finished = true;
-                    return Err(self.xml.tmx_error("<tmx> has no <body>"));
+                    return Err(self.xml.error("<tmx> has no <body>"));
                 }
-                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <tmx>")),
+                Event::Eof => return Err(self.xml.error("unexpected end of file in <tmx>")),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected <{name}> in <tmx>: expected <header> and <body>"
                     )));
                 }
@@ -262,7 +230,7 @@ impl Reader {
                     }
                 }
                 Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <header>")),
+                Event::Eof => return Err(self.xml.error("unexpected end of file in <header>")),
                 _ => {}
             }
         }
@@ -274,9 +242,7 @@ impl Reader {
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self
-                        .xml
-                        .tmx_error(format!("unexpected <{name}> after <body>")));
+                    return Err(self.xml.error(format!("unexpected <{name}> after <body>")));
                 }
                 _ => {}
             }
@@ -332,13 +298,13 @@ impl Reader {
                             Event::Eof => {
                                 return Err(self
                                     .xml
-                                    .tmx_error("unexpected end of file: <tmx> is never closed"));
+                                    .error("unexpected end of file: <tmx> is never closed"));
                             }
                             Event::Start(e) | Event::Empty(e) => {
                                 let name = e.name().as_ref().to_string();
                                 return Err(self
                                     .xml
-                                    .tmx_error(format!("unexpected <{name}> after <body>")));
+                                    .error(format!("unexpected <{name}> after <body>")));
                             }
                             _ => {}
                         }
@@ -347,7 +313,7 @@ impl Reader {
                     return Ok(Item::End);
                 }
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
@@ -415,7 +381,7 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <tu> is never closed (the file may be truncated)",
                     ));
                 }
@@ -545,7 +511,7 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <tuv> is never closed (the file may be truncated)",
                     ));
                 }
@@ -643,7 +609,7 @@ impl Reader {
                     }),
                     Event::End(_) if stack.pop().is_none() => break,
                     Event::Eof => {
-                        return Err(self.xml.tmx_error(
+                        return Err(self.xml.error(
                             "unexpected end of file: <seg> is never closed (the file may be truncated)",
                         ));
                     }
@@ -784,7 +750,7 @@ impl Reader {
                     }
                 },
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <seg> is never closed (the file may be truncated)",
                     ));
                 }
@@ -802,7 +768,7 @@ impl Reader {
                 }
                 Event::Comment(_) => {}
                 Event::Decl(_) | Event::DocType(_) => {
-                    return Err(self.xml.tmx_error("unexpected declaration inside <seg>"));
+                    return Err(self.xml.error("unexpected declaration inside <seg>"));
                 }
             }
         }
@@ -863,12 +829,12 @@ impl Reader {
                 Event::End(_) => return Ok(out),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected <{name}> in <{element}>: it holds text only"
                     )));
                 }
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed"
                     )));
                 }
@@ -887,7 +853,7 @@ impl Reader {
                 Event::Eof => {
                     return Err(self
                         .xml
-                        .tmx_error("unexpected end of file (the file may be truncated)"));
+                        .error("unexpected end of file (the file may be truncated)"));
                 }
                 _ => {}
             }
