@@ -9,6 +9,7 @@ pub mod tbx;
 pub mod tmx;
 pub mod xliff;
 
+mod buffered;
 pub mod decode;
 pub mod document;
 mod problem;
