@@ -12,10 +12,12 @@ pub mod xliff;
 mod buffered;
 pub mod decode;
 pub mod document;
+mod item;
 mod problem;
 pub mod xml;
 
 pub use glossary::GlossaryFormat;
+pub use item::{Item, ItemReader, Items};
 pub use problem::Problem;
 pub use xml::{
     Input, InputEncoding, escape_segment, input_from_reader, open_input, sniff_encoding,

@@ -8,12 +8,13 @@ use quick_xml::events::{BytesStart, Event};
 use super::{CASE_SENSITIVE_TYPE, POS_TYPE, Problem, VARIANT_TYPE, Version};
 use crate::error::{ErrorKind, Result};
 use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
 
 /// Reads TBX concepts one at a time, into [`TermEntry`]s. See the [module](super) for what is read.
 ///
 /// ```
-/// use tmkit::formats::{input_from_reader, tbx};
+/// use tmkit::formats::{Item, input_from_reader, tbx};
 /// use tmkit::model::{TermEntry, TermStatus};
 /// let doc = r#"<tbx type="TBX-Basic" style="dca" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
 ///   <conceptEntry id="c1"><langSec xml:lang="en"><termSec><term>open cluster</term>
@@ -22,10 +23,10 @@ use crate::model::{Lang, Term, TermEntry, TermStatus};
 /// let input = input_from_reader(Box::new(doc.as_bytes()), "astro.tbx".into())?;
 /// let mut reader = tbx::Reader::from_input(input)?;
 /// let mut entry = TermEntry::default();
-/// assert!(reader.read_entry(&mut entry)?);
+/// assert_eq!(reader.read_entry(&mut entry)?, Item::Unit);
 /// assert_eq!(entry.terms[0].text, "open cluster");
 /// assert_eq!(entry.terms[0].status, TermStatus::Admitted);
-/// assert!(!reader.read_entry(&mut entry)?);
+/// assert_eq!(reader.read_entry(&mut entry)?, Item::End);
 /// # Ok::<(), tmkit::Error>(())
 /// ```
 pub struct Reader {
@@ -34,7 +35,6 @@ pub struct Reader {
     version: Version,
     dialect: Option<String>,
     root: String,
-    problems: Vec<Problem>,
     finished: bool,
     encoding: xml::InputEncoding,
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -120,7 +120,6 @@ impl Reader {
             version: Version::V3,
             dialect: None,
             root: String::new(),
-            problems: Vec::new(),
             finished: false,
             encoding,
             raw_bytes,
@@ -168,26 +167,6 @@ impl Reader {
     /// Where the concept last returned by [`Reader::read_entry`] starts.
     pub fn entry_location(&self) -> Option<&crate::error::Location> {
         self.entry_location.as_ref()
-    }
-
-    /// The concepts skipped so far, each with where it starts and why.
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    /// Takes the problems reported so far, leaving none.
-    pub fn take_problems(&mut self) -> Vec<Problem> {
-        std::mem::take(&mut self.problems)
-    }
-
-    /// Reads every remaining concept (convenient for small files and tests).
-    pub fn read_all(&mut self) -> Result<Vec<TermEntry>> {
-        let mut out = Vec::new();
-        let mut entry = TermEntry::default();
-        while self.read_entry(&mut entry)? {
-            out.push(std::mem::take(&mut entry));
-        }
-        Ok(out)
     }
 
     fn read_prolog(&mut self) -> Result<()> {
@@ -289,14 +268,14 @@ impl Reader {
         }
     }
 
-    /// Reads the next concept into `entry` (its buffers are reused); `false` at the end of the file.
+    /// Reads the next concept into `entry` (its buffers are reused).
     ///
-    /// Concepts that cannot be used are skipped and recorded in [`Reader::problems`]; malformed XML
-    /// and a truncated file are errors.
-    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<bool> {
+    /// A concept that cannot be used is skipped and returned as [`Item::Problem`], with where it
+    /// starts (or the offending element) and why; malformed XML and a truncated file are errors.
+    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<Item> {
         loop {
             if self.finished {
-                return Ok(false);
+                return Ok(Item::End);
             }
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if is_concept(&local(&e)) => {
@@ -312,27 +291,25 @@ impl Reader {
                     let mut draft = ConceptDraft::default();
                     self.read_children(Level::Concept, entry, &mut draft, None)?;
                     if let Some(problem) = draft.problem {
-                        self.problems.push(problem);
-                        continue;
+                        return Ok(Item::Problem(problem));
                     }
                     if entry.terms.is_empty() {
-                        self.problems.push(Problem {
+                        return Ok(Item::Problem(Problem {
                             location,
                             message: format!("<{element}> has no terms: skipped"),
-                        });
-                        continue;
+                        }));
                     }
                     entry.subject = draft.subject;
                     entry.definition = draft.definition.or(draft.lang_definition);
                     entry.note = join(draft.notes);
-                    return Ok(true);
+                    return Ok(Item::Unit);
                 }
                 Event::Empty(e) if is_concept(&local(&e)) => {
                     let element = local(&e);
                     let problem = self
                         .xml
                         .problem(format!("<{element}> has no terms: skipped"));
-                    self.problems.push(problem);
+                    return Ok(Item::Problem(problem));
                 }
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
@@ -340,15 +317,15 @@ impl Reader {
                         "unexpected <{name}> in <body>: skipped (expected <termEntry> or \
                          <conceptEntry>)"
                     ));
-                    self.problems.push(problem);
                     self.skip_element()?;
+                    return Ok(Item::Problem(problem));
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
                     let problem = self
                         .xml
                         .problem(format!("unexpected <{name}/> in <body>: skipped"));
-                    self.problems.push(problem);
+                    return Ok(Item::Problem(problem));
                 }
                 Event::End(_) => self.finished = !self.advance_to_body()?,
                 Event::Eof => {
@@ -999,6 +976,14 @@ fn attr(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
     Ok(None)
 }
 
+impl ItemReader for Reader {
+    type Unit = TermEntry;
+
+    fn read_item(&mut self, entry: &mut TermEntry) -> Result<Item> {
+        self.read_entry(entry)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1009,7 +994,7 @@ mod tests {
             "t".into(),
         )
         .unwrap();
-        Reader::from_input(input).unwrap().read_all().unwrap()
+        Reader::from_input(input).unwrap().read_all().unwrap().0
     }
 
     #[test]

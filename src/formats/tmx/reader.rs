@@ -6,8 +6,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::CODE_ELEMENTS;
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::Problem;
 use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader, Problem};
 use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
 
 /// The `<header>` of a TMX file.
@@ -29,17 +29,6 @@ impl Header {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// What [`Reader::read_unit`] found next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    /// A unit was read into the buffer.
-    Unit,
-    /// A unit was skipped because of a problem.
-    Problem(Problem),
-    /// The end of the body.
-    End,
 }
 
 /// Reads TMX units one at a time.
@@ -912,4 +901,12 @@ fn make_note(attrs: Vec<(String, String)>, text: String) -> Note {
         }
     }
     note
+}
+
+impl ItemReader for Reader {
+    type Unit = TranslationUnit;
+
+    fn read_item(&mut self, unit: &mut TranslationUnit) -> Result<Item> {
+        self.read_unit(unit)
+    }
 }

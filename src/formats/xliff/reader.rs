@@ -12,19 +12,8 @@ use super::{
 };
 use crate::error::{ErrorKind, Location, Result};
 use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader};
 use crate::model::Lang;
-
-/// What [`Reader::read_unit`] found next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    /// A unit was read into the buffer.
-    Unit,
-    /// A unit was skipped because of a problem (unknown state, contradicting target language,
-    /// broken inline codes); reading can go on.
-    Problem(Problem),
-    /// The end of the document.
-    End,
-}
 
 /// A whole document, for small files and tests: files in order, each with its groups and units
 /// (units outside any group in bare groups), and the problems met. Files without any unit are
@@ -1047,5 +1036,13 @@ fn make_note(attrs: &[(String, String)], text: String) -> XNote {
         priority: get(attrs, "priority").and_then(|p| p.trim().parse().ok()),
         lang: get(attrs, "xml:lang").map(str::to_string),
         text,
+    }
+}
+
+impl ItemReader for Reader {
+    type Unit = Unit;
+
+    fn read_item(&mut self, unit: &mut Unit) -> Result<Item> {
+        self.read_unit(unit)
     }
 }
