@@ -178,17 +178,13 @@ pub fn tbx(data: &[u8]) {
     let mut entry = TermEntry::default();
     for _ in 0..MAX_ITEMS {
         match reader.read_entry(&mut entry) {
-            Ok(true) => {
+            Ok(tbx::Item::Unit) => {
                 if let Some(at) = reader.entry_location() {
                     check_location(at, data, NAME);
                 }
             }
-            Ok(false) => {
-                for p in reader.take_problems() {
-                    check_location(&p.location, data, NAME);
-                }
-                return;
-            }
+            Ok(tbx::Item::Problem(p)) => check_location(&p.location, data, NAME),
+            Ok(tbx::Item::End) => return,
             Err(e) => return check_error(&e, data, NAME),
         }
     }
@@ -224,13 +220,9 @@ pub fn glossary(data: &[u8]) {
     let mut entry = TermEntry::default();
     for _ in 0..MAX_ITEMS {
         match reader.read_entry(&mut entry) {
-            Ok(true) => check_location(&reader.entry_location(), file, NAME),
-            Ok(false) => {
-                for p in reader.take_problems() {
-                    check_location(&p.location, file, NAME);
-                }
-                return;
-            }
+            Ok(glossary::Item::Unit) => check_location(&reader.entry_location(), file, NAME),
+            Ok(glossary::Item::Problem(p)) => check_location(&p.location, file, NAME),
+            Ok(glossary::Item::End) => return,
             Err(e) => return check_error(&e, file, NAME),
         }
     }

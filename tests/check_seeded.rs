@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tmkit::formats::tbx;
 use tmkit::formats::tmx::{Item, Reader, Writer, WriterOptions};
+use tmkit::formats::{ItemReader, tbx};
 use tmkit::model::{Lang, TermEntry, TermStatus, TranslationUnit, Variant};
 
 fn repo(p: &str) -> PathBuf {
@@ -32,6 +32,7 @@ fn glossary() -> Vec<TermEntry> {
         .unwrap()
         .read_all()
         .unwrap()
+        .0
 }
 
 /// (tuid, lang, kind) of every finding `tmkit check` reports on `tmx`.

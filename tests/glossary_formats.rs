@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use tmkit::formats::glossary::{self, Layout, OmegatWriter, ReadOptions};
 use tmkit::formats::tbx::{self, Version, WriterOptions};
-use tmkit::formats::{GlossaryFormat, Problem, input_from_reader};
+use tmkit::formats::{GlossaryFormat, ItemReader, Problem, input_from_reader};
 use tmkit::model::{Lang, TermEntry, TermStatus};
 
 fn fixture(name: &str) -> PathBuf {
@@ -20,15 +20,15 @@ fn lang(tag: &str) -> Lang {
 
 fn read_tbx(name: &str) -> (Vec<TermEntry>, Vec<Problem>) {
     let mut reader = tbx::Reader::open(&fixture(name)).unwrap();
-    let entries = reader.read_all().unwrap();
-    (entries, reader.take_problems())
+    let (entries, problems) = reader.read_all().unwrap();
+    (entries, problems)
 }
 
 fn read_tbx_bytes(bytes: Vec<u8>) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>)> {
     let input = input_from_reader(Box::new(std::io::Cursor::new(bytes)), "mem.tbx".into())?;
     let mut reader = tbx::Reader::from_input(input)?;
-    let entries = reader.read_all()?;
-    Ok((entries, reader.take_problems()))
+    let (entries, problems) = reader.read_all()?;
+    Ok((entries, problems))
 }
 
 /// Options as `--langs en,zh-CN` gives them: the languages of files without a header row.
@@ -41,8 +41,8 @@ fn read_delimited(name: &str) -> (Vec<TermEntry>, Vec<Problem>) {
     let head = std::fs::read(&path).unwrap();
     let format = GlossaryFormat::detect(&path, &head);
     let mut reader = glossary::Reader::open(&path, &options(format)).unwrap();
-    let entries = reader.read_all().unwrap();
-    (entries, reader.take_problems())
+    let (entries, problems) = reader.read_all().unwrap();
+    (entries, problems)
 }
 
 fn read_text(text: &str, format: GlossaryFormat) -> tmkit::Result<(Vec<TermEntry>, Vec<Problem>)> {
@@ -58,8 +58,8 @@ fn read_bytes(
         "mem.csv".into(),
         &options(format),
     )?;
-    let entries = reader.read_all()?;
-    Ok((entries, reader.take_problems()))
+    let (entries, problems) = reader.read_all()?;
+    Ok((entries, problems))
 }
 
 fn texts(entry: &TermEntry) -> Vec<(&str, &str, TermStatus)> {
@@ -609,8 +609,8 @@ fn csv_round_trips_and_the_second_write_is_identical() {
             )
             .unwrap();
             assert_eq!(reader.delimiter(), delimiter, "source {i}");
-            let back = reader.read_all().unwrap();
-            assert!(reader.problems().is_empty(), "{:?}", reader.problems());
+            let (back, problems) = reader.read_all().unwrap();
+            assert!(problems.is_empty(), "{problems:?}");
             assert_eq!(
                 &back, entries,
                 "source {i}, delimiter {}",
@@ -785,8 +785,8 @@ fn read_with(
         "mem.csv".into(),
         &options,
     )?;
-    let entries = reader.read_all()?;
-    Ok((entries, reader.take_problems()))
+    let (entries, problems) = reader.read_all()?;
+    Ok((entries, problems))
 }
 
 fn langs_of(entry: &TermEntry) -> Vec<&str> {

@@ -10,9 +10,9 @@ use std::process::Command;
 
 use proptest::prelude::*;
 
-use tmkit::formats::tbx;
 use tmkit::formats::tmx;
 use tmkit::formats::xliff::{self, AltTrans, Content, Group, State, Target, XNote};
+use tmkit::formats::{ItemReader, tbx};
 use tmkit::model::{Extra, Lang, Note, Prop, Term, TermEntry, TranslationUnit, Variant};
 use tmkit::ops::import::{self, ImportConfig};
 use tmkit::ops::prepare::{self, Article, Helpers, PrepareConfig, Rates};
@@ -205,7 +205,7 @@ proptest! {
             w.write_entry(&entry).unwrap();
             w.finish().unwrap();
             prop_assert_eq!(xmllint(&[], &path), Ok(()));
-            let back = tbx::Reader::open(&path).unwrap().read_all().unwrap();
+            let back = tbx::Reader::open(&path).unwrap().read_all().unwrap().0;
             prop_assert_eq!(back.len(), 1);
             let texts: Vec<String> = back[0].terms.iter().map(|t| t.text.clone()).collect();
             prop_assert_eq!(texts, vec![folded(&en), folded(&zh)]);

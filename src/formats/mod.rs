@@ -9,12 +9,16 @@ pub mod tbx;
 pub mod tmx;
 pub mod xliff;
 
+mod buffered;
 pub mod decode;
 pub mod document;
+mod item;
+mod problem;
 pub mod xml;
 
 pub use glossary::GlossaryFormat;
-pub use tmx::Problem;
+pub use item::{Item, ItemReader, Items};
+pub use problem::Problem;
 pub use xml::{
     Input, InputEncoding, escape_segment, input_from_reader, open_input, sniff_encoding,
 };

@@ -16,6 +16,7 @@ use encoding_rs::Encoding;
 
 use crate::error::advance_line_column;
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::formats::Problem;
 use crate::formats::decode::{DecodeError, DecodeReader};
 use crate::model::Limits;
 use crate::model::limits::describe_bytes;
@@ -917,6 +918,69 @@ impl Events {
             out.push((key, value));
         }
         Ok(out)
+    }
+}
+
+/// The format a reader reads, which names its own errors: [`ErrorKind::Tmx`], [`ErrorKind::Tbx`]
+/// or [`ErrorKind::Xliff`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Tmx,
+    Tbx,
+    Xliff,
+}
+
+/// The XML event source of one format's reader: the shared [`Events`], with the format's own
+/// located errors and unit problems. Shared by the TMX, TBX and XLIFF readers.
+pub(crate) struct Xml {
+    pub(crate) ev: Events,
+    format: Format,
+}
+
+impl Xml {
+    /// Wraps an opened input read as `format` (see [`Events::new`]).
+    pub(crate) fn new(input: Input, path: Option<std::path::PathBuf>, format: Format) -> Xml {
+        Xml {
+            ev: Events::new(input, path),
+            format,
+        }
+    }
+
+    /// Reads the next event into `buf` (cleared first).
+    pub(crate) fn next<'b>(
+        &mut self,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<quick_xml::events::Event<'b>> {
+        self.ev.next(buf)
+    }
+
+    /// Where the last event read starts.
+    pub(crate) fn here(&self) -> Location {
+        self.ev.here()
+    }
+
+    /// A fatal error of the format, located where the last event read starts.
+    pub(crate) fn error(&self, message: impl Into<String>) -> Error {
+        self.error_at(self.here(), message)
+    }
+
+    /// A fatal error of the format at `location`.
+    pub(crate) fn error_at(&self, location: Location, message: impl Into<String>) -> Error {
+        let message = message.into();
+        match self.format {
+            Format::Tmx => ErrorKind::Tmx { location, message },
+            Format::Tbx => ErrorKind::Tbx { location, message },
+            Format::Xliff => ErrorKind::Xliff { location, message },
+        }
+        .into()
+    }
+
+    /// A problem of the unit being read, located where the last event read starts.
+    pub(crate) fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem {
+            location: self.here(),
+            message: message.into(),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::formats::glossary::{self, GlossaryFormat, Layout, OmegatWriter, ReadOptions};
 use crate::formats::tbx;
-use crate::formats::tmx::Problem;
+use crate::formats::{Item, Problem};
 use crate::matching::termbase::index_lang;
 pub use crate::matching::termbase::{SourceTerms, Termbase};
 use crate::model::{Lang, TermEntry};
@@ -136,18 +136,26 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
     match format {
         GlossaryFormat::Tbx => {
             let mut r = tbx::Reader::open(path)?;
-            while r.read_entry(&mut entry)? {
-                let at = r
-                    .entry_location()
-                    .cloned()
-                    .unwrap_or(crate::error::Location {
-                        path: name.clone(),
-                        line: 1,
-                        column: 1,
-                    });
-                keep(&entry, at, &mut problems);
+            // The reader's problems go after the ones found here, as they always have.
+            let mut skipped = Vec::new();
+            loop {
+                match r.read_entry(&mut entry)? {
+                    Item::Unit => {
+                        let at = r
+                            .entry_location()
+                            .cloned()
+                            .unwrap_or(crate::error::Location {
+                                path: name.clone(),
+                                line: 1,
+                                column: 1,
+                            });
+                        keep(&entry, at, &mut problems);
+                    }
+                    Item::Problem(p) => skipped.push(p),
+                    Item::End => break,
+                }
             }
-            problems.extend(r.take_problems());
+            problems.extend(skipped);
         }
         _ => {
             let langs = if format == GlossaryFormat::OmegatTsv && config.langs.len() < 2 {
@@ -157,10 +165,15 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
             };
             let opts = ReadOptions::for_langs(format, langs);
             let mut r = glossary::Reader::open(path, &opts)?;
-            while r.read_entry(&mut entry)? {
-                keep(&entry, r.entry_location(), &mut problems);
+            let mut skipped = Vec::new();
+            loop {
+                match r.read_entry(&mut entry)? {
+                    Item::Unit => keep(&entry, r.entry_location(), &mut problems),
+                    Item::Problem(p) => skipped.push(p),
+                    Item::End => break,
+                }
             }
-            problems.extend(r.take_problems());
+            problems.extend(skipped);
         }
     }
     problems.sort_by_key(|p| (p.location.line, p.location.column));

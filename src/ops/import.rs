@@ -23,7 +23,8 @@ use serde::Serialize;
 use crate::error::{ErrorKind, Result};
 use std::io::Read;
 
-use crate::formats::tmx::{self, Item, Problem};
+use crate::formats::Problem;
+use crate::formats::tmx::{self, Item};
 use crate::formats::xliff::{self, ImportPolicy};
 use crate::matching::grams::{Grams, text_grams};
 use crate::model::{Extra, Lang, TranslationUnit, Variant};

@@ -56,6 +56,7 @@ mod reader;
 mod tests;
 mod writer;
 
+pub use crate::formats::{Item, Problem};
 pub use reader::Reader;
 use reader::is_header_row;
 pub use writer::{OmegatWriter, Writer};

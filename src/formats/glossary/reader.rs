@@ -9,7 +9,7 @@ use csv::ByteRecord;
 use super::ReadOptions;
 use super::cells::{split_term_cell, unneutralize};
 use crate::error::{Error, ErrorKind, Location, Result};
-use crate::formats::tmx::Problem;
+use crate::formats::{Item, ItemReader, Problem};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
 
 /// A reader that keeps the bytes read since a mark, so that a record's raw text can be examined.
@@ -247,6 +247,7 @@ pub(super) enum Rows {
 /// the layouts it understands.
 ///
 /// ```
+/// use tmkit::formats::Item;
 /// use tmkit::formats::glossary::{ReadOptions, Reader};
 /// use tmkit::model::{Lang, TermEntry, TermStatus};
 /// let csv = "English,Chinese,Chinese:status\nmemory,记忆库,admitted\n";
@@ -254,7 +255,7 @@ pub(super) enum Rows {
 /// let options = ReadOptions::for_langs(tmkit::formats::GlossaryFormat::Csv, Vec::new());
 /// let mut reader = Reader::from_reader(Box::new(csv.as_bytes()), "terms.csv".into(), &options)?;
 /// let mut entry = TermEntry::default();
-/// assert!(reader.read_entry(&mut entry)?);
+/// assert_eq!(reader.read_entry(&mut entry)?, Item::Unit);
 /// assert_eq!(entry.terms[1].text, "记忆库");
 /// assert_eq!(entry.terms[1].lang, Lang::parse("zh-CN")?);
 /// assert_eq!(entry.terms[1].status, TermStatus::Admitted);
@@ -269,7 +270,6 @@ pub struct Reader {
     record: ByteRecord,
     /// The first row, when it turned out not to be a header.
     pending: bool,
-    problems: Vec<Problem>,
     /// Line and raw text of the current record.
     line: u64,
     raw: Vec<u8>,
@@ -319,7 +319,6 @@ impl Reader {
             delimiter,
             record: ByteRecord::new(),
             pending: false,
-            problems: Vec::new(),
             line: 1,
             raw: Vec::new(),
             scan: Scan {
@@ -358,55 +357,33 @@ impl Reader {
         matches!(self.rows, Rows::Header(_))
     }
 
-    /// The rows skipped so far, each with its location and why.
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    /// Takes the problems reported so far, leaving none.
-    pub fn take_problems(&mut self) -> Vec<Problem> {
-        std::mem::take(&mut self.problems)
-    }
-
-    /// Reads every remaining entry (convenient for small files and tests).
-    pub fn read_all(&mut self) -> Result<Vec<TermEntry>> {
-        let mut out = Vec::new();
-        let mut entry = TermEntry::default();
-        while self.read_entry(&mut entry)? {
-            out.push(std::mem::take(&mut entry));
+    /// Reads the next row into `entry`. A row that cannot be used is skipped and returned as
+    /// [`Item::Problem`], with its location and why.
+    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<Item> {
+        if self.pending {
+            self.pending = false;
+        } else if !self.next_record()? {
+            return Ok(Item::End);
         }
-        Ok(out)
-    }
-
-    /// Reads the next row into `entry`; `false` at the end of the file. Rows that cannot be used are
-    /// skipped and recorded in [`Reader::problems`].
-    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<bool> {
-        loop {
-            if self.pending {
-                self.pending = false;
-            } else if !self.next_record()? {
-                return Ok(false);
+        entry.id = None;
+        entry.subject = None;
+        entry.definition = None;
+        entry.note = None;
+        entry.terms.clear();
+        let outcome = match &self.rows {
+            Rows::Plain(langs) => {
+                let langs = langs.clone();
+                self.plain_row(&langs, entry)?
             }
-            entry.id = None;
-            entry.subject = None;
-            entry.definition = None;
-            entry.note = None;
-            entry.terms.clear();
-            let outcome = match &self.rows {
-                Rows::Plain(langs) => {
-                    let langs = langs.clone();
-                    self.plain_row(&langs, entry)?
-                }
-                Rows::Header(cols) => {
-                    let cols = cols.clone();
-                    self.header_row(&cols, entry)?
-                }
-            };
-            match outcome {
-                Ok(()) => return Ok(true),
-                Err(problem) => self.problems.push(problem),
+            Rows::Header(cols) => {
+                let cols = cols.clone();
+                self.header_row(&cols, entry)?
             }
-        }
+        };
+        Ok(match outcome {
+            Ok(()) => Item::Unit,
+            Err(problem) => Item::Problem(problem),
+        })
     }
 
     /// Where the entry last returned by [`Reader::read_entry`] stands (its row).
@@ -872,4 +849,12 @@ pub(super) fn decode(inner: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + S
         raw.consume(3);
     }
     Ok(Box::new(raw))
+}
+
+impl ItemReader for Reader {
+    type Unit = TermEntry;
+
+    fn read_item(&mut self, entry: &mut TermEntry) -> Result<Item> {
+        self.read_entry(entry)
+    }
 }

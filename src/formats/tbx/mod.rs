@@ -66,7 +66,7 @@
 mod reader;
 mod writer;
 
-pub use crate::formats::tmx::Problem;
+pub use crate::formats::{Item, Problem};
 pub use reader::Reader;
 pub use writer::{Writer, WriterOptions};
 

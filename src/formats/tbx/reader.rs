@@ -6,44 +6,15 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{CASE_SENSITIVE_TYPE, POS_TYPE, Problem, VARIANT_TYPE, Version};
-use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Input};
+use crate::error::{ErrorKind, Result};
+use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader};
 use crate::model::{Lang, Term, TermEntry, TermStatus};
-
-/// The shared XML event source, with TBX's own error and problem constructors.
-struct Xml {
-    ev: xml::Events,
-}
-
-impl Xml {
-    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        self.ev.next(buf)
-    }
-
-    fn here(&self) -> Location {
-        self.ev.here()
-    }
-
-    fn tbx_error(&self, message: impl Into<String>) -> crate::Error {
-        ErrorKind::Tbx {
-            location: self.here(),
-            message: message.into(),
-        }
-        .into()
-    }
-
-    fn problem(&self, message: impl Into<String>) -> Problem {
-        Problem {
-            location: self.here(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Reads TBX concepts one at a time, into [`TermEntry`]s. See the [module](super) for what is read.
 ///
 /// ```
-/// use tmkit::formats::{input_from_reader, tbx};
+/// use tmkit::formats::{Item, input_from_reader, tbx};
 /// use tmkit::model::{TermEntry, TermStatus};
 /// let doc = r#"<tbx type="TBX-Basic" style="dca" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
 ///   <conceptEntry id="c1"><langSec xml:lang="en"><termSec><term>open cluster</term>
@@ -52,10 +23,10 @@ impl Xml {
 /// let input = input_from_reader(Box::new(doc.as_bytes()), "astro.tbx".into())?;
 /// let mut reader = tbx::Reader::from_input(input)?;
 /// let mut entry = TermEntry::default();
-/// assert!(reader.read_entry(&mut entry)?);
+/// assert_eq!(reader.read_entry(&mut entry)?, Item::Unit);
 /// assert_eq!(entry.terms[0].text, "open cluster");
 /// assert_eq!(entry.terms[0].status, TermStatus::Admitted);
-/// assert!(!reader.read_entry(&mut entry)?);
+/// assert_eq!(reader.read_entry(&mut entry)?, Item::End);
 /// # Ok::<(), tmkit::Error>(())
 /// ```
 pub struct Reader {
@@ -64,7 +35,6 @@ pub struct Reader {
     version: Version,
     dialect: Option<String>,
     root: String,
-    problems: Vec<Problem>,
     finished: bool,
     encoding: xml::InputEncoding,
     raw_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -145,14 +115,11 @@ impl Reader {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
         let mut this = Reader {
-            xml: Xml {
-                ev: xml::Events::new(input, path),
-            },
+            xml: Xml::new(input, path, Format::Tbx),
             buf: Vec::with_capacity(4096),
             version: Version::V3,
             dialect: None,
             root: String::new(),
-            problems: Vec::new(),
             finished: false,
             encoding,
             raw_bytes,
@@ -202,26 +169,6 @@ impl Reader {
         self.entry_location.as_ref()
     }
 
-    /// The concepts skipped so far, each with where it starts and why.
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    /// Takes the problems reported so far, leaving none.
-    pub fn take_problems(&mut self) -> Vec<Problem> {
-        std::mem::take(&mut self.problems)
-    }
-
-    /// Reads every remaining concept (convenient for small files and tests).
-    pub fn read_all(&mut self) -> Result<Vec<TermEntry>> {
-        let mut out = Vec::new();
-        let mut entry = TermEntry::default();
-        while self.read_entry(&mut entry)? {
-            out.push(std::mem::take(&mut entry));
-        }
-        Ok(out)
-    }
-
     fn read_prolog(&mut self) -> Result<()> {
         loop {
             match self.xml.next(&mut self.buf)? {
@@ -258,7 +205,7 @@ impl Reader {
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "not a TBX file: the root element is <{name}>, expected <martif> (TBX v2) \
                          or <tbx> (TBX v3)"
                     )));
@@ -269,12 +216,12 @@ impl Reader {
                     } else {
                         "no root element: expected <martif> (TBX v2) or <tbx> (TBX v3)"
                     };
-                    return Err(self.xml.tbx_error(message));
+                    return Err(self.xml.error(message));
                 }
                 _ => {
                     return Err(self
                         .xml
-                        .tbx_error("text before the root element: expected <martif> or <tbx>"));
+                        .error("text before the root element: expected <martif> or <tbx>"));
                 }
             }
         }
@@ -296,7 +243,7 @@ impl Reader {
                 }
                 Event::Eof => {
                     let root = self.root.clone();
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{root}> is never closed (the file may be truncated)"
                     )));
                 }
@@ -314,21 +261,21 @@ impl Reader {
                     let root = self.root.clone();
                     return Err(self
                         .xml
-                        .tbx_error(format!("unexpected <{name}> after </{root}>")));
+                        .error(format!("unexpected <{name}> after </{root}>")));
                 }
                 _ => {}
             }
         }
     }
 
-    /// Reads the next concept into `entry` (its buffers are reused); `false` at the end of the file.
+    /// Reads the next concept into `entry` (its buffers are reused).
     ///
-    /// Concepts that cannot be used are skipped and recorded in [`Reader::problems`]; malformed XML
-    /// and a truncated file are errors.
-    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<bool> {
+    /// A concept that cannot be used is skipped and returned as [`Item::Problem`], with where it
+    /// starts (or the offending element) and why; malformed XML and a truncated file are errors.
+    pub fn read_entry(&mut self, entry: &mut TermEntry) -> Result<Item> {
         loop {
             if self.finished {
-                return Ok(false);
+                return Ok(Item::End);
             }
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) if is_concept(&local(&e)) => {
@@ -344,27 +291,25 @@ impl Reader {
                     let mut draft = ConceptDraft::default();
                     self.read_children(Level::Concept, entry, &mut draft, None)?;
                     if let Some(problem) = draft.problem {
-                        self.problems.push(problem);
-                        continue;
+                        return Ok(Item::Problem(problem));
                     }
                     if entry.terms.is_empty() {
-                        self.problems.push(Problem {
+                        return Ok(Item::Problem(Problem {
                             location,
                             message: format!("<{element}> has no terms: skipped"),
-                        });
-                        continue;
+                        }));
                     }
                     entry.subject = draft.subject;
                     entry.definition = draft.definition.or(draft.lang_definition);
                     entry.note = join(draft.notes);
-                    return Ok(true);
+                    return Ok(Item::Unit);
                 }
                 Event::Empty(e) if is_concept(&local(&e)) => {
                     let element = local(&e);
                     let problem = self
                         .xml
                         .problem(format!("<{element}> has no terms: skipped"));
-                    self.problems.push(problem);
+                    return Ok(Item::Problem(problem));
                 }
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
@@ -372,19 +317,19 @@ impl Reader {
                         "unexpected <{name}> in <body>: skipped (expected <termEntry> or \
                          <conceptEntry>)"
                     ));
-                    self.problems.push(problem);
                     self.skip_element()?;
+                    return Ok(Item::Problem(problem));
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
                     let problem = self
                         .xml
                         .problem(format!("unexpected <{name}/> in <body>: skipped"));
-                    self.problems.push(problem);
+                    return Ok(Item::Problem(problem));
                 }
                 Event::End(_) => self.finished = !self.advance_to_body()?,
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
@@ -446,7 +391,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file inside a concept (the file may be truncated)",
                     ));
                 }
@@ -599,7 +544,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file inside a concept (the file may be truncated)",
                     ));
                 }
@@ -661,7 +606,7 @@ impl Reader {
                     depth -= 1;
                 }
                 Event::Eof => {
-                    return Err(self.xml.tbx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed (the file may be truncated)"
                     )));
                 }
@@ -680,7 +625,7 @@ impl Reader {
                 Event::Eof => {
                     return Err(self
                         .xml
-                        .tbx_error("unexpected end of file (the file may be truncated)"));
+                        .error("unexpected end of file (the file may be truncated)"));
                 }
                 _ => {}
             }
@@ -1031,6 +976,14 @@ fn attr(e: &BytesStart<'_>, xml: &Xml, name: &str) -> Result<Option<String>> {
     Ok(None)
 }
 
+impl ItemReader for Reader {
+    type Unit = TermEntry;
+
+    fn read_item(&mut self, entry: &mut TermEntry) -> Result<Item> {
+        self.read_entry(entry)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1041,7 +994,7 @@ mod tests {
             "t".into(),
         )
         .unwrap();
-        Reader::from_input(input).unwrap().read_all().unwrap()
+        Reader::from_input(input).unwrap().read_all().unwrap().0
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::{BASIC_PARTS_OF_SPEECH, CASE_SENSITIVE_TYPE, POS_TYPE, VARIANT_TYPE, Version};
 use crate::error::{ErrorKind, Result};
+use crate::formats::buffered::flush_if;
 use crate::formats::xml::{escape_attr, escape_text};
 use crate::model::{Lang, TermEntry};
 
@@ -103,7 +104,7 @@ impl<W: Write> Writer<W> {
             version: options.version,
             count: 0,
         };
-        w.flush_if(0)?;
+        flush_if(&mut w.out, &mut w.buf, 0)?;
         Ok(w)
     }
 
@@ -171,7 +172,7 @@ impl<W: Write> Writer<W> {
             buf.push_str(&format!("        </{lang_sec}>\n"));
         }
         buf.push_str(&format!("      </{concept}>\n"));
-        self.flush_if(64 * 1024)
+        flush_if(&mut self.out, &mut self.buf, 64 * 1024)
     }
 
     /// Closes the document and returns the output.
@@ -182,19 +183,9 @@ impl<W: Write> Writer<W> {
         };
         self.buf
             .push_str(&format!("    </body>\n  </text>\n</{root}>\n"));
-        self.flush_if(0)?;
+        flush_if(&mut self.out, &mut self.buf, 0)?;
         self.out.flush().map_err(ErrorKind::Write)?;
         Ok(self.out)
-    }
-
-    fn flush_if(&mut self, threshold: usize) -> Result<()> {
-        if self.buf.len() >= threshold {
-            self.out
-                .write_all(self.buf.as_bytes())
-                .map_err(ErrorKind::Write)?;
-            self.buf.clear();
-        }
-        Ok(())
     }
 }
 

@@ -9,7 +9,8 @@ pub mod dtd;
 mod reader;
 mod writer;
 
-pub use reader::{Header, Item, Problem, Reader};
+pub use crate::formats::{Item, Problem};
+pub use reader::{Header, Reader};
 pub use writer::{Writer, WriterOptions};
 
 /// Inline elements that carry native codes; their text is not part of a segment's plain text.

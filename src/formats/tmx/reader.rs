@@ -6,7 +6,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::CODE_ELEMENTS;
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Input};
+use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader, Problem};
 use crate::model::{Admin, Extra, Lang, Note, Prop, TranslationUnit, Variant};
 
 /// The `<header>` of a TMX file.
@@ -27,56 +28,6 @@ impl Header {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A problem confined to one unit: the unit is skipped and reading goes on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Problem {
-    /// Where the problem was met in the file.
-    pub location: Location,
-    /// What is wrong, lowercase, the offending value quoted.
-    pub message: String,
-}
-
-/// What [`Reader::read_unit`] found next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    /// A unit was read into the buffer.
-    Unit,
-    /// A unit was skipped because of a problem.
-    Problem(Problem),
-    /// The end of the body.
-    End,
-}
-
-/// The shared XML event source, with TMX's own error and problem constructors.
-struct Xml {
-    ev: xml::Events,
-}
-
-impl Xml {
-    fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>> {
-        self.ev.next(buf)
-    }
-
-    fn here(&self) -> Location {
-        self.ev.here()
-    }
-
-    fn tmx_error(&self, message: impl Into<String>) -> crate::Error {
-        ErrorKind::Tmx {
-            location: self.here(),
-            message: message.into(),
-        }
-        .into()
-    }
-
-    fn problem(&self, message: impl Into<String>) -> Problem {
-        Problem {
-            location: self.here(),
-            message: message.into(),
-        }
     }
 }
 
@@ -127,9 +78,7 @@ impl Reader {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
         let mut this = Reader {
-            xml: Xml {
-                ev: xml::Events::new(input, path),
-            },
+            xml: Xml::new(input, path, Format::Tmx),
             buf: Vec::with_capacity(4096),
             header: Header::default(),
             header_srclang: None,
@@ -193,7 +142,7 @@ impl Reader {
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "not a TMX file: the root element is <{name}>, expected <tmx>"
                     )));
                 }
@@ -203,12 +152,12 @@ impl Reader {
                     } else {
                         "no root element: expected <tmx>"
                     };
-                    return Err(self.xml.tmx_error(message));
+                    return Err(self.xml.error(message));
                 }
                 _ => {
                     return Err(self
                         .xml
-                        .tmx_error("text before the root element: expected <tmx>"));
+                        .error("text before the root element: expected <tmx>"));
                 }
             }
         }
@@ -233,12 +182,12 @@ impl Reader {
                 }
                 Event::End(_) => {
                     self.finished = true;
-                    return Err(self.xml.tmx_error("<tmx> has no <body>"));
+                    return Err(self.xml.error("<tmx> has no <body>"));
                 }
-                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <tmx>")),
+                Event::Eof => return Err(self.xml.error("unexpected end of file in <tmx>")),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected <{name}> in <tmx>: expected <header> and <body>"
                     )));
                 }
@@ -270,7 +219,7 @@ impl Reader {
                     }
                 }
                 Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.xml.tmx_error("unexpected end of file in <header>")),
+                Event::Eof => return Err(self.xml.error("unexpected end of file in <header>")),
                 _ => {}
             }
         }
@@ -282,9 +231,7 @@ impl Reader {
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self
-                        .xml
-                        .tmx_error(format!("unexpected <{name}> after <body>")));
+                    return Err(self.xml.error(format!("unexpected <{name}> after <body>")));
                 }
                 _ => {}
             }
@@ -340,13 +287,13 @@ impl Reader {
                             Event::Eof => {
                                 return Err(self
                                     .xml
-                                    .tmx_error("unexpected end of file: <tmx> is never closed"));
+                                    .error("unexpected end of file: <tmx> is never closed"));
                             }
                             Event::Start(e) | Event::Empty(e) => {
                                 let name = e.name().as_ref().to_string();
                                 return Err(self
                                     .xml
-                                    .tmx_error(format!("unexpected <{name}> after <body>")));
+                                    .error(format!("unexpected <{name}> after <body>")));
                             }
                             _ => {}
                         }
@@ -355,7 +302,7 @@ impl Reader {
                     return Ok(Item::End);
                 }
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <body> is never closed (the file may be truncated)",
                     ));
                 }
@@ -423,7 +370,7 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <tu> is never closed (the file may be truncated)",
                     ));
                 }
@@ -553,7 +500,7 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <tuv> is never closed (the file may be truncated)",
                     ));
                 }
@@ -651,7 +598,7 @@ impl Reader {
                     }),
                     Event::End(_) if stack.pop().is_none() => break,
                     Event::Eof => {
-                        return Err(self.xml.tmx_error(
+                        return Err(self.xml.error(
                             "unexpected end of file: <seg> is never closed (the file may be truncated)",
                         ));
                     }
@@ -792,7 +739,7 @@ impl Reader {
                     }
                 },
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <seg> is never closed (the file may be truncated)",
                     ));
                 }
@@ -810,7 +757,7 @@ impl Reader {
                 }
                 Event::Comment(_) => {}
                 Event::Decl(_) | Event::DocType(_) => {
-                    return Err(self.xml.tmx_error("unexpected declaration inside <seg>"));
+                    return Err(self.xml.error("unexpected declaration inside <seg>"));
                 }
             }
         }
@@ -871,12 +818,12 @@ impl Reader {
                 Event::End(_) => return Ok(out),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected <{name}> in <{element}>: it holds text only"
                     )));
                 }
                 Event::Eof => {
-                    return Err(self.xml.tmx_error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed"
                     )));
                 }
@@ -895,7 +842,7 @@ impl Reader {
                 Event::Eof => {
                     return Err(self
                         .xml
-                        .tmx_error("unexpected end of file (the file may be truncated)"));
+                        .error("unexpected end of file (the file may be truncated)"));
                 }
                 _ => {}
             }
@@ -954,4 +901,12 @@ fn make_note(attrs: Vec<(String, String)>, text: String) -> Note {
         }
     }
     note
+}
+
+impl ItemReader for Reader {
+    type Unit = TranslationUnit;
+
+    fn read_item(&mut self, unit: &mut TranslationUnit) -> Result<Item> {
+        self.read_unit(unit)
+    }
 }

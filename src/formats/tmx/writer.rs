@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::dtd;
 use crate::error::{ErrorKind, Result};
+use crate::formats::buffered::flush_if;
 use crate::formats::xml::{escape_attr, escape_segment, escape_text};
 use crate::model::{Admin, Extra, Lang, TranslationUnit};
 
@@ -86,7 +87,7 @@ impl<W: Write> Writer<W> {
             buf,
             header_srclang: options.srclang.clone(),
         };
-        w.flush_if(0)?;
+        flush_if(&mut w.out, &mut w.buf, 0)?;
         Ok(w)
     }
 
@@ -137,23 +138,13 @@ impl<W: Write> Writer<W> {
             buf.push_str("</tuv>\n");
         }
         buf.push_str("    </tu>\n");
-        self.flush_if(60 * 1024)
-    }
-
-    fn flush_if(&mut self, threshold: usize) -> Result<()> {
-        if self.buf.len() >= threshold {
-            self.out
-                .write_all(self.buf.as_bytes())
-                .map_err(ErrorKind::Write)?;
-            self.buf.clear();
-        }
-        Ok(())
+        flush_if(&mut self.out, &mut self.buf, 60 * 1024)
     }
 
     /// Closes the document and returns the output.
     pub fn finish(mut self) -> Result<W> {
         self.buf.push_str("  </body>\n</tmx>\n");
-        self.flush_if(0)?;
+        flush_if(&mut self.out, &mut self.buf, 0)?;
         self.out.flush().map_err(ErrorKind::Write)?;
         Ok(self.out)
     }

@@ -75,10 +75,10 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Lang, Variant};
 
 pub use import::{ImportPolicy, Skip, SkipReport};
-pub use reader::{Document, Item, Reader};
+pub use reader::{Document, Reader};
 pub use writer::{Writer, WriterOptions};
 
-pub use crate::formats::tmx::Problem;
+pub use crate::formats::{Item, Problem};
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -321,6 +321,13 @@ impl Unit {
             text_after: None,
             attrs: Vec::new(),
         }
+    }
+}
+
+/// An empty unit (no id, empty source, translatable), as a buffer for [`Reader::read_unit`].
+impl Default for Unit {
+    fn default() -> Unit {
+        Unit::new("", Content::default())
     }
 }
 

@@ -11,20 +11,9 @@ use super::{
     Unit, XNote,
 };
 use crate::error::{ErrorKind, Location, Result};
-use crate::formats::xml::{self, Events, Input};
+use crate::formats::xml::{self, Format, Input, Xml};
+use crate::formats::{Item, ItemReader};
 use crate::model::Lang;
-
-/// What [`Reader::read_unit`] found next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    /// A unit was read into the buffer.
-    Unit,
-    /// A unit was skipped because of a problem (unknown state, contradicting target language,
-    /// broken inline codes); reading can go on.
-    Problem(Problem),
-    /// The end of the document.
-    End,
-}
 
 /// A whole document, for small files and tests: files in order, each with its groups and units
 /// (units outside any group in bare groups), and the problems met. Files without any unit are
@@ -64,7 +53,7 @@ enum Level {
 /// # Ok::<(), tmkit::Error>(())
 /// ```
 pub struct Reader {
-    ev: Events,
+    xml: Xml,
     buf: Vec<u8>,
     /// The prefix of the XLIFF namespace when the root is written `prefix:xliff`.
     prefix: Option<String>,
@@ -124,7 +113,7 @@ impl Reader {
         let raw_bytes = input.raw_bytes.clone();
         let encoding = input.encoding;
         let mut this = Reader {
-            ev: Events::new(input, path),
+            xml: Xml::new(input, path, Format::Xliff),
             buf: Vec::with_capacity(4096),
             prefix: None,
             level: Level::Root,
@@ -169,7 +158,7 @@ impl Reader {
 
     /// The name the input is reported under.
     pub fn name(&self) -> &str {
-        &self.ev.name
+        &self.xml.ev.name
     }
 
     /// Bytes of the input file read so far (for progress reporting).
@@ -177,34 +166,15 @@ impl Reader {
         self.raw_bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn error(&self, message: impl Into<String>) -> crate::Error {
-        self.error_at(self.ev.here(), message)
-    }
-
-    fn error_at(&self, location: Location, message: impl Into<String>) -> crate::Error {
-        ErrorKind::Xliff {
-            location,
-            message: message.into(),
-        }
-        .into()
-    }
-
-    fn problem(&self, message: impl Into<String>) -> Problem {
-        Problem {
-            location: self.ev.here(),
-            message: message.into(),
-        }
-    }
-
     fn read_prolog(&mut self) -> Result<()> {
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if t.trim().is_empty() => {}
                 Event::DocType(d) => {
                     if let Some(name) = xml::declared_entity(&d) {
                         return Err(ErrorKind::EntityDeclared {
-                            location: self.ev.here(),
+                            location: self.xml.ev.here(),
                             name,
                         }
                         .into());
@@ -217,15 +187,15 @@ impl Reader {
                         None => (None, name.as_str()),
                     };
                     if local != "xliff" {
-                        return Err(self.error(format!(
+                        return Err(self.xml.error(format!(
                             "not an XLIFF file: the root element is <{name}>, expected <xliff>"
                         )));
                     }
-                    let attrs = self.ev.attributes(&e)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     if let Some(v) = get(&attrs, "version")
                         && !v.starts_with('1')
                     {
-                        return Err(self.error(format!(
+                        return Err(self.xml.error(format!(
                             "XLIFF version {v:?} is not supported: tmkit reads XLIFF 1.2 (and 1.0, 1.1)"
                         )));
                     }
@@ -233,7 +203,7 @@ impl Reader {
                         .iter()
                         .any(|(k, v)| k.starts_with("xmlns") && v.contains("xliff:document:2"))
                     {
-                        return Err(self.error(
+                        return Err(self.xml.error(
                             "XLIFF 2 is not supported: tmkit reads XLIFF 1.2 (and 1.0, 1.1)",
                         ));
                     }
@@ -242,21 +212,25 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.error(if name.ends_with("xliff") {
+                    return Err(self.xml.error(if name.ends_with("xliff") {
                         "<xliff> has no <file>".to_string()
                     } else {
                         format!("not an XLIFF file: the root element is <{name}>, expected <xliff>")
                     }));
                 }
                 Event::Eof => {
-                    let message = if self.ev.at_start() {
+                    let message = if self.xml.ev.at_start() {
                         "the file is empty: expected an XLIFF document"
                     } else {
                         "no root element: expected <xliff>"
                     };
-                    return Err(self.error(message));
+                    return Err(self.xml.error(message));
                 }
-                _ => return Err(self.error("text before the root element: expected <xliff>")),
+                _ => {
+                    return Err(self
+                        .xml
+                        .error("text before the root element: expected <xliff>"));
+                }
             }
         }
     }
@@ -286,11 +260,11 @@ impl Reader {
     /// Reads structure up to the next trans-unit (filling `pending`) or the end.
     fn advance(&mut self) -> Result<()> {
         loop {
-            let ev = self.ev.next(&mut self.buf)?;
+            let ev = self.xml.ev.next(&mut self.buf)?;
             match ev {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     let local = local(self.prefix.as_deref(), &name).map(str::to_string);
                     match (self.level, local.as_deref()) {
                         (Level::Root, Some("file")) => self.start_file(attrs, false)?,
@@ -312,13 +286,13 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     match (self.level, local(self.prefix.as_deref(), &name)) {
                         (Level::Root, Some("file")) => self.start_file(attrs, true)?,
                         (Level::Body, Some("trans-unit")) => {
-                            self.unit_start = self.ev.here();
+                            self.unit_start = self.xml.ev.here();
                             self.pending
-                                .push_back(Err(self.problem("<trans-unit> has no <source>")));
+                                .push_back(Err(self.xml.problem("<trans-unit> has no <source>")));
                             return Ok(());
                         }
                         _ => {}
@@ -346,11 +320,11 @@ impl Reader {
                         Level::Body if self.groups.is_empty() => "<body>",
                         Level::Body => "<group>",
                     };
-                    return Err(self.error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: {open} is never closed (the file may be truncated)"
                     )));
                 }
-                Event::Text(t) => self.ev.check_chars(&t.xml10_content())?,
+                Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
                 _ => {}
             }
         }
@@ -358,17 +332,18 @@ impl Reader {
 
     /// Reads a `<file>`'s attributes and header, up to the start of its body.
     fn start_file(&mut self, attrs: Vec<(String, String)>, empty: bool) -> Result<()> {
-        let here = self.ev.here();
+        let here = self.xml.ev.here();
         let lang = |name: &str| -> Result<Option<Lang>> {
             match get(&attrs, name) {
                 None => Ok(None),
                 Some(v) => Lang::parse(v).map(Some).map_err(|_| {
-                    self.error_at(here.clone(), format!("<file> has an invalid {name} {v:?}"))
+                    self.xml
+                        .error_at(here.clone(), format!("<file> has an invalid {name} {v:?}"))
                 }),
             }
         };
         let Some(source_lang) = lang("source-language")? else {
-            return Err(self.error_at(
+            return Err(self.xml.error_at(
                 here,
                 "<file> has no source-language (XLIFF 1.2 requires it)",
             ));
@@ -391,7 +366,7 @@ impl Reader {
             return Ok(());
         }
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
                     match local(self.prefix.as_deref(), &name) {
@@ -404,14 +379,14 @@ impl Reader {
                     }
                 }
                 Event::End(_) => {
-                    return Err(self.error_at(here, "<file> has no <body>"));
+                    return Err(self.xml.error_at(here, "<file> has no <body>"));
                 }
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <file> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => self.ev.check_chars(&t.xml10_content())?,
+                Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
                 _ => {}
             }
         }
@@ -421,11 +396,11 @@ impl Reader {
 
     fn read_header(&mut self, file: &mut File) -> Result<()> {
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
                     if local(self.prefix.as_deref(), &name) == Some("note") {
-                        let attrs = self.ev.attributes(&e)?;
+                        let attrs = self.xml.ev.attributes(&e)?;
                         let text = self.read_text("note")?;
                         file.notes.push(make_note(&attrs, text));
                     } else if local(self.prefix.as_deref(), &name) == Some("skl") {
@@ -437,7 +412,7 @@ impl Reader {
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
                     if local(self.prefix.as_deref(), &name) == Some("external-file") {
-                        let attrs = self.ev.attributes(&e)?;
+                        let attrs = self.xml.ev.attributes(&e)?;
                         file.skeleton = get(&attrs, "href").map(str::to_string);
                     }
                 }
@@ -445,7 +420,7 @@ impl Reader {
                     if local(self.prefix.as_deref(), e.name().as_ref()) == Some("skl") => {}
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <header> is never closed (the file may be truncated)",
                     ));
                 }
@@ -458,15 +433,15 @@ impl Reader {
     fn skip_rest(&mut self, element: &str) -> Result<()> {
         let mut depth = 1usize;
         while depth > 0 {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(_) => depth += 1,
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
-                    return Err(self.error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed (the file may be truncated)"
                     )));
                 }
-                Event::Text(t) => self.ev.check_chars(&t.xml10_content())?,
+                Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
                 _ => {}
             }
         }
@@ -479,11 +454,13 @@ impl Reader {
 
     fn expect_end_of_document(&mut self) -> Result<()> {
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Eof => return Ok(()),
                 Event::Start(e) | Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    return Err(self.error(format!("unexpected <{name}> after </xliff>")));
+                    return Err(self
+                        .xml
+                        .error(format!("unexpected <{name}> after </xliff>")));
                 }
                 _ => {}
             }
@@ -492,25 +469,25 @@ impl Reader {
 
     /// Reads text content up to the end tag, skipping any element inside.
     fn read_text(&mut self, element: &str) -> Result<String> {
-        let start = self.ev.here();
+        let start = self.xml.ev.here();
         let mut out = String::new();
         let mut depth = 0usize;
         loop {
-            self.ev.check_length(&start, element, out.len())?;
-            match self.ev.next(&mut self.buf)? {
+            self.xml.ev.check_length(&start, element, out.len())?;
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    self.ev.check_chars(&content)?;
+                    self.xml.ev.check_chars(&content)?;
                     out.push_str(&content);
                 }
                 Event::CData(c) => out.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => out.push(self.ev.resolve_ref(&r)?),
+                Event::GeneralRef(r) => out.push(self.xml.ev.resolve_ref(&r)?),
                 Event::PI(pi) => out.extend(xml::pi_char(&pi)),
                 Event::Start(_) => depth += 1,
                 Event::End(_) if depth == 0 => return Ok(out),
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: an element is never closed (the file may be truncated)",
                     ));
                 }
@@ -521,14 +498,14 @@ impl Reader {
 
     /// Reads element content as tokens, up to the element's end tag.
     fn read_tokens(&mut self, element: &str) -> Result<Vec<Tok>> {
-        let start = self.ev.here();
+        let start = self.xml.ev.here();
         let mut toks = Vec::new();
         let mut depth = 0usize;
         // Bytes read so far (text, and about a tag's worth per element).
         let mut size = 0usize;
         loop {
-            self.ev.check_length(&start, element, size)?;
-            let ev = self.ev.next(&mut self.buf)?;
+            self.xml.ev.check_length(&start, element, size)?;
+            let ev = self.xml.ev.next(&mut self.buf)?;
             size += match &ev {
                 Event::Text(t) => t.len(),
                 Event::CData(c) => c.len(),
@@ -537,16 +514,16 @@ impl Reader {
             match ev {
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    self.ev.check_chars(&content)?;
+                    self.xml.ev.check_chars(&content)?;
                     push_text(&mut toks, &content);
                 }
                 Event::CData(c) => {
                     let content = c.xml10_content();
-                    self.ev.check_chars(&content)?;
+                    self.xml.ev.check_chars(&content)?;
                     push_text(&mut toks, &content);
                 }
                 Event::GeneralRef(r) => {
-                    let c = self.ev.resolve_ref(&r)?;
+                    let c = self.xml.ev.resolve_ref(&r)?;
                     push_text(&mut toks, c.encode_utf8(&mut [0u8; 4]));
                 }
                 Event::PI(ref pi) => {
@@ -559,7 +536,7 @@ impl Reader {
                     let name = local(self.prefix.as_deref(), &raw)
                         .unwrap_or(&raw)
                         .to_string();
-                    let attrs = self.ev.attributes(e)?;
+                    let attrs = self.xml.ev.attributes(e)?;
                     if matches!(ev, Event::Empty(_)) {
                         toks.push(Tok::Empty { name, attrs });
                     } else {
@@ -573,7 +550,7 @@ impl Reader {
                     toks.push(Tok::End);
                 }
                 Event::Eof => {
-                    return Err(self.error(format!(
+                    return Err(self.xml.error(format!(
                         "unexpected end of file: <{element}> is never closed (the file may be truncated)"
                     )));
                 }
@@ -583,7 +560,7 @@ impl Reader {
     }
 
     fn read_trans_unit(&mut self, attrs: Vec<(String, String)>) -> Result<()> {
-        let tu_location = self.ev.here();
+        let tu_location = self.xml.ev.here();
         self.unit_start = tu_location.clone();
         let mut base = Unit::new(String::new(), Content::default());
         for (k, v) in attrs {
@@ -598,11 +575,11 @@ impl Reader {
         }
         let mut raw = RawUnit::default();
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
-                    let here = self.ev.here();
+                    let attrs = self.xml.ev.attributes(&e)?;
+                    let here = self.xml.ev.here();
                     match (local(self.prefix.as_deref(), &name), name.as_str()) {
                         (Some("source"), _) => {
                             raw.source = Some((self.read_tokens("source")?, here));
@@ -633,8 +610,8 @@ impl Reader {
                 }
                 Event::Empty(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
-                    let here = self.ev.here();
+                    let attrs = self.xml.ev.attributes(&e)?;
+                    let here = self.xml.ev.here();
                     match local(self.prefix.as_deref(), &name) {
                         Some("source") => raw.source = Some((Vec::new(), here)),
                         Some("target") => raw.target = Some((Vec::new(), attrs, here)),
@@ -644,11 +621,11 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <trans-unit> is never closed (the file may be truncated)",
                     ));
                 }
-                Event::Text(t) => self.ev.check_chars(&t.xml10_content())?,
+                Event::Text(t) => self.xml.ev.check_chars(&t.xml10_content())?,
                 _ => {}
             }
         }
@@ -826,11 +803,11 @@ impl Reader {
         let mut has_target = false;
         let mut problem = None;
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
-                    let here = self.ev.here();
+                    let attrs = self.xml.ev.attributes(&e)?;
+                    let here = self.xml.ev.here();
                     match local(self.prefix.as_deref(), &name) {
                         Some(part @ ("source" | "target")) => {
                             let part = part.to_string();
@@ -878,7 +855,7 @@ impl Reader {
                 }
                 Event::End(_) => break,
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <alt-trans> is never closed (the file may be truncated)",
                     ));
                 }
@@ -896,10 +873,10 @@ impl Reader {
         let mut found = None;
         let mut after = None;
         loop {
-            match self.ev.next(&mut self.buf)? {
+            match self.xml.ev.next(&mut self.buf)? {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
-                    let attrs = self.ev.attributes(&e)?;
+                    let attrs = self.xml.ev.attributes(&e)?;
                     let is_context = local(self.prefix.as_deref(), &name) == Some("context");
                     if is_context && get(&attrs, "context-type") == Some(REPETITION_CONTEXT) {
                         found = Some(self.read_text("context")?);
@@ -912,7 +889,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok((found, after)),
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <context-group> is never closed (the file may be truncated)",
                     ));
                 }
@@ -927,11 +904,11 @@ impl Reader {
         out: &mut Vec<(String, Option<String>, Option<String>)>,
     ) -> Result<()> {
         loop {
-            let ev = self.ev.next(&mut self.buf)?;
+            let ev = self.xml.ev.next(&mut self.buf)?;
             match ev {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let is_seg = e.name().as_ref() == "sdl:seg";
-                    let attrs = self.ev.attributes(e)?;
+                    let attrs = self.xml.ev.attributes(e)?;
                     if is_seg && let Some(id) = get(&attrs, "id") {
                         out.push((
                             id.to_string(),
@@ -945,7 +922,7 @@ impl Reader {
                 }
                 Event::End(_) => return Ok(()),
                 Event::Eof => {
-                    return Err(self.error(
+                    return Err(self.xml.error(
                         "unexpected end of file: <sdl:seg-defs> is never closed (the file may be truncated)",
                     ));
                 }
@@ -1059,5 +1036,13 @@ fn make_note(attrs: &[(String, String)], text: String) -> XNote {
         priority: get(attrs, "priority").and_then(|p| p.trim().parse().ok()),
         lang: get(attrs, "xml:lang").map(str::to_string),
         text,
+    }
+}
+
+impl ItemReader for Reader {
+    type Unit = Unit;
+
+    fn read_item(&mut self, unit: &mut Unit) -> Result<Item> {
+        self.read_unit(unit)
     }
 }

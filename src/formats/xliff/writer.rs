@@ -7,6 +7,7 @@ use super::{
     AltTrans, Content, File, Group, NAMESPACE, REPETITION_CONTEXT, TEXT_AFTER_CONTEXT, Unit, XNote,
 };
 use crate::error::{ErrorKind, Result};
+use crate::formats::buffered::flush_if;
 use crate::formats::xml::{escape_attr, escape_text};
 
 /// What goes into every `<file>`'s `<header>`.
@@ -97,7 +98,7 @@ impl<W: Write> Writer<W> {
             at: At::Document,
             tool_version: options.tool_version.clone(),
         };
-        w.flush_if(0)?;
+        flush_if(&mut w.out, &mut w.buf, 0)?;
         Ok(w)
     }
 
@@ -188,7 +189,7 @@ impl<W: Write> Writer<W> {
                     self.buf.push_str("      </group>\n");
                 }
                 self.at = At::File;
-                self.flush_if(60 * 1024)
+                flush_if(&mut self.out, &mut self.buf, 60 * 1024)
             }
             _ => Err(self.misuse("end_group")),
         }
@@ -204,7 +205,7 @@ impl<W: Write> Writer<W> {
         }
         self.buf.push_str("    </body>\n  </file>\n");
         self.at = At::Document;
-        self.flush_if(0)
+        flush_if(&mut self.out, &mut self.buf, 0)
     }
 
     /// Writes one `<trans-unit>`. `unit.segment` is not written (tmkit writes unsegmented units).
@@ -282,17 +283,7 @@ impl<W: Write> Writer<W> {
         }
         buf.push_str(indent);
         buf.push_str("</trans-unit>\n");
-        self.flush_if(60 * 1024)
-    }
-
-    fn flush_if(&mut self, threshold: usize) -> Result<()> {
-        if self.buf.len() >= threshold {
-            self.out
-                .write_all(self.buf.as_bytes())
-                .map_err(ErrorKind::Write)?;
-            self.buf.clear();
-        }
-        Ok(())
+        flush_if(&mut self.out, &mut self.buf, 60 * 1024)
     }
 
     /// Closes whatever is open and the document, and returns the output.
@@ -301,7 +292,7 @@ impl<W: Write> Writer<W> {
             self.end_file()?;
         }
         self.buf.push_str("</xliff>\n");
-        self.flush_if(0)?;
+        flush_if(&mut self.out, &mut self.buf, 0)?;
         self.out.flush().map_err(ErrorKind::Write)?;
         Ok(self.out)
     }
