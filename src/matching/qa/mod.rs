@@ -192,10 +192,11 @@ fn is_cjk_text(c: char) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn run(source: &str, target: &str, tl: &str) -> Vec<Finding> {
+    /// The findings of one pair from English into `tl`.
+    pub(in crate::matching::qa) fn run(source: &str, target: &str, tl: &str) -> Vec<Finding> {
         let mut out = Vec::new();
         check_pair(
             source,

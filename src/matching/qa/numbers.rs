@@ -38,7 +38,7 @@ impl Checker {
             // Pair a missing number with an extra one of the same kind, else with the first.
             let pick = extra
                 .iter()
-                .position(|e| same_class(e, m))
+                .position(|e| e.kind.same_class(m.kind))
                 .or(if extra.is_empty() { None } else { Some(0) });
             let src = m.text(source);
             let mut f = match pick {
@@ -101,32 +101,9 @@ fn confidence(n: &Number) -> Severity {
     }
 }
 
-fn same_class(a: &Number, b: &Number) -> bool {
-    matches!(
-        (a.kind, b.kind),
-        (NumberKind::Date { .. }, NumberKind::Date { .. })
-            | (NumberKind::Percent, NumberKind::Percent)
-            | (NumberKind::Ordinal, NumberKind::Ordinal)
-            | (NumberKind::Plain, NumberKind::Plain)
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::matching::qa::check_pair;
-    use crate::model::{Finding, Lang};
-
-    fn run(source: &str, target: &str, tl: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check_pair(
-            source,
-            target,
-            &Lang::parse("en").unwrap(),
-            &Lang::parse(tl).unwrap(),
-            &mut out,
-        );
-        out
-    }
+    use crate::matching::qa::tests::run;
 
     #[test]
     fn number_findings_say_what_and_where() {

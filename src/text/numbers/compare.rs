@@ -109,7 +109,7 @@ pub fn compare(source: &[Number], target: &[Number]) -> NumberDiff {
         .collect();
     let mut unpaired = Vec::new();
     for &i in &figures {
-        if !claim(&source[i], &|a, b| same_kind(a, b)) {
+        if !claim(&source[i], &|a, b| a.kind.same_class(b.kind)) {
             unpaired.push(i);
         }
     }
@@ -170,16 +170,6 @@ fn small_counts_and_repetitions(source: &[Number], diff: &mut NumberDiff) {
             !repeated
         });
     }
-}
-
-fn same_kind(a: &Number, b: &Number) -> bool {
-    matches!(
-        (a.kind, b.kind),
-        (NumberKind::Date { .. }, NumberKind::Date { .. })
-            | (NumberKind::Percent, NumberKind::Percent)
-            | (NumberKind::Ordinal, NumberKind::Ordinal)
-            | (NumberKind::Plain, NumberKind::Plain)
-    )
 }
 
 /// Whether figure `b` can be how a translation wrote the number word `word`: a quantity or an

@@ -91,6 +91,20 @@ pub enum NumberKind {
     },
 }
 
+impl NumberKind {
+    /// Whether two numbers count the same kind of thing (both dates, whatever their days; both
+    /// percentages; both ordinals; both plain), so that one may stand for the other.
+    pub fn same_class(self, other: NumberKind) -> bool {
+        matches!(
+            (self, other),
+            (NumberKind::Date { .. }, NumberKind::Date { .. })
+                | (NumberKind::Percent, NumberKind::Percent)
+                | (NumberKind::Ordinal, NumberKind::Ordinal)
+                | (NumberKind::Plain, NumberKind::Plain)
+        )
+    }
+}
+
 /// How sure a number is to be a figure the translation must carry; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
