@@ -30,7 +30,7 @@
 //!
 //! A kit made from an HTML page or a DOCX gets the original document in `source/`, and OmegaT
 //! reads it with its own filter; OmegaT then writes the translated document itself
-//! (`console-translate`). What OmegaT 3.6 does, found by running it (`tests/omegat_documents.rs`
+//! (`console-translate`). What OmegaT 3.6 does, found by running it (`tests/interop/omegat_documents.rs`
 //! checks it), and how the project makes it agree with tmkit:
 //!
 //! - **HTML** (`HTMLFilter2`). Paragraphs end at block tags (`p`, `h1`-`h6`, `li`, `td`, `div`,

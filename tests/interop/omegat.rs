@@ -4,8 +4,7 @@
 //!
 //! OmegaT is required: without it the test fails and says how to install it.
 
-#[path = "common/tool.rs"]
-mod tool;
+use crate::tool;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

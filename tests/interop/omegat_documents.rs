@@ -8,8 +8,7 @@
 //! OmegaT and LibreOffice are required: without them the test fails and says how to install
 //! them.
 
-#[path = "common/tool.rs"]
-mod tool;
+use crate::tool;
 
 use std::path::Path;
 use std::process::Command;

@@ -4,9 +4,7 @@
 //!
 //! Needs Chromium (`apt-get install chromium`); set `CHROMIUM` to use another binary.
 
-#[path = "common/chromium.rs"]
-mod chromium;
-#[path = "documents_html/corpus.rs"]
+use crate::chromium;
 mod corpus;
 use chromium::dump_dom;
 

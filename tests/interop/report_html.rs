@@ -7,8 +7,7 @@
 
 // This test runs Chromium with its own arguments (screenshots); dump_dom is for the others.
 #[allow(dead_code)]
-#[path = "common/chromium.rs"]
-mod chromium;
+use crate::chromium;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

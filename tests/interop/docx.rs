@@ -5,7 +5,7 @@
 //!
 //! Needs the Debian packages libreoffice-writer-nogui, poppler-utils and fonts-noto-cjk.
 
-mod docx_support;
+use crate::docx_support;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
