@@ -393,9 +393,8 @@ pub fn check_each(
     checks: &PairChecks<'_>,
     emit: &mut dyn FnMut(Reported) -> Result<()>,
 ) -> Result<CheckSummary> {
-    if let (Some(store), CheckInput::Memory) = (store, input)
-        && let Some(mut readers) = helper_readers(store)?
-    {
+    if let (Some(store), CheckInput::Memory) = (store, input) {
+        let mut readers = helper_readers(store)?;
         return check_memory_in_blocks(store, &mut readers, BLOCK, config, checks, emit);
     }
     let consistency = if wanted(config, FindingKind::Inconsistent, Severity::Warning) {
@@ -516,23 +515,19 @@ const PARALLEL_FROM: i64 = 50_000;
 /// Connections for the threads that help check a large memory: one less than the cores (the
 /// calling thread is one), at most three. None when the memory is small, when there is one core,
 /// or when the file cannot be opened again (a memory in a read-only folder with unsaved changes in
-/// its log): then one thread checks it all, as before.
+/// its log): then the calling thread checks every block itself.
 ///
 /// Each is held in one read transaction for the whole check (a [`Snapshot`]), and a block of units
 /// is always read by the same thread: the readings of a block agree even while an import goes on.
-fn helper_readers(store: &Store) -> Result<Option<Vec<Snapshot>>> {
+fn helper_readers(store: &Store) -> Result<Vec<Snapshot>> {
     let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) - 1;
     if helpers == 0 || store.max_unit_id()? < PARALLEL_FROM {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let mut readers = Vec::with_capacity(helpers);
-    for _ in 0..helpers {
-        match Store::open_reader(store.path()).and_then(Store::snapshot) {
-            Ok(r) => readers.push(r),
-            Err(_) => return Ok(None),
-        }
-    }
-    Ok(Some(readers))
+    let readers: Result<Vec<Snapshot>> = (0..helpers)
+        .map(|_| Store::open_reader(store.path()).and_then(Store::snapshot))
+        .collect();
+    Ok(readers.unwrap_or_default())
 }
 
 /// The ids of block `k` of `blocks` of `size` ids (the first and last are open-ended, so that every unit is in
@@ -604,8 +599,9 @@ struct Batch {
     reports: Vec<Reported>,
 }
 
-/// [`check_each`] over a large memory, in blocks of units checked by several threads, each through
-/// its own connection; the findings come out in the same order as from one thread.
+/// [`check_each`] over the memory, in blocks of units checked by this thread and one more per
+/// reader (none for a small memory), each through its own connection; the findings come out in
+/// the same order whatever the number of threads.
 fn check_memory_in_blocks(
     store: &Store,
     readers: &mut [Snapshot],
@@ -653,8 +649,7 @@ fn check_memory_in_blocks(
     };
     let consistency = consistency.as_ref();
     let mut summary = CheckSummary::default();
-    let mut states: Vec<PairChecks<'_>> = (1..threads).map(|_| checks.clone()).collect();
-    states.insert(0, checks.clone());
+    let states: Vec<PairChecks<'_>> = (0..threads).map(|_| checks.clone()).collect();
     in_blocks(
         store,
         readers,
@@ -743,13 +738,7 @@ impl Consistency {
         input: &CheckInput,
         config: &CheckConfig,
     ) -> Result<Option<Consistency>> {
-        let mut seen: Vec<Seen> = Vec::with_capacity(match (store, input) {
-            // Two targets a unit is the common case.
-            (Some(s), CheckInput::Memory) => {
-                ((s.max_unit_id().unwrap_or(0).max(0) as usize) * 2).min(1 << 25)
-            }
-            _ => 0,
-        });
+        let mut seen: Vec<Seen> = Vec::new();
         let mut langs: Vec<Lang> = Vec::new();
         let mut last_source = (None, 0);
         for_each_pair(store, input, config, &mut |p| {
@@ -993,34 +982,42 @@ mod tests {
         }
     }
 
-    /// A memory of `n` units in three languages with every kind of problem now and then: numbers
-    /// changed, translations missing, the same source translated two ways in units far apart.
-    fn memory(path: &std::path::Path, n: usize) -> Store {
+    /// `n` units in three languages with every kind of problem now and then: numbers changed,
+    /// translations missing, the same source translated two ways in units far apart.
+    fn units(n: usize) -> Vec<TranslationUnit> {
         use crate::model::Variant;
-        let mut store = Store::open(path).unwrap();
         let lang = |t: &str| Lang::parse(t).unwrap();
+        (0..n)
+            .map(|i| {
+                let source = format!("The forum met {} times in {}.", i % 40, 2000 + i % 8);
+                let zh = match i % 7 {
+                    0 => format!("论坛举行了{}次会议。", i % 40 + 1),
+                    3 => String::new(),
+                    _ => format!("论坛在{}年举行了{}次会议。", 2000 + i % 8, i % 40),
+                };
+                let ja = if i % 11 == 5 {
+                    format!("フォーラムは{}回開かれた", i % 40)
+                } else {
+                    format!("フォーラムは{}年に{}回開かれた。", 2000 + i % 8, i % 40)
+                };
+                TranslationUnit {
+                    tuid: Some(format!("u{i}")),
+                    variants: vec![
+                        Variant::new(lang("en"), source),
+                        Variant::new(lang("zh-CN"), zh),
+                        Variant::new(lang("ja-JP"), ja),
+                    ],
+                    ..Default::default()
+                }
+            })
+            .collect()
+    }
+
+    /// A memory of the `n` [`units`]: every kind of problem now and then.
+    fn memory(path: &std::path::Path, n: usize) -> Store {
+        let mut store = Store::open(path).unwrap();
         let mut w = store.writer().unwrap();
-        for i in 0..n {
-            let source = format!("The forum met {} times in {}.", i % 40, 2000 + i % 8);
-            let zh = match i % 7 {
-                0 => format!("论坛举行了{}次会议。", i % 40 + 1),
-                3 => String::new(),
-                _ => format!("论坛在{}年举行了{}次会议。", 2000 + i % 8, i % 40),
-            };
-            let ja = if i % 11 == 5 {
-                format!("フォーラムは{}回開かれた", i % 40)
-            } else {
-                format!("フォーラムは{}年に{}回開かれた。", 2000 + i % 8, i % 40)
-            };
-            let unit = TranslationUnit {
-                tuid: Some(format!("u{i}")),
-                variants: vec![
-                    Variant::new(lang("en"), source),
-                    Variant::new(lang("zh-CN"), zh),
-                    Variant::new(lang("ja-JP"), ja),
-                ],
-                ..Default::default()
-            };
+        for unit in units(n) {
             w.insert_unit(&unit, None).unwrap();
         }
         w.commit().unwrap();
@@ -1028,10 +1025,22 @@ mod tests {
     }
 
     #[test]
-    fn blocks_on_threads_report_what_one_thread_reports_in_the_same_order() {
+    fn blocks_on_threads_report_what_a_file_of_the_same_units_reports() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.db");
         let store = memory(&path, 300);
+        // The same units as a TMX file, checked by the file's own reading (one pass, no blocks):
+        // its unit numbers (places in the file) are the memory's ids.
+        let tmx = dir.path().join("m.tmx");
+        let options = tmx::WriterOptions {
+            srclang: "en".to_string(),
+            ..tmx::WriterOptions::default()
+        };
+        let mut w = tmx::Writer::new(std::fs::File::create(&tmx).unwrap(), &options).unwrap();
+        for unit in units(300) {
+            w.write_unit(&unit).unwrap();
+        }
+        w.finish().unwrap();
         let from = Lang::parse("en").unwrap();
         // "forum" is 论坛 in Chinese and フォーラム in Japanese; "times" is 会合 in Japanese,
         // which the translations never use.
@@ -1064,8 +1073,8 @@ mod tests {
             };
             let mut one = Vec::new();
             let summary_one = check_each(
-                Some(&store),
-                &CheckInput::Memory,
+                None,
+                &CheckInput::Tmx(tmx.clone()),
                 &config,
                 &checks,
                 &mut |r| {
@@ -1075,7 +1084,7 @@ mod tests {
             )
             .unwrap();
             assert!(summary_one.findings > 0);
-            for (helpers, block) in [(1, 7), (2, 13), (1, 1000)] {
+            for (helpers, block) in [(0, 7), (1, 7), (2, 13), (1, 1000), (0, BLOCK)] {
                 let mut readers: Vec<Snapshot> = (0..helpers)
                     .map(|_| Store::open_reader(&path).unwrap().snapshot().unwrap())
                     .collect();
