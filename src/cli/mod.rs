@@ -281,9 +281,7 @@ pub fn file_error(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
 pub fn utf8_text(bytes: Vec<u8>, path: &std::path::Path) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let name = path.display().to_string();
-        let bad = tmkit::formats::decode::check_bytes(e.as_bytes(), encoding_rs::UTF_8, 0)
-            .expect("from_utf8 failed, so the strict decoder fails too");
-        bad.to_error(&name, "convert the file to UTF-8").into()
+        tmkit::formats::decode::not_utf8(e.as_bytes(), &name, "convert the file to UTF-8").into()
     })
 }
 

@@ -23,6 +23,28 @@ pub fn check_bytes(bytes: &[u8], encoding: &'static Encoding, base: u64) -> Opti
     }
 }
 
+/// The error for `bytes` read from `name`, which are not all UTF-8: at the first byte that is not
+/// (`name:line:column`, with its byte offset), followed by `advice`.
+pub fn not_utf8(bytes: &[u8], name: &str, advice: &str) -> crate::Error {
+    if let Some(bad) = check_bytes(bytes, encoding_rs::UTF_8, 0) {
+        return bad.to_error(name, advice);
+    }
+    // Not reached for bytes that are not UTF-8; said plainly if it ever is.
+    let offset = std::str::from_utf8(bytes)
+        .err()
+        .map_or(bytes.len(), |e| e.valid_up_to());
+    crate::ErrorKind::Encoding {
+        location: crate::error::Location::of_byte(name, bytes, offset),
+        message: format!("byte offset {offset} is not valid UTF-8: {advice}"),
+    }
+    .into()
+}
+
+/// `bytes` as UTF-8 text, or [`not_utf8`]'s error.
+pub fn utf8<'a>(bytes: &'a [u8], name: &str, advice: &str) -> crate::Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|_| not_utf8(bytes, name, advice))
+}
+
 /// A [`BufRead`] of UTF-8 decoded strictly from a byte stream in any encoding encoding_rs knows.
 ///
 /// The first invalid sequence makes `fill_buf` fail with an `InvalidData` error carrying a

@@ -621,17 +621,7 @@ pub fn queries(
                     .map(|s| s.text(&done.text).trim().to_string()),
             );
         } else {
-            let content =
-                std::str::from_utf8(bytes).map_err(
-                    |_| match crate::formats::decode::check_bytes(bytes, encoding_rs::UTF_8, 0) {
-                        Some(bad) => bad.to_error(name, "convert the file to UTF-8"),
-                        None => crate::Error::from(crate::ErrorKind::Invalid {
-                            what: "file",
-                            value: name.to_string(),
-                            reason: "it is not UTF-8 text".to_string(),
-                        }),
-                    },
-                )?;
+            let content = crate::formats::decode::utf8(bytes, name, "convert the file to UTF-8")?;
             let max = crate::model::Limits::current().max_segment_bytes;
             let mut start = 0;
             for line in content.split_inclusive('\n') {

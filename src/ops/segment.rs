@@ -78,23 +78,11 @@ pub fn segment_file<'a>(
     lossy: bool,
 ) -> Result<Segmented<'a>> {
     segment_bytes(input, rules, lossy).map_err(|e| match e.kind() {
-        ErrorKind::Utf8 { offset } => {
-            let bad = crate::formats::decode::check_bytes(input, encoding_rs::UTF_8, 0);
-            let mut location = Location::of_byte(name, input, *offset);
-            let mut cause = format!("byte offset {offset} is not valid UTF-8");
-            if let Some(bad) = bad {
-                location.line = bad.line;
-                location.column = bad.column;
-                cause = bad.cause();
-            }
-            ErrorKind::Encoding {
-                location,
-                message: format!(
-                    "{cause}: convert the file to UTF-8 (or give --lossy to replace invalid bytes)"
-                ),
-            }
-            .into()
-        }
+        ErrorKind::Utf8 { .. } => crate::formats::decode::not_utf8(
+            input,
+            name,
+            "convert the file to UTF-8 (or give --lossy to replace invalid bytes)",
+        ),
         _ => e,
     })
 }
