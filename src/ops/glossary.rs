@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::error::Location;
 use crate::error::Result;
 use crate::formats::glossary::{self, GlossaryFormat, Layout, OmegatWriter, ReadOptions};
 use crate::formats::tbx;
-use crate::formats::{Item, Problem};
+use crate::formats::{Item, ItemReader, Problem};
 use crate::matching::termbase::index_lang;
 pub use crate::matching::termbase::{SourceTerms, Termbase};
 use crate::model::{Lang, TermEntry};
@@ -113,9 +114,8 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
     let name = path.display().to_string();
     let mut entries = Vec::new();
     let mut problems = Vec::new();
-    let mut entry = TermEntry::default();
     // Entries without a term in the source language are reported where they start, and skipped.
-    let mut keep = |entry: &TermEntry, at: crate::error::Location, problems: &mut Vec<Problem>| {
+    let mut keep = |entry: &TermEntry, at: Location, problems: &mut Vec<Problem>| {
         if entry.has_lang(&index_lang(&config.source)) {
             entries.push(entry.clone());
             return;
@@ -136,26 +136,14 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
     match format {
         GlossaryFormat::Tbx => {
             let mut r = tbx::Reader::open(path)?;
-            // The reader's problems go after the ones found here, as they always have.
-            let mut skipped = Vec::new();
-            loop {
-                match r.read_entry(&mut entry)? {
-                    Item::Unit => {
-                        let at = r
-                            .entry_location()
-                            .cloned()
-                            .unwrap_or(crate::error::Location {
-                                path: name.clone(),
-                                line: 1,
-                                column: 1,
-                            });
-                        keep(&entry, at, &mut problems);
-                    }
-                    Item::Problem(p) => skipped.push(p),
-                    Item::End => break,
-                }
-            }
-            problems.extend(skipped);
+            let start = |r: &tbx::Reader| {
+                r.entry_location().cloned().unwrap_or(Location {
+                    path: name.clone(),
+                    line: 1,
+                    column: 1,
+                })
+            };
+            read_entries(&mut r, start, &mut keep, &mut problems)?;
         }
         _ => {
             let langs = if format == GlossaryFormat::OmegatTsv && config.langs.len() < 2 {
@@ -165,15 +153,12 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
             };
             let opts = ReadOptions::for_langs(format, langs);
             let mut r = glossary::Reader::open(path, &opts)?;
-            let mut skipped = Vec::new();
-            loop {
-                match r.read_entry(&mut entry)? {
-                    Item::Unit => keep(&entry, r.entry_location(), &mut problems),
-                    Item::Problem(p) => skipped.push(p),
-                    Item::End => break,
-                }
-            }
-            problems.extend(skipped);
+            read_entries(
+                &mut r,
+                glossary::Reader::entry_location,
+                &mut keep,
+                &mut problems,
+            )?;
         }
     }
     problems.sort_by_key(|p| (p.location.line, p.location.column));
@@ -203,6 +188,27 @@ pub fn read_file(path: &Path, config: &ReadConfig) -> Result<(Vec<TermEntry>, Gl
         problems,
     };
     Ok((entries, file))
+}
+
+/// Reads every entry of `reader`, handing each to `keep` with the place it starts (`start`); the
+/// reader's own problems (entries it skipped) go after those `keep` adds, as they always have.
+fn read_entries<R: ItemReader<Unit = TermEntry>>(
+    reader: &mut R,
+    start: impl Fn(&R) -> Location,
+    keep: &mut dyn FnMut(&TermEntry, Location, &mut Vec<Problem>),
+    problems: &mut Vec<Problem>,
+) -> Result<()> {
+    let mut entry = TermEntry::default();
+    let mut skipped = Vec::new();
+    loop {
+        match reader.read_item(&mut entry)? {
+            Item::Unit => keep(&entry, start(reader), problems),
+            Item::Problem(p) => skipped.push(p),
+            Item::End => break,
+        }
+    }
+    problems.extend(skipped);
+    Ok(())
 }
 
 /// Imports glossary files into the glossary `name` in one transaction: a malformed file leaves the

@@ -101,9 +101,7 @@ impl Pool {
             let mut store = Store::open(path)?;
             // Built once here, not by the first request that needs it.
             if !store.index_ready()? {
-                let mut w = store.writer()?;
-                crate::ops::import::ensure_index(&mut w, &|_, _| {})?;
-                w.commit()?;
+                crate::ops::lookup::rebuild_index(&mut store, &|_, _| {})?;
             }
             let (tx, rx) = mpsc::channel::<WriteJob>();
             std::thread::Builder::new()
