@@ -7,7 +7,10 @@
 //! - `text`: pure text algorithms (segmentation, tokenization, numbers), on `model`;
 //! - `formats`, `store` and `matching` side by side, never importing each other: `formats` and
 //!   `store` depend on `model` (and `bits`) only, `matching` on `model` and `text`;
-//! - `ops`: the workflows that combine them;
+//! - `kit`: the translation kit, the contract between `prepare` and `finish` (its data, its
+//!   files, documents cut into sentences and put back), on `formats`, `text` and `matching`;
+//! - `ops`: the workflows that combine them; a workflow calls another only through the entry
+//!   points listed in `tests/layers.rs`, which checks all of this layering on the source;
 //! - `server`: `tmkit serve`, the workflows over HTTP (it calls `ops`, never SQL);
 //! - the binary's `cli` module on top, the only place that prints.
 
@@ -16,6 +19,7 @@
 pub mod bits;
 pub mod error;
 pub mod formats;
+pub mod kit;
 pub mod matching;
 pub mod model;
 pub mod ops;

@@ -1,6 +1,6 @@
 //! HTML read a block at a time (`Filter::extract_each`, `ops::segment::segment_page`, and
 //! `tmkit segment PAGE.html`) gives exactly what the page read whole gives (`Filter::extract` and
-//! `ops::prepare::document::segment_document`): the same blocks (codes without their native
+//! `kit::document::segment_document`): the same blocks (codes without their native
 //! markup), the same segments with the same offsets, the same encoding, language and warnings;
 //! on the example page, the real-page fixtures, pages in Shift_JIS, GB2312, UTF-16 and
 //! windows-1252, pages larger than the reading chunks, and random pages. A block longer than the
@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use tmkit::formats::document::{Block, Extracted, Filter, Kind, Options, Piece, html::HtmlFilter};
-use tmkit::ops::prepare::document::segment_document;
+use tmkit::kit::document::segment_document;
 use tmkit::ops::segment::{default_engine, segment_page};
 use tmkit::text::segment::Segment;
 use tmkit::text::srx::RuleSet;

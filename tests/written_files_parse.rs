@@ -13,9 +13,10 @@ use proptest::prelude::*;
 use tmkit::formats::tmx;
 use tmkit::formats::xliff::{self, AltTrans, Content, Group, State, Target, XNote};
 use tmkit::formats::{ItemReader, tbx};
+use tmkit::kit::Rates;
 use tmkit::model::{Extra, Lang, Note, Prop, Term, TermEntry, TranslationUnit, Variant};
 use tmkit::ops::import::{self, ImportConfig};
-use tmkit::ops::prepare::{self, Article, Helpers, PrepareConfig, Rates};
+use tmkit::ops::prepare::{self, Article, Helpers, PrepareConfig};
 use tmkit::ops::segment::{self, BadRules};
 use tmkit::store::Store;
 
@@ -380,7 +381,7 @@ proptest! {
         .unwrap();
         let out = dir.path().join("kit");
         std::fs::create_dir(&out).unwrap();
-        prepare::kit::write_kit(&kit, &out).unwrap();
+        tmkit::kit::files::write_kit(&kit, &out, segment::default_engine().unwrap()).unwrap();
 
         // The XLIFF parses and gives back the article.
         let xlf = out.join("article.zh-CN.xlf");

@@ -2,8 +2,9 @@
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
+use tmkit::formats::tmx::date_now;
 use tmkit::model::{Extra, Note, Prop, TranslationUnit, Variant};
-use tmkit::ops::import::{self, OnDuplicate, Outcome, now_tmx};
+use tmkit::ops::import::{self, OnDuplicate, Outcome};
 use tmkit::store::Store;
 
 use super::import::Dup;
@@ -68,7 +69,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
         None => unit.variants[0].lang.clone(),
     });
     unit.tuid = args.tuid.clone();
-    let now = now_tmx();
+    let now = date_now();
     unit.admin.creation_date = Some(now.clone());
     unit.admin.change_date = Some(now);
     unit.admin.creation_id = args.user.clone();

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use tmkit::formats::document::Options as DocOptions;
-use tmkit::ops::prepare::{self as ops, PrepareConfig, Rates, workflow};
+use tmkit::kit::Rates;
+use tmkit::ops::prepare::{PrepareConfig, workflow};
 use tmkit::store::Store;
 
 use super::output::{Style, print_json, safe};
@@ -159,7 +160,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     )?;
 
     // Written into a staging folder, then swapped into place: never half a kit.
-    let files = ops::place_kit(&prepared, &out_dir)
+    let files = workflow::write_kit(&prepared, &out_dir)
         .with_context(|| format!("{}: cannot write the kit", out_dir.display()))?;
     drop(scratch);
 

@@ -18,8 +18,9 @@
 //! [`FinishConfig::allow_incomplete`] says to put the source in place of a faulty translation);
 //! the documents are written only when every language is done.
 //!
-//! Depends on `formats` (XLIFF, TMX, the document filters), `store` and `ops` (lookup, checks,
-//! prepare's document layout); never prints.
+//! Depends on `formats` (XLIFF, TMX, the document filters), `store`, `kit` (the manifest, the
+//! document layout, OmegaT projects) and the entry points of the lookup, check, glossary and
+//! segment workflows; never prints.
 
 use std::path::{Path, PathBuf};
 
@@ -28,13 +29,13 @@ use serde::Serialize;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::formats::document::{self, Kind, Options, Piece, check_codes, check_nesting};
 use crate::formats::xliff::{self, ImportPolicy, Item};
+use crate::kit::count_words;
+use crate::kit::document::{Place, place_at, splits};
+use crate::kit::files::{MANIFEST, Manifest};
+use crate::kit::omegat::{DocSegment, read_omegat_translations, saved_translations};
 use crate::model::{Lang, Severity};
 use crate::ops::check::PairChecks;
 use crate::ops::lookup::{Lookup, LookupConfig, Query};
-use crate::ops::prepare::count_words;
-use crate::ops::prepare::document::{Place, place_at, splits};
-use crate::ops::prepare::kit::{MANIFEST, Manifest};
-use crate::ops::prepare::omegat::{DocSegment, read_omegat_translations, saved_translations};
 use crate::store::Store;
 use crate::text::segment::is_space;
 
@@ -413,7 +414,7 @@ pub fn finish(config: &FinishConfig, memory: Option<&Store>) -> Result<FinishRep
                     kind,
                     &original,
                     &extracted.blocks,
-                    &manifest.from,
+                    &crate::ops::segment::default_engine()?.rules_for(&manifest.from)?,
                     &segs,
                 )?
             }

@@ -165,13 +165,6 @@ const BATCH_BYTES: usize = 1 << 20;
 /// The skip reason counted for units left out by `--on-duplicate skip`.
 pub const SKIPPED_DUPLICATE: &str = "source already in the memory (--on-duplicate skip)";
 
-/// The current time as a TMX date (`YYYYMMDDThhmmssZ`).
-pub fn now_tmx() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    now.format(&fmt).unwrap_or_default()
-}
-
 /// Imports the files into the memory in one transaction: on any error nothing is written.
 pub fn import(
     store: &mut Store,
@@ -181,7 +174,7 @@ pub fn import(
     let mut writer = store.writer()?;
     ensure_index(&mut writer, &|done, total| progress.rebuilding(done, total))?;
     let mut report = ImportReport::default();
-    let imported_at = now_tmx();
+    let imported_at = crate::formats::tmx::date_now();
     for path in &config.files {
         let file = import_file(&mut writer, path, config, &imported_at, progress)?;
         report.files.push(file);

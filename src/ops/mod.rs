@@ -1,7 +1,11 @@
 //! Workflows that combine formats, store and matching: import, export, lookup, concordance,
 //! prepare, finish, check, glossary, segment and the server's access tokens.
 //!
-//! They take a typed config and return a typed report; they never print.
+//! They take a typed config and return a typed report; they never print. What prepare writes and
+//! finish reads (the kit) is [`crate::kit`], below them. A workflow calls another one only
+//! through an entry point named for the purpose (`segment::default_engine`,
+//! `glossary::termbase`, `lookup::Lookup`, `check::PairChecks`, ...): the list is in
+//! `tests/layers.rs`, which fails on any other use.
 
 pub mod check;
 pub mod concordance;

@@ -113,7 +113,7 @@ pub fn segment_document(
     let extracted = kind
         .filter()
         .extract(input, name, &document::Options::default())?;
-    let cut = crate::ops::prepare::document::segment_document(kind, &extracted, rules);
+    let cut = crate::kit::document::segment_document(kind, &extracted, rules);
     Ok(Some(Segmented {
         text: Cow::Owned(cut.text),
         segments: cut.segments,
@@ -160,7 +160,7 @@ pub fn segment_page(
     each: &mut dyn FnMut(PageBlock<'_>) -> Result<()>,
 ) -> Result<()> {
     use crate::formats::document::{Kind, Options};
-    use crate::ops::prepare::document::Cutter;
+    use crate::kit::document::Cutter;
     let mut cutter = Cutter::default();
     Kind::Html
         .filter()

@@ -92,7 +92,7 @@ fn validate_name(name: &str) -> Result<()> {
 pub fn add(store: &mut Store, name: &str, role: Role) -> Result<String> {
     validate_name(name)?;
     let token = generate()?;
-    let created = crate::ops::import::now_tmx();
+    let created = crate::formats::tmx::date_now();
     let mut w = store.writer()?;
     if !w.add_token(name, role.as_str(), &hash(&token), &created)? {
         return Err(ErrorKind::Invalid {

@@ -583,7 +583,7 @@ async fn units_post(
         None => unit.variants[0].lang.clone(),
     });
     unit.tuid = new.tuid.clone();
-    let now = import_ops::now_tmx();
+    let now = crate::formats::tmx::date_now();
     unit.admin.creation_date = Some(now.clone());
     unit.admin.change_date = Some(now);
     if caller.name != "-" {

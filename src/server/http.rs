@@ -275,7 +275,7 @@ pub async fn gate(AxState(state): AxState<Arc<State>>, mut req: Request, next: N
         }
     };
     let line = serde_json::json!({
-        "time": crate::ops::import::now_tmx(),
+        "time": crate::formats::tmx::date_now(),
         "method": method.as_str(),
         "path": path,
         "status": response.status().as_u16(),

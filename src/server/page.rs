@@ -58,6 +58,6 @@ pub async fn script() -> Response {
 }
 
 pub async fn style() -> Response {
-    let css = format!("{}{PAGE_CSS}", crate::ops::prepare::REPORT_CSS);
+    let css = format!("{}{PAGE_CSS}", crate::kit::report::CSS);
     with_headers(css, "text/css; charset=utf-8")
 }

@@ -106,7 +106,7 @@ fn importing_an_untouched_kit_keeps_dates_and_change_ids() {
     article(&w);
     w.ok(["prepare", "beijing-tokyo-forum.en.txt", "--out", "kit"]);
     let before = w.export("before.tmx", &[]);
-    let since = tmkit::ops::import::now_tmx();
+    let since = tmkit::formats::tmx::date_now();
     for lang in ["zh-CN", "ja-JP"] {
         let report = w.json(["import", &format!("kit/beijing-tokyo-forum.en.{lang}.xlf")]);
         assert!(report["merged"].as_u64().unwrap() >= 40, "{report}");

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use tmkit::formats::open_input;
 use tmkit::formats::tmx::{Item, Reader};
+use tmkit::kit::omegat::{project_dir_name, write_omegat_project};
+use tmkit::kit::{Kit, KitTerm, Rates};
 use tmkit::model::{Lang, Term, TermEntry, TermStatus, TranslationUnit};
 use tmkit::ops::import::{self, ImportConfig, NoProgress};
-use tmkit::ops::prepare::omegat::{project_dir_name, write_omegat_project};
-use tmkit::ops::prepare::{Article, Helpers, Kit, KitTerm, PrepareConfig, Rates, prepare};
+use tmkit::ops::prepare::{Article, Helpers, PrepareConfig, prepare};
 use tmkit::ops::segment::{BadRules, default_engine, rules_for, segment_bytes};
 use tmkit::store::Store;
 use tmkit::text::segment::is_space;
@@ -171,7 +172,7 @@ fn omegat_translates_segments_and_round_trips_the_kit() {
     );
 
     let project = tmp.path().join(project_dir_name(&kit, 0));
-    write_omegat_project(&kit, 0, &project).unwrap();
+    write_omegat_project(&kit, 0, &project, default_engine().unwrap()).unwrap();
     let started = Instant::now();
 
     // 1. OmegaT puts the pretranslations into the target file. Console mode does not save the
@@ -207,7 +208,7 @@ fn omegat_translates_segments_and_round_trips_the_kit() {
         ],
     );
     // OmegaT trims segments of Java's white space only: a no-break space next to a cut stays in
-    // its segment (see the module documentation of `ops::prepare::omegat`).
+    // its segment (see the module documentation of `kit::omegat`).
     let omegat_segments: Vec<String> = read_tmx(&pseudo)
         .iter()
         .filter_map(|u| text_in(u, "en"))

@@ -15,15 +15,13 @@ use std::process::Command;
 use std::time::Duration;
 
 use tmkit::formats::document::{self, Block, Extracted, Kind, Options, Piece, to_markup};
-use tmkit::model::Lang;
-use tmkit::ops::prepare::document::{segment_document, splits};
-use tmkit::ops::prepare::omegat::{
+use tmkit::kit::document::{segment_document, splits};
+use tmkit::kit::omegat::{
     DocSegment, omegat_segments, omegat_shortcuts, read_omegat_translations, write_omegat_project,
 };
-use tmkit::ops::prepare::{
-    Article, Band, Helpers, Kit, KitDocument, KitMatch, PrepareConfig, Rates, attach_document,
-    prepare,
-};
+use tmkit::kit::{Band, Kit, KitDocument, KitMatch, Rates};
+use tmkit::model::Lang;
+use tmkit::ops::prepare::{Article, Helpers, PrepareConfig, attach_document, prepare};
 use tmkit::ops::segment::{BadRules, default_engine, rules_for};
 use tmkit::store::Store;
 
@@ -168,7 +166,7 @@ fn tmkit_merge(kit: &Kit) -> Vec<u8> {
         .iter()
         .map(|s| {
             let block_start = block_start(kit, s.block);
-            tmkit::ops::prepare::document::Place {
+            tmkit::kit::document::Place {
                 block: s.block,
                 start: s.start - block_start,
                 end: s.end - block_start,
@@ -409,7 +407,7 @@ fn omegat_writes_the_translated_html_page_as_tmkit_does() {
         tmp.path(),
     );
     let project = tmp.path().join("forum.omegat");
-    write_omegat_project(&kit, 0, &project).unwrap();
+    write_omegat_project(&kit, 0, &project, default_engine().unwrap()).unwrap();
     assert_eq!(
         std::fs::read(project.join("source/forum.html")).unwrap(),
         PAGE.as_bytes(),
@@ -467,13 +465,16 @@ fn check_read_back(kit: &Kit, project: &Path) {
             }
         })
         .collect();
+    let rules = rules_for(default_engine().unwrap(), kit.from.as_str(), BadRules::Fail)
+        .unwrap()
+        .0;
     let translations = read_omegat_translations(
         project,
         &lang("zh-CN"),
         doc.kind,
         &doc.bytes,
         &doc.extracted.blocks,
-        kit.from.as_str(),
+        &rules,
         &segments,
     )
     .unwrap();
@@ -481,10 +482,9 @@ fn check_read_back(kit: &Kit, project: &Path) {
         doc.kind,
         &doc.bytes,
         &doc.extracted.blocks,
-        kit.from.as_str(),
+        &rules,
         &segments,
-    )
-    .unwrap();
+    );
     let saved = read_tmx(&project.join("omegat/project_save.tmx"));
     for ((seg, parts), translation) in kit.segments.iter().zip(&views).zip(&translations) {
         assert!(!parts.is_empty(), "{:?} is not shown by OmegaT", seg.text);
@@ -619,7 +619,7 @@ fn omegat_writes_the_translated_docx_as_tmkit_does() {
         .unwrap();
     let kit = document_kit("forum.docx", bytes.clone(), extracted, tmp.path());
     let project = tmp.path().join("forum.omegat");
-    write_omegat_project(&kit, 0, &project).unwrap();
+    write_omegat_project(&kit, 0, &project, default_engine().unwrap()).unwrap();
     assert_eq!(
         std::fs::read(project.join("source/forum.docx")).unwrap(),
         bytes
@@ -701,7 +701,7 @@ fn corpus_file(path: &Path) -> CorpusResult {
         skipped: None,
     };
     let bytes = std::fs::read(path).unwrap();
-    let read = match tmkit::ops::prepare::document::read(&bytes, &name, &Options::default()) {
+    let read = match tmkit::kit::document::read(&bytes, &name, &Options::default()) {
         Ok(r) => r,
         Err(e) => {
             result.skipped = Some(e.to_string());
@@ -716,7 +716,7 @@ fn corpus_file(path: &Path) -> CorpusResult {
         return result;
     }
     let project = tmp.path().join("project.omegat");
-    write_omegat_project(&kit, 0, &project).unwrap();
+    write_omegat_project(&kit, 0, &project, default_engine().unwrap()).unwrap();
     let segments = omegat_translate(&project, tmp.path());
     result.omegat_segments = segments.len();
     result.untranslated = segments
@@ -817,7 +817,7 @@ fn omegat_translates_real_documents_as_tmkit_does() {
             );
             continue;
         }
-        // Known differences (see the module documentation of `ops::prepare::omegat`): the
+        // Known differences (see the module documentation of `kit::omegat`): the
         // sentences whose pretranslation does not land.
         let known: &[&str] = match r.file.as_str() {
             // A tracked deletion, which OmegaT shows and tmkit leaves out; two sentences with an

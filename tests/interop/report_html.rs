@@ -12,9 +12,10 @@ use crate::chromium;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tmkit::kit::{Kit, Rates, render_report};
 use tmkit::model::{Finding, FindingKind, Lang, Severity, Term, TermEntry, TermStatus};
 use tmkit::ops::import::{self, ImportConfig};
-use tmkit::ops::prepare::{self, Article, Helpers, Kit, PrepareConfig, Rates, render_report};
+use tmkit::ops::prepare::{self, Article, Helpers, PrepareConfig};
 use tmkit::ops::segment::{self, BadRules};
 use tmkit::store::Store;
 

@@ -15,3 +15,11 @@ pub use writer::{Writer, WriterOptions};
 
 /// Inline elements that carry native codes; their text is not part of a segment's plain text.
 pub(crate) const CODE_ELEMENTS: [&str; 5] = ["bpt", "ept", "it", "ph", "ut"];
+
+/// The current time as a TMX date (`YYYYMMDDThhmmssZ`, UTC), as `creationdate` and `changedate`
+/// are written.
+pub fn date_now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    now.format(&fmt).unwrap_or_default()
+}

@@ -141,3 +141,9 @@ pub fn build_kit(article: ArticleFile, stores: &[Store], build: &Build<'_>) -> R
     );
     Ok(kit)
 }
+/// Writes the kit into `out_dir` (through a staging folder, so that `out_dir` holds either the
+/// old kit whole or the new one whole: see [`crate::kit::place_kit`]), with OmegaT projects
+/// segmented by tmkit's built-in rules.
+pub fn write_kit(kit: &Kit, out_dir: &Path) -> Result<crate::kit::files::KitFiles> {
+    crate::kit::place_kit(kit, out_dir, seg::default_engine()?)
+}

@@ -9,6 +9,7 @@ use crate::formats::document::Kind;
 use crate::formats::tmx::{Writer, WriterOptions};
 use crate::formats::xliff;
 use crate::model::{Extra, Lang, Prop, TranslationUnit, Variant};
+use crate::text::srx::Engine;
 
 fn prop(kind: &str, value: impl Into<String>) -> Extra {
     Extra::Prop(Prop {
@@ -348,8 +349,9 @@ fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8], files: &mut KitFi
 }
 
 /// Writes every part of the kit into `dir` (which must exist and be empty): the TMX, the
-/// analysis as JSON and text, and the other parts as they are added.
-pub fn write_kit(kit: &Kit, dir: &std::path::Path) -> Result<KitFiles> {
+/// analysis as JSON and text, the OmegaT projects (their segmentation written from `engine`, see
+/// [`write_omegat_project`](super::omegat::write_omegat_project)) and the review page.
+pub fn write_kit(kit: &Kit, dir: &std::path::Path, engine: &Engine) -> Result<KitFiles> {
     let mut files = KitFiles::default();
     let stem = stem(kit);
     if let Some(doc) = &kit.document {
@@ -375,13 +377,13 @@ pub fn write_kit(kit: &Kit, dir: &std::path::Path) -> Result<KitFiles> {
     )?;
     for i in 0..kit.to.len() {
         let name = super::omegat::project_dir_name(kit, i);
-        super::omegat::write_omegat_project(kit, i, &dir.join(&name))?;
+        super::omegat::write_omegat_project(kit, i, &dir.join(&name), engine)?;
         files.files.push(format!("{name}/"));
     }
     write_file(
         dir,
         "report.html",
-        super::render_report(kit).as_bytes(),
+        super::report::render_report(kit).as_bytes(),
         &mut files,
     )?;
     Ok(files)

@@ -43,7 +43,7 @@ macro_rules! put {
 /// The output is deterministic: rendering the same kit twice gives equal strings.
 ///
 /// ```no_run
-/// # fn kit() -> tmkit::ops::prepare::Kit { unimplemented!() }
+/// # fn kit() -> tmkit::kit::Kit { unimplemented!() }
 /// let html = tmkit::ops::prepare::render_report(&kit());
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// ```
@@ -915,8 +915,8 @@ a{color:inherit;text-decoration:none}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kit::{Analysis, KitMatch, Rates};
     use crate::model::FindingKind;
-    use crate::ops::prepare::{Analysis, KitMatch, Rates};
 
     fn leverage(lang: &str, band: Band, best: Option<u8>, target: Option<&str>) -> Leverage {
         Leverage {

@@ -14,8 +14,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::Kit;
-use super::kit::{KitFiles, write_kit};
+use super::files::{KitFiles, write_kit};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::srx::Engine;
 
 /// The marker file of a staging folder; locked by the run that writes into it.
 const STAGING_MARKER: &str = ".tmkit-staging";
@@ -117,8 +118,9 @@ fn unused_name(parent: &Path, prefix: &str) -> PathBuf {
 
 /// Writes the kit into `out_dir`, replacing whatever is there (the caller decides whether it may),
 /// so that `out_dir` holds at every moment either the old kit whole or the new one whole. Removes
-/// the leftovers of earlier runs of the same kit first (see [`remove_leftovers`]).
-pub fn place_kit(kit: &Kit, out_dir: &Path) -> Result<KitFiles> {
+/// the leftovers of earlier runs of the same kit first (see [`remove_leftovers`]). `engine` is
+/// as for [`write_kit`].
+pub fn place_kit(kit: &Kit, out_dir: &Path, engine: &Engine) -> Result<KitFiles> {
     let (parent, name) = split(out_dir)?;
     fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     remove_leftovers(&parent, &name)?;
@@ -131,7 +133,7 @@ pub fn place_kit(kit: &Kit, out_dir: &Path) -> Result<KitFiles> {
     let marker_path = staging.path().join(STAGING_MARKER);
     let marker = File::create(&marker_path).map_err(|e| Error::io(&marker_path, e))?;
     marker.lock().map_err(|e| Error::io(&marker_path, e))?;
-    let files = write_kit(kit, staging.path())?;
+    let files = write_kit(kit, staging.path(), engine)?;
 
     // The old kit aside, marked so that a later run may delete it if this one is killed.
     let aside = if fs::symlink_metadata(out_dir).is_ok() {

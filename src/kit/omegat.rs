@@ -107,9 +107,8 @@ use crate::formats::xml::escape_text;
 use crate::model::{Lang, SrxRules, TermEntry, TermStatus, TranslationUnit, Variant};
 
 use crate::formats::document::{self, Block, Code, Kind, Piece, Role};
-use crate::ops::prepare::{Kit, KitDocument, KitSegment};
-use crate::ops::segment::default_engine;
-use crate::text::srx::{RuleSet, java_after, java_before, regex_literal};
+use crate::kit::{Kit, KitDocument, KitSegment};
+use crate::text::srx::{Engine, RuleSet, java_after, java_before, regex_literal};
 
 /// The name of the project folder for the kit's target language number `lang_index`.
 ///
@@ -119,8 +118,8 @@ use crate::text::srx::{RuleSet, java_after, java_before, regex_literal};
 /// `beijing-tokyo-forum.en.ja-JP.omegat`.
 ///
 /// ```
-/// # use tmkit::ops::prepare::omegat::project_dir_name;
-/// # fn check(kit: &tmkit::ops::prepare::Kit) {
+/// # use tmkit::kit::omegat::project_dir_name;
+/// # fn check(kit: &tmkit::kit::Kit) {
 /// // with kit.name == "forum.en.txt" and kit.to == ["zh-CN", "ja-JP"]:
 /// assert_eq!(project_dir_name(kit, 0), "forum.en.omegat");
 /// assert_eq!(project_dir_name(kit, 1), "forum.en.ja-JP.omegat");
@@ -170,7 +169,14 @@ fn article_stem(name: &str) -> String {
 /// - empty `target/`, `dictionary/` and `tm/` folders otherwise.
 ///
 /// STEM is the article's name without its extension. An index out of range is an error.
-pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<()> {
+/// `engine` holds the rules the project's segmentation is written from: tmkit's built-in rules
+/// (`ops::segment::default_engine`), whatever rules cut the kit.
+pub fn write_omegat_project(
+    kit: &Kit,
+    lang_index: usize,
+    dir: &Path,
+    engine: &Engine,
+) -> Result<()> {
     let Some(to) = kit.to.get(lang_index) else {
         return Err(ErrorKind::Invalid {
             what: "target language index",
@@ -200,7 +206,6 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
         &dir.join("omegat.project"),
         project_file(&kit.from, to).as_bytes(),
     )?;
-    let engine = default_engine()?;
     let rules = engine.rules_for(kit.from.as_str())?;
     let document = kit
         .document
@@ -241,7 +246,7 @@ pub fn write_omegat_project(kit: &Kit, lang_index: usize, dir: &Path) -> Result<
             (auto, fuzzy, article.rules)
         }
     };
-    let conf = segmentation_conf(kit, article_rules)?;
+    let conf = segmentation_conf(kit, engine, article_rules)?;
     write_file(&dir.join("omegat/segmentation.conf"), conf.as_bytes())?;
     write_file(
         &dir.join("tm/auto").join(format!("{stem}.tmx")),
@@ -637,8 +642,7 @@ struct OmegatRule {
 
 /// `omegat/segmentation.conf` for the kit: the article's own rules first, then tmkit's built-in
 /// rules for the source language.
-fn segmentation_conf(kit: &Kit, article_rules: Vec<OmegatRule>) -> Result<String> {
-    let engine = default_engine()?;
+fn segmentation_conf(kit: &Kit, engine: &Engine, article_rules: Vec<OmegatRule>) -> Result<String> {
     let rules = engine.srx();
     let chosen = engine.language_rules_for(kit.from.as_str())?;
     let mut maps: Vec<(String, String, Vec<OmegatRule>)> = Vec::new();
@@ -1503,7 +1507,8 @@ impl OmegatSegment {
 
 /// Every segment of a document as OmegaT shows it in the kit's project (see
 /// [`write_omegat_project`]): `document` is the original file, `blocks` its blocks as
-/// extracted, `segments` its segments in order, `from` the source language. Each segment is one
+/// extracted, `segments` its segments in order, `rules` the rules of the project's segmentation
+/// for the source language (tmkit's built-in ones, as [`write_omegat_project`] writes them). Each segment is one
 /// OmegaT segment, or several when it spans tabs of a DOCX paragraph (OmegaT ends a paragraph
 /// at a tab), in order; none when its place does not fit its block.
 ///
@@ -1515,12 +1520,10 @@ pub fn omegat_segments(
     kind: Kind,
     document: &[u8],
     blocks: &[Block],
-    from: &str,
+    rules: &RuleSet,
     segments: &[DocSegment<'_>],
-) -> Result<Vec<Vec<OmegatSegment>>> {
-    let engine = default_engine()?;
-    let rules = engine.rules_for(from)?;
-    Ok(document_view(kind, document, blocks, segments, &rules).1)
+) -> Vec<Vec<OmegatSegment>> {
+    document_view(kind, document, blocks, segments, rules).1
 }
 
 /// The translations an OmegaT project saved (`omegat/project_save.tmx`), source text (with
@@ -1566,11 +1569,11 @@ pub fn read_omegat_translations(
     kind: Kind,
     document: &[u8],
     blocks: &[Block],
-    from: &str,
+    rules: &RuleSet,
     segments: &[DocSegment<'_>],
 ) -> Result<Vec<Option<Vec<Piece>>>> {
     let saved = saved_translations(project, target)?;
-    let views = omegat_segments(kind, document, blocks, from, segments)?;
+    let views = omegat_segments(kind, document, blocks, rules, segments);
     Ok(views
         .iter()
         .map(|parts| {
@@ -2054,7 +2057,7 @@ fn split_at_tabs(pieces: &[Piece], parts: &[OmegatSegment]) -> Option<Vec<Vec<Pi
 }
 
 /// A pretranslation's pieces: for a segment with inline codes, the target with the codes put in
-/// place ([`Leverage::target_markup`](crate::ops::prepare::Leverage)), or the target itself when
+/// place ([`Leverage::target_markup`](crate::kit::Leverage)), or the target itself when
 /// it is TMX inline markup carrying them; `None` when it does not carry exactly the segment's
 /// codes (a memory holding the plain text): OmegaT would insert it without them.
 fn translation_pieces(seg: &KitSegment, target: &str, markup: Option<&str>) -> Option<Vec<Piece>> {
@@ -2240,7 +2243,7 @@ mod tests {
     /// The segments of one block cut at `ranges` (byte ranges of its plain text), as prepare
     /// cuts them, shown as OmegaT shows them.
     fn view(kind: Kind, block: Block, ranges: &[(usize, usize)]) -> Vec<Vec<OmegatSegment>> {
-        let split = crate::ops::prepare::document::split_block(&block.pieces, ranges);
+        let split = crate::kit::document::split_block(&block.pieces, ranges);
         let segments: Vec<DocSegment<'_>> = ranges
             .iter()
             .zip(&split.segments)
@@ -2251,7 +2254,9 @@ mod tests {
                 pieces,
             })
             .collect();
-        omegat_segments(kind, b"", std::slice::from_ref(&block), "en", &segments).unwrap()
+        let engine = Engine::new(crate::formats::srx::default_rules().unwrap());
+        let rules = engine.rules_for("en").unwrap();
+        omegat_segments(kind, b"", std::slice::from_ref(&block), &rules, &segments)
     }
 
     #[test]
