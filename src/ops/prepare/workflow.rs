@@ -1,6 +1,6 @@
 //! The prepare workflow, step by step, for the CLI (or any other front end) to call: read the
 //! article (any document format), make the scratch memory of `--tm` files, build the kit
-//! (segment, look up, find terms, check), then [`super::place_kit`] writes it atomically.
+//! (segment, look up, find terms, check), then [`write_kit`] writes it atomically.
 
 use std::path::{Path, PathBuf};
 
