@@ -1,7 +1,31 @@
 //! Writing the memory: [`Writer`], one write transaction that adds, merges and replaces units
 //! and keeps the source-key Bloom filter and the fuzzy index in step with them.
 
+use super::read::{UNIT_COLUMNS, read_unit_row};
 use super::*;
+
+impl Store {
+    /// Starts a write transaction. It waits for other writers (another import) to finish, and
+    /// everything it does is undone unless [`Writer::commit`] is called.
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        self.ensure_writable(READ_ONLY_ADVICE)?;
+        self.conn.busy_timeout(Duration::from_secs(24 * 3600))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tags = lang_tags(&tx)?;
+        let langs = tags.iter().map(|(id, l)| (l.clone(), *id)).collect();
+        Ok(Writer {
+            tx,
+            langs,
+            tags,
+            bloom: None,
+            expected: 0,
+            body: Vec::new(),
+            postings: None,
+        })
+    }
+}
 
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
 /// it was.

@@ -28,20 +28,26 @@
 //! backtracking on the same windows). A rule that cannot be compiled at all is reported with its
 //! file, line, rule and pattern; the caller decides whether that is fatal.
 //!
+//! This file holds the engine and rule-set types and the search for breaks; `compile` turns a
+//! language rule into groups of rules, `matcher` runs a group at a position.
+//!
 //! Depends only on `model` and `error`; no I/O.
 
+mod compile;
 mod dfa;
 mod hir;
 mod java;
+mod matcher;
 mod to_java;
 
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::Regex;
-use regex_syntax::hir::Hir;
 
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::model::{SrxPosition, SrxRules};
+use compile::compile_language_rule;
+use matcher::{Group, Matcher};
 
 pub use java::translate as translate_java_regex;
 pub(crate) use to_java::{java_after, java_before, regex_literal};
@@ -92,42 +98,6 @@ pub struct CompiledLanguageRule {
     problems: Vec<Error>,
     candidates: Candidates,
     rule_count: usize,
-}
-
-/// Consecutive rules that share their `break` value (and for regex-automata rules their
-/// `afterbreak`): one compiled matcher.
-#[derive(Debug)]
-struct Group {
-    is_break: bool,
-    matcher: Matcher,
-    /// Bytes that can come right before a position where `before` matches (None: any).
-    last_bytes: Option<Box<[bool; 256]>>,
-    /// Bytes that can come right after a position where `after` matches (None: any).
-    first_bytes: Option<Box<[bool; 256]>>,
-    /// Characters that can end a `before` match, when known (None: any).
-    last_chars: Option<Vec<(u32, u32)>>,
-    /// Whether `before` / `after` match the empty string (so position 0 / the end qualify).
-    before_empty: bool,
-    after_empty: bool,
-    /// Bytes of context `before` / `after` need: the window, or less when every match of the
-    /// pattern is known to be shorter (a smaller window is exact then, and cheaper).
-    before_window: usize,
-    after_window: usize,
-    /// Check `before` first: it needs at least two characters, so it is likely the more
-    /// selective side (an abbreviation) while `after` is often just white space.
-    before_first: bool,
-}
-
-#[derive(Debug)]
-enum Matcher {
-    Fast {
-        before: Option<Box<dfa::Anchor>>,
-        after: Option<Box<dfa::Anchor>>,
-    },
-    Fancy {
-        before: Option<Box<fancy_regex::Regex>>,
-        after: Option<Box<fancy_regex::Regex>>,
-    },
 }
 
 /// Where breaks can be, as far as the break rules tell.
@@ -423,360 +393,6 @@ impl RuleSet {
     }
 }
 
-impl Group {
-    fn matches(&self, text: &str, pos: usize) -> bool {
-        if !self.may_match(text, pos) {
-            return false;
-        }
-        self.run(text, pos)
-    }
-
-    /// The cheap filters: can a match of this group be at `pos` at all?
-    fn may_match(&self, text: &str, pos: usize) -> bool {
-        let bytes = text.as_bytes();
-        if let Some(set) = &self.last_bytes {
-            match pos.checked_sub(1).map(|i| bytes[i]) {
-                Some(b) if set[b as usize] => {
-                    if b >= 0x80
-                        && let Some(ranges) = &self.last_chars
-                        && !text[..pos]
-                            .chars()
-                            .next_back()
-                            .is_some_and(|c| hir::in_ranges(ranges, c))
-                    {
-                        return false;
-                    }
-                }
-                None if self.before_empty => {}
-                _ => return false,
-            }
-        }
-        if let Some(set) = &self.first_bytes {
-            match bytes.get(pos) {
-                Some(&b) if set[b as usize] => {}
-                None if self.after_empty => {}
-                _ => return false,
-            }
-        }
-        true
-    }
-
-    /// Runs the patterns (without the filters).
-    fn run(&self, text: &str, pos: usize) -> bool {
-        match &self.matcher {
-            Matcher::Fast { before, after } => {
-                let check_before = || match before {
-                    Some(re) => {
-                        let start = floor_boundary(text, pos.saturating_sub(self.before_window));
-                        re.is_match(text, start, pos)
-                    }
-                    None => true,
-                };
-                let check_after = || match after {
-                    Some(re) => {
-                        let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
-                        re.is_match(text, pos, end)
-                    }
-                    None => true,
-                };
-                let (first, second): (&dyn Fn() -> bool, &dyn Fn() -> bool) = if self.before_first {
-                    (&check_before, &check_after)
-                } else {
-                    (&check_after, &check_before)
-                };
-                first() && second()
-            }
-            Matcher::Fancy { before, after } => {
-                if let Some(re) = after {
-                    let end = ceil_boundary(text, (pos + self.after_window).min(text.len()));
-                    match re.find_from_pos(&text[..end], pos) {
-                        Ok(Some(m)) if m.start() == pos => {}
-                        _ => return false,
-                    }
-                }
-                if let Some(re) = before {
-                    let hay = &text[..pos];
-                    let start = floor_boundary(text, pos.saturating_sub(self.before_window));
-                    match re.find_from_pos(hay, start) {
-                        Ok(Some(_)) => {}
-                        _ => return false,
-                    }
-                }
-                true
-            }
-        }
-    }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-/// A rule pattern translated to Rust syntax, with what can be known about its literals.
-struct Translated {
-    rust: String,
-    hir: Option<Hir>,
-}
-
-fn translate(pattern: &str) -> Translated {
-    let rust = java::translate(pattern);
-    let hir = regex_syntax::ParserBuilder::new().build().parse(&rust).ok();
-    Translated { rust, hir }
-}
-
-fn compile_language_rule(srx: &SrxRules, index: usize) -> CompiledLanguageRule {
-    let lang = &srx.language_rules[index];
-    let mut groups: Vec<Group> = Vec::new();
-    let mut problems = Vec::new();
-    // Pending run of fast rules: (is_break, after pattern, [(before pattern, translated)]).
-    struct Run {
-        is_break: bool,
-        after: String,
-        befores: Vec<(usize, Translated)>,
-    }
-    let mut run: Option<Run> = None;
-
-    let rule_label = |i: usize| format!("languagerule {:?}, rule {}", lang.name, i + 1);
-
-    let flush = |run: &mut Option<Run>, groups: &mut Vec<Group>, problems: &mut Vec<Error>| {
-        let Some(r) = run.take() else { return };
-        let after = translate(&r.after);
-        if let Some(g) = build_fast_group(r.is_break, &r.befores, &after) {
-            groups.push(g);
-            return;
-        }
-        // The merged regex failed (a part parses but does not compile): go one by one.
-        for (i, _) in &r.befores {
-            let rule = &lang.rules[*i];
-            let before = translate(&rule.before);
-            if let Some(g) =
-                build_fast_group(r.is_break, std::slice::from_ref(&(*i, before)), &after)
-            {
-                groups.push(g);
-                continue;
-            }
-            match build_fancy_group(r.is_break, &java::translate(&rule.before), &after.rust) {
-                Ok(g) => groups.push(g),
-                Err((which, message)) => {
-                    let pattern = if which { &rule.before } else { &rule.after };
-                    problems.push(srx_error(
-                        &rule.position,
-                        &rule_label(*i),
-                        pattern,
-                        &message,
-                    ));
-                }
-            }
-        }
-    };
-
-    let max = crate::model::Limits::current().max_srx_pattern_bytes;
-    for (i, rule) in lang.rules.iter().enumerate() {
-        // A pattern past the limit is not even parsed: it is reported with its first characters.
-        if let Some(long) = [&rule.before, &rule.after]
-            .into_iter()
-            .find(|p| p.len() > max)
-        {
-            let mut shown: String = long.chars().take(40).collect();
-            shown.push('…');
-            problems.push(srx_error(
-                &rule.position,
-                &rule_label(i),
-                &shown,
-                &format!(
-                    "the pattern is {} bytes, over the limit of {}: raise the limit with \
-                     --max-srx-pattern-bytes (or TMKIT_MAX_SRX_PATTERN_BYTES)",
-                    long.len(),
-                    crate::model::limits::describe_bytes(max)
-                ),
-            ));
-            continue;
-        }
-        let before = translate(&rule.before);
-        let after = translate(&rule.after);
-        // Parsing is much cheaper than compiling; a pattern that parses compiles (the run is
-        // compiled as a whole, and one by one only if that fails).
-        let fast_ok = before.hir.is_some() && after.hir.is_some();
-        if fast_ok {
-            let joins =
-                matches!(&run, Some(r) if r.is_break == rule.is_break && r.after == rule.after);
-            if !joins {
-                flush(&mut run, &mut groups, &mut problems);
-                run = Some(Run {
-                    is_break: rule.is_break,
-                    after: rule.after.clone(),
-                    befores: Vec::new(),
-                });
-            }
-            if let Some(r) = run.as_mut() {
-                r.befores.push((i, before));
-            }
-            continue;
-        }
-        flush(&mut run, &mut groups, &mut problems);
-        match build_fancy_group(rule.is_break, &before.rust, &after.rust) {
-            Ok(g) => groups.push(g),
-            Err((which, message)) => {
-                let pattern = if which { &rule.before } else { &rule.after };
-                problems.push(srx_error(&rule.position, &rule_label(i), pattern, &message));
-            }
-        }
-    }
-    flush(&mut run, &mut groups, &mut problems);
-
-    let mut candidates = Candidates::none();
-    for g in groups.iter().filter(|g| g.is_break) {
-        match (&g.last_bytes, &g.first_bytes) {
-            (Some(set), _) if !g.before_empty => {
-                for b in 0..256 {
-                    candidates.after_byte[b] |= set[b];
-                }
-                candidates.add_chars(g.last_chars.as_deref());
-            }
-            (_, Some(set)) if !g.after_empty => {
-                for b in 0..256 {
-                    candidates.before_byte[b] |= set[b];
-                }
-            }
-            _ => candidates.everywhere = true,
-        }
-    }
-    CompiledLanguageRule {
-        name: lang.name.clone(),
-        rule_count: lang.rules.len(),
-        groups,
-        problems,
-        candidates,
-    }
-}
-
-fn build_fast_group(
-    is_break: bool,
-    befores: &[(usize, Translated)],
-    after: &Translated,
-) -> Option<Group> {
-    let any_empty_before = befores.iter().any(|(_, t)| t.rust.is_empty());
-    let (before_re, last_bytes, before_empty, before_window, before_first, last_chars) =
-        if any_empty_before {
-            (None, None, true, 0, false, None)
-        } else {
-            let mut hirs = Vec::with_capacity(befores.len());
-            for (_, t) in befores {
-                hirs.push(hir::leading_word_boundary_consumed(t.hir.clone()?));
-            }
-            let hir = Hir::alternation(hirs);
-            let re = Some(Box::new(
-                dfa::Anchor::new(hir.clone(), dfa::Side::Before).ok()?,
-            ));
-            let set = hir::edge_bytes(&hir, true);
-            let chars = hir::edge_chars(&hir, true);
-            let empty = hir.properties().minimum_len().is_none_or(|n| n == 0);
-            let before_first = hir.properties().minimum_len().is_some_and(|n| n >= 2);
-            let window = hir
-                .properties()
-                .maximum_len()
-                .map_or(BEFORE_WINDOW, |n| n.min(BEFORE_WINDOW));
-            (re, set, empty, window, before_first, chars)
-        };
-    let after_re = match &after.hir {
-        Some(h) if !after.rust.is_empty() => Some(Box::new(
-            dfa::Anchor::new(h.clone(), dfa::Side::After).ok()?,
-        )),
-        Some(_) => None,
-        None => return None,
-    };
-    let (first_bytes, after_empty, after_window) = match &after.hir {
-        Some(h) if !after.rust.is_empty() => (
-            hir::edge_bytes(h, false),
-            h.properties().minimum_len().is_none_or(|n| n == 0),
-            h.properties()
-                .maximum_len()
-                .map_or(AFTER_WINDOW, |n| n.min(AFTER_WINDOW)),
-        ),
-        _ => (None, true, 0),
-    };
-    Some(Group {
-        is_break,
-        matcher: Matcher::Fast {
-            before: before_re,
-            after: after_re,
-        },
-        last_bytes,
-        first_bytes,
-        last_chars,
-        before_empty,
-        after_empty,
-        before_window,
-        after_window,
-        before_first,
-    })
-}
-
-/// Err((is_before, message)).
-fn build_fancy_group(
-    is_break: bool,
-    before: &str,
-    after: &str,
-) -> std::result::Result<Group, (bool, String)> {
-    let before_re = if before.is_empty() {
-        None
-    } else {
-        Some(
-            fancy_regex::RegexBuilder::new(&format!("(?:{before})\\z"))
-                .delegate_size_limit(dfa::compile_size_limit())
-                .build()
-                .map(Box::new)
-                .map_err(|e| {
-                    (
-                        true,
-                        format!("cannot compile: {}", first_line(&e.to_string())),
-                    )
-                })?,
-        )
-    };
-    let after_re = if after.is_empty() {
-        None
-    } else {
-        Some(
-            fancy_regex::RegexBuilder::new(&format!("\\G(?:{after})"))
-                .delegate_size_limit(dfa::compile_size_limit())
-                .build()
-                .map(Box::new)
-                .map_err(|e| {
-                    (
-                        false,
-                        format!("cannot compile: {}", first_line(&e.to_string())),
-                    )
-                })?,
-        )
-    };
-    Ok(Group {
-        is_break,
-        before_empty: before.is_empty(),
-        after_empty: after.is_empty(),
-        matcher: Matcher::Fancy {
-            before: before_re,
-            after: after_re,
-        },
-        last_bytes: None,
-        first_bytes: None,
-        last_chars: None,
-        before_window: FANCY_WINDOW,
-        after_window: FANCY_WINDOW,
-        before_first: false,
-    })
-}
-
 fn first_line(s: &str) -> String {
     // regex errors span several lines (pattern, caret, message): keep them on one.
     s.lines()
@@ -824,11 +440,11 @@ fn clone_error(e: &Error) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{LanguageMap, LanguageRule, SrxRule};
 
-    fn rule(is_break: bool, before: &str, after: &str) -> SrxRule {
+    pub(super) fn rule(is_break: bool, before: &str, after: &str) -> SrxRule {
         SrxRule {
             is_break,
             before: before.into(),
@@ -841,7 +457,11 @@ mod tests {
         }
     }
 
-    fn rules(langs: &[(&str, Vec<SrxRule>)], maps: &[(&str, &str)], cascade: bool) -> SrxRules {
+    pub(super) fn rules(
+        langs: &[(&str, Vec<SrxRule>)],
+        maps: &[(&str, &str)],
+        cascade: bool,
+    ) -> SrxRules {
         SrxRules {
             path: "t.srx".into(),
             version: "2.0".into(),
@@ -865,7 +485,7 @@ mod tests {
         }
     }
 
-    fn breaks(engine: &Engine, lang: &str, text: &str) -> Vec<usize> {
+    pub(super) fn breaks(engine: &Engine, lang: &str, text: &str) -> Vec<usize> {
         let set = engine.rules_for(lang).unwrap();
         let mut out = Vec::new();
         set.breaks(text, &mut out);
@@ -953,17 +573,6 @@ mod tests {
     }
 
     #[test]
-    fn empty_patterns_match_anywhere() {
-        let e = Engine::new(rules(
-            &[("A", vec![rule(true, "", r"\n"), rule(true, r"[。！]", "")])],
-            &[(".*", "A")],
-            false,
-        ));
-        assert_eq!(breaks(&e, "xx", "ab\ncd"), [2]);
-        assert_eq!(breaks(&e, "xx", "好。好！好"), [6, 12]);
-    }
-
-    #[test]
     fn maps_match_case_insensitively_and_cascade() {
         let langs = [
             ("En", vec![rule(false, r"\bMr\.", r"\s")]),
@@ -981,51 +590,6 @@ mod tests {
     }
 
     #[test]
-    fn look_around_and_back_references_use_the_backtracking_engine() {
-        let e = Engine::new(rules(
-            &[(
-                "A",
-                vec![
-                    rule(false, r"(?<=\bNo)\.", r"\s+\d"),
-                    rule(true, r"(\w)\1\.", r"\s"),
-                    rule(true, r"\.", r"\s+(?!etc)\w"),
-                ],
-            )],
-            &[(".*", "A")],
-            false,
-        ));
-        let set = e.rules_for("xx").unwrap();
-        assert_eq!(set.problems().count(), 0);
-        assert_eq!(set.summary().backtracking_groups, 3);
-        assert_eq!(breaks(&e, "xx", "No. 5 here. Then. etc"), [11]);
-        assert_eq!(breaks(&e, "xx", "Too. Fine"), [4]);
-    }
-
-    #[test]
-    fn bad_rules_are_reported_with_file_line_rule_and_pattern() {
-        let e = Engine::new(rules(
-            &[(
-                "Broken",
-                vec![rule(true, r"\.", r"\s"), rule(false, r"[a-", r"\s")],
-            )],
-            &[(".*", "Broken")],
-            false,
-        ));
-        let set = e.rules_for("en").unwrap();
-        let problems: Vec<String> = set.problems().map(|p| p.to_string()).collect();
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(
-            problems[0].starts_with(
-                "t.srx:7:3: languagerule \"Broken\", rule 2: pattern \"[a-\": cannot compile"
-            ),
-            "{}",
-            problems[0]
-        );
-        // The rest still works.
-        assert_eq!(breaks(&e, "en", "A. B"), [2]);
-    }
-
-    #[test]
     fn a_map_to_a_missing_rule_is_an_error() {
         let e = Engine::new(rules(&[("A", vec![])], &[(".*", "Missing")], false));
         let err = e.rules_for("en").unwrap_err().to_string();
@@ -1033,24 +597,5 @@ mod tests {
             err.contains("\"Missing\", which the file does not define"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn windows_keep_time_linear_on_pathological_rules() {
-        // A before pattern that could look back over the whole text: bounded by the window.
-        let e = Engine::new(rules(
-            &[("A", vec![rule(true, r"^[^!]*\.", r"\s")])],
-            &[(".*", "A")],
-            false,
-        ));
-        let text = "a. ".repeat(50_000);
-        let set = e.rules_for("xx").unwrap();
-        let t = std::time::Instant::now();
-        let mut out = Vec::new();
-        set.breaks(&text, &mut out);
-        // Only positions within BEFORE_WINDOW of the start can see `^`.
-        assert!(out.len() < BEFORE_WINDOW, "{} breaks", out.len());
-        assert!(!out.is_empty());
-        assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
     }
 }
