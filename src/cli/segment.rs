@@ -1,6 +1,6 @@
 //! `tmkit segment`: cut text into sentences with SRX rules and print the segments.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -360,24 +360,10 @@ fn segment_page(
     format: Output,
     rules: &tmkit::text::srx::RuleSet,
 ) -> anyhow::Result<Option<i32>> {
-    use std::io::{Seek, SeekFrom};
-    // Only a regular file can be read again from its start (not a pipe or a device).
-    let Ok(mut file) = std::fs::File::open(path) else {
+    let Some(mut file) = ops::open_page(path)? else {
         return Ok(None);
     };
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Ok(None);
-    }
-    let mut head = Vec::with_capacity(8192);
-    if (&mut file).take(8192).read_to_end(&mut head).is_err() {
-        return Ok(None);
-    }
     let name = path.display().to_string();
-    if !ops::is_page(&head, &name) {
-        return Ok(None);
-    }
-    let io = |e| tmkit::Error::io(path, e);
-    file.seek(SeekFrom::Start(0)).map_err(io)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut any = false;

@@ -127,6 +127,30 @@ pub fn is_page(head: &[u8], name: &str) -> bool {
     matches!(document::detect(head, name), Ok(Kind::Html))
 }
 
+/// The file at `path`, opened and at its start, when [`segment_page`] can read it as a stream:
+/// a regular file (one that can be read again from its start, not a pipe or a device) that is
+/// an HTML page ([`is_page`]). `None` otherwise, including when it cannot be opened or read: the
+/// whole-file path then says why.
+pub fn open_page(path: &Path) -> Result<Option<std::fs::File>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(8192);
+    if (&mut file).take(8192).read_to_end(&mut head).is_err() {
+        return Ok(None);
+    }
+    if !is_page(&head, &path.display().to_string()) {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(Some(file))
+}
+
 /// One block of a page cut into segments, as [`segment_page`] hands it out.
 #[derive(Debug, Clone, Copy)]
 pub struct PageBlock<'a> {
