@@ -6,10 +6,18 @@
 //! the same bytes. The page is self-contained (inline CSS, no script, no fonts or images from
 //! anywhere) and says so with a Content Security Policy that forbids every request.
 //!
+//! The markup is a compiled askama template (`src/kit/templates/report.html`, configured by
+//! `src/kit/askama.toml`), which escapes every value it writes with `esc`'s rules; the style is
+//! `src/kit/report.css`. This file turns the kit into plain view structs (spans, diff pieces, term
+//! lists, counts) and writes one piece of HTML itself: a text with its highlights (`highlight`),
+//! whose nested, split marks are an algorithm rather than markup.
+//!
 //! Depends on `ops::prepare` (the kit and its bands), `model` (findings) and `matching::diff`
 //! (the pieces of a diff) for their data types only.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+
+use askama::Template;
 
 use super::{Band, Kit, KitSegment, KitTerm, LangAnalysis, Leverage};
 use crate::matching::diff::Piece;
@@ -48,135 +56,263 @@ macro_rules! put {
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// ```
 pub fn render_report(kit: &Kit) -> String {
-    let mut out = String::with_capacity(16 * 1024 + kit.text.len() * 8);
-    let title = format!("{} — review", kit.name);
-    put!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; img-src data:\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"tmkit\">\n<title>{}</title>\n<style>{CSS}</style>\n\
-         </head>\n<body>\n",
-        esc(&title)
-    );
-    header(&mut out, kit);
-    out.push_str("<main>\n");
-    analysis(&mut out, kit);
-    article(&mut out, kit);
-    out.push_str("</main>\n");
-    put!(
-        out,
-        "<footer>Made by tmkit from <code>{}</code>. Scores compare the memory's English with \
-         each segment; 101% means the neighbouring segments match too.</footer>\n",
-        esc(&kit.name)
-    );
-    out.push_str("</body>\n</html>\n");
-    out
+    page(kit)
+        .render()
+        .expect("the page only writes into a String and calls no fallible filter")
 }
 
-fn header(out: &mut String, kit: &Kit) {
-    let words: u64 = kit.segments.iter().map(|s| s.words).sum();
-    let targets: Vec<String> = kit
-        .to
-        .iter()
-        .map(|l| format!("{} ({})", esc(lang_name(l)), esc(l.as_str())))
-        .collect();
-    put!(
-        out,
-        "<header class=\"top\">\n<p class=\"kicker\">Translation review</p>\n<h1>{}</h1>\n\
-         <dl class=\"facts\">\
-         <div><dt>Source</dt><dd>{} ({})</dd></div>\
-         <div><dt>Targets</dt><dd>{}</dd></div>\
-         <div><dt>Segments</dt><dd>{}</dd></div>\
-         <div><dt>Words</dt><dd>{}</dd></div>\
-         <div><dt>Pretranslated from</dt><dd>{}% (<code>--min {}</code>)</dd></div>\
-         </dl>\n",
-        esc(&kit.name),
-        esc(lang_name(&kit.from)),
-        esc(kit.from.as_str()),
-        targets.join(", "),
-        kit.segments.len(),
-        words,
-        kit.min,
-        kit.min,
-    );
-    out.push_str("<ul class=\"key\" aria-label=\"Key\">");
-    for (band, text) in [
-        ("context", "101% context match"),
-        ("exact", "100% match"),
-        ("exact-review", "100% match that fails a check"),
-        ("repetition", "repetition"),
-        ("95-99", "95-99% fuzzy"),
-        ("85-94", "85-94% fuzzy"),
-        ("75-84", "75-84% fuzzy"),
-        ("50-74", "50-74% fuzzy"),
-        ("no-match", "no match"),
-    ] {
-        put!(
-            out,
-            "<li><span class=\"chip\" data-band=\"{band}\">{}</span></li>",
-            esc(text)
-        );
+/// The page's escaper, named in `askama.toml` for the `html` templates of this module: [`esc`].
+#[derive(Debug, Clone, Copy)]
+struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: fmt::Write>(&self, dest: W, s: &str) -> fmt::Result {
+        write_escaped(dest, s)
     }
-    out.push_str(
-        "<li><del>deleted</del> / <ins>inserted</ins>: what changes from the memory's source to \
-         the segment</li><li><span class=\"term-key\">term</span> glossary term</li></ul>\n\
-         </header>\n",
-    );
 }
 
-fn analysis(out: &mut String, kit: &Kit) {
-    out.push_str("<section class=\"analysis\" aria-labelledby=\"analysis-h\">\n<h2 id=\"analysis-h\">Analysis</h2>\n<div class=\"tables\">\n");
-    for l in &kit.analysis.languages {
-        analysis_table(out, kit, l);
-    }
-    out.push_str("</div>\n");
-    chart(out, &kit.analysis.languages);
-    out.push_str("</section>\n");
+/// The whole page. Every field is written escaped unless the template says `|safe`: the style
+/// (a constant of this crate), the highlighted texts (escaped by [`highlight`]) and the badges
+/// (a template of their own).
+#[derive(Template)]
+#[template(path = "report.html", config = "src/kit/askama.toml")]
+struct Page<'a> {
+    css: &'static str,
+    name: &'a str,
+    from: LangLabel<'a>,
+    targets: Vec<LangLabel<'a>>,
+    segments: usize,
+    words: u64,
+    min: u8,
+    key: Vec<KeyItem>,
+    tables: Vec<Table<'a>>,
+    bars: Vec<Bar<'a>>,
+    legend: [Band; 9],
+    columns: usize,
+    paragraphs: Vec<Paragraph<'a>>,
 }
 
-fn analysis_table(out: &mut String, kit: &Kit, l: &LangAnalysis) {
-    put!(
-        out,
-        "<div class=\"table-wrap\"><table class=\"counts\" data-lang=\"{lang}\">\n<caption>{} → {} ({lang})</caption>\n\
-         <thead><tr><th scope=\"col\">Band</th><th scope=\"col\">Segments</th>\
-         <th scope=\"col\">Words</th><th scope=\"col\" class=\"ch\">Characters</th><th scope=\"col\">Rate</th>\
-         <th scope=\"col\">Weighted words</th></tr></thead>\n<tbody>\n",
-        esc(kit.from.as_str()),
-        esc(lang_name(&l.lang)),
-        lang = esc(l.lang.as_str()),
-    );
-    for (row, band) in l.bands.iter().zip(Band::ALL) {
-        put!(
-            out,
-            "<tr{}><th scope=\"row\"><span class=\"chip\" data-band=\"{}\"></span>{}</th>\
-             <td>{}</td><td>{}</td><td class=\"ch\">{}</td><td>{}</td><td>{:.2}</td></tr>\n",
-            if row.segments == 0 {
-                " class=\"zero\""
-            } else {
-                ""
-            },
-            band.name(),
-            esc(band.label()),
-            row.segments,
-            row.words,
-            row.characters,
-            percent(row.weight),
-            row.weighted_words
-        );
+/// A language as the page names it: `Chinese (Simplified)` and `zh-CN`.
+struct LangLabel<'a> {
+    name: &'a str,
+    tag: &'a str,
+}
+
+impl<'a> LangLabel<'a> {
+    fn of(lang: &'a Lang) -> LangLabel<'a> {
+        LangLabel {
+            name: lang_name(lang),
+            tag: lang.as_str(),
+        }
     }
-    let t = &l.total;
-    put!(
-        out,
-        "</tbody>\n<tfoot><tr><th scope=\"row\">Total</th><td>{}</td><td>{}</td><td class=\"ch\">{}</td>\
-         <td>{}</td><td>{:.2}</td></tr></tfoot>\n</table></div>\n",
-        t.segments,
-        t.words,
-        t.characters,
-        percent(t.weight),
-        t.weighted_words
-    );
+}
+
+/// One entry of the key in the page's header: a band's colour and what it means to a reviewer.
+struct KeyItem {
+    band: Band,
+    text: &'static str,
+}
+
+/// What a band means in the key at the top of the page (the analysis tables and the chart use
+/// [`Band::label`], the quoting terms).
+fn key_text(band: Band) -> &'static str {
+    match band {
+        Band::Context => "101% context match",
+        Band::Exact => "100% match",
+        Band::ExactReview => "100% match that fails a check",
+        Band::Repetition => "repetition",
+        Band::Fuzzy95 => "95-99% fuzzy",
+        Band::Fuzzy85 => "85-94% fuzzy",
+        Band::Fuzzy75 => "75-84% fuzzy",
+        Band::Fuzzy50 => "50-74% fuzzy",
+        Band::NoMatch => "no match",
+    }
+}
+
+/// The analysis table of one target language.
+struct Table<'a> {
+    lang: LangLabel<'a>,
+    /// One row per band, in [`Band::ALL`] order.
+    rows: Vec<(Band, Counts)>,
+    total: Counts,
+}
+
+/// The cells of one row of an analysis table, the rate and weighted words formatted.
+struct Counts {
+    segments: u64,
+    words: u64,
+    characters: u64,
+    rate: String,
+    weighted: String,
+}
+
+impl Counts {
+    fn of(c: &super::BandCount) -> Counts {
+        Counts {
+            segments: c.segments,
+            words: c.words,
+            characters: c.characters,
+            rate: percent(c.weight),
+            weighted: format!("{:.2}", c.weighted_words),
+        }
+    }
+}
+
+/// The stacked bar of one language: an SVG whose parts are sized in percentages, so that its text
+/// keeps its size on any screen.
+struct Bar<'a> {
+    lang: &'a str,
+    /// What the bar shows, as text: `100% 8 words, No match 57 words`.
+    desc: String,
+    parts: Vec<BarPart>,
+}
+
+/// One band's part of a bar (bands without words have none).
+struct BarPart {
+    band: Band,
+    words: u64,
+    /// `8 words`.
+    counted: String,
+    /// Where the part starts and how wide it is, in percent of the bar, three decimals.
+    x: String,
+    width: String,
+    /// The width rounded to one decimal, for the part's tooltip.
+    share: String,
+    /// Where the count is written, in the middle of the part; `None` when the part is too narrow.
+    count_at: Option<String>,
+}
+
+/// Consecutive segments of one paragraph of the article.
+struct Paragraph<'a> {
+    /// 1-based.
+    number: usize,
+    heading: bool,
+    rows: Vec<Row<'a>>,
+}
+
+/// A segment: the source cell, then one cell per target language.
+struct Row<'a> {
+    id: usize,
+    heading: bool,
+    /// `12 words`.
+    words: String,
+    /// The source with its glossary terms highlighted, as HTML ([`highlight`]).
+    text: String,
+    terms: Vec<TermLine<'a>>,
+    cells: Vec<Cell<'a>>,
+}
+
+/// A glossary entry found in a segment, with its translations in every target language.
+struct TermLine<'a> {
+    term: &'a str,
+    langs: Vec<TermLang<'a>>,
+    /// The entry's note, or else its definition.
+    note: Option<&'a str>,
+}
+
+/// An entry's approved and forbidden translations in one target language, each list joined.
+struct TermLang<'a> {
+    tag: &'a str,
+    approved: Option<String>,
+    forbidden: Option<String>,
+}
+
+/// A segment in one target language.
+struct Cell<'a> {
+    lang: &'a str,
+    badge: Badge<'a>,
+    /// The best match's id, file, date and how many matches there are: `btf-9 · 2020-12-08`.
+    meta: Option<String>,
+    text: CellText,
+    fuzzy: Option<Fuzzy<'a>>,
+    findings: Vec<FindingItem<'a>>,
+}
+
+/// The target of a cell, or why there is none.
+enum CellText {
+    /// The pretranslation with its terms and findings highlighted, as HTML ([`highlight`]).
+    Target(String),
+    Empty(String),
+}
+
+/// The match badge of a segment in one language.
+#[derive(Template)]
+#[template(path = "badge.html", config = "src/kit/askama.toml")]
+struct Badge<'a> {
+    /// `0`-`101`, or `none`.
+    score: String,
+    band: Band,
+    lang: &'a str,
+    /// `97%`, `repetition of #3`, `no match`...
+    label: String,
+}
+
+/// The best match of a cell when it is fuzzy: what changes from its source to the segment.
+struct Fuzzy<'a> {
+    score: u8,
+    diff: Vec<DiffPart<'a>>,
+    source: &'a str,
+    /// The match's translation, shown when the cell has no target.
+    translation: Option<&'a str>,
+}
+
+/// A piece of a word diff: white space, then the word (or words) that stay, go or come.
+struct DiffPart<'a> {
+    space: &'a str,
+    word: &'a str,
+    change: Change,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Same,
+    Delete,
+    Insert,
+}
+
+/// A check finding in a cell.
+struct FindingItem<'a> {
+    kind: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    expected: Option<&'a str>,
+    found: Option<&'a str>,
+}
+
+fn page(kit: &Kit) -> Page<'_> {
+    Page {
+        css: CSS,
+        name: &kit.name,
+        from: LangLabel::of(&kit.from),
+        targets: kit.to.iter().map(LangLabel::of).collect(),
+        segments: kit.segments.len(),
+        words: kit.segments.iter().map(|s| s.words).sum(),
+        min: kit.min,
+        key: Band::ALL
+            .into_iter()
+            .map(|band| KeyItem {
+                band,
+                text: key_text(band),
+            })
+            .collect(),
+        tables: kit.analysis.languages.iter().map(table).collect(),
+        bars: kit.analysis.languages.iter().map(bar).collect(),
+        legend: Band::ALL,
+        columns: kit.to.len() + 1,
+        paragraphs: paragraphs(kit),
+    }
+}
+
+fn table(l: &LangAnalysis) -> Table<'_> {
+    Table {
+        lang: LangLabel::of(&l.lang),
+        rows: Band::ALL
+            .into_iter()
+            .zip(&l.bands)
+            .map(|(band, row)| (band, Counts::of(row)))
+            .collect(),
+        total: Counts::of(&l.total),
+    }
 }
 
 fn plural(n: u64, what: &str) -> String {
@@ -191,137 +327,72 @@ fn percent(weight: f64) -> String {
     format!("{:.0}%", weight * 100.0)
 }
 
-/// A stacked bar per language: the words of each band, as a share of the language's words. One
-/// SVG per language, sized in percentages so that its text keeps its size on any screen.
-fn chart(out: &mut String, languages: &[LangAnalysis]) {
-    out.push_str("<figure class=\"chart\">\n<div class=\"bars\">\n");
-    for (i, l) in languages.iter().enumerate() {
-        let parts: Vec<String> = l
-            .bands
-            .iter()
-            .zip(Band::ALL)
-            .filter(|(r, _)| r.words > 0)
-            .map(|(r, b)| format!("{} {}", b.label(), plural(r.words, "word")))
-            .collect();
-        put!(
-            out,
-            "<span class=\"bar-lang\">{lang}</span><svg role=\"img\" aria-labelledby=\"chart-t{i} \
-             chart-d{i}\" width=\"100%\" height=\"28\"><title id=\"chart-t{i}\">Words per match band, \
-             {lang}</title><desc id=\"chart-d{i}\">{}</desc>\n",
-            esc(&parts.join(", ")),
-            lang = esc(l.lang.as_str()),
-        );
-        let total = l.total.words.max(1) as f64;
-        let mut x = 0.0;
-        for (row, band) in l.bands.iter().zip(Band::ALL) {
-            if row.words == 0 {
-                continue;
-            }
-            let share = row.words as f64 / total * 100.0;
-            put!(
-                out,
-                "<rect data-band=\"{}\" x=\"{x:.3}%\" y=\"0\" width=\"{share:.3}%\" height=\"28\">\
-                 <title>{}, {}: {} ({share:.1}%)</title></rect>\n",
-                band.name(),
-                esc(l.lang.as_str()),
-                esc(band.label()),
-                plural(row.words, "word"),
-            );
-            if share >= 4.5 {
-                put!(
-                    out,
-                    "<text class=\"in\" data-band=\"{}\" x=\"{:.3}%\" y=\"19\">{}</text>\n",
-                    band.name(),
-                    x + share / 2.0,
-                    row.words
-                );
-            }
-            x += share;
-        }
-        out.push_str("</svg>\n");
+/// The words of each band as a share of the language's words, laid end to end.
+fn bar(l: &LangAnalysis) -> Bar<'_> {
+    let counted: Vec<(Band, u64)> = Band::ALL
+        .into_iter()
+        .zip(&l.bands)
+        .filter(|(_, r)| r.words > 0)
+        .map(|(b, r)| (b, r.words))
+        .collect();
+    let desc: Vec<String> = counted
+        .iter()
+        .map(|&(b, words)| format!("{} {}", b.label(), plural(words, "word")))
+        .collect();
+    let total = l.total.words.max(1) as f64;
+    let mut x = 0.0;
+    let mut parts = Vec::with_capacity(counted.len());
+    for (band, words) in counted {
+        let share = words as f64 / total * 100.0;
+        parts.push(BarPart {
+            band,
+            words,
+            counted: plural(words, "word"),
+            x: format!("{x:.3}"),
+            width: format!("{share:.3}"),
+            share: format!("{share:.1}"),
+            count_at: (share >= 4.5).then(|| format!("{:.3}", x + share / 2.0)),
+        });
+        x += share;
     }
-    out.push_str("</div>\n<figcaption><ul class=\"legend\">");
-    for band in Band::ALL {
-        put!(
-            out,
-            "<li><span class=\"chip\" data-band=\"{}\"></span>{}</li>",
-            band.name(),
-            esc(band.label())
-        );
+    Bar {
+        lang: l.lang.as_str(),
+        desc: desc.join(", "),
+        parts,
     }
-    out.push_str("</ul>Words per band and language; each part of a bar names its count.</figcaption>\n</figure>\n");
 }
 
-fn article(out: &mut String, kit: &Kit) {
-    put!(
-        out,
-        "<section class=\"article\" aria-labelledby=\"article-h\" style=\"--cols:{}\">\n\
-         <h2 id=\"article-h\">Article</h2>\n<div class=\"row colhead\" aria-hidden=\"true\">\
-         <div lang=\"{}\">{} ({})</div>",
-        kit.to.len() + 1,
-        esc(kit.from.as_str()),
-        esc(lang_name(&kit.from)),
-        esc(kit.from.as_str())
-    );
-    for l in &kit.to {
-        put!(
-            out,
-            "<div>{} ({})</div>",
-            esc(lang_name(l)),
-            esc(l.as_str())
-        );
-    }
-    out.push_str("</div>\n");
-    let mut paragraph = None;
+/// The segments grouped by paragraph: a new group whenever the paragraph changes.
+fn paragraphs(kit: &Kit) -> Vec<Paragraph<'_>> {
+    let mut out: Vec<Paragraph<'_>> = Vec::new();
     for seg in &kit.segments {
-        if paragraph != Some(seg.paragraph) {
-            if paragraph.is_some() {
-                out.push_str("</section>\n");
-            }
-            paragraph = Some(seg.paragraph);
-            put!(
-                out,
-                "<section class=\"paragraph{}\" data-paragraph=\"{}\" aria-label=\"Paragraph {}\">\n",
-                if seg.heading { " heading" } else { "" },
-                seg.paragraph + 1,
-                seg.paragraph + 1
-            );
+        let number = seg.paragraph + 1;
+        if out.last().is_none_or(|p| p.number != number) {
+            out.push(Paragraph {
+                number,
+                heading: seg.heading,
+                rows: Vec::new(),
+            });
         }
-        segment_row(out, kit, seg);
+        let row = row(kit, seg);
+        if let Some(p) = out.last_mut() {
+            p.rows.push(row);
+        }
     }
-    if paragraph.is_some() {
-        out.push_str("</section>\n");
-    }
-    out.push_str("</section>\n");
+    out
 }
 
-fn segment_row(out: &mut String, kit: &Kit, seg: &KitSegment) {
-    put!(
-        out,
-        "<div class=\"row{}\" data-segment=\"{id}\" id=\"seg-{id}\">\n<div class=\"cell src\" lang=\"{}\">\
-         <div class=\"cell-head\"><a class=\"num\" href=\"#seg-{id}\">#{id}</a>\
-         <span class=\"cell-lang\">{}</span><span class=\"count\">{}</span></div>",
-        if seg.heading { " heading" } else { "" },
-        esc(kit.from.as_str()),
-        esc(kit.from.as_str()),
-        plural(seg.words, "word"),
-        id = seg.id,
-    );
-    let spans = source_spans(seg);
-    let tag = if seg.heading {
-        "<p class=\"text\" role=\"heading\" aria-level=\"3\">"
-    } else {
-        "<p class=\"text\">"
-    };
-    out.push_str(tag);
-    highlight(out, &seg.text, &spans);
-    out.push_str("</p>");
-    term_list(out, kit, seg);
-    out.push_str("</div>\n");
-    for lev in &seg.leverage {
-        target_cell(out, kit, seg, lev);
+fn row<'a>(kit: &'a Kit, seg: &'a KitSegment) -> Row<'a> {
+    let mut text = String::new();
+    highlight(&mut text, &seg.text, &source_spans(seg));
+    Row {
+        id: seg.id,
+        heading: seg.heading,
+        words: plural(seg.words, "word"),
+        text,
+        terms: term_lines(kit, seg),
+        cells: seg.leverage.iter().map(|lev| cell(kit, seg, lev)).collect(),
     }
-    out.push_str("</div>\n");
 }
 
 /// The glossary terms of a segment as highlights, earliest first, overlaps left out.
@@ -370,53 +441,33 @@ fn valid_span(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// The segment's terms with their approved translations, one line per glossary entry.
-fn term_list(out: &mut String, kit: &Kit, seg: &KitSegment) {
+fn term_lines<'a>(kit: &'a Kit, seg: &'a KitSegment) -> Vec<TermLine<'a>> {
     let mut seen: Vec<usize> = Vec::new();
-    let mut items = String::new();
+    let mut lines = Vec::new();
     for t in &seg.terms {
         if seen.contains(&t.entry) {
             continue;
         }
         seen.push(t.entry);
-        put!(items, "<li><b>{}</b>", esc(&t.term));
-        for lang in &kit.to {
-            let approved = translations_for(&t.translations, lang);
-            put!(items, " <span class=\"tl\">{}</span> ", esc(lang.as_str()));
-            if approved.is_empty() {
-                items.push_str("<span class=\"none\">—</span>");
-            } else {
-                put!(
-                    items,
-                    "<span lang=\"{}\">{}</span>",
-                    esc(lang.as_str()),
-                    esc(&approved.join("、"))
-                );
-            }
-            let forbidden = translations_for(&t.forbidden, lang);
-            if !forbidden.is_empty() {
-                put!(
-                    items,
-                    " <span class=\"not\">not <s lang=\"{}\" title=\"forbidden\">{}</s></span>",
-                    esc(lang.as_str()),
-                    esc(&forbidden.join("、"))
-                );
-            }
-        }
-        if let Some(note) = kit
-            .glossary
-            .get(t.entry)
-            .and_then(|e| e.note.as_deref().or(e.definition.as_deref()))
-        {
-            put!(items, " <span class=\"note\">{}</span>", esc(note));
-        }
-        items.push_str("</li>");
+        let joined = |list: &[String]| (!list.is_empty()).then(|| list.join("、"));
+        lines.push(TermLine {
+            term: &t.term,
+            langs: kit
+                .to
+                .iter()
+                .map(|lang| TermLang {
+                    tag: lang.as_str(),
+                    approved: joined(translations_for(&t.translations, lang)),
+                    forbidden: joined(translations_for(&t.forbidden, lang)),
+                })
+                .collect(),
+            note: kit
+                .glossary
+                .get(t.entry)
+                .and_then(|e| e.note.as_deref().or(e.definition.as_deref())),
+        });
     }
-    if !items.is_empty() {
-        put!(
-            out,
-            "<ul class=\"terms\" aria-label=\"Glossary terms\">{items}</ul>"
-        );
-    }
+    lines
 }
 
 /// The translations listed for `lang` (exact tag first, then the same tag in another case).
@@ -426,90 +477,60 @@ fn translations_for<'a>(list: &'a [(Lang, Vec<String>)], lang: &Lang) -> &'a [St
         .map_or(&[], |(_, t)| t.as_slice())
 }
 
-fn target_cell(out: &mut String, kit: &Kit, seg: &KitSegment, lev: &Leverage) {
-    let lang = esc(lev.lang.as_str());
-    put!(
-        out,
-        "<div class=\"cell tgt\" lang=\"{lang}\" data-lang=\"{lang}\"><div class=\"cell-head\">\
-         <span class=\"cell-lang\">{lang}</span>"
-    );
-    badge(out, seg, lev);
-    if let Some(m) = lev.matches.first() {
-        let mut meta = Vec::new();
-        if let Some(t) = &m.tuid {
-            meta.push(t.clone());
-        }
-        if let Some(o) = &m.origin {
-            // The file name only: the full path says nothing to a reviewer on another machine.
-            meta.push(o.rsplit(['/', '\\']).next().unwrap_or(o).to_string());
-        }
-        if let Some(c) = &m.changed {
-            meta.push(tmx_date(c));
-        }
-        if lev.matches.len() > 1 {
-            meta.push(format!("{} matches", lev.matches.len()));
-        }
-        if !meta.is_empty() {
-            put!(
-                out,
-                "<span class=\"meta\">{}</span>",
-                esc(&meta.join(" · "))
-            );
-        }
-    }
-    out.push_str("</div>");
-    match &lev.target {
+fn cell<'a>(kit: &Kit, seg: &'a KitSegment, lev: &'a Leverage) -> Cell<'a> {
+    let text = match &lev.target {
         Some(target) => {
-            let spans = target_spans(seg, lev, target);
-            out.push_str("<p class=\"text\">");
-            highlight(out, target, &spans);
-            out.push_str("</p>");
+            let mut html = String::new();
+            highlight(&mut html, target, &target_spans(seg, lev, target));
+            CellText::Target(html)
         }
-        None => {
-            let why = match lev.best_score {
-                Some(s) => format!(
-                    "Not pretranslated: the best match ({s}%) is below the {}% threshold",
-                    kit.min
-                ),
-                None => "Untranslated: no match in the memory".to_string(),
-            };
-            put!(out, "<p class=\"text empty\" lang=\"en\">{}</p>", esc(&why));
-        }
+        None => CellText::Empty(match lev.best_score {
+            Some(s) => format!(
+                "Not pretranslated: the best match ({s}%) is below the {}% threshold",
+                kit.min
+            ),
+            None => "Untranslated: no match in the memory".to_string(),
+        }),
+    };
+    Cell {
+        lang: lev.lang.as_str(),
+        badge: badge(seg, lev),
+        meta: lev
+            .matches
+            .first()
+            .and_then(|m| match_meta(m, lev.matches.len())),
+        text,
+        fuzzy: lev
+            .matches
+            .first()
+            .filter(|m| m.score < 100)
+            .map(|m| Fuzzy {
+                score: m.score,
+                diff: diff_parts(&m.diff, &m.source),
+                source: &m.source,
+                translation: lev.target.is_none().then_some(m.target.as_str()),
+            }),
+        findings: lev.findings.iter().map(finding).collect(),
     }
-    if let Some(m) = lev.matches.first().filter(|m| m.score < 100) {
-        put!(
-            out,
-            "<div class=\"match\"><p class=\"label\" lang=\"en\">{}% match: what changes from \
-             the memory's source to this segment</p><p class=\"diff\" lang=\"{}\">",
-            m.score,
-            esc(kit.from.as_str())
-        );
-        diff_html(out, &m.diff, &m.source);
-        put!(
-            out,
-            "</p><p class=\"matched\"><span class=\"label\" lang=\"en\">Memory source</span> \
-             <span lang=\"{}\">{}</span></p>",
-            esc(kit.from.as_str()),
-            esc(&m.source)
-        );
-        if lev.target.is_none() {
-            put!(
-                out,
-                "<p class=\"matched\"><span class=\"label\" lang=\"en\">Its translation</span> \
-                 <span>{}</span></p>",
-                esc(&m.target)
-            );
-        }
-        out.push_str("</div>");
+}
+
+/// What the best match is: its id, its file, its date, and how many matches there are.
+fn match_meta(m: &super::KitMatch, matches: usize) -> Option<String> {
+    let mut meta = Vec::new();
+    if let Some(t) = &m.tuid {
+        meta.push(t.clone());
     }
-    if !lev.findings.is_empty() {
-        out.push_str("<ul class=\"findings\" lang=\"en\">");
-        for f in &lev.findings {
-            finding(out, f);
-        }
-        out.push_str("</ul>");
+    if let Some(o) = &m.origin {
+        // The file name only: the full path says nothing to a reviewer on another machine.
+        meta.push(o.rsplit(['/', '\\']).next().unwrap_or(o).to_string());
     }
-    out.push_str("</div>\n");
+    if let Some(c) = &m.changed {
+        meta.push(tmx_date(c));
+    }
+    if matches > 1 {
+        meta.push(format!("{matches} matches"));
+    }
+    (!meta.is_empty()).then(|| meta.join(" · "))
 }
 
 /// A TMX date (`20201208T031500Z`) as `2020-12-08`; anything else as it stands.
@@ -522,10 +543,7 @@ fn tmx_date(d: &str) -> String {
     }
 }
 
-fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
-    let score = lev
-        .best_score
-        .map_or_else(|| "none".to_string(), |s| s.to_string());
+fn badge<'a>(seg: &KitSegment, lev: &'a Leverage) -> Badge<'a> {
     let label = match (lev.band, seg.repetition_of, lev.best_score) {
         (Band::Repetition, Some(n), Some(s)) => format!("repetition of #{n} · {s}%"),
         (Band::Repetition, Some(n), None) => format!("repetition of #{n}"),
@@ -534,44 +552,27 @@ fn badge(out: &mut String, seg: &KitSegment, lev: &Leverage) {
         (Band::NoMatch, _, _) | (_, _, None) => "no match".to_string(),
         (_, _, Some(s)) => format!("{s}%"),
     };
-    put!(
-        out,
-        "<span class=\"badge\" data-score=\"{score}\" data-band=\"{}\" data-lang=\"{}\" \
-         title=\"{}\">{}</span>",
-        lev.band.name(),
-        esc(lev.lang.as_str()),
-        esc(&format!("Counted as {}", lev.band.label())),
-        esc(&label)
-    );
+    Badge {
+        score: lev
+            .best_score
+            .map_or_else(|| "none".to_string(), |s| s.to_string()),
+        band: lev.band,
+        lang: lev.lang.as_str(),
+        label,
+    }
 }
 
-fn finding(out: &mut String, f: &Finding) {
-    let severity = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    put!(
-        out,
-        "<li class=\"finding\" data-kind=\"{kind}\" data-severity=\"{severity}\">\
-         <span class=\"sev\">{severity}</span> <span class=\"kind\">{kind}</span> {}",
-        esc(&f.message),
-        kind = f.kind.as_str(),
-    );
-    if let Some(e) = &f.expected {
-        put!(
-            out,
-            " <span class=\"exp\">expected <q>{}</q></span>",
-            esc(e)
-        );
+fn finding(f: &Finding) -> FindingItem<'_> {
+    FindingItem {
+        kind: f.kind.as_str(),
+        severity: match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        message: &f.message,
+        expected: f.expected.as_deref(),
+        found: f.found.as_deref(),
     }
-    if let Some(found) = &f.found {
-        put!(
-            out,
-            " <span class=\"exp\">found <q>{}</q></span>",
-            esc(found)
-        );
-    }
-    out.push_str("</li>");
 }
 
 /// The highlights of a target: the approved (and forbidden) translations of the segment's terms
@@ -708,39 +709,39 @@ fn merge_overlaps<'s, 'a>(mut spans: Vec<&'s Span<'a>>) -> Vec<&'s Span<'a>> {
     out
 }
 
-/// The word diff of a match's source against the segment: deletions struck, insertions marked.
-fn diff_html(out: &mut String, pieces: &[Piece], source: &str) {
+/// The word diff of a match's source against the segment (the source as it stands when there is
+/// no diff). A deleted or inserted piece keeps its leading white space apart, outside the mark,
+/// so that a struck or underlined space does not glue it to the previous word.
+fn diff_parts<'a>(pieces: &'a [Piece], source: &'a str) -> Vec<DiffPart<'a>> {
     if pieces.is_empty() {
-        out.push_str(&esc(source));
-        return;
+        return vec![DiffPart {
+            space: "",
+            word: source,
+            change: Change::Same,
+        }];
     }
-    for p in pieces {
-        match p {
-            Piece::Same(s) => out.push_str(&esc(s)),
-            Piece::Delete(s) => changed(
-                out,
-                s,
-                "<del title=\"in the memory's source, not in the segment\">",
-                "</del>",
-            ),
-            Piece::Insert(s) => changed(
-                out,
-                s,
-                "<ins title=\"in the segment, not in the memory's source\">",
-                "</ins>",
-            ),
-        }
-    }
-}
-
-/// A deleted or inserted piece, its leading white space left outside the mark (so that a struck
-/// or underlined space does not glue it to the previous word).
-fn changed(out: &mut String, piece: &str, open: &str, close: &str) {
-    let word = piece.trim_start();
-    out.push_str(&esc(&piece[..piece.len() - word.len()]));
-    if !word.is_empty() {
-        put!(out, "{open}{}{close}", esc(word));
-    }
+    pieces
+        .iter()
+        .map(|p| {
+            let (piece, change) = match p {
+                Piece::Same(s) => {
+                    return DiffPart {
+                        space: "",
+                        word: s,
+                        change: Change::Same,
+                    };
+                }
+                Piece::Delete(s) => (s, Change::Delete),
+                Piece::Insert(s) => (s, Change::Insert),
+            };
+            let word = piece.trim_start();
+            DiffPart {
+                space: &piece[..piece.len() - word.len()],
+                word,
+                change,
+            }
+        })
+        .collect()
 }
 
 /// A readable name for the languages tmkit works with; the tag itself for others.
@@ -764,22 +765,30 @@ fn lang_name(lang: &Lang) -> &str {
 /// Unicode control pictures (U+000B as `␋`), the others as `[U+0085]`.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
+    // Writing into a String cannot fail.
+    let _ = write_escaped(&mut out, s);
+    out
+}
+
+/// Writes `s` escaped as [`esc`] returns it: the rule of the page's template ([`Escape`]) and of
+/// the highlighted texts alike.
+fn write_escaped(mut out: impl fmt::Write, s: &str) -> fmt::Result {
     for c in s.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\0'..='\u{1f}' | '\u{7f}' => out.push(crate::formats::xml::control_picture(c)),
-            c if is_html_forbidden(c) => {
-                let _ = write!(out, "[U+{:04X}]", c as u32);
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            '\t' | '\n' | '\r' => out.write_char(c)?,
+            '\0'..='\u{1f}' | '\u{7f}' => {
+                out.write_char(crate::formats::xml::control_picture(c))?;
             }
-            c => out.push(c),
+            c if is_html_forbidden(c) => write!(out, "[U+{:04X}]", c as u32)?,
+            c => out.write_char(c)?,
         }
     }
-    out
+    Ok(())
 }
 
 /// C1 controls and noncharacters, which HTML reports as parse errors.
@@ -789,128 +798,7 @@ fn is_html_forbidden(c: char) -> bool {
 }
 
 /// The page's style: system fonts only, a grid that stacks on narrow screens, print rules.
-pub(crate) const CSS: &str = r#"
-:root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--paper:#fff;--tint:#f5f7fa;--accent:#2f5d8a;
---sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans","Liberation Sans",Arial,sans-serif}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;color:var(--ink);background:var(--tint);font:15px/1.55 var(--sans)}
-:lang(zh){font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","Noto Sans SC","WenQuanYi Micro Hei",var(--sans)}
-:lang(zh-TW),:lang(zh-HK),:lang(zh-Hant){font-family:"PingFang TC","Microsoft JhengHei","Noto Sans CJK TC","Source Han Sans TC","Noto Sans TC",var(--sans)}
-:lang(ja){font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic UI","Yu Gothic",Meiryo,"Noto Sans CJK JP","Source Han Sans JP","Noto Sans JP","IPAexGothic",var(--sans)}
-:lang(en){font-family:var(--sans)}
-:lang(zh) .text,:lang(ja) .text{line-height:1.8}
-header.top,main,footer{max-width:1500px;margin:0 auto;padding:0 24px}
-header.top{padding-top:20px;padding-bottom:8px}
-.kicker{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.08em;font-size:12px}
-h1{margin:2px 0 10px;font-size:26px;line-height:1.25;overflow-wrap:anywhere}
-h2{font-size:19px;margin:26px 0 10px}
-.facts{display:flex;flex-wrap:wrap;gap:6px 28px;margin:0 0 12px}
-.facts div{display:flex;flex-direction:column}
-.facts dt{font-size:12px;color:var(--muted)}
-.facts dd{margin:0;font-weight:600}
-.key,.legend{display:flex;flex-wrap:wrap;gap:6px 16px;list-style:none;padding:0;margin:8px 0;font-size:13px;color:var(--muted)}
-.key li,.legend li{display:flex;align-items:center;gap:6px}
-[data-band="context"]{--c:#17693f;--f:#fff}
-[data-band="exact"]{--c:#38a169;--f:#fff}
-[data-band="exact-review"]{--c:#8e44ad;--f:#fff}
-[data-band="repetition"]{--c:#3f7cc0;--f:#fff}
-[data-band="95-99"]{--c:#f2c14e;--f:#3d2c00}
-[data-band="85-94"]{--c:#e09a2c;--f:#2e1c00}
-[data-band="75-84"]{--c:#e06a4c;--f:#fff}
-[data-band="50-74"]{--c:#c03b3b;--f:#fff}
-[data-band="no-match"]{--c:#9aa5b1;--f:#1f2933}
-.chip{display:inline-block;min-width:14px;height:14px;border-radius:3px;background:var(--c);color:var(--f);font-size:12px;line-height:14px;padding:0 6px;font-weight:600}
-.legend .chip,.counts .chip{padding:0;margin-right:6px;vertical-align:-2px}
-.term-key,mark.term{background:#fff3b0;border-bottom:2px solid #d4a72c;color:inherit;border-radius:2px;padding:0 1px}
-.tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:16px}
-table.counts{border-collapse:collapse;background:var(--paper);width:100%;font-variant-numeric:tabular-nums;font-size:14px;border:1px solid var(--line)}
-.counts caption{text-align:left;font-weight:600;padding:0 0 6px}
-.counts th,.counts td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-.counts th[scope=row],.counts thead th:first-child{text-align:left;font-weight:normal}
-.counts thead th{font-size:12px;color:var(--muted);font-weight:600;background:var(--tint)}
-.counts tfoot th,.counts tfoot td{font-weight:700;border-top:2px solid var(--ink);border-bottom:0}
-.counts tr.zero td,.counts tr.zero th{color:#9aa5b1}
-figure.chart{margin:16px 0 0;background:var(--paper);border:1px solid var(--line);padding:12px 14px 6px}
-.bars{display:grid;grid-template-columns:auto minmax(0,1fr);gap:10px 12px;align-items:center;margin-bottom:4px}
-.bar-lang{font-weight:600;font-size:14px}
-figure.chart svg{display:block;overflow:hidden;border-radius:3px;background:var(--tint)}
-figure.chart rect{fill:var(--c);stroke:#fff;stroke-width:1}
-figure.chart text.in{fill:var(--f);text-anchor:middle;font:600 13px var(--sans)}
-.table-wrap{overflow-x:auto}
-figcaption{font-size:12px;color:var(--muted)}
-.article{margin-top:8px}
-.row{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:0}
-.colhead{position:sticky;top:0;z-index:2;background:var(--ink);color:#fff;font-weight:600;font-size:13px;border-radius:6px 6px 0 0}
-.colhead div{padding:7px 12px}
-.paragraph{background:var(--paper);border:1px solid var(--line);border-top:0;margin:0}
-.paragraph+.paragraph{border-top:6px solid var(--tint)}
-.row+.row{border-top:1px dashed var(--line)}
-.cell{padding:8px 12px 10px;min-width:0;overflow-wrap:anywhere}
-.cell+.cell{border-left:1px solid var(--line)}
-.src{background:#fbfcfd}
-.cell-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;font-size:12px;color:var(--muted);min-height:20px;font-family:var(--sans)}
-.num{color:var(--accent);font-weight:700;text-decoration:none}
-.cell-lang{display:none;font-weight:600}
-.count{margin-left:auto}
-.text{margin:4px 0 0}
-.heading .text{font-size:18px;font-weight:700;line-height:1.35}
-.heading .text.empty{font-size:13px;font-weight:normal}
-.text.empty{color:var(--muted);font-style:italic;font-size:13px;border:1px dashed #bcccdc;border-radius:4px;padding:6px 8px;background:var(--tint)}
-.badge{display:inline-block;background:var(--c);color:var(--f);border-radius:10px;padding:1px 9px;font-weight:700;font-size:12px;line-height:18px;white-space:nowrap}
-.meta{color:var(--muted)}
-.terms{list-style:none;margin:8px 0 0;padding:6px 0 0;border-top:1px dotted var(--line);font-size:12.5px;color:var(--muted)}
-.terms li{margin:1px 0}
-.terms b{color:var(--ink);font-weight:600}
-.terms .tl{display:inline-block;margin-left:6px;font-size:11px;color:var(--accent);font-weight:600}
-.terms [lang]{color:var(--ink)}
-.terms .not{color:#c03b3b;font-size:11px}
-.terms .not s{font-size:12.5px;color:#c03b3b}
-.terms .note{font-style:italic}
-mark.forbidden{background:#fde2e1;border-bottom:2px solid #c03b3b;color:inherit}
-mark.flag{background:none;text-decoration:underline wavy #c03b3b;text-underline-offset:3px;color:inherit}
-mark.term mark.flag{background:none}
-.match{margin:8px 0 0;padding:6px 8px;border-left:3px solid var(--c,#e09a2c);background:#fffaf0;border-radius:0 4px 4px 0;font-size:13px}
-.match .label{margin:0;color:var(--muted);font-size:12px}
-.matched .label{font-size:11px;text-transform:uppercase;letter-spacing:.04em}
-.match p{margin:2px 0}
-.matched{color:var(--muted)}
-.matched .label{display:inline;margin-right:4px}
-del{color:#a61b1b;background:#fde8e8;text-decoration:line-through}
-ins{color:#11633a;background:#def7e8;text-decoration:underline}
-.findings{list-style:none;margin:8px 0 0;padding:0;font-size:13px}
-.finding{padding:3px 8px;margin-top:3px;border-radius:4px;background:#fff4e5;border-left:3px solid #e09a2c}
-.finding[data-severity=error]{background:#fde8e8;border-left-color:#c03b3b}
-.finding .sev{font-weight:700;text-transform:uppercase;font-size:10.5px;letter-spacing:.04em}
-.finding .kind{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",monospace;font-size:12px;color:var(--muted)}
-.exp{color:var(--muted)}
-footer{color:var(--muted);font-size:12px;padding-top:18px;padding-bottom:28px}
-@media (max-width:820px){
-body{font-size:15px}
-header.top,main,footer{padding:0 12px}
-.row{grid-template-columns:1fr}
-.colhead{display:none}
-.cell+.cell{border-left:0;border-top:1px solid var(--line)}
-.cell-lang{display:inline}
-.counts{font-size:13px}
-.counts th,.counts td{padding:3px 5px}
-.counts thead th{white-space:normal;font-size:11px}
-}
-@media (max-width:520px){
-.counts .ch{display:none}
-.counts th[scope=row]{white-space:normal}
-.counts .chip{display:none}
-}
-@media print{
-body{background:#fff;font-size:10pt}
-header.top,main,footer{max-width:none;padding:0}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-.colhead{position:static}
-.row,.counts,figure.chart{break-inside:avoid}
-.paragraph+.paragraph{border-top:1px solid var(--line)}
-a{color:inherit;text-decoration:none}
-}
-"#;
+pub(crate) const CSS: &str = include_str!("report.css");
 
 #[cfg(test)]
 mod tests {
@@ -1032,6 +920,77 @@ mod tests {
     }
 
     #[test]
+    fn kit_text_is_escaped_by_the_template_in_text_and_attributes() {
+        let evil = "<script>alert(\"x\")</script>";
+        let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;";
+        let mut lev = leverage("zh-CN", Band::Fuzzy85, Some(88), None);
+        lev.matches.push(KitMatch {
+            score: 88,
+            source: evil.to_string(),
+            target: evil.to_string(),
+            target_lang: Lang::parse("zh-CN").unwrap(),
+            origin: None,
+            changed: Some(evil.to_string()),
+            tuid: Some(evil.to_string()),
+            diff: crate::matching::diff::diff(evil, "x y"),
+        });
+        lev.findings.push(Finding {
+            kind: FindingKind::Term,
+            severity: Severity::Warning,
+            message: evil.to_string(),
+            target_span: None,
+            source_span: None,
+            expected: Some(evil.to_string()),
+            found: Some(evil.to_string()),
+        });
+        let mut seg = segment(1, "x y", vec![lev]);
+        seg.terms.push(term(0, 1, evil, evil, "'"));
+        let mut k = kit(vec![seg]);
+        k.name = format!("{evil}\u{b}.txt");
+        k.glossary.push(crate::model::TermEntry {
+            note: Some(evil.to_string()),
+            ..Default::default()
+        });
+        let html = render_report(&k);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("\"x\""), "{html}");
+        // The template's values: the title, the term list and its note, the match and the finding.
+        for needle in [
+            format!("<title>{escaped}\u{240b}.txt — review</title>"),
+            format!(
+                "<li><b>{escaped}</b> <span class=\"tl\">zh-CN</span> <span lang=\"zh-CN\">{escaped}</span>"
+            ),
+            format!("<span lang=\"ja-JP\">&#39;</span> <span class=\"note\">{escaped}</span></li>"),
+            format!("<span class=\"meta\">{escaped} · {escaped}</span>"),
+            format!(
+                "<span lang=\"en\">{escaped}</span></p><p class=\"matched\"><span class=\"label\" lang=\"en\">Its translation</span> <span>{escaped}</span>"
+            ),
+            format!(
+                "<span class=\"kind\">term</span> {escaped} <span class=\"exp\">expected <q>{escaped}</q></span> <span class=\"exp\">found <q>{escaped}</q></span></li>"
+            ),
+            // In attribute position, written by the highlighter.
+            format!(
+                "<mark class=\"term\" data-term=\"{escaped}\" title=\"zh-CN: {escaped}\nja-JP: &#39;\">x</mark>"
+            ),
+        ] {
+            assert!(html.contains(&needle), "{needle}\n{html}");
+        }
+        // In attribute position, written by a template: a language-less value closing its quote.
+        let badge = Badge {
+            score: "none".to_string(),
+            band: Band::NoMatch,
+            lang: "\" onmouseover=\"alert('x')",
+            label: "<b>".to_string(),
+        };
+        assert_eq!(
+            badge.to_string(),
+            "<span class=\"badge\" data-score=\"none\" data-band=\"no-match\" \
+             data-lang=\"&quot; onmouseover=&quot;alert(&#39;x&#39;)\" title=\"Counted as No match\">\
+             &lt;b&gt;</span>"
+        );
+    }
+
+    #[test]
     fn badges_follow_the_band() {
         let table = [
             (
@@ -1068,8 +1027,7 @@ mod tests {
         for (band, best, rep, score, name, label) in table {
             let mut seg = segment(4, "x", Vec::new());
             seg.repetition_of = rep;
-            let mut out = String::new();
-            badge(&mut out, &seg, &leverage("ja-JP", band, best, None));
+            let out = badge(&seg, &leverage("ja-JP", band, best, None)).to_string();
             let expected = format!(
                 "<span class=\"badge\" data-score=\"{score}\" data-band=\"{name}\" \
                  data-lang=\"ja-JP\" title=\"Counted as {}\">{}</span>",
