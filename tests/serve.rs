@@ -782,33 +782,57 @@ fn tmserver_api_answers_like_translate_toolkits_tmserver() {
     assert_eq!(r.json()[0]["target"], "无法打开文件。");
 }
 
-#[allow(dead_code)]
-#[path = "common/chromium.rs"]
-mod chromium;
+#[path = "common/webdriver.rs"]
+mod webdriver;
 
-/// The DOM of the search page after Chromium ran it on `query` (the page fills its form from
-/// `?q=...&to=...` and submits it, as typing the query and pressing Search does).
-fn page_dom(s: &Server, query: &str, dir: &std::path::Path) -> String {
-    let url = format!("http://{}/?q={}&to=zh-CN", s.addr, enc(query));
-    chromium::run(
-        &dir.join("profile"),
-        &[
-            "--virtual-time-budget=20000".to_string(),
-            "--dump-dom".to_string(),
-            url,
-        ],
-    )
-    .0
-}
+/// How long the search page may take to show what a search found.
+const PAGE_WAIT: Duration = Duration::from_secs(20);
 
-#[test]
-fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_text() {
+/// A memory of `setup(50)` with the glossary term file = 文件.
+fn setup_with_a_term() -> (tempfile::TempDir, std::path::PathBuf) {
     let (dir, db) = setup(50);
     let (code, _, err) = cli(
         &db,
         &["glossary", "add", "en=file", "zh-CN=文件", "-n", "ui"],
     );
     assert_eq!(code, 0, "{err}");
+    (dir, db)
+}
+
+/// Waits until the search page shows the results of a search for `query` (the text above the
+/// matches is `query` and the status line is empty); fails the test if it shows an error or no
+/// match instead.
+fn wait_for_matches(browser: &webdriver::Browser, query: &str) {
+    let script = format!(
+        "const status = document.getElementById('status').textContent;
+         if (status && status !== 'searching…') return {{ error: status }};
+         const q = document.querySelector('#results .match.query .text');
+         if (status !== '' || !q || q.textContent !== {}) return null;
+         const n = document.querySelectorAll('#results .match[data-band]').length;
+         return n > 0 ? {{ matches: n }} : {{ error: 'no match' }};",
+        serde_json::to_string(query).unwrap()
+    );
+    let v = browser.wait_for(&format!("the matches of {query:?}"), PAGE_WAIT, &script);
+    assert!(
+        v["error"].is_null(),
+        "the page says {} for {query:?}",
+        v["error"]
+    );
+}
+
+/// The matches the search page shows: score badge, band, word diff (as HTML) and translations.
+const SHOWN_MATCHES: &str =
+    "return [...document.querySelectorAll('#results .match[data-band]')].map(d => ({
+    badge: d.querySelector('.badge').textContent,
+    band: d.dataset.band,
+    diff: d.querySelector('.diff').innerHTML,
+    diff_text: d.querySelector('.diff').textContent,
+    targets: [...d.querySelectorAll('.target span[lang]')].map(s => [s.lang, s.textContent]),
+}));";
+
+#[test]
+fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_text() {
+    let (dir, db) = setup_with_a_term();
     let s = Server::start(&db, &[]);
 
     // Self-contained, under a strict CSP.
@@ -834,7 +858,148 @@ fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_
     }
     assert!(!r.text().contains("innerHTML"));
 
-    let dom = page_dom(&s, "Open the files.", dir.path());
+    // A user opens the page, types a sentence of the memory and presses Search.
+    let browser = webdriver::Browser::start(&dir.path().join("profile"));
+    browser.goto(&format!("http://{}/", s.addr));
+    assert_eq!(
+        browser.script("return document.scripts.length"),
+        1,
+        "the page's own script: {}",
+        browser.html()
+    );
+    let before = browser.script(
+        "return [document.getElementById('results-section').hidden, \
+         document.getElementById('results').childElementCount]",
+    );
+    assert_eq!(before, serde_json::json!([true, 0]), "nothing shown yet");
+    let q = "The file could not be opened.";
+    let input = browser.find("#q");
+    browser.send_keys(&input, q);
+    browser.click(&browser.find("#search button[type=submit]"));
+    wait_for_matches(&browser, q);
+
+    // The matches the API finds for the page's query, each with its score and translation.
+    let api = s.get(&format!(
+        "/api/v1/lookup?q={}&from=en&to={}&min=50&max=10&diff=true",
+        enc(q),
+        enc("zh-CN,ja-JP")
+    ));
+    assert_eq!(api.status, 200, "{}", api.text());
+    let api = api.json()[0]["matches"].as_array().unwrap().clone();
+    let shown = browser.script(SHOWN_MATCHES);
+    let shown = shown.as_array().unwrap();
+    let badges: Vec<String> = shown
+        .iter()
+        .map(|m| m["badge"].as_str().unwrap().to_string())
+        .collect();
+    let scores: Vec<String> = api.iter().map(|m| format!("{}%", m["score"])).collect();
+    assert_eq!(badges, scores, "the page shows every match with its score");
+    for (m, a) in shown.iter().zip(&api) {
+        // (language, translation) pairs, in the order of the languages.
+        let mut expected: Vec<(String, String)> = a["targets"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(lang, text)| (lang.clone(), text.as_str().unwrap().to_string()))
+            .collect();
+        let mut targets: Vec<(String, String)> =
+            serde_json::from_value(m["targets"].clone()).unwrap();
+        expected.sort();
+        targets.sort();
+        assert_eq!(targets, expected, "{m}");
+    }
+    // The exact match, then the fuzzy one with its word diff.
+    assert_eq!(shown[0]["band"], "exact", "{shown:?}");
+    assert_eq!(shown[0]["diff"], q, "no difference is marked");
+    assert_eq!(
+        shown[0]["targets"],
+        serde_json::json!([["zh-CN", "无法打开文件。"]])
+    );
+    let fuzzy = shown
+        .iter()
+        .find(|m| m["diff_text"].as_str().unwrap().contains("folder"))
+        .unwrap_or_else(|| panic!("the near match \"The folder could not be opened.\": {shown:?}"));
+    assert!(
+        ["95-99", "85-94", "75-84", "50-74"].contains(&fuzzy["band"].as_str().unwrap()),
+        "{fuzzy}"
+    );
+    let diff = fuzzy["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("<del title=\"in the memory's source, not in the text\">folder</del>")
+            && diff.contains("<ins title=\"in the text, not in the memory's source\">file</ins>"),
+        "{diff}"
+    );
+    assert_eq!(
+        fuzzy["targets"],
+        serde_json::json!([["zh-CN", "无法打开文件夹。"]])
+    );
+    // The term, highlighted in the query, and listed with its translation.
+    let terms = browser.script(
+        "return [document.querySelector('#results .match.query .text').innerHTML, \
+         document.getElementById('terms-section').hidden, \
+         document.getElementById('terms').innerHTML]",
+    );
+    assert_eq!(
+        terms[0],
+        "The <mark class=\"term\" title=\"file\">file</mark> could not be opened."
+    );
+    assert_eq!(terms[1], false, "the termbase is shown");
+    assert!(
+        terms[2]
+            .as_str()
+            .unwrap()
+            .contains("<span lang=\"zh-CN\">文件</span>"),
+        "{terms}"
+    );
+
+    // A unit whose text is markup stays text: typed in, found, and shown as it is written.
+    let q = "<script>alert(1)</script>";
+    browser.clear(&input);
+    browser.send_keys(&input, q);
+    browser.click(&browser.find("#search button[type=submit]"));
+    wait_for_matches(&browser, q);
+    assert_eq!(browser.dialog(), None, "no script from the memory ran");
+    let html = browser.html();
+    assert_eq!(
+        browser.script("return document.scripts.length"),
+        1,
+        "only the page's own script: {html}"
+    );
+    let shown = browser.script(SHOWN_MATCHES);
+    assert_eq!(shown[0]["band"], "exact", "{html}");
+    assert_eq!(shown[0]["diff_text"], q, "{html}");
+    assert_eq!(
+        shown[0]["targets"],
+        serde_json::json!([["zh-CN", "<script>alert(2)</script>"]]),
+        "{html}"
+    );
+    let visible = browser.script("return document.getElementById('results').innerText");
+    assert!(
+        visible
+            .as_str()
+            .unwrap()
+            .contains("<script>alert(2)</script>"),
+        "the text is visible as written: {visible}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_link_to_a_search_fills_the_search_page_and_runs_it() {
+    let (dir, db) = setup_with_a_term();
+    let s = Server::start(&db, &[]);
+    let browser = webdriver::Browser::start(&dir.path().join("profile"));
+    let q = "Open the files.";
+    browser.goto(&format!("http://{}/?q={}&to=zh-CN", s.addr, enc(q)));
+    wait_for_matches(&browser, q);
+    let form = browser
+        .script("return [document.getElementById('q').value, document.getElementById('to').value]");
+    assert_eq!(form, serde_json::json!([q, "zh-CN"]));
+
+    let dom = browser.html();
     let results = &dom[dom.find("<div id=\"results\">").expect("results")..];
     assert!(
         results.contains("<p class=\"label\">Text</p><p class=\"text\">Open the <mark"),
@@ -857,19 +1022,6 @@ fn the_search_page_shows_matches_with_the_word_diff_and_terms_and_escapes_every_
         "{dom}"
     );
     assert!(dom.contains("<span lang=\"zh-CN\">文件</span>"), "{dom}");
-
-    // A unit whose text is markup stays text.
-    let dom = page_dom(&s, "<script>alert(1)</script>", dir.path());
-    assert!(
-        dom.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
-        "{dom}"
-    );
-    assert!(dom.contains("data-band=\"exact\""), "{dom}");
-    assert_eq!(
-        dom.matches("<script").count(),
-        1,
-        "only the page's own script: {dom}"
-    );
 }
 
 #[test]
