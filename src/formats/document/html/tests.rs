@@ -1,5 +1,5 @@
 use super::*;
-use crate::formats::document::check_nesting;
+use crate::formats::document::{Code, check_nesting};
 
 fn extract(html: &str) -> Extracted {
     HtmlFilter
