@@ -525,6 +525,8 @@ fn main() {
         }
         queries.push(words.join(" "));
     }
+    // The same queries for `tmkit lookup --file` (the engine alone, or under a profiler).
+    let _ = std::fs::write(dir.join("serve-queries.txt"), queries.join("\n"));
     let queries = Arc::new(queries);
     println!(
         "{CLIENTS} clients, {secs} s per phase, {} queries from the gettext corpus; one client \

@@ -249,6 +249,52 @@ pub fn score_text(
     }
 }
 
+/// A hash of a skeleton (see [`Prepared::skeleton`]) in 32 bits: segments whose hashes differ
+/// have different skeletons, so they score below the 98-100 bands.
+pub fn skeleton_hash(skeleton: &[u64]) -> u32 {
+    let h = skeleton.iter().fold(skeleton.len() as u64, |h, &s| {
+        (h.rotate_left(23) ^ s).wrapping_mul(crate::bits::GOLDEN)
+    });
+    (h >> 32) as u32
+}
+
+/// A token symbol cut to 32 bits (see [`fuzzy_bound`]).
+pub fn short_sym(s: u64) -> u32 {
+    s as u32
+}
+
+impl Scratch {
+    /// The folded tokens of the text [`score_text`] scored last: what its edit distance counted.
+    pub fn folded(&self) -> &[u64] {
+        &self.folded
+    }
+
+    /// The [`skeleton_hash`] of the text [`score_text`] scored last.
+    pub fn skeleton_hash(&self) -> u32 {
+        skeleton_hash(&self.skeleton)
+    }
+}
+
+/// An upper bound of [`score_text`]'s value for a candidate known only by its folded tokens cut
+/// to 32 bits ([`short_sym`]) and its [`skeleton_hash`], against a query known the same way:
+/// tokens that are equal stay equal when cut, so the distance can only shrink and the value only
+/// grow. `None` when the skeleton hashes are equal: the candidate may then score 98 or more.
+///
+/// A lookup scores a candidate in full (from its text) only when this bound reaches the
+/// threshold; most candidates of a short query of common words are ruled out here.
+pub fn fuzzy_bound(
+    query: &[u32],
+    query_skeleton: u32,
+    skeleton: u32,
+    folded: &[u32],
+) -> Option<u8> {
+    if skeleton == query_skeleton {
+        return None;
+    }
+    let len = query.len().max(folded.len());
+    Some(fuzzy_value(edit_distance(query, folded), len))
+}
+
 /// `100 * (1 - dist / len)` rounded down, at most 97 (98 and up are reserved for the bands above).
 pub fn fuzzy_value(dist: usize, len: usize) -> u8 {
     if len == 0 {
@@ -267,7 +313,7 @@ pub fn max_distance(min: u8, len: usize) -> usize {
 
 /// Edit distance between two symbol sequences: Myers' bit-parallel algorithm when the shorter has
 /// at most 64 symbols, otherwise the classic dynamic programme.
-pub fn edit_distance(a: &[u64], b: &[u64]) -> usize {
+pub fn edit_distance<T: Copy + Eq>(a: &[T], b: &[T]) -> usize {
     let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if p.is_empty() {
         return t.len();
@@ -279,9 +325,9 @@ pub fn edit_distance(a: &[u64], b: &[u64]) -> usize {
     }
 }
 
-fn myers(p: &[u64], t: &[u64]) -> usize {
+fn myers<T: Copy + Eq>(p: &[T], t: &[T]) -> usize {
     let m = p.len();
-    let mut peq: Vec<(u64, u64)> = Vec::with_capacity(m);
+    let mut peq: Vec<(T, u64)> = Vec::with_capacity(m);
     for (i, &s) in p.iter().enumerate() {
         match peq.iter_mut().find(|(k, _)| *k == s) {
             Some((_, mask)) => *mask |= 1 << i,
@@ -314,7 +360,7 @@ fn myers(p: &[u64], t: &[u64]) -> usize {
     score
 }
 
-fn dynamic(a: &[u64], b: &[u64]) -> usize {
+fn dynamic<T: Copy + Eq>(a: &[T], b: &[T]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, x) in a.iter().enumerate() {
@@ -426,6 +472,41 @@ mod tests {
             assert_eq!(edit_distance(&a, &b), want, "{a:?} {b:?}");
             assert_eq!(edit_distance(&b, &a), want);
         }
+    }
+
+    #[test]
+    fn fuzzy_bound_is_score_text_without_the_text() {
+        let query = "China and Japan can further strengthen communication.";
+        let q = Prepared::new(query, None);
+        let qs = skeleton_hash(&q.skeleton);
+        let q32: Vec<u32> = q.folded.iter().map(|&s| short_sym(s)).collect();
+        let mut scratch = Scratch::default();
+        for text in [
+            query,
+            "china and japan can further strengthen communication",
+            "China and Japan can further strengthen cooperation.",
+            "China and Japan can strengthen communication further.",
+            "The 16th forum opened on Nov. 30.",
+            "中日双方可以进一步加强沟通协调。",
+            "",
+        ] {
+            let want = score_text(&q, text, None, &mut scratch);
+            let folded: Vec<u32> = scratch.folded().iter().map(|&s| short_sym(s)).collect();
+            match fuzzy_bound(&q32, qs, scratch.skeleton_hash(), &folded) {
+                // Without two words cut to the same 32 bits, the bound is the value.
+                Some(v) => assert_eq!(
+                    (v, want.penalties.is_empty()),
+                    (want.value, true),
+                    "{text:?}"
+                ),
+                None => assert!(want.value >= 98, "{text:?}"),
+            }
+        }
+        assert_ne!(skeleton_hash(&[]), skeleton_hash(&[0]));
+        assert_ne!(skeleton_hash(&[1, 2]), skeleton_hash(&[2, 1]));
+        // Symbols that collide once cut only bring the bound up.
+        assert_eq!(fuzzy_bound(&[1, 2, 3], 0, 1, &[1, 2, 3]), Some(97));
+        assert_eq!(edit_distance(&[1u64 << 32 | 7, 2], &[7u64, 2]), 1);
     }
 
     #[test]
