@@ -152,7 +152,7 @@ impl Rates {
     /// Bands left out keep the default; a weight may be a fraction (`0.3`) or a percentage (`30%`).
     ///
     /// ```
-    /// use tmkit::ops::prepare::{Band, Rates};
+    /// use tmkit::kit::{Band, Rates};
     /// let r = Rates::parse("100=25%, rep=0.2").unwrap();
     /// assert_eq!(r.weight(Band::Exact), 0.25);
     /// assert_eq!(r.weight(Band::Repetition), 0.2);

@@ -52,7 +52,7 @@ macro_rules! put {
 ///
 /// ```no_run
 /// # fn kit() -> tmkit::kit::Kit { unimplemented!() }
-/// let html = tmkit::ops::prepare::render_report(&kit());
+/// let html = tmkit::kit::render_report(&kit());
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// ```
 pub fn render_report(kit: &Kit) -> String {
