@@ -1,7 +1,7 @@
 //! A small W3C WebDriver client for tests, shared by the test binaries that include it with
-//! `#[path]`: it starts `chromedriver` on a free loopback port, opens one session of headless
-//! Chromium and speaks the protocol (JSON over HTTP/1.1) on a raw `TcpStream` with serde_json,
-//! as `serve_client` does, so that a test can type into a page and click on it like a user.
+//! `#[path]` beside `mod serve_client` (whose HTTP client it speaks through): it starts
+//! `chromedriver` on a free loopback port, opens one session of headless Chromium and speaks the
+//! protocol (JSON over HTTP/1.1), so that a test can type into a page and click on it like a user.
 //!
 //! Needs `chromedriver` (Debian package `chromium-driver`, which matches the `chromium`
 //! package); set `CHROMEDRIVER` to use another driver and `CHROMIUM` another browser. The
@@ -9,8 +9,8 @@
 
 #![allow(dead_code)]
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -261,61 +261,29 @@ impl Browser {
         v["value"].take()
     }
 
-    /// One HTTP/1.1 request to the driver on a new connection; (status, JSON body). Never
-    /// panics, so that `drop` can use it.
+    /// One HTTP/1.1 request to the driver on a new connection (the serve tests' client,
+    /// `serve_client::try_request`); (status, JSON body). Never panics, so that `drop` can use it.
     fn request(&self, method: &str, path: &str, body: Option<Value>) -> io::Result<(u16, Value)> {
-        let bad = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
         // Starting Chromium is the slowest command; a minute is plenty on a busy machine.
-        s.set_read_timeout(Some(Duration::from_secs(60)))?;
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
-             Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
-            self.port,
-            body.len()
+        let answer = crate::serve_client::try_request(
+            SocketAddr::from(([127, 0, 0, 1], self.port)),
+            method,
+            path,
+            &[("Content-Type", "application/json; charset=utf-8")],
+            body.as_bytes(),
+            Duration::from_secs(60),
         )?;
-        let mut r = BufReader::new(s);
-        let mut line = String::new();
-        r.read_line(&mut line)?;
-        let status: u16 = line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| bad(format!("bad status line {line:?}")))?;
-        let mut length = None;
-        loop {
-            line.clear();
-            if r.read_line(&mut line)? == 0 {
-                return Err(bad("the answer ends in its head".to_string()));
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = header.split_once(':')
-                && k.eq_ignore_ascii_case("content-length")
-            {
-                length = v.trim().parse::<usize>().ok();
-            }
+        if answer.body.is_empty() {
+            return Ok((answer.status, Value::Null));
         }
-        let mut raw = Vec::new();
-        match length {
-            Some(n) => {
-                raw.resize(n, 0);
-                r.read_exact(&mut raw)?;
-            }
-            None => {
-                r.read_to_end(&mut raw)?;
-            }
-        }
-        if raw.is_empty() {
-            return Ok((status, Value::Null));
-        }
-        let v = serde_json::from_slice(&raw)
-            .map_err(|e| bad(format!("not JSON ({e}): {}", String::from_utf8_lossy(&raw))))?;
-        Ok((status, v))
+        let v = serde_json::from_slice(&answer.body).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("not JSON ({e}): {}", answer.text()),
+            )
+        })?;
+        Ok((answer.status, v))
     }
 }
 

@@ -208,8 +208,22 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Response {
-    let mut s = TcpStream::connect(addr).expect("connects");
-    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    try_request(addr, method, path, headers, body, Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+/// [`request`] that never panics (for a `Drop` that must not), waiting at most `timeout` for
+/// each read.
+pub fn try_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    timeout: Duration,
+) -> std::io::Result<Response> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(timeout))?;
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -218,10 +232,46 @@ pub fn request(
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(head.as_bytes())?;
     // A server that answers before reading the whole body (413) may close the connection.
     let _ = s.write_all(body);
-    read_response(&mut s)
+    let raw = read_answer(&mut s)?;
+    try_parse_response(&raw).map_err(std::io::Error::other)
+}
+
+/// The bytes of one answer: up to the end of its body when the head gives a `Content-Length`
+/// (a server may keep the connection open after it, as chromedriver does), else up to the close.
+fn read_answer(s: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .split("\r\n")
+                .filter_map(|l| l.strip_prefix("content-length:"))
+                .find_map(|v| v.trim().parse::<usize>().ok());
+            if let Some(n) = length {
+                while raw.len() < end + 4 + n {
+                    match s.read(&mut buf)? {
+                        0 => break,
+                        k => raw.extend_from_slice(&buf[..k]),
+                    }
+                }
+                return Ok(raw);
+            }
+            break;
+        }
+        match s.read(&mut buf) {
+            Ok(0) => return Ok(raw),
+            Ok(k) => raw.extend_from_slice(&buf[..k]),
+            // What came before a reset or a timeout is the answer (a 413 closes early).
+            Err(_) if !raw.is_empty() => return Ok(raw),
+            Err(e) => return Err(e),
+        }
+    }
+    let _ = s.read_to_end(&mut raw);
+    Ok(raw)
 }
 
 /// Reads a whole response from a connection the server closes after it.
@@ -232,20 +282,23 @@ pub fn read_response(s: &mut TcpStream) -> Response {
 }
 
 pub fn parse_response(raw: &[u8]) -> Response {
+    try_parse_response(raw).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A whole response (head and body, a chunked body joined), or what is wrong with it.
+pub fn try_parse_response(raw: &[u8]) -> Result<Response, String> {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(raw)));
+        .ok_or_else(|| format!("no response head in {:?}", String::from_utf8_lossy(raw)))?;
     let head = String::from_utf8_lossy(&raw[..end]).into_owned();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line
         .split(' ')
         .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("bad status line {status_line:?}"))?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
@@ -255,6 +308,7 @@ pub fn parse_response(raw: &[u8]) -> Response {
         k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
     });
     if chunked {
+        let bad = || format!("bad chunked body {:?}", String::from_utf8_lossy(&body));
         let mut out = Vec::new();
         let mut rest = &body[..];
         while let Some(nl) = rest.windows(2).position(|w| w == b"\r\n") {
@@ -262,24 +316,25 @@ pub fn parse_response(raw: &[u8]) -> Response {
                 String::from_utf8_lossy(&rest[..nl])
                     .split(';')
                     .next()
-                    .unwrap()
+                    .unwrap_or_default()
                     .trim(),
                 16,
             )
-            .unwrap();
+            .map_err(|_| bad())?;
             if size == 0 {
                 break;
             }
-            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
-            rest = &rest[nl + 2 + size + 2..];
+            let chunk = rest.get(nl + 2..nl + 2 + size).ok_or_else(bad)?;
+            out.extend_from_slice(chunk);
+            rest = rest.get(nl + 2 + size + 2..).ok_or_else(bad)?;
         }
         body = out;
     }
-    Response {
+    Ok(Response {
         status,
         headers,
         body,
-    }
+    })
 }
 
 /// A TMX file of `n` generated units (en, zh-CN, ja-JP), plus `extra` units given as
