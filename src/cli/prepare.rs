@@ -160,7 +160,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
     )?;
 
     // Written into a staging folder, then swapped into place: never half a kit.
-    let files = workflow::write_kit(&prepared, &out_dir)
+    let files = workflow::place_kit(&prepared, &out_dir)
         .with_context(|| format!("{}: cannot write the kit", out_dir.display()))?;
     drop(scratch);
 

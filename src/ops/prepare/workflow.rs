@@ -1,6 +1,6 @@
 //! The prepare workflow, step by step, for the CLI (or any other front end) to call: read the
 //! article (any document format), make the scratch memory of `--tm` files, build the kit
-//! (segment, look up, find terms, check), then [`write_kit`] writes it atomically.
+//! (segment, look up, find terms, check), then [`place_kit`] writes it atomically.
 
 use std::path::{Path, PathBuf};
 
@@ -144,6 +144,6 @@ pub fn build_kit(article: ArticleFile, stores: &[Store], build: &Build<'_>) -> R
 /// Writes the kit into `out_dir` (through a staging folder, so that `out_dir` holds either the
 /// old kit whole or the new one whole: see [`crate::kit::place_kit`]), with OmegaT projects
 /// segmented by tmkit's built-in rules.
-pub fn write_kit(kit: &Kit, out_dir: &Path) -> Result<crate::kit::files::KitFiles> {
+pub fn place_kit(kit: &Kit, out_dir: &Path) -> Result<crate::kit::files::KitFiles> {
     crate::kit::place_kit(kit, out_dir, seg::default_engine()?)
 }
