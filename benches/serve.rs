@@ -7,7 +7,9 @@
 //!
 //! `cargo bench --bench serve`; `TMKIT_BENCH_SECS=10` for a quick run; `TMKIT_BENCH_ONLY=gettext`
 //! (or `1m`, `tmserver`, comma-separated) for some phases only; `TMKIT_BENCH_REUSE=1` keeps the
-//! 1M memory an earlier run built (it is copied, so the imports of a run never accumulate).
+//! 1M memory an earlier run built (it is copied, so the imports of a run never accumulate);
+//! `TMKIT_BENCH_BIN=PATH` measures another build of tmkit (an older commit, for a comparison in
+//! the same session).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -508,7 +510,10 @@ fn main() {
     let shared = root.join("../shared");
     let dir = root.join("target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let bin = env!("CARGO_BIN_EXE_tmkit");
+    // Another build to measure (an older commit, for a comparison in the same session).
+    let bin_var = std::env::var("TMKIT_BENCH_BIN").ok();
+    let bin = bin_var.as_deref().unwrap_or(env!("CARGO_BIN_EXE_tmkit"));
+    println!("tmkit binary: {bin}");
     let pool = pool(&shared);
     let gettext_tmx = shared.join("corpus/gettext/en-zh-ja.tmx");
 

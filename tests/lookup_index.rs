@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use tmkit::model::{Lang, TranslationUnit, Variant};
 use tmkit::ops::import::{ImportConfig, NoProgress, OnDuplicate, add_unit, import};
-use tmkit::ops::lookup::{Lookup, LookupConfig, Query};
-use tmkit::store::Store;
+use tmkit::ops::lookup::{Lookup, LookupConfig, Query, rebuild_index};
+use tmkit::store::{SharedLists, Store};
 
 const WORDS: &[&str] = &[
     "China",
@@ -166,6 +166,73 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    /// Lookup sessions that share their index lists across commits (the readers of `tmkit serve`)
+    /// answer as scoring every unit does, each in its own snapshot, while units are added and
+    /// overwritten and the index is rebuilt between their queries: the shared lists are brought
+    /// up to date after a commit and never miss a posting, and a session whose snapshot is older
+    /// than the lists finds only what it can see, and everything once it moves on.
+    #[test]
+    fn sessions_sharing_lists_across_commits_equal_brute_force(
+        rounds in prop::collection::vec((prop::collection::vec((sentence(), 0u8..3), 1..10), 0u8..8), 1..5),
+        picks in prop::collection::vec((0usize..60, prop::collection::vec((0u8..3, 0usize..20, 0..WORDS.len()), 0..3)), 1..5),
+        min in prop::sample::select(vec![70u8, 85, 100]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let en = Lang::parse("en").unwrap();
+        let zh = Lang::parse("zh-CN").unwrap();
+        let mut writer = Store::open(&path).unwrap();
+        let readers = [Store::open_reader(&path).unwrap(), Store::open_reader(&path).unwrap()];
+        let lists = SharedLists::new();
+        let config = LookupConfig { from: en.clone(), to: vec![zh.clone()], min, max: usize::MAX };
+        let mut sessions: Vec<Lookup<'_>> = readers
+            .iter()
+            .map(|r| Lookup::sharing(r, config.clone(), lists.clone()).unwrap())
+            .collect();
+        let mut texts: Vec<Vec<usize>> = Vec::new();
+        let mut found = false;
+        for (round, (units, action)) in rounds.iter().enumerate() {
+            let policy = if action % 2 == 1 { OnDuplicate::Overwrite } else { OnDuplicate::Keep };
+            for (ids, t) in units {
+                let mut unit = TranslationUnit::default();
+                unit.variants.push(Variant::new(en.clone(), text(ids)));
+                unit.variants.push(Variant::new(zh.clone(), format!("译文{round}-{t}")));
+                unit.source = Some(en.clone());
+                add_unit(&mut writer, &unit, policy).unwrap();
+                texts.push(ids.clone());
+            }
+            if action % 4 == 0 {
+                // The index is built again (as for a memory of an older tmkit).
+                rusqlite::Connection::open(&path)
+                    .unwrap()
+                    .execute("UPDATE meta SET value = 'missing' WHERE key = 'index'", [])
+                    .unwrap();
+                rebuild_index(&mut writer, &|_, _| {}).unwrap();
+            }
+            // The first session always moves to the latest commit (and brings the lists up to
+            // it); the second one now and then stays on its older snapshot.
+            sessions[0].renew(config.clone()).unwrap();
+            if action & 2 == 0 {
+                sessions[1].renew(config.clone()).unwrap();
+            }
+            for (s, session) in sessions.iter_mut().enumerate() {
+                for (i, edits) in &picks {
+                    let q = text(&edit(&texts[i % texts.len()], edits));
+                    let query = Query { text: q.clone(), ..Query::default() };
+                    let got: Vec<(i64, u8)> = session.lookup(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+                    let want: Vec<(i64, u8)> = session.brute_force(&query).unwrap().matches.iter().map(|m| (m.unit, m.score)).collect();
+                    prop_assert_eq!(&got, &want, "session {} after round {}, query {:?}", s, round, q);
+                    found |= !got.is_empty();
+                }
+            }
+        }
+        // The lists that found the matches were kept for the sessions.
+        prop_assert!(!found || lists.bytes() > 0);
+    }
+}
+
 #[test]
 fn segments_longer_than_255_tokens_are_found() {
     let dir = tempfile::tempdir().unwrap();
@@ -204,4 +271,138 @@ fn segments_longer_than_255_tokens_are_found() {
         let brute = lookup.brute_force(&q).unwrap();
         assert_eq!(got.matches.len(), brute.matches.len());
     }
+}
+
+/// Adds a unit with an English source `text` and a Chinese translation.
+fn add(store: &mut Store, text: &str, translation: &str) -> i64 {
+    let mut unit = TranslationUnit::default();
+    unit.variants
+        .push(Variant::new(Lang::parse("en").unwrap(), text.to_string()));
+    unit.variants.push(Variant::new(
+        Lang::parse("zh-CN").unwrap(),
+        translation.to_string(),
+    ));
+    unit.source = Some(Lang::parse("en").unwrap());
+    add_unit(store, &unit, OnDuplicate::Keep).unwrap();
+    store.max_unit_id().unwrap()
+}
+
+fn found(session: &mut Lookup<'_>, text: &str) -> Vec<(i64, u8)> {
+    let query = Query {
+        text: text.to_string(),
+        ..Query::default()
+    };
+    session
+        .lookup(&query)
+        .unwrap()
+        .matches
+        .iter()
+        .map(|m| (m.unit, m.score))
+        .collect()
+}
+
+#[test]
+fn shared_lists_follow_commits_and_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut writer = Store::open(&path).unwrap();
+    let query = "China and Japan said the forum of digital trade cooperation";
+    let first = add(
+        &mut writer,
+        "China and Japan said the forum of digital trade",
+        "一",
+    );
+    for i in 0..20 {
+        add(&mut writer, &format!("Wang Yi said {i} of the forum"), "二");
+    }
+    let reader = Store::open_reader(&path).unwrap();
+    let lists = SharedLists::new();
+    let config = LookupConfig {
+        from: Lang::parse("en").unwrap(),
+        to: vec![Lang::parse("zh-CN").unwrap()],
+        min: 70,
+        max: 10,
+    };
+    let mut session = Lookup::sharing(&reader, config.clone(), lists.clone()).unwrap();
+    let before = found(&mut session, query);
+    assert_eq!(before.iter().map(|m| m.0).collect::<Vec<_>>(), vec![first]);
+    assert!(lists.bytes() > 0, "the lists read are kept");
+
+    // A commit: the lists the session holds get the new rows.
+    let exact = add(&mut writer, query, "三");
+    session.renew(config.clone()).unwrap();
+    let after = found(&mut session, query);
+    assert_eq!(after.first(), Some(&(exact, 100)), "{after:?}");
+    assert!(after.iter().any(|m| m.0 == first));
+
+    // A second session on the same lists, and a first one that stays on its snapshot.
+    let other_reader = Store::open_reader(&path).unwrap();
+    let mut other = Lookup::sharing(&other_reader, config.clone(), lists.clone()).unwrap();
+    assert_eq!(found(&mut other, query), after);
+    let later = add(&mut writer, &format!("{query} today"), "四");
+    other.renew(config.clone()).unwrap();
+    assert!(found(&mut other, query).iter().any(|m| m.0 == later));
+    // The lists are ahead of `session`'s snapshot: it does not see the unit yet...
+    assert_eq!(found(&mut session, query), after);
+    // ...and does once it moves on.
+    session.renew(config.clone()).unwrap();
+    assert!(found(&mut session, query).iter().any(|m| m.0 == later));
+
+    // A rebuild writes the index again with other row ids: the lists start over.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE meta SET value = 'missing' WHERE key = 'index'", [])
+        .unwrap();
+    rebuild_index(&mut writer, &|_, _| {}).unwrap();
+    let rebuilt = add(&mut writer, &format!("{query} again"), "五");
+    session.renew(config).unwrap();
+    let last = found(&mut session, query);
+    for id in [first, exact, later, rebuilt] {
+        assert!(last.iter().any(|m| m.0 == id), "{id} in {last:?}");
+    }
+}
+
+#[test]
+fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut writer = Store::open(&path).unwrap();
+    let en = Lang::parse("en").unwrap();
+    let zh = Lang::parse("zh-CN").unwrap();
+    let unit = |zh_text: &str| {
+        let mut u = TranslationUnit::default();
+        u.variants.push(Variant::new(
+            en.clone(),
+            "China and Japan said the forum".to_string(),
+        ));
+        u.variants
+            .push(Variant::new(zh.clone(), zh_text.to_string()));
+        u.source = Some(en.clone());
+        u
+    };
+    add_unit(
+        &mut writer,
+        &unit("中日关系合作的未来发展"),
+        OnDuplicate::Keep,
+    )
+    .unwrap();
+    let id = writer.max_unit_id().unwrap();
+    let reader = Store::open_reader(&path).unwrap();
+    // Looked up from Chinese: the unit is a candidate, scored, and below the threshold.
+    let config = LookupConfig {
+        from: zh.clone(),
+        to: vec![en.clone()],
+        min: 70,
+        max: 5,
+    };
+    let mut session = Lookup::sharing(&reader, config.clone(), SharedLists::new()).unwrap();
+    let query = "中日关系合作论坛";
+    assert_eq!(found(&mut session, query), vec![]);
+    assert_eq!(session.last_candidates, 1, "the unit was scored");
+    // Its Chinese is overwritten with the query's text (the same English source, another
+    // translation).
+    add_unit(&mut writer, &unit(query), OnDuplicate::Overwrite).unwrap();
+    assert_eq!(writer.max_unit_id().unwrap(), id);
+    session.renew(config).unwrap();
+    assert_eq!(found(&mut session, query), vec![(id, 100)]);
 }

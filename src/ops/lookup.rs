@@ -13,7 +13,7 @@ use crate::matching::score::{
     skeleton_hash,
 };
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{LONG, ListCache, ReadSession, Store, decode_postings};
+use crate::store::{LONG, ListCache, ReadSession, SharedLists, Store};
 
 /// What to look up.
 #[derive(Debug, Clone)]
@@ -94,8 +94,8 @@ pub struct Lookup<'a> {
     /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
     session: Option<ReadSession<'a>>,
-    /// The memory's data version when `cache` was filled (see [`Lookup::renew`]).
-    data_version: i64,
+    /// The memory's `texts_generation` when `sources` was filled (see [`Lookup::renew`]).
+    texts: i64,
 }
 
 /// Per-unit counts of shared keys, in an array indexed by unit id (reset through the list of units
@@ -202,8 +202,8 @@ impl Marks {
 /// serve benchmark's 1M-unit memory and queries (second pass over 4,000 queries, one core) this
 /// took the mean time per query from 6.2 to 2.4 ms and the 99th percentile from 105 to 22 ms.
 ///
-/// Valid for one version of the memory and one set of query languages, like the index lists (see
-/// [`Lookup::renew`]).
+/// Valid while no stored unit's variants change (the memory's `texts_generation`; units added
+/// since have no entry yet) and for one set of query languages (see [`Lookup::renew`]).
 struct Sources {
     /// Per unit id, 1 + the start of its entry in `words`, 0 when it is not there.
     start: Vec<u32>,
@@ -330,12 +330,26 @@ impl LengthWindow {
     }
 
     /// Whether a stored length (where [`LONG`] means that or more) may be in the window.
+    #[cfg(test)]
     fn may_contain(&self, len: usize) -> bool {
         if len >= LONG as usize {
             self.hi >= len
         } else {
             (self.lo..=self.hi).contains(&len)
         }
+    }
+
+    /// The stored lengths [`LengthWindow::may_contain`] accepts, as a range `lo..=hi` (stored
+    /// lengths end at [`LONG`]).
+    fn stored_lengths(&self) -> (u32, u32) {
+        let long = LONG as usize;
+        let lo = if self.hi >= long {
+            self.lo.min(long)
+        } else {
+            self.lo
+        };
+        let hi = self.hi.min(long);
+        (lo as u32, hi as u32)
     }
 
     /// The length to test a stored length against the bounds with: itself, or for one stored as
@@ -381,44 +395,53 @@ fn upper_bound(qlen: usize, len: usize, shared: usize) -> u8 {
 impl<'a> Lookup<'a> {
     /// Prepares lookups in `store`, whose index must be ready (see `ops::import::ensure_index`).
     pub fn new(store: &'a Store, config: LookupConfig) -> Result<Lookup<'a>> {
+        Lookup::sharing(store, config, SharedLists::new())
+    }
+
+    /// [`Lookup::new`] with index lists shared with other sessions on the same memory (the readers
+    /// of a server), kept across commits (see [`SharedLists`]).
+    pub fn sharing(
+        store: &'a Store,
+        config: LookupConfig,
+        lists: std::sync::Arc<SharedLists>,
+    ) -> Result<Lookup<'a>> {
         let from_ids = store.lang_ids_matching(&config.from)?;
         let max_id = store.max_unit_id()?;
         let counter = Counter::new(max_id);
         let session = store.read_session()?;
-        let data_version = store.data_version()?;
+        let texts = store.generation("texts_generation")?;
         let marks = Marks::new(max_id);
         Ok(Lookup {
             marks,
             sources: Sources::new(max_id),
             scratch: Scratch::default(),
             session: Some(session),
-            data_version,
+            texts,
             store,
             config,
             from_ids,
-            cache: ListCache::default(),
+            cache: ListCache::shared(lists),
             counter,
             last_candidates: 0,
         })
     }
 
     /// Starts over with another configuration on a fresh snapshot of the memory, keeping what
-    /// was read from the index while nobody has changed the memory since (a server answers many
-    /// requests with one session this way: the bucket lists and the per-unit arrays are not read
-    /// and allocated again for each).
+    /// was read (a server answers many requests with one session this way: the per-unit arrays
+    /// are not allocated again for each, the scored sources are kept while nobody has changed the
+    /// memory, and the bucket lists are brought up to date, not read again).
     pub fn renew(&mut self, config: LookupConfig) -> Result<()> {
         // End the old read transaction before the next one begins.
         self.session = None;
         self.session = Some(self.store.read_session()?);
-        let version = self.store.data_version()?;
         let from_ids = self.store.lang_ids_matching(&config.from)?;
-        if version != self.data_version || from_ids != self.from_ids {
+        let texts = self.store.generation("texts_generation")?;
+        // Units added since leave what was read of the others right.
+        if texts != self.texts || from_ids != self.from_ids {
             self.sources.clear();
         }
-        if version != self.data_version {
-            self.cache = ListCache::default();
-            self.data_version = version;
-        }
+        self.cache.renew();
+        self.texts = texts;
         self.from_ids = from_ids;
         self.config = config;
         Ok(())
@@ -483,13 +506,18 @@ impl<'a> Lookup<'a> {
         }
         let counter = &mut self.counter;
         counter.reset();
+        let (lo, hi) = window.stored_lengths();
         for (w, list) in &lists[first..] {
             let w = *w;
-            decode_postings(list, |unit, len| {
-                if w >= SKELETON || window.may_contain(len as usize) {
+            if w >= SKELETON {
+                for (unit, len) in list.iter() {
                     counter.add(unit, len, w);
                 }
-            });
+            } else {
+                for (unit, len) in list.with_lengths(lo, hi) {
+                    counter.add(unit, len, w);
+                }
+            }
         }
         // Units that could pass with the skipped lists' weight credited...
         let mut maybe: Vec<(i64, usize)> = Vec::new();
@@ -512,13 +540,14 @@ impl<'a> Lookup<'a> {
             for &(unit, _) in &maybe {
                 marks.insert(unit);
             }
+            // (Postings of lengths outside the window belong to variants that cannot reach `min`:
+            // their keys are not counted, here as above.)
             for (w, list) in &lists[..first] {
-                let w = *w;
-                decode_postings(list, |unit, len| {
+                for (unit, len) in list.with_lengths(lo, hi) {
                     if marks.contains(unit) {
-                        counter.add(unit, len, w);
+                        counter.add(unit, len, *w);
                     }
-                });
+                }
             }
             for &(unit, _) in &maybe {
                 marks.remove(unit);
@@ -596,12 +625,14 @@ impl<'a> Lookup<'a> {
                         best = Some(s);
                     }
                 });
-            if let Err(e) = read {
-                if let Some(at) = entry {
-                    sources.abandon(unit, at);
-                }
-                return Err(e);
+            // A unit the snapshot does not have (the shared lists may be ahead of it) is not
+            // remembered as one without sources.
+            if !matches!(read, Ok(true))
+                && let Some(at) = entry
+            {
+                sources.abandon(unit, at);
             }
+            read?;
             if let Some(b) = best
                 && b.value >= min
             {
@@ -788,4 +819,26 @@ pub fn queries(
             next: texts.get(i + 1).cloned(),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_lengths_of_a_window_are_the_lengths_it_may_contain() {
+        for min in [0u8, 1, 50, 67, 70, 85, 98, 100] {
+            for qlen in (0..40).chain([200, 254, 255, 256, 300, 600]) {
+                let w = LengthWindow::new(min, qlen);
+                let (lo, hi) = w.stored_lengths();
+                for len in 0..=LONG {
+                    assert_eq!(
+                        (lo..=hi).contains(&len),
+                        w.may_contain(len as usize),
+                        "min {min}, query of {qlen}, stored length {len}"
+                    );
+                }
+            }
+        }
+    }
 }

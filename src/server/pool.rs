@@ -14,13 +14,15 @@ use crate::error::Result;
 use crate::matching::termbase::Termbase;
 use crate::model::Lang;
 use crate::ops::lookup::{Lookup, LookupConfig};
-use crate::store::Store;
+use crate::store::{SharedLists, Store};
 
-/// What a reader thread keeps between requests: its connection, a lookup session whose index
-/// caches (bucket lists, per-unit arrays) live as long as nobody changes the memory, and the
-/// compiled termbase of the last source language asked for.
+/// What a reader thread keeps between requests: its connection, a lookup session (its per-unit
+/// arrays, the sources it scored while nobody changed the memory, and the bucket lists, which
+/// every reader shares and brings up to date after a commit), and the compiled termbase of the
+/// last source language asked for.
 pub struct Reader<'s> {
     pub store: &'s Store,
+    lists: Arc<SharedLists>,
     lookup: Option<Lookup<'s>>,
     termbase: Option<(Lang, i64, Rc<Termbase>)>,
 }
@@ -31,7 +33,7 @@ impl<'s> Reader<'s> {
     pub fn lookup(&mut self, config: LookupConfig) -> Result<&mut Lookup<'s>> {
         match &mut self.lookup {
             Some(l) => l.renew(config)?,
-            None => self.lookup = Some(Lookup::new(self.store, config)?),
+            None => self.lookup = Some(Lookup::sharing(self.store, config, self.lists.clone())?),
         }
         Ok(self.lookup.as_mut().expect("the session was just set"))
     }
@@ -116,6 +118,7 @@ impl Pool {
         };
         let (tx, rx) = mpsc::sync_channel::<ReadJob>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
+        let lists = SharedLists::new();
         for i in 0..readers.max(1) {
             let store = if read_only {
                 Store::open_existing(path)?
@@ -133,11 +136,13 @@ impl Pool {
                 .into());
             }
             let rx = rx.clone();
+            let lists = lists.clone();
             std::thread::Builder::new()
                 .name(format!("tmkit-reader-{i}"))
                 .spawn(move || {
                     let mut reader = Reader {
                         store: &store,
+                        lists,
                         lookup: None,
                         termbase: None,
                     };

@@ -20,6 +20,7 @@
 mod bloom;
 mod body;
 mod index;
+mod lists;
 mod read;
 mod schema;
 mod stats;
@@ -27,7 +28,8 @@ mod terms;
 mod tokens;
 mod writer;
 
-pub use index::{LONG, ListCache, bucket, decode as decode_postings};
+pub use index::{LONG, Postings, bucket};
+pub use lists::{ListCache, SharedLists};
 
 use bloom::Bloom;
 

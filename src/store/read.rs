@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{ListCache, Store, UnitExtra, body, conn_path, damaged, decode_postings, index};
+use super::{ListCache, Postings, Store, UnitExtra, body, conn_path, damaged, index};
 use super::{index_ready, lang_tags};
 use crate::error::Result;
 use crate::model::{Admin, Lang, TranslationUnit};
@@ -84,6 +84,14 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// A counter of `meta` that a writer bumps (0 when it never did): `index_generation` when the
+    /// lookup index is built again (its rows are then new), `texts_generation` when a stored
+    /// unit's variants are changed (a merge or an overwrite; adding units leaves it). What was read
+    /// of the index or of the texts stays valid while its counter stays the same.
+    pub fn generation(&self, key: &str) -> Result<i64> {
+        generation(&self.conn, key)
+    }
+
     /// The most frequent source language, if the memory has units.
     pub fn main_source_lang(&self) -> Result<Option<Lang>> {
         let tag: Option<String> = self
@@ -153,14 +161,15 @@ impl Store {
     }
 
     /// The posting lists of the buckets of `keys` (each a key and a weight) in the languages
-    /// `lang_ids`, with the summed weight of the keys that fall in each bucket. Decode them with
-    /// [`decode_postings`]; postings of other keys that share a bucket come too.
+    /// `lang_ids`, with the summed weight of the keys that fall in each bucket; postings of other
+    /// keys that share a bucket come too.
     pub fn bucket_lists(
         &self,
         cache: &mut ListCache,
         lang_ids: &[i64],
         keys: &[(u64, u32)],
-    ) -> Result<Vec<(u32, std::rc::Rc<[u8]>)>> {
+    ) -> Result<Vec<(u32, std::sync::Arc<Postings>)>> {
+        cache.sync(&self.conn)?;
         if cache.tags.is_none() {
             cache.tags = Some(lang_tags(&self.conn)?);
         }
@@ -191,7 +200,9 @@ impl Store {
         mut f: impl FnMut(u32, i64, u32),
     ) -> Result<()> {
         for (weight, list) in self.bucket_lists(cache, lang_ids, keys)? {
-            decode_postings(&list, |unit, len| f(weight, unit, len));
+            for (unit, len) in list.iter() {
+                f(weight, unit, len);
+            }
         }
         Ok(())
     }
@@ -221,27 +232,29 @@ impl Store {
     }
 
     /// The plain text and markup of a unit's variants in the languages `lang_ids`, without decoding
-    /// the rest of the unit (what a lookup scores before it knows it has a match).
+    /// the rest of the unit (what a lookup scores before it knows it has a match). `false` when the
+    /// memory has no unit `id` (in this snapshot).
     pub fn variant_texts(
         &self,
         id: i64,
         lang_ids: &[i64],
         mut f: impl FnMut(&str, Option<&str>),
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT body FROM units WHERE id = ?")?;
         let mut rows = stmt.query([id])?;
-        if let Some(row) = rows.next()? {
-            let blob = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            for p in body::iter(blob) {
-                let p = p.map_err(|e| damaged(e, &self.path, &id.to_string()))?;
-                if lang_ids.contains(&p.lang) {
-                    f(p.text, p.markup);
-                }
+        let Some(row) = rows.next()? else {
+            return Ok(false);
+        };
+        let blob = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        for p in body::iter(blob) {
+            let p = p.map_err(|e| damaged(e, &self.path, &id.to_string()))?;
+            if lang_ids.contains(&p.lang) {
+                f(p.text, p.markup);
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The largest unit id (0 for an empty memory).
@@ -371,4 +384,14 @@ pub(super) fn read_unit_row(
         let tuid = unit.tuid.as_deref().unwrap_or("");
         damaged(e, path, &format!("with tuid {tuid:?}"))
     })
+}
+
+pub(super) fn generation(conn: &Connection, key: &str) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?", [key], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }

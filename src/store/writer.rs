@@ -23,6 +23,7 @@ impl Store {
             expected: 0,
             body: Vec::new(),
             postings: None,
+            rewrote: false,
         })
     }
 }
@@ -38,6 +39,8 @@ pub struct Writer<'a> {
     pub(super) expected: u64,
     pub(super) body: Vec<u8>,
     pub(super) postings: Option<index::Accumulator>,
+    /// Whether a stored unit's variants were changed (see [`Store::texts_generation`]).
+    pub(super) rewrote: bool,
 }
 
 /// Computes the index keys of each variant of a unit: (length in tokens, keys).
@@ -225,6 +228,14 @@ impl Writer<'_> {
     /// Replaces a stored unit's metadata and variants with `unit`'s, keeping its id and origin.
     pub fn replace_unit(&mut self, id: i64, unit: &TranslationUnit) -> Result<()> {
         let (src, src_key) = self.pack(unit)?;
+        if !self.rewrote {
+            let same: Option<bool> = self
+                .tx
+                .prepare_cached("SELECT body = ? FROM units WHERE id = ?")?
+                .query_row(params![self.body, id], |r| r.get(0))
+                .optional()?;
+            self.rewrote = same != Some(true);
+        }
         let extra = unit_extra_json(unit)?;
         let a = &unit.admin;
         self.tx
@@ -325,6 +336,8 @@ impl Writer<'_> {
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('index', 'ready'), ('index_format', ?)",
             [INDEX_FORMAT],
         )?;
+        // Readers that keep lists across commits (see `store::lists`) start over.
+        bump(&self.tx, "index_generation")?;
         Ok(())
     }
 
@@ -333,7 +346,20 @@ impl Writer<'_> {
         if let Some(acc) = &mut self.postings {
             acc.flush(&self.tx)?;
         }
+        if self.rewrote {
+            bump(&self.tx, "texts_generation")?;
+        }
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// Adds one to the counter `key` of `meta` (see [`Store::generation`]).
+fn bump(tx: &rusqlite::Transaction<'_>, key: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, '1') \
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [key],
+    )?;
+    Ok(())
 }
