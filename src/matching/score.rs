@@ -288,11 +288,51 @@ pub fn fuzzy_bound(
     skeleton: u32,
     folded: &[u32],
 ) -> Option<u8> {
-    if skeleton == query_skeleton {
-        return None;
+    ShortQuery::new(query.to_vec(), query_skeleton).bound(skeleton, folded)
+}
+
+/// A query prepared for many [`fuzzy_bound`]s: its tokens are the pattern of Myers' algorithm,
+/// whose bit masks are built once here instead of once per candidate (the distance is the same
+/// whichever side is the pattern).
+pub struct ShortQuery {
+    tokens: Vec<u32>,
+    skeleton: u32,
+    /// Per distinct token, the positions where it stands (queries of up to 64 tokens).
+    peq: Vec<(u32, u64)>,
+}
+
+impl ShortQuery {
+    /// The query's folded tokens cut to 32 bits ([`short_sym`]) and its [`skeleton_hash`].
+    pub fn new(tokens: Vec<u32>, skeleton: u32) -> ShortQuery {
+        let mut peq: Vec<(u32, u64)> = Vec::new();
+        if tokens.len() <= 64 {
+            for (i, &s) in tokens.iter().enumerate() {
+                match peq.iter_mut().find(|(k, _)| *k == s) {
+                    Some((_, mask)) => *mask |= 1 << i,
+                    None => peq.push((s, 1 << i)),
+                }
+            }
+        }
+        ShortQuery {
+            tokens,
+            skeleton,
+            peq,
+        }
     }
-    let len = query.len().max(folded.len());
-    Some(fuzzy_value(edit_distance(query, folded), len))
+
+    /// [`fuzzy_bound`] of a candidate against this query.
+    pub fn bound(&self, skeleton: u32, folded: &[u32]) -> Option<u8> {
+        if skeleton == self.skeleton {
+            return None;
+        }
+        let len = self.tokens.len().max(folded.len());
+        let dist = if self.tokens.is_empty() || self.tokens.len() > 64 {
+            edit_distance(&self.tokens, folded)
+        } else {
+            myers_with(&self.peq, self.tokens.len(), folded)
+        };
+        Some(fuzzy_value(dist, len))
+    }
 }
 
 /// `100 * (1 - dist / len)` rounded down, at most 97 (98 and up are reserved for the bands above).
@@ -334,6 +374,12 @@ fn myers<T: Copy + Eq>(p: &[T], t: &[T]) -> usize {
             None => peq.push((s, 1 << i)),
         }
     }
+    myers_with(&peq, m, t)
+}
+
+/// Myers' algorithm with the pattern (`m` symbols, 1 to 64) given by its masks: per distinct
+/// symbol, the positions where it stands.
+fn myers_with<T: Copy + Eq>(peq: &[(T, u64)], m: usize, t: &[T]) -> usize {
     let mut pv: u64 = if m == 64 { !0 } else { (1 << m) - 1 };
     let mut mv: u64 = 0;
     let last = 1u64 << (m - 1);
@@ -506,6 +552,27 @@ mod tests {
         assert_ne!(skeleton_hash(&[1, 2]), skeleton_hash(&[2, 1]));
         // Symbols that collide once cut only bring the bound up.
         assert_eq!(fuzzy_bound(&[1, 2, 3], 0, 1, &[1, 2, 3]), Some(97));
+        // A prepared query bounds as the distance does, whichever is longer, up to 64 tokens and
+        // past them.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..400 {
+            let a: Vec<u32> = (0..next(90)).map(|_| next(6) as u32).collect();
+            let b: Vec<u32> = (0..next(90)).map(|_| next(6) as u32).collect();
+            let len = a.len().max(b.len());
+            let want = Some(fuzzy_value(dynamic(&a, &b), len));
+            assert_eq!(
+                ShortQuery::new(a.clone(), 1).bound(2, &b),
+                want,
+                "{a:?} {b:?}"
+            );
+            assert_eq!(ShortQuery::new(a.clone(), 1).bound(1, &b), None);
+        }
         assert_eq!(edit_distance(&[1u64 << 32 | 7, 2], &[7u64, 2]), 1);
     }
 

@@ -9,11 +9,11 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::matching::grams::{grams, required_shared};
 use crate::matching::score::{
-    Penalty, Prepared, Score, Scratch, fuzzy_bound, fuzzy_value, score, score_text, short_sym,
+    Penalty, Prepared, Score, Scratch, ShortQuery, fuzzy_value, score, score_text, short_sym,
     skeleton_hash,
 };
 use crate::model::{Extra, Lang, TranslationUnit};
-use crate::store::{LONG, ListCache, ReadSession, SharedLists, Store};
+use crate::store::{LONG, ListCache, ReadSession, SharedLists, Store, intersect};
 
 /// What to look up.
 #[derive(Debug, Clone)]
@@ -88,7 +88,6 @@ pub struct Lookup<'a> {
     from_ids: Vec<i64>,
     cache: ListCache,
     counter: Counter,
-    marks: Marks,
     scratch: Scratch,
     sources: Sources,
     /// Candidates scored by the last query (for benchmarks).
@@ -97,6 +96,9 @@ pub struct Lookup<'a> {
     /// The memory's `texts_generation` when `sources` was filled (see [`Lookup::renew`]).
     texts: i64,
 }
+
+/// Marks, in [`Counter`]'s length, a unit whose variants of several lengths were counted.
+const SEVERAL: u32 = 1 << 31;
 
 /// Per-unit counts of shared keys, in an array indexed by unit id (reset through the list of units
 /// touched, so a query costs what it touches, not the size of the memory). A unit's weight and
@@ -134,10 +136,10 @@ impl Counter {
         if slot.0 == 0 {
             self.touched.push(u as u32);
             slot.1 = len;
-        } else if slot.1 != len {
+        } else if slot.1 & !SEVERAL != len {
             // Two variants of different lengths in the query's language: keep the one nearer the
             // query's length by keeping the larger count under the smaller length.
-            slot.1 = slot.1.min(len);
+            slot.1 = (slot.1 & !SEVERAL).min(len) | SEVERAL;
         }
         slot.0 = slot.0.saturating_add(w);
     }
@@ -149,52 +151,18 @@ impl Counter {
             .map_or(0, |s| s.0)
     }
 
-    fn entries(&self) -> impl Iterator<Item = (i64, u32, u32)> + '_ {
+    /// (unit, length, weight, whether postings of several lengths were counted).
+    fn entries(&self) -> impl Iterator<Item = (i64, u32, u32, bool)> + '_ {
         self.touched.iter().map(|&u| {
             let (w, len) = self.slots[u as usize];
-            (i64::from(u), len, w)
+            (i64::from(u), len & !SEVERAL, w, len & SEVERAL != 0)
         })
-    }
-}
-
-/// A set of unit ids as a bit array (a million units take 128 KiB, which stays in cache).
-struct Marks {
-    bits: Vec<u64>,
-}
-
-impl Marks {
-    fn new(max_id: i64) -> Marks {
-        Marks {
-            bits: vec![0; (max_id.max(0) as usize) / 64 + 1],
-        }
-    }
-
-    fn insert(&mut self, unit: i64) {
-        let u = unit.max(0) as usize;
-        if u / 64 >= self.bits.len() {
-            self.bits.resize(u / 64 + 1, 0);
-        }
-        self.bits[u / 64] |= 1 << (u % 64);
-    }
-
-    fn remove(&mut self, unit: i64) {
-        let u = unit.max(0) as usize;
-        if let Some(word) = self.bits.get_mut(u / 64) {
-            *word &= !(1 << (u % 64));
-        }
-    }
-
-    fn contains(&self, unit: i64) -> bool {
-        let u = unit.max(0) as usize;
-        self.bits
-            .get(u / 64)
-            .is_some_and(|w| w & (1 << (u % 64)) != 0)
     }
 }
 
 /// What scoring needs of the source variants (in the session's query languages) of the units
 /// scored so far, in 32 bits a word: per variant its skeleton hash and folded tokens (see
-/// [`fuzzy_bound`]), so that a unit scored again is ruled out without reading it from the memory.
+/// [`fuzzy_bound`](crate::matching::score::fuzzy_bound)), so that a unit scored again is ruled out without reading it from the memory.
 ///
 /// Short queries of common words (`"%s"`) let tens of thousands of candidates through the count
 /// bound, mostly the same units from one query to the next, and hardly any reaches the
@@ -288,14 +256,14 @@ impl Sources {
 }
 
 /// Whether a unit, by its [`Sources`] entry (`count` variants in `words`), may reach `min`: the
-/// best [`fuzzy_bound`] of its variants, `None` when one of them may score 98 or more.
-fn may_reach(q: &[u32], q_skeleton: u32, min: u8, count: usize, mut words: &[u32]) -> Option<bool> {
+/// best [`fuzzy_bound`](crate::matching::score::fuzzy_bound) of its variants, `None` when one of them may score 98 or more.
+fn may_reach(q: &ShortQuery, min: u8, count: usize, mut words: &[u32]) -> Option<bool> {
     let mut may = false;
     for _ in 0..count {
         let (skeleton, len) = (words[0], words[1] as usize);
         let folded = &words[2..2 + len];
         words = &words[2 + len..];
-        may |= fuzzy_bound(q, q_skeleton, skeleton, folded)? >= min;
+        may |= q.bound(skeleton, folded)? >= min;
     }
     Some(may)
 }
@@ -410,9 +378,7 @@ impl<'a> Lookup<'a> {
         let counter = Counter::new(max_id);
         let session = store.read_session()?;
         let texts = store.generation("texts_generation")?;
-        let marks = Marks::new(max_id);
         Ok(Lookup {
-            marks,
             sources: Sources::new(max_id),
             scratch: Scratch::default(),
             session: Some(session),
@@ -484,8 +450,10 @@ impl<'a> Lookup<'a> {
         weighted.push((skeleton, SKELETON));
         let min = self.config.min;
         let qlen = q.len();
-        let q_skeleton = skeleton_hash(&q.skeleton);
-        let q_short: Vec<u32> = q.folded.iter().map(|&s| short_sym(s)).collect();
+        let q_short = ShortQuery::new(
+            q.folded.iter().map(|&s| short_sym(s)).collect(),
+            skeleton_hash(&q.skeleton),
+        );
         let window = LengthWindow::new(min, qlen);
         let mut lists = self
             .store
@@ -521,36 +489,53 @@ impl<'a> Lookup<'a> {
         }
         // Units that could pass with the skipped lists' weight credited...
         let mut maybe: Vec<(i64, usize)> = Vec::new();
-        for (unit, len, w) in counter.entries() {
-            let len = len as usize;
+        // Those to count in the skipped lists: (length << 32 | unit) for the units met under one
+        // length, and the units met under several.
+        let mut wanted: Vec<u64> = Vec::new();
+        let mut several: Vec<u32> = Vec::new();
+        for (unit, len, w, several_lengths) in counter.entries() {
             if w >= SKELETON {
-                maybe.push((unit, len));
+                maybe.push((unit, len as usize));
                 continue;
             }
-            let Some(required) = required_shared(min, qlen, window.least_len(len)) else {
+            let Some(required) = required_shared(min, qlen, window.least_len(len as usize)) else {
                 continue;
             };
             if ((w + skipped) as usize) >= required.max(1) {
-                maybe.push((unit, len));
-            }
-        }
-        // ...get their exact counts from the skipped lists (decoded, but counted only for them).
-        if first > 0 && !maybe.is_empty() {
-            let marks = &mut self.marks;
-            for &(unit, _) in &maybe {
-                marks.insert(unit);
-            }
-            // (Postings of lengths outside the window belong to variants that cannot reach `min`:
-            // their keys are not counted, here as above.)
-            for (w, list) in &lists[..first] {
-                for (unit, len) in list.with_lengths(lo, hi) {
-                    if marks.contains(unit) {
-                        counter.add(unit, len, *w);
-                    }
+                maybe.push((unit, len as usize));
+                if several_lengths {
+                    several.push(unit as u32);
+                } else {
+                    wanted.push((u64::from(len) << 32) | u64::from(unit as u32));
                 }
             }
-            for &(unit, _) in &maybe {
-                marks.remove(unit);
+        }
+        // ...get their exact counts from the skipped lists, where only their own postings are
+        // looked for. A unit met under one length is looked for under that length only: a variant
+        // of another length was met in no counted list, so its shared keys, all in skipped lists,
+        // are fewer than any candidate needs (and postings of lengths outside the window belong
+        // to variants that cannot reach `min` at all).
+        if first > 0 && !(wanted.is_empty() && several.is_empty()) {
+            wanted.sort_unstable();
+            several.sort_unstable();
+            let units: Vec<u32> = wanted.iter().map(|&k| k as u32).collect();
+            let mut groups: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+            let mut a = 0;
+            while a < wanted.len() {
+                let len = (wanted[a] >> 32) as u32;
+                let b = a + wanted[a..].partition_point(|&k| (k >> 32) as u32 == len);
+                groups.push((len, a..b));
+                a = b;
+            }
+            for (w, list) in &lists[..first] {
+                for (len, range) in &groups {
+                    intersect(&units[range.clone()], list.units_of_length(*len), |unit| {
+                        counter.add(i64::from(unit), *len, *w)
+                    });
+                }
+                if !several.is_empty() {
+                    list.among(lo, hi, &several, |unit, len| counter.add(unit, len, *w));
+                }
             }
         }
         // (upper bound of the score, unit)
@@ -575,10 +560,24 @@ impl<'a> Lookup<'a> {
             };
             candidates.push((ub, unit));
         }
-        candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Best bound first, then by unit: sorted as one integer, the bound's complement above the
+        // unit id (a million candidates of a short query sort several times faster so).
+        let mut order: Vec<u64> = candidates
+            .iter()
+            .map(|&(ub, unit)| (u64::from(u8::MAX - ub) << 56) | (unit as u64 & ((1 << 56) - 1)))
+            .collect();
+        order.sort_unstable();
+        candidates.clear();
+        candidates.extend(
+            order
+                .iter()
+                .map(|&k| (u8::MAX - (k >> 56) as u8, (k & ((1 << 56) - 1)) as i64)),
+        );
         candidates.dedup_by_key(|c| c.1);
         self.last_candidates = 0;
         let mut scored: Vec<(u8, Vec<Penalty>, i64)> = Vec::new();
+        // The best values of `scored`, best first, at most `max` of them.
+        let mut best_values: Vec<u8> = Vec::new();
         let mut weak = 0usize;
         for &(ub, unit) in &candidates {
             if ub < min {
@@ -592,17 +591,14 @@ impl<'a> Lookup<'a> {
                     break;
                 }
             }
-            if scored.len() >= self.config.max {
-                let mut values: Vec<u8> = scored.iter().map(|s| s.0).collect();
-                values.sort_unstable_by(|a, b| b.cmp(a));
-                if ub < values[self.config.max - 1] {
-                    break;
-                }
+            // The `max`-th best value scored so far: no lower bound can make the list.
+            if best_values.len() >= self.config.max && ub < best_values[self.config.max - 1] {
+                break;
             }
             self.last_candidates += 1;
             // A unit met before is scored from its text only if it may reach `min`.
             if let Some((count, words)) = self.sources.get(unit)
-                && may_reach(&q_short, q_skeleton, min, count, words) == Some(false)
+                && may_reach(&q_short, min, count, words) == Some(false)
             {
                 continue;
             }
@@ -636,6 +632,11 @@ impl<'a> Lookup<'a> {
             if let Some(b) = best
                 && b.value >= min
             {
+                let at = best_values.partition_point(|&v| v >= b.value);
+                if at < self.config.max {
+                    best_values.insert(at, b.value);
+                    best_values.truncate(self.config.max);
+                }
                 scored.push((b.value, b.penalties, unit));
             }
         }

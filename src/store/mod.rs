@@ -28,7 +28,7 @@ mod terms;
 mod tokens;
 mod writer;
 
-pub use index::{LONG, Postings, bucket};
+pub use index::{LONG, Postings, bucket, intersect};
 pub use lists::{ListCache, SharedLists};
 
 use bloom::Bloom;
