@@ -297,18 +297,8 @@ impl LengthWindow {
         LengthWindow { min, qlen, lo, hi }
     }
 
-    /// Whether a stored length (where [`LONG`] means that or more) may be in the window.
-    #[cfg(test)]
-    fn may_contain(&self, len: usize) -> bool {
-        if len >= LONG as usize {
-            self.hi >= len
-        } else {
-            (self.lo..=self.hi).contains(&len)
-        }
-    }
-
-    /// The stored lengths [`LengthWindow::may_contain`] accepts, as a range `lo..=hi` (stored
-    /// lengths end at [`LONG`]).
+    /// The stored lengths (where [`LONG`] means that or more) that may be in the window, as a
+    /// range `lo..=hi`.
     fn stored_lengths(&self) -> (u32, u32) {
         let long = LONG as usize;
         let lo = if self.hi >= long {
@@ -826,6 +816,15 @@ pub fn queries(
 mod tests {
     use super::*;
 
+    /// Whether a stored length may be in the window, by the definition of the window.
+    fn may_contain(w: &LengthWindow, len: usize) -> bool {
+        if len >= LONG as usize {
+            w.hi >= len
+        } else {
+            (w.lo..=w.hi).contains(&len)
+        }
+    }
+
     #[test]
     fn the_stored_lengths_of_a_window_are_the_lengths_it_may_contain() {
         for min in [0u8, 1, 50, 67, 70, 85, 98, 100] {
@@ -835,7 +834,7 @@ mod tests {
                 for len in 0..=LONG {
                     assert_eq!(
                         (lo..=hi).contains(&len),
-                        w.may_contain(len as usize),
+                        may_contain(&w, len as usize),
                         "min {min}, query of {qlen}, stored length {len}"
                     );
                 }
