@@ -28,6 +28,21 @@ pub fn has_byte(w: u64, b: u8) -> bool {
     x.wrapping_sub(ONES) & !x & HIGHS != 0
 }
 
+/// `0x80` in each byte of `w` that is `b`, and 0 in the others (exact, unlike the borrow trick
+/// of [`has_byte`], which may also flag a byte above a match).
+#[inline]
+pub fn byte_mask(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * b as u64);
+    !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
+}
+
+/// How many bytes of `w` are UTF-8 continuation bytes (`0b10xx_xxxx`).
+#[inline]
+pub fn continuation_bytes(w: u64) -> u32 {
+    // Bit 7 of each byte set and bit 6 (moved up to bit 7) clear.
+    (w & !(w << 1) & HIGHS).count_ones()
+}
+
 /// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
 /// offset just before each such chunk (a character may start there and go on into the chunk),
 /// in order and once each, until `f` returns false. A last chunk shorter than eight bytes is
@@ -177,6 +192,19 @@ mod tests {
             for b in [0x00, 0x22, 0x80, 0xBC, 0xE3, 0xFF] {
                 assert_eq!(has_byte(w, b), bytes.contains(&b), "{w:#x} has {b:#x}");
             }
+            for b in [0x00, 0x0A, 0x80, 0xFF] {
+                let want = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &x)| x == b)
+                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                assert_eq!(byte_mask(w, b), want, "{w:#x} mask of {b:#x}");
+            }
+            assert_eq!(
+                continuation_bytes(w) as usize,
+                bytes.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
+                "{w:#x}"
+            );
         }
     }
 

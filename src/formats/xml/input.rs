@@ -244,6 +244,7 @@ impl<R: BufRead> Read for Counting<R> {
 }
 
 impl<R: BufRead> BufRead for Counting<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let Some(stop) = self.stop_at else {
             return self.inner.fill_buf();
@@ -279,6 +280,7 @@ impl<R: BufRead> BufRead for Counting<R> {
         self.inner.fill_buf()
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let chunk = &buf[..amt.min(buf.len())];
@@ -289,10 +291,14 @@ impl<R: BufRead> BufRead for Counting<R> {
     }
 }
 
+/// The decoded UTF-8 stream of an input: a concrete type, so that the parser's many small reads
+/// of it compile to inline code.
+pub type Decoded = DecodeReader<BufReader<Box<dyn Read + Send>>>;
+
 /// An open XML input: a UTF-8 stream plus what is needed to locate errors in it.
 pub struct Input {
     /// The decoded UTF-8 stream, counting lines and columns for error locations.
-    pub reader: Counting<Box<dyn BufRead + Send>>,
+    pub reader: Counting<Decoded>,
     /// Bytes of the underlying file read so far, for progress bars.
     pub raw_bytes: Arc<AtomicU64>,
     /// How the file was encoded.
@@ -328,7 +334,7 @@ pub fn input_from_reader(inner: Box<dyn Read + Send>, name: String) -> Result<In
         },
     };
     raw.consume(skip);
-    let reader: Box<dyn BufRead + Send> = Box::new(DecodeReader::new(raw, decoding, skip as u64));
+    let reader = DecodeReader::new(raw, decoding, skip as u64);
     Ok(Input {
         reader: Counting::new(reader),
         raw_bytes,

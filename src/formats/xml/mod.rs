@@ -13,7 +13,8 @@ pub use escape::{
     has_non_xml_char, is_xml_char, parse_char_code,
 };
 pub use input::{
-    Counting, Input, InputEncoding, input_from_reader, locate_offset, open_input, sniff_encoding,
+    Counting, Decoded, Input, InputEncoding, input_from_reader, locate_offset, open_input,
+    sniff_encoding,
 };
 
 use self::escape::forbidden_in_value;
@@ -86,7 +87,7 @@ pub(crate) fn resolve_ref(
 /// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
 /// [`ErrorKind::Encoding`] errors. Shared by the TMX and XLIFF readers.
 pub(crate) struct Events {
-    pub(crate) reader: quick_xml::Reader<Counting<Box<dyn BufRead + Send>>>,
+    pub(crate) reader: quick_xml::Reader<Counting<Decoded>>,
     pub(crate) name: String,
     path: Option<std::path::PathBuf>,
     /// Line and column where the last event read started.
@@ -271,10 +272,21 @@ impl Events {
 
     /// Where the last event read starts.
     pub(crate) fn here(&self) -> Location {
+        self.at(self.mark)
+    }
+
+    /// Line and column where the last event read starts: what [`Events::here`] says, kept without
+    /// building a [`Location`] until one is needed (see [`Events::at`]).
+    pub(crate) fn mark(&self) -> (u64, u64) {
+        self.mark
+    }
+
+    /// The location of a [`Events::mark`] in this input.
+    pub(crate) fn at(&self, (line, column): (u64, u64)) -> Location {
         Location {
             path: self.name.clone(),
-            line: self.mark.0,
-            column: self.mark.1,
+            line,
+            column,
         }
     }
 
@@ -326,8 +338,20 @@ impl Events {
 
     /// Refuses control characters that XML 1.0 does not allow.
     pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
-        let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
-        if let Some(i) = s.as_bytes().iter().position(|b| bad(&b)) {
+        let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
+        // Eight bytes at a time: only a word with a byte below a space is looked into.
+        let mut found = None;
+        crate::bits::scan_chunks(
+            s.as_bytes(),
+            |w| crate::bits::has_below(w, b' '),
+            |at| {
+                if bad(s.as_bytes()[at]) {
+                    found = Some(at);
+                }
+                found.is_none()
+            },
+        );
+        if let Some(i) = found {
             let c = s.as_bytes()[i];
             let before = &s.as_bytes()[..i];
             let mut location = self.here();
