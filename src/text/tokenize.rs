@@ -99,6 +99,12 @@ fn is_mid(c: char) -> bool {
     )
 }
 
+/// CJK and full-width punctuation (`。`, `、`, `「`, `，`, `？`): never letters or digits, told so
+/// without the Unicode tables `char::is_alphanumeric` looks them up in (a test holds them equal).
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
 /// Characters that attach to their neighbours under UAX #29 (marks, joiners, variation selectors,
 /// emoji modifiers, regional indicators): left to the full algorithm.
 fn attaches(c: char) -> bool {
@@ -146,7 +152,7 @@ fn tokenize_mixed(s: &str, out: &mut Vec<Token>) -> bool {
                 start: i,
                 end: i + w,
             });
-        } else if c.is_alphanumeric() || attaches(c) {
+        } else if (!is_cjk_punct(c) && c.is_alphanumeric()) || attaches(c) {
             return false;
         } else if c.is_whitespace() {
             // Not a token.
@@ -302,6 +308,15 @@ fn word(start: usize, end: usize, s: &str) -> Token {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cjk_punctuation_is_neither_letter_nor_digit() {
+        for c in (0x3000..=0xFFFF).filter_map(char::from_u32) {
+            if is_cjk_punct(c) {
+                assert!(!c.is_alphanumeric(), "{c:?}");
+            }
+        }
+    }
 
     fn toks(s: &str) -> Vec<(&str, TokenKind)> {
         let mut t = Vec::new();
