@@ -61,7 +61,7 @@ pub fn buckets_of(lang: &Lang, keys: &[u64]) -> Vec<u32> {
     // Repeats are found in a small hash set (open addressing, at most half full): a bucket is
     // already a hash, so its low bits pick the slot. Cheaper than sorting to find them.
     let slots = (2 * keys.len()).next_power_of_two().max(64);
-    let mut on_stack = [EMPTY_SLOT; 256];
+    let mut on_stack = [EMPTY_SLOT; 128];
     let mut on_heap = Vec::new();
     let table: &mut [u32] = if slots <= on_stack.len() {
         &mut on_stack[..slots]
