@@ -213,7 +213,10 @@ impl Events {
     /// forbids (well-formedness constraint "Unique Att Spec"), or whose values hold a character
     /// XML 1.0 does not allow, raw or as a reference, whatever the element.
     fn check_unique_attributes(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
-        let mut seen: Vec<&str> = Vec::new();
+        // The names seen so far: the first few on the stack (elements have a handful).
+        let mut few: [&str; 8] = [""; 8];
+        let mut n = 0;
+        let mut more: Vec<&str> = Vec::new();
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| ErrorKind::Xml {
                 location: self.here(),
@@ -227,7 +230,7 @@ impl Events {
                 }
                 .into());
             }
-            if seen.contains(&key) {
+            if few[..n].contains(&key) || more.contains(&key) {
                 return Err(ErrorKind::Xml {
                     location: self.here(),
                     message: format!(
@@ -238,7 +241,12 @@ impl Events {
                 }
                 .into());
             }
-            seen.push(key);
+            if n < few.len() {
+                few[n] = key;
+                n += 1;
+            } else {
+                more.push(key);
+            }
         }
         Ok(())
     }
@@ -381,13 +389,15 @@ impl Events {
         })
     }
 
-    /// The attributes of a start tag, values normalized, in document order.
+    /// The attributes of a start tag read by [`Events::next`], values normalized, in document
+    /// order.
     pub(crate) fn attributes(
         &self,
         e: &quick_xml::events::BytesStart<'_>,
     ) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
-        for attr in e.attributes().with_checks(true) {
+        // No check for repeated names: `next` refused the tag if it had any.
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| ErrorKind::Xml {
                 location: self.here(),
                 message: err.to_string(),
