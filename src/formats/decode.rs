@@ -66,6 +66,12 @@ pub struct DecodeReader<R> {
     tail: Vec<u8>,
     /// UTF-8 only: the start of a sequence cut at the end of the last chunk.
     pending: Vec<u8>,
+    /// Line and column of `out[read_counted]` (see [`DecodeReader::line_column`]): the text
+    /// handed out is counted when a position is asked for, or when the chunk is done, in runs
+    /// rather than at every `consume`.
+    read_line: u64,
+    read_column: u64,
+    read_counted: usize,
 }
 
 const OUT: usize = 64 * 1024;
@@ -86,7 +92,22 @@ impl<R: BufRead> DecodeReader<R> {
             failed: None,
             tail: Vec::new(),
             pending: Vec::new(),
+            read_line: 1,
+            read_column: 1,
+            read_counted: 0,
         }
+    }
+
+    /// Line and column (1-based, columns in characters) of the next byte to be read.
+    pub fn line_column(&mut self) -> (u64, u64) {
+        let end = self.pos.min(self.out.len());
+        crate::error::advance_line_column(
+            &mut self.read_line,
+            &mut self.read_column,
+            &self.out[self.read_counted..end],
+        );
+        self.read_counted = end;
+        (self.read_line, self.read_column)
     }
 
     fn count(&mut self, text: &[u8]) {
@@ -96,6 +117,9 @@ impl<R: BufRead> DecodeReader<R> {
     /// Decodes the next chunk into `out`; returns false at the end of the stream.
     #[inline(never)]
     fn refill(&mut self) -> io::Result<()> {
+        // The chunk is done (all of it was read): count what was not yet.
+        self.line_column();
+        self.read_counted = 0;
         if self.encoding == encoding_rs::UTF_8 {
             return self.refill_utf8();
         }

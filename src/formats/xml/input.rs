@@ -157,13 +157,11 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
     Some(rest[..rest.find(quote)?].trim().to_string())
 }
 
-/// A reader that counts lines and columns of what has been consumed, so that the parser's position
-/// at an event boundary can be reported as `line:column`.
+/// A reader that counts what has been consumed, and (over a [`DecodeReader`], which counts lines
+/// and columns) says the parser's position at an event boundary as `line:column`.
 pub struct Counting<R> {
     inner: R,
     consumed: u64,
-    line: u64,
-    column: u64,
     /// Reading at or past this offset fails with [`LimitReached`], or with `skip_text` skips to
     /// the next markup (set around one event, so that a huge text or tag is refused before it
     /// is buffered whole).
@@ -191,8 +189,6 @@ impl<R: BufRead> Counting<R> {
         Counting {
             inner,
             consumed: 0,
-            line: 1,
-            column: 1,
             stop_at: None,
             skip_text: false,
             skipped: false,
@@ -223,10 +219,12 @@ impl<R: BufRead> Counting<R> {
     pub fn offset(&self) -> u64 {
         self.consumed
     }
+}
 
+impl<R: BufRead> Counting<DecodeReader<R>> {
     /// Line and column (1-based, columns in characters) of the next byte to be read.
-    pub fn line_column(&self) -> (u64, u64) {
-        (self.line, self.column)
+    pub fn line_column(&mut self) -> (u64, u64) {
+        self.inner.line_column()
     }
 }
 
@@ -282,10 +280,6 @@ impl<R: BufRead> BufRead for Counting<R> {
 
     #[inline]
     fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let chunk = &buf[..amt.min(buf.len())];
-            advance_line_column(&mut self.line, &mut self.column, chunk);
-        }
         self.consumed += amt as u64;
         self.inner.consume(amt);
     }
@@ -433,7 +427,8 @@ mod tests {
     #[test]
     fn counts_lines_and_columns() {
         let text = "ab\ncdé\nf";
-        let mut r = Counting::new(text.as_bytes());
+        let mut r = Counting::new(DecodeReader::new(text.as_bytes(), encoding_rs::UTF_8, 0));
+        r.fill_buf().unwrap();
         r.consume(3);
         assert_eq!(r.line_column(), (2, 1));
         r.consume(4);
@@ -442,5 +437,27 @@ mod tests {
         assert_eq!(r.line_column(), (3, 1));
         r.consume(1);
         assert_eq!(r.line_column(), (3, 2));
+    }
+
+    #[test]
+    fn positions_are_counted_across_chunks() {
+        // Chunks of one to seven bytes cut lines and characters everywhere.
+        let text = "<a>é日本\n語😀</a>\n  <b x=\"1\">\ntext\n</b>";
+        for size in 1..8 {
+            let bytes = BufReader::with_capacity(size, text.as_bytes());
+            let mut r = Counting::new(DecodeReader::new(bytes, encoding_rs::UTF_8, 0));
+            let mut at = 0;
+            loop {
+                let n = r.fill_buf().unwrap().len().min(3);
+                if n == 0 {
+                    break;
+                }
+                r.consume(n);
+                at += n;
+                let want = Location::of_byte("t", text.as_bytes(), at);
+                assert_eq!(r.line_column(), (want.line, want.column), "{size}: {at}");
+            }
+            assert_eq!(at, text.len());
+        }
     }
 }

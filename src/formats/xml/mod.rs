@@ -141,7 +141,7 @@ impl Events {
         buf: &'b mut Vec<u8>,
     ) -> Result<quick_xml::events::Event<'b>> {
         buf.clear();
-        self.mark = self.reader.get_ref().line_column();
+        self.mark = self.reader.get_mut().line_column();
         // No event (a text run, a tag, a comment) is buffered past the segment limit.
         let max = self.limits.max_segment_bytes;
         let counting = self.reader.get_mut();
