@@ -223,8 +223,18 @@ impl<R: BufRead> Counting<R> {
 
 impl<R: BufRead> Counting<DecodeReader<R>> {
     /// Line and column (1-based, columns in characters) of the next byte to be read.
-    pub fn line_column(&mut self) -> (u64, u64) {
+    pub fn line_column(&self) -> (u64, u64) {
         self.inner.line_column()
+    }
+
+    /// Marks the next byte to be read (see [`DecodeReader::set_mark`]).
+    pub fn set_mark(&mut self) {
+        self.inner.set_mark();
+    }
+
+    /// Line and column of the last mark (see [`DecodeReader::mark_line_column`]).
+    pub fn mark_line_column(&self) -> (u64, u64) {
+        self.inner.mark_line_column()
     }
 }
 
@@ -448,12 +458,26 @@ mod tests {
             let mut r = Counting::new(DecodeReader::new(bytes, encoding_rs::UTF_8, 0));
             let mut at = 0;
             loop {
+                // A mark, asked for (or not) only after more is read, past the chunk it was in.
+                r.set_mark();
+                let marked = Location::of_byte("t", text.as_bytes(), at);
                 let n = r.fill_buf().unwrap().len().min(3);
                 if n == 0 {
                     break;
                 }
                 r.consume(n);
                 at += n;
+                if r.fill_buf().unwrap().len() > 1 {
+                    r.consume(1);
+                    at += 1;
+                }
+                if at % 2 == 0 {
+                    assert_eq!(
+                        r.mark_line_column(),
+                        (marked.line, marked.column),
+                        "{size}: {at}"
+                    );
+                }
                 let want = Location::of_byte("t", text.as_bytes(), at);
                 assert_eq!(r.line_column(), (want.line, want.column), "{size}: {at}");
             }

@@ -90,8 +90,6 @@ pub(crate) struct Events {
     pub(crate) reader: quick_xml::Reader<Counting<Decoded>>,
     pub(crate) name: String,
     path: Option<std::path::PathBuf>,
-    /// Line and column where the last event read started.
-    mark: (u64, u64),
     /// The limits in force when the input was opened.
     limits: Limits,
     /// Elements open at the current position.
@@ -116,7 +114,6 @@ impl Events {
             reader,
             name: input.name,
             path,
-            mark: (1, 1),
             limits: Limits::current(),
             depth: 0,
             skip_long_text: false,
@@ -141,7 +138,8 @@ impl Events {
         buf: &'b mut Vec<u8>,
     ) -> Result<quick_xml::events::Event<'b>> {
         buf.clear();
-        self.mark = self.reader.get_mut().line_column();
+        // Where the event starts: counted only if asked for (see `Events::here`).
+        self.reader.get_mut().set_mark();
         // No event (a text run, a tag, a comment) is buffered past the segment limit.
         let max = self.limits.max_segment_bytes;
         let counting = self.reader.get_mut();
@@ -280,13 +278,13 @@ impl Events {
 
     /// Where the last event read starts.
     pub(crate) fn here(&self) -> Location {
-        self.at(self.mark)
+        self.at(self.mark())
     }
 
     /// Line and column where the last event read starts: what [`Events::here`] says, kept without
     /// building a [`Location`] until one is needed (see [`Events::at`]).
     pub(crate) fn mark(&self) -> (u64, u64) {
-        self.mark
+        self.reader.get_ref().mark_line_column()
     }
 
     /// The location of a [`Events::mark`] in this input.
@@ -308,7 +306,7 @@ impl Events {
             .path
             .as_deref()
             .and_then(|p| locate_offset(p, offset))
-            .unwrap_or(self.mark);
+            .unwrap_or_else(|| self.mark());
         Location {
             path: self.name.clone(),
             line,
