@@ -40,7 +40,15 @@ pub fn byte_mask(w: u64, b: u8) -> u64 {
 #[inline]
 pub fn continuation_bytes(w: u64) -> u32 {
     // Bit 7 of each byte set and bit 6 (moved up to bit 7) clear.
-    (w & !(w << 1) & HIGHS).count_ones()
+    count_highs(w & !(w << 1) & HIGHS)
+}
+
+/// How many bytes of `m` are `0x80`, its other bytes being 0 (a mask from [`byte_mask`]): a
+/// multiplication sums the bytes, where `count_ones` is a long sequence on x86-64 processors
+/// without `popcnt`, which the default target does not assume.
+#[inline]
+pub fn count_highs(m: u64) -> u32 {
+    ((m >> 7).wrapping_mul(ONES) >> 56) as u32
 }
 
 /// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
@@ -199,6 +207,10 @@ mod tests {
                     .filter(|&(_, &x)| x == b)
                     .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
                 assert_eq!(byte_mask(w, b), want, "{w:#x} mask of {b:#x}");
+                assert_eq!(
+                    count_highs(want) as usize,
+                    bytes.iter().filter(|&&x| x == b).count()
+                );
             }
             assert_eq!(
                 continuation_bytes(w) as usize,

@@ -51,7 +51,7 @@ pub(crate) fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8])
             if feeds == 0 {
                 *column += 8 - u64::from(crate::bits::continuation_bytes(w));
             } else {
-                *line += u64::from(feeds.count_ones());
+                *line += u64::from(crate::bits::count_highs(feeds));
                 // The bytes after the last line feed (the word's highest bytes), the others 0.
                 let last = (63 - feeds.leading_zeros()) / 8;
                 let after = w.checked_shr(8 * (last + 1)).unwrap_or(0);
