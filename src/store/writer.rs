@@ -10,12 +10,16 @@ impl Store {
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         self.ensure_writable(READ_ONLY_ADVICE)?;
         self.conn.busy_timeout(Duration::from_secs(24 * 3600))?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // `&mut self` keeps the connection to this writer; a shared borrow of it lets the writer
+        // keep statements prepared on it beside the transaction.
+        let conn: &Connection = &self.conn;
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         let tags = lang_tags(&tx)?;
         let langs = tags.iter().map(|(id, l)| (l.clone(), *id)).collect();
         Ok(Writer {
+            conn,
+            insert: None,
             tx,
             langs,
             tags,
@@ -30,6 +34,10 @@ impl Store {
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
 /// it was.
 pub struct Writer<'a> {
+    conn: &'a Connection,
+    /// The statement that adds a unit, prepared once: the statement cache costs more than the
+    /// statement's own work for one small row. Declared before `tx`, so dropped before it.
+    insert: Option<rusqlite::Statement<'a>>,
     pub(super) tx: rusqlite::Transaction<'a>,
     /// Language ids; a memory holds a handful of languages, so a list beats a hash map here.
     pub(super) langs: Vec<(Lang, i64)>,
@@ -223,10 +231,17 @@ impl Writer<'_> {
     pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
         let (src, src_key) = self.pack(unit)?;
         let extra = unit_extra_json(unit)?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, changer, \
-             usage_count, last_used, extra, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )?;
+        if self.insert.is_none() {
+            self.insert = Some(self.conn.prepare(
+                "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, \
+                 changer, usage_count, last_used, extra, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?);
+        }
+        let stmt = self
+            .insert
+            .as_mut()
+            .expect("the statement was prepared just above");
         let a = &unit.admin;
         stmt.execute(params![
             origin,
