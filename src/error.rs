@@ -41,25 +41,16 @@ impl Location {
 /// Moves a 1-based line and column (columns in characters) past `text`, UTF-8 that may end in
 /// the middle of a character (continuation bytes are not counted).
 pub(crate) fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8]) {
-    if text.len() <= 256 {
-        // Short runs (a parser's single tokens): one pass eight bytes at a time costs less than
-        // three searches.
-        let mut words = text.chunks_exact(8);
-        for word in &mut words {
-            let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
-            let feeds = crate::bits::byte_mask(w, b'\n');
-            if feeds == 0 {
-                *column += 8 - u64::from(crate::bits::continuation_bytes(w));
-            } else {
-                *line += u64::from(crate::bits::count_highs(feeds));
-                // The bytes after the last line feed (the word's highest bytes), the others 0.
-                let last = (63 - feeds.leading_zeros()) / 8;
-                let after = w.checked_shr(8 * (last + 1)).unwrap_or(0);
-                *column =
-                    1 + u64::from(7 - last) - u64::from(crate::bits::continuation_bytes(after));
+    if text.len() <= 64 {
+        // Short runs (a parser's single tokens): one pass costs less than three searches.
+        for &b in text {
+            if b == b'\n' {
+                *line += 1;
+                *column = 1;
+            } else if (b as i8) >= -0x40 {
+                *column += 1;
             }
         }
-        advance_bytewise(line, column, words.remainder());
         return;
     }
     match memchr::memrchr(b'\n', text) {
@@ -68,17 +59,6 @@ pub(crate) fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8])
             *column = 1 + count_chars(&text[last + 1..]);
         }
         None => *column += count_chars(text),
-    }
-}
-
-fn advance_bytewise(line: &mut u64, column: &mut u64, text: &[u8]) {
-    for &b in text {
-        if b == b'\n' {
-            *line += 1;
-            *column = 1;
-        } else if (b as i8) >= -0x40 {
-            *column += 1;
-        }
     }
 }
 
@@ -487,37 +467,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 mod tests {
     use super::*;
     use std::io::ErrorKind as K;
-
-    #[test]
-    fn line_and_column_advance_as_a_loop_over_the_bytes_would() {
-        let texts = [
-            "",
-            "a",
-            "abcdefgh",
-            "abcdefg\n",
-            "\nabcdefghijklmnop\nq",
-            "中国和日本可以进一步加强沟通\n与协调。",
-            "<tuv xml:lang=\"zh-CN\"><seg>供人场区定用都媒阁伙贸家及两展贸这复</seg></tuv>\n      ",
-            "é日本語😀\nok é",
-            &"<seg>日本語 abc</seg>\n".repeat(30),
-        ];
-        for t in texts {
-            let b = t.as_bytes();
-            // Every cut, so that runs start and end inside characters and at every alignment.
-            for cut in 0..=b.len() {
-                let (mut line, mut column) = (3, 5);
-                advance_line_column(&mut line, &mut column, &b[..cut]);
-                advance_line_column(&mut line, &mut column, &b[cut..]);
-                let (mut want_line, mut want_column) = (3, 5);
-                advance_bytewise(&mut want_line, &mut want_column, b);
-                assert_eq!(
-                    (line, column),
-                    (want_line, want_column),
-                    "{t:?} cut at {cut}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn one_wording_per_cause_naming_the_file_once() {

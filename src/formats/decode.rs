@@ -4,7 +4,7 @@
 //!
 //! Used by every reader of text files (XML, delimited glossaries) so that a lone UTF-16 surrogate,
 //! a byte that is not Shift_JIS or invalid UTF-8 is refused with the same located message
-//! everywhere. Depends only on `error`.
+//! everywhere. Depends only on `error` and `bits`.
 
 use std::cell::Cell;
 use std::io::{self, BufRead, Read};
@@ -108,7 +108,7 @@ impl<R: BufRead> DecodeReader<R> {
     /// Counts `out[read_counted..end]`.
     fn count_to(&self, end: usize) {
         let (mut line, mut column) = (self.read_line.get(), self.read_column.get());
-        crate::error::advance_line_column(
+        crate::bits::advance_line_column(
             &mut line,
             &mut column,
             &self.out[self.read_counted.get()..end],
