@@ -28,6 +28,63 @@ pub fn has_byte(w: u64, b: u8) -> bool {
     x.wrapping_sub(ONES) & !x & HIGHS != 0
 }
 
+/// `0x80` in each byte of `w` that is `b`, and 0 in the others (exact, unlike the borrow trick
+/// of [`has_byte`], which may also flag a byte above a match).
+#[inline]
+pub fn byte_mask(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * b as u64);
+    !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
+}
+
+/// How many bytes of `w` are UTF-8 continuation bytes (`0b10xx_xxxx`).
+#[inline]
+pub fn continuation_bytes(w: u64) -> u32 {
+    // Bit 7 of each byte set and bit 6 (moved up to bit 7) clear.
+    count_highs(w & !(w << 1) & HIGHS)
+}
+
+/// How many bytes of `m` are `0x80`, its other bytes being 0 (a mask from [`byte_mask`]): a
+/// multiplication sums the bytes, where `count_ones` is a long sequence on x86-64 processors
+/// without `popcnt`, which the default target does not assume.
+#[inline]
+pub fn count_highs(m: u64) -> u32 {
+    ((m >> 7).wrapping_mul(ONES) >> 56) as u32
+}
+
+/// Moves a 1-based line and column (columns in characters) past `text`, UTF-8 that may end in
+/// the middle of a character (continuation bytes are not counted): eight bytes at a time, a word
+/// without a line feed adding its characters at once. The parser's positions are counted with
+/// it; `error::advance_line_column` is the same count for the error paths (a test holds this
+/// equal to a loop over the bytes).
+pub fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8]) {
+    let mut words = text.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
+        let feeds = byte_mask(w, b'\n');
+        if feeds == 0 {
+            *column += 8 - u64::from(continuation_bytes(w));
+        } else {
+            *line += u64::from(count_highs(feeds));
+            // The bytes after the last line feed (the word's highest bytes), the others 0.
+            let last = (63 - feeds.leading_zeros()) / 8;
+            let after = w.checked_shr(8 * (last + 1)).unwrap_or(0);
+            *column = 1 + u64::from(7 - last) - u64::from(continuation_bytes(after));
+        }
+    }
+    advance_bytewise(line, column, words.remainder());
+}
+
+fn advance_bytewise(line: &mut u64, column: &mut u64, text: &[u8]) {
+    for &b in text {
+        if b == b'\n' {
+            *line += 1;
+            *column = 1;
+        } else if (b as i8) >= -0x40 {
+            *column += 1;
+        }
+    }
+}
+
 /// Calls `f` with the offsets of `bytes` in the eight-byte chunks for which `flag` holds, and the
 /// offset just before each such chunk (a character may start there and go on into the chunk),
 /// in order and once each, until `f` returns false. A last chunk shorter than eight bytes is
@@ -176,6 +233,54 @@ mod tests {
             }
             for b in [0x00, 0x22, 0x80, 0xBC, 0xE3, 0xFF] {
                 assert_eq!(has_byte(w, b), bytes.contains(&b), "{w:#x} has {b:#x}");
+            }
+            for b in [0x00, 0x0A, 0x80, 0xFF] {
+                let want = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &x)| x == b)
+                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                assert_eq!(byte_mask(w, b), want, "{w:#x} mask of {b:#x}");
+                assert_eq!(
+                    count_highs(want) as usize,
+                    bytes.iter().filter(|&&x| x == b).count()
+                );
+            }
+            assert_eq!(
+                continuation_bytes(w) as usize,
+                bytes.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
+                "{w:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_and_column_advance_as_a_loop_over_the_bytes_would() {
+        let texts = [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefg\n",
+            "\nabcdefghijklmnop\nq",
+            "中国和日本可以进一步加强沟通\n与协调。",
+            "<tuv xml:lang=\"zh-CN\"><seg>供人场区定用都媒阁伙贸家及两展贸这复</seg></tuv>\n      ",
+            "é日本語😀\nok é",
+            &"<seg>日本語 abc</seg>\n".repeat(30),
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            // Every cut, so that runs start and end inside characters and at every alignment.
+            for cut in 0..=b.len() {
+                let (mut line, mut column) = (3, 5);
+                advance_line_column(&mut line, &mut column, &b[..cut]);
+                advance_line_column(&mut line, &mut column, &b[cut..]);
+                let (mut want_line, mut want_column) = (3, 5);
+                advance_bytewise(&mut want_line, &mut want_column, b);
+                assert_eq!(
+                    (line, column),
+                    (want_line, want_column),
+                    "{t:?} cut at {cut}"
+                );
             }
         }
     }

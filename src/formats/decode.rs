@@ -4,8 +4,9 @@
 //!
 //! Used by every reader of text files (XML, delimited glossaries) so that a lone UTF-16 surrogate,
 //! a byte that is not Shift_JIS or invalid UTF-8 is refused with the same located message
-//! everywhere. Depends only on `error`.
+//! everywhere. Depends only on `error` and `bits`.
 
+use std::cell::Cell;
 use std::io::{self, BufRead, Read};
 
 use encoding_rs::{DecoderResult, Encoding};
@@ -66,6 +67,16 @@ pub struct DecodeReader<R> {
     tail: Vec<u8>,
     /// UTF-8 only: the start of a sequence cut at the end of the last chunk.
     pending: Vec<u8>,
+    /// Line and column of `out[read_counted]` (see [`DecodeReader::line_column`]): the text
+    /// handed out is counted only when a position is asked for, or when the chunk is done, in
+    /// runs rather than at every `consume`. Cells, so that a position is told through `&self`.
+    read_line: Cell<u64>,
+    read_column: Cell<u64>,
+    read_counted: Cell<usize>,
+    /// A place in `out` whose position may be asked for later (see [`DecodeReader::set_mark`]),
+    /// and its position once counted.
+    mark: Option<usize>,
+    mark_position: Cell<Option<(u64, u64)>>,
 }
 
 const OUT: usize = 64 * 1024;
@@ -86,7 +97,58 @@ impl<R: BufRead> DecodeReader<R> {
             failed: None,
             tail: Vec::new(),
             pending: Vec::new(),
+            read_line: Cell::new(1),
+            read_column: Cell::new(1),
+            read_counted: Cell::new(0),
+            mark: None,
+            mark_position: Cell::new(Some((1, 1))),
         }
+    }
+
+    /// Counts `out[read_counted..end]`.
+    fn count_to(&self, end: usize) {
+        let (mut line, mut column) = (self.read_line.get(), self.read_column.get());
+        crate::bits::advance_line_column(
+            &mut line,
+            &mut column,
+            &self.out[self.read_counted.get()..end],
+        );
+        self.read_line.set(line);
+        self.read_column.set(column);
+        self.read_counted.set(end);
+    }
+
+    /// Counts up to the mark, if it is not counted yet (before anything past it is).
+    fn count_mark(&self) -> Option<(u64, u64)> {
+        if self.mark_position.get().is_none()
+            && let Some(at) = self.mark
+        {
+            self.count_to(at);
+            self.mark_position
+                .set(Some((self.read_line.get(), self.read_column.get())));
+        }
+        self.mark_position.get()
+    }
+
+    /// Line and column (1-based, columns in characters) of the next byte to be read.
+    pub fn line_column(&self) -> (u64, u64) {
+        self.count_mark();
+        self.count_to(self.pos.min(self.out.len()));
+        (self.read_line.get(), self.read_column.get())
+    }
+
+    /// Marks the next byte to be read: [`DecodeReader::mark_line_column`] tells its position,
+    /// counted only if it is asked for (a parser marks every event, and asks for the position of
+    /// few). A new mark replaces the last.
+    pub fn set_mark(&mut self) {
+        self.mark = Some(self.pos.min(self.out.len()));
+        self.mark_position.set(None);
+    }
+
+    /// Line and column of the mark (see [`DecodeReader::set_mark`]); 1:1 before any mark.
+    pub fn mark_line_column(&self) -> (u64, u64) {
+        self.count_mark()
+            .expect("a mark is counted when asked for or when its chunk is done")
     }
 
     fn count(&mut self, text: &[u8]) {
@@ -94,7 +156,12 @@ impl<R: BufRead> DecodeReader<R> {
     }
 
     /// Decodes the next chunk into `out`; returns false at the end of the stream.
+    #[inline(never)]
     fn refill(&mut self) -> io::Result<()> {
+        // The chunk is done (all of it was read): count the mark and what was not yet.
+        self.line_column();
+        self.read_counted.set(0);
+        self.mark = None;
         if self.encoding == encoding_rs::UTF_8 {
             return self.refill_utf8();
         }
@@ -169,9 +236,11 @@ impl<R: BufRead> DecodeReader<R> {
             self.pending.clear();
             self.inner.consume(take);
             self.raw_offset += take as u64;
-            // The vectorized check first: nearly every buffer is valid.
+            // The vectorized check first: nearly every buffer is valid. One that fails it (most
+            // often only because a character is cut at its end) is checked by the vectorized
+            // check that says where, as the standard library's does at many times the cost.
             if simdutf8::basic::from_utf8(&self.out).is_err()
-                && let Err(e) = std::str::from_utf8(&self.out)
+                && let Err(e) = simdutf8::compat::from_utf8(&self.out)
             {
                 let valid = e.valid_up_to();
                 match e.error_len() {
@@ -225,6 +294,7 @@ impl<R: BufRead> Read for DecodeReader<R> {
 }
 
 impl<R: BufRead> BufRead for DecodeReader<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos >= self.out.len() {
             self.refill()?;
@@ -232,6 +302,7 @@ impl<R: BufRead> BufRead for DecodeReader<R> {
         Ok(&self.out[self.pos..])
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         self.pos = (self.pos + amt).min(self.out.len());
     }

@@ -59,7 +59,8 @@ pub fn grams(p: &Prepared) -> Grams {
 pub fn text_grams(text: &str, tokens: &mut Vec<Token>) -> Grams {
     tokenize(text, tokens);
     let mut keys = Vec::with_capacity(tokens.len());
-    let mut skeleton = Vec::with_capacity(tokens.len());
+    // The skeleton's symbols as `skeleton_of` hashes them: their bytes, end to end.
+    let mut skeleton: Vec<u8> = Vec::with_capacity(8 * tokens.len());
     let mut prev: Option<u64> = None;
     for t in tokens.iter() {
         let s = t.text(text);
@@ -69,14 +70,14 @@ pub fn text_grams(text: &str, tokens: &mut Vec<Token>) -> Grams {
             TokenKind::Cjk | TokenKind::Punct => sym(s),
         };
         if t.kind != TokenKind::Punct {
-            skeleton.push(index);
+            skeleton.extend_from_slice(&index.to_le_bytes());
         }
         if let Some(p) = prev {
             keys.push(bigram(p, index));
         }
         prev = Some(index);
     }
-    keys.push(skeleton_of(&skeleton));
+    keys.push(xxh3_64_with_seed(&skeleton, SKELETON_SEED));
     Grams {
         len: tokens.len() as u32,
         keys,

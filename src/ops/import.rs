@@ -432,6 +432,9 @@ fn import_file(
         scope.spawn(move || read_file(path, lang_map, tx, progress));
         scope.spawn(move || add_keys(parsed, keyed));
         let mut origin = None;
+        // Variants per language, gathered here and added to the report's map at the end (a file
+        // has a handful of languages: a list beats formatting a tag and a map look-up per variant).
+        let mut languages: Vec<(Lang, u64)> = Vec::new();
         for batch in rx {
             for msg in batch {
                 match msg {
@@ -454,7 +457,10 @@ fn import_file(
                             place(writer, &unit, &buckets, origin, config.on_duplicate, None)?;
                         count(&mut report, outcome);
                         for v in &unit.variants {
-                            *report.languages.entry(v.lang.to_string()).or_default() += 1;
+                            match languages.iter_mut().find(|(l, _)| *l == v.lang) {
+                                Some((_, n)) => *n += 1,
+                                None => languages.push((v.lang.clone(), 1)),
+                            }
                         }
                     }
                     Msg::Problem(problem) => {
@@ -485,6 +491,9 @@ fn import_file(
                     Msg::Fatal(e) => return Err(e),
                 }
             }
+        }
+        for (lang, n) in languages {
+            *report.languages.entry(lang.to_string()).or_default() += n;
         }
         Ok(())
     });

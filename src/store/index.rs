@@ -74,8 +74,15 @@ pub(super) struct Accumulator {
     /// Scratch for the sort.
     sorted: Vec<u64>,
     starts: Vec<u32>,
-    segment: Vec<u8>,
+    /// The segments of the rows not written yet, end to end, and each row's bucket and end.
+    segments: Vec<u8>,
+    rows: Vec<(u32, usize)>,
 }
+
+/// Rows written by one `INSERT` statement: a statement's fixed cost (binding, starting, halting
+/// and resetting it) is shared by this many rows. The rows and their ids are the same as one
+/// statement per row gives.
+const ROWS_PER_INSERT: usize = 64;
 
 impl Accumulator {
     pub(super) fn new() -> Accumulator {
@@ -84,7 +91,8 @@ impl Accumulator {
             count: 0,
             sorted: Vec::new(),
             starts: vec![0; LOW + 1],
-            segment: Vec::new(),
+            segments: Vec::new(),
+            rows: Vec::with_capacity(ROWS_PER_INSERT),
         }
     }
 
@@ -104,7 +112,15 @@ impl Accumulator {
         if self.count == 0 {
             return Ok(());
         }
-        let mut stmt = tx.prepare_cached("INSERT INTO grams(bucket, postings) VALUES (?1, ?2)")?;
+        // `OR FAIL`: a statement that writes many rows and may abort half-way keeps a journal
+        // of what it changed, to undo it; one that cannot abort needs none. No row here breaks a
+        // constraint (a bucket and a segment are never null), and an error still fails the import.
+        let values = vec!["(?, ?)"; ROWS_PER_INSERT].join(", ");
+        let mut many = tx.prepare_cached(&format!(
+            "INSERT OR FAIL INTO grams(bucket, postings) VALUES {values}"
+        ))?;
+        self.segments.clear();
+        self.rows.clear();
         let low = |p: u64| ((p >> 40) as usize) & (LOW - 1);
         for part in 0..PARTS {
             let postings = std::mem::take(&mut self.parts[part]);
@@ -120,8 +136,11 @@ impl Accumulator {
             for i in 0..LOW {
                 self.starts[i + 1] += self.starts[i];
             }
-            self.sorted.clear();
-            self.sorted.resize(postings.len(), 0);
+            // Every slot of `sorted[..postings.len()]` is written below: it is only grown, never
+            // cleared.
+            if self.sorted.len() < postings.len() {
+                self.sorted.resize(postings.len(), 0);
+            }
             let mut next = self.starts.clone();
             for &p in &postings {
                 let slot = &mut next[low(p)];
@@ -133,8 +152,7 @@ impl Accumulator {
                 if run.is_empty() {
                     continue;
                 }
-                let segment = &mut self.segment;
-                segment.clear();
+                let segment = &mut self.segments;
                 put_varint(segment, run.len() as u64);
                 let mut last = 0u32;
                 for &p in run {
@@ -152,12 +170,31 @@ impl Accumulator {
                     last = unit;
                 }
                 let bucket = ((part as u32) << LOW_BITS) | b as u32;
-                stmt.execute(params![bucket, &segment[..]])?;
+                self.rows.push((bucket, segment.len()));
+                if self.rows.len() == ROWS_PER_INSERT {
+                    let mut start = 0;
+                    for (i, &(bucket, end)) in self.rows.iter().enumerate() {
+                        many.raw_bind_parameter(2 * i + 1, bucket)?;
+                        many.raw_bind_parameter(2 * i + 2, &self.segments[start..end])?;
+                        start = end;
+                    }
+                    many.raw_execute()?;
+                    self.rows.clear();
+                    self.segments.clear();
+                }
             }
             let mut postings = postings;
             postings.clear();
             self.parts[part] = postings;
         }
+        let mut one = tx.prepare_cached("INSERT INTO grams(bucket, postings) VALUES (?1, ?2)")?;
+        let mut start = 0;
+        for &(bucket, end) in &self.rows {
+            one.execute(params![bucket, &self.segments[start..end]])?;
+            start = end;
+        }
+        self.rows.clear();
+        self.segments.clear();
         self.count = 0;
         Ok(())
     }

@@ -10,12 +10,16 @@ impl Store {
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         self.ensure_writable(READ_ONLY_ADVICE)?;
         self.conn.busy_timeout(Duration::from_secs(24 * 3600))?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // `&mut self` keeps the connection to this writer; a shared borrow of it lets the writer
+        // keep statements prepared on it beside the transaction.
+        let conn: &Connection = &self.conn;
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         let tags = lang_tags(&tx)?;
         let langs = tags.iter().map(|(id, l)| (l.clone(), *id)).collect();
         Ok(Writer {
+            conn,
+            insert: None,
             tx,
             langs,
             tags,
@@ -31,6 +35,10 @@ impl Store {
 /// A write transaction on the memory. Dropped without [`Writer::commit`], it leaves the memory as
 /// it was.
 pub struct Writer<'a> {
+    conn: &'a Connection,
+    /// The statement that adds a unit, prepared once: the statement cache costs more than the
+    /// statement's own work for one small row. Declared before `tx`, so dropped before it.
+    insert: Option<rusqlite::Statement<'a>>,
     pub(super) tx: rusqlite::Transaction<'a>,
     /// Language ids; a memory holds a handful of languages, so a list beats a hash map here.
     pub(super) langs: Vec<(Lang, i64)>,
@@ -51,21 +59,48 @@ pub type KeysOf<'a> = dyn Fn(&TranslationUnit) -> Vec<(u32, Vec<u64>)> + 'a;
 pub struct VariantBuckets<'a> {
     /// The variant's length in tokens.
     pub len: u32,
-    /// The index buckets of its keys, sorted, without repeats.
+    /// The index buckets of its keys, without repeats (in any order: a bucket's postings come
+    /// out in the order units are indexed, whatever the order of one variant's buckets).
     pub buckets: &'a [u32],
 }
 
-/// The buckets of a variant's keys in its language, sorted, without repeats.
+/// The buckets of a variant's keys in its language, without repeats, in the order the keys first
+/// give them.
 pub fn buckets_of(lang: &Lang, keys: &[u64]) -> Vec<u32> {
     let lang_hash = index::lang_hash(lang.as_str());
-    let mut b: Vec<u32> = keys
-        .iter()
-        .map(|&k| index::bucket_in(lang_hash, k))
-        .collect();
-    b.sort_unstable();
-    b.dedup();
-    b
+    let mut out = Vec::with_capacity(keys.len());
+    // Repeats are found in a small hash set (open addressing, at most half full): a bucket is
+    // already a hash, so its low bits pick the slot. Cheaper than sorting to find them.
+    let slots = (2 * keys.len()).next_power_of_two().max(64);
+    let mut on_stack = [EMPTY_SLOT; 128];
+    let mut on_heap = Vec::new();
+    let table: &mut [u32] = if slots <= on_stack.len() {
+        &mut on_stack[..slots]
+    } else {
+        on_heap.resize(slots, EMPTY_SLOT);
+        &mut on_heap
+    };
+    let mask = slots - 1;
+    for &k in keys {
+        let b = index::bucket_in(lang_hash, k);
+        let mut i = b as usize & mask;
+        loop {
+            if table[i] == b {
+                break;
+            }
+            if table[i] == EMPTY_SLOT {
+                table[i] = b;
+                out.push(b);
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    out
 }
+
+/// No bucket: buckets have [`index::BUCKET_BITS`] bits.
+const EMPTY_SLOT: u32 = u32::MAX;
 
 impl Writer<'_> {
     fn known_lang(&self, lang: &Lang) -> Option<i64> {
@@ -199,10 +234,17 @@ impl Writer<'_> {
     pub fn insert_unit(&mut self, unit: &TranslationUnit, origin: Option<i64>) -> Result<i64> {
         let (src, src_key) = self.pack(unit)?;
         let extra = unit_extra_json(unit)?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, changer, \
-             usage_count, last_used, extra, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )?;
+        if self.insert.is_none() {
+            self.insert = Some(self.conn.prepare(
+                "INSERT INTO units(origin, tuid, srclang, src_key, created, creator, changed, \
+                 changer, usage_count, last_used, extra, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?);
+        }
+        let stmt = self
+            .insert
+            .as_mut()
+            .expect("the statement was prepared just above");
         let a = &unit.admin;
         stmt.execute(params![
             origin,
@@ -265,7 +307,7 @@ impl Writer<'_> {
     }
 
     /// Indexes a stored unit's variants: `variants[i]` holds the length and the buckets (see
-    /// [`bucket`]; sorted, without repeats) of `unit.variants[i]`.
+    /// [`bucket`]; without repeats) of `unit.variants[i]`.
     pub fn index_unit(&mut self, id: i64, variants: &[VariantBuckets<'_>]) -> Result<()> {
         let acc = self.postings.get_or_insert_with(index::Accumulator::new);
         for v in variants {
@@ -362,4 +404,29 @@ fn bump(tx: &rusqlite::Transaction<'_>, key: &str) -> Result<()> {
         [key],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_those_of_the_keys_once_each_in_first_order() {
+        let lang = Lang::parse("ja-JP").unwrap();
+        let lang_hash = index::lang_hash(lang.as_str());
+        // Short and long variants (past the table on the stack), with repeated keys.
+        for n in [0usize, 1, 5, 40, 127, 128, 129, 300, 2000] {
+            let keys: Vec<u64> = (0..n as u64)
+                .map(|i| (i % 37).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i % 3))
+                .collect();
+            let mut want: Vec<u32> = Vec::new();
+            for &k in &keys {
+                let b = index::bucket_in(lang_hash, k);
+                if !want.contains(&b) {
+                    want.push(b);
+                }
+            }
+            assert_eq!(buckets_of(&lang, &keys), want, "{n} keys");
+        }
+    }
 }

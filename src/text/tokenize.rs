@@ -4,6 +4,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::bits::Bits16;
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -37,11 +39,25 @@ impl Token {
 
 /// Whether a character is written one-per-token: Han ideographs, kana and their marks.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x3038..=0x303C
-        | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3134F)
+    // One load and one test for the Basic Multilingual Plane (a test holds it equal to the ranges).
+    match c as u32 {
+        cp @ 0..=0xFFFF => CJK_BMP.contains(cp as usize),
+        cp => (0x20000..=0x3134F).contains(&cp),
+    }
 }
+
+/// The characters of the Basic Multilingual Plane that [`is_cjk`] accepts.
+static CJK_BMP: Bits16 = Bits16::EMPTY
+    .with_range(0x3005, 0x3007)
+    .with_range(0x3021, 0x3029)
+    .with_range(0x3031, 0x3035)
+    .with_range(0x3038, 0x303C)
+    .with_range(0x3040, 0x30FF)
+    .with_range(0x31F0, 0x31FF)
+    .with_range(0x3400, 0x4DBF)
+    .with_range(0x4E00, 0x9FFF)
+    .with_range(0xF900, 0xFAFF)
+    .with_range(0xFF66, 0xFF9F);
 
 /// Splits a text into tokens, appending them to `out` (cleared first).
 ///
@@ -99,6 +115,12 @@ fn is_mid(c: char) -> bool {
     )
 }
 
+/// CJK and full-width punctuation (`。`, `、`, `「`, `，`, `？`): never letters or digits, told so
+/// without the Unicode tables `char::is_alphanumeric` looks them up in (a test holds them equal).
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
 /// Characters that attach to their neighbours under UAX #29 (marks, joiners, variation selectors,
 /// emoji modifiers, regional indicators): left to the full algorithm.
 fn attaches(c: char) -> bool {
@@ -146,7 +168,7 @@ fn tokenize_mixed(s: &str, out: &mut Vec<Token>) -> bool {
                 start: i,
                 end: i + w,
             });
-        } else if c.is_alphanumeric() || attaches(c) {
+        } else if (!is_cjk_punct(c) && c.is_alphanumeric()) || attaches(c) {
             return false;
         } else if c.is_whitespace() {
             // Not a token.
@@ -180,7 +202,7 @@ fn tokenize_mixed(s: &str, out: &mut Vec<Token>) -> bool {
 /// The same tokens as [`tokenize_unicode`] gives for ASCII text (a test holds them equal), about
 /// ten times faster: UAX #29 word boundaries reduced to the ASCII characters.
 fn tokenize_ascii(b: &[u8], base: usize, out: &mut Vec<Token>) {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = |c: u8| WORD_BYTES[c as usize];
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -234,6 +256,18 @@ fn tokenize_ascii(b: &[u8], base: usize, out: &mut Vec<Token>) {
         });
     }
 }
+
+/// The ASCII bytes of words: letters, digits and `_` (one load where the tests were a chain of
+/// comparisons).
+static WORD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    t
+};
 
 fn tokenize_unicode(s: &str, out: &mut Vec<Token>) {
     for (start, piece) in s.split_word_bound_indices() {
@@ -302,6 +336,28 @@ fn word(start: usize, end: usize, s: &str) -> Token {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cjk_table_holds_the_cjk_ranges() {
+        let ranges = |c: char| {
+            matches!(c as u32,
+                0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x3038..=0x303C
+                | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+                | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3134F)
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_cjk(c), ranges(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn cjk_punctuation_is_neither_letter_nor_digit() {
+        for c in (0x3000..=0xFFFF).filter_map(char::from_u32) {
+            if is_cjk_punct(c) {
+                assert!(!c.is_alphanumeric(), "{c:?}");
+            }
+        }
+    }
 
     fn toks(s: &str) -> Vec<(&str, TokenKind)> {
         let mut t = Vec::new();

@@ -251,13 +251,16 @@ impl Reader {
                 Event::Start(e) if e.name().as_ref() == "tu" => {
                     let attrs = self.xml.ev.attributes(&e)?;
                     unit.clear();
-                    let location = self.xml.here();
-                    self.unit_start = location.clone();
+                    // Set in place: a unit's location is built only for a problem.
+                    (self.unit_start.line, self.unit_start.column) = self.xml.ev.mark();
+                    if self.unit_start.path != self.xml.ev.name {
+                        self.unit_start.path.clone_from(&self.xml.ev.name);
+                    }
                     return match self.read_tu(attrs, unit)? {
                         Ok(()) => Ok(Item::Unit),
                         Err(mut problem) => {
                             if problem.location.line == 0 {
-                                problem.location = location;
+                                problem.location = self.unit_start.clone();
                             }
                             Ok(Item::Problem(problem))
                         }
@@ -334,20 +337,23 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
-                    let name = e.name().as_ref().to_string();
+                    let name = Child::of(e.name().as_ref());
                     let attrs = self.xml.ev.attributes(&e)?;
-                    match name.as_str() {
-                        "tuv" => match self.read_tuv(attrs)? {
+                    match name {
+                        Child::Tuv => match self.read_tuv(attrs)? {
                             Ok(v) => unit.variants.push(v),
                             Err(p) => {
                                 problem.get_or_insert(p);
                             }
                         },
-                        "prop" | "note" => unit.extras.push(self.read_extra(&name, attrs, false)?),
-                        other => {
-                            let name = other.to_string();
+                        Child::Prop | Child::Note => {
+                            unit.extras
+                                .push(self.read_extra(name.as_str(), attrs, false)?)
+                        }
+                        Child::Seg | Child::Other(_) => {
                             problem.get_or_insert(
-                                self.xml.problem(format!("unexpected <{name}> in <tu>")),
+                                self.xml
+                                    .problem(format!("unexpected <{}> in <tu>", name.as_str())),
                             );
                             self.skip_element()?;
                         }
@@ -419,7 +425,7 @@ impl Reader {
     }
 
     fn read_tuv(&mut self, attrs: Vec<(String, String)>) -> Result<Result<Variant, Problem>> {
-        let tuv_location = self.xml.here();
+        let tuv_mark = self.xml.ev.mark();
         let mut lang_attr = None;
         let mut old_lang = None;
         let mut admin = Admin::default();
@@ -439,7 +445,7 @@ impl Reader {
         let lang = match lang_attr.or(old_lang) {
             None => {
                 problem = Some(Problem {
-                    location: tuv_location.clone(),
+                    location: self.xml.ev.at(tuv_mark),
                     message: "<tuv> has no xml:lang".to_string(),
                 });
                 None
@@ -448,7 +454,7 @@ impl Reader {
                 Ok(l) => Some(l),
                 Err(_) => {
                     problem = Some(Problem {
-                        location: tuv_location.clone(),
+                        location: self.xml.ev.at(tuv_mark),
                         message: format!("<tuv> has an invalid xml:lang {tag:?}"),
                     });
                     None
@@ -460,10 +466,10 @@ impl Reader {
         loop {
             match self.xml.next(&mut self.buf)? {
                 Event::Start(e) => {
-                    let name = e.name().as_ref().to_string();
+                    let name = Child::of(e.name().as_ref());
                     let attrs = self.xml.ev.attributes(&e)?;
-                    match name.as_str() {
-                        "seg" => {
+                    match name {
+                        Child::Seg => {
                             let result = self.read_seg()?;
                             if seg.is_some() {
                                 problem.get_or_insert(self.xml.problem("<tuv> has two <seg>"));
@@ -475,11 +481,13 @@ impl Reader {
                                 }
                             }
                         }
-                        "prop" | "note" => extras.push(self.read_extra(&name, attrs, false)?),
-                        other => {
-                            let name = other.to_string();
+                        Child::Prop | Child::Note => {
+                            extras.push(self.read_extra(name.as_str(), attrs, false)?)
+                        }
+                        Child::Tuv | Child::Other(_) => {
                             problem.get_or_insert(
-                                self.xml.problem(format!("unexpected <{name}> in <tuv>")),
+                                self.xml
+                                    .problem(format!("unexpected <{}> in <tuv>", name.as_str())),
                             );
                             self.skip_element()?;
                         }
@@ -513,7 +521,7 @@ impl Reader {
         }
         let Some((text, markup)) = seg else {
             return Ok(Err(Problem {
-                location: tuv_location,
+                location: self.xml.ev.at(tuv_mark),
                 message: "<tuv> has no <seg>".to_string(),
             }));
         };
@@ -544,9 +552,9 @@ impl Reader {
     /// A segment longer than the limit (see [`crate::model::Limits`]) is a problem of its unit:
     /// the rest of it is read and dropped, never held.
     fn read_seg(&mut self) -> Result<Result<(String, Option<String>), Problem>> {
-        let seg_location = self.xml.here();
+        let seg_mark = self.xml.ev.mark();
         self.xml.ev.skip_long_text = true;
-        let result = self.read_seg_content(seg_location);
+        let result = self.read_seg_content(seg_mark);
         self.xml.ev.skip_long_text = false;
         self.xml.ev.take_truncated();
         result
@@ -554,7 +562,7 @@ impl Reader {
 
     fn read_seg_content(
         &mut self,
-        seg_location: Location,
+        seg_mark: (u64, u64),
     ) -> Result<Result<(String, Option<String>), Problem>> {
         let max = self.xml.ev.limits().max_segment_bytes;
         let mut text = String::new();
@@ -580,7 +588,7 @@ impl Reader {
                 text = String::new();
                 markup = None;
                 problem = Some(Problem {
-                    location: seg_location.clone(),
+                    location: self.xml.ev.at(seg_mark),
                     message: format!(
                         "<seg> is longer than {}, the limit for one segment: raise the \
                          limit with --max-segment-bytes (or TMKIT_MAX_SEGMENT_BYTES)",
@@ -848,6 +856,38 @@ impl Reader {
             }
         }
         Ok(())
+    }
+}
+
+/// A child element of `<tu>` or `<tuv>`, told by its name without copying it (the name of an
+/// unexpected one is kept for its message).
+enum Child {
+    Tuv,
+    Seg,
+    Prop,
+    Note,
+    Other(String),
+}
+
+impl Child {
+    fn of(name: &str) -> Child {
+        match name {
+            "tuv" => Child::Tuv,
+            "seg" => Child::Seg,
+            "prop" => Child::Prop,
+            "note" => Child::Note,
+            other => Child::Other(other.to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Child::Tuv => "tuv",
+            Child::Seg => "seg",
+            Child::Prop => "prop",
+            Child::Note => "note",
+            Child::Other(name) => name,
+        }
     }
 }
 

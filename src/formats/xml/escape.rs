@@ -167,6 +167,8 @@ pub(super) fn forbidden_in_value(raw: &[u8]) -> Option<String> {
             c as u32
         ));
     }
+    // No reference at all (most values): nothing more to check.
+    memchr::memchr(b'&', raw)?;
     let mut rest = raw;
     while let Some(i) = memchr::memmem::find(rest, b"&#") {
         rest = &rest[i + 2..];

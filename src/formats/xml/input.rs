@@ -157,13 +157,11 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
     Some(rest[..rest.find(quote)?].trim().to_string())
 }
 
-/// A reader that counts lines and columns of what has been consumed, so that the parser's position
-/// at an event boundary can be reported as `line:column`.
+/// A reader that counts what has been consumed, and (over a [`DecodeReader`], which counts lines
+/// and columns) says the parser's position at an event boundary as `line:column`.
 pub struct Counting<R> {
     inner: R,
     consumed: u64,
-    line: u64,
-    column: u64,
     /// Reading at or past this offset fails with [`LimitReached`], or with `skip_text` skips to
     /// the next markup (set around one event, so that a huge text or tag is refused before it
     /// is buffered whole).
@@ -191,8 +189,6 @@ impl<R: BufRead> Counting<R> {
         Counting {
             inner,
             consumed: 0,
-            line: 1,
-            column: 1,
             stop_at: None,
             skip_text: false,
             skipped: false,
@@ -223,10 +219,22 @@ impl<R: BufRead> Counting<R> {
     pub fn offset(&self) -> u64 {
         self.consumed
     }
+}
 
+impl<R: BufRead> Counting<DecodeReader<R>> {
     /// Line and column (1-based, columns in characters) of the next byte to be read.
     pub fn line_column(&self) -> (u64, u64) {
-        (self.line, self.column)
+        self.inner.line_column()
+    }
+
+    /// Marks the next byte to be read (see [`DecodeReader::set_mark`]).
+    pub fn set_mark(&mut self) {
+        self.inner.set_mark();
+    }
+
+    /// Line and column of the last mark (see [`DecodeReader::mark_line_column`]).
+    pub fn mark_line_column(&self) -> (u64, u64) {
+        self.inner.mark_line_column()
     }
 }
 
@@ -244,6 +252,7 @@ impl<R: BufRead> Read for Counting<R> {
 }
 
 impl<R: BufRead> BufRead for Counting<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let Some(stop) = self.stop_at else {
             return self.inner.fill_buf();
@@ -279,20 +288,21 @@ impl<R: BufRead> BufRead for Counting<R> {
         self.inner.fill_buf()
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let chunk = &buf[..amt.min(buf.len())];
-            advance_line_column(&mut self.line, &mut self.column, chunk);
-        }
         self.consumed += amt as u64;
         self.inner.consume(amt);
     }
 }
 
+/// The decoded UTF-8 stream of an input: a concrete type, so that the parser's many small reads
+/// of it compile to inline code.
+pub type Decoded = DecodeReader<BufReader<Box<dyn Read + Send>>>;
+
 /// An open XML input: a UTF-8 stream plus what is needed to locate errors in it.
 pub struct Input {
     /// The decoded UTF-8 stream, counting lines and columns for error locations.
-    pub reader: Counting<Box<dyn BufRead + Send>>,
+    pub reader: Counting<Decoded>,
     /// Bytes of the underlying file read so far, for progress bars.
     pub raw_bytes: Arc<AtomicU64>,
     /// How the file was encoded.
@@ -328,7 +338,7 @@ pub fn input_from_reader(inner: Box<dyn Read + Send>, name: String) -> Result<In
         },
     };
     raw.consume(skip);
-    let reader: Box<dyn BufRead + Send> = Box::new(DecodeReader::new(raw, decoding, skip as u64));
+    let reader = DecodeReader::new(raw, decoding, skip as u64);
     Ok(Input {
         reader: Counting::new(reader),
         raw_bytes,
@@ -427,7 +437,8 @@ mod tests {
     #[test]
     fn counts_lines_and_columns() {
         let text = "ab\ncdé\nf";
-        let mut r = Counting::new(text.as_bytes());
+        let mut r = Counting::new(DecodeReader::new(text.as_bytes(), encoding_rs::UTF_8, 0));
+        r.fill_buf().unwrap();
         r.consume(3);
         assert_eq!(r.line_column(), (2, 1));
         r.consume(4);
@@ -436,5 +447,41 @@ mod tests {
         assert_eq!(r.line_column(), (3, 1));
         r.consume(1);
         assert_eq!(r.line_column(), (3, 2));
+    }
+
+    #[test]
+    fn positions_are_counted_across_chunks() {
+        // Chunks of one to seven bytes cut lines and characters everywhere.
+        let text = "<a>é日本\n語😀</a>\n  <b x=\"1\">\ntext\n</b>";
+        for size in 1..8 {
+            let bytes = BufReader::with_capacity(size, text.as_bytes());
+            let mut r = Counting::new(DecodeReader::new(bytes, encoding_rs::UTF_8, 0));
+            let mut at = 0;
+            loop {
+                // A mark, asked for (or not) only after more is read, past the chunk it was in.
+                r.set_mark();
+                let marked = Location::of_byte("t", text.as_bytes(), at);
+                let n = r.fill_buf().unwrap().len().min(3);
+                if n == 0 {
+                    break;
+                }
+                r.consume(n);
+                at += n;
+                if r.fill_buf().unwrap().len() > 1 {
+                    r.consume(1);
+                    at += 1;
+                }
+                if at % 2 == 0 {
+                    assert_eq!(
+                        r.mark_line_column(),
+                        (marked.line, marked.column),
+                        "{size}: {at}"
+                    );
+                }
+                let want = Location::of_byte("t", text.as_bytes(), at);
+                assert_eq!(r.line_column(), (want.line, want.column), "{size}: {at}");
+            }
+            assert_eq!(at, text.len());
+        }
     }
 }

@@ -13,7 +13,8 @@ pub use escape::{
     has_non_xml_char, is_xml_char, parse_char_code,
 };
 pub use input::{
-    Counting, Input, InputEncoding, input_from_reader, locate_offset, open_input, sniff_encoding,
+    Counting, Decoded, Input, InputEncoding, input_from_reader, locate_offset, open_input,
+    sniff_encoding,
 };
 
 use self::escape::forbidden_in_value;
@@ -86,11 +87,9 @@ pub(crate) fn resolve_ref(
 /// `line:column`, and parser errors are turned into located [`ErrorKind::Xml`] or
 /// [`ErrorKind::Encoding`] errors. Shared by the TMX and XLIFF readers.
 pub(crate) struct Events {
-    pub(crate) reader: quick_xml::Reader<Counting<Box<dyn BufRead + Send>>>,
+    pub(crate) reader: quick_xml::Reader<Counting<Decoded>>,
     pub(crate) name: String,
     path: Option<std::path::PathBuf>,
-    /// Line and column where the last event read started.
-    mark: (u64, u64),
     /// The limits in force when the input was opened.
     limits: Limits,
     /// Elements open at the current position.
@@ -115,7 +114,6 @@ impl Events {
             reader,
             name: input.name,
             path,
-            mark: (1, 1),
             limits: Limits::current(),
             depth: 0,
             skip_long_text: false,
@@ -140,7 +138,8 @@ impl Events {
         buf: &'b mut Vec<u8>,
     ) -> Result<quick_xml::events::Event<'b>> {
         buf.clear();
-        self.mark = self.reader.get_ref().line_column();
+        // Where the event starts: counted only if asked for (see `Events::here`).
+        self.reader.get_mut().set_mark();
         // No event (a text run, a tag, a comment) is buffered past the segment limit.
         let max = self.limits.max_segment_bytes;
         let counting = self.reader.get_mut();
@@ -212,7 +211,10 @@ impl Events {
     /// forbids (well-formedness constraint "Unique Att Spec"), or whose values hold a character
     /// XML 1.0 does not allow, raw or as a reference, whatever the element.
     fn check_unique_attributes(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
-        let mut seen: Vec<&str> = Vec::new();
+        // The names seen so far: the first few on the stack (elements have a handful).
+        let mut few: [&str; 8] = [""; 8];
+        let mut n = 0;
+        let mut more: Vec<&str> = Vec::new();
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| ErrorKind::Xml {
                 location: self.here(),
@@ -226,7 +228,7 @@ impl Events {
                 }
                 .into());
             }
-            if seen.contains(&key) {
+            if few[..n].contains(&key) || more.contains(&key) {
                 return Err(ErrorKind::Xml {
                     location: self.here(),
                     message: format!(
@@ -237,7 +239,12 @@ impl Events {
                 }
                 .into());
             }
-            seen.push(key);
+            if n < few.len() {
+                few[n] = key;
+                n += 1;
+            } else {
+                more.push(key);
+            }
         }
         Ok(())
     }
@@ -271,10 +278,21 @@ impl Events {
 
     /// Where the last event read starts.
     pub(crate) fn here(&self) -> Location {
+        self.at(self.mark())
+    }
+
+    /// Line and column where the last event read starts: what [`Events::here`] says, kept without
+    /// building a [`Location`] until one is needed (see [`Events::at`]).
+    pub(crate) fn mark(&self) -> (u64, u64) {
+        self.reader.get_ref().mark_line_column()
+    }
+
+    /// The location of a [`Events::mark`] in this input.
+    pub(crate) fn at(&self, (line, column): (u64, u64)) -> Location {
         Location {
             path: self.name.clone(),
-            line: self.mark.0,
-            column: self.mark.1,
+            line,
+            column,
         }
     }
 
@@ -288,7 +306,7 @@ impl Events {
             .path
             .as_deref()
             .and_then(|p| locate_offset(p, offset))
-            .unwrap_or(self.mark);
+            .unwrap_or_else(|| self.mark());
         Location {
             path: self.name.clone(),
             line,
@@ -326,8 +344,20 @@ impl Events {
 
     /// Refuses control characters that XML 1.0 does not allow.
     pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
-        let bad = |b: &&u8| **b < b' ' && !matches!(**b, b'\t' | b'\n' | b'\r');
-        if let Some(i) = s.as_bytes().iter().position(|b| bad(&b)) {
+        let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
+        // Eight bytes at a time: only a word with a byte below a space is looked into.
+        let mut found = None;
+        crate::bits::scan_chunks(
+            s.as_bytes(),
+            |w| crate::bits::has_below(w, b' '),
+            |at| {
+                if bad(s.as_bytes()[at]) {
+                    found = Some(at);
+                }
+                found.is_none()
+            },
+        );
+        if let Some(i) = found {
             let c = s.as_bytes()[i];
             let before = &s.as_bytes()[..i];
             let mut location = self.here();
@@ -357,13 +387,15 @@ impl Events {
         })
     }
 
-    /// The attributes of a start tag, values normalized, in document order.
+    /// The attributes of a start tag read by [`Events::next`], values normalized, in document
+    /// order.
     pub(crate) fn attributes(
         &self,
         e: &quick_xml::events::BytesStart<'_>,
     ) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
-        for attr in e.attributes().with_checks(true) {
+        // No check for repeated names: `next` refused the tag if it had any.
+        for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| ErrorKind::Xml {
                 location: self.here(),
                 message: err.to_string(),
