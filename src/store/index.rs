@@ -408,14 +408,29 @@ fn decode(mut data: &[u8], mut f: impl FnMut(i64, u32)) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn postings_round_trip_through_segments() {
+    /// A database with only the index's table.
+    fn grams_table() -> rusqlite::Connection {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE grams(id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, postings BLOB NOT NULL)",
         )
         .unwrap();
-        let mut conn = conn;
+        conn
+    }
+
+    /// The stored list of `bucket`: its rows, concatenated.
+    fn stored(tx: &rusqlite::Transaction<'_>, bucket: u32) -> Vec<u8> {
+        tx.prepare("SELECT postings FROM grams WHERE bucket = ? ORDER BY id")
+            .unwrap()
+            .query_map([bucket], |r| r.get::<_, Vec<u8>>(0))
+            .unwrap()
+            .flat_map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn postings_round_trip_through_segments() {
+        let mut conn = grams_table();
         let tx = conn.transaction().unwrap();
         let mut acc = Accumulator::new();
         acc.add(7, 10, 3);
@@ -425,13 +440,7 @@ mod tests {
         acc.add(7, 300_000, 9);
         acc.add(8, 1, 1);
         acc.flush(&tx).unwrap();
-        let data: Vec<u8> = tx
-            .prepare("SELECT postings FROM grams WHERE bucket = 7 ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))
-            .unwrap()
-            .flat_map(|r| r.unwrap())
-            .collect();
+        let data = stored(&tx, 7);
         let mut got = Vec::new();
         decode(&data, |u, l| got.push((u, l)));
         assert_eq!(got, vec![(10, 3), (12, 255), (5, 2), (300_000, 9)]);
@@ -472,12 +481,7 @@ mod tests {
         };
         for size in [0usize, 1, 5, 40, 300, 3000] {
             let mut acc = Accumulator::new();
-            let conn = rusqlite::Connection::open_in_memory().unwrap();
-            conn.execute_batch(
-                "CREATE TABLE grams(id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, postings BLOB NOT NULL)",
-            )
-            .unwrap();
-            let mut conn = conn;
+            let mut conn = grams_table();
             let tx = conn.transaction().unwrap();
             for i in 0..size {
                 acc.add(
@@ -490,13 +494,7 @@ mod tests {
                 }
             }
             acc.flush(&tx).unwrap();
-            let data: Vec<u8> = tx
-                .prepare("SELECT postings FROM grams ORDER BY id")
-                .unwrap()
-                .query_map([], |r| r.get::<_, Vec<u8>>(0))
-                .unwrap()
-                .flat_map(|r| r.unwrap())
-                .collect();
+            let data = stored(&tx, 1);
             let list = Postings::decode(&data);
             assert_eq!(list.len(), size);
             for wanted_count in [0usize, 1, 3, 50, 1500] {
