@@ -47,7 +47,8 @@ pub struct Writer<'a> {
     pub(super) expected: u64,
     pub(super) body: Vec<u8>,
     pub(super) postings: Option<index::Accumulator>,
-    /// Whether a stored unit's variants were changed (see [`Store::texts_generation`]).
+    /// Whether a stored unit's variants were changed (`texts_generation`, see
+    /// [`Store::generation`]).
     pub(super) rewrote: bool,
 }
 
