@@ -9,7 +9,7 @@
 //! (or `1m`, `tmserver`, comma-separated) for some phases only; `TMKIT_BENCH_REUSE=1` keeps the
 //! 1M memory an earlier run built (it is copied, so the imports of a run never accumulate);
 //! `TMKIT_BENCH_BIN=PATH` measures another build of tmkit (an older commit, for a comparison in
-//! the same session).
+//! the same session); `TMKIT_BENCH_READERS=N` starts the server with `--readers N`.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -182,10 +182,16 @@ impl Drop for Server {
 }
 
 fn start_server(bin: &str, db: &Path) -> Server {
-    let mut child = Command::new(bin)
+    let mut command = Command::new(bin);
+    command
         .arg("--db")
         .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--max-uploads", "4"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-uploads", "4"]);
+    // Another number of reader threads than the default, to compare.
+    if let Ok(n) = std::env::var("TMKIT_BENCH_READERS") {
+        command.args(["--readers", &n]);
+    }
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
