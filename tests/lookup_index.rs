@@ -406,3 +406,40 @@ fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
     session.renew(config).unwrap();
     assert_eq!(found(&mut session, query), vec![(id, 100)]);
 }
+
+#[test]
+fn a_session_finds_a_language_added_after_it_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut writer = Store::open(&path).unwrap();
+    let unit = |lang: &str, text: &str| {
+        let mut u = TranslationUnit::default();
+        u.variants
+            .push(Variant::new(Lang::parse(lang).unwrap(), text.to_string()));
+        u.variants.push(Variant::new(
+            Lang::parse("zh-CN").unwrap(),
+            "中日论坛".to_string(),
+        ));
+        u.source = Some(Lang::parse(lang).unwrap());
+        u
+    };
+    let query = "China and Japan said the forum of digital trade";
+    add_unit(&mut writer, &unit("en-US", query), OnDuplicate::Keep).unwrap();
+    let first = writer.max_unit_id().unwrap();
+    let reader = Store::open_reader(&path).unwrap();
+    let config = LookupConfig {
+        from: Lang::parse("en").unwrap(),
+        to: vec![Lang::parse("zh-CN").unwrap()],
+        min: 70,
+        max: 5,
+    };
+    let mut session = Lookup::sharing(&reader, config.clone(), SharedLists::new()).unwrap();
+    assert_eq!(found(&mut session, query), vec![(first, 100)]);
+    // British English comes later, with a language id the session has not seen.
+    let edited = "China and Japan said the forum of digital cooperation";
+    add_unit(&mut writer, &unit("en-GB", edited), OnDuplicate::Keep).unwrap();
+    let second = writer.max_unit_id().unwrap();
+    session.renew(config).unwrap();
+    let got = found(&mut session, query);
+    assert!(got.iter().any(|m| m.0 == second), "{got:?}");
+}

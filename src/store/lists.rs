@@ -80,7 +80,8 @@ pub struct ListCache {
     /// Whether this session must not use the shared lists (its snapshot is older than a rebuild
     /// the cache has seen).
     bypass: bool,
-    /// The memory's language tags by id, read once per snapshot.
+    /// The memory's language tags by id, read again only for an id it does not have (a language
+    /// keeps its id; new ones are only added).
     pub(super) tags: Option<HashMap<i64, Lang>>,
 }
 
@@ -107,7 +108,6 @@ impl ListCache {
     pub fn renew(&mut self) {
         self.view = None;
         self.bypass = false;
-        self.tags = None;
     }
 
     /// Brings the shared lists up to the snapshot of `conn`'s read transaction, once per snapshot.

@@ -170,7 +170,11 @@ impl Store {
         keys: &[(u64, u32)],
     ) -> Result<Vec<(u32, std::sync::Arc<Postings>)>> {
         cache.sync(&self.conn)?;
-        if cache.tags.is_none() {
+        if cache
+            .tags
+            .as_ref()
+            .is_none_or(|t| lang_ids.iter().any(|id| !t.contains_key(id)))
+        {
             cache.tags = Some(lang_tags(&self.conn)?);
         }
         let tags = cache.tags.as_ref().expect("the tags were just read");
