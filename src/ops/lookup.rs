@@ -162,7 +162,8 @@ impl Counter {
 
 /// What scoring needs of the source variants (in the session's query languages) of the units
 /// scored so far, in 32 bits a word: per variant its skeleton hash and folded tokens (see
-/// [`fuzzy_bound`](crate::matching::score::fuzzy_bound)), so that a unit scored again is ruled out without reading it from the memory.
+/// [`ShortQuery::bound`]), so that a unit scored again is ruled out without reading it from the
+/// memory.
 ///
 /// Short queries of common words (`"%s"`) let tens of thousands of candidates through the count
 /// bound, mostly the same units from one query to the next, and hardly any reaches the
@@ -256,7 +257,7 @@ impl Sources {
 }
 
 /// Whether a unit, by its [`Sources`] entry (`count` variants in `words`), may reach `min`: the
-/// best [`fuzzy_bound`](crate::matching::score::fuzzy_bound) of its variants, `None` when one of them may score 98 or more.
+/// best [`ShortQuery::bound`] of its variants, `None` when one of them may score 98 or more.
 fn may_reach(q: &ShortQuery, min: u8, count: usize, mut words: &[u32]) -> Option<bool> {
     let mut may = false;
     for _ in 0..count {
@@ -528,12 +529,16 @@ impl<'a> Lookup<'a> {
                 }
             }
         }
-        // (upper bound of the score, unit)
-        let mut candidates: Vec<(u8, i64)> = Vec::new();
+        // Best bound first, then by unit, each candidate as one integer (the bound's complement
+        // above the unit id): a million candidates of a short query sort several times faster so.
+        // (`maybe` holds each unit once.)
+        const UNIT: u64 = (1 << 56) - 1;
+        let key = |ub: u8, unit: i64| (u64::from(u8::MAX - ub) << 56) | (unit as u64 & UNIT);
+        let mut candidates: Vec<u64> = Vec::new();
         for (unit, len) in maybe {
             let w = counter.weight_of(unit);
             if w >= SKELETON {
-                candidates.push((101, unit));
+                candidates.push(key(101, unit));
                 continue;
             }
             let Some(required) = required_shared(min, qlen, window.least_len(len)) else {
@@ -548,28 +553,16 @@ impl<'a> Lookup<'a> {
             } else {
                 upper_bound(qlen, len, w as usize)
             };
-            candidates.push((ub, unit));
+            candidates.push(key(ub, unit));
         }
-        // Best bound first, then by unit: sorted as one integer, the bound's complement above the
-        // unit id (a million candidates of a short query sort several times faster so).
-        let mut order: Vec<u64> = candidates
-            .iter()
-            .map(|&(ub, unit)| (u64::from(u8::MAX - ub) << 56) | (unit as u64 & ((1 << 56) - 1)))
-            .collect();
-        order.sort_unstable();
-        candidates.clear();
-        candidates.extend(
-            order
-                .iter()
-                .map(|&k| (u8::MAX - (k >> 56) as u8, (k & ((1 << 56) - 1)) as i64)),
-        );
-        candidates.dedup_by_key(|c| c.1);
+        candidates.sort_unstable();
         self.last_candidates = 0;
         let mut scored: Vec<(u8, Vec<Penalty>, i64)> = Vec::new();
         // The best values of `scored`, best first, at most `max` of them.
         let mut best_values: Vec<u8> = Vec::new();
         let mut weak = 0usize;
-        for &(ub, unit) in &candidates {
+        for &k in &candidates {
+            let (ub, unit) = (u8::MAX - (k >> 56) as u8, (k & UNIT) as i64);
             if ub < min {
                 break;
             }
