@@ -258,7 +258,7 @@ pub fn skeleton_hash(skeleton: &[u64]) -> u32 {
     (h >> 32) as u32
 }
 
-/// A token symbol cut to 32 bits (see [`fuzzy_bound`]).
+/// A token symbol cut to 32 bits (see [`ShortQuery::bound`]).
 pub fn short_sym(s: u64) -> u32 {
     s as u32
 }
@@ -275,23 +275,8 @@ impl Scratch {
     }
 }
 
-/// An upper bound of [`score_text`]'s value for a candidate known only by its folded tokens cut
-/// to 32 bits ([`short_sym`]) and its [`skeleton_hash`], against a query known the same way:
-/// tokens that are equal stay equal when cut, so the distance can only shrink and the value only
-/// grow. `None` when the skeleton hashes are equal: the candidate may then score 98 or more.
-///
-/// A lookup scores a candidate in full (from its text) only when this bound reaches the
-/// threshold; most candidates of a short query of common words are ruled out here.
-pub fn fuzzy_bound(
-    query: &[u32],
-    query_skeleton: u32,
-    skeleton: u32,
-    folded: &[u32],
-) -> Option<u8> {
-    ShortQuery::new(query.to_vec(), query_skeleton).bound(skeleton, folded)
-}
-
-/// A query prepared for many [`fuzzy_bound`]s: its tokens are the pattern of Myers' algorithm,
+/// A query known by its folded tokens cut to 32 bits ([`short_sym`]) and its [`skeleton_hash`],
+/// prepared for many [`ShortQuery::bound`]s: its tokens are the pattern of Myers' algorithm,
 /// whose bit masks are built once here instead of once per candidate (the distance is the same
 /// whichever side is the pattern).
 pub struct ShortQuery {
@@ -320,7 +305,13 @@ impl ShortQuery {
         }
     }
 
-    /// [`fuzzy_bound`] of a candidate against this query.
+    /// An upper bound of [`score_text`]'s value for a candidate known the same way as the query:
+    /// tokens that are equal stay equal when cut, so the distance can only shrink and the value
+    /// only grow. `None` when the skeleton hashes are equal: the candidate may then score 98 or
+    /// more.
+    ///
+    /// A lookup scores a candidate in full (from its text) only when this bound reaches the
+    /// threshold; most candidates of a short query of common words are ruled out here.
     pub fn bound(&self, skeleton: u32, folded: &[u32]) -> Option<u8> {
         if skeleton == self.skeleton {
             return None;
@@ -521,7 +512,7 @@ mod tests {
     }
 
     #[test]
-    fn fuzzy_bound_is_score_text_without_the_text() {
+    fn the_bound_is_score_text_without_the_text() {
         let query = "China and Japan can further strengthen communication.";
         let q = Prepared::new(query, None);
         let qs = skeleton_hash(&q.skeleton);
@@ -538,7 +529,7 @@ mod tests {
         ] {
             let want = score_text(&q, text, None, &mut scratch);
             let folded: Vec<u32> = scratch.folded().iter().map(|&s| short_sym(s)).collect();
-            match fuzzy_bound(&q32, qs, scratch.skeleton_hash(), &folded) {
+            match ShortQuery::new(q32.clone(), qs).bound(scratch.skeleton_hash(), &folded) {
                 // Without two words cut to the same 32 bits, the bound is the value.
                 Some(v) => assert_eq!(
                     (v, want.penalties.is_empty()),
@@ -551,7 +542,10 @@ mod tests {
         assert_ne!(skeleton_hash(&[]), skeleton_hash(&[0]));
         assert_ne!(skeleton_hash(&[1, 2]), skeleton_hash(&[2, 1]));
         // Symbols that collide once cut only bring the bound up.
-        assert_eq!(fuzzy_bound(&[1, 2, 3], 0, 1, &[1, 2, 3]), Some(97));
+        assert_eq!(
+            ShortQuery::new(vec![1, 2, 3], 0).bound(1, &[1, 2, 3]),
+            Some(97)
+        );
         // A prepared query bounds as the distance does, whichever is longer, up to 64 tokens and
         // past them.
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
