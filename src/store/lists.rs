@@ -2,18 +2,20 @@
 //! its lookup sessions (the readers of `tmkit serve` share one [`SharedLists`]).
 //!
 //! Between rebuilds the index only grows: an import appends rows to `grams`, in increasing row
-//! ids, and never changes one. So a list read once stays right, and after a commit only the rows
-//! added since need reading: one scan of the new rows brings every cached list up to date
-//! ([`ListCache::sync`]), where dropping the cache made every session read each list again from
-//! SQLite (a bucket of a million-unit memory is spread over a row per flush of every import). A
-//! rebuild deletes every row first and bumps `index_generation` in `meta`; the cache then starts
-//! over.
+//! ids, and never changes one. So a list read once stays right, and after a commit only its rows
+//! added since need reading. Each entry remembers the last row of `grams` it includes (`upto`);
+//! a session whose snapshot ends later reads the entry's rows past it (one range of the bucket's
+//! index, usually a row per commit) and puts the longer list back. Every list is brought up to
+//! date by the session that next needs it, a list at a time: no session waits while another one
+//! reads everything a commit added, and lists nobody asks for cost nothing. (The cache used to
+//! catch up all at once, under its lock, at the first session after a commit: with an import
+//! committing every few seconds, every reader of `tmkit serve` waited for a scan of a quarter of a
+//! million rows and a copy of every list held.) A rebuild deletes every row first and bumps
+//! `index_generation` in `meta`; the cache then starts over.
 //!
-//! Every entry holds all the rows of its bucket up to the cache's `upto`. A session brings the
-//! cache up to its snapshot's last row before it reads a list, and adds a list it had to read
-//! itself only when its snapshot ends where the cache does. A cache ahead of a session's snapshot
-//! (another reader saw a later commit) gives the session postings of units it cannot see yet:
-//! they only add candidates, whose texts the session then does not find in its snapshot.
+//! A list ahead of a session's snapshot (another session saw a later commit) gives the session
+//! postings of units it cannot see yet: they only add candidates, whose texts the session then
+//! does not find in its snapshot.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -28,10 +30,6 @@ use crate::model::Lang;
 /// million three-language units (128 MB stored) takes about 210 MiB decoded.
 const CACHE_BYTES: usize = 512 << 20;
 
-/// Rows to catch up with beyond which the cache starts over instead (a session then reads only the
-/// lists it needs).
-const CATCH_UP_ROWS: i64 = 1 << 22;
-
 /// Bucket lists shared between lookup sessions of one memory (see the module's documentation).
 #[derive(Default)]
 pub struct SharedLists {
@@ -42,10 +40,14 @@ pub struct SharedLists {
 struct Lists {
     /// The index generation the lists belong to.
     generation: i64,
-    /// The last row of `grams` every entry includes.
-    upto: i64,
-    map: HashMap<u32, Arc<Postings>>,
+    map: HashMap<u32, Entry>,
     bytes: usize,
+}
+
+/// A bucket's list and the last row of `grams` it includes.
+struct Entry {
+    upto: i64,
+    list: Arc<Postings>,
 }
 
 impl SharedLists {
@@ -67,6 +69,34 @@ impl SharedLists {
     /// Bytes of lists held (for tests and benchmarks).
     pub fn bytes(&self) -> usize {
         self.read().bytes
+    }
+
+    /// Keeps `list`, complete up to row `upto` of index generation `generation`, unless the
+    /// cache holds a list of the bucket at least as far along, or belongs to another generation.
+    fn keep(&self, generation: i64, bucket: u32, upto: i64, list: &Arc<Postings>) {
+        let mut lists = self.write();
+        if lists.generation != generation {
+            return;
+        }
+        let old_bytes = match lists.map.get(&bucket) {
+            Some(old) if old.upto >= upto => return,
+            Some(old) => old.list.bytes(),
+            None => 0,
+        };
+        if lists.bytes - old_bytes + list.bytes() > CACHE_BYTES {
+            lists.map.clear();
+            lists.bytes = 0;
+        } else {
+            lists.bytes -= old_bytes;
+        }
+        lists.bytes += list.bytes();
+        lists.map.insert(
+            bucket,
+            Entry {
+                upto,
+                list: list.clone(),
+            },
+        );
     }
 }
 
@@ -104,13 +134,14 @@ impl ListCache {
     }
 
     /// Forgets the session's snapshot: call it when the session starts a new read transaction
-    /// (the lists stay; the next read brings them up to the new snapshot).
+    /// (the lists stay; the lists read next are brought up to the new snapshot).
     pub fn renew(&mut self) {
         self.view = None;
         self.bypass = false;
     }
 
-    /// Brings the shared lists up to the snapshot of `conn`'s read transaction, once per snapshot.
+    /// Notes where the snapshot of `conn`'s read transaction ends, once per snapshot; a rebuild
+    /// seen for the first time empties the shared lists.
     pub(super) fn sync(&mut self, conn: &Connection) -> Result<()> {
         if self.view.is_some() {
             return Ok(());
@@ -119,94 +150,64 @@ impl ListCache {
         let upto: i64 =
             conn.query_row("SELECT coalesce(max(id), 0) FROM grams", [], |r| r.get(0))?;
         self.view = Some((generation, upto));
-        {
-            let lists = self.shared.read();
-            if lists.generation == generation && lists.upto >= upto {
-                return Ok(());
-            }
-            if lists.generation > generation {
-                self.bypass = true;
-                return Ok(());
-            }
-        }
-        let mut lists = self.shared.write();
-        if lists.generation > generation {
+        let cached = self.shared.read().generation;
+        if cached > generation {
             self.bypass = true;
-            return Ok(());
-        }
-        if lists.generation == generation && lists.upto >= upto {
-            // Another session caught up meanwhile.
-            return Ok(());
-        }
-        if lists.generation < generation || upto - lists.upto > CATCH_UP_ROWS {
-            // A rebuild, or more new rows than reading the lists again costs.
-            *lists = Lists {
-                generation,
-                upto,
-                ..Lists::default()
-            };
-            return Ok(());
-        }
-        // Append the rows added since to the lists held; the others are read when asked for.
-        let mut added: HashMap<u32, Vec<u8>> = HashMap::new();
-        if !lists.map.is_empty() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT bucket, postings FROM grams WHERE id > ?1 AND id <= ?2 ORDER BY id",
-            )?;
-            let mut rows = stmt.query([lists.upto, upto])?;
-            while let Some(row) = rows.next()? {
-                let bucket = row.get::<_, i64>(0)? as u32;
-                if lists.map.contains_key(&bucket) {
-                    let data = row.get_ref(1)?.as_bytes().map_err(rusqlite::Error::from)?;
-                    added.entry(bucket).or_default().extend_from_slice(data);
-                }
+        } else if cached < generation {
+            let mut lists = self.shared.write();
+            if lists.generation < generation {
+                *lists = Lists {
+                    generation,
+                    ..Lists::default()
+                };
+            } else if lists.generation > generation {
+                self.bypass = true;
             }
-        }
-        for (bucket, more) in added {
-            if let Some(old) = lists.map.get(&bucket) {
-                let all = old.and(&more);
-                lists.bytes += all.bytes() - old.bytes();
-                lists.map.insert(bucket, Arc::new(all));
-            }
-        }
-        lists.upto = upto;
-        if lists.bytes > CACHE_BYTES {
-            lists.map.clear();
-            lists.bytes = 0;
         }
         Ok(())
     }
 
     /// The list of `bucket` as of the session's snapshot (or later).
     pub(super) fn get(&mut self, conn: &Connection, bucket: u32) -> Result<Arc<Postings>> {
-        if !self.bypass
-            && let Some(list) = self.shared.read().map.get(&bucket)
-        {
-            return Ok(list.clone());
-        }
-        let mut stmt =
-            conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ? ORDER BY id")?;
-        let mut rows = stmt.query([bucket])?;
-        let mut all: Vec<u8> = Vec::new();
-        while let Some(row) = rows.next()? {
-            all.extend_from_slice(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
-        }
-        let data = Arc::new(Postings::decode(&all));
-        if !self.bypass {
-            let (generation, upto) = self.view.unwrap_or((0, 0));
-            let mut lists = self.shared.write();
-            // Only a list complete up to the cache's last row may join it.
-            if lists.generation == generation && lists.upto == upto {
-                if lists.bytes + data.bytes() > CACHE_BYTES {
-                    lists.map.clear();
-                    lists.bytes = 0;
-                }
-                lists.bytes += data.bytes();
-                if let Some(old) = lists.map.insert(bucket, data.clone()) {
-                    lists.bytes -= old.bytes();
+        let (generation, upto) = self.view.unwrap_or((0, 0));
+        let held = if self.bypass {
+            None
+        } else {
+            self.shared
+                .read()
+                .map
+                .get(&bucket)
+                .map(|e| (e.upto, e.list.clone()))
+        };
+        let list = match held {
+            Some((from, list)) if from >= upto => return Ok(list),
+            Some((from, list)) => {
+                // The rows of the bucket added since the list was read (none with a later id
+                // than `upto` are in the snapshot).
+                let more = rows(conn, bucket, from)?;
+                if more.is_empty() {
+                    list
+                } else {
+                    Arc::new(list.and(&more))
                 }
             }
+            None => Arc::new(Postings::decode(&rows(conn, bucket, 0)?)),
+        };
+        if !self.bypass {
+            self.shared.keep(generation, bucket, upto, &list);
         }
-        Ok(data)
+        Ok(list)
     }
+}
+
+/// The rows of `bucket` after row `after`, concatenated.
+fn rows(conn: &Connection, bucket: u32, after: i64) -> Result<Vec<u8>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT postings FROM grams WHERE bucket = ?1 AND id > ?2 ORDER BY id")?;
+    let mut rows = stmt.query([i64::from(bucket), after])?;
+    let mut all: Vec<u8> = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.extend_from_slice(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
+    }
+    Ok(all)
 }
