@@ -62,6 +62,10 @@ pub struct Store {
     path: PathBuf,
     /// Why the memory is open read-only (see [`Store::open_existing`]); `None` when it is writable.
     read_only: Option<ReadOnly>,
+    /// The source-key filter of the last [`Writer`], with the memory's `PRAGMA data_version` when
+    /// that writer began: the next writer takes it over when no other connection has committed
+    /// since (see [`Store::writer`]), where building it again reads every unit's key.
+    kept_filter: Option<(i64, Bloom)>,
 }
 
 /// Why tmkit cannot write a memory it can read.
@@ -280,6 +284,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: Some(ReadOnly::File),
+            kept_filter: None,
         })
     }
 
@@ -359,6 +364,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: Some(cause),
+            kept_filter: None,
         })
     }
 
@@ -391,6 +397,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: None,
+            kept_filter: None,
         })
     }
 

@@ -13,8 +13,18 @@ impl Store {
         // `&mut self` keeps the connection to this writer; a shared borrow of it lets the writer
         // keep statements prepared on it beside the transaction.
         let conn: &Connection = &self.conn;
+        let kept = &mut self.kept_filter;
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        // The last writer's filter holds every unit's key if no other connection has committed
+        // since (this connection's own commits leave `data_version` as it was): building it
+        // again reads the key of every unit, a second or so on a million units, at each import
+        // `tmkit serve` takes.
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let bloom = match kept.take() {
+            Some((v, b)) if v == version => Some(b),
+            _ => None,
+        };
         let tags = lang_tags(&tx)?;
         let langs = tags.iter().map(|(id, l)| (l.clone(), *id)).collect();
         Ok(Writer {
@@ -23,7 +33,9 @@ impl Store {
             tx,
             langs,
             tags,
-            bloom: None,
+            bloom,
+            version,
+            kept,
             expected: 0,
             body: Vec::new(),
             postings: None,
@@ -44,6 +56,10 @@ pub struct Writer<'a> {
     pub(super) langs: Vec<(Lang, i64)>,
     pub(super) tags: HashMap<i64, Lang>,
     pub(super) bloom: Option<Bloom>,
+    /// The memory's `data_version` when the transaction began, and where the filter is kept
+    /// for the next writer (see [`Store::writer`]).
+    version: i64,
+    kept: &'a mut Option<(i64, Bloom)>,
     pub(super) expected: u64,
     pub(super) body: Vec<u8>,
     pub(super) postings: Option<index::Accumulator>,
@@ -393,6 +409,9 @@ impl Writer<'_> {
             bump(&self.tx, "texts_generation")?;
         }
         self.tx.commit()?;
+        // Every key of the memory is in the filter (units only ever add keys to it; a key of a
+        // unit changed since only makes a false positive, which the query rules out).
+        *self.kept = self.bloom.take().map(|b| (self.version, b));
         Ok(())
     }
 }
@@ -429,5 +448,48 @@ mod tests {
             }
             assert_eq!(buckets_of(&lang, &keys), want, "{n} keys");
         }
+    }
+
+    fn unit(text: &str) -> TranslationUnit {
+        let mut u = TranslationUnit::default();
+        u.variants
+            .push(Variant::new(Lang::parse("en").unwrap(), text.to_string()));
+        u.variants.push(Variant::new(
+            Lang::parse("ja-JP").unwrap(),
+            "訳".to_string(),
+        ));
+        u.source = Some(Lang::parse("en").unwrap());
+        u
+    }
+
+    #[test]
+    fn the_next_writer_finds_every_source_whoever_added_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let mut mine = Store::open(&path).unwrap();
+        let mut other = Store::open(&path).unwrap();
+        let en = Lang::parse("en").unwrap();
+        let mut w = mine.writer().unwrap();
+        w.insert_unit(&unit("one"), None).unwrap();
+        w.commit().unwrap();
+        // This writer builds the filter; the next ones of the same connection take it over and
+        // add their units' keys to it.
+        let mut w = mine.writer().unwrap();
+        assert_eq!(w.units_with_source(&en, "one").unwrap().len(), 1);
+        w.commit().unwrap();
+        let mut w = mine.writer().unwrap();
+        assert!(w.units_with_source(&en, "three").unwrap().is_empty());
+        w.insert_unit(&unit("three"), None).unwrap();
+        w.commit().unwrap();
+        let mut w = mine.writer().unwrap();
+        assert_eq!(w.units_with_source(&en, "three").unwrap().len(), 1);
+        w.commit().unwrap();
+        // Another connection adds a unit: the kept filter does not know its key.
+        let mut w = other.writer().unwrap();
+        w.insert_unit(&unit("two"), None).unwrap();
+        w.commit().unwrap();
+        let mut w = mine.writer().unwrap();
+        assert_eq!(w.units_with_source(&en, "two").unwrap().len(), 1);
+        assert_eq!(w.units_with_source(&en, "one").unwrap().len(), 1);
     }
 }
