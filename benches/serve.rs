@@ -1,7 +1,8 @@
 //! Load on `tmkit serve`: 32 clients look up real sentences (the shared gettext corpus) for
 //! `TMKIT_BENCH_SECS` seconds (default 60) while one client imports 100,000 new units in batches,
 //! on the 62k gettext memory and on a 1M-unit memory; then Debian's `tmserver` on the same
-//! gettext TMX with the same queries and clients. Reports throughput, p50, p99 and max latency,
+//! gettext TMX with the same queries and clients. Reports throughput, p50, p99 and max latency
+//! (over the whole run, and apart for the lookups answered while the import ran and after it),
 //! errors, units lost, the time from starting the server on the 1M memory to its first answer, and
 //! the ratio to tmserver.
 //!
@@ -318,12 +319,15 @@ fn request_once(addr: SocketAddr, path: &str, timeout: Duration) -> std::io::Res
 #[derive(Default)]
 struct Load {
     latencies_ms: Vec<f64>,
+    /// Every answer: (when it came, in seconds from the start of the load; latency in ms).
+    answers: Vec<(f64, f64)>,
     errors: u64,
     first_error: Option<String>,
 }
 
 /// `CLIENTS` threads send `path_of(query)` round the queries until `secs` have passed.
 fn load(
+    start: Instant,
     addr: SocketAddr,
     queries: &Arc<Vec<String>>,
     secs: f64,
@@ -331,7 +335,6 @@ fn load(
     keep_alive: bool,
 ) -> (Load, f64) {
     let all = Arc::new(Mutex::new(Load::default()));
-    let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(secs);
     let mut threads = Vec::new();
     for c in 0..CLIENTS {
@@ -355,7 +358,10 @@ fn load(
                 };
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 match r {
-                    Ok(200) => mine.latencies_ms.push(ms),
+                    Ok(200) => {
+                        mine.latencies_ms.push(ms);
+                        mine.answers.push((start.elapsed().as_secs_f64(), ms));
+                    }
                     Ok(status) => {
                         mine.errors += 1;
                         mine.first_error.get_or_insert(format!("status {status}"));
@@ -372,6 +378,7 @@ fn load(
             }
             let mut all = all.lock().unwrap();
             all.latencies_ms.extend(mine.latencies_ms);
+            all.answers.extend(mine.answers);
             all.errors += mine.errors;
             if all.first_error.is_none() {
                 all.first_error = mine.first_error;
@@ -456,6 +463,7 @@ fn phase(
     );
     let before = units(server.addr);
     let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
     let importer = {
         let addr = server.addr;
         let batches = batches.to_vec();
@@ -483,13 +491,46 @@ fn phase(
                 added += v["added"].as_u64().unwrap();
                 done += 1;
             }
-            (added, done, t.elapsed().as_secs_f64())
+            (
+                added,
+                done,
+                t.elapsed().as_secs_f64(),
+                start.elapsed().as_secs_f64(),
+            )
         })
     };
-    let (l, elapsed) = load(server.addr, queries, secs, tmkit_path, true);
+    let (l, elapsed) = load(start, server.addr, queries, secs, tmkit_path, true);
     let rate = report(name, &l, elapsed);
     stop.store(true, Ordering::SeqCst);
-    let (added, done, import_s) = importer.join().unwrap();
+    let (added, done, import_s, import_end) = importer.join().unwrap();
+    // The target is for the lookups answered while the import runs: those apart.
+    let window = |from: f64, to: f64| {
+        let mut w: Vec<f64> = l
+            .answers
+            .iter()
+            .filter(|(at, _)| (from..to).contains(at))
+            .map(|&(_, ms)| ms)
+            .collect();
+        w.sort_by(|a, b| a.total_cmp(b));
+        w
+    };
+    let importing = window(0.0, import_end.min(elapsed));
+    let after = window(import_end, f64::INFINITY);
+    for (what, w, s) in [
+        ("while the import ran", &importing, import_end.min(elapsed)),
+        ("after it", &after, (elapsed - import_end).max(0.0)),
+    ] {
+        if !w.is_empty() && s > 0.0 {
+            println!(
+                "{name}: {what}: {} lookups in {s:.1} s = {:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
+                w.len(),
+                w.len() as f64 / s,
+                percentile(w, 0.5),
+                percentile(w, 0.99),
+                w.last().copied().unwrap_or(f64::NAN),
+            );
+        }
+    }
     let after = units(server.addr);
     println!(
         "{name}: import client: {done} of {} batches ({added} units) in {import_s:.1} s ({:.0} units/s, \
@@ -627,7 +668,7 @@ fn main() {
             "tmserver: imported the gettext TMX and listening after {:.1} s",
             t.elapsed().as_secs_f64()
         );
-        let (l, elapsed) = load(addr, &queries, secs, tmserver_path, false);
+        let (l, elapsed) = load(Instant::now(), addr, &queries, secs, tmserver_path, false);
         let rate = report("tmserver, 62k gettext memory", &l, elapsed);
         let _ = child.kill();
         let _ = child.wait();
