@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use tmkit::model::{Lang, TranslationUnit, Variant};
 use tmkit::ops::import::{ImportConfig, NoProgress, OnDuplicate, add_unit, import};
-use tmkit::ops::lookup::{Lookup, LookupConfig, Query, rebuild_index};
+use tmkit::ops::lookup::{Lookup, LookupConfig, Query, SharedSources, rebuild_index};
 use tmkit::store::{SharedLists, Store};
 
 const WORDS: &[&str] = &[
@@ -168,11 +168,12 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
-    /// Lookup sessions that share their index lists across commits (the readers of `tmkit serve`)
-    /// answer as scoring every unit does, each in its own snapshot, while units are added and
-    /// overwritten and the index is rebuilt between their queries: the shared lists are brought
-    /// up to date after a commit and never miss a posting, and a session whose snapshot is older
-    /// than the lists finds only what it can see, and everything once it moves on.
+    /// Lookup sessions that share their index lists across commits and the sources they scored
+    /// (the readers of `tmkit serve`) answer as scoring every unit does, each in its own
+    /// snapshot, while units are added and overwritten and the index is rebuilt between their
+    /// queries: the shared lists are brought up to date after a commit and never miss a posting,
+    /// a session whose snapshot is older than the lists finds only what it can see, and
+    /// everything once it moves on, and no session rules a unit out by a text it does not have.
     #[test]
     fn sessions_sharing_lists_across_commits_equal_brute_force(
         rounds in prop::collection::vec((prop::collection::vec((sentence(), 0u8..3), 1..10), 0u8..8), 1..5),
@@ -186,10 +187,11 @@ proptest! {
         let mut writer = Store::open(&path).unwrap();
         let readers = [Store::open_reader(&path).unwrap(), Store::open_reader(&path).unwrap()];
         let lists = SharedLists::new();
+        let sources = SharedSources::new();
         let config = LookupConfig { from: en.clone(), to: vec![zh.clone()], min, max: usize::MAX };
         let mut sessions: Vec<Lookup<'_>> = readers
             .iter()
-            .map(|r| Lookup::sharing(r, config.clone(), lists.clone()).unwrap())
+            .map(|r| Lookup::sharing(r, config.clone(), lists.clone()).unwrap().sharing_sources(sources.clone()))
             .collect();
         let mut texts: Vec<Vec<usize>> = Vec::new();
         let mut found = false;
@@ -405,6 +407,70 @@ fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
     assert_eq!(writer.max_unit_id().unwrap(), id);
     session.renew(config).unwrap();
     assert_eq!(found(&mut session, query), vec![(id, 100)]);
+}
+
+#[test]
+fn shared_sources_rule_out_only_by_the_texts_and_languages_they_were_scored_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut writer = Store::open(&path).unwrap();
+    let en = Lang::parse("en").unwrap();
+    let zh = Lang::parse("zh-CN").unwrap();
+    let unit = |zh_text: &str| {
+        let mut u = TranslationUnit::default();
+        u.variants.push(Variant::new(
+            en.clone(),
+            "China and Japan said the forum".to_string(),
+        ));
+        u.variants
+            .push(Variant::new(zh.clone(), zh_text.to_string()));
+        u.source = Some(en.clone());
+        u
+    };
+    add_unit(
+        &mut writer,
+        &unit("中日关系合作的未来发展"),
+        OnDuplicate::Keep,
+    )
+    .unwrap();
+    let id = writer.max_unit_id().unwrap();
+    let readers = [
+        Store::open_reader(&path).unwrap(),
+        Store::open_reader(&path).unwrap(),
+        Store::open_reader(&path).unwrap(),
+    ];
+    let lists = SharedLists::new();
+    let sources = SharedSources::new();
+    let config = |from: &Lang, to: &Lang| LookupConfig {
+        from: from.clone(),
+        to: vec![to.clone()],
+        min: 70,
+        max: 5,
+    };
+    let session = |i: usize, c: LookupConfig| {
+        Lookup::sharing(&readers[i], c, lists.clone())
+            .unwrap()
+            .sharing_sources(sources.clone())
+    };
+    // Scored from Chinese by the first session, below the threshold: the shared sources now
+    // say the unit's Chinese cannot reach a query like this one.
+    let mut first = session(0, config(&zh, &en));
+    let query = "中日关系合作论坛";
+    assert_eq!(found(&mut first, query), vec![]);
+    assert_eq!(first.last_candidates, 1, "the unit was scored");
+    // A session looking up from English shares the sources, not the Chinese entry.
+    let mut english = session(1, config(&en, &zh));
+    let got = found(&mut english, "China and Japan said the forum today");
+    assert_eq!(got.iter().map(|m| m.0).collect::<Vec<_>>(), vec![id]);
+    // The Chinese is overwritten with the query's text: a session on the new snapshot finds
+    // it (the entry scored from the old text does not rule it out), and the first session,
+    // still on its old snapshot, does not.
+    add_unit(&mut writer, &unit(query), OnDuplicate::Overwrite).unwrap();
+    let mut second = session(2, config(&zh, &en));
+    assert_eq!(found(&mut second, query), vec![(id, 100)]);
+    assert_eq!(found(&mut first, query), vec![]);
+    first.renew(config(&zh, &en)).unwrap();
+    assert_eq!(found(&mut first, query), vec![(id, 100)]);
 }
 
 #[test]

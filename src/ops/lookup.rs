@@ -3,6 +3,7 @@
 //! reference the index is measured and tested against.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 
@@ -89,11 +90,14 @@ pub struct Lookup<'a> {
     cache: ListCache,
     counter: Counter,
     scratch: Scratch,
-    sources: Sources,
+    /// The sources scored, this session's own...
+    own: Arc<SharedSources>,
+    /// ...or shared with other sessions (see [`Lookup::sharing_sources`]).
+    shared: Option<Arc<SharedSources>>,
     /// Candidates scored by the last query (for benchmarks).
     pub last_candidates: usize,
     session: Option<ReadSession<'a>>,
-    /// The memory's `texts_generation` when `sources` was filled (see [`Lookup::renew`]).
+    /// The memory's `texts_generation` in the session's snapshot (see [`SharedSources`]).
     texts: i64,
 }
 
@@ -172,7 +176,8 @@ impl Counter {
 /// took the mean time per query from 6.2 to 2.4 ms and the 99th percentile from 105 to 22 ms.
 ///
 /// Valid while no stored unit's variants change (the memory's `texts_generation`; units added
-/// since have no entry yet) and for one set of query languages (see [`Lookup::renew`]).
+/// since have no entry yet) and for one set of query languages (see [`SharedSources`]).
+#[derive(Default)]
 struct Sources {
     /// Per unit id, 1 + the start of its entry in `words`, 0 when it is not there.
     start: Vec<u32>,
@@ -189,14 +194,6 @@ struct Sources {
 const SOURCES_WORDS: usize = 1 << 24;
 
 impl Sources {
-    fn new(max_id: i64) -> Sources {
-        Sources {
-            start: vec![0; (max_id.max(0) as usize) + 1],
-            words: Vec::new(),
-            units: Vec::new(),
-        }
-    }
-
     fn clear(&mut self) {
         for &u in &self.units {
             self.start[u as usize] = 0;
@@ -235,16 +232,41 @@ impl Sources {
         Some(at)
     }
 
-    /// Drops the entry of `unit` begun at `at` (the last one), whose unit could not be read.
-    fn abandon(&mut self, unit: i64, at: usize) {
-        if let Some(slot) = usize::try_from(unit)
-            .ok()
-            .and_then(|u| self.start.get_mut(u))
-        {
-            *slot = 0;
+    /// Adds the entries of `fresh` whose units have none.
+    fn add(&mut self, fresh: &Fresh) {
+        for (i, &(unit, at)) in fresh.units.iter().enumerate() {
+            if self.get(unit).is_some() {
+                continue;
+            }
+            let end = fresh.units.get(i + 1).map_or(fresh.words.len(), |e| e.1);
+            if let Some(start) = self.begin(unit) {
+                self.words.truncate(start);
+                self.words.extend_from_slice(&fresh.words[at..end]);
+            }
         }
-        self.units.pop();
-        self.words.truncate(at);
+    }
+}
+
+/// Entries of [`Sources`] made by one session and not yet added to them (the shared ones are
+/// written a batch of candidates at a time, under a short lock).
+#[derive(Default)]
+struct Fresh {
+    /// Per entry: its unit and where it starts in `words`, in order.
+    units: Vec<(i64, usize)>,
+    /// Entries as [`Sources`] keeps them: the number of variants, then the variants.
+    words: Vec<u32>,
+}
+
+impl Fresh {
+    fn clear(&mut self) {
+        self.units.clear();
+        self.words.clear();
+    }
+
+    /// Starts an entry; returns where it begins.
+    fn begin(&mut self) -> usize {
+        self.words.push(0);
+        self.words.len() - 1
     }
 
     /// Adds a variant to the entry begun at `at`.
@@ -254,7 +276,102 @@ impl Sources {
         self.words.push(folded.len() as u32);
         self.words.extend(folded.iter().map(|&s| short_sym(s)));
     }
+
+    /// Keeps the entry begun at `at` for `unit`, or drops it (its unit could not be read).
+    fn end(&mut self, unit: i64, at: usize, keep: bool) {
+        if keep {
+            self.units.push((unit, at));
+        } else {
+            self.words.truncate(at);
+        }
+    }
 }
+
+/// The [`Sources`] of lookup sessions on one memory, shared by them (the readers of `tmkit
+/// serve`): a unit one reader has scored is ruled out by the others without reading it from the
+/// memory, where each reader had to read and score it once for itself (four times the work on
+/// the first pass over a set of queries, with four readers). One set of sources per set of query
+/// languages, each valid for one `texts_generation` of the memory: a session on a newer one
+/// starts that set over; a session on an older snapshot keeps to its own sources.
+///
+/// A session reads it a batch of candidates at a time, under a read lock, and adds what it
+/// scored after each batch, under a short write lock: no lock is held while a session reads
+/// the memory or scores.
+#[derive(Default)]
+pub struct SharedSources {
+    inner: RwLock<Vec<SourcesOf>>,
+}
+
+struct SourcesOf {
+    from_ids: Vec<i64>,
+    texts: i64,
+    sources: Sources,
+}
+
+impl SharedSources {
+    /// Empty sources, to be shared (through the `Arc`) by the sessions of one memory.
+    pub fn new() -> Arc<SharedSources> {
+        Arc::new(SharedSources::default())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<SourcesOf>> {
+        // A session that panicked while holding the lock left whole entries behind (an entry is
+        // added with one call): what is there is still right.
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<SourcesOf>> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether a session on `texts` with the query languages `from_ids` may use these sources:
+    /// they are made so when they hold none for these languages, or older ones (or `always`, for
+    /// a session's own sources).
+    fn adopt(&self, texts: i64, from_ids: &[i64], always: bool) -> bool {
+        if self
+            .read()
+            .iter()
+            .any(|s| s.from_ids == from_ids && s.texts == texts)
+        {
+            return true;
+        }
+        let mut all = self.write();
+        match all.iter_mut().find(|s| s.from_ids == from_ids) {
+            None => {
+                all.push(SourcesOf {
+                    from_ids: from_ids.to_vec(),
+                    texts,
+                    sources: Sources::default(),
+                });
+                true
+            }
+            Some(s) if s.texts == texts => true,
+            Some(s) if s.texts < texts || always => {
+                s.sources.clear();
+                s.texts = texts;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// Adds `fresh` to the sources of (`texts`, `from_ids`), if they are still those.
+    fn add(&self, texts: i64, from_ids: &[i64], fresh: &Fresh) {
+        if fresh.units.is_empty() {
+            return;
+        }
+        if let Some(s) = self
+            .write()
+            .iter_mut()
+            .find(|s| s.from_ids == from_ids && s.texts == texts)
+        {
+            s.sources.add(fresh);
+        }
+    }
+}
+
+/// Candidates looked up in the sources under one lock.
+const BATCH: usize = 64;
 
 /// Whether a unit, by its [`Sources`] entry (`count` variants in `words`), may reach `min`: the
 /// best [`ShortQuery::bound`] of its variants, `None` when one of them may score 98 or more.
@@ -370,7 +487,8 @@ impl<'a> Lookup<'a> {
         let session = store.read_session()?;
         let texts = store.generation("texts_generation")?;
         Ok(Lookup {
-            sources: Sources::new(max_id),
+            own: SharedSources::new(),
+            shared: None,
             scratch: Scratch::default(),
             session: Some(session),
             texts,
@@ -383,6 +501,13 @@ impl<'a> Lookup<'a> {
         })
     }
 
+    /// Shares the sources this session scores with other sessions on the same memory (the readers
+    /// of a server; see [`SharedSources`]).
+    pub fn sharing_sources(mut self, sources: Arc<SharedSources>) -> Lookup<'a> {
+        self.shared = Some(sources);
+        self
+    }
+
     /// Starts over with another configuration on a fresh snapshot of the memory, keeping what
     /// was read (a server answers many requests with one session this way: the per-unit arrays
     /// are not allocated again for each, the scored sources are kept while nobody has changed the
@@ -392,11 +517,9 @@ impl<'a> Lookup<'a> {
         self.session = None;
         self.session = Some(self.store.read_session()?);
         let from_ids = self.store.lang_ids_matching(&config.from)?;
+        // Units added since leave what was read of the others right; the sources scored are
+        // checked against the memory's texts generation and the languages at each lookup.
         let texts = self.store.generation("texts_generation")?;
-        // Units added since leave what was read of the others right.
-        if texts != self.texts || from_ids != self.from_ids {
-            self.sources.clear();
-        }
         self.cache.renew();
         self.texts = texts;
         self.from_ids = from_ids;
@@ -561,68 +684,94 @@ impl<'a> Lookup<'a> {
         // The best values of `scored`, best first, at most `max` of them.
         let mut best_values: Vec<u8> = Vec::new();
         let mut weak = 0usize;
-        for &k in &candidates {
-            let (ub, unit) = (u8::MAX - (k >> 56) as u8, (k & UNIT) as i64);
-            if ub < min {
-                break;
+        // The sources this lookup reads and adds to: the shared ones when they are for its
+        // snapshot, else the session's own.
+        let sources = match &self.shared {
+            Some(shared) if shared.adopt(self.texts, &self.from_ids, false) => shared.clone(),
+            _ => {
+                self.own.adopt(self.texts, &self.from_ids, true);
+                self.own.clone()
             }
-            // Below WEAK the shared-key bound hardly filters: only the most promising candidates
-            // are scored there.
-            if ub < WEAK {
-                weak += 1;
-                if weak > WEAK_BUDGET {
-                    break;
+        };
+        let mut fresh = Fresh::default();
+        'batches: for batch in candidates.chunks(BATCH) {
+            // Which units of the batch have an entry (bit set in `known`), and which of those
+            // cannot reach `min` (bit set in `ruled_out`), read under one lock.
+            let (mut known, mut ruled_out) = (0u64, 0u64);
+            {
+                let all = sources.read();
+                if let Some(s) = all
+                    .iter()
+                    .find(|s| s.from_ids == self.from_ids && s.texts == self.texts)
+                {
+                    for (i, &k) in batch.iter().enumerate() {
+                        if let Some((count, words)) = s.sources.get((k & UNIT) as i64) {
+                            known |= 1 << i;
+                            if may_reach(&q_short, min, count, words) == Some(false) {
+                                ruled_out |= 1 << i;
+                            }
+                        }
+                    }
                 }
             }
-            // The `max`-th best value scored so far: no lower bound can make the list.
-            if best_values.len() >= self.config.max && ub < best_values[self.config.max - 1] {
-                break;
-            }
-            self.last_candidates += 1;
-            // A unit met before is scored from its text only if it may reach `min`.
-            if let Some((count, words)) = self.sources.get(unit)
-                && may_reach(&q_short, min, count, words) == Some(false)
-            {
-                continue;
-            }
-            let mut best: Option<Score> = None;
-            let scratch = &mut self.scratch;
-            let sources = &mut self.sources;
-            let entry = if sources.get(unit).is_none() {
-                sources.begin(unit)
-            } else {
-                None
-            };
-            let read = self
-                .store
-                .variant_texts(unit, &self.from_ids, |text, markup| {
-                    let s = score_text(&q, text, markup, scratch);
-                    if let Some(at) = entry {
-                        sources.push(at, scratch.skeleton_hash(), scratch.folded());
-                    }
-                    if best.as_ref().is_none_or(|b| s.value > b.value) {
-                        best = Some(s);
-                    }
-                });
-            // A unit the snapshot does not have (the shared lists may be ahead of it) is not
-            // remembered as one without sources.
-            if !matches!(read, Ok(true))
-                && let Some(at) = entry
-            {
-                sources.abandon(unit, at);
-            }
-            read?;
-            if let Some(b) = best
-                && b.value >= min
-            {
-                let at = best_values.partition_point(|&v| v >= b.value);
-                if at < self.config.max {
-                    best_values.insert(at, b.value);
-                    best_values.truncate(self.config.max);
+            for (i, &k) in batch.iter().enumerate() {
+                let (ub, unit) = (u8::MAX - (k >> 56) as u8, (k & UNIT) as i64);
+                if ub < min {
+                    break 'batches;
                 }
-                scored.push((b.value, b.penalties, unit));
+                // Below WEAK the shared-key bound hardly filters: only the most promising
+                // candidates are scored there.
+                if ub < WEAK {
+                    weak += 1;
+                    if weak > WEAK_BUDGET {
+                        break 'batches;
+                    }
+                }
+                // The `max`-th best value scored so far: no lower bound can make the list.
+                if best_values.len() >= self.config.max && ub < best_values[self.config.max - 1] {
+                    break 'batches;
+                }
+                self.last_candidates += 1;
+                // A unit met before is scored from its text only if it may reach `min`.
+                if ruled_out & (1 << i) != 0 {
+                    continue;
+                }
+                let mut best: Option<Score> = None;
+                let scratch = &mut self.scratch;
+                let entry = (known & (1 << i) == 0).then(|| fresh.begin());
+                let fresh = &mut fresh;
+                let read = self
+                    .store
+                    .variant_texts(unit, &self.from_ids, |text, markup| {
+                        let s = score_text(&q, text, markup, scratch);
+                        if let Some(at) = entry {
+                            fresh.push(at, scratch.skeleton_hash(), scratch.folded());
+                        }
+                        if best.as_ref().is_none_or(|b| s.value > b.value) {
+                            best = Some(s);
+                        }
+                    });
+                // A unit the snapshot does not have (the shared lists may be ahead of it) is not
+                // remembered as one without sources.
+                if let Some(at) = entry {
+                    fresh.end(unit, at, matches!(read, Ok(true)));
+                }
+                read?;
+                if let Some(b) = best
+                    && b.value >= min
+                {
+                    let at = best_values.partition_point(|&v| v >= b.value);
+                    if at < self.config.max {
+                        best_values.insert(at, b.value);
+                        best_values.truncate(self.config.max);
+                    }
+                    scored.push((b.value, b.penalties, unit));
+                }
             }
+            sources.add(self.texts, &self.from_ids, &fresh);
+            fresh.clear();
         }
+        sources.add(self.texts, &self.from_ids, &fresh);
         let ids: Vec<i64> = scored.iter().map(|s| s.2).collect();
         let units = self.store.load_units(&ids)?;
         let mut matches = Vec::new();

@@ -13,16 +13,17 @@ use tokio::sync::oneshot;
 use crate::error::Result;
 use crate::matching::termbase::Termbase;
 use crate::model::Lang;
-use crate::ops::lookup::{Lookup, LookupConfig};
+use crate::ops::lookup::{Lookup, LookupConfig, SharedSources};
 use crate::store::{SharedLists, Store};
 
 /// What a reader thread keeps between requests: its connection, a lookup session (its per-unit
-/// arrays, the sources it scored while nobody changed the memory, and the bucket lists, which
-/// every reader shares and brings up to date after a commit), and the compiled termbase of the
-/// last source language asked for.
+/// arrays; the sources scored while nobody changed the memory's texts and the bucket lists, both
+/// shared by every reader, the lists brought up to date after a commit), and the compiled
+/// termbase of the last source language asked for.
 pub struct Reader<'s> {
     pub store: &'s Store,
     lists: Arc<SharedLists>,
+    sources: Arc<SharedSources>,
     lookup: Option<Lookup<'s>>,
     termbase: Option<(Lang, i64, Rc<Termbase>)>,
 }
@@ -33,7 +34,12 @@ impl<'s> Reader<'s> {
     pub fn lookup(&mut self, config: LookupConfig) -> Result<&mut Lookup<'s>> {
         match &mut self.lookup {
             Some(l) => l.renew(config)?,
-            None => self.lookup = Some(Lookup::sharing(self.store, config, self.lists.clone())?),
+            None => {
+                self.lookup = Some(
+                    Lookup::sharing(self.store, config, self.lists.clone())?
+                        .sharing_sources(self.sources.clone()),
+                )
+            }
         }
         Ok(self.lookup.as_mut().expect("the session was just set"))
     }
@@ -119,6 +125,7 @@ impl Pool {
         let (tx, rx) = mpsc::sync_channel::<ReadJob>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         let lists = SharedLists::new();
+        let sources = SharedSources::new();
         for i in 0..readers.max(1) {
             let store = if read_only {
                 Store::open_existing(path)?
@@ -137,12 +144,14 @@ impl Pool {
             }
             let rx = rx.clone();
             let lists = lists.clone();
+            let sources = sources.clone();
             std::thread::Builder::new()
                 .name(format!("tmkit-reader-{i}"))
                 .spawn(move || {
                     let mut reader = Reader {
                         store: &store,
                         lists,
+                        sources,
                         lookup: None,
                         termbase: None,
                     };
