@@ -613,7 +613,7 @@ mod tests {
         Some((run(true)?, run(false)?))
     }
 
-    /// [`streamed_with`] two workers, as on a machine with two cores.
+    /// [`streamed_with`] with two workers, as on a machine with two cores.
     fn streamed(input: &[u8], chunk: usize, rules: &RuleSet) -> Option<(String, String)> {
         streamed_with(input, chunk, 2, rules)
     }
