@@ -108,6 +108,26 @@ pub fn scan_chunks(bytes: &[u8], flag: impl Fn(u64) -> bool, mut f: impl FnMut(u
     }
 }
 
+/// Calls `f` with the offset of every byte of `bytes` that is in `set`, in order. The bytes are
+/// looked up 64 at a time into a mask without a branch, and only the hits are visited: a scan
+/// for bytes that are rare but too many for `memchr` (the last bytes of SRX break candidates)
+/// costs about a load per byte instead of a mispredicted branch per hit and a test per byte.
+#[inline]
+pub fn table_hits(bytes: &[u8], set: &[bool; 256], mut f: impl FnMut(usize)) {
+    let mut base = 0;
+    for block in bytes.chunks(64) {
+        let mut mask = 0u64;
+        for (k, &b) in block.iter().enumerate() {
+            mask |= (set[b as usize] as u64) << k;
+        }
+        while mask != 0 {
+            f(base + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        base += block.len();
+    }
+}
+
 /// A set of the numbers below 65,536, one bit each (8 KiB), built at compile time: a pair of bytes
 /// `x << 8 | y`, or a character of the Basic Multilingual Plane. Membership is one load and one
 /// test, where a `match` on the same set would be a chain of comparisons.
@@ -251,6 +271,29 @@ mod tests {
                 bytes.iter().filter(|&&b| b & 0xC0 == 0x80).count(),
                 "{w:#x}"
             );
+        }
+    }
+
+    #[test]
+    fn table_hits_are_the_bytes_in_the_set() {
+        let mut sets = vec![[false; 256], [true; 256]];
+        let mut punctuation = [false; 256];
+        for b in [b'.', b'!', b'?', b'"', 0x80, 0x99, 0xBC, 0xFF] {
+            punctuation[b as usize] = true;
+        }
+        sets.push(punctuation);
+        let mut text: Vec<u8> = "Mr. Smith met Dr. Wu. \u{201c}Yes!\u{201d} Really? Fine."
+            .repeat(5)
+            .into_bytes();
+        text.extend(0..=255u8);
+        for set in &sets {
+            for len in [0, 1, 63, 64, 65, 127, 128, 129, text.len()] {
+                let bytes = &text[..len];
+                let mut got = Vec::new();
+                table_hits(bytes, set, |i| got.push(i));
+                let want: Vec<usize> = (0..len).filter(|&i| set[bytes[i] as usize]).collect();
+                assert_eq!(got, want, "{len} bytes");
+            }
         }
     }
 

@@ -254,8 +254,8 @@ pub struct Render<'r> {
     pub render: &'r (dyn Fn(&Piece<'_>, &mut Vec<u8>) + Sync),
     /// Whether `render` only needs the segments' text, not their offsets, paragraph numbers and
     /// indexes: pieces are then rendered in the worker threads as soon as they are cut, with
-    /// numbers counted from the start of the piece (`base` 0). Otherwise they are rendered in
-    /// order, with the numbers of the whole file.
+    /// numbers counted from the start of the piece (`base` 0) and no character offsets (0).
+    /// Otherwise they are rendered in order, with the numbers of the whole file.
     pub text_only: bool,
 }
 
@@ -404,10 +404,13 @@ pub fn stream_text_file(
     render: &Render<'_>,
     write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::result::Result<Option<u64>, StreamError> {
-    stream_in_chunks(path, name, rules, render, write, CHUNK)
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    stream_in_chunks(path, name, rules, render, write, CHUNK, workers)
 }
 
-/// [`stream_text_file`] reading `chunk` bytes at a time.
+/// [`stream_text_file`] reading `chunk` bytes at a time, with `workers` threads segmenting.
 fn stream_in_chunks(
     path: &Path,
     name: &str,
@@ -415,6 +418,7 @@ fn stream_in_chunks(
     render: &Render<'_>,
     write: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     chunk: usize,
+    workers: usize,
 ) -> std::result::Result<Option<u64>, StreamError> {
     use std::io::{Read, Seek};
     let Ok(mut file) = std::fs::File::open(path) else {
@@ -444,9 +448,6 @@ fn stream_in_chunks(
         eof: false,
         chunk,
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
     let (job_tx, job_rx) =
         std::sync::mpsc::sync_channel::<(u64, Vec<u8>, Vec<Segment>, Vec<u8>)>(2 * workers);
     let job_rx = std::sync::Mutex::new(job_rx);
@@ -456,6 +457,8 @@ fn stream_in_chunks(
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
             scope.spawn(move || {
+                // Caches of the worker's own: no lock per pattern tried.
+                let rules = &rules.for_thread();
                 loop {
                     let job = match job_rx.lock() {
                         Ok(rx) => rx.recv(),
@@ -469,17 +472,21 @@ fn stream_in_chunks(
                         out.clear();
                         // The first pass checked it, unless the file changed since.
                         let text = simdutf8::basic::from_utf8(&text).ok()?;
-                        let paragraphs = segment::segment_into(text, rules, &mut segments);
                         if render.text_only {
+                            let paragraphs =
+                                segment::segment_into_without_chars(text, rules, &mut segments);
                             let piece = Piece {
                                 text,
                                 base: 0,
                                 segments: &segments,
                             };
                             (render.render)(&piece, &mut out);
+                            // Characters are counted only to shift the offsets of later pieces.
+                            Some((paragraphs, 0))
+                        } else {
+                            let paragraphs = segment::segment_into(text, rules, &mut segments);
+                            Some((paragraphs, text.chars().count()))
                         }
-                        let chars = text.chars().count();
-                        Some((paragraphs, chars))
                     }));
                     let done = done.ok().flatten().map(|(paragraphs, chars)| Done {
                         seq,
@@ -566,9 +573,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Streams `input` from a file in pieces of `chunk` bytes; the segments rendered as lines,
-    /// in both rendering modes. `None` when the file is left to the whole-file path.
-    fn streamed(input: &[u8], chunk: usize, rules: &RuleSet) -> Option<(String, String)> {
+    /// Streams `input` from a file in pieces of `chunk` bytes segmented by `workers` threads;
+    /// the segments rendered as lines, in both rendering modes. `None` when the file is left to
+    /// the whole-file path.
+    fn streamed_with(
+        input: &[u8],
+        chunk: usize,
+        workers: usize,
+        rules: &RuleSet,
+    ) -> Option<(String, String)> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.txt");
         std::fs::write(&path, input).unwrap();
@@ -593,10 +606,16 @@ mod tests {
                 out.extend_from_slice(b);
                 Ok(())
             };
-            let n = stream_in_chunks(&path, "in.txt", rules, &how, &mut write, chunk).unwrap();
+            let n =
+                stream_in_chunks(&path, "in.txt", rules, &how, &mut write, chunk, workers).unwrap();
             n.map(|_| String::from_utf8(out).unwrap())
         };
         Some((run(true)?, run(false)?))
+    }
+
+    /// [`streamed_with`] with two workers, as on a machine with two cores.
+    fn streamed(input: &[u8], chunk: usize, rules: &RuleSet) -> Option<(String, String)> {
+        streamed_with(input, chunk, 2, rules)
     }
 
     /// The same lines from segmenting the whole text.
@@ -642,11 +661,43 @@ mod tests {
         fn streaming_in_pieces_segments_as_the_whole_text(
             parts in prop::collection::vec(0..PIECES.len(), 0..60),
             chunk in 1usize..64,
+            workers in 1usize..=4,
         ) {
             let rules = default_engine().unwrap().rules_for("en").unwrap();
             let text: String = parts.iter().map(|&i| PIECES[i]).collect();
-            let got = streamed(text.as_bytes(), chunk, &rules).expect("plain UTF-8 text streams");
+            let got = streamed_with(text.as_bytes(), chunk, workers, &rules)
+                .expect("plain UTF-8 text streams");
             prop_assert_eq!(got, whole(&text, &rules));
+        }
+    }
+
+    #[test]
+    fn pieces_segmented_in_parallel_are_written_in_order_with_the_whole_files_numbers() {
+        // Paragraphs of very different lengths, each numbered, so that the workers finish their
+        // pieces out of order and a piece written out of place (or numbered from the wrong
+        // paragraph, byte or character) shows; non-ASCII text makes character offsets differ
+        // from byte offsets.
+        let rules = default_engine().unwrap().rules_for("en").unwrap();
+        let mut text = String::new();
+        for i in 0..400 {
+            let sentences = if i % 7 == 0 { 60 } else { 1 + i % 3 };
+            for j in 0..sentences {
+                text.push_str(&format!("Paragraph {i} sentence {j} – café. "));
+            }
+            text.push_str(if i % 5 == 0 { "\n\n\n" } else { "\n\n" });
+        }
+        let want = whole(&text, &rules);
+        for workers in [1, 2, 3, 4] {
+            for chunk in [16, 100, 1000] {
+                let got = streamed_with(text.as_bytes(), chunk, workers, &rules).unwrap();
+                for (got, want) in [(&got.0, &want.0), (&got.1, &want.1)] {
+                    let first = got.lines().zip(want.lines()).find(|(g, w)| g != w);
+                    assert!(
+                        got == want,
+                        "{workers} workers, pieces of {chunk} bytes: first difference {first:?}"
+                    );
+                }
+            }
         }
     }
 

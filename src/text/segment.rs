@@ -85,6 +85,17 @@ pub fn segment(input: &str, rules: &RuleSet) -> Vec<Segment> {
 /// pieces do, one after the other, their offsets, paragraph numbers and indexes shifted: what a
 /// streaming reader relies on.
 pub fn segment_into(input: &str, rules: &RuleSet, out: &mut Vec<Segment>) -> usize {
+    segment_with(input, rules, out, true)
+}
+
+/// [`segment_into`] without character offsets: every `char_start` and `char_end` is 0. For a
+/// caller that needs only the segments' text (and byte offsets): it saves counting every
+/// character of the input.
+pub fn segment_into_without_chars(input: &str, rules: &RuleSet, out: &mut Vec<Segment>) -> usize {
+    segment_with(input, rules, out, false)
+}
+
+fn segment_with(input: &str, rules: &RuleSet, out: &mut Vec<Segment>, count_chars: bool) -> usize {
     let first = out.len();
     let mut chars = CharCounter::default();
     let mut breaks = Vec::new();
@@ -104,8 +115,11 @@ pub fn segment_into(input: &str, rules: &RuleSet, out: &mut Vec<Segment>) -> usi
                 if !trimmed.is_empty() {
                     let start = b_start + from + lead;
                     let end = start + trimmed.len();
-                    let char_start = chars.at(input, start);
-                    let char_end = chars.at(input, end);
+                    let (char_start, char_end) = if count_chars {
+                        (chars.at(input, start), chars.at(input, end))
+                    } else {
+                        (0, 0)
+                    };
                     out.push(Segment {
                         paragraph,
                         index: out.len() - first,

@@ -83,6 +83,21 @@ impl Anchor {
         })
     }
 
+    /// The same pattern with caches of its own: the thread that uses the copy first owns its
+    /// caches, and takes them without a lock (see [`super::RuleSet::for_thread`]).
+    pub fn fork(&self) -> Anchor {
+        let dfa = self.dfa.clone();
+        let for_pool = dfa.clone();
+        let create: CacheFn = Box::new(move || for_pool.create_cache());
+        Anchor {
+            side: self.side,
+            dfa,
+            caches: Pool::new(create),
+            hir: self.hir.clone(),
+            fallback: OnceLock::new(),
+        }
+    }
+
     /// Whether a match ends at `end` (for [`Side::Before`], looking no further back than
     /// `start`) or starts at `start` (for [`Side::After`], looking no further than `end`).
     pub fn is_match(&self, text: &str, start: usize, end: usize) -> bool {

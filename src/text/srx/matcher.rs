@@ -40,6 +40,33 @@ pub(super) enum Matcher {
 }
 
 impl Group {
+    /// The same group with matching caches of its own (see [`super::RuleSet::for_thread`]).
+    pub(super) fn fork(&self) -> Group {
+        let fork = |a: &Option<Box<dfa::Anchor>>| a.as_ref().map(|a| Box::new(a.fork()));
+        let matcher = match &self.matcher {
+            Matcher::Fast { before, after } => Matcher::Fast {
+                before: fork(before),
+                after: fork(after),
+            },
+            Matcher::Fancy { before, after } => Matcher::Fancy {
+                before: before.clone(),
+                after: after.clone(),
+            },
+        };
+        Group {
+            is_break: self.is_break,
+            matcher,
+            last_bytes: self.last_bytes.clone(),
+            first_bytes: self.first_bytes.clone(),
+            last_chars: self.last_chars.clone(),
+            before_empty: self.before_empty,
+            after_empty: self.after_empty,
+            before_window: self.before_window,
+            after_window: self.after_window,
+            before_first: self.before_first,
+        }
+    }
+
     pub(super) fn matches(&self, text: &str, pos: usize) -> bool {
         if !self.may_match(text, pos) {
             return false;
