@@ -380,19 +380,7 @@ impl Events {
 
     /// Refuses control characters that XML 1.0 does not allow.
     pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
-        let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
-        // Eight bytes at a time: only a word with a byte below a space is looked into.
-        let mut found = None;
-        crate::bits::scan_chunks(
-            s.as_bytes(),
-            |w| crate::bits::has_below(w, b' '),
-            |at| {
-                if bad(s.as_bytes()[at]) {
-                    found = Some(at);
-                }
-                found.is_none()
-            },
-        );
+        let found = first_forbidden_control(s.as_bytes());
         if let Some(i) = found {
             let c = s.as_bytes()[i];
             let before = &s.as_bytes()[..i];
@@ -471,6 +459,35 @@ impl Events {
     }
 }
 
+/// Where the first byte below a space other than tab, line feed and carriage return is (the
+/// control characters XML 1.0 does not allow), eight bytes at a time: a word with a byte below a
+/// space (the line feed of nearly every run of white space between tags) is looked into with
+/// exact byte masks, not byte by byte.
+fn first_forbidden_control(bytes: &[u8]) -> Option<usize> {
+    use crate::bits::{below_mask, byte_mask, has_below};
+    let bad = |w: u64| {
+        below_mask(w, b' ') & !(byte_mask(w, b'\t') | byte_mask(w, b'\n') | byte_mask(w, b'\r'))
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
+        if has_below(w, b' ') {
+            let m = bad(w);
+            if m != 0 {
+                return Some(at + (m.trailing_zeros() / 8) as usize);
+            }
+        }
+        at += 8;
+    }
+    // The last bytes, padded with spaces.
+    let rest = words.remainder();
+    let mut last = [b' '; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    let m = bad(u64::from_le_bytes(last));
+    (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
+}
+
 /// The format a reader reads, which names its own errors: [`ErrorKind::Tmx`], [`ErrorKind::Tbx`]
 /// or [`ErrorKind::Xliff`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -530,6 +547,36 @@ impl Xml {
         Problem {
             location: self.here(),
             message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_forbidden_control_is_the_one_a_loop_over_the_bytes_finds() {
+        let texts: [&[u8]; 9] = [
+            b"",
+            b"\n      ",
+            b"\t\r\n plain text, no control character at all",
+            b"\x01",
+            b"abcdefg\x1f",
+            b"abcdefgh\x00ijk",
+            "中国和日本\x0b可以".as_bytes(),
+            b"\n\t\r\x7f\x1b after the allowed ones",
+            b"01234567\n\n\n\n\n\n\n\n\x08",
+        ];
+        for t in texts {
+            // Every start, so that the forbidden byte falls at every place in a word.
+            for from in 0..=t.len() {
+                let t = &t[from..];
+                let want = t
+                    .iter()
+                    .position(|&b| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r'));
+                assert_eq!(first_forbidden_control(t), want, "{t:?}");
+            }
         }
     }
 }
