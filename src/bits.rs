@@ -36,6 +36,15 @@ pub fn byte_mask(w: u64, b: u8) -> u64 {
     !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
 }
 
+/// `0x80` in each byte of `w` below `n` (`n` at most 0x80), and 0 in the others: exact, where
+/// [`has_below`] only says whether there is one.
+#[inline]
+pub fn below_mask(w: u64, n: u8) -> u64 {
+    // A byte with bit 7 clear, bit 7 set and `n` taken away, keeps bit 7 exactly when it is at
+    // least `n`, and borrows from no other byte.
+    !((w | HIGHS).wrapping_sub(ONES * n as u64)) & !w & HIGHS
+}
+
 /// How many bytes of `w` are UTF-8 continuation bytes (`0b10xx_xxxx`).
 #[inline]
 pub fn continuation_bytes(w: u64) -> u32 {
@@ -52,26 +61,37 @@ pub fn count_highs(m: u64) -> u32 {
 }
 
 /// Moves a 1-based line and column (columns in characters) past `text`, UTF-8 that may end in
-/// the middle of a character (continuation bytes are not counted): eight bytes at a time, a word
-/// without a line feed adding its characters at once. The parser's positions are counted with
-/// it; `error::advance_line_column` is the same count for the error paths (a test holds this
-/// equal to a loop over the bytes).
+/// the middle of a character (continuation bytes are not counted): the last line feed is found
+/// from the end (`memrchr`), the line feeds before it are counted eight bytes at a time, and only
+/// the characters after it make the column, eight bytes at a time too. The parser's positions
+/// are counted with it; `error::advance_line_column` is the same count for the error paths (a
+/// test holds this equal to a loop over the bytes).
 pub fn advance_line_column(line: &mut u64, column: &mut u64, text: &[u8]) {
-    let mut words = text.chunks_exact(8);
+    let rest = match memchr::memrchr(b'\n', text) {
+        Some(last) => {
+            *line += line_feeds(&text[..last]) + 1;
+            *column = 1;
+            &text[last + 1..]
+        }
+        None => text,
+    };
+    let mut words = rest.chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
-        let feeds = byte_mask(w, b'\n');
-        if feeds == 0 {
-            *column += 8 - u64::from(continuation_bytes(w));
-        } else {
-            *line += u64::from(count_highs(feeds));
-            // The bytes after the last line feed (the word's highest bytes), the others 0.
-            let last = (63 - feeds.leading_zeros()) / 8;
-            let after = w.checked_shr(8 * (last + 1)).unwrap_or(0);
-            *column = 1 + u64::from(7 - last) - u64::from(continuation_bytes(after));
-        }
+        *column += 8 - u64::from(continuation_bytes(w));
     }
     advance_bytewise(line, column, words.remainder());
+}
+
+/// How many line feeds `text` holds.
+fn line_feeds(text: &[u8]) -> u64 {
+    let mut words = text.chunks_exact(8);
+    let mut n = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
+        n += u64::from(count_highs(byte_mask(w, b'\n')));
+    }
+    n + words.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn advance_bytewise(line: &mut u64, column: &mut u64, text: &[u8]) {
@@ -293,6 +313,30 @@ mod tests {
                 table_hits(bytes, set, |i| got.push(i));
                 let want: Vec<usize> = (0..len).filter(|&i| set[bytes[i] as usize]).collect();
                 assert_eq!(got, want, "{len} bytes");
+            }
+        }
+    }
+
+    #[test]
+    fn the_below_mask_flags_exactly_the_bytes_below() {
+        let words = [
+            0u64,
+            u64::MAX,
+            0x0A09_0D20_1F7F_8000,
+            u64::from_le_bytes(*b"\n      <"),
+            u64::from_le_bytes(*b"ab\x01cd\x1f\x20\x80"),
+            0x8080_8080_8080_8080,
+            0x7F7F_7F7F_7F7F_7F7F,
+        ];
+        for w in words {
+            for n in [1u8, 0x0A, 0x20, 0x7F, 0x80] {
+                let want = w
+                    .to_le_bytes()
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b < n)
+                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                assert_eq!(below_mask(w, n), want, "{w:#018x} below {n:#x}");
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Language tags (BCP 47), compared case-insensitively and written canonically.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::error::{ErrorKind, Result};
 
@@ -8,9 +9,21 @@ use crate::error::{ErrorKind, Result};
 ///
 /// Invariant: the tag is non-empty ASCII, subtags are separated by `-`, the primary language is lower
 /// case, a four-letter script is title case and a two-letter or three-digit region upper case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct Lang(String);
+///
+/// The tag is shared, not copied, when a `Lang` is cloned (every variant read from a file holds
+/// one of the file's few tags): a clone costs a reference count, not an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(Arc<str>);
+
+/// Serialized as the tag, a string.
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 /// Tags people type that are not the language they mean: (what was typed, in lower case with `-`;
 /// the tag to use; why). Country codes that are not ISO 639 language codes, ISO 639-2 codes that
@@ -190,7 +203,7 @@ impl Lang {
                 out.push_str(&lower);
             }
         }
-        Ok(Lang(out))
+        Ok(Lang(out.into()))
     }
 
     /// Parses a tag a person typed (a command-line option), refusing what is not a BCP 47
@@ -325,7 +338,7 @@ impl Lang {
             return candidate.chinese_script() == Some(script);
         }
         candidate.0 == self.0
-            || (candidate.0.starts_with(&self.0) && candidate.0.as_bytes()[self.0.len()] == b'-')
+            || (candidate.0.starts_with(&*self.0) && candidate.0.as_bytes()[self.0.len()] == b'-')
     }
 }
 

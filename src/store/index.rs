@@ -74,6 +74,8 @@ pub(super) struct Accumulator {
     /// Scratch for the sort.
     sorted: Vec<u64>,
     starts: Vec<u32>,
+    /// Where the next posting of each bucket goes, during the sort.
+    next: Vec<u32>,
     /// The segments of the rows not written yet, end to end, and each row's bucket and end.
     segments: Vec<u8>,
     rows: Vec<(u32, usize)>,
@@ -91,16 +93,26 @@ impl Accumulator {
             count: 0,
             sorted: Vec::new(),
             starts: vec![0; LOW + 1],
+            next: vec![0; LOW],
             segments: Vec::new(),
             rows: Vec::with_capacity(ROWS_PER_INSERT),
         }
     }
 
-    pub(super) fn add(&mut self, bucket: u32, unit: i64, len: u32) {
-        let posting =
-            (u64::from(bucket) << 40) | (u64::from(unit as u32) << 8) | u64::from(len.min(LONG));
-        self.parts[(bucket >> LOW_BITS) as usize % PARTS].push(posting);
-        self.count += 1;
+    /// Adds one posting.
+    #[cfg(test)]
+    fn add(&mut self, bucket: u32, unit: i64, len: u32) {
+        self.add_variant(&[bucket], unit, len);
+    }
+
+    /// Adds the postings of one variant: its buckets, all for the same unit and length.
+    pub(super) fn add_variant(&mut self, buckets: &[u32], unit: i64, len: u32) {
+        let posting = (u64::from(unit as u32) << 8) | u64::from(len.min(LONG));
+        for &bucket in buckets {
+            self.parts[(bucket >> LOW_BITS) as usize % PARTS]
+                .push((u64::from(bucket) << 40) | posting);
+        }
+        self.count += buckets.len();
     }
 
     pub(super) fn is_full(&self) -> bool {
@@ -128,23 +140,27 @@ impl Accumulator {
                 self.parts[part] = postings;
                 continue;
             }
-            // Counting sort by the bucket's low bits.
-            self.starts.iter_mut().for_each(|c| *c = 0);
+            // Counting sort by the bucket's low bits (on local slices, which the loops need not
+            // load again after every store).
+            let starts = &mut self.starts[..LOW + 1];
+            starts.fill(0);
             for &p in &postings {
-                self.starts[low(p) + 1] += 1;
+                starts[low(p) + 1] += 1;
             }
             for i in 0..LOW {
-                self.starts[i + 1] += self.starts[i];
+                starts[i + 1] += starts[i];
             }
             // Every slot of `sorted[..postings.len()]` is written below: it is only grown, never
             // cleared.
             if self.sorted.len() < postings.len() {
                 self.sorted.resize(postings.len(), 0);
             }
-            let mut next = self.starts.clone();
+            let sorted = &mut self.sorted[..postings.len()];
+            let next = &mut self.next[..LOW];
+            next.copy_from_slice(&starts[..LOW]);
             for &p in &postings {
                 let slot = &mut next[low(p)];
-                self.sorted[*slot as usize] = p;
+                sorted[*slot as usize] = p;
                 *slot += 1;
             }
             for b in 0..LOW {
@@ -154,21 +170,30 @@ impl Accumulator {
                 }
                 let segment = &mut self.segments;
                 put_varint(segment, run.len() as u64);
+                // Room for the longest encoding (7 bytes a posting), written by index and cut
+                // to what was used: no capacity check per byte.
+                let mut at = segment.len();
+                segment.resize(at + 7 * run.len(), 0);
+                let out = segment.as_mut_slice();
                 let mut last = 0u32;
                 for &p in run {
                     let unit = (p >> 8) as u32;
                     match unit.checked_sub(last) {
                         Some(d) if d < u32::from(FAR) => {
-                            segment.extend_from_slice(&(d as u16).to_le_bytes())
+                            out[at..at + 2].copy_from_slice(&(d as u16).to_le_bytes());
+                            at += 2;
                         }
                         _ => {
-                            segment.extend_from_slice(&FAR.to_le_bytes());
-                            segment.extend_from_slice(&unit.to_le_bytes());
+                            out[at..at + 2].copy_from_slice(&FAR.to_le_bytes());
+                            out[at + 2..at + 6].copy_from_slice(&unit.to_le_bytes());
+                            at += 6;
                         }
                     }
-                    segment.push(p as u8);
+                    out[at] = p as u8;
+                    at += 1;
                     last = unit;
                 }
+                segment.truncate(at);
                 let bucket = ((part as u32) << LOW_BITS) | b as u32;
                 self.rows.push((bucket, segment.len()));
                 if self.rows.len() == ROWS_PER_INSERT {

@@ -328,9 +328,7 @@ impl Writer<'_> {
     pub fn index_unit(&mut self, id: i64, variants: &[VariantBuckets<'_>]) -> Result<()> {
         let acc = self.postings.get_or_insert_with(index::Accumulator::new);
         for v in variants {
-            for &b in v.buckets {
-                acc.add(b, id, v.len);
-            }
+            acc.add_variant(v.buckets, id, v.len);
         }
         if acc.is_full() {
             acc.flush(&self.tx)?;

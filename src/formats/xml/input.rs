@@ -219,6 +219,33 @@ impl<R: BufRead> Counting<R> {
     pub fn offset(&self) -> u64 {
         self.consumed
     }
+
+    /// [`BufRead::fill_buf`] when more is buffered than the `left` bytes before the stop: what
+    /// may still be read, ending on a character boundary; at the stop itself, [`LimitReached`],
+    /// or with `skip_text` the rest of the text run skipped.
+    #[cold]
+    #[inline(never)]
+    fn fill_to_stop(&mut self, left: usize) -> io::Result<&[u8]> {
+        let allowed = {
+            let buf = self.inner.fill_buf()?;
+            let mut n = left;
+            while n > 0 && (buf[n] & 0xC0) == 0x80 {
+                n -= 1;
+            }
+            n
+        };
+        if allowed > 0 {
+            return Ok(&self.inner.fill_buf()?[..allowed]);
+        }
+        if !self.skip_text {
+            return Err(io::Error::other(LimitReached));
+        }
+        // The text run ends here for the parser: the rest of it is skipped.
+        self.stop_at = None;
+        self.skipped = true;
+        self.skip_to_markup()?;
+        self.inner.fill_buf()
+    }
 }
 
 impl<R: BufRead> Counting<DecodeReader<R>> {
@@ -254,37 +281,14 @@ impl<R: BufRead> Read for Counting<R> {
 impl<R: BufRead> BufRead for Counting<R> {
     #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let Some(stop) = self.stop_at else {
-            return self.inner.fill_buf();
-        };
-        // What may still be read before the stop, ending on a character boundary.
-        let left = stop.saturating_sub(self.consumed) as usize;
-        let allowed = {
-            let buf = self.inner.fill_buf()?;
-            if buf.len() <= left {
-                buf.len()
-            } else {
-                let mut n = left;
-                while n > 0 && (buf[n] & 0xC0) == 0x80 {
-                    n -= 1;
-                }
-                n
+        if let Some(stop) = self.stop_at {
+            let left = stop.saturating_sub(self.consumed);
+            // Nearly always all that is buffered may be read (the stop is a segment's length
+            // ahead): one comparison, and the buffer as it is.
+            if self.inner.fill_buf()?.len() as u64 > left {
+                return self.fill_to_stop(left as usize);
             }
-        };
-        if allowed > 0 {
-            return Ok(&self.inner.fill_buf()?[..allowed]);
         }
-        let at_end = self.inner.fill_buf()?.is_empty();
-        if at_end {
-            return Ok(&[]);
-        }
-        if !self.skip_text {
-            return Err(io::Error::other(LimitReached));
-        }
-        // The text run ends here for the parser: the rest of it is skipped.
-        self.stop_at = None;
-        self.skipped = true;
-        self.skip_to_markup()?;
         self.inner.fill_buf()
     }
 

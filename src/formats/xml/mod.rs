@@ -99,6 +99,24 @@ pub(crate) struct Events {
     /// of one unit.
     pub(crate) skip_long_text: bool,
     truncated: bool,
+    /// The attributes of the last start tag read, as [`Events::next`] found them when it checked
+    /// them: so that [`Events::attributes`] does not parse the tag a second time.
+    spans: AttrSpans,
+}
+
+/// Where the attributes of a start tag are in its text (`BytesStart`'s `Deref`): each key's and raw
+/// value's byte range, in document order. `tag` is the address and length of the text they were
+/// found in, so that they are only used for that tag.
+#[derive(Default)]
+struct AttrSpans {
+    tag: (usize, usize),
+    spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl AttrSpans {
+    fn of(content: &str) -> (usize, usize) {
+        (content.as_ptr() as usize, content.len())
+    }
 }
 
 impl Events {
@@ -118,6 +136,7 @@ impl Events {
             depth: 0,
             skip_long_text: false,
             truncated: false,
+            spans: AttrSpans::default(),
         }
     }
 
@@ -138,6 +157,7 @@ impl Events {
         buf: &'b mut Vec<u8>,
     ) -> Result<quick_xml::events::Event<'b>> {
         buf.clear();
+        self.spans.tag = (0, 0);
         // Where the event starts: counted only if asked for (see `Events::here`).
         self.reader.get_mut().set_mark();
         // No event (a text run, a tag, a comment) is buffered past the segment limit.
@@ -210,17 +230,30 @@ impl Events {
     /// Refuses a start tag that repeats an attribute (`<tu tuid="1" tuid="2">`), which XML 1.0
     /// forbids (well-formedness constraint "Unique Att Spec"), or whose values hold a character
     /// XML 1.0 does not allow, raw or as a reference, whatever the element.
-    fn check_unique_attributes(&self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
+    fn check_unique_attributes(&mut self, e: &quick_xml::events::BytesStart<'_>) -> Result<()> {
         // The names seen so far: the first few on the stack (elements have a handful).
         let mut few: [&str; 8] = [""; 8];
         let mut n = 0;
         let mut more: Vec<&str> = Vec::new();
+        let content: &str = e;
+        let base = content.as_ptr() as usize;
+        // Cleared first: a tag refused half-way leaves no spans that look like its own.
+        self.spans.tag = (0, 0);
+        self.spans.spans.clear();
         for attr in e.attributes().with_checks(false) {
             let attr = attr.map_err(|err| ErrorKind::Xml {
                 location: self.here(),
                 message: err.to_string(),
             })?;
             let key = attr.key.into_inner();
+            // Keys and values are slices of the tag's text (quick-xml borrows them).
+            if let std::borrow::Cow::Borrowed(value) = &attr.value {
+                let at = |s: &str| s.as_ptr() as usize - base;
+                self.spans.spans.push((
+                    at(key)..at(key) + key.len(),
+                    at(value)..at(value) + value.len(),
+                ));
+            }
             if let Some(bad) = forbidden_in_value(attr.value.as_bytes()) {
                 return Err(ErrorKind::Xml {
                     location: self.here(),
@@ -245,6 +278,9 @@ impl Events {
             } else {
                 more.push(key);
             }
+        }
+        if self.spans.spans.len() == n + more.len() {
+            self.spans.tag = AttrSpans::of(content);
         }
         Ok(())
     }
@@ -344,19 +380,7 @@ impl Events {
 
     /// Refuses control characters that XML 1.0 does not allow.
     pub(crate) fn check_chars(&self, s: &str) -> Result<()> {
-        let bad = |b: u8| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r');
-        // Eight bytes at a time: only a word with a byte below a space is looked into.
-        let mut found = None;
-        crate::bits::scan_chunks(
-            s.as_bytes(),
-            |w| crate::bits::has_below(w, b' '),
-            |at| {
-                if bad(s.as_bytes()[at]) {
-                    found = Some(at);
-                }
-                found.is_none()
-            },
-        );
+        let found = first_forbidden_control(s.as_bytes());
         if let Some(i) = found {
             let c = s.as_bytes()[i];
             let before = &s.as_bytes()[..i];
@@ -393,6 +417,19 @@ impl Events {
         &self,
         e: &quick_xml::events::BytesStart<'_>,
     ) -> Result<Vec<(String, String)>> {
+        let content: &str = e;
+        if self.spans.tag == AttrSpans::of(content) {
+            // The tag `next` just read and checked: its attributes are where it found them.
+            let mut out = Vec::with_capacity(self.spans.spans.len());
+            for (key, value) in &self.spans.spans {
+                let attr = quick_xml::events::attributes::Attribute {
+                    key: quick_xml::name::QName(&content[key.clone()]),
+                    value: std::borrow::Cow::Borrowed(&content[value.clone()]),
+                };
+                out.push(self.owned(attr)?);
+            }
+            return Ok(out);
+        }
         let mut out = Vec::new();
         // No check for repeated names: `next` refused the tag if it had any.
         for attr in e.attributes().with_checks(false) {
@@ -400,18 +437,55 @@ impl Events {
                 location: self.here(),
                 message: err.to_string(),
             })?;
-            let key = attr.key.as_ref().to_string();
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| ErrorKind::Xml {
-                    location: self.here(),
-                    message: format!("attribute {key}: {err}"),
-                })?
-                .into_owned();
-            out.push((key, value));
+            out.push(self.owned(attr)?);
         }
         Ok(out)
     }
+
+    /// An attribute's name and normalized value.
+    fn owned(
+        &self,
+        attr: quick_xml::events::attributes::Attribute<'_>,
+    ) -> Result<(String, String)> {
+        let key = attr.key.as_ref().to_string();
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| ErrorKind::Xml {
+                location: self.here(),
+                message: format!("attribute {key}: {err}"),
+            })?
+            .into_owned();
+        Ok((key, value))
+    }
+}
+
+/// Where the first byte below a space other than tab, line feed and carriage return is (the
+/// control characters XML 1.0 does not allow), eight bytes at a time: a word with a byte below a
+/// space (the line feed of nearly every run of white space between tags) is looked into with
+/// exact byte masks, not byte by byte.
+fn first_forbidden_control(bytes: &[u8]) -> Option<usize> {
+    use crate::bits::{below_mask, byte_mask, has_below};
+    let bad = |w: u64| {
+        below_mask(w, b' ') & !(byte_mask(w, b'\t') | byte_mask(w, b'\n') | byte_mask(w, b'\r'))
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("chunks of eight bytes"));
+        if has_below(w, b' ') {
+            let m = bad(w);
+            if m != 0 {
+                return Some(at + (m.trailing_zeros() / 8) as usize);
+            }
+        }
+        at += 8;
+    }
+    // The last bytes, padded with spaces.
+    let rest = words.remainder();
+    let mut last = [b' '; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    let m = bad(u64::from_le_bytes(last));
+    (m != 0).then(|| at + (m.trailing_zeros() / 8) as usize)
 }
 
 /// The format a reader reads, which names its own errors: [`ErrorKind::Tmx`], [`ErrorKind::Tbx`]
@@ -473,6 +547,36 @@ impl Xml {
         Problem {
             location: self.here(),
             message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_forbidden_control_is_the_one_a_loop_over_the_bytes_finds() {
+        let texts: [&[u8]; 9] = [
+            b"",
+            b"\n      ",
+            b"\t\r\n plain text, no control character at all",
+            b"\x01",
+            b"abcdefg\x1f",
+            b"abcdefgh\x00ijk",
+            "中国和日本\x0b可以".as_bytes(),
+            b"\n\t\r\x7f\x1b after the allowed ones",
+            b"01234567\n\n\n\n\n\n\n\n\x08",
+        ];
+        for t in texts {
+            // Every start, so that the forbidden byte falls at every place in a word.
+            for from in 0..=t.len() {
+                let t = &t[from..];
+                let want = t
+                    .iter()
+                    .position(|&b| b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r'));
+                assert_eq!(first_forbidden_control(t), want, "{t:?}");
+            }
         }
     }
 }
