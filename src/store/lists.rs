@@ -202,9 +202,19 @@ impl ListCache {
 
 /// The rows of `bucket` after row `after`, concatenated.
 fn rows(conn: &Connection, bucket: u32, after: i64) -> Result<Vec<u8>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT postings FROM grams WHERE bucket = ?1 AND id > ?2 ORDER BY id")?;
-    let mut rows = stmt.query([i64::from(bucket), after])?;
+    // Two statements: SQLite prepares a statement again whenever the value bound to a range on
+    // the row id may change its plan, which for a whole list (`after` 0, nearly every read of a
+    // one-shot lookup) would cost more than reading the rows.
+    let mut stmt = if after == 0 {
+        conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ?1 ORDER BY id")?
+    } else {
+        conn.prepare_cached("SELECT postings FROM grams WHERE bucket = ?1 AND id > ?2 ORDER BY id")?
+    };
+    let mut rows = if after == 0 {
+        stmt.query([i64::from(bucket)])?
+    } else {
+        stmt.query([i64::from(bucket), after])?
+    };
     let mut all: Vec<u8> = Vec::new();
     while let Some(row) = rows.next()? {
         all.extend_from_slice(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
