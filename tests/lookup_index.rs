@@ -275,6 +275,36 @@ fn segments_longer_than_255_tokens_are_found() {
     }
 }
 
+/// A unit with the English source "China and Japan said the forum" and the Chinese `zh_text`.
+fn forum_unit(zh_text: &str) -> TranslationUnit {
+    let en = Lang::parse("en").unwrap();
+    let mut u = TranslationUnit::default();
+    u.variants.push(Variant::new(
+        en.clone(),
+        "China and Japan said the forum".to_string(),
+    ));
+    u.variants.push(Variant::new(
+        Lang::parse("zh-CN").unwrap(),
+        zh_text.to_string(),
+    ));
+    u.source = Some(en);
+    u
+}
+
+/// A new memory at `path` holding the [`forum_unit`] translated "中日关系合作的未来发展": its
+/// writer and the unit's id.
+fn memory_with_forum_unit(path: &std::path::Path) -> (Store, i64) {
+    let mut writer = Store::open(path).unwrap();
+    add_unit(
+        &mut writer,
+        &forum_unit("中日关系合作的未来发展"),
+        OnDuplicate::Keep,
+    )
+    .unwrap();
+    let id = writer.max_unit_id().unwrap();
+    (writer, id)
+}
+
 /// Adds a unit with an English source `text` and a Chinese translation.
 fn add(store: &mut Store, text: &str, translation: &str) -> i64 {
     let mut unit = TranslationUnit::default();
@@ -368,27 +398,8 @@ fn shared_lists_follow_commits_and_rebuilds() {
 fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.db");
-    let mut writer = Store::open(&path).unwrap();
-    let en = Lang::parse("en").unwrap();
-    let zh = Lang::parse("zh-CN").unwrap();
-    let unit = |zh_text: &str| {
-        let mut u = TranslationUnit::default();
-        u.variants.push(Variant::new(
-            en.clone(),
-            "China and Japan said the forum".to_string(),
-        ));
-        u.variants
-            .push(Variant::new(zh.clone(), zh_text.to_string()));
-        u.source = Some(en.clone());
-        u
-    };
-    add_unit(
-        &mut writer,
-        &unit("中日关系合作的未来发展"),
-        OnDuplicate::Keep,
-    )
-    .unwrap();
-    let id = writer.max_unit_id().unwrap();
+    let (mut writer, id) = memory_with_forum_unit(&path);
+    let (en, zh) = (Lang::parse("en").unwrap(), Lang::parse("zh-CN").unwrap());
     let reader = Store::open_reader(&path).unwrap();
     // Looked up from Chinese: the unit is a candidate, scored, and below the threshold.
     let config = LookupConfig {
@@ -403,7 +414,7 @@ fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
     assert_eq!(session.last_candidates, 1, "the unit was scored");
     // Its Chinese is overwritten with the query's text (the same English source, another
     // translation).
-    add_unit(&mut writer, &unit(query), OnDuplicate::Overwrite).unwrap();
+    add_unit(&mut writer, &forum_unit(query), OnDuplicate::Overwrite).unwrap();
     assert_eq!(writer.max_unit_id().unwrap(), id);
     session.renew(config).unwrap();
     assert_eq!(found(&mut session, query), vec![(id, 100)]);
@@ -413,27 +424,8 @@ fn a_session_sees_a_stored_unit_whose_text_was_overwritten() {
 fn shared_sources_rule_out_only_by_the_texts_and_languages_they_were_scored_from() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.db");
-    let mut writer = Store::open(&path).unwrap();
-    let en = Lang::parse("en").unwrap();
-    let zh = Lang::parse("zh-CN").unwrap();
-    let unit = |zh_text: &str| {
-        let mut u = TranslationUnit::default();
-        u.variants.push(Variant::new(
-            en.clone(),
-            "China and Japan said the forum".to_string(),
-        ));
-        u.variants
-            .push(Variant::new(zh.clone(), zh_text.to_string()));
-        u.source = Some(en.clone());
-        u
-    };
-    add_unit(
-        &mut writer,
-        &unit("中日关系合作的未来发展"),
-        OnDuplicate::Keep,
-    )
-    .unwrap();
-    let id = writer.max_unit_id().unwrap();
+    let (mut writer, id) = memory_with_forum_unit(&path);
+    let (en, zh) = (Lang::parse("en").unwrap(), Lang::parse("zh-CN").unwrap());
     let readers = [
         Store::open_reader(&path).unwrap(),
         Store::open_reader(&path).unwrap(),
@@ -465,7 +457,7 @@ fn shared_sources_rule_out_only_by_the_texts_and_languages_they_were_scored_from
     // The Chinese is overwritten with the query's text: a session on the new snapshot finds
     // it (the entry scored from the old text does not rule it out), and the first session,
     // still on its old snapshot, does not.
-    add_unit(&mut writer, &unit(query), OnDuplicate::Overwrite).unwrap();
+    add_unit(&mut writer, &forum_unit(query), OnDuplicate::Overwrite).unwrap();
     let mut second = session(2, config(&zh, &en));
     assert_eq!(found(&mut second, query), vec![(id, 100)]);
     assert_eq!(found(&mut first, query), vec![]);
