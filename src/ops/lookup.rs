@@ -287,7 +287,8 @@ impl Fresh {
     }
 }
 
-/// The [`Sources`] of lookup sessions on one memory, shared by them (the readers of `tmkit
+/// What lookup sessions on one memory know of the sources they have scored (per unit, what the
+/// score bound needs of its source variants), shared by them (the readers of `tmkit
 /// serve`): a unit one reader has scored is ruled out by the others without reading it from the
 /// memory, where each reader had to read and score it once for itself (four times the work on
 /// the first pass over a set of queries, with four readers). One set of sources per set of query
