@@ -1141,3 +1141,41 @@ fn uploads_at_once_are_limited() {
     let r = s.post("/api/v1/import?name=third.tmx", body.as_bytes());
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+/// The nice value of each thread of process `pid` by name (Linux's `/proc`).
+#[cfg(target_os = "linux")]
+fn thread_nice(pid: u32) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let dir = task.unwrap().path();
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap();
+        let stat = std::fs::read_to_string(dir.join("stat")).unwrap();
+        // After the name in parentheses: state is field 3, nice field 19.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let nice: i64 = rest.split(' ').nth(16).unwrap().parse().unwrap();
+        out.push((name.trim().to_string(), nice));
+    }
+    out
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_writer_makes_way_for_the_readers() {
+    let (_dir, db) = setup(3);
+    let s = Server::start(&db, &[]);
+    let threads = thread_nice(s.child.id());
+    let nice_of = |name: &str| {
+        threads
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, nice)| *nice)
+            .unwrap_or_else(|| panic!("no thread {name} in {threads:?}"))
+    };
+    // Imports and other changes run 10 nice steps below the lookups (README, Concurrency).
+    let reader = nice_of("tmkit-reader-0");
+    assert_eq!(
+        nice_of("tmkit-writer"),
+        (reader + 10).min(19),
+        "{threads:?}"
+    );
+}
