@@ -237,6 +237,17 @@ impl RepeatFilter {
     }
 }
 
+/// For tests: a small deterministic generator (xorshift64) of numbers below `n`.
+#[cfg(test)]
+pub(crate) fn test_numbers(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -548,13 +548,7 @@ mod tests {
         );
         // A prepared query bounds as the distance does, whichever is longer, up to 64 tokens and
         // past them.
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::bits::test_numbers(0x2545_F491_4F6C_DD1D);
         for _ in 0..400 {
             let a: Vec<u32> = (0..next(90)).map(|_| next(6) as u32).collect();
             let b: Vec<u32> = (0..next(90)).map(|_| next(6) as u32).collect();

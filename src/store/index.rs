@@ -497,13 +497,7 @@ mod tests {
     #[test]
     fn among_finds_what_a_filter_of_the_list_finds() {
         // Lists of several sizes and lengths, with repeated units and rows out of order.
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n
-        };
+        let mut next = crate::bits::test_numbers(0x9E37_79B9_7F4A_7C15);
         for size in [0usize, 1, 5, 40, 300, 3000] {
             let mut acc = Accumulator::new();
             let mut conn = grams_table();
