@@ -309,6 +309,13 @@ struct SourcesOf {
     sources: Sources,
 }
 
+impl SourcesOf {
+    /// Whether these are the sources for a session on `texts` with the query languages `from_ids`.
+    fn is_for(&self, texts: i64, from_ids: &[i64]) -> bool {
+        self.texts == texts && self.from_ids == from_ids
+    }
+}
+
 impl SharedSources {
     /// Empty sources, to be shared (through the `Arc`) by the sessions of one memory.
     pub fn new() -> Arc<SharedSources> {
@@ -329,11 +336,7 @@ impl SharedSources {
     /// they are made so when they hold none for these languages, or older ones (or `always`, for
     /// a session's own sources).
     fn adopt(&self, texts: i64, from_ids: &[i64], always: bool) -> bool {
-        if self
-            .read()
-            .iter()
-            .any(|s| s.from_ids == from_ids && s.texts == texts)
-        {
+        if self.read().iter().any(|s| s.is_for(texts, from_ids)) {
             return true;
         }
         let mut all = self.write();
@@ -361,11 +364,7 @@ impl SharedSources {
         if fresh.units.is_empty() {
             return;
         }
-        if let Some(s) = self
-            .write()
-            .iter_mut()
-            .find(|s| s.from_ids == from_ids && s.texts == texts)
-        {
+        if let Some(s) = self.write().iter_mut().find(|s| s.is_for(texts, from_ids)) {
             s.sources.add(fresh);
         }
     }
@@ -701,10 +700,7 @@ impl<'a> Lookup<'a> {
             let (mut known, mut ruled_out) = (0u64, 0u64);
             {
                 let all = sources.read();
-                if let Some(s) = all
-                    .iter()
-                    .find(|s| s.from_ids == self.from_ids && s.texts == self.texts)
-                {
+                if let Some(s) = all.iter().find(|s| s.is_for(self.texts, &self.from_ids)) {
                     for (i, &k) in batch.iter().enumerate() {
                         if let Some((count, words)) = s.sources.get((k & UNIT) as i64) {
                             known |= 1 << i;
