@@ -318,7 +318,6 @@ fn request_once(addr: SocketAddr, path: &str, timeout: Duration) -> std::io::Res
 
 #[derive(Default)]
 struct Load {
-    latencies_ms: Vec<f64>,
     /// Every answer: (when it came, in seconds from the start of the load; latency in ms).
     answers: Vec<(f64, f64)>,
     errors: u64,
@@ -359,7 +358,6 @@ fn load(
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 match r {
                     Ok(200) => {
-                        mine.latencies_ms.push(ms);
                         mine.answers.push((start.elapsed().as_secs_f64(), ms));
                     }
                     Ok(status) => {
@@ -377,7 +375,6 @@ fn load(
                 }
             }
             let mut all = all.lock().unwrap();
-            all.latencies_ms.extend(mine.latencies_ms);
             all.answers.extend(mine.answers);
             all.errors += mine.errors;
             if all.first_error.is_none() {
@@ -389,9 +386,34 @@ fn load(
         t.join().unwrap();
     }
     let elapsed = start.elapsed().as_secs_f64();
-    let mut l = std::mem::take(&mut *all.lock().unwrap());
-    l.latencies_ms.sort_by(|a, b| a.total_cmp(b));
+    let l = std::mem::take(&mut *all.lock().unwrap());
     (l, elapsed)
+}
+
+impl Load {
+    /// The latencies of the answers that came within `from..to` seconds, sorted.
+    fn latencies(&self, from: f64, to: f64) -> Vec<f64> {
+        let mut w: Vec<f64> = self
+            .answers
+            .iter()
+            .filter(|(at, _)| (from..to).contains(at))
+            .map(|&(_, ms)| ms)
+            .collect();
+        w.sort_by(|a, b| a.total_cmp(b));
+        w
+    }
+}
+
+/// "N lookups in S s = R/s; p50, p99, max" of `sorted` latencies over `secs`.
+fn summary(sorted: &[f64], secs: f64) -> String {
+    format!(
+        "{} lookups in {secs:.1} s = {:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
+        sorted.len(),
+        sorted.len() as f64 / secs,
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.99),
+        sorted.last().copied().unwrap_or(f64::NAN),
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -402,20 +424,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn report(name: &str, l: &Load, elapsed: f64) -> f64 {
-    let n = l.latencies_ms.len();
-    let rate = n as f64 / elapsed;
+    let all = l.latencies(0.0, f64::INFINITY);
     println!(
-        "{name}: {n} lookups in {elapsed:.1} s = {rate:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms; errors {}{}",
-        percentile(&l.latencies_ms, 0.5),
-        percentile(&l.latencies_ms, 0.99),
-        l.latencies_ms.last().copied().unwrap_or(f64::NAN),
+        "{name}: {}; errors {}{}",
+        summary(&all, elapsed),
         l.errors,
         l.first_error
             .as_deref()
             .map(|e| format!(" (first: {e})"))
             .unwrap_or_default()
     );
-    rate
+    all.len() as f64 / elapsed
 }
 
 fn units(addr: SocketAddr) -> u64 {
@@ -504,31 +523,19 @@ fn phase(
     stop.store(true, Ordering::SeqCst);
     let (added, done, import_s, import_end) = importer.join().unwrap();
     // The target is for the lookups answered while the import runs: those apart.
-    let window = |from: f64, to: f64| {
-        let mut w: Vec<f64> = l
-            .answers
-            .iter()
-            .filter(|(at, _)| (from..to).contains(at))
-            .map(|&(_, ms)| ms)
-            .collect();
-        w.sort_by(|a, b| a.total_cmp(b));
-        w
-    };
-    let importing = window(0.0, import_end.min(elapsed));
-    let after = window(import_end, f64::INFINITY);
-    for (what, w, s) in [
-        ("while the import ran", &importing, import_end.min(elapsed)),
-        ("after it", &after, (elapsed - import_end).max(0.0)),
+    let importing = import_end.min(elapsed);
+    for (what, from, to, s) in [
+        ("while the import ran", 0.0, importing, importing),
+        (
+            "after it",
+            import_end,
+            f64::INFINITY,
+            (elapsed - import_end).max(0.0),
+        ),
     ] {
+        let w = l.latencies(from, to);
         if !w.is_empty() && s > 0.0 {
-            println!(
-                "{name}: {what}: {} lookups in {s:.1} s = {:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
-                w.len(),
-                w.len() as f64 / s,
-                percentile(w, 0.5),
-                percentile(w, 0.99),
-                w.last().copied().unwrap_or(f64::NAN),
-            );
+            println!("{name}: {what}: {}", summary(&w, s));
         }
     }
     let after = units(server.addr);
