@@ -4,15 +4,18 @@
 //! A TMX file goes through three threads joined by bounded queues (so memory stays bounded
 //! whatever the file's size): the parser (`read_file`), the index keys of every variant
 //! (`add_keys`: tokenizing, bigram keys and their buckets), and the database (this thread:
-//! duplicate rules, rows, and postings gathered in memory and written in sorted batches, see
-//! `store::index`).
+//! duplicate rules, rows, and postings gathered in memory, set aside in sorted runs and written
+//! as one row per bucket at the commit, see `store::index`).
 //!
 //! What a kill leaves behind, at any stage: nothing. Everything, rows and postings alike, is
 //! written inside the one write transaction that [`import`] opens first and commits last; the
 //! memory is in WAL mode, so until the commit record is in the log, a killed process (while
 //! parsing, while flushing postings, while committing) leaves only log frames that SQLite
 //! ignores and discards the next time the memory is opened: the memory is exactly as before.
-//! The Bloom filter, the pending postings and the queues live in memory only.
+//! The Bloom filter, the pending postings and the queues live in memory only; the runs of
+//! postings that a large import sets aside until its commit (see `store::index`) are in a
+//! temporary file without a name, which the system deletes when the process ends, however it
+//! ends.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -54,31 +54,35 @@ const PARTS: usize = 1 << PART_BITS;
 const LOW_BITS: u32 = BUCKET_BITS - PART_BITS;
 const LOW: usize = 1 << LOW_BITS;
 
-/// Pending postings after which a writer flushes them to the database (8 bytes each): about
-/// 15,400 per list on average (hashing spreads them evenly), within an allocation of 16,384, so
-/// 64 MiB in all. Every flush writes a row for nearly every bucket (a few thousand instructions
-/// each), so larger flushes would make a faster import, at 128 MiB: this keeps an import of a
-/// million units under 300 MB (measured: 12.6 million postings took it to 313 MB).
+/// Pending postings after which a writer makes room (8 bytes each): about 15,400 per list on
+/// average (hashing spreads them evenly), within an allocation of 16,384, so 64 MiB in all. This
+/// keeps an import of a million units under 300 MB.
 const FLUSH_POSTINGS: usize = 15 << 19;
 
 /// Postings waiting to be written.
 ///
 /// Adding one appends 8 bytes (bucket, unit, length) to one of [`PARTS`] lists: a few hundred
 /// lists, whose ends stay in the cache, where one list per bucket (2^18 of them) cost a cache miss
-/// per posting. A flush sorts each list by bucket (a stable counting sort, so that a bucket's
-/// postings keep the order they were added in) and writes one row per bucket, in bucket order:
-/// the rows are the same as one list per bucket would give.
+/// per posting. Writing sorts each list by bucket (a stable counting sort, so that a bucket's
+/// postings keep the order they were added in) and encodes one segment per bucket, in bucket
+/// order: the same segments as one list per bucket would give.
+///
+/// A small write (one unit, a batch from `tmkit serve`) becomes one row per bucket it touches, at
+/// the commit. A large import fills the accumulator many times over (a million units: a dozen
+/// times); a row per bucket at each of those would make millions of rows, each with its entry in
+/// the bucket index, most of the import's time in SQLite. So when it is full, its segments go to
+/// a run in a temporary file instead (see [`Runs`]), and at the commit the runs are merged: each
+/// bucket's segments, run after run, become one row. The list a bucket's rows give is the same
+/// either way.
 pub(super) struct Accumulator {
-    parts: Vec<Vec<u64>>,
-    count: usize,
-    /// Scratch for the sort.
-    sorted: Vec<u64>,
-    starts: Vec<u32>,
-    /// Where the next posting of each bucket goes, during the sort.
-    next: Vec<u32>,
-    /// The segments of the rows not written yet, end to end, and each row's bucket and end.
-    segments: Vec<u8>,
-    rows: Vec<(u32, usize)>,
+    pending: Pending,
+    rows: Rows,
+    /// Runs written so far, once the accumulator has been full.
+    runs: Option<Runs>,
+    /// The folder of the temporary file (the memory's own: it has room for the index).
+    spill_dir: std::path::PathBuf,
+    /// Pending postings at which [`Accumulator::is_full`] says so.
+    capacity: usize,
 }
 
 /// Rows written by one `INSERT` statement: a statement's fixed cost (binding, starting, halting
@@ -87,15 +91,18 @@ pub(super) struct Accumulator {
 const ROWS_PER_INSERT: usize = 64;
 
 impl Accumulator {
-    pub(super) fn new() -> Accumulator {
+    /// An empty accumulator whose runs, if it needs any, go to a temporary file in `spill_dir`.
+    pub(super) fn new(spill_dir: std::path::PathBuf) -> Accumulator {
+        Accumulator::with_capacity(spill_dir, FLUSH_POSTINGS)
+    }
+
+    fn with_capacity(spill_dir: std::path::PathBuf, capacity: usize) -> Accumulator {
         Accumulator {
-            parts: vec![Vec::new(); PARTS],
-            count: 0,
-            sorted: Vec::new(),
-            starts: vec![0; LOW + 1],
-            next: vec![0; LOW],
-            segments: Vec::new(),
-            rows: Vec::with_capacity(ROWS_PER_INSERT),
+            pending: Pending::new(),
+            rows: Rows::default(),
+            runs: None,
+            spill_dir,
+            capacity,
         }
     }
 
@@ -107,6 +114,77 @@ impl Accumulator {
 
     /// Adds the postings of one variant: its buckets, all for the same unit and length.
     pub(super) fn add_variant(&mut self, buckets: &[u32], unit: i64, len: u32) {
+        self.pending.add_variant(buckets, unit, len);
+    }
+
+    /// Whether [`Accumulator::make_room`] should be called.
+    pub(super) fn is_full(&self) -> bool {
+        self.pending.count >= self.capacity
+    }
+
+    /// Moves the pending postings to a new run in the temporary file (created on first use).
+    pub(super) fn make_room(&mut self) -> Result<()> {
+        if self.pending.count == 0 {
+            return Ok(());
+        }
+        let runs = match &mut self.runs {
+            Some(runs) => runs,
+            None => self.runs.insert(Runs::create(&self.spill_dir)?),
+        };
+        runs.begin();
+        self.pending
+            .drain(|bucket, segment| runs.add(bucket, segment))
+    }
+
+    /// Writes every pending posting to the memory: one row per bucket, after those it has.
+    pub(super) fn flush(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        let rows = &mut self.rows;
+        match self.runs.take() {
+            None => self
+                .pending
+                .drain(|bucket, segment| rows.push(tx, bucket, segment))?,
+            Some(mut runs) => {
+                // The postings still in memory make the last run; the memory they took is not
+                // needed again by this writer's large import, and the merge reads the runs.
+                if self.pending.count > 0 {
+                    runs.begin();
+                    self.pending
+                        .drain(|bucket, segment| runs.add(bucket, segment))?;
+                }
+                self.pending.release();
+                runs.merge(|bucket, list| rows.push(tx, bucket, list))?;
+            }
+        }
+        rows.finish(tx)
+    }
+}
+
+/// The postings not yet written, in [`PARTS`] lists.
+struct Pending {
+    parts: Vec<Vec<u64>>,
+    count: usize,
+    /// Scratch for the sort.
+    sorted: Vec<u64>,
+    starts: Vec<u32>,
+    /// Where the next posting of each bucket goes, during the sort.
+    next: Vec<u32>,
+    /// The segment being encoded.
+    segment: Vec<u8>,
+}
+
+impl Pending {
+    fn new() -> Pending {
+        Pending {
+            parts: vec![Vec::new(); PARTS],
+            count: 0,
+            sorted: Vec::new(),
+            starts: vec![0; LOW + 1],
+            next: vec![0; LOW],
+            segment: Vec::new(),
+        }
+    }
+
+    fn add_variant(&mut self, buckets: &[u32], unit: i64, len: u32) {
         let posting = (u64::from(unit as u32) << 8) | u64::from(len.min(LONG));
         for &bucket in buckets {
             self.parts[(bucket >> LOW_BITS) as usize % PARTS]
@@ -115,24 +193,17 @@ impl Accumulator {
         self.count += buckets.len();
     }
 
-    pub(super) fn is_full(&self) -> bool {
-        self.count >= FLUSH_POSTINGS
+    /// Gives back the memory of the lists (they are empty).
+    fn release(&mut self) {
+        for part in &mut self.parts {
+            *part = Vec::new();
+        }
+        self.sorted = Vec::new();
     }
 
-    /// Appends every pending list to its bucket's row.
-    pub(super) fn flush(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
-        if self.count == 0 {
-            return Ok(());
-        }
-        // `OR FAIL`: a statement that writes many rows and may abort half-way keeps a journal
-        // of what it changed, to undo it; one that cannot abort needs none. No row here breaks a
-        // constraint (a bucket and a segment are never null), and an error still fails the import.
-        let values = vec!["(?, ?)"; ROWS_PER_INSERT].join(", ");
-        let mut many = tx.prepare_cached(&format!(
-            "INSERT OR FAIL INTO grams(bucket, postings) VALUES {values}"
-        ))?;
-        self.segments.clear();
-        self.rows.clear();
+    /// Sorts the pending postings by bucket and calls `out(bucket, segment)` for every bucket that
+    /// has some, in bucket order; none are pending after.
+    fn drain(&mut self, mut out: impl FnMut(u32, &[u8]) -> Result<()>) -> Result<()> {
         let low = |p: u64| ((p >> 40) as usize) & (LOW - 1);
         for part in 0..PARTS {
             let postings = std::mem::take(&mut self.parts[part]);
@@ -168,61 +239,265 @@ impl Accumulator {
                 if run.is_empty() {
                     continue;
                 }
-                let segment = &mut self.segments;
-                put_varint(segment, run.len() as u64);
-                // Room for the longest encoding (7 bytes a posting), written by index and cut
-                // to what was used: no capacity check per byte.
-                let mut at = segment.len();
-                segment.resize(at + 7 * run.len(), 0);
-                let out = segment.as_mut_slice();
-                let mut last = 0u32;
-                for &p in run {
-                    let unit = (p >> 8) as u32;
-                    match unit.checked_sub(last) {
-                        Some(d) if d < u32::from(FAR) => {
-                            out[at..at + 2].copy_from_slice(&(d as u16).to_le_bytes());
-                            at += 2;
-                        }
-                        _ => {
-                            out[at..at + 2].copy_from_slice(&FAR.to_le_bytes());
-                            out[at + 2..at + 6].copy_from_slice(&unit.to_le_bytes());
-                            at += 6;
-                        }
-                    }
-                    out[at] = p as u8;
-                    at += 1;
-                    last = unit;
-                }
-                segment.truncate(at);
-                let bucket = ((part as u32) << LOW_BITS) | b as u32;
-                self.rows.push((bucket, segment.len()));
-                if self.rows.len() == ROWS_PER_INSERT {
-                    let mut start = 0;
-                    for (i, &(bucket, end)) in self.rows.iter().enumerate() {
-                        many.raw_bind_parameter(2 * i + 1, bucket)?;
-                        many.raw_bind_parameter(2 * i + 2, &self.segments[start..end])?;
-                        start = end;
-                    }
-                    many.raw_execute()?;
-                    self.rows.clear();
-                    self.segments.clear();
-                }
+                self.segment.clear();
+                encode_segment(&mut self.segment, run);
+                out(((part as u32) << LOW_BITS) | b as u32, &self.segment)?;
             }
             let mut postings = postings;
             postings.clear();
             self.parts[part] = postings;
         }
-        let mut one = tx.prepare_cached("INSERT INTO grams(bucket, postings) VALUES (?1, ?2)")?;
-        let mut start = 0;
-        for &(bucket, end) in &self.rows {
-            one.execute(params![bucket, &self.segments[start..end]])?;
-            start = end;
-        }
-        self.rows.clear();
-        self.segments.clear();
         self.count = 0;
         Ok(())
     }
+}
+
+/// Appends the segment of one bucket's postings (sorted as added) to `segment`.
+fn encode_segment(segment: &mut Vec<u8>, run: &[u64]) {
+    put_varint(segment, run.len() as u64);
+    // Room for the longest encoding (7 bytes a posting), written by index and cut to what was
+    // used: no capacity check per byte.
+    let mut at = segment.len();
+    segment.resize(at + 7 * run.len(), 0);
+    let out = segment.as_mut_slice();
+    let mut last = 0u32;
+    for &p in run {
+        let unit = (p >> 8) as u32;
+        match unit.checked_sub(last) {
+            Some(d) if d < u32::from(FAR) => {
+                out[at..at + 2].copy_from_slice(&(d as u16).to_le_bytes());
+                at += 2;
+            }
+            _ => {
+                out[at..at + 2].copy_from_slice(&FAR.to_le_bytes());
+                out[at + 2..at + 6].copy_from_slice(&unit.to_le_bytes());
+                at += 6;
+            }
+        }
+        out[at] = p as u8;
+        at += 1;
+        last = unit;
+    }
+    segment.truncate(at);
+}
+
+/// Rows of `grams` on their way to the memory, [`ROWS_PER_INSERT`] to a statement.
+#[derive(Default)]
+struct Rows {
+    /// The lists of the rows not written yet, end to end, and each row's bucket and end.
+    lists: Vec<u8>,
+    ends: Vec<(u32, usize)>,
+    /// The statement's text, made once.
+    many: String,
+}
+
+impl Rows {
+    fn push(&mut self, tx: &rusqlite::Transaction<'_>, bucket: u32, list: &[u8]) -> Result<()> {
+        self.lists.extend_from_slice(list);
+        self.ends.push((bucket, self.lists.len()));
+        if self.ends.len() < ROWS_PER_INSERT {
+            return Ok(());
+        }
+        if self.many.is_empty() {
+            // `OR FAIL`: a statement that writes many rows and may abort half-way keeps a journal
+            // of what it changed, to undo it; one that cannot abort needs none. No row here
+            // breaks a constraint (a bucket and a list are never null), and an error still fails
+            // the import.
+            let values = vec!["(?, ?)"; ROWS_PER_INSERT].join(", ");
+            self.many = format!("INSERT OR FAIL INTO grams(bucket, postings) VALUES {values}");
+        }
+        let mut many = tx.prepare_cached(&self.many)?;
+        let mut start = 0;
+        for (i, &(bucket, end)) in self.ends.iter().enumerate() {
+            many.raw_bind_parameter(2 * i + 1, bucket)?;
+            many.raw_bind_parameter(2 * i + 2, &self.lists[start..end])?;
+            start = end;
+        }
+        many.raw_execute()?;
+        self.ends.clear();
+        self.lists.clear();
+        Ok(())
+    }
+
+    /// Writes the rows left, one statement each.
+    fn finish(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        let mut one = tx.prepare_cached("INSERT INTO grams(bucket, postings) VALUES (?1, ?2)")?;
+        let mut start = 0;
+        for &(bucket, end) in &self.ends {
+            one.execute(params![bucket, &self.lists[start..end]])?;
+            start = end;
+        }
+        self.ends.clear();
+        self.lists.clear();
+        Ok(())
+    }
+}
+
+/// Runs of segments in a temporary file, for [`Accumulator`]: each run is a full accumulator's
+/// segments in bucket order, each as its bucket (4 bytes), its length (4 bytes) and its bytes.
+///
+/// The file has no name (it is unlinked as it is made, where the system allows), so a killed
+/// import leaves nothing of it behind; it takes about 3 bytes a posting, what the rows will take.
+/// The merge reads every run at once, a buffer each, in bucket order.
+struct Runs {
+    file: std::fs::File,
+    /// For messages: where the file is.
+    dir: std::path::PathBuf,
+    /// Bytes written to the file, and those waiting in `buf`.
+    written: u64,
+    buf: Vec<u8>,
+    /// Where each run starts (it ends where the next starts, the last at the end of the file).
+    starts: Vec<u64>,
+}
+
+/// Bytes written to the temporary file at a time, and read from each run at a time.
+const RUN_BUFFER: usize = 1 << 20;
+const RUN_READ: usize = 1 << 16;
+
+impl Runs {
+    fn create(dir: &std::path::Path) -> Result<Runs> {
+        let file = tempfile::tempfile_in(dir)
+            .map_err(|e| crate::error::Error::io(dir.to_path_buf(), e))?;
+        Ok(Runs {
+            file,
+            dir: dir.to_path_buf(),
+            written: 0,
+            buf: Vec::with_capacity(RUN_BUFFER),
+            starts: Vec::new(),
+        })
+    }
+
+    fn fail(&self, e: std::io::Error) -> crate::error::Error {
+        crate::error::Error::io(self.dir.clone(), e)
+    }
+
+    /// Starts a run.
+    fn begin(&mut self) {
+        self.starts.push(self.written + self.buf.len() as u64);
+    }
+
+    /// Adds a bucket's segment to the current run (buckets come in order).
+    fn add(&mut self, bucket: u32, segment: &[u8]) -> Result<()> {
+        self.buf.extend_from_slice(&bucket.to_le_bytes());
+        self.buf
+            .extend_from_slice(&(segment.len() as u32).to_le_bytes());
+        self.buf.extend_from_slice(segment);
+        if self.buf.len() >= RUN_BUFFER {
+            self.write_buf()?;
+        }
+        Ok(())
+    }
+
+    fn write_buf(&mut self) -> Result<()> {
+        use std::io::Write;
+        (&self.file)
+            .write_all(&self.buf)
+            .map_err(|e| self.fail(e))?;
+        self.written += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Calls `out(bucket, list)` for every bucket of any run, in bucket order, with its segments
+    /// of every run, run after run.
+    fn merge(mut self, mut out: impl FnMut(u32, &[u8]) -> Result<()>) -> Result<()> {
+        self.write_buf()?;
+        self.buf = Vec::new();
+        let ends = self.starts.iter().skip(1).copied().chain([self.written]);
+        let mut cursors: Vec<Cursor> = self
+            .starts
+            .iter()
+            .zip(ends)
+            .map(|(&pos, end)| Cursor {
+                pos,
+                end,
+                buf: Vec::new(),
+                at: 0,
+            })
+            .collect();
+        let mut heads = Vec::with_capacity(cursors.len());
+        for c in &mut cursors {
+            heads.push(c.next_bucket(&self.file).map_err(|e| self.fail(e))?);
+        }
+        let mut list = Vec::new();
+        while let Some(bucket) = heads.iter().flatten().min().copied() {
+            list.clear();
+            for (c, head) in cursors.iter_mut().zip(&mut heads) {
+                if *head == Some(bucket) {
+                    c.take_segment(&self.file, &mut list)
+                        .map_err(|e| self.fail(e))?;
+                    *head = c.next_bucket(&self.file).map_err(|e| self.fail(e))?;
+                }
+            }
+            out(bucket, &list)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the merge is in one run.
+struct Cursor {
+    /// The file offset of the first byte not in `buf`, and the run's end.
+    pos: u64,
+    end: u64,
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl Cursor {
+    /// Makes `n` bytes from `at` available in `buf`; false if the run has fewer.
+    fn fill(&mut self, file: &std::fs::File, n: usize) -> std::io::Result<bool> {
+        use std::io::{Read, Seek};
+        if self.buf.len() - self.at >= n {
+            return Ok(true);
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let left = self.end - self.pos;
+        let want = (n.max(RUN_READ) - self.buf.len()).min(left as usize);
+        if self.buf.len() + want < n {
+            return Ok(false);
+        }
+        let have = self.buf.len();
+        self.buf.resize(have + want, 0);
+        let mut f = file;
+        f.seek(std::io::SeekFrom::Start(self.pos))?;
+        f.read_exact(&mut self.buf[have..])?;
+        self.pos += want as u64;
+        Ok(true)
+    }
+
+    /// The bucket of the run's next segment, if there is one.
+    fn next_bucket(&mut self, file: &std::fs::File) -> std::io::Result<Option<u32>> {
+        if self.buf.len() == self.at && self.pos == self.end {
+            return Ok(None);
+        }
+        if !self.fill(file, 8)? {
+            return Err(truncated());
+        }
+        let b = &self.buf[self.at..self.at + 4];
+        Ok(Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    }
+
+    /// Appends the next segment (whose bucket [`Cursor::next_bucket`] gave) to `list`.
+    fn take_segment(&mut self, file: &std::fs::File, list: &mut Vec<u8>) -> std::io::Result<()> {
+        let b = &self.buf[self.at + 4..self.at + 8];
+        let len = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        self.at += 8;
+        if !self.fill(file, len)? {
+            return Err(truncated());
+        }
+        list.extend_from_slice(&self.buf[self.at..self.at + len]);
+        self.at += len;
+        Ok(())
+    }
+}
+
+fn truncated() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "the import's temporary file of index postings ended early",
+    )
 }
 
 /// A bucket's postings decoded, ordered by the variant's length and then by unit, so that a lookup
@@ -457,7 +732,7 @@ mod tests {
     fn postings_round_trip_through_segments() {
         let mut conn = grams_table();
         let tx = conn.transaction().unwrap();
-        let mut acc = Accumulator::new();
+        let mut acc = Accumulator::new(std::env::temp_dir());
         acc.add(7, 10, 3);
         acc.add(7, 12, 400);
         acc.add(7, 5, 2); // a replaced older unit
@@ -494,12 +769,106 @@ mod tests {
         }
     }
 
+    /// Every bucket's rows, in order: (bucket, row count, the rows concatenated).
+    fn all_lists(tx: &rusqlite::Transaction<'_>) -> Vec<(u32, usize, Vec<u8>)> {
+        let mut out: Vec<(u32, usize, Vec<u8>)> = Vec::new();
+        let mut stmt = tx
+            .prepare("SELECT bucket, postings FROM grams ORDER BY bucket, id")
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let bucket: u32 = row.get(0).unwrap();
+            let data: Vec<u8> = row.get(1).unwrap();
+            match out.last_mut() {
+                Some((b, n, list)) if *b == bucket => {
+                    *n += 1;
+                    list.extend(data);
+                }
+                _ => out.push((bucket, 1, data)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_large_write_merges_its_runs_into_a_row_per_bucket_with_the_same_lists() {
+        // The same postings written two ways: flushed to rows every `room` postings (a row per
+        // bucket per flush, what writes that commit often give), and through an accumulator that
+        // holds only `room` postings and so spills runs to a temporary file.
+        let mut next = crate::bits::test_numbers(0x2545_F491_4F6C_DD1D);
+        for (postings, room, buckets) in [
+            (0usize, 10usize, 5u32),
+            (7, 10, 5),
+            (10, 10, 3),
+            (1000, 10, 40),
+            (5000, 333, 1 << BUCKET_BITS),
+            (3000, 2999, 7),
+        ] {
+            let mut direct_conn = grams_table();
+            let direct = direct_conn.transaction().unwrap();
+            let mut spilled_conn = grams_table();
+            let spilled = spilled_conn.transaction().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let mut flushed = Accumulator::new(std::env::temp_dir());
+            let mut small = Accumulator::with_capacity(dir.path().to_path_buf(), room);
+            let mut unit = 0i64;
+            for i in 0..postings {
+                // Units mostly grow (far jumps and older units too), several buckets each.
+                unit += match next(10) {
+                    0 => 70_000,
+                    1 => -3,
+                    _ => next(5) as i64,
+                };
+                let unit = unit.max(0);
+                let bucket = next(buckets as usize) as u32;
+                let len = next(300) as u32;
+                flushed.add(bucket, unit, len);
+                small.add(bucket, unit, len);
+                if (i + 1) % room == 0 {
+                    flushed.flush(&direct).unwrap();
+                }
+                if small.is_full() {
+                    small.make_room().unwrap();
+                }
+            }
+            flushed.flush(&direct).unwrap();
+            small.flush(&spilled).unwrap();
+            let want = all_lists(&direct);
+            let got = all_lists(&spilled);
+            assert_eq!(got.len(), want.len(), "{postings} postings, room {room}");
+            for ((gb, gn, gl), (wb, _, wl)) in got.iter().zip(&want) {
+                assert_eq!((gb, gl), (wb, wl), "{postings} postings, room {room}");
+                assert_eq!(*gn, 1, "one row for bucket {gb}");
+            }
+            let mut decoded = 0;
+            for (_, _, list) in &got {
+                decode(list, |_, _| decoded += 1);
+            }
+            assert_eq!(decoded, postings);
+            // The runs' file has no name: nothing is left in its folder.
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
+    }
+
+    #[test]
+    fn a_spill_folder_that_cannot_be_written_is_an_error_not_a_panic() {
+        let mut acc = Accumulator::with_capacity("/nonexistent/folder/of/tmkit".into(), 2);
+        acc.add(1, 1, 1);
+        acc.add(2, 2, 2);
+        assert!(acc.is_full());
+        let e = acc.make_room().unwrap_err();
+        assert!(
+            e.to_string().contains("/nonexistent/folder/of/tmkit"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn among_finds_what_a_filter_of_the_list_finds() {
         // Lists of several sizes and lengths, with repeated units and rows out of order.
         let mut next = crate::bits::test_numbers(0x9E37_79B9_7F4A_7C15);
         for size in [0usize, 1, 5, 40, 300, 3000] {
-            let mut acc = Accumulator::new();
+            let mut acc = Accumulator::new(std::env::temp_dir());
             let mut conn = grams_table();
             let tx = conn.transaction().unwrap();
             for i in 0..size {

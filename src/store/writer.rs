@@ -326,12 +326,23 @@ impl Writer<'_> {
     /// Indexes a stored unit's variants: `variants[i]` holds the length and the buckets (see
     /// [`bucket`]; without repeats) of `unit.variants[i]`.
     pub fn index_unit(&mut self, id: i64, variants: &[VariantBuckets<'_>]) -> Result<()> {
-        let acc = self.postings.get_or_insert_with(index::Accumulator::new);
+        let acc = match &mut self.postings {
+            Some(acc) => acc,
+            None => {
+                // Runs of a large import go beside the memory, which has room for the index;
+                // a memory without a file puts them in the system's temporary folder.
+                let dir = conn_path(&self.tx)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(std::env::temp_dir, Path::to_path_buf);
+                self.postings.insert(index::Accumulator::new(dir))
+            }
+        };
         for v in variants {
             acc.add_variant(v.buckets, id, v.len);
         }
         if acc.is_full() {
-            acc.flush(&self.tx)?;
+            acc.make_room()?;
         }
         Ok(())
     }
