@@ -2,8 +2,10 @@
 //! ja-JP, realistic lengths, CJK text), imported and exported by the release `tmkit` binary.
 //!
 //! Run with `cargo bench --bench import_export` (`TMKIT_BENCH_UNITS=N` for another size,
-//! `TMKIT_BENCH_RUNS=N` for more runs). Prints medians: units per second, peak RSS, the ratio to
-//! `xmllint --noout --stream` on the same file, export units per second and database bytes per unit.
+//! `TMKIT_BENCH_RUNS=N` for more runs, `TMKIT_BENCH_BASE=PATH` to run another build of tmkit in
+//! turn with this one and give the ratios). Prints medians: units per second, peak RSS, the ratio
+//! to `xmllint --noout --stream` on the same file (run once per round, in the same session),
+//! export units per second and database bytes per unit.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -227,7 +229,15 @@ fn main() {
         generate(&tmx, units).expect("generate");
     }
     let size = std::fs::metadata(&tmx).expect("generated").len();
-    let bin = env!("CARGO_BIN_EXE_tmkit");
+    // This build, and with TMKIT_BENCH_BASE another one (an older commit), run in turn in the
+    // same session: the machine is shared and noisy, so a ratio means more than a time.
+    let mut builds = vec![(
+        "this build".to_string(),
+        env!("CARGO_BIN_EXE_tmkit").to_string(),
+    )];
+    if let Ok(base) = std::env::var("TMKIT_BENCH_BASE") {
+        builds.push((format!("base ({base})"), base));
+    }
     println!(
         "data: {} units, {:.1} MB TMX, {} runs each, median",
         units,
@@ -235,8 +245,16 @@ fn main() {
         runs
     );
 
+    #[derive(Default)]
+    struct Figures {
+        import_t: Vec<f64>,
+        import_rss: Vec<f64>,
+        export_t: Vec<f64>,
+        db_bytes: u64,
+    }
     let mut xmllint = Vec::new();
-    for _ in 0..runs {
+    let mut figures: Vec<Figures> = builds.iter().map(|_| Figures::default()).collect();
+    for run in 0..runs {
         let (t, _) = measure(
             Command::new("xmllint")
                 .arg("--noout")
@@ -244,63 +262,69 @@ fn main() {
                 .arg(&tmx),
         );
         xmllint.push(t.as_secs_f64());
+        for ((_, bin), f) in builds.iter().zip(&mut figures) {
+            let db = dir.join(format!("bench-{run}.db"));
+            let remove = || {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+            };
+            remove();
+            let (t, rss) = measure(
+                Command::new(bin)
+                    .arg("--quiet")
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("import")
+                    .arg(&tmx),
+            );
+            f.import_t.push(t.as_secs_f64());
+            f.import_rss.push(rss as f64);
+            f.db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
+                + std::fs::metadata(format!("{}-wal", db.display()))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+            let out = dir.join("export.tmx");
+            let (t, _) = measure(
+                Command::new(bin)
+                    .arg("--quiet")
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("export")
+                    .arg(&out),
+            );
+            f.export_t.push(t.as_secs_f64());
+            let _ = std::fs::remove_file(&out);
+            remove();
+        }
     }
     let xmllint = median(xmllint);
-
-    let mut import_t = Vec::new();
-    let mut import_rss = Vec::new();
-    let mut export_t = Vec::new();
-    let mut db_bytes = 0;
-    for run in 0..runs {
-        let db = dir.join(format!("bench-{run}.db"));
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-        }
-        let (t, rss) = measure(
-            Command::new(bin)
-                .arg("--quiet")
-                .arg("--db")
-                .arg(&db)
-                .arg("import")
-                .arg(&tmx),
+    println!("xmllint --noout --stream: {:.2} s", xmllint);
+    let mut first = None;
+    for ((name, _), f) in builds.iter().zip(figures) {
+        let it = median(f.import_t);
+        let et = median(f.export_t);
+        println!("{name}:");
+        println!(
+            "  import: {:.2} s, {:.0} units/s, peak RSS {:.0} MB, {:.2}x xmllint",
+            it,
+            units as f64 / it,
+            median(f.import_rss) / 1e6,
+            it / xmllint
         );
-        import_t.push(t.as_secs_f64());
-        import_rss.push(rss as f64);
-        db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
-            + std::fs::metadata(format!("{}-wal", db.display()))
-                .map(|m| m.len())
-                .unwrap_or(0);
-        let out = dir.join("export.tmx");
-        let (t, _) = measure(
-            Command::new(bin)
-                .arg("--quiet")
-                .arg("--db")
-                .arg(&db)
-                .arg("export")
-                .arg(&out),
+        println!("  export: {:.2} s, {:.0} units/s", et, units as f64 / et);
+        println!(
+            "  database: {:.1} MB, {:.0} bytes/unit",
+            f.db_bytes as f64 / 1e6,
+            f.db_bytes as f64 / units as f64
         );
-        export_t.push(t.as_secs_f64());
-        let _ = std::fs::remove_file(&out);
-        if run + 1 < runs {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-            }
+        match first {
+            None => first = Some((it, et)),
+            Some((new_it, new_et)) => println!(
+                "  this build against it: import {:.2}x as fast, export {:.2}x",
+                it / new_it,
+                et / new_et
+            ),
         }
     }
-    let it = median(import_t);
-    let et = median(export_t);
-    println!("xmllint --noout --stream: {:.2} s", xmllint);
-    println!(
-        "import: {:.2} s, {:.0} units/s, peak RSS {:.0} MB, {:.2}x xmllint",
-        it,
-        units as f64 / it,
-        median(import_rss) / 1e6,
-        it / xmllint
-    );
-    println!("export: {:.2} s, {:.0} units/s", et, units as f64 / et);
-    println!(
-        "database: {:.1} MB, {:.0} bytes/unit",
-        db_bytes as f64 / 1e6,
-        db_bytes as f64 / units as f64
-    );
 }
