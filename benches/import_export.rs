@@ -174,8 +174,16 @@ fn generate(path: &Path, units: usize) -> std::io::Result<()> {
     out.get_ref().sync_all()
 }
 
-/// Runs a command to completion; returns its wall time and peak resident memory in bytes.
-fn measure(cmd: &mut Command) -> (Duration, u64) {
+/// What one command took: wall time, peak resident memory in bytes, and CPU time (user and
+/// system, all threads; as last seen, at most a poll before the end).
+struct Took {
+    wall: Duration,
+    peak: u64,
+    cpu: f64,
+}
+
+/// Runs a command to completion and measures it.
+fn measure(cmd: &mut Command) -> Took {
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::null())
@@ -183,7 +191,9 @@ fn measure(cmd: &mut Command) -> (Duration, u64) {
         .spawn()
         .expect("command starts");
     let status_path = format!("/proc/{}/status", child.id());
+    let stat_path = format!("/proc/{}/stat", child.id());
     let mut peak = 0u64;
+    let mut cpu = 0.0f64;
     loop {
         if let Ok(s) = std::fs::read_to_string(&status_path)
             && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
@@ -195,10 +205,21 @@ fn measure(cmd: &mut Command) -> (Duration, u64) {
                 .unwrap_or(0);
             peak = peak.max(kb * 1024);
         }
+        // utime and stime, in clock ticks (100 a second on Linux): the 14th and 15th fields,
+        // counted after the command's name, which may hold spaces.
+        if let Ok(s) = std::fs::read_to_string(&stat_path)
+            && let Some((_, rest)) = s.rsplit_once(") ")
+        {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if let (Some(u), Some(k)) = (f.get(11), f.get(12)) {
+                let ticks: f64 = u.parse::<f64>().unwrap_or(0.0) + k.parse::<f64>().unwrap_or(0.0);
+                cpu = cpu.max(ticks / 100.0);
+            }
+        }
         if let Some(status) = child.try_wait().expect("wait works") {
-            let elapsed = start.elapsed();
+            let wall = start.elapsed();
             assert!(status.success(), "command failed: {cmd:?}");
-            return (elapsed, peak);
+            return Took { wall, peak, cpu };
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -249,20 +270,31 @@ fn main() {
     struct Figures {
         import_t: Vec<f64>,
         import_rss: Vec<f64>,
+        import_cpu: Vec<f64>,
         export_t: Vec<f64>,
         db_bytes: u64,
     }
     let mut xmllint = Vec::new();
     let mut figures: Vec<Figures> = builds.iter().map(|_| Figures::default()).collect();
     for run in 0..runs {
-        let (t, _) = measure(
-            Command::new("xmllint")
-                .arg("--noout")
-                .arg("--stream")
-                .arg(&tmx),
+        xmllint.push(
+            measure(
+                Command::new("xmllint")
+                    .arg("--noout")
+                    .arg("--stream")
+                    .arg(&tmx),
+            )
+            .wall
+            .as_secs_f64(),
         );
-        xmllint.push(t.as_secs_f64());
-        for ((_, bin), f) in builds.iter().zip(&mut figures) {
+        // Each round in the other order: a command that follows another's deletions gets
+        // memory the system has just freed, which is quicker to have than new memory.
+        let mut order: Vec<usize> = (0..builds.len()).collect();
+        if run % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let (bin, f) = (&builds[i].1, &mut figures[i]);
             let db = dir.join(format!("bench-{run}.db"));
             let remove = || {
                 for suffix in ["", "-wal", "-shm"] {
@@ -270,7 +302,7 @@ fn main() {
                 }
             };
             remove();
-            let (t, rss) = measure(
+            let took = measure(
                 Command::new(bin)
                     .arg("--quiet")
                     .arg("--db")
@@ -278,14 +310,15 @@ fn main() {
                     .arg("import")
                     .arg(&tmx),
             );
-            f.import_t.push(t.as_secs_f64());
-            f.import_rss.push(rss as f64);
+            f.import_t.push(took.wall.as_secs_f64());
+            f.import_rss.push(took.peak as f64);
+            f.import_cpu.push(took.cpu);
             f.db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
                 + std::fs::metadata(format!("{}-wal", db.display()))
                     .map(|m| m.len())
                     .unwrap_or(0);
             let out = dir.join("export.tmx");
-            let (t, _) = measure(
+            let took = measure(
                 Command::new(bin)
                     .arg("--quiet")
                     .arg("--db")
@@ -293,7 +326,7 @@ fn main() {
                     .arg("export")
                     .arg(&out),
             );
-            f.export_t.push(t.as_secs_f64());
+            f.export_t.push(took.wall.as_secs_f64());
             let _ = std::fs::remove_file(&out);
             remove();
         }
@@ -306,11 +339,12 @@ fn main() {
         let et = median(f.export_t);
         println!("{name}:");
         println!(
-            "  import: {:.2} s, {:.0} units/s, peak RSS {:.0} MB, {:.2}x xmllint",
+            "  import: {:.2} s, {:.0} units/s, peak RSS {:.0} MB, {:.2}x xmllint; CPU {:.2} s",
             it,
             units as f64 / it,
             median(f.import_rss) / 1e6,
-            it / xmllint
+            it / xmllint,
+            median(f.import_cpu)
         );
         println!("  export: {:.2} s, {:.0} units/s", et, units as f64 / et);
         println!(
