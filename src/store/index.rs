@@ -356,8 +356,7 @@ const RUN_READ: usize = 1 << 16;
 
 impl Runs {
     fn create(dir: &std::path::Path) -> Result<Runs> {
-        let file = tempfile::tempfile_in(dir)
-            .map_err(|e| crate::error::Error::io(dir.to_path_buf(), e))?;
+        let file = tempfile::tempfile_in(dir).map_err(|e| spill_error(dir, &e))?;
         Ok(Runs {
             file,
             dir: dir.to_path_buf(),
@@ -368,7 +367,7 @@ impl Runs {
     }
 
     fn fail(&self, e: std::io::Error) -> crate::error::Error {
-        crate::error::Error::io(self.dir.clone(), e)
+        spill_error(&self.dir, &e)
     }
 
     /// Starts a run.
@@ -491,6 +490,19 @@ impl Cursor {
         self.at += len;
         Ok(())
     }
+}
+
+/// The error of the temporary file in `dir`: the folder, then what went wrong (a full disk, most
+/// likely: the runs take about what the index will take in the memory).
+fn spill_error(dir: &std::path::Path, e: &std::io::Error) -> crate::error::Error {
+    crate::error::ErrorKind::Memory {
+        path: dir.display().to_string(),
+        cause: format!(
+            "the temporary file that holds the index postings until the commit: {}",
+            crate::error::io_cause(e)
+        ),
+    }
+    .into()
 }
 
 fn truncated() -> std::io::Error {
@@ -856,11 +868,12 @@ mod tests {
         acc.add(1, 1, 1);
         acc.add(2, 2, 2);
         assert!(acc.is_full());
-        let e = acc.make_room().unwrap_err();
+        let e = acc.make_room().unwrap_err().to_string();
         assert!(
-            e.to_string().contains("/nonexistent/folder/of/tmkit"),
+            e.starts_with("/nonexistent/folder/of/tmkit: the temporary file"),
             "{e}"
         );
+        assert!(e.ends_with("no such file"), "{e}");
     }
 
     #[test]
