@@ -138,22 +138,18 @@ impl Accumulator {
 
     /// Writes every pending posting to the memory: one row per bucket, after those it has.
     pub(super) fn flush(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        if self.runs.is_some() {
+            // The postings still in memory make the last run; the memory they took is not
+            // needed again by this writer's large import, and the merge reads the runs.
+            self.make_room()?;
+            self.pending.release();
+        }
         let rows = &mut self.rows;
         match self.runs.take() {
             None => self
                 .pending
                 .drain(|bucket, segment| rows.push(tx, bucket, segment))?,
-            Some(mut runs) => {
-                // The postings still in memory make the last run; the memory they took is not
-                // needed again by this writer's large import, and the merge reads the runs.
-                if self.pending.count > 0 {
-                    runs.begin();
-                    self.pending
-                        .drain(|bucket, segment| runs.add(bucket, segment))?;
-                }
-                self.pending.release();
-                runs.merge(|bucket, list| rows.push(tx, bucket, list))?;
-            }
+            Some(runs) => runs.merge(|bucket, list| rows.push(tx, bucket, list))?,
         }
         rows.finish(tx)
     }
