@@ -132,15 +132,21 @@ impl Pool {
                 crate::ops::lookup::rebuild_index(&mut store, &|_, _| {})?;
             }
             let (tx, rx) = mpsc::channel::<WriteJob>();
+            // The server takes no request before the writer has lowered its priority: whatever
+            // it writes, from the first job on, makes way for the lookups.
+            let (ready, started) = mpsc::sync_channel::<()>(1);
             std::thread::Builder::new()
                 .name("tmkit-writer".into())
                 .spawn(move || {
                     make_way_for_readers();
+                    let _ = ready.send(());
                     while let Ok(job) = rx.recv() {
                         job(&mut store);
                     }
                 })
                 .map_err(|e| crate::Error::io(path, e))?;
+            // An error here means the thread ended before starting: its jobs fail as they come.
+            let _ = started.recv();
             Some(tx)
         };
         let (tx, rx) = mpsc::sync_channel::<ReadJob>(QUEUE);
