@@ -993,6 +993,57 @@ pub fn queries(
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_counter_keeps_weights_lengths_and_the_skeleton_of_each_unit() {
+        // Against a plain map of (weight, lengths seen) per unit, on random postings.
+        let mut next = crate::bits::test_numbers(0x5EED_1234_ABCD_0042);
+        let mut counter = Counter::new(50);
+        for round in 0..20 {
+            counter.reset();
+            let mut want: std::collections::BTreeMap<i64, (u32, Vec<u32>)> = Default::default();
+            for _ in 0..next(300) {
+                // Units past the array (added after the session started) too.
+                let unit = next(80) as i64;
+                let len = next(LONG as usize + 1) as u32;
+                let w = if next(10) == 0 {
+                    SKELETON
+                } else {
+                    1 + next(4) as u32
+                };
+                counter.add(unit, len, w);
+                let e = want.entry(unit).or_default();
+                e.0 += w;
+                e.1.push(len);
+            }
+            let mut got: Vec<(i64, u32, u32, bool)> = counter.entries().collect();
+            got.sort_unstable();
+            let want: Vec<(i64, u32, u32, bool)> = want
+                .into_iter()
+                .map(|(unit, (w, lens))| {
+                    let several = lens.iter().any(|&l| l != lens[0]);
+                    let w = if w >= SKELETON {
+                        SKELETON + w % SKELETON
+                    } else {
+                        w
+                    };
+                    (unit, *lens.iter().min().unwrap(), w, several)
+                })
+                .collect();
+            assert_eq!(got, want, "round {round}");
+            for &(unit, _, w, _) in &want {
+                assert_eq!(counter.weight_of(unit), w);
+            }
+            assert_eq!(counter.weight_of(1000), 0);
+        }
+        // A weight past what a slot holds stays at the most it holds, and below the skeleton's.
+        counter.reset();
+        for _ in 0..5 {
+            counter.add(7, 3, Counter::WEIGHT - 1);
+        }
+        assert_eq!(counter.weight_of(7), Counter::WEIGHT);
+        assert!(counter.weight_of(7) < SKELETON);
+    }
+
     /// Whether a stored length may be in the window, by the definition of the window.
     fn may_contain(w: &LengthWindow, len: usize) -> bool {
         if len >= LONG as usize {
