@@ -11,7 +11,11 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "common/process.rs"]
+mod process;
+use process::median;
 
 const EN_WORDS: &[&str] = &[
     "China",
@@ -174,60 +178,14 @@ fn generate(path: &Path, units: usize) -> std::io::Result<()> {
     out.get_ref().sync_all()
 }
 
-/// What one command took: wall time, peak resident memory in bytes, and CPU time (user and
-/// system, all threads; as last seen, at most a poll before the end).
-struct Took {
-    wall: Duration,
-    peak: u64,
-    cpu: f64,
-}
-
-/// Runs a command to completion and measures it.
-fn measure(cmd: &mut Command) -> Took {
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("command starts");
-    let status_path = format!("/proc/{}/status", child.id());
-    let stat_path = format!("/proc/{}/stat", child.id());
-    let mut peak = 0u64;
-    let mut cpu = 0.0f64;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path)
-            && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
-        {
-            let kb: u64 = line
-                .split_whitespace()
-                .nth(1)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            peak = peak.max(kb * 1024);
-        }
-        // utime and stime, in clock ticks (100 a second on Linux): the 14th and 15th fields,
-        // counted after the command's name, which may hold spaces.
-        if let Ok(s) = std::fs::read_to_string(&stat_path)
-            && let Some((_, rest)) = s.rsplit_once(") ")
-        {
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            if let (Some(u), Some(k)) = (f.get(11), f.get(12)) {
-                let ticks: f64 = u.parse::<f64>().unwrap_or(0.0) + k.parse::<f64>().unwrap_or(0.0);
-                cpu = cpu.max(ticks / 100.0);
-            }
-        }
-        if let Some(status) = child.try_wait().expect("wait works") {
-            let wall = start.elapsed();
-            assert!(status.success(), "command failed: {cmd:?}");
-            return Took { wall, peak, cpu };
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+/// Runs a command to completion (no time limit) and measures it; a failure stops the bench.
+fn measure(cmd: &mut Command) -> process::Measured {
+    let m = process::measure(
+        cmd.stdout(Stdio::null()).stderr(Stdio::null()),
+        Duration::MAX,
+    );
+    assert_eq!(m.code, 0, "command failed: {cmd:?}");
+    m
 }
 
 fn main() {
@@ -311,8 +269,8 @@ fn main() {
                     .arg(&tmx),
             );
             f.import_t.push(took.wall.as_secs_f64());
-            f.import_rss.push(took.peak as f64);
-            f.import_cpu.push(took.cpu);
+            f.import_rss.push(took.rss_kb as f64 * 1024.0);
+            f.import_cpu.push(took.cpu.as_secs_f64());
             f.db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
                 + std::fs::metadata(format!("{}-wal", db.display()))
                     .map(|m| m.len())

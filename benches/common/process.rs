@@ -1,5 +1,5 @@
 //! Measuring a whole process for the benches that include this file with `#[path]`: its exit
-//! code, wall time and peak resident memory.
+//! code, wall time, CPU time and peak resident memory.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -12,6 +12,10 @@ pub struct Measured {
     /// The process's peak RSS (`ru_maxrss` from `wait4`). It includes the pages the child shared
     /// with the bench when it was forked, so a bench keeps its own memory small.
     pub rss_kb: u64,
+    /// User and system CPU time of the process, all its threads (`ru_utime` and `ru_stime`).
+    // Not every bench that includes this file reports it.
+    #[allow(dead_code)]
+    pub cpu: Duration,
 }
 
 /// Spawns `command` (its arguments, folder and standard streams set by the caller), kills it
@@ -48,10 +52,12 @@ pub fn measure(command: &mut Command, kill_after: Duration) -> Measured {
     } else {
         -1
     };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Measured {
         code,
         wall,
         rss_kb: usage.ru_maxrss as u64,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
     }
 }
 
