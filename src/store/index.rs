@@ -54,10 +54,10 @@ const PARTS: usize = 1 << PART_BITS;
 const LOW_BITS: u32 = BUCKET_BITS - PART_BITS;
 const LOW: usize = 1 << LOW_BITS;
 
-/// Pending postings after which a writer makes room (8 bytes each): about 15,400 per list on
+/// Pending postings at which the accumulator is full and makes room (8 bytes each): about 15,400 per list on
 /// average (hashing spreads them evenly), within an allocation of 16,384, so 64 MiB in all. This
 /// keeps an import of a million units under 300 MB.
-const FLUSH_POSTINGS: usize = 15 << 19;
+const CAPACITY: usize = 15 << 19;
 
 /// Postings waiting to be written.
 ///
@@ -93,7 +93,7 @@ const ROWS_PER_INSERT: usize = 64;
 impl Accumulator {
     /// An empty accumulator whose runs, if it needs any, go to a temporary file in `spill_dir`.
     pub(super) fn new(spill_dir: std::path::PathBuf) -> Accumulator {
-        Accumulator::with_capacity(spill_dir, FLUSH_POSTINGS)
+        Accumulator::with_capacity(spill_dir, CAPACITY)
     }
 
     fn with_capacity(spill_dir: std::path::PathBuf, capacity: usize) -> Accumulator {
@@ -283,9 +283,16 @@ struct Rows {
     /// The lists of the rows not written yet, end to end, and each row's bucket and end.
     lists: Vec<u8>,
     ends: Vec<(u32, usize)>,
-    /// The statement's text, made once.
-    many: String,
 }
+
+/// The statement that writes [`ROWS_PER_INSERT`] rows. `OR FAIL`: a statement that writes many
+/// rows and may abort half-way keeps a journal of what it changed, to undo it; one that cannot
+/// abort needs none. No row here breaks a constraint (a bucket and a list are never null), and an
+/// error still fails the import.
+static INSERT_MANY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let values = vec!["(?, ?)"; ROWS_PER_INSERT].join(", ");
+    format!("INSERT OR FAIL INTO grams(bucket, postings) VALUES {values}")
+});
 
 impl Rows {
     fn push(&mut self, tx: &rusqlite::Transaction<'_>, bucket: u32, list: &[u8]) -> Result<()> {
@@ -294,15 +301,7 @@ impl Rows {
         if self.ends.len() < ROWS_PER_INSERT {
             return Ok(());
         }
-        if self.many.is_empty() {
-            // `OR FAIL`: a statement that writes many rows and may abort half-way keeps a journal
-            // of what it changed, to undo it; one that cannot abort needs none. No row here
-            // breaks a constraint (a bucket and a list are never null), and an error still fails
-            // the import.
-            let values = vec!["(?, ?)"; ROWS_PER_INSERT].join(", ");
-            self.many = format!("INSERT OR FAIL INTO grams(bucket, postings) VALUES {values}");
-        }
-        let mut many = tx.prepare_cached(&self.many)?;
+        let mut many = tx.prepare_cached(&INSERT_MANY)?;
         let mut start = 0;
         for (i, &(bucket, end)) in self.ends.iter().enumerate() {
             many.raw_bind_parameter(2 * i + 1, bucket)?;
@@ -408,21 +407,18 @@ impl Runs {
                 end,
                 buf: Vec::new(),
                 at: 0,
+                head: None,
             })
             .collect();
-        let mut heads = Vec::with_capacity(cursors.len());
         for c in &mut cursors {
-            heads.push(c.next_bucket(&self.file).map_err(|e| self.fail(e))?);
+            c.advance(&self.file).map_err(|e| self.fail(e))?;
         }
         let mut list = Vec::new();
-        while let Some(bucket) = heads.iter().flatten().min().copied() {
+        while let Some(bucket) = cursors.iter().filter_map(|c| c.head).min() {
             list.clear();
-            for (c, head) in cursors.iter_mut().zip(&mut heads) {
-                if *head == Some(bucket) {
-                    c.take_segment(&self.file, &mut list)
-                        .map_err(|e| self.fail(e))?;
-                    *head = c.next_bucket(&self.file).map_err(|e| self.fail(e))?;
-                }
+            for c in cursors.iter_mut().filter(|c| c.head == Some(bucket)) {
+                c.take_segment(&self.file, &mut list)
+                    .map_err(|e| self.fail(e))?;
             }
             out(bucket, &list)?;
         }
@@ -437,6 +433,8 @@ struct Cursor {
     end: u64,
     buf: Vec<u8>,
     at: usize,
+    /// The bucket of the run's next segment (at `at`); `None` at the run's end.
+    head: Option<u32>,
 }
 
 impl Cursor {
@@ -462,19 +460,21 @@ impl Cursor {
         Ok(true)
     }
 
-    /// The bucket of the run's next segment, if there is one.
-    fn next_bucket(&mut self, file: &std::fs::File) -> std::io::Result<Option<u32>> {
+    /// Reads the bucket of the run's next segment into `head`.
+    fn advance(&mut self, file: &std::fs::File) -> std::io::Result<()> {
+        self.head = None;
         if self.buf.len() == self.at && self.pos == self.end {
-            return Ok(None);
+            return Ok(());
         }
         if !self.fill(file, 8)? {
             return Err(truncated());
         }
         let b = &self.buf[self.at..self.at + 4];
-        Ok(Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        self.head = Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        Ok(())
     }
 
-    /// Appends the next segment (whose bucket [`Cursor::next_bucket`] gave) to `list`.
+    /// Appends the segment of bucket `head` to `list`, and moves on to the next.
     fn take_segment(&mut self, file: &std::fs::File, list: &mut Vec<u8>) -> std::io::Result<()> {
         let b = &self.buf[self.at + 4..self.at + 8];
         let len = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
@@ -484,7 +484,7 @@ impl Cursor {
         }
         list.extend_from_slice(&self.buf[self.at..self.at + len]);
         self.at += len;
-        Ok(())
+        self.advance(file)
     }
 }
 
