@@ -120,6 +120,7 @@ impl Counter {
     const WEIGHT: u32 = (1 << 22) - 1;
     const SKELETON_BIT: u32 = 1 << 22;
     const LEN_SHIFT: u32 = 23;
+    const LEN: u32 = 0xFF << Self::LEN_SHIFT;
     const SEVERAL_BIT: u32 = 1 << 31;
 
     fn new(max_id: i64) -> Counter {
@@ -152,13 +153,11 @@ impl Counter {
             self.touched.push(u as u32);
             s = len << Self::LEN_SHIFT;
         } else {
-            let stored = (s >> Self::LEN_SHIFT) & 0xFF;
+            let stored = Self::len(s);
             if stored != len {
                 // Two variants of different lengths in the query's language: keep the one nearer
                 // the query's length by keeping the larger count under the smaller length.
-                s = (s & !(0xFF << Self::LEN_SHIFT))
-                    | (stored.min(len) << Self::LEN_SHIFT)
-                    | Self::SEVERAL_BIT;
+                s = (s & !Self::LEN) | (stored.min(len) << Self::LEN_SHIFT) | Self::SEVERAL_BIT;
             }
         }
         if w >= SKELETON {
@@ -168,6 +167,11 @@ impl Counter {
             s = (s & !Self::WEIGHT) | weight;
         }
         *slot = s;
+    }
+
+    /// The stored length of a slot's variant.
+    fn len(s: u32) -> u32 {
+        (s & Self::LEN) >> Self::LEN_SHIFT
     }
 
     /// The weight counted for a slot: its bigram keys', plus [`SKELETON`] if the skeleton key was
@@ -194,7 +198,7 @@ impl Counter {
             let s = self.slots[u as usize];
             (
                 i64::from(u),
-                (s >> Self::LEN_SHIFT) & 0xFF,
+                Self::len(s),
                 Self::weight(s),
                 s & Self::SEVERAL_BIT != 0,
             )
