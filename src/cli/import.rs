@@ -106,6 +106,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<i32> {
             None => ImportPolicy::default(),
         },
         names: Vec::new(),
+        bulk: true,
     };
     let mut store = Store::open(&ctx.db)?;
     let bar = super::output::progress_bar(

@@ -12,6 +12,12 @@
 //! memory is in WAL mode, so until the commit record is in the log, a killed process (while
 //! parsing, while flushing postings, while committing) leaves only log frames that SQLite
 //! ignores and discards the next time the memory is opened: the memory is exactly as before.
+//! The first import into an empty memory from the command line ([`ImportConfig::bulk`]) writes
+//! the memory file itself, with a rollback journal (see `Store::bulk_writer`): killed before
+//! the commit deletes the journal, it leaves pages in the file and their undoing in the
+//! journal, which SQLite applies the next time the memory is opened for writing (truncating the
+//! file to its size before the import); a reader that cannot write the memory is refused until
+//! then, never shown those pages.
 //! The Bloom filter, the pending postings and the queues live in memory only; the runs of
 //! postings that a large import sets aside until its commit (see `store::index`) are in a
 //! temporary file without a name, which the system deletes when the process ends, however it
@@ -64,6 +70,11 @@ pub struct ImportConfig {
     /// The names `files` are reported and recorded under, in the same order (a server's upload is
     /// received under another path); a file without one goes by its path.
     pub names: Vec<String>,
+    /// Whether an import into a memory that holds no unit yet may keep it from other
+    /// connections until the commit, to write it once instead of twice (see
+    /// [`Store::bulk_writer`]): for the command line, not for a server whose readers must go on
+    /// answering.
+    pub bulk: bool,
 }
 
 /// The name a file is reported and recorded under (see [`ImportConfig::names`]).
@@ -174,7 +185,11 @@ pub fn import(
     config: &ImportConfig,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
-    let mut writer = store.writer()?;
+    let mut writer = if config.bulk {
+        store.bulk_writer()?
+    } else {
+        store.writer()?
+    };
     ensure_index(&mut writer, &|done, total| progress.rebuilding(done, total))?;
     let mut report = ImportReport::default();
     let imported_at = crate::formats::tmx::date_now();

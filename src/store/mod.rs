@@ -122,6 +122,14 @@ fn folder_cause(path: &Path) -> ReadOnly {
     }
 }
 
+/// Whether SQLite gave up on a lock another connection holds.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// The SQLite URI of a memory opened with `immutable=1` (no lock, no `-shm` file: for a memory in
 /// a folder nobody can write while it is read). `%`, `?` and `#` are escaped, as URIs need.
 fn immutable_uri(path: &Path) -> String {
@@ -323,7 +331,10 @@ impl Store {
         // - no log (no writer has the memory open, none was killed): the file alone is the
         //   memory, read as immutable, creating nothing;
         // - a log and its index: read through them, as any reader does;
-        // - a log with changes but no index: SQLite would have to create the index, refused.
+        // - a log with changes but no index: SQLite would have to create the index, refused;
+        // - a rollback journal (a first import runs with one, see `Store::bulk_writer`): the
+        //   file is being written, or was left half-written by a killed import that the journal
+        //   undoes: read through SQLite's locks, never as immutable.
         let sibling = |suffix: &str| {
             let mut p = path.as_os_str().to_owned();
             p.push(suffix);
@@ -331,7 +342,9 @@ impl Store {
         };
         let wal = std::fs::metadata(sibling("-wal")).ok().map(|m| m.len());
         let shm = sibling("-shm").exists();
+        let journal = std::fs::metadata(sibling("-journal")).is_ok_and(|m| m.len() > 0);
         let opened = match (wal, shm) {
+            _ if journal => Connection::open_with_flags(path, flags),
             (None, _) | (Some(0), false) => Connection::open_with_flags(immutable_uri(path), flags),
             (Some(_), true) => Connection::open_with_flags(path, flags),
             (Some(_), false) => {
@@ -346,7 +359,17 @@ impl Store {
         };
         let conn = opened.map_err(|e| not_a_memory(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(60))?;
-        schema::user_version(&conn).map_err(|e| not_a_memory(e.to_string()))?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| match e.sqlite_error() {
+            Some(f) if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK => read_only_error(
+                path,
+                cause,
+                "an import that was interrupted left its -journal file next to it, and only \
+                 someone who can write the memory can undo it: ask them to run `tmkit stats` on \
+                 it once",
+            ),
+            _ => not_a_memory(e.to_string()),
+        })?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
@@ -382,8 +405,14 @@ impl Store {
         conn.busy_timeout(Duration::from_secs(60)).map_err(fail)?;
         // Only takes effect on a new, empty file: bigger pages mean fewer log frames and btree levels.
         conn.pragma_update(None, "page_size", 16384).map_err(fail)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(fail)?;
+        // Another process's first import may hold the memory in rollback-journal mode until its
+        // commit (see `Store::bulk_writer`), and switching needs the memory to itself: this
+        // connection then works in that mode, waiting for the import as SQLite's locks say, and
+        // the import's commit or the next open brings the log back.
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e) if is_busy(&e) => {}
+            done => done.map_err(fail)?,
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(fail)?;
         conn.pragma_update(None, "cache_size", -65_536)

@@ -270,6 +270,49 @@ fn a_read_only_folder_with_unsaved_changes_in_the_log_is_read_with_them() {
     chmod(copy.path(), 0o755);
 }
 
+/// A first import killed while it wrote the memory file leaves half-written pages in it and
+/// their undoing in `tmkit.db-journal`: a user who cannot write the memory must not read those
+/// pages (as an immutable file would) but be told who can undo them; once undone, the memory is
+/// read, empty.
+#[test]
+fn a_read_only_memory_left_by_a_killed_first_import_is_refused_until_it_is_rolled_back() {
+    let w = Work::new();
+    crate::robustness::kill_first_import(&w);
+    let copy = tempfile::tempdir().unwrap();
+    for name in ["tmkit.db", "tmkit.db-journal"] {
+        std::fs::copy(w.path(name), copy.path().join(name)).unwrap();
+        chmod(&copy.path().join(name), 0o644);
+    }
+    chmod(copy.path(), 0o555);
+    let db = copy.path().join("tmkit.db");
+    let out = run_as_user(copy.path(), &db, &["stats"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the memory is read-only (") && stderr(&out).contains("-journal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(copy.path().join("tmkit.db-journal").exists());
+    // Someone who may write it opens it once: SQLite undoes the import.
+    chmod(copy.path(), 0o755);
+    let undone = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .arg("stats")
+        .output()
+        .unwrap();
+    assert!(undone.status.success(), "{}", stderr(&undone));
+    assert!(!copy.path().join("tmkit.db-journal").exists());
+    chmod(copy.path(), 0o555);
+    let stats: serde_json::Value = serde_json::from_str(&ok(
+        &run_as_user(copy.path(), &db, &["stats", "--format", "json"]),
+        "stats",
+    ))
+    .unwrap();
+    assert_eq!(stats["units"], 0, "{stats}");
+    chmod(copy.path(), 0o755);
+}
+
 /// A memory from an older tmkit needs its schema brought up to date, which is a write: refused
 /// with the reason and what to do, not with SQLite's words.
 #[test]

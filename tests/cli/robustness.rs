@@ -1,5 +1,6 @@
 //! Concurrency and interruption: two imports at once lose nothing; a killed import leaves the
-//! memory as it was.
+//! memory as it was, the first import into an empty memory (written with a rollback journal)
+//! included.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -87,4 +88,107 @@ fn import_killed_with_sigkill_leaves_the_memory_as_it_was() {
 #[test]
 fn import_interrupted_with_ctrl_c_leaves_the_memory_as_it_was() {
     kill_mid_import("-INT");
+}
+
+/// Starts the first import into the empty memory of `w` and kills it (`SIGKILL`) once it has
+/// written a good part of the memory file itself: a first import writes the file through a
+/// rollback journal, not through the write-ahead log.
+pub fn kill_first_import(w: &Work) {
+    let big = w.write("big.tmx", generated_tmx(400_000, "big"));
+    let mut child = w
+        .command(["import".as_ref(), big.as_os_str()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let size = |name: &str| std::fs::metadata(w.path(name)).map(|m| m.len()).ok();
+    while !(size("tmkit.db").unwrap_or(0) >= 4 << 20 && size("tmkit.db-journal").is_some()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it wrote the memory file with a journal beside it"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the import never got going"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        size("tmkit.db-wal").unwrap_or(0) == 0,
+        "the first import wrote the log"
+    );
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+}
+
+#[test]
+fn a_killed_first_import_leaves_the_memory_empty_and_in_wal_mode() {
+    let w = Work::new();
+    kill_first_import(&w);
+    let stats = w.json(["stats"]);
+    assert_eq!(stats["units"], 0, "{stats}");
+    assert!(
+        !w.path("tmkit.db-journal").exists(),
+        "the journal was not rolled back"
+    );
+    // The half-written pages are gone with the journal: the file is back to its empty size.
+    let len = std::fs::metadata(w.db()).unwrap().len();
+    assert!(len < 1 << 20, "the memory file kept {len} bytes");
+    let store = tmkit::store::Store::open(&w.db()).unwrap();
+    assert!(store.check_integrity().unwrap().is_empty());
+    drop(store);
+    // Readers and writers share it through the log again.
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    // And the memory takes an import.
+    let small = w.write("small.tmx", generated_tmx(300, "small"));
+    w.ok(["import".as_ref(), small.as_os_str()]);
+    assert_eq!(w.json(["stats"])["units"], 300);
+}
+
+/// A memory another connection has open (a server, a lookup) is not switched to a rollback
+/// journal, which would keep that connection out until the commit: the first import goes
+/// through the log, and the open connection reads the memory all along.
+#[test]
+fn a_first_import_into_a_memory_open_elsewhere_goes_through_the_log() {
+    let w = Work::new();
+    let reader = tmkit::store::Store::open(&w.db()).unwrap();
+    let tmx = w.write("a.tmx", generated_tmx(20_000, "a"));
+    let mut child = w
+        .command(["import".as_ref(), tmx.as_os_str()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read while the import runs: never kept waiting for the whole import.
+    let mut reads = 0;
+    while child.try_wait().unwrap().is_none() {
+        let started = Instant::now();
+        reader.stats().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "a reader waited {:?} for the import",
+            started.elapsed()
+        );
+        reads += 1;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(reads > 0);
+    assert_eq!(reader.stats().unwrap().units, 20_000);
+    let mode: String = rusqlite::Connection::open(w.db())
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }

@@ -64,6 +64,8 @@ pub fn scratch_memory(files: &[PathBuf]) -> Result<Option<(Scratch, Store)>> {
         &ImportConfig {
             files: files.to_vec(),
             max_problems_listed: 10,
+            // A scratch memory of this process's own.
+            bulk: true,
             ..ImportConfig::default()
         },
         &NoProgress,

@@ -179,6 +179,8 @@ pub(super) async fn import_post(
         max_problems_listed: max_problems,
         xliff_policy,
         names: vec![upload.name.clone()],
+        // The readers go on answering from the log while the import runs.
+        bulk: false,
     };
     let shown = upload.name.clone();
     let spooled = upload.path.display().to_string();
