@@ -470,8 +470,9 @@ impl Writer<'_> {
 }
 
 /// Switches the journal mode (`DELETE`, `WAL`) without waiting for other connections:
-/// whether it is now in that mode. Another connection that has the memory open keeps it in
-/// WAL mode; that is not an error.
+/// whether it is now in that mode. A switch needs the memory to itself for a moment: another
+/// connection that has it open in WAL mode, or that is reading it in rollback mode, keeps it in
+/// its mode, and that is not an error.
 fn set_journal(conn: &Connection, mode: &str) -> Result<bool> {
     conn.busy_timeout(Duration::ZERO)?;
     let set = conn.query_row(&format!("PRAGMA journal_mode={mode}"), [], |r| {
