@@ -415,7 +415,8 @@ impl Store {
         // Another process's first import may hold the memory in rollback-journal mode until its
         // commit (see `Store::bulk_writer`), and switching needs the memory to itself: this
         // connection then works in that mode, waiting for the import as SQLite's locks say, and
-        // the import's commit or the next open brings the log back.
+        // the import's commit (or this connection's next write, see `Store::writer`) brings the
+        // log back.
         match conn.pragma_update(None, "journal_mode", "WAL") {
             Err(e) if is_busy(&e) => {}
             done => done.map_err(fail)?,

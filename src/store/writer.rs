@@ -21,7 +21,7 @@ impl Store {
     /// A memory with units keeps the log, so that readers (`tmkit serve`, a lookup) go on reading
     /// it during the import; so does one another connection has open (switching the journal
     /// needs the memory to itself: a server's readers keep it in WAL mode). The log is back at the
-    /// commit, and in any case at the next open of the memory.
+    /// commit, or else at the next write or open of the memory.
     pub fn bulk_writer(&mut self) -> Result<Writer<'_>> {
         self.ensure_writable(READ_ONLY_ADVICE)?;
         let empty: bool =
@@ -34,15 +34,31 @@ impl Store {
             // pages.
             self.conn.pragma_update(None, "synchronous", "FULL")?;
         }
-        let mut writer = self.writer()?;
+        let mut writer = self.begin()?;
         writer.back_to_wal = journal;
         Ok(writer)
     }
 
     /// Starts a write transaction. It waits for other writers (another import) to finish, and
     /// everything it does is undone unless [`Writer::commit`] is called.
+    ///
+    /// A memory left in rollback-journal mode (a first import failed in this process, or
+    /// another process's first import was committed while this connection was reading, see
+    /// [`Store::bulk_writer`]) is switched back to the log first when nobody holds a lock on it:
+    /// a server's writer brings its memory back to WAL mode at its next write.
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         self.ensure_writable(READ_ONLY_ADVICE)?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && set_journal(&self.conn, "WAL")? {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        self.begin()
+    }
+
+    /// Starts the write transaction of [`Store::writer`] and [`Store::bulk_writer`].
+    fn begin(&mut self) -> Result<Writer<'_>> {
         self.conn.busy_timeout(Duration::from_secs(24 * 3600))?;
         // `&mut self` keeps the connection to this writer; a shared borrow of it lets the writer
         // keep statements prepared on it beside the transaction.
@@ -518,6 +534,37 @@ mod tests {
             }
             assert_eq!(buckets_of(&lang, &keys), want, "{n} keys");
         }
+    }
+
+    #[test]
+    fn a_writer_brings_a_memory_left_in_rollback_mode_back_to_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+        let mode = |conn: &Connection| -> String {
+            conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap()
+        };
+        // A first import that failed: rolled back, the memory still in rollback mode.
+        let writer = store.bulk_writer().unwrap();
+        assert_eq!(mode(writer.conn), "delete");
+        drop(writer);
+        assert_eq!(mode(&store.conn), "delete");
+        // The next write switches it back before it begins.
+        let mut writer = store.writer().unwrap();
+        assert_eq!(mode(writer.conn), "wal");
+        writer.insert_unit(&unit("One."), None).unwrap();
+        writer.commit().unwrap();
+        assert_eq!(mode(&store.conn), "wal");
+        // A bulk writer on a memory with units keeps the log.
+        let writer = store.bulk_writer().unwrap();
+        assert_eq!(mode(writer.conn), "wal");
+        drop(writer);
+        // One on an empty memory goes back to the log at its commit.
+        let mut empty = Store::open(&dir.path().join("e.db")).unwrap();
+        let writer = empty.bulk_writer().unwrap();
+        assert_eq!(mode(writer.conn), "delete");
+        writer.commit().unwrap();
+        assert_eq!(mode(&empty.conn), "wal");
     }
 
     fn unit(text: &str) -> TranslationUnit {
