@@ -10,7 +10,9 @@
 //! (or `1m`, `tmserver`, comma-separated) for some phases only; `TMKIT_BENCH_REUSE=1` keeps the
 //! 1M memory an earlier run built (it is copied, so the imports of a run never accumulate);
 //! `TMKIT_BENCH_BIN=PATH` measures another build of tmkit (an older commit, for a comparison in
-//! the same session); `TMKIT_BENCH_READERS=N` starts the server with `--readers N`.
+//! the same session); `TMKIT_BENCH_READERS=N` starts the server with `--readers N`;
+//! `TMKIT_BENCH_WARMUP=S` runs the same lookup load for S seconds before the import starts (a
+//! server that has answered for a while, its list and source caches filled), reported apart.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -480,6 +482,26 @@ fn phase(
         "{name}: server start to first answer {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
     );
+    let warmup: f64 = std::env::var("TMKIT_BENCH_WARMUP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0);
+    if warmup > 0.0 {
+        let (l, elapsed) = load(
+            Instant::now(),
+            server.addr,
+            queries,
+            warmup,
+            tmkit_path,
+            true,
+        );
+        let w = l.latencies(0.0, f64::INFINITY);
+        println!(
+            "{name}: warm-up, no import: {}; errors {}",
+            summary(&w, elapsed),
+            l.errors
+        );
+    }
     let before = units(server.addr);
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
