@@ -185,6 +185,20 @@ pub fn import(
     config: &ImportConfig,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
+    let report = import_all(store, config, progress);
+    if report.is_err() && config.bulk {
+        // A first import that failed leaves the memory in WAL mode, as it found it; should
+        // that fail too, the next write or open does it, and the import's error is the news.
+        let _ = store.restore_log();
+    }
+    report
+}
+
+fn import_all(
+    store: &mut Store,
+    config: &ImportConfig,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     let mut writer = if config.bulk {
         store.bulk_writer()?
     } else {

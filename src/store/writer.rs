@@ -48,13 +48,22 @@ impl Store {
     /// a server's writer brings its memory back to WAL mode at its next write.
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         self.ensure_writable(READ_ONLY_ADVICE)?;
+        self.restore_log()?;
+        self.begin()
+    }
+
+    /// Brings a memory left in rollback-journal mode (see [`Store::bulk_writer`]) back to WAL
+    /// mode, unless another connection holds a lock on it right now: then its next write or
+    /// open does it. A first import that fails calls it, so that the memory it leaves is as it
+    /// was in every respect.
+    pub fn restore_log(&mut self) -> Result<()> {
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && set_journal(&self.conn, "WAL")? {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
-        self.begin()
+        Ok(())
     }
 
     /// Starts the write transaction of [`Store::writer`] and [`Store::bulk_writer`].

@@ -151,6 +151,28 @@ fn a_killed_first_import_leaves_the_memory_empty_and_in_wal_mode() {
     assert_eq!(w.json(["stats"])["units"], 300);
 }
 
+/// A first import that fails (a truncated file) leaves the memory empty, with no journal beside
+/// it, and in WAL mode, as it found it.
+#[test]
+fn a_failed_first_import_leaves_the_memory_empty_and_in_wal_mode() {
+    let w = Work::new();
+    let good = generated_tmx(2_000, "cut");
+    let cut = good.rfind("</tu>").unwrap();
+    let bad = w.write("cut.tmx", &good[..cut]);
+    let out = w.run(["import".as_ref(), bad.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!w.path("tmkit.db-journal").exists());
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let units: i64 = conn
+        .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(units, 0);
+}
+
 /// A memory another connection has open (a server, a lookup) is not switched to a rollback
 /// journal, which would keep that connection out until the commit: the first import goes
 /// through the log, and the open connection reads the memory all along.
