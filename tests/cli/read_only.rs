@@ -64,6 +64,23 @@ fn ok(out: &Output, what: &str) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
+/// `tmkit stats --format json` on `db`, run as the user the permissions apply to.
+fn stats_as_user(dir: &Path, db: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok(
+        &run_as_user(dir, db, &["stats", "--format", "json"]),
+        "stats",
+    ))
+    .unwrap()
+}
+
+/// Copies the files `names` of `w` into `dir`, readable by everyone.
+fn copy_files(w: &Work, names: &[&str], dir: &Path) {
+    for name in names {
+        std::fs::copy(w.path(name), dir.join(name)).unwrap();
+        chmod(&dir.join(name), 0o644);
+    }
+}
+
 /// A memory of three units in `w`, closed (no `-wal` or `-shm` file left).
 fn memory(w: &Work) {
     let tmx = w.write("a.tmx", generated_tmx(3, "a"));
@@ -241,18 +258,15 @@ fn a_read_only_folder_with_unsaved_changes_in_the_log_is_read_with_them() {
         ));
         tmkit::ops::import::add_unit(&mut store, &unit, Default::default()).unwrap();
         assert!(std::fs::metadata(w.path("tmkit.db-wal")).unwrap().len() > 0);
-        for name in ["tmkit.db", "tmkit.db-wal", "tmkit.db-shm"] {
-            std::fs::copy(w.path(name), copy.path().join(name)).unwrap();
-            chmod(&copy.path().join(name), 0o644);
-        }
+        copy_files(
+            &w,
+            &["tmkit.db", "tmkit.db-wal", "tmkit.db-shm"],
+            copy.path(),
+        );
     }
     chmod(copy.path(), 0o555);
     let db = copy.path().join("tmkit.db");
-    let stats: serde_json::Value = serde_json::from_str(&ok(
-        &run_as_user(copy.path(), &db, &["stats", "--format", "json"]),
-        "stats",
-    ))
-    .unwrap();
+    let stats = stats_as_user(copy.path(), &db);
     assert_eq!(stats["units"], 4, "{stats}");
 
     // Without its -shm file, SQLite cannot read the log in a folder it cannot write: refused
@@ -279,10 +293,7 @@ fn a_read_only_memory_left_by_a_killed_first_import_is_refused_until_it_is_rolle
     let w = Work::new();
     crate::robustness::kill_first_import(&w);
     let copy = tempfile::tempdir().unwrap();
-    for name in ["tmkit.db", "tmkit.db-journal"] {
-        std::fs::copy(w.path(name), copy.path().join(name)).unwrap();
-        chmod(&copy.path().join(name), 0o644);
-    }
+    copy_files(&w, &["tmkit.db", "tmkit.db-journal"], copy.path());
     chmod(copy.path(), 0o555);
     let db = copy.path().join("tmkit.db");
     let out = run_as_user(copy.path(), &db, &["stats"]);
@@ -304,11 +315,7 @@ fn a_read_only_memory_left_by_a_killed_first_import_is_refused_until_it_is_rolle
     assert!(undone.status.success(), "{}", stderr(&undone));
     assert!(!copy.path().join("tmkit.db-journal").exists());
     chmod(copy.path(), 0o555);
-    let stats: serde_json::Value = serde_json::from_str(&ok(
-        &run_as_user(copy.path(), &db, &["stats", "--format", "json"]),
-        "stats",
-    ))
-    .unwrap();
+    let stats = stats_as_user(copy.path(), &db);
     assert_eq!(stats["units"], 0, "{stats}");
     chmod(copy.path(), 0o755);
 }

@@ -31,27 +31,24 @@ fn two_imports_at_the_same_time_both_succeed() {
     assert_eq!(stats["variants"], 120_000);
 }
 
-fn kill_mid_import(signal: &str) {
-    let w = Work::new();
-    w.ok([
-        "import".as_ref(),
-        repo_file("tmx/beijing-tokyo-forum.tmx").as_os_str(),
-    ]);
-    let before = w.export("before.tmx", &[]);
+/// Starts importing 400,000 generated units into the memory of `w`.
+fn start_big_import(w: &Work) -> std::process::Child {
     let big = w.write("big.tmx", generated_tmx(400_000, "big"));
-    let mut child = w
-        .command(["import".as_ref(), big.as_os_str()])
+    w.command(["import".as_ref(), big.as_os_str()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
-    // Wait until the import has written a good part of its transaction to the write-ahead log.
-    let wal = w.path("tmkit.db-wal");
+        .unwrap()
+}
+
+/// Waits (two minutes at most) until `ready` holds, insisting that the import is still running:
+/// `what` is what it should not have finished before.
+fn wait_while_importing(child: &mut std::process::Child, what: &str, ready: impl Fn() -> bool) {
     let start = Instant::now();
-    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
+    while !ready() {
         assert!(
             child.try_wait().unwrap().is_none(),
-            "the import finished before it could be killed"
+            "the import finished before {what}"
         );
         assert!(
             start.elapsed() < Duration::from_secs(120),
@@ -59,6 +56,21 @@ fn kill_mid_import(signal: &str) {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+fn kill_mid_import(signal: &str) {
+    let w = Work::new();
+    w.ok([
+        "import".as_ref(),
+        repo_file("tmx/beijing-tokyo-forum.tmx").as_os_str(),
+    ]);
+    let before = w.export("before.tmx", &[]);
+    let mut child = start_big_import(&w);
+    // Wait until the import has written a good part of its transaction to the write-ahead log.
+    let wal = w.path("tmkit.db-wal");
+    wait_while_importing(&mut child, "it could be killed", || {
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) >= 4 << 20
+    });
     let status = std::process::Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
@@ -94,26 +106,13 @@ fn import_interrupted_with_ctrl_c_leaves_the_memory_as_it_was() {
 /// written a good part of the memory file itself: a first import writes the file through a
 /// rollback journal, not through the write-ahead log.
 pub fn kill_first_import(w: &Work) {
-    let big = w.write("big.tmx", generated_tmx(400_000, "big"));
-    let mut child = w
-        .command(["import".as_ref(), big.as_os_str()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
+    let mut child = start_big_import(w);
     let size = |name: &str| std::fs::metadata(w.path(name)).map(|m| m.len()).ok();
-    while !(size("tmkit.db").unwrap_or(0) >= 4 << 20 && size("tmkit.db-journal").is_some()) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import finished before it wrote the memory file with a journal beside it"
-        );
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the import never got going"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_while_importing(
+        &mut child,
+        "it wrote the memory file with a journal beside it",
+        || size("tmkit.db").unwrap_or(0) >= 4 << 20 && size("tmkit.db-journal").is_some(),
+    );
     assert!(
         size("tmkit.db-wal").unwrap_or(0) == 0,
         "the first import wrote the log"
