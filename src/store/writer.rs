@@ -33,6 +33,10 @@ impl Store {
             // a power cut at the wrong moment; `FULL` costs a few syncs of a journal of a few
             // pages.
             self.conn.pragma_update(None, "synchronous", "FULL")?;
+        } else {
+            // A memory with units that was left in rollback mode goes back to the log first,
+            // as for any writer: its readers must not wait for this import.
+            self.restore_log()?;
         }
         let mut writer = self.begin()?;
         writer.back_to_wal = journal;
@@ -482,10 +486,12 @@ impl Writer<'_> {
         }
         self.tx.commit()?;
         if self.back_to_wal {
-            // Committed: the log is only for the readers to come. Should another connection be
-            // reading right now, the next open of the memory switches it.
-            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-            let _ = set_journal(self.conn, "WAL")?;
+            // Committed: the log is only for the readers to come. Whatever stops the switch now
+            // (another connection reading, an I/O error) changes nothing of what was committed,
+            // and is no error of the import: the next write or open of the memory switches it.
+            if matches!(set_journal(self.conn, "WAL"), Ok(true)) {
+                let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+            }
         }
         // Every key of the memory is in the filter (units only ever add keys to it; a key of a
         // unit changed since only makes a false positive, which the query rules out).
@@ -564,7 +570,12 @@ mod tests {
         writer.insert_unit(&unit("One."), None).unwrap();
         writer.commit().unwrap();
         assert_eq!(mode(&store.conn), "wal");
-        // A bulk writer on a memory with units keeps the log.
+        // A bulk writer on a memory with units keeps the log, and brings it back if it was left
+        // in rollback mode.
+        let writer = store.bulk_writer().unwrap();
+        assert_eq!(mode(writer.conn), "wal");
+        drop(writer);
+        assert!(set_journal(&store.conn, "DELETE").unwrap());
         let writer = store.bulk_writer().unwrap();
         assert_eq!(mode(writer.conn), "wal");
         drop(writer);
