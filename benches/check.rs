@@ -5,12 +5,21 @@
 //!
 //! Run with `cargo bench --bench check` (`TMKIT_BENCH_UNITS=N` for another size,
 //! `TMKIT_BENCH_RUNS=N` for more runs). Prints medians: check units per second (wall and CPU;
-//! tmkit checks a large memory on one thread per core), findings, and the article timings.
+//! tmkit checks a large memory on one thread per core), its peak RSS, findings, and the article
+//! timings. Each run is measured by `common/process.rs` (`wait4`: wall, CPU and peak RSS of the
+//! child alone).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "common/process.rs"]
+mod process;
+use process::median;
+
+/// Longer than any run of these benches: a run past it is killed and reported with exit -9.
+const KILL_AFTER: Duration = Duration::from_secs(3600);
 
 struct Rng(u64);
 impl Rng {
@@ -153,28 +162,9 @@ fn generate(tmx: &Path, tsv: &Path, units: usize) -> std::io::Result<()> {
     out.into_inner()?.sync_all()
 }
 
-/// Runs a command to completion with its output discarded; returns wall time, CPU time (user +
-/// system of the child) and its exit code.
-fn measure(cmd: &mut Command) -> (Duration, Duration, i32) {
-    let start = Instant::now();
-    let status = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("tmkit runs");
-    let wall = start.elapsed();
-    (wall, children_cpu(), status.code().unwrap_or(-1))
-}
-
-/// CPU time used by finished children so far (read before and after a run).
-fn children_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name: cutime and cstime are fields 16 and 17 (1-based).
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    // rest starts at field 3 (state): field n is rest[n - 3].
-    Duration::from_millis((ticks(13) + ticks(14)) * 10)
+/// Runs a command to completion with its output discarded (see [`process::measure`]).
+fn measure(cmd: &mut Command) -> process::Measured {
+    process::measure(cmd.stdout(Stdio::null()).stderr(Stdio::null()), KILL_AFTER)
 }
 
 /// Writes a termbase of the memory's 1,000 most frequent English word pairs (words of four letters
@@ -212,11 +202,6 @@ fn write_frequent_pairs(db: &Path, tsv: &Path) {
     for ((a, b), c) in pairs.into_iter().take(1000) {
         writeln!(out, "{a} {b}\tseen {c} times").unwrap();
     }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -285,19 +270,20 @@ fn main() {
     }
     let mut wall = Vec::new();
     let mut cpu = Vec::new();
+    let mut rss = Vec::new();
     let mut code = 0;
     for _ in 0..runs {
-        let before = children_cpu();
-        let (w, after, c) = measure(
+        let m = measure(
             Command::new(&bin)
                 .arg("--quiet")
                 .arg("--db")
                 .arg(&db)
                 .args(["check", "--format", "json"]),
         );
-        wall.push(w.as_secs_f64());
-        cpu.push((after - before).as_secs_f64());
-        code = c;
+        wall.push(m.wall.as_secs_f64());
+        cpu.push(m.cpu.as_secs_f64());
+        rss.push(m.rss_kb as f64 / 1024.0);
+        code = m.code;
     }
     let findings = Command::new(&bin)
         .arg("--quiet")
@@ -316,11 +302,12 @@ fn main() {
     let c = median(cpu);
     println!(
         "check: {units} units, 1,000-concept termbase: {:.2} s wall ({:.0} units/s), {:.2} s CPU \
-         ({:.0} units/s of CPU), exit {code}, {findings} findings",
+         ({:.0} units/s of CPU), peak RSS {:.0} MB, exit {code}, {findings} findings",
         w,
         units as f64 / w,
         c,
-        units as f64 / c
+        units as f64 / c,
+        median(rss)
     );
 
     // Real sentences: the lookup benchmark's memory (real English from the gettext corpus and the
@@ -353,21 +340,20 @@ fn main() {
         let mut cpu = Vec::new();
         let mut findings = 0;
         for _ in 0..runs {
-            let before = children_cpu();
             let out_path = dir.join("check-real.json");
-            let start = Instant::now();
             let out = std::fs::File::create(&out_path).unwrap();
-            Command::new(&bin)
-                .arg("--quiet")
-                .arg("--db")
-                .arg(&copy)
-                .args(["check", "--format", "json"])
-                .stdout(out)
-                .stderr(Stdio::null())
-                .status()
-                .unwrap();
-            wall.push(start.elapsed().as_secs_f64());
-            cpu.push((children_cpu() - before).as_secs_f64());
+            let m = process::measure(
+                Command::new(&bin)
+                    .arg("--quiet")
+                    .arg("--db")
+                    .arg(&copy)
+                    .args(["check", "--format", "json"])
+                    .stdout(out)
+                    .stderr(Stdio::null()),
+                KILL_AFTER,
+            );
+            wall.push(m.wall.as_secs_f64());
+            cpu.push(m.cpu.as_secs_f64());
             findings = std::fs::read(&out_path)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
@@ -414,14 +400,14 @@ fn main() {
     let mut prepare_big_t = Vec::new();
     let out = dir.join("article.prepared");
     for _ in 0..runs.max(5) {
-        let (t, _, _) = measure(
+        let t = measure(
             Command::new(&bin)
                 .arg("--db")
                 .arg(&small)
                 .args(["terms", "--format", "json", &text]),
         );
-        terms_t.push(t.as_secs_f64() * 1000.0);
-        let (t, _, _) = measure(
+        terms_t.push(t.wall.as_secs_f64() * 1000.0);
+        let t = measure(
             Command::new(&bin)
                 .arg("--db")
                 .arg(&small)
@@ -431,8 +417,8 @@ fn main() {
                 .arg(&out)
                 .arg("--force"),
         );
-        prepare_t.push(t.as_secs_f64() * 1000.0);
-        let (t, _, _) = measure(
+        prepare_t.push(t.wall.as_secs_f64() * 1000.0);
+        let t = measure(
             Command::new(&bin)
                 .arg("--db")
                 .arg(&db)
@@ -442,7 +428,7 @@ fn main() {
                 .arg(&out)
                 .arg("--force"),
         );
-        prepare_big_t.push(t.as_secs_f64() * 1000.0);
+        prepare_big_t.push(t.wall.as_secs_f64() * 1000.0);
     }
     println!(
         "terms on the seed article (process start included): {:.1} ms",

@@ -19,35 +19,75 @@ pub struct Measured {
 }
 
 /// Spawns `command` (its arguments, folder and standard streams set by the caller), kills it
-/// after `kill_after`, and reaps it with `wait4`.
+/// after `kill_after`, and reaps it with `wait4`. The wall time ends when the child exits, to the
+/// system's precision: this thread blocks in `waitid` (a polling loop would add up to its period,
+/// a few percent of a 50 ms run), while a watchdog thread waits out `kill_after`.
 // The child is reaped by wait4, which also gives its resource usage.
 #[allow(clippy::zombie_processes)]
 pub fn measure(command: &mut Command, kill_after: Duration) -> Measured {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Condvar, Mutex};
+
     let start = Instant::now();
     let child = command.spawn().expect("the program runs");
     let pid = child.id() as libc::pid_t;
+    // Set, under its lock, once the child has exited and before it is reaped: until then its pid
+    // is still its own, so the watchdog never signals another process.
+    let exited = Arc::new((Mutex::new(false), Condvar::new()));
+    let killed = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let (exited, killed) = (exited.clone(), killed.clone());
+        std::thread::spawn(move || {
+            let (lock, woken) = &*exited;
+            let done = lock.lock().unwrap();
+            let (done, _) = woken
+                .wait_timeout_while(done, kill_after, |done| !*done)
+                .unwrap();
+            if !*done {
+                // SAFETY: signals our own child, not yet reaped (see `exited`).
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                killed.store(true, Ordering::SeqCst);
+            }
+        })
+    };
+    loop {
+        // SAFETY: a zeroed siginfo_t is a valid value for waitid to fill in.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child without reaping it (WNOWAIT), with a pointer to a live
+        // local.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        if r == 0 {
+            break;
+        }
+        assert_eq!(
+            std::io::Error::last_os_error().kind(),
+            std::io::ErrorKind::Interrupted,
+            "waitid failed"
+        );
+    }
+    let wall = start.elapsed();
+    {
+        let (lock, woken) = &*exited;
+        *lock.lock().unwrap() = true;
+        woken.notify_all();
+    }
+    watchdog.join().unwrap();
     let mut status: libc::c_int = 0;
     // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let mut killed = false;
-    loop {
-        // SAFETY: waits for our own child, with pointers to live locals.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break;
-        }
-        assert_eq!(r, 0, "wait4 failed");
-        if !killed && start.elapsed() > kill_after {
-            // SAFETY: signals our own child, not yet reaped.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            killed = true;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let wall = start.elapsed();
+    // SAFETY: reaps our own child, which has exited, with pointers to live locals.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
-    } else if killed {
+    } else if killed.load(Ordering::SeqCst) {
         -9
     } else {
         -1
