@@ -359,24 +359,23 @@ impl Store {
         };
         let conn = opened.map_err(|e| not_a_memory(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(60))?;
-        let rollback = |e: &rusqlite::Error| {
-            e.sqlite_error()
-                .is_some_and(|f| f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK)
-        };
-        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-            .map_err(|e| {
-                if rollback(&e) {
-                    read_only_error(
-                        path,
-                        cause,
-                        "an import that was interrupted left its -journal file next to it, and \
-                         only someone who can write the memory can undo it: ask them to run \
-                         `tmkit stats` on it once",
-                    )
-                } else {
-                    not_a_memory(e.to_string())
-                }
-            })?;
+        schema::user_version(&conn).map_err(|e| match e.kind() {
+            // A hot journal SQLite may not roll back on a read-only connection.
+            ErrorKind::Sqlite(s)
+                if s.sqlite_error().is_some_and(|f| {
+                    f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK
+                }) =>
+            {
+                read_only_error(
+                    path,
+                    cause,
+                    "an import that was interrupted left its -journal file next to it, and only \
+                     someone who can write the memory can undo it: ask them to run `tmkit stats` \
+                     on it once",
+                )
+            }
+            _ => not_a_memory(e.to_string()),
+        })?;
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "mmap_size", 1_i64 << 32)?;
