@@ -245,13 +245,7 @@ fn main() {
             .wall
             .as_secs_f64(),
         );
-        // Each round in the other order: a command that follows another's deletions gets
-        // memory the system has just freed, which is quicker to have than new memory.
-        let mut order: Vec<usize> = (0..builds.len()).collect();
-        if run % 2 == 1 {
-            order.reverse();
-        }
-        for i in order {
+        for i in process::round_order(builds.len(), run) {
             let (bin, f) = (&builds[i].1, &mut figures[i]);
             let db = dir.join(format!("bench-{run}.db"));
             let remove = || {

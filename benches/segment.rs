@@ -158,13 +158,7 @@ fn whole_processes(root: &Path, article: &str, runs: usize) {
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); tmkits.len() + 1];
         let mut rss = vec![0u64; tmkits.len()];
         for run in 0..runs {
-            // Each round in the other order: a command that follows another's output gets the
-            // memory it just freed, which is quicker to have than new memory.
-            let mut order: Vec<usize> = (0..tmkits.len()).collect();
-            if run % 2 == 1 {
-                order.reverse();
-            }
-            for i in order {
+            for i in process::round_order(tmkits.len(), run) {
                 let bin = &tmkits[i].1;
                 let m = process::measure(
                     Command::new(bin)

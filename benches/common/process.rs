@@ -101,6 +101,19 @@ pub fn measure(command: &mut Command, kill_after: Duration) -> Measured {
     }
 }
 
+/// The order to run `n` builds in, round `round`: each round in the other order, since a command
+/// that follows another's output or deletions gets the memory the system has just freed, which
+/// is quicker to have than new memory, and a fixed order would favour the second build.
+// Not every bench that includes this file compares builds.
+#[allow(dead_code)]
+pub fn round_order(n: usize, round: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    if round % 2 == 1 {
+        order.reverse();
+    }
+    order
+}
+
 /// The median of some measurements.
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
