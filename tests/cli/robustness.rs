@@ -102,6 +102,15 @@ fn import_interrupted_with_ctrl_c_leaves_the_memory_as_it_was() {
     kill_mid_import("-INT");
 }
 
+/// The journal mode of the memory of `w`, as a plain SQLite connection reads it (opening it
+/// changes nothing).
+fn journal_mode(w: &Work) -> String {
+    rusqlite::Connection::open(w.db())
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
 /// Starts the first import into the empty memory of `w` and kills it (`SIGKILL`) once it has
 /// written a good part of the memory file itself: a first import writes the file through a
 /// rollback journal, not through the write-ahead log.
@@ -138,12 +147,7 @@ fn a_killed_first_import_leaves_the_memory_empty_and_in_wal_mode() {
     assert!(store.check_integrity().unwrap().is_empty());
     drop(store);
     // Readers and writers share it through the log again.
-    let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-    drop(conn);
+    assert_eq!(journal_mode(&w), "wal");
     // And the memory takes an import.
     let small = w.write("small.tmx", generated_tmx(300, "small"));
     w.ok(["import".as_ref(), small.as_os_str()]);
@@ -161,12 +165,9 @@ fn a_failed_first_import_leaves_the_memory_empty_and_in_wal_mode() {
     let out = w.run(["import".as_ref(), bad.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!w.path("tmkit.db-journal").exists());
-    let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-    let units: i64 = conn
+    assert_eq!(journal_mode(&w), "wal");
+    let units: i64 = rusqlite::Connection::open(w.db())
+        .unwrap()
         .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
         .unwrap();
     assert_eq!(units, 0);
@@ -207,9 +208,5 @@ fn a_first_import_into_a_memory_open_elsewhere_goes_through_the_log() {
     );
     assert!(reads > 0);
     assert_eq!(reader.stats().unwrap().units, 20_000);
-    let mode: String = rusqlite::Connection::open(w.db())
-        .unwrap()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
+    assert_eq!(journal_mode(&w), "wal");
 }
